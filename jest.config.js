@@ -1,0 +1,10 @@
+/** Tests run TypeScript through swc: no type checking here, `npm run typecheck` does that. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test', '<rootDir>/server', '<rootDir>/channels', '<rootDir>/ivr'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  maxWorkers: 2,
+  testTimeout: 30000,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+};

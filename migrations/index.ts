@@ -1,0 +1,14 @@
+import { CreateStaff1732000000001 } from './1732000000001-CreateStaff';
+import { CreateContacts1732000000002 } from './1732000000002-CreateContacts';
+import { CreateCases1732000000003 } from './1732000000003-CreateCases';
+import { CreateInquiries1732000000004 } from './1732000000004-CreateInquiries';
+import { CreateAudit1732000000005 } from './1732000000005-CreateAudit';
+
+/** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
+export const migrations = [
+  CreateStaff1732000000001,
+  CreateContacts1732000000002,
+  CreateCases1732000000003,
+  CreateInquiries1732000000004,
+  CreateAudit1732000000005,
+];

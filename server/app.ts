@@ -1,0 +1,74 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { ChannelModule } from '../channels/types';
+import type { Database } from './db/database';
+import type { AdminService } from './domain/admin';
+import type { AuthService } from './domain/auth';
+import type { CaseService } from './domain/cases';
+import type { ContactService } from './domain/contacts';
+import type { InquiryService } from './domain/inquiries';
+import { requireAuth } from './http/auth';
+import { errorHandler, notFoundHandler } from './http/errors';
+import { adminRoutes } from './http/routes/admin';
+import { authRoutes } from './http/routes/auth';
+import { registerRoutes } from './http/routes/register';
+import type { DepartmentRepository } from './repositories/departments';
+
+export interface AppDeps {
+  db: Database;
+  logger: Logger;
+  auth: AuthService;
+  admin: AdminService;
+  cases: CaseService;
+  contacts: ContactService;
+  inquiries: InquiryService;
+  departments: DepartmentRepository;
+  channels: ChannelModule[];
+  /** Routes of later features (client, public pages) mounted before the 404 handler. */
+  extraRouters?: { path: string; router: express.Router }[];
+  isDraining?: () => boolean;
+}
+
+/** Builds the HTTP app from its dependencies; tests build it the same way on any database. */
+export function createApp(d: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+
+  app.get('/health', async (_req, res) => {
+    let database = 'ok';
+    try {
+      await d.db.dataSource.query('SELECT 1');
+    } catch {
+      database = 'down';
+    }
+    const ok = database === 'ok' && !d.isDraining?.();
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'unavailable',
+      database,
+      dialect: d.db.dialect,
+      draining: Boolean(d.isDraining?.()),
+      channels: Object.fromEntries(d.channels.map((c) => [c.channel, c.simulated ? 'simulated' : 'live'])),
+    });
+  });
+
+  // Webhooks carry their own (form) parsers and signature checks; they are mounted before the JSON API.
+  for (const c of d.channels) if (c.router) app.use(c.router);
+
+  const api = express.Router();
+  api.use(express.json({ limit: '200kb', strict: true }));
+  api.use('/auth', authRoutes({ auth: d.auth }));
+  api.use(requireAuth(d.auth));
+  api.use(adminRoutes({ admin: d.admin, departments: d.departments }));
+  api.use(registerRoutes({ cases: d.cases, contacts: d.contacts, inquiries: d.inquiries }));
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  for (const x of d.extraRouters ?? []) app.use(x.path, x.router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(d.logger));
+  return app;
+}

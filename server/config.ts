@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import type { CountryCode } from 'libphonenumber-js';
+import { getCountries } from 'libphonenumber-js';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = (protocols: string[]) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .url()
+      .refine((v) => protocols.some((p) => v.startsWith(p)), {
+        message: `must start with ${protocols.join(' or ')}`,
+      })
+      .optional(),
+  );
+
+const countries = new Set<string>(getCountries());
+
+/**
+ * Every setting Servicetorg reads, by the environment variable names fixed in MISSION.md.
+ * Nothing below server/index.ts reads process.env; this schema is the one place that does.
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    PUBLIC_BASE_URL: optionalUrl(['http://', 'https://']),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('sqlite:data/servicetorg.sqlite')
+        .refine((v) => /^sqlite:.+/.test(v) || /^mysql:\/\/.+/.test(v) || /^mariadb:\/\/.+/.test(v), {
+          message: 'must be sqlite:<path> or mysql://user:pass@host:3306/db',
+        }),
+    ),
+    REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+    TWILIO_ACCOUNT_SID: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits').optional(),
+    ),
+    TWILIO_AUTH_TOKEN: optionalString,
+    TWILIO_API_URL: optionalUrl(['http://', 'https://']),
+    SMTP_URL: optionalUrl(['smtp://', 'smtps://']),
+    IMAP_URL: optionalUrl(['imap://', 'imaps://']),
+    GOOGLE_APPLICATION_CREDENTIALS: optionalString,
+    ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.string().email().optional()),
+    ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
+    DEFAULT_COUNTRY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('NO')
+        .refine((v) => countries.has(v), { message: 'must be an ISO 3166 country code such as NO' }),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    DEMO_DATA: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+    TOKEN_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(24 * 30).default(12)),
+  })
+  .superRefine((c, ctx) => {
+    if (Boolean(c.TWILIO_ACCOUNT_SID) !== Boolean(c.TWILIO_AUTH_TOKEN)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.TWILIO_ACCOUNT_SID ? 'TWILIO_AUTH_TOKEN' : 'TWILIO_ACCOUNT_SID'],
+        message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set together or not at all',
+      });
+    }
+    if (Boolean(c.ADMIN_EMAIL) !== Boolean(c.ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'],
+        message: 'ADMIN_EMAIL and ADMIN_PASSWORD are set together or not at all',
+      });
+    }
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  env: RawConfig['NODE_ENV'];
+  port: number;
+  publicBaseUrl: string;
+  databaseUrl: string;
+  redisUrl?: string;
+  twilio?: { accountSid: string; authToken: string; apiUrl?: string };
+  smtpUrl?: string;
+  imapUrl?: string;
+  googleCredentials?: string;
+  firstAdmin?: { email: string; password: string };
+  defaultCountry: CountryCode;
+  logLevel: RawConfig['LOG_LEVEL'];
+  demoData: boolean;
+  tokenTtlMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a bad value stops start-up with a message naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    env: c.NODE_ENV,
+    port: c.PORT,
+    publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: c.DATABASE_URL,
+    redisUrl: c.REDIS_URL,
+    twilio:
+      c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN
+        ? { accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, apiUrl: c.TWILIO_API_URL }
+        : undefined,
+    smtpUrl: c.SMTP_URL,
+    imapUrl: c.IMAP_URL,
+    googleCredentials: c.GOOGLE_APPLICATION_CREDENTIALS,
+    firstAdmin: c.ADMIN_EMAIL && c.ADMIN_PASSWORD ? { email: c.ADMIN_EMAIL, password: c.ADMIN_PASSWORD } : undefined,
+    defaultCountry: c.DEFAULT_COUNTRY as CountryCode,
+    logLevel: c.LOG_LEVEL,
+    demoData: c.DEMO_DATA === 'on' || (c.DEMO_DATA === 'auto' && c.NODE_ENV !== 'production'),
+    tokenTtlMs: c.TOKEN_TTL_HOURS * 3600_000,
+  };
+}

@@ -1,0 +1,94 @@
+import { DataSource, type EntityManager } from 'typeorm';
+import { dataSourceOptions, dialectOf, type Dialect } from '../../ormconfig';
+
+export interface Database {
+  dataSource: DataSource;
+  dialect: Dialect;
+  /**
+   * Runs every write. On MariaDB a deadlock or lock timeout is retried; on SQLite the one
+   * connection is shared by all requests, so writes are serialised here instead, lest one
+   * request's statement land inside another request's open transaction.
+   */
+  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T>;
+  /** A Date as this engine compares it in raw SQL. */
+  param(d: Date): Date | string;
+  close(): Promise<void>;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+/** The format TypeORM writes datetimes in on SQLite (UTC), so raw comparisons match stored values. */
+export function sqliteDate(d: Date): string {
+  return (
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`
+  );
+}
+
+function driverCode(e: unknown): { code?: string; errno?: number } {
+  const err = e as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
+  return err?.driverError ?? err ?? {};
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  const { code, errno } = driverCode(e);
+  return code === 'ER_DUP_ENTRY' || errno === 1062 || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+function isRetryable(e: unknown): boolean {
+  const { code, errno } = driverCode(e);
+  return code === 'ER_LOCK_DEADLOCK' || errno === 1213 || code === 'ER_LOCK_WAIT_TIMEOUT' || errno === 1205;
+}
+
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'SQLITE_BUSY',
+  'SQLITE_IOERR',
+]);
+/** The database could not be reached or is overloaded: the caller should try again later (503). */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const { code } = driverCode(e);
+  if (code && UNAVAILABLE.has(code)) return true;
+  const msg = (e as Error)?.message ?? '';
+  return /Connection is not established|Pool is closed|connect ECONNREFUSED|Can't add new command when connection is in closed state/.test(msg);
+}
+
+export async function openDatabase(databaseUrl: string, opts: { migrate?: boolean } = {}): Promise<Database> {
+  const dialect = dialectOf(databaseUrl);
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  await dataSource.initialize();
+  if (opts.migrate !== false) await dataSource.runMigrations({ transaction: dialect === 'sqlite' ? 'each' : 'none' });
+
+  let writeChain: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = writeChain.then(fn, fn);
+    writeChain = run.catch(() => undefined);
+    return run;
+  };
+
+  const transaction = async <T>(fn: (m: EntityManager) => Promise<T>): Promise<T> => {
+    if (dialect === 'sqlite') return serialised(() => dataSource.transaction(fn));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await dataSource.transaction(fn);
+      } catch (e) {
+        if (attempt >= 4 || !isRetryable(e)) throw e;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+      }
+    }
+  };
+
+  return {
+    dataSource,
+    dialect,
+    transaction,
+    param: (d) => (dialect === 'sqlite' ? sqliteDate(d) : d),
+    close: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,418 @@
+import { EntitySchema } from 'typeorm';
+
+/*
+ * Table mappings as EntitySchema (no decorators, so tsx and swc run them as plain code).
+ * The schema itself is made by the hand-written migrations; these only map columns.
+ */
+
+const id = { type: Number, primary: true, generated: 'increment' } as const;
+const createdAt = { type: 'datetime', name: 'created_at', precision: 3 } as const;
+
+export interface Department {
+  id: number;
+  code: string;
+  name: string;
+  menuDigit: number | null;
+  email: string | null;
+  openingHours: OpeningHours | null;
+  createdAt: Date;
+}
+export interface OpeningHours {
+  timezone: string;
+  /** ISO weekday 1 (Monday) … 7 → list of "HH:MM-HH:MM" spans. */
+  weekly: Record<string, string[]>;
+  /** YYYY-MM-DD dates on which the department is closed all day. */
+  holidays: string[];
+}
+export const DepartmentEntity = new EntitySchema<Department>({
+  name: 'Department',
+  tableName: 'departments',
+  columns: {
+    id,
+    code: { type: String, length: 64 },
+    name: { type: String, length: 191 },
+    menuDigit: { type: Number, name: 'menu_digit', nullable: true },
+    email: { type: String, length: 191, nullable: true },
+    openingHours: { type: 'simple-json', name: 'opening_hours', nullable: true },
+    createdAt,
+  },
+});
+
+export interface DepartmentAddress {
+  id: number;
+  departmentId: number;
+  channel: 'sms' | 'phone' | 'email';
+  address: string;
+  isDefault: boolean;
+}
+export const DepartmentAddressEntity = new EntitySchema<DepartmentAddress>({
+  name: 'DepartmentAddress',
+  tableName: 'department_addresses',
+  columns: {
+    id,
+    departmentId: { type: Number, name: 'department_id' },
+    channel: { type: String, length: 16 },
+    address: { type: String, length: 191 },
+    isDefault: { type: Boolean, name: 'is_default', default: false },
+  },
+});
+
+export const ROLES = ['admin', 'agent', 'caseworker', 'officer', 'records', 'integration'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  passwordHash: string;
+  role: Role;
+  totpSecret: string | null;
+  totpEnabled: boolean;
+  totpLastStep: number | null;
+  phone: string | null;
+  sip: string | null;
+  locale: string;
+  active: boolean;
+  createdAt: Date;
+}
+export const UserEntity = new EntitySchema<User>({
+  name: 'User',
+  tableName: 'users',
+  columns: {
+    id,
+    email: { type: String, length: 191 },
+    name: { type: String, length: 191 },
+    passwordHash: { type: String, length: 255, name: 'password_hash' },
+    role: { type: String, length: 32 },
+    totpSecret: { type: String, length: 64, name: 'totp_secret', nullable: true },
+    totpEnabled: { type: Boolean, name: 'totp_enabled', default: false },
+    totpLastStep: { type: Number, name: 'totp_last_step', nullable: true },
+    phone: { type: String, length: 32, nullable: true },
+    sip: { type: String, length: 191, nullable: true },
+    locale: { type: String, length: 8, default: 'nb' },
+    active: { type: Boolean, default: true },
+    createdAt,
+  },
+});
+
+export interface UserDepartment {
+  userId: number;
+  departmentId: number;
+}
+export const UserDepartmentEntity = new EntitySchema<UserDepartment>({
+  name: 'UserDepartment',
+  tableName: 'user_departments',
+  columns: {
+    userId: { type: Number, primary: true, name: 'user_id' },
+    departmentId: { type: Number, primary: true, name: 'department_id' },
+  },
+});
+
+export interface AuthToken {
+  id: string;
+  userId: number;
+  scope: 'full' | 'enrol';
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+export const AuthTokenEntity = new EntitySchema<AuthToken>({
+  name: 'AuthToken',
+  tableName: 'auth_tokens',
+  columns: {
+    id: { type: String, length: 64, primary: true },
+    userId: { type: Number, name: 'user_id' },
+    scope: { type: String, length: 16 },
+    createdAt,
+    expiresAt: { type: 'datetime', name: 'expires_at', precision: 3 },
+    revokedAt: { type: 'datetime', name: 'revoked_at', precision: 3, nullable: true },
+  },
+});
+
+export interface AuthFailure {
+  id: number;
+  key: string;
+  at: Date;
+}
+export const AuthFailureEntity = new EntitySchema<AuthFailure>({
+  name: 'AuthFailure',
+  tableName: 'auth_failures',
+  columns: {
+    id,
+    key: { type: String, length: 191, name: 'failure_key' },
+    at: { type: 'datetime', precision: 3 },
+  },
+});
+
+export interface Contact {
+  id: number;
+  name: string | null;
+  kind: 'person' | 'organisation';
+  address: string | null;
+  postalCode: string | null;
+  city: string | null;
+  language: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export const ContactEntity = new EntitySchema<Contact>({
+  name: 'Contact',
+  tableName: 'contacts',
+  columns: {
+    id,
+    name: { type: String, length: 191, nullable: true },
+    kind: { type: String, length: 16, default: 'person' },
+    address: { type: String, length: 255, nullable: true },
+    postalCode: { type: String, length: 16, name: 'postal_code', nullable: true },
+    city: { type: String, length: 128, nullable: true },
+    language: { type: String, length: 8, nullable: true },
+    createdAt,
+    updatedAt: { type: 'datetime', name: 'updated_at', precision: 3 },
+  },
+});
+
+export interface ContactPhone {
+  id: number;
+  contactId: number;
+  e164: string;
+}
+export const ContactPhoneEntity = new EntitySchema<ContactPhone>({
+  name: 'ContactPhone',
+  tableName: 'contact_phones',
+  columns: {
+    id,
+    contactId: { type: Number, name: 'contact_id' },
+    e164: { type: String, length: 20 },
+  },
+});
+
+export interface ContactEmail {
+  id: number;
+  contactId: number;
+  address: string;
+}
+export const ContactEmailEntity = new EntitySchema<ContactEmail>({
+  name: 'ContactEmail',
+  tableName: 'contact_emails',
+  columns: {
+    id,
+    contactId: { type: Number, name: 'contact_id' },
+    address: { type: String, length: 191 },
+  },
+});
+
+export interface CaseFile {
+  id: number;
+  caseNumber: string;
+  title: string;
+  status: string;
+  statusSpoken: string | null;
+  isOpen: boolean;
+  departmentId: number;
+  caseworkerId: number | null;
+  category: string | null;
+  createdBy: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export const CaseEntity = new EntitySchema<CaseFile>({
+  name: 'CaseFile',
+  tableName: 'cases',
+  columns: {
+    id,
+    caseNumber: { type: String, length: 64, name: 'case_number' },
+    title: { type: String, length: 255 },
+    status: { type: String, length: 64 },
+    statusSpoken: { type: 'text', name: 'status_spoken', nullable: true },
+    isOpen: { type: Boolean, name: 'is_open' },
+    departmentId: { type: Number, name: 'department_id' },
+    caseworkerId: { type: Number, name: 'caseworker_id', nullable: true },
+    category: { type: String, length: 64, nullable: true },
+    createdBy: { type: Number, name: 'created_by', nullable: true },
+    createdAt,
+    updatedAt: { type: 'datetime', name: 'updated_at', precision: 3 },
+  },
+});
+
+export interface CaseContact {
+  caseId: number;
+  contactId: number;
+  role: string | null;
+}
+export const CaseContactEntity = new EntitySchema<CaseContact>({
+  name: 'CaseContact',
+  tableName: 'case_contacts',
+  columns: {
+    caseId: { type: Number, primary: true, name: 'case_id' },
+    contactId: { type: Number, primary: true, name: 'contact_id' },
+    role: { type: String, length: 64, nullable: true },
+  },
+});
+
+export const CHANNELS = ['sms', 'phone', 'email', 'web'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const INQUIRY_STATES = ['open', 'waiting', 'closed'] as const;
+export type InquiryState = (typeof INQUIRY_STATES)[number];
+
+export interface Inquiry {
+  id: number;
+  channel: Channel;
+  /** Who started it: a citizen ('in') or staff reaching out ('out'). */
+  direction: 'in' | 'out';
+  state: InquiryState;
+  departmentId: number;
+  assigneeId: number | null;
+  contactId: number | null;
+  caseId: number | null;
+  subject: string | null;
+  summary: string;
+  /** Our own number or mailbox the citizen wrote to; replies go out from it when no sender is configured. */
+  channelAddress: string | null;
+  /** The citizen's number or address on this channel. */
+  citizenAddress: string | null;
+  createdAt: Date;
+  lastActivityAt: Date;
+  closedAt: Date | null;
+}
+export const InquiryEntity = new EntitySchema<Inquiry>({
+  name: 'Inquiry',
+  tableName: 'inquiries',
+  columns: {
+    id,
+    channel: { type: String, length: 16 },
+    direction: { type: String, length: 8 },
+    state: { type: String, length: 16 },
+    departmentId: { type: Number, name: 'department_id' },
+    assigneeId: { type: Number, name: 'assignee_id', nullable: true },
+    contactId: { type: Number, name: 'contact_id', nullable: true },
+    caseId: { type: Number, name: 'case_id', nullable: true },
+    subject: { type: String, length: 255, nullable: true },
+    summary: { type: String, length: 255 },
+    channelAddress: { type: String, length: 191, name: 'channel_address', nullable: true },
+    citizenAddress: { type: String, length: 191, name: 'citizen_address', nullable: true },
+    createdAt,
+    lastActivityAt: { type: 'datetime', name: 'last_activity_at', precision: 3 },
+    closedAt: { type: 'datetime', name: 'closed_at', precision: 3, nullable: true },
+  },
+});
+
+export const MESSAGE_STATUSES = [
+  'scheduled',
+  'awaiting_approval',
+  'paused',
+  'queued',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+  'stopped',
+  'unknown',
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+export type Direction = 'in' | 'out' | 'internal';
+export type MessageKind = 'message' | 'call' | 'note' | 'form';
+
+export interface Message {
+  id: number;
+  inquiryId: number;
+  channel: Channel;
+  direction: Direction;
+  kind: MessageKind;
+  body: string;
+  bodyHtml: string | null;
+  subject: string | null;
+  fromAddress: string | null;
+  toAddress: string | null;
+  externalId: string | null;
+  status: MessageStatus | null;
+  meta: Record<string, unknown> | null;
+  authorId: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export const MessageEntity = new EntitySchema<Message>({
+  name: 'Message',
+  tableName: 'messages',
+  columns: {
+    id,
+    inquiryId: { type: Number, name: 'inquiry_id' },
+    channel: { type: String, length: 16 },
+    direction: { type: String, length: 8 },
+    kind: { type: String, length: 16 },
+    body: { type: 'text' },
+    bodyHtml: { type: 'text', name: 'body_html', nullable: true },
+    subject: { type: String, length: 255, nullable: true },
+    fromAddress: { type: String, length: 191, name: 'from_address', nullable: true },
+    toAddress: { type: String, length: 191, name: 'to_address', nullable: true },
+    externalId: { type: String, length: 191, name: 'external_id', nullable: true },
+    status: { type: String, length: 32, nullable: true },
+    meta: { type: 'simple-json', nullable: true },
+    authorId: { type: Number, name: 'author_id', nullable: true },
+    createdAt,
+    updatedAt: { type: 'datetime', name: 'updated_at', precision: 3 },
+  },
+});
+
+export interface MessageEvent {
+  id: number;
+  messageId: number;
+  status: MessageStatus;
+  providerStatus: string | null;
+  at: Date;
+  detail: Record<string, unknown> | null;
+}
+export const MessageEventEntity = new EntitySchema<MessageEvent>({
+  name: 'MessageEvent',
+  tableName: 'message_events',
+  columns: {
+    id,
+    messageId: { type: Number, name: 'message_id' },
+    status: { type: String, length: 32 },
+    providerStatus: { type: String, length: 64, name: 'provider_status', nullable: true },
+    at: { type: 'datetime', precision: 3 },
+    detail: { type: 'simple-json', nullable: true },
+  },
+});
+
+export interface AuditEvent {
+  id: number;
+  at: Date;
+  userId: number | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  route: string;
+  ip: string | null;
+}
+export const AuditEventEntity = new EntitySchema<AuditEvent>({
+  name: 'AuditEvent',
+  tableName: 'audit_events',
+  columns: {
+    id,
+    at: { type: 'datetime', precision: 3 },
+    userId: { type: Number, name: 'user_id', nullable: true },
+    action: { type: String, length: 32 },
+    entityType: { type: String, length: 32, name: 'entity_type' },
+    entityId: { type: String, length: 64, name: 'entity_id' },
+    route: { type: String, length: 191 },
+    ip: { type: String, length: 64, nullable: true },
+  },
+});
+
+export const entities = [
+  DepartmentEntity,
+  DepartmentAddressEntity,
+  UserEntity,
+  UserDepartmentEntity,
+  AuthTokenEntity,
+  AuthFailureEntity,
+  ContactEntity,
+  ContactPhoneEntity,
+  ContactEmailEntity,
+  CaseEntity,
+  CaseContactEntity,
+  InquiryEntity,
+  MessageEntity,
+  MessageEventEntity,
+  AuditEventEntity,
+];

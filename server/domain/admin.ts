@@ -1,0 +1,63 @@
+import type { Database } from '../db/database';
+import { isUniqueViolation } from '../db/database';
+import type { Department, OpeningHours, Role, User } from '../db/entities';
+import type { AuditRepository } from '../repositories/audit';
+import type { DepartmentRepository } from '../repositories/departments';
+import type { UserRepository } from '../repositories/users';
+import { assertAdmin, type Actor } from './access';
+import { badRequest, conflict } from './errors';
+import { hashPassword } from './passwords';
+
+export interface AdminDeps {
+  db: Database;
+  departments: DepartmentRepository;
+  users: UserRepository;
+  audit: AuditRepository;
+  passwordCost?: number;
+}
+
+/** Departments and staff accounts, managed by administrators. */
+export class AdminService {
+  constructor(private readonly d: AdminDeps) {}
+
+  async createDepartment(actor: Actor, input: { code: string; name: string; menuDigit?: number | null; email?: string | null; openingHours?: OpeningHours | null }, route: string): Promise<Department> {
+    assertAdmin(actor);
+    if (await this.d.departments.byCode(input.code)) throw conflict('department_exists', `Department "${input.code}" already exists`);
+    if (input.menuDigit != null && (await this.d.departments.byMenuDigit(input.menuDigit))) {
+      throw conflict('menu_digit_taken', `Menu digit ${input.menuDigit} already belongs to another department`);
+    }
+    try {
+      return await this.d.db.transaction(async (m) => {
+        const dep = await this.d.departments.create(input, m);
+        if (input.email) await this.d.departments.addAddress({ departmentId: dep.id, channel: 'email', address: input.email.toLowerCase(), isDefault: true }, m);
+        await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'department', entityId: dep.id, route }], m);
+        return dep;
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw conflict('department_exists', 'A department with this code, menu digit or address already exists');
+      throw e;
+    }
+  }
+
+  async createUser(actor: Actor, input: { email: string; name: string; password: string; role: Role; departments: string[]; phone?: string | null; sip?: string | null; locale?: string }, route: string): Promise<User> {
+    assertAdmin(actor);
+    const departmentIds: number[] = [];
+    for (const [i, code] of input.departments.entries()) {
+      const dep = await this.d.departments.byCode(code);
+      if (!dep) throw badRequest(`Unknown department "${code}"`, [{ path: ['departments', i], message: 'unknown department' }]);
+      departmentIds.push(dep.id);
+    }
+    if (await this.d.users.byEmail(input.email)) throw conflict('user_exists', `A user with e-mail ${input.email} already exists`);
+    const passwordHash = await hashPassword(input.password, this.d.passwordCost);
+    try {
+      return await this.d.db.transaction(async (m) => {
+        const user = await this.d.users.create({ ...input, passwordHash, departmentIds: [...new Set(departmentIds)] }, m);
+        await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'user', entityId: user.id, route }], m);
+        return user;
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw conflict('user_exists', `A user with e-mail ${input.email} already exists`);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import type { EntityManager } from 'typeorm';
+import type { CountryCode } from 'libphonenumber-js';
+import type { InboundContact } from '../../channels/types';
+import type { Database } from '../db/database';
+import type { Contact, Department, Inquiry, Message } from '../db/entities';
+import type { CaseRepository } from '../repositories/cases';
+import type { ContactRepository } from '../repositories/contacts';
+import { SWITCHBOARD, type DepartmentRepository } from '../repositories/departments';
+import type { InquiryRepository } from '../repositories/inquiries';
+import type { MessageRepository } from '../repositories/messages';
+import type { DomainEvents } from './events';
+import { toE164 } from './phone';
+import { toSummary } from './text';
+
+export interface InboundResult {
+  inquiry: Inquiry;
+  message: Message;
+  contact: Contact | null;
+  /** The provider delivered this item before: nothing was written. */
+  duplicate: boolean;
+  /** A new inquiry was opened (rather than an existing one continued). */
+  opened: boolean;
+}
+
+/** Case numbers as case systems write them: 2026/1234, 26/01234, 2026-1234. */
+const CASE_NUMBER_IN_TEXT = /\b(\d{2,4})[/-](\d{1,7})\b/g;
+export function caseNumberCandidates(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(CASE_NUMBER_IN_TEXT)) {
+    found.add(`${m[1]}/${m[2]}`);
+    found.add(`${m[1]}-${m[2]}`);
+  }
+  return [...found].slice(0, 20);
+}
+
+class DuplicateDelivery extends Error {}
+
+export interface InboundDeps {
+  db: Database;
+  contacts: ContactRepository;
+  cases: CaseRepository;
+  inquiries: InquiryRepository;
+  messages: MessageRepository;
+  departments: DepartmentRepository;
+  events: DomainEvents;
+  defaultCountry: CountryCode;
+}
+
+/**
+ * Records one inbound contact from any channel: find or create the contact, find the case, continue
+ * or open the inquiry, append the message once. Every channel calls this and nothing else writes
+ * inbound contacts, so the register's rules live here only.
+ */
+export class InboundService {
+  constructor(private readonly d: InboundDeps) {}
+
+  async record(input: InboundContact): Promise<InboundResult> {
+    const earlier = await this.d.messages.byExternalId(input.channel, input.externalId);
+    if (earlier) return this.duplicateOf(earlier);
+    let result: Omit<InboundResult, 'duplicate'> & { department: Department; caseNumber: string | null };
+    try {
+      result = await this.d.db.transaction((m) => this.write(input, m));
+    } catch (e) {
+      if (!(e instanceof DuplicateDelivery)) throw e;
+      const winner = await this.d.messages.byExternalId(input.channel, input.externalId);
+      if (!winner) throw e;
+      return this.duplicateOf(winner);
+    }
+    const { inquiry, message, contact, opened, department, caseNumber } = result;
+    if (opened) {
+      this.d.events.emit('inquiry:opened', { inquiry, contact: contact ? { id: contact.id, name: contact.name } : null, departmentCode: department.code, caseNumber });
+    } else {
+      this.d.events.emit('inquiry:updated', { inquiry, message, departmentCode: department.code });
+    }
+    this.d.events.emit('message:recorded', { inquiry, message, channel: input.channel });
+    return { inquiry, message, contact, opened, duplicate: false };
+  }
+
+  private async duplicateOf(message: Message): Promise<InboundResult> {
+    const inquiry = (await this.d.inquiries.byId(message.inquiryId))!;
+    const contact = inquiry.contactId ? await this.d.contacts.byId(inquiry.contactId) : null;
+    return { inquiry, message, contact, duplicate: true, opened: false };
+  }
+
+  private async write(input: InboundContact, m: EntityManager) {
+    const phone = input.from.phone ? toE164(input.from.phone, this.d.defaultCountry) : null;
+    const email = input.from.email?.trim().toLowerCase() || null;
+    const citizenAddress = phone ?? email ?? input.from.phone ?? null;
+
+    let contact: Contact | null = null;
+    if (phone || email) {
+      contact = (await this.d.contacts.findOrCreate(phone ? { phone } : { email: email! }, { name: input.from.name ?? null }, m)).contact;
+      await this.lockContact(contact.id, m);
+    }
+
+    const department = await this.departmentFor(input);
+    const namedCase = await this.caseNamedIn(input, m);
+    const inquiry = await this.inquiryToContinue(input, citizenAddress, namedCase?.id ?? null, m);
+    const now = input.receivedAt;
+    const opened = !inquiry;
+    const target =
+      inquiry ??
+      (await this.d.inquiries.insert(
+        {
+          channel: input.channel,
+          direction: 'in',
+          state: 'open',
+          departmentId: department.id,
+          assigneeId: null,
+          contactId: contact?.id ?? null,
+          caseId: namedCase?.id ?? null,
+          subject: input.subject?.slice(0, 255) ?? null,
+          summary: toSummary(input.body, input.subject),
+          channelAddress: input.to,
+          citizenAddress,
+          createdAt: now,
+          lastActivityAt: now,
+          closedAt: null,
+        },
+        m,
+      ));
+
+    const { message, inserted } = await this.d.messages.insertOnce(
+      {
+        inquiryId: target.id,
+        channel: input.channel,
+        direction: 'in',
+        kind: input.kind ?? 'message',
+        body: input.body,
+        bodyHtml: input.bodyHtml ?? null,
+        subject: input.subject?.slice(0, 255) ?? null,
+        fromAddress: citizenAddress,
+        toAddress: input.to,
+        externalId: input.externalId,
+        status: 'delivered',
+        meta: input.meta ?? null,
+        authorId: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      m,
+    );
+    // Another delivery of the same item won the race: undo everything this one wrote.
+    if (!inserted) throw new DuplicateDelivery();
+
+    if (inquiry) {
+      const patch: Partial<Inquiry> = { lastActivityAt: now, state: 'open' };
+      if (!inquiry.caseId && namedCase) patch.caseId = namedCase.id;
+      if (!inquiry.contactId && contact) patch.contactId = contact.id;
+      await this.d.inquiries.update(inquiry.id, patch, m);
+      Object.assign(inquiry, patch);
+    }
+    const owning = inquiry ? ((await this.d.departments.byId(inquiry.departmentId)) ?? department) : department;
+    return { inquiry: target, message, contact, opened, department: owning, caseNumber: namedCase?.caseNumber ?? null };
+  }
+
+  /** Serialises concurrent inbound items of one contact on MariaDB, so two messages cannot open two inquiries. */
+  private async lockContact(contactId: number, m: EntityManager) {
+    if (this.d.db.dialect !== 'mysql') return;
+    await m.createQueryBuilder().select('c.id').from('contacts', 'c').where('c.id = :id', { id: contactId }).setLock('pessimistic_write').getRawOne();
+  }
+
+  /** The department a menu or form chose, else the owner of the address written to, else the switchboard. */
+  private async departmentFor(input: InboundContact): Promise<Department> {
+    const chosen = input.departmentCode ? await this.d.departments.byCode(input.departmentCode) : null;
+    if (chosen) return chosen;
+    if (input.to && input.channel !== 'web') {
+      const owner = await this.d.departments.ownerOf(input.channel, input.channel === 'email' ? input.to.toLowerCase() : input.to);
+      if (owner) return owner;
+    }
+    const switchboard = await this.d.departments.byCode(SWITCHBOARD);
+    if (!switchboard) throw new Error('The switchboard department is missing; start-up creates it');
+    return switchboard;
+  }
+
+  private async caseNamedIn(input: InboundContact, m: EntityManager) {
+    if (input.thread?.caseNumber) {
+      const c = await this.d.cases.byNumber(input.thread.caseNumber, m);
+      if (c) return c;
+    }
+    const candidates = caseNumberCandidates(`${input.subject ?? ''} ${input.body}`);
+    const found = await this.d.cases.byNumbers(candidates, m);
+    return found[0] ?? null;
+  }
+
+  /**
+   * An inquiry the channel says this belongs to (e-mail headers), else this citizen's open inquiry
+   * on the same channel and receiving address that was active recently. A message that names a
+   * different case than that inquiry's starts a new one.
+   */
+  private async inquiryToContinue(input: InboundContact, citizenAddress: string | null, caseId: number | null, m: EntityManager): Promise<Inquiry | null> {
+    if (input.thread?.inquiryId) {
+      const named = await this.d.inquiries.byId(input.thread.inquiryId, m);
+      if (named && named.state !== 'closed') return named;
+    }
+    if (!citizenAddress || !input.continueWithinMs) return null;
+    const since = new Date(input.receivedAt.getTime() - input.continueWithinMs);
+    const open = await this.d.inquiries.findContinuable({ channel: input.channel, citizenAddress, channelAddress: input.to, since }, m);
+    if (!open) return null;
+    if (caseId && open.caseId && open.caseId !== caseId) return null;
+    return open;
+  }
+}

@@ -1,0 +1,211 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server as SocketServer } from 'socket.io';
+import type { Logger } from 'pino';
+import type { ChannelModule, ChannelSender } from '../channels/types';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { openDatabase, type Database } from './db/database';
+import type { Channel } from './db/entities';
+import { seedDemoData } from './demo/seed';
+import { AdminService } from './domain/admin';
+import { AuthService } from './domain/auth';
+import { CaseService } from './domain/cases';
+import { ContactService } from './domain/contacts';
+import { DomainEvents } from './domain/events';
+import { InboundService } from './domain/inbound';
+import { InquiryService } from './domain/inquiries';
+import { ensureFirstAdmin, ensureSwitchboard } from './domain/bootstrap';
+import { createLogger } from './logger';
+import { attachAgents, type AgentsNamespace } from './realtime/agents';
+import { AuditRepository } from './repositories/audit';
+import { AuthFailureRepository, TokenRepository } from './repositories/auth';
+import { CaseRepository } from './repositories/cases';
+import { ContactRepository } from './repositories/contacts';
+import { DepartmentRepository } from './repositories/departments';
+import { InquiryRepository } from './repositories/inquiries';
+import { MessageRepository } from './repositories/messages';
+import { UserRepository } from './repositories/users';
+
+export interface ComposeOptions {
+  logger?: Logger;
+  clock?: () => Date;
+  /** Lower scrypt cost for test fixtures only; production keeps the default. */
+  passwordCost?: number;
+  /** Channels built by the caller (tests inject stand-in-backed ones); default: none yet. */
+  channels?: (core: CoreGraph) => ChannelModule[];
+}
+
+/** Everything below the HTTP layer, built once and handed down as plain objects. */
+export interface CoreGraph {
+  config: Config;
+  logger: Logger;
+  clock: () => Date;
+  db: Database;
+  events: DomainEvents;
+  repos: {
+    departments: DepartmentRepository;
+    users: UserRepository;
+    tokens: TokenRepository;
+    failures: AuthFailureRepository;
+    audit: AuditRepository;
+    contacts: ContactRepository;
+    cases: CaseRepository;
+    inquiries: InquiryRepository;
+    messages: MessageRepository;
+  };
+  auth: AuthService;
+  admin: AdminService;
+  cases: CaseService;
+  contacts: ContactService;
+  inbound: InboundService;
+}
+
+export interface Composed extends CoreGraph {
+  channels: ChannelModule[];
+  inquiries: InquiryService;
+  httpServer: http.Server;
+  io: SocketServer;
+  agents: AgentsNamespace;
+  listen(port?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The one composition root: config in, a running-ready server out. Nothing below reads process.env. */
+export async function compose(config: Config, opts: ComposeOptions = {}): Promise<Composed> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? (() => new Date());
+  const db = await openDatabase(config.databaseUrl);
+  const events = new DomainEvents((event, err) => logger.error({ err, event }, 'domain event listener failed'));
+
+  const repos = {
+    departments: new DepartmentRepository({ db }),
+    users: new UserRepository({ db }),
+    tokens: new TokenRepository({ db }),
+    failures: new AuthFailureRepository({ db }),
+    audit: new AuditRepository({ db }),
+    contacts: new ContactRepository({ db }),
+    cases: new CaseRepository({ db }),
+    inquiries: new InquiryRepository({ db }),
+    messages: new MessageRepository({ db }),
+  };
+  const { defaultCountry } = config;
+  const core: CoreGraph = {
+    config,
+    logger,
+    clock,
+    db,
+    events,
+    repos,
+    auth: new AuthService({ db, users: repos.users, tokens: repos.tokens, failures: repos.failures, audit: repos.audit, clock, tokenTtlMs: config.tokenTtlMs, issuer: 'Servicetorg' }),
+    admin: new AdminService({ db, departments: repos.departments, users: repos.users, audit: repos.audit, passwordCost: opts.passwordCost }),
+    cases: new CaseService({ db, cases: repos.cases, contacts: repos.contacts, departments: repos.departments, users: repos.users, audit: repos.audit, defaultCountry, clock }),
+    contacts: new ContactService({ contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, departments: repos.departments, audit: repos.audit, defaultCountry }),
+    inbound: new InboundService({ db, contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, messages: repos.messages, departments: repos.departments, events, defaultCountry }),
+  };
+
+  await ensureSwitchboard(core);
+
+  const channels = opts.channels ? opts.channels(core) : [];
+  const senders: Partial<Record<Channel, ChannelSender>> = {};
+  for (const c of channels) if (c.sender) senders[c.channel] = c.sender;
+  const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, clock });
+
+  let draining = false;
+  const app = createApp({ db, logger, auth: core.auth, admin: core.admin, cases: core.cases, contacts: core.contacts, inquiries, departments: repos.departments, channels, isDraining: () => draining });
+  const httpServer = http.createServer(app);
+  const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: false } });
+  let redisClients: { quit(): Promise<unknown> }[] = [];
+  if (config.redisUrl) {
+    const [{ createAdapter }, { Redis }] = await Promise.all([import('@socket.io/redis-adapter'), import('ioredis')]);
+    const pub = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    const sub = pub.duplicate();
+    io.adapter(createAdapter(pub, sub));
+    redisClients = [pub, sub];
+  }
+  const agents = attachAgents(io, { auth: core.auth, events, logger });
+
+  return {
+    ...core,
+    channels,
+    inquiries,
+    httpServer,
+    io,
+    agents,
+    async listen(port = config.port) {
+      for (const c of channels) await c.start?.();
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, '0.0.0.0', () => resolve());
+      });
+      return (httpServer.address() as AddressInfo).port;
+    },
+    /** Drains: stop taking work, let in-flight requests finish, then close channels, sockets and the database. */
+    async close() {
+      draining = true;
+      for (const c of channels) await c.stop?.().catch((err) => logger.warn({ err, channel: c.channel }, 'channel stop failed'));
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        httpServer.closeIdleConnections?.();
+        setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
+      });
+      await Promise.all(redisClients.map((c) => c.quit().catch(() => undefined)));
+      await db.close();
+    },
+  };
+}
+
+async function main() {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const server = await compose(config, { logger });
+  const admin = await ensureFirstAdmin(server, config);
+  if (config.demoData) await seedDemoData(server, { logger });
+  const port = await server.listen();
+
+  const simulated = [
+    !config.twilio && 'SMS and voice (Twilio)',
+    !config.smtpUrl && 'outbound e-mail (SMTP)',
+    !config.googleCredentials && 'speech (Google TTS; offline espeak-ng is used)',
+  ].filter(Boolean);
+  const lines = [
+    '',
+    `Servicetorg is running at ${config.publicBaseUrl} (port ${port}, ${server.db.dialect} database)`,
+    simulated.length ? `SIMULATION MODE: ${simulated.join(', ')} run locally because no credentials are set; nothing leaves this machine.` : 'All providers are live.',
+  ];
+  if (admin?.demo) lines.push(`Demo administrator: ${admin.email} / ${admin.password} (enrol TOTP at first log-in)`);
+  if (config.demoData) lines.push('Demo agents: agent1@servicetorg.demo … / password "demo-password-1" (see README)');
+  console.log(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

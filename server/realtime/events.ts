@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/*
+ * The Socket.IO contract of namespace /agents, shared by server and client (`import type`).
+ * Payloads from agents are validated with these schemas; the types are never trusted alone.
+ */
+
+export const agentStatusPayload = z.object({ status: z.enum(['available', 'busy', 'away']) }).strict();
+export const callAcceptPayload = z.object({ callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/) }).strict();
+
+export type AgentStatus = z.infer<typeof agentStatusPayload>['status'];
+
+export interface ContactRef {
+  id: number;
+  name: string | null;
+}
+
+export interface CallIncoming {
+  callSid: string;
+  from: string;
+  department: string;
+  contact: ContactRef | null;
+}
+
+export interface ScreenPop {
+  callSid: string;
+  from: string;
+  contact: ContactRef | null;
+  cases: { caseNumber: string; title: string; status: string; department: string }[];
+  inquiries: { id: number; channel: string; direction: 'in' | 'out'; createdAt: string; summary: string; caseNumber: string | null }[];
+  transfer?: { from: ContactRef; note: string };
+}
+
+export interface InquiryNew {
+  id: number;
+  channel: string;
+  department: string;
+  contact: ContactRef | null;
+  summary: string;
+  caseNumber: string | null;
+  createdAt: string;
+}
+
+export interface InquiryUpdated {
+  id: number;
+  summary: string;
+}
+
+export type Ack = (answer: { ok: true } | { ok: false; reason: string }) => void;
+
+export interface ClientToServerEvents {
+  'agent:status': (payload: z.infer<typeof agentStatusPayload>, ack?: Ack) => void;
+  'call:accept': (payload: z.infer<typeof callAcceptPayload>, ack: Ack) => void;
+}
+
+export interface ServerToClientEvents {
+  'call:incoming': (payload: CallIncoming) => void;
+  'call:taken': (payload: { callSid: string; by: ContactRef }) => void;
+  'screen-pop': (payload: ScreenPop) => void;
+  'inquiry:new': (payload: InquiryNew) => void;
+  'inquiry:updated': (payload: InquiryUpdated) => void;
+}
+
+export interface SocketData {
+  userId: number;
+  name: string;
+  role: string;
+  departmentIds: number[];
+  status: AgentStatus;
+}
+
+export const rooms = {
+  department: (id: number) => `department:${id}`,
+  user: (id: number) => `user:${id}`,
+  /** Admins see every department's pushes. */
+  everything: 'everything',
+};

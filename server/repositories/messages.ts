@@ -1,0 +1,64 @@
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Database } from '../db/database';
+import { isUniqueViolation } from '../db/database';
+import { currentRead } from '../db/locking';
+import { MessageEntity, MessageEventEntity, type Channel, type Message, type MessageEvent } from '../db/entities';
+
+export class MessageRepository {
+  constructor(private readonly deps: { db: Database }) {}
+
+  private repo(m?: EntityManager) {
+    return (m ?? this.deps.db.dataSource.manager).getRepository(MessageEntity);
+  }
+
+  byId(id: number, m?: EntityManager): Promise<Message | null> {
+    return this.repo(m).findOne({ where: { id } });
+  }
+
+  byExternalId(channel: Channel, externalId: string, m?: EntityManager): Promise<Message | null> {
+    return this.repo(m).findOne({ where: { channel, externalId } });
+  }
+
+  /**
+   * Inserts the timeline item unless one with the same (channel, external id) exists. A provider's
+   * retry that races the first delivery hits the unique key and gets the first row back.
+   */
+  async insertOnce(row: Omit<Message, 'id'>, m: EntityManager): Promise<{ message: Message; inserted: boolean }> {
+    if (row.externalId) {
+      const existing = await this.byExternalId(row.channel, row.externalId, m);
+      if (existing) return { message: existing, inserted: false };
+    }
+    try {
+      const message = (await this.repo(m).save({ ...row })) as Message;
+      return { message, inserted: true };
+    } catch (e) {
+      if (!row.externalId || !isUniqueViolation(e)) throw e;
+      const winner = await currentRead(
+        this.repo(m).createQueryBuilder('x').where('x.channel = :channel AND x.external_id = :ext', { channel: row.channel, ext: row.externalId }),
+      ).getOne();
+      if (!winner) throw e;
+      return { message: winner, inserted: false };
+    }
+  }
+
+  async update(id: number, patch: Partial<Omit<Message, 'id' | 'createdAt'>>, m: EntityManager) {
+    await this.repo(m).update({ id }, { ...patch, updatedAt: new Date() } as QueryDeepPartialEntity<Message>);
+  }
+
+  timeline(inquiryId: number): Promise<Message[]> {
+    return this.repo().find({ where: { inquiryId }, order: { id: 'ASC' } });
+  }
+
+  async firstOf(inquiryId: number, m?: EntityManager): Promise<Message | null> {
+    return this.repo(m).findOne({ where: { inquiryId }, order: { id: 'ASC' } });
+  }
+
+  events(messageId: number): Promise<MessageEvent[]> {
+    return this.deps.db.dataSource.manager.getRepository(MessageEventEntity).find({ where: { messageId }, order: { id: 'ASC' } });
+  }
+
+  async addEvent(event: Omit<MessageEvent, 'id'>, m: EntityManager): Promise<void> {
+    await m.getRepository(MessageEventEntity).insert(event as QueryDeepPartialEntity<MessageEvent>);
+  }
+}
