@@ -1,0 +1,93 @@
+import { authenticator } from 'otplib';
+import { loadConfig } from '../../server/config';
+import { compose, type ComposeOptions, type Composed } from '../../server/index';
+import { createLogger } from '../../server/logger';
+import { hashPassword } from '../../server/domain/passwords';
+import type { Role } from '../../server/db/entities';
+import type { Engine } from './engines';
+
+export const TEST_PASSWORD = 'correct-horse-battery';
+/** Low scrypt cost for fixtures only, so suites do not spend seconds hashing. */
+export const TEST_PASSWORD_COST = 10;
+
+export interface TestServer {
+  url: string;
+  app: Composed;
+  /** JSON request against the running server. */
+  api(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  login(email: string, password?: string): Promise<string>;
+  /** Creates a user directly (bypassing the admin API) and returns a token for them. */
+  user(email: string, role: Role, departments: string[], opts?: { totp?: boolean }): Promise<{ id: number; token: string; secret?: string }>;
+  department(code: string, menuDigit?: number | null): Promise<number>;
+  count(table: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startServer(engine: Engine, opts: ComposeOptions & { env?: Record<string, string> } = {}): Promise<TestServer> {
+  const database = await engine.create();
+  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...opts.env });
+  const app = await compose(config, { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, ...opts });
+  const port = await app.listen(0);
+  const url = `http://127.0.0.1:${port}`;
+  const passwordHash = await hashPassword(TEST_PASSWORD, TEST_PASSWORD_COST);
+
+  const api: TestServer['api'] = async (method, path, o = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    let body: string | undefined;
+    if (o.raw !== undefined) body = o.raw;
+    else if (o.body !== undefined) body = JSON.stringify(o.body);
+    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const res = await fetch(url + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+
+  const login = async (email: string, password = TEST_PASSWORD) => {
+    const r = await api('POST', '/api/auth/login', { body: { email, password } });
+    if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.token as string;
+  };
+
+  const department = async (code: string, menuDigit: number | null = null) => {
+    const existing = await app.repos.departments.byCode(code);
+    if (existing) return existing.id;
+    const d = await app.db.transaction((m) => app.repos.departments.create({ code, name: code.toUpperCase(), menuDigit }, m));
+    return d.id;
+  };
+
+  const user: TestServer['user'] = async (email, role, departments, o = {}) => {
+    const ids: number[] = [];
+    for (const code of departments) ids.push(await department(code));
+    const u = await app.db.transaction((m) => app.repos.users.create({ email, name: email.split('@')[0], passwordHash, role, departmentIds: ids }, m));
+    let secret: string | undefined;
+    if (o.totp || role === 'admin') {
+      secret = authenticator.generateSecret(20);
+      await app.db.transaction((m) => app.repos.users.update(u.id, { totpSecret: secret, totpEnabled: true }, m));
+      const r = await api('POST', '/api/auth/login', { body: { email, password: TEST_PASSWORD, totp: authenticator.generate(secret) } });
+      if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return { id: u.id, token: r.body.token, secret };
+    }
+    return { id: u.id, token: await login(email) };
+  };
+
+  return {
+    url,
+    app,
+    api,
+    login,
+    user,
+    department,
+    count: async (table) => Number((await app.db.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n),
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
