@@ -99,6 +99,12 @@ export async function seedDemoData(core: CoreGraph, opts: { logger?: Logger; con
     people.push({ name, phone, email: rand() < 0.6 ? `${name.toLowerCase().replace(/[^a-z]+/g, '.')}${people.length}@epost.demo` : undefined });
   }
 
+  await db.transaction(async (m) => {
+    for (const p of people) {
+      await repos.contacts.create({ name: p.name, phones: [p.phone], emails: p.email ? [p.email] : [], address: `${pick(STREETS)} ${1 + Math.floor(rand() * 60)}`, postalCode: '6413', city: 'Molde', language: 'nb' }, m);
+    }
+  });
+
   // Cases arrive as the case system would push them: through the same upsert the API uses.
   let caseSeq = 1000;
   const caseNumbers: { number: string; dept: (typeof departments)[number]; person: (typeof people)[number] }[] = [];

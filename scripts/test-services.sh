@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Makes sure the real services the test suite talks to are up on 127.0.0.1, starting them when
+# they have stopped. Later channels add their own servers (Dovecot, Postfix, Chromium) here.
+set -euo pipefail
+
+wait_for() { # name, command
+  for _ in $(seq 1 60); do
+    if eval "$2" >/dev/null 2>&1; then echo "test-services: $1 is up"; return 0; fi
+    sleep 1
+  done
+  echo "test-services: $1 did not come up" >&2
+  return 1
+}
+
+mariadb_up() { mysqladmin --protocol=tcp -h127.0.0.1 -uroot ping; }
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG; }
+
+if ! mariadb_up >/dev/null 2>&1; then
+  echo "test-services: starting MariaDB"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || true
+fi
+wait_for MariaDB mariadb_up
+mysql --protocol=tcp -h127.0.0.1 -uroot -e 'CREATE DATABASE IF NOT EXISTS test' 
+
+if ! redis_up >/dev/null 2>&1; then
+  echo "test-services: starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+fi
+wait_for Redis redis_up
