@@ -199,6 +199,8 @@ describe.each(engines())('bad input on $name', (engine) => {
         ['status too long', { body: { ...caseBody(), status: long(65) }, field: 'status' }],
         ['spoken status too long', { body: { ...caseBody(), statusSpoken: long(2001) }, field: 'statusSpoken' }],
         ['contact name too long', { body: { ...caseBody(), contacts: [{ name: long(192), phone: '+4790000001' }] }, field: 'contacts' }],
+        ['contact phone too long', { body: { ...caseBody(), contacts: [{ name: 'Kari', phone: '9'.repeat(41) }] }, field: 'contacts' }],
+        ['contact e-mail too long', { body: { ...caseBody(), contacts: [{ name: 'Kari', email: `${long(190)}@example.no` }] }, field: 'contacts' }],
         ['case number too long', { body: caseBody(), path: `/api/cases/${long(65)}` }],
         ['case number with spaces', { body: caseBody(), path: '/api/cases/2026%20200' }],
         ['title of the wrong type', { body: { ...caseBody(), title: 5 }, field: 'title' }],
