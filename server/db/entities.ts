@@ -374,6 +374,26 @@ export const MessageEventEntity = new EntitySchema<MessageEvent>({
   },
 });
 
+export interface SmsStopEntry {
+  id: number;
+  /** Our sender number (E.164) the citizen wrote STOP to. */
+  sender: string;
+  phone: string;
+  createdAt: Date;
+  messageId: number | null;
+}
+export const SmsStopEntryEntity = new EntitySchema<SmsStopEntry>({
+  name: 'SmsStopEntry',
+  tableName: 'sms_stop_list',
+  columns: {
+    id,
+    sender: { type: String, length: 32 },
+    phone: { type: String, length: 32 },
+    createdAt,
+    messageId: { type: Number, name: 'message_id', nullable: true },
+  },
+});
+
 export interface AuditEvent {
   id: number;
   at: Date;
@@ -415,4 +435,5 @@ export const entities = [
   MessageEntity,
   MessageEventEntity,
   AuditEventEntity,
+  SmsStopEntryEntity,
 ];
