@@ -101,7 +101,12 @@ export async function postSignedForm(serverUrl: string, path: string, params: Re
   const signature = o.signature === undefined ? twilio.getExpectedTwilioSignature(o.token ?? STANDIN_AUTH_TOKEN, PUBLIC_BASE_URL + path, params) : o.signature;
   const headers: Record<string, string> = { 'content-type': o.contentType ?? 'application/x-www-form-urlencoded' };
   if (signature !== null) headers['x-twilio-signature'] = signature;
-  const res = await fetch(serverUrl + path, { method: 'POST', headers, body: o.rawBody ?? new URLSearchParams(params).toString() });
+  const body = o.rawBody ?? new URLSearchParams(params).toString();
+  // A pooled keep-alive socket the server closed while idle fails once with ECONNRESET; Twilio would retry too.
+  const res = await fetch(serverUrl + path, { method: 'POST', headers, body }).catch((e: { cause?: { code?: string } }) => {
+    if (e.cause?.code !== 'ECONNRESET') throw e;
+    return fetch(serverUrl + path, { method: 'POST', headers, body });
+  });
   return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
 }
 
