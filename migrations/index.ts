@@ -4,6 +4,7 @@ import { CreateCases1732000000003 } from './1732000000003-CreateCases';
 import { CreateInquiries1732000000004 } from './1732000000004-CreateInquiries';
 import { CreateAudit1732000000005 } from './1732000000005-CreateAudit';
 import { CreateSmsStopList1732000000006 } from './1732000000006-CreateSmsStopList';
+import { CreateSmsGroups1732000000007 } from './1732000000007-CreateSmsGroups';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CreateInquiries1732000000004,
   CreateAudit1732000000005,
   CreateSmsStopList1732000000006,
+  CreateSmsGroups1732000000007,
 ];

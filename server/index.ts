@@ -28,6 +28,7 @@ import { DepartmentRepository } from './repositories/departments';
 import { InquiryRepository } from './repositories/inquiries';
 import { MessageRepository } from './repositories/messages';
 import { StopListRepository } from './repositories/stop-list';
+import { SmsGroupRepository } from './repositories/sms-groups';
 import { MessageStatusService } from './domain/message-status';
 import { smsChannel } from '../channels/sms';
 import { UserRepository } from './repositories/users';
@@ -59,6 +60,7 @@ export interface CoreGraph {
     inquiries: InquiryRepository;
     messages: MessageRepository;
     stopList: StopListRepository;
+    smsGroups: SmsGroupRepository;
   };
   auth: AuthService;
   admin: AdminService;
@@ -96,6 +98,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     inquiries: new InquiryRepository({ db }),
     messages: new MessageRepository({ db }),
     stopList: new StopListRepository({ db }),
+    smsGroups: new SmsGroupRepository({ db }),
   };
   const { defaultCountry } = config;
   const core: CoreGraph = {

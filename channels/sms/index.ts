@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CoreGraph } from '../../server/index';
 import { SmsInboundService } from '../../server/domain/sms-inbound';
 import { SmsOutboundService } from '../../server/domain/sms-outbound';
+import { SmsGroupService } from '../../server/domain/sms-groups';
 import { smsRoutes } from '../../server/http/routes/sms';
 import type { ChannelModule } from '../types';
 import { TwilioSmsAdapter, type SmsProvider } from './adapter';
@@ -65,7 +66,7 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
     channel: 'sms',
     simulated: simulator !== null,
     router: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: core.messageStatus, clock, logger }),
-    apiRouter: smsRoutes({ sms: outbound }),
+    apiRouter: smsRoutes({ sms: outbound, groups: new SmsGroupService({ db, groups: repos.smsGroups, departments: repos.departments, defaultCountry: config.defaultCountry, clock }) }),
     sender: outbound,
     outbound,
     inboundSms,

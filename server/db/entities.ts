@@ -394,6 +394,42 @@ export const SmsStopEntryEntity = new EntitySchema<SmsStopEntry>({
   },
 });
 
+export interface SmsGroup {
+  id: number;
+  name: string;
+  departmentId: number;
+  createdBy: number | null;
+  createdAt: Date;
+}
+export const SmsGroupEntity = new EntitySchema<SmsGroup>({
+  name: 'SmsGroup',
+  tableName: 'sms_groups',
+  columns: {
+    id,
+    name: { type: String, length: 191 },
+    departmentId: { type: Number, name: 'department_id' },
+    createdBy: { type: Number, name: 'created_by', nullable: true },
+    createdAt,
+  },
+});
+
+export interface SmsGroupMember {
+  id: number;
+  groupId: number;
+  phone: string;
+  name: string | null;
+}
+export const SmsGroupMemberEntity = new EntitySchema<SmsGroupMember>({
+  name: 'SmsGroupMember',
+  tableName: 'sms_group_members',
+  columns: {
+    id,
+    groupId: { type: Number, name: 'group_id' },
+    phone: { type: String, length: 32 },
+    name: { type: String, length: 191, nullable: true },
+  },
+});
+
 export interface AuditEvent {
   id: number;
   at: Date;
@@ -436,4 +472,6 @@ export const entities = [
   MessageEventEntity,
   AuditEventEntity,
   SmsStopEntryEntity,
+  SmsGroupEntity,
+  SmsGroupMemberEntity,
 ];
