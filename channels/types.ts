@@ -40,8 +40,15 @@ export interface OutboundMessage {
 }
 
 export interface SendResult {
-  externalId: string;
+  /** The provider's id; null when nothing reached the provider (STOP list) or it refused outright. */
+  externalId: string | null;
   status: MessageStatus;
+  /** The address it actually went from, when the channel chose another than the one proposed. */
+  from?: string | null;
+  /** The provider's own word for the status, kept in the history. */
+  providerStatus?: string | null;
+  /** Kept with the status event: error code and text, why it was stopped. */
+  detail?: Record<string, unknown>;
   meta?: Record<string, unknown>;
 }
 
@@ -56,6 +63,8 @@ export interface ChannelModule {
   simulated: boolean;
   /** Webhook or public routes, mounted at the app root. */
   router?: Router;
+  /** Staff API routes of the channel, mounted under /api behind the bearer-token check. */
+  apiRouter?: Router;
   sender?: ChannelSender;
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -3,6 +3,8 @@ import { CreateContacts1732000000002 } from './1732000000002-CreateContacts';
 import { CreateCases1732000000003 } from './1732000000003-CreateCases';
 import { CreateInquiries1732000000004 } from './1732000000004-CreateInquiries';
 import { CreateAudit1732000000005 } from './1732000000005-CreateAudit';
+import { CreateSmsStopList1732000000006 } from './1732000000006-CreateSmsStopList';
+import { CreateSmsGroups1732000000007 } from './1732000000007-CreateSmsGroups';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -11,4 +13,6 @@ export const migrations = [
   CreateCases1732000000003,
   CreateInquiries1732000000004,
   CreateAudit1732000000005,
+  CreateSmsStopList1732000000006,
+  CreateSmsGroups1732000000007,
 ];

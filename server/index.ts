@@ -27,6 +27,10 @@ import { ContactRepository } from './repositories/contacts';
 import { DepartmentRepository } from './repositories/departments';
 import { InquiryRepository } from './repositories/inquiries';
 import { MessageRepository } from './repositories/messages';
+import { StopListRepository } from './repositories/stop-list';
+import { SmsGroupRepository } from './repositories/sms-groups';
+import { MessageStatusService } from './domain/message-status';
+import { smsChannel } from '../channels/sms';
 import { UserRepository } from './repositories/users';
 
 export interface ComposeOptions {
@@ -34,7 +38,7 @@ export interface ComposeOptions {
   clock?: () => Date;
   /** Lower scrypt cost for test fixtures only; production keeps the default. */
   passwordCost?: number;
-  /** Channels built by the caller (tests inject stand-in-backed ones); default: none yet. */
+  /** Channels built by the caller (tests inject stand-in-backed ones); default: every channel, live or simulated by config. */
   channels?: (core: CoreGraph) => ChannelModule[];
 }
 
@@ -55,12 +59,15 @@ export interface CoreGraph {
     cases: CaseRepository;
     inquiries: InquiryRepository;
     messages: MessageRepository;
+    stopList: StopListRepository;
+    smsGroups: SmsGroupRepository;
   };
   auth: AuthService;
   admin: AdminService;
   cases: CaseService;
   contacts: ContactService;
   inbound: InboundService;
+  messageStatus: MessageStatusService;
 }
 
 export interface Composed extends CoreGraph {
@@ -90,6 +97,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     cases: new CaseRepository({ db }),
     inquiries: new InquiryRepository({ db }),
     messages: new MessageRepository({ db }),
+    stopList: new StopListRepository({ db }),
+    smsGroups: new SmsGroupRepository({ db }),
   };
   const { defaultCountry } = config;
   const core: CoreGraph = {
@@ -104,11 +113,12 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     cases: new CaseService({ db, cases: repos.cases, contacts: repos.contacts, departments: repos.departments, users: repos.users, audit: repos.audit, defaultCountry, clock }),
     contacts: new ContactService({ contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, departments: repos.departments, audit: repos.audit, defaultCountry }),
     inbound: new InboundService({ db, contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, messages: repos.messages, departments: repos.departments, events, defaultCountry }),
+    messageStatus: new MessageStatusService({ db, messages: repos.messages, clock }),
   };
 
   await ensureSwitchboard(core);
 
-  const channels = opts.channels ? opts.channels(core) : [];
+  const channels = opts.channels ? opts.channels(core) : [smsChannel(core)];
   const senders: Partial<Record<Channel, ChannelSender>> = {};
   for (const c of channels) if (c.sender) senders[c.channel] = c.sender;
   const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, clock });
