@@ -272,14 +272,22 @@ describe.each(engines())('inquiries on $name', (engine) => {
       expect(timeline[timeline.length - 1]).toMatchObject({ id: r.body.id, body: 'Trenger svar fra NAV' });
     });
 
-    it('POST messages answers 409 channel_unavailable while no SMS channel is registered, and stores nothing', async () => {
-      const before = { messages: await s.count('messages'), events: await s.count('message_events'), audit: await s.count('audit_events') };
-      const inquiry = await s.app.repos.inquiries.byId(id);
-      const r = await s.api('POST', `/api/inquiries/${id}/messages`, { token: agent.token, body: { body: 'Hei, vi ser på saken.' } });
-      expect(r.status).toBe(409);
-      expect(r.body.error.code).toBe('channel_unavailable');
-      expect({ messages: await s.count('messages'), events: await s.count('message_events'), audit: await s.count('audit_events') }).toEqual(before);
-      expect(await s.app.repos.inquiries.byId(id)).toEqual(inquiry);
+    it('POST messages answers 409 channel_unavailable when no channel can send, and stores nothing', async () => {
+      // A server built with no channels at all: nothing can carry a reply.
+      const bare = await startServer(engine, { channels: () => [] });
+      try {
+        const agentOfBare = await bare.user('bare@kommune.no', 'agent', ['helse']);
+        const made = await bare.app.inbound.record({ channel: 'sms', externalId: 'SM-bare-1', from: { phone: '+4791900009' }, to: '+4759000000', body: 'Hei', receivedAt: new Date(), departmentCode: 'helse' });
+        const before = { messages: await bare.count('messages'), events: await bare.count('message_events'), audit: await bare.count('audit_events') };
+        const inquiry = await bare.app.repos.inquiries.byId(made.inquiry.id);
+        const r = await bare.api('POST', `/api/inquiries/${made.inquiry.id}/messages`, { token: agentOfBare.token, body: { body: 'Hei, vi ser på saken.' } });
+        expect(r.status).toBe(409);
+        expect(r.body.error.code).toBe('channel_unavailable');
+        expect({ messages: await bare.count('messages'), events: await bare.count('message_events'), audit: await bare.count('audit_events') }).toEqual(before);
+        expect(await bare.app.repos.inquiries.byId(made.inquiry.id)).toEqual(inquiry);
+      } finally {
+        await bare.close();
+      }
     });
   });
 
