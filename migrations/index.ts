@@ -3,6 +3,8 @@ import { CreateContacts1732000000002 } from './1732000000002-CreateContacts';
 import { CreateCases1732000000003 } from './1732000000003-CreateCases';
 import { CreateInquiries1732000000004 } from './1732000000004-CreateInquiries';
 import { CreateAudit1732000000005 } from './1732000000005-CreateAudit';
+import { CreateCalls1732200000001 } from './1732200000001-CreateCalls';
+import { CreateCaseStatusVerifications1732200000002 } from './1732200000002-CreateCaseStatusVerifications';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -11,4 +13,6 @@ export const migrations = [
   CreateCases1732000000003,
   CreateInquiries1732000000004,
   CreateAudit1732000000005,
+  CreateCalls1732200000001,
+  CreateCaseStatusVerifications1732200000002,
 ];

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import type { Logger } from 'pino';
 import type { ChannelModule, ChannelSender } from '../channels/types';
+import { createVoiceChannel } from '../channels/voice';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
@@ -61,6 +62,8 @@ export interface CoreGraph {
   cases: CaseService;
   contacts: ContactService;
   inbound: InboundService;
+  /** Outbound senders by channel, filled once the channels are built (channels look them up when sending). */
+  senders: Partial<Record<Channel, ChannelSender>>;
 }
 
 export interface Composed extends CoreGraph {
@@ -104,12 +107,18 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     cases: new CaseService({ db, cases: repos.cases, contacts: repos.contacts, departments: repos.departments, users: repos.users, audit: repos.audit, defaultCountry, clock }),
     contacts: new ContactService({ contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, departments: repos.departments, audit: repos.audit, defaultCountry }),
     inbound: new InboundService({ db, contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, messages: repos.messages, departments: repos.departments, events, defaultCountry }),
+    senders: {},
   };
 
   await ensureSwitchboard(core);
 
-  const channels = opts.channels ? opts.channels(core) : [];
-  const senders: Partial<Record<Channel, ChannelSender>> = {};
+  // Each channel is built from config here, real or simulated; one line per channel.
+  const channels = opts.channels
+    ? opts.channels(core)
+    : [
+        createVoiceChannel(core),
+      ];
+  const senders = core.senders;
   for (const c of channels) if (c.sender) senders[c.channel] = c.sender;
   const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, clock });
 
@@ -126,6 +135,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     redisClients = [pub, sub];
   }
   const agents = attachAgents(io, { auth: core.auth, events, logger });
+  for (const c of channels) c.attachRealtime?.(agents);
 
   return {
     ...core,

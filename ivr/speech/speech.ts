@@ -1,0 +1,17 @@
+import type { Prompt, PromptRenderer } from '../compose';
+import { sayRenderer } from '../compose';
+
+/**
+ * Speech as the voice channel sees it: a pure renderer for TwiML, and `prepare`, awaited before the
+ * TwiML is answered, which makes sure every <Play> URL in it can be served.
+ */
+export interface Speech {
+  readonly name: string;
+  readonly renderer: PromptRenderer;
+  prepare(prompts: Prompt[]): Promise<void>;
+  /** Audio by the key in a <Play> URL, or null. */
+  audio?(key: string): Promise<Buffer | null>;
+}
+
+/** The last resort: Twilio's own <Say> with each language's voice. */
+export const saySpeech: Speech = { name: 'say', renderer: sayRenderer, prepare: async () => undefined };
