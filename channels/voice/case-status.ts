@@ -109,6 +109,11 @@ export class CaseStatusService {
     }
   }
 
+  /** Admin: whether a case category's status may be heard only from a number on file for the case. */
+  setCategory(category: string, callerIdOnly: boolean): Promise<void> {
+    return this.d.verifications.setCategory(category, callerIdOnly);
+  }
+
   async codeEntered(v: { callSid: string; keys: string | undefined }): Promise<CodeEntered> {
     const ver = await this.d.verifications.latestForCall(v.callSid);
     if (!ver || ver.state === 'locked' || ver.state === 'refused') return { kind: 'locked' };

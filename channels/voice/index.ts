@@ -75,7 +75,7 @@ export function createVoiceChannel(core: CoreGraph, opts: VoiceChannelOptions = 
     handover,
     caseStatus,
     authToken,
-    router: voiceRoutes({ authToken, publicBaseUrl: config.publicBaseUrl, auth: core.auth, menu, speech, calls, handover, caseStatus, clock, logger }),
+    router: voiceRoutes({ authToken, publicBaseUrl: config.publicBaseUrl, auth: core.auth, audit: repos.audit, menu, speech, calls, handover, caseStatus, clock, logger }),
     attachRealtime(agents: AgentsNamespace) {
       calls.notifier = socketNotifier(agents);
       attachCallSockets(agents, { calls, handover, logger });

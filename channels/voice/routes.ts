@@ -1,7 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { assertAdmin } from '../../server/domain/access';
 import type { AuthService } from '../../server/domain/auth';
+import type { AuditRepository } from '../../server/repositories/audit';
 import { actorOf, requireAuth, routeOf } from '../../server/http/auth';
 import { parse } from '../../server/http/validate';
 import { withQuery, type StepContext, type StepResult } from '../../ivr/compose';
@@ -20,6 +22,7 @@ export interface VoiceRoutesDeps {
   authToken: string;
   publicBaseUrl: string;
   auth: AuthService;
+  audit: AuditRepository;
   menu: () => Promise<{ flow: Flow; hours: Record<string, unknown> }>;
   speech: Speech;
   calls: CallService;
@@ -120,6 +123,16 @@ export function voiceRoutes(d: VoiceRoutesDeps): Router {
     const callSid = parse(callSidParam, req.params.callSid, 'call id');
     const body = parse(transferBody, req.body);
     res.json(await d.handover.transfer(actorOf(res), callSid, body, routeOf(req)));
+  });
+
+  r.put('/api/voice/case-categories/:category', express.json({ limit: '4kb' }), requireAuth(d.auth), async (req, res) => {
+    const actor = actorOf(res);
+    assertAdmin(actor);
+    const category = parse(z.string().trim().min(1).max(64), req.params.category, 'category');
+    const body = parse(z.object({ callerIdOnly: z.boolean() }).strict(), req.body);
+    await d.caseStatus.setCategory(category, body.callerIdOnly);
+    await d.audit.record([{ userId: actor.id, action: 'update', entityType: 'department', entityId: `case-category:${category}`.slice(0, 64), route: routeOf(req) }]);
+    res.json({ category, callerIdOnly: body.callerIdOnly });
   });
 
   return r;
