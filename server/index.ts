@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import type { Logger } from 'pino';
 import type { ChannelModule, ChannelSender } from '../channels/types';
-import { createVoiceChannel } from '../channels/voice';
+import { createVoiceChannel, type VoiceChannelOptions } from '../channels/voice';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
@@ -37,6 +37,8 @@ export interface ComposeOptions {
   passwordCost?: number;
   /** Channels built by the caller (tests inject stand-in-backed ones); default: none yet. */
   channels?: (core: CoreGraph) => ChannelModule[];
+  /** Options of the voice channel built from config (tests choose its speech engine). */
+  voice?: VoiceChannelOptions;
 }
 
 /** Everything below the HTTP layer, built once and handed down as plain objects. */
@@ -116,7 +118,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const channels = opts.channels
     ? opts.channels(core)
     : [
-        createVoiceChannel(core),
+        createVoiceChannel(core, opts.voice),
       ];
   const senders = core.senders;
   for (const c of channels) if (c.sender) senders[c.channel] = c.sender;

@@ -6,7 +6,8 @@ import { VerificationRepository } from '../../server/repositories/verifications'
 import type { AgentsNamespace } from '../../server/realtime/agents';
 import { buildFlow } from '../../ivr/flow';
 import type { Flow } from '../../ivr/schema';
-import { saySpeech, type Speech } from '../../ivr/speech/speech';
+import type { Speech } from '../../ivr/speech/speech';
+import { speechFromConfig } from './speech';
 import { CaseStatusService, type CaseStatusLimits } from './case-status';
 import { CallService } from './calls';
 import { Handover } from './handover';
@@ -25,11 +26,14 @@ export interface VoiceChannelOptions {
   /** Defaults to Twilio's REST API with config.twilio, or the in-memory simulation without it. */
   provider?: VoiceProvider;
   speech?: Speech;
+  /** Where synthesised audio is kept (default: the OS temp dir); null keeps it in memory. */
+  speechCacheDir?: string | null;
   caseStatusLimits?: Partial<CaseStatusLimits>;
 }
 
 export interface VoiceChannel extends ChannelModule {
   provider: VoiceProvider;
+  speech: Speech;
   calls: CallService;
   handover: Handover;
   caseStatus: CaseStatusService;
@@ -40,7 +44,7 @@ export function createVoiceChannel(core: CoreGraph, opts: VoiceChannelOptions = 
   const { config, db, repos, logger, clock } = core;
   const provider = opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : new SimulatedVoiceProvider());
   const authToken = config.twilio?.authToken ?? SIMULATION_AUTH_TOKEN;
-  const speech = opts.speech ?? saySpeech;
+  const speech = opts.speech ?? speechFromConfig({ googleCredentials: config.googleCredentials, publicBaseUrl: config.publicBaseUrl, authToken: config.twilio?.authToken, cacheDir: opts.speechCacheDir, logger });
   const callsRepo = new CallRepository({ db });
   const calls = new CallService({ db, calls: callsRepo, contacts: repos.contacts, departments: repos.departments, inquiries: repos.inquiries, messages: repos.messages, inbound: core.inbound, clock, logger, defaultCountry: config.defaultCountry });
   const handover = new Handover({ calls, users: repos.users, contacts: core.contacts, audit: repos.audit, provider, publicBaseUrl: config.publicBaseUrl });
@@ -75,6 +79,7 @@ export function createVoiceChannel(core: CoreGraph, opts: VoiceChannelOptions = 
     handover,
     caseStatus,
     authToken,
+    speech,
     router: voiceRoutes({ authToken, publicBaseUrl: config.publicBaseUrl, auth: core.auth, audit: repos.audit, menu, speech, calls, handover, caseStatus, clock, logger }),
     attachRealtime(agents: AgentsNamespace) {
       calls.notifier = socketNotifier(agents);

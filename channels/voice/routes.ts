@@ -59,8 +59,7 @@ export function voiceRoutes(d: VoiceRoutesDeps): Router {
       const state = stateFromQuery(req.query, ctx.flow.defaultLanguage);
       if (!state) return invalid(res, 'Invalid call state in the URL');
       const result = await handle(form.data, state, ctx);
-      await d.speech.prepare(result.prompts);
-      res.status(200).type('text/xml').send(result.twiml);
+      res.status(200).type('text/xml').send(await d.speech.prepare(result.prompts, result.twiml));
     });
   }
 

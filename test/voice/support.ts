@@ -1,6 +1,8 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/realtime/events';
 import { SimulatedCall } from '../../channels/voice/simulator/caller';
+import type { VoiceChannelOptions } from '../../channels/voice';
+import { saySpeech } from '../../ivr/speech/speech';
 import type { Engine } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
 import { startTwilioStandin, type TwilioStandin } from './twilio-standin';
@@ -17,9 +19,10 @@ export function voiceEnv(standin: TwilioStandin): Record<string, string> {
   return { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_URL: standin.url, PUBLIC_BASE_URL };
 }
 
-export async function startVoiceServer(engine: Engine): Promise<{ s: TestServer; standin: TwilioStandin; close(): Promise<void> }> {
+/** A server with Twilio pointed at a local stand-in; prompts as <Say> unless a test asks for real speech. */
+export async function startVoiceServer(engine: Engine, voice: VoiceChannelOptions = { speech: saySpeech }): Promise<{ s: TestServer; standin: TwilioStandin; close(): Promise<void> }> {
   const standin = await startTwilioStandin(ACCOUNT_SID, AUTH_TOKEN);
-  const s = await startServer(engine, { env: voiceEnv(standin) });
+  const s = await startServer(engine, { env: voiceEnv(standin), voice });
   return { s, standin, close: async () => (await s.close(), await standin.close()) };
 }
 
