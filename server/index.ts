@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
+// Static, not import(): jest's CommonJS runtime cannot run dynamic imports, and these are small.
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ChannelModule, ChannelSender } from '../channels/types';
 import { createVoiceChannel, type VoiceChannelOptions } from '../channels/voice';
@@ -130,7 +133,6 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: false } });
   let redisClients: { quit(): Promise<unknown> }[] = [];
   if (config.redisUrl) {
-    const [{ createAdapter }, { Redis }] = await Promise.all([import('@socket.io/redis-adapter'), import('ioredis')]);
     const pub = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
     const sub = pub.duplicate();
     io.adapter(createAdapter(pub, sub));
