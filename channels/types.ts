@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Channel, MessageKind, MessageStatus } from '../server/db/entities';
+import type { AgentsNamespace } from '../server/realtime/agents';
 
 /**
  * The contract every channel (SMS, voice, e-mail, web form) follows. An adapter verifies a
@@ -68,4 +69,6 @@ export interface ChannelModule {
   sender?: ChannelSender;
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** Called once the /agents namespace exists, for channels that push to agents or take their events. */
+  attachRealtime?(agents: AgentsNamespace): void;
 }

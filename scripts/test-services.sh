@@ -27,3 +27,10 @@ if ! redis_up >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 fi
 wait_for Redis redis_up
+
+# The voice channel's offline speech engine: espeak-ng speaks, sox converts to 8 kHz μ-law.
+if ! command -v espeak-ng >/dev/null 2>&1 || ! command -v sox >/dev/null 2>&1; then
+  echo "test-services: installing espeak-ng and sox"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng sox >/dev/null
+fi
+command -v espeak-ng >/dev/null && command -v sox >/dev/null && echo "test-services: espeak-ng and sox are there"

@@ -3,8 +3,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
+// Static, not import(): jest's CommonJS runtime cannot run dynamic imports, and these are small.
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ChannelModule, ChannelSender } from '../channels/types';
+import { createVoiceChannel, type VoiceChannelOptions } from '../channels/voice';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
@@ -40,6 +44,8 @@ export interface ComposeOptions {
   passwordCost?: number;
   /** Channels built by the caller (tests inject stand-in-backed ones); default: every channel, live or simulated by config. */
   channels?: (core: CoreGraph) => ChannelModule[];
+  /** Options of the voice channel built from config (tests choose its speech engine). */
+  voice?: VoiceChannelOptions;
 }
 
 /** Everything below the HTTP layer, built once and handed down as plain objects. */
@@ -68,6 +74,8 @@ export interface CoreGraph {
   contacts: ContactService;
   inbound: InboundService;
   messageStatus: MessageStatusService;
+  /** Outbound senders by channel, filled once the channels are built (channels look them up when sending). */
+  senders: Partial<Record<Channel, ChannelSender>>;
 }
 
 export interface Composed extends CoreGraph {
@@ -114,12 +122,19 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     contacts: new ContactService({ contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, departments: repos.departments, audit: repos.audit, defaultCountry }),
     inbound: new InboundService({ db, contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, messages: repos.messages, departments: repos.departments, events, defaultCountry }),
     messageStatus: new MessageStatusService({ db, messages: repos.messages, clock }),
+    senders: {},
   };
 
   await ensureSwitchboard(core);
 
-  const channels = opts.channels ? opts.channels(core) : [smsChannel(core)];
-  const senders: Partial<Record<Channel, ChannelSender>> = {};
+  // Each channel is built from config here, real or simulated; one line per channel.
+  const channels = opts.channels
+    ? opts.channels(core)
+    : [
+        smsChannel(core),
+        createVoiceChannel(core, opts.voice),
+      ];
+  const senders = core.senders;
   for (const c of channels) if (c.sender) senders[c.channel] = c.sender;
   const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, clock });
 
@@ -129,13 +144,13 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: false } });
   let redisClients: { quit(): Promise<unknown> }[] = [];
   if (config.redisUrl) {
-    const [{ createAdapter }, { Redis }] = await Promise.all([import('@socket.io/redis-adapter'), import('ioredis')]);
     const pub = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
     const sub = pub.duplicate();
     io.adapter(createAdapter(pub, sub));
     redisClients = [pub, sub];
   }
   const agents = attachAgents(io, { auth: core.auth, events, logger });
+  for (const c of channels) c.attachRealtime?.(agents);
 
   return {
     ...core,
