@@ -27,3 +27,11 @@ if ! redis_up >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 fi
 wait_for Redis redis_up
+
+# The console's browser tests drive Debian's Chromium (never a downloaded browser build).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test-services: installing Chromium"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+echo "test-services: $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium missing')"

@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/*
+ * Browser tests drive Debian's Chromium (installed by scripts/test-services.sh) through
+ * playwright-core; no browser is ever downloaded. Playwright gives every launch a fresh,
+ * temporary user-data-dir. Under CI=true a missing Chromium fails the suite; elsewhere the
+ * suite is skipped with a loud line.
+ */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
+export const CONSOLE_DIR = path.resolve(__dirname, '../../client/dist');
+
+export function browserAvailable(): boolean {
+  if (fs.existsSync(CHROMIUM)) return true;
+  if (process.env.CI === 'true') throw new Error(`Chromium is missing at ${CHROMIUM}: run scripts/test-services.sh (it installs Debian's chromium)`);
+  console.warn(`\n*** SKIPPING browser tests: no Chromium at ${CHROMIUM}. Install it with: apt-get install -y chromium ***\n`);
+  return false;
+}
+
+/** Builds the console once per run, so the browser tests never test a stale bundle. */
+export function buildConsole() {
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-client.cjs')], { stdio: 'pipe', cwd: path.resolve(__dirname, '../..') });
+  if (!fs.existsSync(path.join(CONSOLE_DIR, 'index.html'))) throw new Error('the console build left no index.html');
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface Watched {
+  context: BrowserContext;
+  page: Page;
+  /** Dialogs (alert/confirm/prompt) the page opened: an XSS payload that ran would show here. */
+  dialogs: string[];
+  /** CSP violations and page errors, for diagnosis. */
+  problems: string[];
+  /** Requests to anything but the test server: there must be none. */
+  foreign: string[];
+}
+
+export async function openPage(browser: Browser, baseUrl: string, viewport = { width: 1280, height: 800 }): Promise<Watched> {
+  const context = await browser.newContext({ viewport, locale: 'nb-NO' });
+  const page = await context.newPage();
+  const w: Watched = { context, page, dialogs: [], problems: [], foreign: [] };
+  page.on('dialog', (d) => {
+    w.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => w.problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') w.problems.push(`console: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(baseUrl) && !u.startsWith('ws://127.0.0.1') && !u.startsWith('data:') && !u.startsWith('blob:') && !u.startsWith('about:')) w.foreign.push(u);
+  });
+  return w;
+}
+
+export async function screenshot(page: Page, name: string) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
