@@ -20,10 +20,44 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-/** Builds the console once per run, so the browser tests never test a stale bundle. */
+const ROOT = path.resolve(__dirname, '../..');
+const SOURCES = ['client/src', 'client/public', 'client/index.html', 'client/vite.config.ts'].map((p) => path.join(ROOT, p));
+
+function newestMtime(p: string): number {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((f) => newestMtime(path.join(p, f))));
+}
+
+/**
+ * Makes sure client/dist is built from the current sources, so the browser tests never test a stale
+ * bundle. Suites run in parallel workers: a lock directory lets one build while the others wait,
+ * and a build newer than every source is kept (npm ci has usually just made it).
+ */
 export function buildConsole() {
-  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-client.cjs')], { stdio: 'pipe', cwd: path.resolve(__dirname, '../..') });
-  if (!fs.existsSync(path.join(CONSOLE_DIR, 'index.html'))) throw new Error('the console build left no index.html');
+  const lock = path.join(ROOT, 'client', '.build.lock');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A lock older than two minutes belongs to a killed run.
+      const held = fs.statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 120_000) fs.rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error('timed out waiting for another console build');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    const index = path.join(CONSOLE_DIR, 'index.html');
+    const fresh = fs.existsSync(index) && fs.statSync(index).mtimeMs > Math.max(...SOURCES.filter((p) => fs.existsSync(p)).map(newestMtime));
+    if (!fresh) execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-client.cjs')], { stdio: 'pipe', cwd: ROOT });
+    if (!fs.existsSync(index)) throw new Error('the console build left no index.html');
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export function launch(): Promise<Browser> {
@@ -47,6 +81,8 @@ export interface Watched {
 
 export async function openPage(browser: Browser, baseUrl: string, viewport = { width: 1280, height: 800 }): Promise<Watched> {
   const context = await browser.newContext({ viewport, locale: 'nb-NO' });
+  // Short enough that a missing element fails with Playwright's message, not jest's timeout.
+  context.setDefaultTimeout(5000);
   const page = await context.newPage();
   const w: Watched = { context, page, dialogs: [], problems: [], foreign: [] };
   page.on('dialog', (d) => {
