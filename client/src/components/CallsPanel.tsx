@@ -85,7 +85,7 @@ export function CallsPanel({ departments }: { departments: Department[] }) {
         </p>
       )}
       <div aria-live="assertive">
-        {calls.length === 0 && <p class="muted">{t('noCalls')}</p>}
+        {calls.length === 0 && pops.length === 0 && <p class="muted">{t('noCalls')}</p>}
         {calls.map((c) => (
           <div class={`call${c.takenBy ? ' taken' : ' ringing'}`} key={c.callSid} data-call-sid={c.callSid}>
             <strong>{t('incomingCall')}</strong>
