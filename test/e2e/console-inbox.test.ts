@@ -73,6 +73,18 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     expect((await s.api('GET', `/api/inquiries/${r.inquiryId}`, { token })).status).toBe(404);
   });
 
+  it('reloads the list after a dropped connection, so an inquiry pushed meanwhile is not lost', async () => {
+    await mark(helse.page);
+    for (const socket of await s.app.agents.fetchSockets()) {
+      // The transport drops as on a network failure; the client reconnects by itself.
+      if (socket.data.departmentIds.includes(await s.department('helse'))) (s.app.agents.sockets.get(socket.id)?.conn as { close(): void } | undefined)?.close();
+    }
+    const r = await citizenSends(s, { channel: 'web', from: { email: 'ola@example.no', name: 'Ola Nordmann' }, subject: 'Skjema', body: 'Sendt mens agenten var frakoblet.', departmentCode: 'helse' });
+    await helse.page.locator(`[data-inquiry-id="${r.inquiryId}"]`).waitFor({ timeout: 8000 });
+    expect(await stillMarked(helse.page)).toBe(true);
+    await helse.page.locator('.live.on').waitFor();
+  });
+
   it('renders an e-mail carrying an XSS payload as inert text, also in the formatted view', async () => {
     const payload = '<script>window.__xss = 1; alert("xss")</script><img src=x onerror="window.__xss = 2; alert(2)">';
     const r = await citizenSends(s, {

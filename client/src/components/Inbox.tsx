@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useContext, useEffect, useState } from 'preact/hooks';
 import type { InquiryNew } from '../../../server/realtime/events';
 import { api, query } from '../lib/api';
 import { useI18n } from '../lib/i18n';
-import { useSocketEvent } from '../lib/socket';
+import { LiveSocket, useSocketEvent } from '../lib/socket';
 import { CHANNELS, INQUIRY_STATES, type Channel, type Department, type Inquiry, type InquiryState, type Page, type Session } from '../lib/types';
 import { ErrorMessage, Loading, useLoad } from './common';
 import { InboxRow } from './InboxRow';
@@ -67,6 +67,17 @@ export function Inbox({ session, departments }: { session: Session; departments:
   }, [loaded.data]);
 
   useEffect(() => sessionStorage.setItem(FILTER_KEY, JSON.stringify(filters)), [filters]);
+
+  // Pushes sent while the connection was down are lost; a reconnect reloads the list instead.
+  const socket = useContext(LiveSocket);
+  useEffect(() => {
+    if (!socket) return;
+    const reload = () => loaded.reload();
+    socket.io.on('reconnect', reload);
+    return () => {
+      socket.io.off('reconnect', reload);
+    };
+  }, [socket, loaded.reload]);
 
   useSocketEvent('inquiry:new', (p) => {
     if (!matches(filters, p)) return;
@@ -150,6 +161,7 @@ export function Inbox({ session, departments }: { session: Session; departments:
           <InboxRow
             key={r.id}
             inquiry={r}
+            departmentName={departments.find((d) => d.code === r.department)?.name ?? r.department}
             fresh={fresh.has(r.id)}
             session={session}
             onChange={(u) => setRows((old) => old.map((x) => (x.id === u.id ? u : x)))}

@@ -8,7 +8,7 @@ import { ChannelBadge } from './common';
 const WORKERS = ['admin', 'agent', 'caseworker'];
 
 /** One inquiry in the inbox: click or Enter opens it; the assign button works without opening. */
-export function InboxRow({ inquiry: r, fresh, session, onChange }: { inquiry: Inquiry; fresh: boolean; session: Session; onChange: (i: Inquiry) => void }) {
+export function InboxRow({ inquiry: r, departmentName, fresh, session, onChange }: { inquiry: Inquiry; departmentName: string; fresh: boolean; session: Session; onChange: (i: Inquiry) => void }) {
   const { t, locale } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const open = () => navigate(href.inquiry(r.id));
@@ -41,7 +41,9 @@ export function InboxRow({ inquiry: r, fresh, session, onChange }: { inquiry: In
         <span class="row-summary">{r.summary}</span>
       </div>
       <div class="row-meta">
-        <span class="badge">{r.department}</span>
+        <span class="badge" title={r.department}>
+          {departmentName}
+        </span>
         <span class={`badge st-${r.state}`}>{t(`st_${r.state}`)}</span>
         {r.caseNumber && <span class="badge case">{r.caseNumber}</span>}
         <time dateTime={r.createdAt}>{formatTime(locale, r.createdAt)}</time>

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { errorText, formatTime, useI18n } from '../lib/i18n';
 import { href } from '../lib/router';
@@ -14,6 +14,12 @@ export function InquiryPage({ id, session }: { id: number; session: Session }) {
   const { t, locale } = useI18n();
   const loaded = useLoad(() => api<InquiryDetail>('GET', `/api/inquiries/${id}`), [id]);
   const [actionError, setActionError] = useState<string | null>(null);
+  const title = useRef<HTMLHeadingElement>(null);
+  const loadedOnce = Boolean(loaded.data);
+  // Opening an inquiry moves focus to its title, so keyboard and screen-reader users land on it.
+  useEffect(() => {
+    if (loadedOnce) title.current?.focus();
+  }, [loadedOnce]);
 
   // A further message from the citizen arrives on this inquiry: show it without a reload.
   useSocketEvent('inquiry:updated', (p) => {
@@ -45,7 +51,7 @@ export function InquiryPage({ id, session }: { id: number; session: Session }) {
     <section class="inquiry" aria-labelledby="inquiry-title">
       <a href={href.inbox()}>← {t('backToInbox')}</a>
       <header class="inquiry-head">
-        <h1 id="inquiry-title">
+        <h1 id="inquiry-title" ref={title} tabIndex={-1}>
           <ChannelBadge channel={q.channel} /> {q.subject ?? t('inquiryTitle', { id: q.id })}
         </h1>
         <dl class="facts">

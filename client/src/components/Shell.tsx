@@ -33,7 +33,21 @@ export function Shell({ session, setLocale, onLogOut }: { session: Session; setL
     if (!seesRegister) return;
     const s = connectAgents(session.token);
     s.on('connect', () => setConnected(true));
-    s.on('disconnect', () => setConnected(false));
+    // socket.io does not retry a refused handshake nor a disconnect the server made. Asking /me
+    // logs out an expired or revoked token (via the API's 401 handler); if the token is still good
+    // the server was restarting or unavailable, so connect again shortly.
+    const recover = () =>
+      api('GET', '/api/auth/me').then(
+        () => setTimeout(() => s.connect(), 3000),
+        () => undefined,
+      );
+    s.on('disconnect', (reason) => {
+      setConnected(false);
+      if (reason === 'io server disconnect') void recover();
+    });
+    s.on('connect_error', () => {
+      if (!s.active) void recover();
+    });
     setSocket(s);
     return () => {
       s.close();
