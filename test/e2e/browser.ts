@@ -77,6 +77,8 @@ export interface Watched {
   problems: string[];
   /** Requests to anything but the test server: there must be none. */
   foreign: string[];
+  /** Content-Security-Policy violations: the console itself must cause none. */
+  csp: string[];
 }
 
 export async function openPage(browser: Browser, baseUrl: string, viewport = { width: 1280, height: 800 }): Promise<Watched> {
@@ -84,7 +86,7 @@ export async function openPage(browser: Browser, baseUrl: string, viewport = { w
   // Short enough that a missing element fails with Playwright's message, not jest's timeout.
   context.setDefaultTimeout(5000);
   const page = await context.newPage();
-  const w: Watched = { context, page, dialogs: [], problems: [], foreign: [] };
+  const w: Watched = { context, page, dialogs: [], problems: [], foreign: [], csp: [] };
   page.on('dialog', (d) => {
     w.dialogs.push(d.message());
     void d.dismiss();
@@ -92,6 +94,7 @@ export async function openPage(browser: Browser, baseUrl: string, viewport = { w
   page.on('pageerror', (e) => w.problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') w.problems.push(`console: ${m.text()}`);
+    if (/Content Security Policy/i.test(m.text())) w.csp.push(m.text());
   });
   page.on('request', (r) => {
     const u = r.url();

@@ -70,6 +70,7 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
   afterEach(() => {
     expect(agent.dialogs).toEqual([]);
     expect(agent.foreign).toEqual([]);
+    expect(agent.csp).toEqual([]);
   });
 
   it('sends the presence switch to the server as agent:status', async () => {
@@ -143,6 +144,7 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     await screenshot(officer.page, 'status-unavailable');
     await officer.context.close();
     expect(officer.foreign).toEqual([]);
+    expect(officer.csp).toEqual([]);
   });
 
   it('lists deliveries with a chart per day, exports CSV, and shows one message’s event history', async () => {
@@ -191,5 +193,6 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     await screenshot(admin.page, 'status');
     await admin.context.close();
     expect(admin.foreign).toEqual([]);
+    expect(admin.csp).toEqual([]);
   });
 });

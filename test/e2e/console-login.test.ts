@@ -29,6 +29,7 @@ run('console: serving and log-in (Chromium)', () => {
   afterEach(() => {
     for (const w of pages.splice(0)) {
       expect(w.foreign).toEqual([]);
+      expect(w.csp).toEqual([]);
       expect(w.dialogs).toEqual([]);
     }
   });
