@@ -182,4 +182,30 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await helse.page.setViewportSize({ width: 1280, height: 800 });
   });
+
+  it('is usable from the keyboard: Tab reaches a row with a visible focus ring, Enter opens it, every control is labelled', async () => {
+    const unlabelled = () =>
+      helse.page.evaluate(() =>
+        Array.from(document.querySelectorAll('input, select, textarea'))
+          .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label'))
+          .map((el) => el.outerHTML),
+      );
+    await helse.page.goto(`${s.url}/#/inbox`);
+    await helse.page.locator(`[data-inquiry-id="${ids.email}"]`).waitFor();
+    expect(await unlabelled()).toEqual([]);
+    let onRow = false;
+    for (let i = 0; i < 40 && !onRow; i++) {
+      await helse.page.keyboard.press('Tab');
+      onRow = await helse.page.evaluate(() => document.activeElement?.hasAttribute('data-inquiry-id') ?? false);
+    }
+    expect(onRow).toBe(true);
+    const ring = await helse.page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(ring).toBe('solid');
+    const id = await helse.page.evaluate(() => document.activeElement!.getAttribute('data-inquiry-id'));
+    await helse.page.keyboard.press('Enter');
+    await helse.page.waitForURL(`**/#/inquiries/${id}`);
+    await helse.page.locator('.timeline').waitFor();
+    expect(await helse.page.evaluate(() => document.activeElement?.id)).toBe('inquiry-title');
+    expect(await unlabelled()).toEqual([]);
+  });
 });
