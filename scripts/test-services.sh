@@ -34,3 +34,11 @@ if ! command -v espeak-ng >/dev/null 2>&1 || ! command -v sox >/dev/null 2>&1; t
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng sox >/dev/null
 fi
 command -v espeak-ng >/dev/null && command -v sox >/dev/null && echo "test-services: espeak-ng and sox are there"
+
+# The console's browser tests drive Debian's Chromium (never a downloaded browser build).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test-services: installing Chromium"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+echo "test-services: $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium missing')"

@@ -22,6 +22,7 @@ import { DomainEvents } from './domain/events';
 import { InboundService } from './domain/inbound';
 import { InquiryService } from './domain/inquiries';
 import { ensureFirstAdmin, ensureSwitchboard } from './domain/bootstrap';
+import { consoleRouter } from './http/console';
 import { createLogger } from './logger';
 import { attachAgents, type AgentsNamespace } from './realtime/agents';
 import { AuditRepository } from './repositories/audit';
@@ -46,6 +47,8 @@ export interface ComposeOptions {
   channels?: (core: CoreGraph) => ChannelModule[];
   /** Options of the voice channel built from config (tests choose its speech engine). */
   voice?: VoiceChannelOptions;
+  /** The built console to serve at `/` (default client/dist). */
+  consoleDir?: string;
 }
 
 /** Everything below the HTTP layer, built once and handed down as plain objects. */
@@ -139,7 +142,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, clock });
 
   let draining = false;
-  const app = createApp({ db, logger, auth: core.auth, admin: core.admin, cases: core.cases, contacts: core.contacts, inquiries, departments: repos.departments, channels, isDraining: () => draining });
+  const app = createApp({ db, logger, auth: core.auth, admin: core.admin, cases: core.cases, contacts: core.contacts, inquiries, departments: repos.departments, channels, isDraining: () => draining, extraRouters: [{ path: '/', router: consoleRouter({ dir: opts.consoleDir, logger }) }] });
   const httpServer = http.createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: false } });
   let redisClients: { quit(): Promise<unknown> }[] = [];
@@ -207,7 +210,7 @@ async function main() {
   ].filter(Boolean);
   const lines = [
     '',
-    `Servicetorg is running at ${config.publicBaseUrl} (port ${port}, ${server.db.dialect} database)`,
+    `Servicetorg is running at ${config.publicBaseUrl} (port ${port}, ${server.db.dialect} database); the agent console is at ${config.publicBaseUrl}/`,
     simulated.length ? `SIMULATION MODE: ${simulated.join(', ')} run locally because no credentials are set; nothing leaves this machine.` : 'All providers are live.',
   ];
   if (admin?.demo) lines.push(`Demo administrator: ${admin.email} / ${admin.password} (enrol TOTP at first log-in)`);

@@ -1,0 +1,52 @@
+import { api } from '../lib/api';
+import { formatTime, useI18n } from '../lib/i18n';
+import { href } from '../lib/router';
+import type { CaseFile } from '../lib/types';
+import { ErrorMessage, Loading, useLoad } from './common';
+import { InquiryList } from './InquiryList';
+
+export function CasePage({ caseNumber }: { caseNumber: string }) {
+  const { t, locale } = useI18n();
+  const loaded = useLoad(() => api<CaseFile>('GET', `/api/cases/${encodeURIComponent(caseNumber)}`), [caseNumber]);
+  if (loaded.loading) return <Loading />;
+  const k = loaded.data;
+  if (!k) return <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;
+  return (
+    <section aria-labelledby="case-title">
+      <a href={href.inbox()}>← {t('backToInbox')}</a>
+      <h1 id="case-title">{t('caseTitle', { caseNumber: k.caseNumber })}</h1>
+      <p class="lead">{k.title}</p>
+      <dl class="facts">
+        <div>
+          <dt>{t('status')}</dt>
+          <dd>
+            <span class="badge">{k.status}</span> {k.statusSpoken && <span class="muted">{k.statusSpoken}</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('department')}</dt>
+          <dd>{k.department}</dd>
+        </div>
+        <div>
+          <dt>{t('caseworker')}</dt>
+          <dd>{k.caseworker?.name ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('time')}</dt>
+          <dd>{formatTime(locale, k.updatedAt)}</dd>
+        </div>
+      </dl>
+      <h2>{t('contacts')}</h2>
+      <ul class="plain">
+        {k.contacts.map((c) => (
+          <li key={c.id}>
+            <a href={href.contact(c.id)}>{c.name ?? c.phones[0] ?? c.emails[0] ?? `#${c.id}`}</a> {c.role && <span class="muted">({c.role})</span>}{' '}
+            <span class="muted">{[...c.phones, ...c.emails].join(', ')}</span>
+          </li>
+        ))}
+      </ul>
+      <h2>{t('recentInquiries')}</h2>
+      <InquiryList filter={{ case: k.caseNumber }} />
+    </section>
+  );
+}

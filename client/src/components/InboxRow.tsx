@@ -1,0 +1,67 @@
+import { useState } from 'preact/hooks';
+import { api } from '../lib/api';
+import { errorText, formatTime, useI18n } from '../lib/i18n';
+import { href, navigate } from '../lib/router';
+import type { Inquiry, Session } from '../lib/types';
+import { ChannelBadge } from './common';
+
+const WORKERS = ['admin', 'agent', 'caseworker'];
+
+/** One inquiry in the inbox: click or Enter opens it; the assign button works without opening. */
+export function InboxRow({ inquiry: r, departmentName, fresh, session, onChange }: { inquiry: Inquiry; departmentName: string; fresh: boolean; session: Session; onChange: (i: Inquiry) => void }) {
+  const { t, locale } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  const open = () => navigate(href.inquiry(r.id));
+
+  const assign = async (e: Event) => {
+    e.stopPropagation();
+    setError(null);
+    try {
+      onChange(await api<Inquiry>('PATCH', `/api/inquiries/${r.id}`, { assigneeId: session.user.id }));
+    } catch (err) {
+      setError(errorText(t, err));
+    }
+  };
+
+  const who = r.contact?.name ?? r.citizenAddress ?? t('unknownContact');
+  return (
+    <li
+      class={`row state-${r.state}${fresh ? ' fresh' : ''}`}
+      data-inquiry-id={r.id}
+      tabIndex={0}
+      aria-label={`${t(`ch_${r.channel}`)}, ${who}: ${r.summary}`}
+      onClick={open}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && e.target === e.currentTarget) open();
+      }}
+    >
+      <div class="row-main">
+        <ChannelBadge channel={r.channel} />
+        <strong class="row-who">{who}</strong>
+        <span class="row-summary">{r.summary}</span>
+      </div>
+      <div class="row-meta">
+        <span class="badge" title={r.department}>
+          {departmentName}
+        </span>
+        <span class={`badge st-${r.state}`}>{t(`st_${r.state}`)}</span>
+        {r.caseNumber && <span class="badge case">{r.caseNumber}</span>}
+        <time dateTime={r.createdAt}>{formatTime(locale, r.createdAt)}</time>
+        {r.assignee ? (
+          <span class="assignee">{t('assignedTo', { name: r.assignee.name })}</span>
+        ) : (
+          WORKERS.includes(session.user.role) && (
+            <button type="button" class="small" onClick={assign} onKeyDown={(e) => e.stopPropagation()}>
+              {t('assignToMe')}
+            </button>
+          )
+        )}
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}

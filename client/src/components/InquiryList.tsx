@@ -1,0 +1,29 @@
+import { api, query } from '../lib/api';
+import { formatTime, useI18n } from '../lib/i18n';
+import { href } from '../lib/router';
+import type { Inquiry, Page } from '../lib/types';
+import { ChannelBadge, ErrorMessage, Loading, useLoad } from './common';
+
+/** Inquiries of one contact or one case, every channel, newest first, each opening its timeline. */
+export function InquiryList({ filter }: { filter: { contact?: number; case?: string } }) {
+  const { t, locale } = useI18n();
+  const loaded = useLoad(() => api<Page<Inquiry>>('GET', `/api/inquiries${query({ ...filter, limit: 50 })}`), [filter.contact, filter.case]);
+  if (loaded.loading) return <Loading />;
+  if (!loaded.data) return <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;
+  if (loaded.data.items.length === 0) return <p class="muted">{t('noInquiries')}</p>;
+  return (
+    <ul class="plain">
+      {loaded.data.items.map((i) => (
+        <li key={i.id}>
+          <a href={href.inquiry(i.id)}>
+            <ChannelBadge channel={i.channel} /> {i.summary}
+          </a>{' '}
+          <span class={`badge st-${i.state}`}>{t(`st_${i.state}`)}</span>{' '}
+          <time class="muted" dateTime={i.createdAt}>
+            {formatTime(locale, i.createdAt)}
+          </time>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,115 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../lib/api';
+import { errorText, formatTime, useI18n } from '../lib/i18n';
+import { href } from '../lib/router';
+import { useSocketEvent } from '../lib/socket';
+import type { Inquiry, InquiryDetail, Session, TimelineItem } from '../lib/types';
+import { ChannelBadge, ErrorMessage, Loading, useLoad } from './common';
+import { NoteForm, ReplyForm } from './Composer';
+import { Timeline } from './Timeline';
+
+const WORKERS = ['admin', 'agent', 'caseworker'];
+
+export function InquiryPage({ id, session }: { id: number; session: Session }) {
+  const { t, locale } = useI18n();
+  const loaded = useLoad(() => api<InquiryDetail>('GET', `/api/inquiries/${id}`), [id]);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const title = useRef<HTMLHeadingElement>(null);
+  const loadedOnce = Boolean(loaded.data);
+  // Opening an inquiry moves focus to its title, so keyboard and screen-reader users land on it.
+  useEffect(() => {
+    if (loadedOnce) title.current?.focus();
+  }, [loadedOnce]);
+
+  // A further message from the citizen arrives on this inquiry: show it without a reload.
+  useSocketEvent('inquiry:updated', (p) => {
+    if (p.id === id) loaded.reload();
+  });
+
+  const patch = async (body: Record<string, unknown>) => {
+    setActionError(null);
+    try {
+      const view = await api<Inquiry>('PATCH', `/api/inquiries/${id}`, body);
+      loaded.setData((old) => (old ? { ...old, ...view } : old));
+    } catch (e) {
+      setActionError(errorText(t, e));
+    }
+  };
+  const append = (item: TimelineItem) => loaded.setData((old) => (old ? { ...old, timeline: [...old.timeline, item] } : old));
+
+  const q = loaded.data;
+  if (!q) {
+    return (
+      <section>
+        <a href={href.inbox()}>← {t('backToInbox')}</a>
+        {loaded.loading ? <Loading /> : <ErrorMessage error={loaded.error} onRetry={loaded.reload} />}
+      </section>
+    );
+  }
+  const canWork = WORKERS.includes(session.user.role);
+  return (
+    <section class="inquiry" aria-labelledby="inquiry-title">
+      <a href={href.inbox()}>← {t('backToInbox')}</a>
+      <header class="inquiry-head">
+        <h1 id="inquiry-title" ref={title} tabIndex={-1}>
+          <ChannelBadge channel={q.channel} /> {q.subject ?? t('inquiryTitle', { id: q.id })}
+        </h1>
+        <dl class="facts">
+          <div>
+            <dt>{t('contact')}</dt>
+            <dd>{q.contact ? <a href={href.contact(q.contact.id)}>{q.contact.name ?? q.citizenAddress ?? `#${q.contact.id}`}</a> : (q.citizenAddress ?? t('unknownContact'))}</dd>
+          </div>
+          <div>
+            <dt>{t('caseLabel')}</dt>
+            <dd>{q.caseNumber ? <a href={href.case(q.caseNumber)}>{q.caseNumber}</a> : '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('department')}</dt>
+            <dd>{q.department}</dd>
+          </div>
+          <div>
+            <dt>{t('state')}</dt>
+            <dd>
+              <span class={`badge st-${q.state}`}>{t(`st_${q.state}`)}</span> <time dateTime={q.createdAt}>{formatTime(locale, q.createdAt)}</time>
+            </dd>
+          </div>
+          <div>
+            <dt>{t('filterAssignee')}</dt>
+            <dd>{q.assignee ? q.assignee.name : t('unassigned')}</dd>
+          </div>
+        </dl>
+        {canWork && (
+          <div class="actions">
+            {q.assignee?.id !== session.user.id && (
+              <button type="button" onClick={() => patch({ assigneeId: session.user.id })}>
+                {t('assignToMe')}
+              </button>
+            )}
+            {q.state === 'closed' ? (
+              <button type="button" onClick={() => patch({ state: 'open' })}>
+                {t('reopen')}
+              </button>
+            ) : (
+              <button type="button" onClick={() => patch({ state: 'closed' })}>
+                {t('closeInquiry')}
+              </button>
+            )}
+          </div>
+        )}
+        {actionError && (
+          <p class="error" role="alert">
+            {actionError}
+          </p>
+        )}
+      </header>
+      <h2>{q.channel === 'email' ? t('emailThread') : t('timeline')}</h2>
+      <Timeline items={q.timeline} />
+      {canWork && (
+        <div class="composers">
+          {q.channel === 'phone' ? <p class="muted">{t('phoneNoReply')}</p> : <ReplyForm inquiry={q} onSent={append} />}
+          <NoteForm inquiryId={q.id} onAdded={append} />
+        </div>
+      )}
+    </section>
+  );
+}

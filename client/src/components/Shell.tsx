@@ -1,0 +1,121 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../lib/api';
+import { useI18n, type Locale } from '../lib/i18n';
+import { href, navigate, parseRoute, useHash } from '../lib/router';
+import { connectAgents, LiveSocket, type AgentSocket } from '../lib/socket';
+import type { Department, Session } from '../lib/types';
+import { CallsPanel } from './CallsPanel';
+import { CasePage } from './CasePage';
+import { ContactPage } from './ContactPage';
+import { DeliveryStatus } from './DeliveryStatus';
+import { Inbox } from './Inbox';
+import { InquiryPage } from './InquiryPage';
+import { LocaleSwitch } from './LocaleSwitch';
+
+const REGISTER_ROLES = ['admin', 'agent', 'caseworker', 'records'];
+const CALL_ROLES = ['admin', 'agent', 'caseworker'];
+const STATUS_ROLES = ['admin', 'officer'];
+
+/** The logged-in console: header, the current view, and (for those who take calls) the calls panel. */
+export function Shell({ session, setLocale, onLogOut }: { session: Session; setLocale: (l: Locale) => void; onLogOut: () => void }) {
+  const { t } = useI18n();
+  const { role } = session.user;
+  const hash = useHash();
+  const [socket, setSocket] = useState<AgentSocket | null>(null);
+  const [connected, setConnected] = useState(false);
+  const [departments, setDepartments] = useState<Department[]>([]);
+
+  const seesRegister = REGISTER_ROLES.includes(role);
+  const seesStatus = STATUS_ROLES.includes(role);
+  const takesCalls = CALL_ROLES.includes(role);
+
+  useEffect(() => {
+    if (!seesRegister) return;
+    const s = connectAgents(session.token);
+    s.on('connect', () => setConnected(true));
+    // socket.io does not retry a refused handshake nor a disconnect the server made. Asking /me
+    // logs out an expired or revoked token (via the API's 401 handler); if the token is still good
+    // the server was restarting or unavailable, so connect again shortly.
+    const recover = () =>
+      api('GET', '/api/auth/me').then(
+        () => setTimeout(() => s.connect(), 3000),
+        () => undefined,
+      );
+    s.on('disconnect', (reason) => {
+      setConnected(false);
+      if (reason === 'io server disconnect') void recover();
+    });
+    s.on('connect_error', () => {
+      if (!s.active) void recover();
+    });
+    setSocket(s);
+    return () => {
+      s.close();
+      setSocket(null);
+    };
+  }, [session.token, seesRegister]);
+
+  useEffect(() => {
+    api<{ items: Department[] }>('GET', '/api/departments').then(
+      (r) => setDepartments(r.items),
+      () => setDepartments([]),
+    );
+  }, []);
+
+  const route = parseRoute(hash) ?? (seesRegister ? { name: 'inbox' as const } : { name: 'status' as const });
+  useEffect(() => {
+    if (!parseRoute(hash)) navigate(seesRegister ? href.inbox() : href.status());
+  }, [hash, seesRegister]);
+
+  const myDepartments = role === 'admin' || role === 'records' ? departments : departments.filter((d) => session.user.departments.includes(d.id));
+
+  let view;
+  if (route.name === 'status') view = seesStatus ? <DeliveryStatus messageId={route.messageId} /> : null;
+  else if (!seesRegister) view = null;
+  else if (route.name === 'inquiry') view = <InquiryPage id={route.id} session={session} key={route.id} />;
+  else if (route.name === 'contact') view = <ContactPage id={route.id} key={route.id} />;
+  else if (route.name === 'case') view = <CasePage caseNumber={route.caseNumber} key={route.caseNumber} />;
+  else view = <Inbox session={session} departments={myDepartments} />;
+
+  return (
+    <LiveSocket.Provider value={socket}>
+      <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        {t('skipToContent')}
+      </a>
+      <header class="topbar">
+        <span class="brand">{t('appName')}</span>
+        <nav aria-label={t('navMain')}>
+          {seesRegister && (
+            <a href={href.inbox()} aria-current={route.name === 'inbox' ? 'page' : undefined}>
+              {t('navInbox')}
+            </a>
+          )}
+          {seesStatus && (
+            <a href={href.status()} aria-current={route.name === 'status' ? 'page' : undefined}>
+              {t('navStatus')}
+            </a>
+          )}
+        </nav>
+        <span class="spacer" />
+        {seesRegister && (
+          <span class={`live ${connected ? 'on' : 'off'}`} role="status">
+            {connected ? t('liveConnected') : t('liveDisconnected')}
+          </span>
+        )}
+        <span class="who" title={session.user.email}>
+          {session.user.name}
+        </span>
+        <LocaleSwitch setLocale={setLocale} />
+        <button type="button" class="link" onClick={onLogOut}>
+          {t('logOut')}
+        </button>
+      </header>
+      <div class={`layout${takesCalls ? ' with-calls' : ''}`}>
+        <main id="main" tabIndex={-1}>
+          {view}
+        </main>
+        {takesCalls && <CallsPanel departments={departments} />}
+      </div>
+    </LiveSocket.Provider>
+  );
+}

@@ -1,0 +1,50 @@
+import { bucketByDay } from '../../client/src/lib/chart';
+import { csvCell, toCsv } from '../../client/src/lib/csv';
+import { en } from '../../client/src/lib/i18n-en';
+import { nb } from '../../client/src/lib/i18n-nb';
+import { parseRoute } from '../../client/src/lib/routes';
+
+describe('console helpers', () => {
+  it('writes CSV that spreadsheets read as text, never as formulas', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"\nbye')).toBe('"say ""hi""\nbye"');
+    expect(csvCell('=SUM(A1)')).toBe("'=SUM(A1)");
+    expect(csvCell('+47 911')).toBe("'+47 911");
+    expect(csvCell(null)).toBe('');
+    expect(toCsv(['id', 'to'], [{ id: 1, to: '+4791234567' }])).toBe("id,to\r\n1,'+4791234567\r\n");
+  });
+
+  it('counts statuses per UTC day, in day order, skipping rows without a time', () => {
+    const rows = [
+      { status: 'delivered', createdAt: '2026-11-21T10:00:00Z' },
+      { status: 'failed', createdAt: '2026-11-20T23:59:00Z' },
+      { status: 'delivered', createdAt: '2026-11-21T11:00:00Z' },
+      { status: null, createdAt: '2026-11-21T12:00:00Z' },
+      { status: 'sent', createdAt: null },
+      { status: 'sent', createdAt: 'not a date' },
+    ];
+    expect(bucketByDay(rows)).toEqual([
+      { day: '2026-11-20', counts: { failed: 1 }, total: 1 },
+      { day: '2026-11-21', counts: { delivered: 2, unknown: 1 }, total: 3 },
+    ]);
+  });
+
+  it('has every text in both languages, with the same placeholders', () => {
+    expect(Object.keys(nb).sort()).toEqual(Object.keys(en).sort());
+    const holes = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+    for (const k of Object.keys(en) as (keyof typeof en)[]) {
+      expect(nb[k].trim()).not.toBe('');
+      expect([k, holes(nb[k])]).toEqual([k, holes(en[k])]);
+    }
+  });
+
+  it('parses the console routes and rejects anything else', () => {
+    expect(parseRoute('#/inbox')).toEqual({ name: 'inbox' });
+    expect(parseRoute('#/inquiries/42')).toEqual({ name: 'inquiry', id: 42 });
+    expect(parseRoute('#/cases/2026%2F1234')).toEqual({ name: 'case', caseNumber: '2026/1234' });
+    expect(parseRoute('#/status/7')).toEqual({ name: 'status', messageId: 7 });
+    expect(parseRoute('#/inquiries/abc')).toBeNull();
+    expect(parseRoute('')).toBeNull();
+  });
+});
