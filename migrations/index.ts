@@ -3,6 +3,8 @@ import { CreateContacts1732000000002 } from './1732000000002-CreateContacts';
 import { CreateCases1732000000003 } from './1732000000003-CreateCases';
 import { CreateInquiries1732000000004 } from './1732000000004-CreateInquiries';
 import { CreateAudit1732000000005 } from './1732000000005-CreateAudit';
+import { CreateMailState1732300000001 } from './1732300000001-CreateMailState';
+import { CreateWebForms1732300000002 } from './1732300000002-CreateWebForms';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -11,4 +13,6 @@ export const migrations = [
   CreateCases1732000000003,
   CreateInquiries1732000000004,
   CreateAudit1732000000005,
+  CreateMailState1732300000001,
+  CreateWebForms1732300000002,
 ];

@@ -27,3 +27,14 @@ if ! redis_up >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 fi
 wait_for Redis redis_up
+
+# Dovecot (IMAP) and Postfix (SMTP) for the e-mail suites. Only the packages are installed here:
+# each suite starts private instances on its own ports from test/mail/ (test/support/mail-servers.ts)
+# and stops them afterwards, so nothing of the system's mail set-up is used or changed.
+if ! [ -x /usr/sbin/dovecot ] || ! [ -x /usr/sbin/postfix ]; then
+  echo "test-services: installing Dovecot and Postfix"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd postfix >/dev/null
+fi
+/usr/sbin/dovecot --version >/dev/null && echo "test-services: Dovecot is installed"
+[ -x /usr/sbin/postfix ] && echo "test-services: Postfix is installed"

@@ -6,6 +6,7 @@ import { Server as SocketServer } from 'socket.io';
 import type { Logger } from 'pino';
 import type { ChannelModule, ChannelSender } from '../channels/types';
 import { createApp } from './app';
+import { buildChannels } from './channels';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import type { Channel } from './db/entities';
@@ -34,7 +35,7 @@ export interface ComposeOptions {
   clock?: () => Date;
   /** Lower scrypt cost for test fixtures only; production keeps the default. */
   passwordCost?: number;
-  /** Channels built by the caller (tests inject stand-in-backed ones); default: none yet. */
+  /** Channels built by the caller (tests inject stand-in-backed ones); default: buildChannels from config. */
   channels?: (core: CoreGraph) => ChannelModule[];
 }
 
@@ -108,7 +109,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
 
   await ensureSwitchboard(core);
 
-  const channels = opts.channels ? opts.channels(core) : [];
+  const channels = opts.channels ? opts.channels(core) : buildChannels(core);
   const senders: Partial<Record<Channel, ChannelSender>> = {};
   for (const c of channels) if (c.sender) senders[c.channel] = c.sender;
   const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, clock });

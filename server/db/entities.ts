@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { mailEntities } from './entities-mail';
 
 /*
  * Table mappings as EntitySchema (no decorators, so tsx and swc run them as plain code).
@@ -415,4 +416,5 @@ export const entities = [
   MessageEntity,
   MessageEventEntity,
   AuditEventEntity,
+  ...mailEntities,
 ];
