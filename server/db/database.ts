@@ -1,4 +1,4 @@
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
 import { dataSourceOptions, dialectOf, type Dialect } from '../../ormconfig';
 
 export interface Database {
@@ -57,10 +57,23 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   return /Connection is not established|Pool is closed|connect ECONNREFUSED|Can't add new command when connection is in closed state/.test(msg);
 }
 
+/**
+ * TypeORM's 'mysql' type writes MySQL 8 syntax (`FOR SHARE`) for any server reporting version 8 or
+ * later, which MariaDB 10 and 11 reject; its 'mariadb' type speaks MariaDB. DATABASE_URL is
+ * mysql:// for both, so which one we reached is known only once connected.
+ */
+async function connect(databaseUrl: string): Promise<DataSource> {
+  const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
+  if (dataSource.options.type !== 'mysql') return dataSource;
+  const [{ v }] = await dataSource.query('SELECT VERSION() AS v');
+  if (!/mariadb/i.test(String(v))) return dataSource;
+  await dataSource.destroy();
+  return new DataSource({ ...dataSourceOptions(databaseUrl), type: 'mariadb' } as DataSourceOptions).initialize();
+}
+
 export async function openDatabase(databaseUrl: string, opts: { migrate?: boolean } = {}): Promise<Database> {
   const dialect = dialectOf(databaseUrl);
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
-  await dataSource.initialize();
+  const dataSource = await connect(databaseUrl);
   if (opts.migrate !== false) await dataSource.runMigrations({ transaction: dialect === 'sqlite' ? 'each' : 'none' });
 
   let writeChain: Promise<unknown> = Promise.resolve();

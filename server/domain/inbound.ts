@@ -57,20 +57,25 @@ export class InboundService {
   async record(input: InboundContact): Promise<InboundResult> {
     const earlier = await this.d.messages.byExternalId(input.channel, input.externalId);
     if (earlier) return this.duplicateOf(earlier);
+    // Resolved before the transaction: a read on another pooled connection while holding one can
+    // starve the pool when many deliveries arrive at once.
+    const departments = await this.d.departments.list();
+    const department = await this.departmentFor(input);
     let result: Omit<InboundResult, 'duplicate'> & { department: Department; caseNumber: string | null };
     try {
-      result = await this.d.db.transaction((m) => this.write(input, m));
+      result = await this.d.db.transaction((m) => this.write(input, department, departments, m));
     } catch (e) {
       if (!(e instanceof DuplicateDelivery)) throw e;
       const winner = await this.d.messages.byExternalId(input.channel, input.externalId);
       if (!winner) throw e;
       return this.duplicateOf(winner);
     }
-    const { inquiry, message, contact, opened, department, caseNumber } = result;
+    const { inquiry, message, contact, opened, caseNumber } = result;
+    const departmentCode = result.department.code;
     if (opened) {
-      this.d.events.emit('inquiry:opened', { inquiry, contact: contact ? { id: contact.id, name: contact.name } : null, departmentCode: department.code, caseNumber });
+      this.d.events.emit('inquiry:opened', { inquiry, contact: contact ? { id: contact.id, name: contact.name } : null, departmentCode, caseNumber });
     } else {
-      this.d.events.emit('inquiry:updated', { inquiry, message, departmentCode: department.code });
+      this.d.events.emit('inquiry:updated', { inquiry, message, departmentCode });
     }
     this.d.events.emit('message:recorded', { inquiry, message, channel: input.channel });
     return { inquiry, message, contact, opened, duplicate: false };
@@ -82,7 +87,7 @@ export class InboundService {
     return { inquiry, message, contact, duplicate: true, opened: false };
   }
 
-  private async write(input: InboundContact, m: EntityManager) {
+  private async write(input: InboundContact, department: Department, departments: Department[], m: EntityManager) {
     const phone = input.from.phone ? toE164(input.from.phone, this.d.defaultCountry) : null;
     const email = input.from.email?.trim().toLowerCase() || null;
     const citizenAddress = phone ?? email ?? input.from.phone ?? null;
@@ -93,7 +98,6 @@ export class InboundService {
       await this.lockContact(contact.id, m);
     }
 
-    const department = await this.departmentFor(input);
     const namedCase = await this.caseNamedIn(input, m);
     const inquiry = await this.inquiryToContinue(input, citizenAddress, namedCase?.id ?? null, m);
     const now = input.receivedAt;
@@ -150,7 +154,7 @@ export class InboundService {
       await this.d.inquiries.update(inquiry.id, patch, m);
       Object.assign(inquiry, patch);
     }
-    const owning = inquiry ? ((await this.d.departments.byId(inquiry.departmentId)) ?? department) : department;
+    const owning = inquiry ? (departments.find((dep) => dep.id === inquiry.departmentId) ?? department) : department;
     return { inquiry: target, message, contact, opened, department: owning, caseNumber: namedCase?.caseNumber ?? null };
   }
 

@@ -22,7 +22,7 @@ const sqlite: Engine = {
 const mariadb: Engine = {
   name: 'mariadb',
   async create() {
-    const name = `st_t_${randomBytes(6).toString('hex')}`;
+    const name = `st_t_${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;
     const conn = await mysql.createConnection({ uri: MARIADB_ADMIN_URL });
     await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await conn.end();

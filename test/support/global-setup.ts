@@ -10,9 +10,15 @@ export default async function globalSetup() {
   try {
     const conn = await mysql.createConnection({ uri: MARIADB_ADMIN_URL, connectTimeout: 3000 });
     await conn.query('SELECT 1');
-    // Drop databases that a killed earlier run left behind.
+    // Drop databases that a killed run left behind over an hour ago; younger ones may belong to a
+    // run going on beside this one.
     const [rows] = await conn.query("SHOW DATABASES LIKE 'st\\_t\\_%'");
-    for (const r of rows as Record<string, string>[]) await conn.query(`DROP DATABASE IF EXISTS \`${Object.values(r)[0]}\``);
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+    for (const r of rows as Record<string, string>[]) {
+      const name = Object.values(r)[0];
+      const born = Number(/^st_t_(\d+)_/.exec(name)?.[1] ?? 0);
+      if (born < hourAgo) await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    }
     await conn.end();
     process.env.SERVICETORG_TEST_MARIADB = '1';
   } catch (e) {
