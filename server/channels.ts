@@ -1,9 +1,12 @@
 import type { ChannelModule } from '../channels/types';
 import { emailChannel, type EmailChannelOptions } from '../channels/email/module';
+import { webFormChannel, type WebFormOptions } from '../channels/web-form/module';
+import type { Channel } from './db/entities';
 import type { CoreGraph } from './index';
 
 export interface ChannelOptions {
   email?: EmailChannelOptions;
+  web?: WebFormOptions;
 }
 
 /**
@@ -12,6 +15,8 @@ export interface ChannelOptions {
  */
 export function buildChannels(core: CoreGraph, opts: ChannelOptions = {}): ChannelModule[] {
   const modules: ChannelModule[] = [];
+  const senderOf = (channel: Channel) => modules.find((m) => m.channel === channel)?.sender;
   modules.push(emailChannel(core, opts.email));
+  modules.push(webFormChannel(core, senderOf, opts.web));
   return modules;
 }
