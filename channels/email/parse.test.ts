@@ -6,6 +6,7 @@ import { liveMarkup } from '../../test/support/xss';
 import { classifyMail } from './auto-reply';
 import { normaliseMessageId, referencedMessageIds } from './message-id';
 import { parseMail, type ParsedInboundMail } from './parse';
+import { sniffHeaders } from './sniff';
 import { extractTags, replySubject } from './tags';
 
 const own = new Set(['byggesak@kommune.test', 'helse@kommune.test']);
@@ -135,5 +136,13 @@ describe('subject tags and Message-IDs', () => {
     expect(normaliseMessageId('')).toBeNull();
     expect(normaliseMessageId(`<${'x'.repeat(300)}@b>`)).toMatch(/^sha256:/);
     expect(referencedMessageIds('<c@d>', ['<a@b>', '<c@d>'])).toEqual(['c@d', 'a@b']);
+  });
+});
+
+describe('sniffHeaders', () => {
+  it('finds the sender and whether the mail answers another, from the raw header block only', () => {
+    expect(sniffHeaders(Buffer.from('From: "Kari, N" <Kari@Innbygger.test>\r\nSubject: x\r\n\r\nIn-Reply-To: <not-a-header>'))).toEqual({ sender: 'kari@innbygger.test', answers: false });
+    expect(sniffHeaders(Buffer.from('From: per@innbygger.test\r\nReferences:\r\n <a@b>\r\n\r\nbody'))).toEqual({ sender: 'per@innbygger.test', answers: true });
+    expect(sniffHeaders(Buffer.from('Subject: none\r\n\r\n'))).toEqual({ sender: '', answers: false });
   });
 });

@@ -1,5 +1,6 @@
 import type { ImapFlow, MailboxObject } from 'imapflow';
 import type { Logger } from 'pino';
+import { sniffHeaders } from './sniff';
 
 export interface MailCursorStore {
   get(key: string): Promise<{ uidValidity: string; lastUid: number } | null>;
@@ -26,6 +27,8 @@ export interface WatcherDeps {
   backoff?: { initialMs: number; maxMs: number };
   /** A sync also runs this often while idle, in case an EXISTS notification was missed. */
   pollMs?: number;
+  /** How many senders' mails are recorded side by side (default 8). */
+  concurrency?: number;
   /** A mail that fails this often is skipped (and left unseen on the server) so it cannot stall the mailbox. */
   maxAttempts?: number;
 }
@@ -144,40 +147,79 @@ export class ImapWatcher {
       const batch = uids.slice(i, i + size);
       const fetched = await client.fetchAll(batch.join(','), { uid: true, source: true, internalDate: true }, { uid: true });
       const byUid = new Map(fetched.map((m) => [m.uid, m]));
-      const done: number[] = [];
-      let failure: unknown = null;
+      const mails: FetchedMail[] = [];
       for (const uid of batch) {
         const m = byUid.get(uid);
-        if (!m?.source) {
-          done.push(uid); // expunged since the search: nothing to record
+        // A mail expunged since the search has nothing to record.
+        if (m?.source) mails.push({ uid, source: m.source, internalDate: m.internalDate instanceof Date ? m.internalDate : m.internalDate ? new Date(m.internalDate) : new Date() });
+      }
+      const outcome = await this.record(mails);
+      // The cursor moves over the unbroken run of recorded (or skipped) mail only; anything after a
+      // failure is read again next time, and the register recognises what it already has.
+      const done: number[] = [];
+      let failure: unknown = null;
+      let unbroken = true;
+      for (const uid of batch) {
+        const r = outcome.get(uid);
+        if (!byUid.get(uid)?.source || r === 'ok') {
+          if (r === 'ok') done.push(uid);
+          if (unbroken) lastUid = uid;
           continue;
         }
-        try {
-          const internalDate = m.internalDate instanceof Date ? m.internalDate : m.internalDate ? new Date(m.internalDate) : new Date();
-          await this.d.handle({ uid, source: m.source, internalDate });
-          this.stats.processed++;
-          this.attempts.delete(uid);
-          done.push(uid);
-        } catch (err) {
+        if (r instanceof Error) {
           const n = (this.attempts.get(uid) ?? 0) + 1;
           this.attempts.set(uid, n);
-          if (n >= (this.d.maxAttempts ?? 5)) {
-            this.d.logger.error({ err: (err as Error).message, uid, mailbox: this.d.cursorKey }, 'mail failed repeatedly; skipped and left unseen on the server');
+          if (n >= (this.d.maxAttempts ?? 5) && unbroken) {
+            this.d.logger.error({ err: r.message, uid, mailbox: this.d.cursorKey }, 'mail failed repeatedly; skipped and left unseen on the server');
             this.attempts.delete(uid);
             lastUid = uid; // moved past, but not flagged \Seen: it stays visible to a person
             continue;
           }
-          failure = err;
-          break;
+          failure ??= r;
         }
+        unbroken = false; // failed, or waiting behind its sender's failed mail
       }
-      if (done.length) {
-        await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
-        lastUid = Math.max(lastUid, ...done);
-      }
+      for (const uid of done) this.attempts.delete(uid);
+      this.stats.processed += done.length;
+      if (done.length) await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
       await this.d.cursors.save(this.d.cursorKey, uidValidity, lastUid);
       if (failure) throw failure;
     }
     if (!cursor) await this.d.cursors.save(this.d.cursorKey, uidValidity, lastUid);
+  }
+
+  /**
+   * Records a batch. Mails of different senders run side by side (the database does the waiting);
+   * one sender's mails stay in order, and mails that answer another mail wait until the rest are
+   * in, so a reply never arrives before what it replies to. A sender's later mails wait for its
+   * failed one.
+   */
+  private async record(mails: FetchedMail[]): Promise<Map<number, 'ok' | Error>> {
+    const result = new Map<number, 'ok' | Error>();
+    const groups = new Map<string, FetchedMail[]>();
+    const answers: FetchedMail[] = [];
+    for (const m of mails) {
+      const { sender, answers: isAnswer } = sniffHeaders(m.source);
+      if (isAnswer) answers.push(m);
+      else groups.set(sender, [...(groups.get(sender) ?? []), m]);
+    }
+    const inOrder = async (list: FetchedMail[]) => {
+      for (const m of list) {
+        try {
+          await this.d.handle(m);
+          result.set(m.uid, 'ok');
+        } catch (e) {
+          result.set(m.uid, e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
+      }
+    };
+    const queue = [...groups.values()];
+    const workers = Array.from({ length: Math.min(this.d.concurrency ?? 8, queue.length) }, async () => {
+      for (let g = queue.shift(); g; g = queue.shift()) await inOrder(g);
+    });
+    await Promise.all(workers);
+    await inOrder(answers);
+    return result;
   }
 }
