@@ -123,6 +123,12 @@ describe.each(engines())('web forms on $name', (engine) => {
     const again = await post(s, FORM.slug, fields, { ip: '10.0.0.4' });
     expect(Number(/Referansenummeret ditt er (\d+)/.exec(again.html)![1])).toBe(ref);
     expect(outbox.filter((m) => m.to === 'kari@innbygger.test')).toHaveLength(1);
+
+    // An agent's reply on the web inquiry reaches the citizen by e-mail, threaded under the receipt.
+    const reply = await s.api('POST', `/api/inquiries/${ref}/messages`, { token: agent, body: { body: 'Ja, det kan du.' } });
+    expect(reply.body).toMatchObject({ status: 'sent', channel: 'web' });
+    const mail = outbox.find((m) => m.text === 'Ja, det kan du.')!;
+    expect(mail).toMatchObject({ to: 'kari@innbygger.test', subject: `Re: Spørsmål om byggesak [#${ref}]`, inReplyTo: receipt!.messageId });
   });
 
   it('stores an uploaded file with its checksum and refuses one over the size limit', async () => {
