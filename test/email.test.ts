@@ -76,6 +76,19 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
       expect(out[0].status).toBe('sent');
     });
 
+    it('still sends the receipt owed when a mail recorded before a crash comes again, and only once', async () => {
+      // As if the server had recorded the mail and died before answering it.
+      const rec = await s.app.inbound.record({ channel: 'email', externalId: 'crash-1@innbygger.test', from: { email: 'ola@innbygger.test' }, to: 'helse@kommune.test', body: 'Hei', subject: 'Etter krasj', receivedAt: new Date() });
+      const processed = email.watcher!.stats.processed;
+      for (let i = 0; i < 2; i++) await send({ from: 'ola@innbygger.test', to: 'helse@kommune.test', subject: 'Etter krasj', text: 'Hei', messageId: '<crash-1@innbygger.test>' });
+      await eventually(() => email.watcher!.stats.processed >= processed + 2, 'both copies to be read');
+      await mailTo('ola@innbygger.test', (r) => r.includes('In-Reply-To: <crash-1@innbygger.test>'));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(ms.delivered('ola@innbygger.test').filter((r) => r.includes('In-Reply-To: <crash-1@innbygger.test>'))).toHaveLength(1);
+      const timeline = (await s.api('GET', `/api/inquiries/${rec.inquiry.id}`, { token: agent })).body.timeline;
+      expect(timeline.map((t: { direction: string }) => t.direction)).toEqual(['in', 'out']);
+    });
+
     it('sends an agent’s reply from the department with threading headers, and threads the answer back by In-Reply-To', async () => {
       await send({ from: 'per@innbygger.test', to: 'byggesak@kommune.test', subject: 'Garasje', text: 'Kan jeg bygge garasje i grensen?', messageId: '<garasje-1@innbygger.test>' });
       const first = await arrived('garasje-1@innbygger.test');

@@ -89,12 +89,23 @@ export class MailIngest {
     await this.storeAttachments(result.message.id, parsed.attachments);
 
     let receipt = false;
-    if (this.d.receipts && result.opened && !result.duplicate && parsed.kind === 'message' && !parsed.noAutoResponse && !/^(no-?reply|do-?not-?reply)@/i.test(citizen)) {
+    if (this.d.receipts && parsed.kind === 'message' && !parsed.noAutoResponse && !/^(no-?reply|do-?not-?reply)@/i.test(citizen) && (await this.owesReceipt(result))) {
       const r = receiptFor(result.inquiry, contact.subject ?? null);
       await this.d.automatic.send({ inquiry: result.inquiry, channel: 'email', sender: this.d.sender, to: citizen, from: contact.to, subject: r.subject, body: r.body, purpose: 'receipt' });
       receipt = true;
     }
     return { kind: 'recorded', inquiryId: result.inquiry.id, messageId: result.message.id, opened: result.opened, duplicate: result.duplicate, receipt };
+  }
+
+  /**
+   * A mail that opened its inquiry gets a receipt. When the mail comes again (we crashed after
+   * recording it, before answering) and its inquiry has no automatic answer yet, it is owed still.
+   */
+  private async owesReceipt(r: { opened: boolean; duplicate: boolean; inquiry: { id: number }; message: { id: number } }): Promise<boolean> {
+    if (r.opened) return true;
+    if (!r.duplicate) return false;
+    const first = await this.d.messages.firstOf(r.inquiry.id);
+    return first?.id === r.message.id && !(await this.d.mail.hasAutomaticMessage(r.inquiry.id));
   }
 
   /** The open inquiry this mail continues: by a Message-ID we know, our tag, or its case and sender. */

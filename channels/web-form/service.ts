@@ -108,7 +108,7 @@ export class WebFormService {
       to: null,
       kind: 'form',
       body: submissionText(form.def, checked.value),
-      subject: form.def.title.nb,
+      subject: inertText(form.def.title.nb),
       receivedAt: now,
       departmentCode: form.departmentCode,
       meta: { form: form.slug, lang },

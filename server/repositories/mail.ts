@@ -69,6 +69,16 @@ export class MailRepository {
       .getOne();
   }
 
+  /** Whether the system (no author) already sent something on the inquiry, a receipt above all. */
+  async hasAutomaticMessage(inquiryId: number): Promise<boolean> {
+    const n = await this.manager
+      .getRepository(MessageEntity)
+      .createQueryBuilder('m')
+      .where("m.inquiry_id = :inquiryId AND m.direction = 'out' AND m.author_id IS NULL", { inquiryId })
+      .getCount();
+    return n > 0;
+  }
+
   async attachmentCount(messageId: number): Promise<number> {
     return this.manager.getRepository(AttachmentEntity).count({ where: { messageId } });
   }
