@@ -201,6 +201,7 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
       const file = await fetch(`${s.url}/api/attachments/${list[0].id}`, { headers: { authorization: `Bearer ${agent}` } });
       expect(file.headers.get('content-disposition')).toMatch(/^attachment/);
       expect(Buffer.from(await file.arrayBuffer())).toEqual(small);
+      expect((await s.app.repos.audit.forEntity('message', m.id)).map((a) => a.action)).toContain('read');
       expect((await fetch(`${s.url}/api/attachments/${list[1].id}`, { headers: { authorization: `Bearer ${agent}` } })).status).toBe(404);
     });
 

@@ -170,29 +170,31 @@ describe.each(engines())('web forms on $name', (engine) => {
 });
 
 describeWithMailServers('web form receipt through Postfix', () => {
-  let ms: MailServers;
-  let s: TestServer;
-  beforeAll(async () => {
-    ms = await startMailServers({ mailboxes: ['kari@innbygger.test'] });
-    s = await startServer(engines()[engines().length - 1], { env: { SMTP_URL: ms.smtpUrl } });
-    const dep = await s.department('byggesak');
-    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: dep, channel: 'email', address: 'byggesak@kommune.test', isDefault: true }, m));
-    const admin = (await s.user('admin@kommune.test', 'admin', [])).token;
-    expect((await s.api('POST', '/api/forms', { token: admin, body: FORM })).status).toBe(201);
-  });
-  afterAll(async () => {
-    await s?.close();
-    await ms?.stop();
-  });
+  describe.each(engines())('on $name', (engine) => {
+    let ms: MailServers;
+    let s: TestServer;
+    beforeAll(async () => {
+      ms = await startMailServers({ mailboxes: ['kari@innbygger.test'] });
+      s = await startServer(engine, { env: { SMTP_URL: ms.smtpUrl } });
+      const dep = await s.department('byggesak');
+      await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: dep, channel: 'email', address: 'byggesak@kommune.test', isDefault: true }, m));
+      const admin = (await s.user('admin@kommune.test', 'admin', [])).token;
+      expect((await s.api('POST', '/api/forms', { token: admin, body: FORM })).status).toBe(201);
+    });
+    afterAll(async () => {
+      await s?.close();
+      await ms?.stop();
+    });
 
-  it('delivers the receipt with the reference number to the citizen’s mailbox', async () => {
-    const res = await post(s, FORM.slug, { lang: 'en', navn: 'Kari', epost: 'kari@innbygger.test', sporsmal: 'Hello' });
-    const ref = Number(/Your reference number is (\d+)/.exec(res.html)![1]);
-    const raw = await eventually(() => ms.delivered('kari@innbygger.test')[0], 'the receipt in the Maildir');
-    const mail = await simpleParser(raw);
-    expect(mail.from?.text).toBe('byggesak@kommune.test');
-    expect(mail.headers.get('auto-submitted')).toBe('auto-replied');
-    expect(mail.subject).toBe(`Receipt: Question about building permits [#${ref}]`);
-    expect(mail.text).toContain(`Your reference number is ${ref}.`);
+    it('delivers the receipt with the reference number to the citizen’s mailbox', async () => {
+      const res = await post(s, FORM.slug, { lang: 'en', navn: 'Kari', epost: 'kari@innbygger.test', sporsmal: 'Hello' });
+      const ref = Number(/Your reference number is (\d+)/.exec(res.html)![1]);
+      const raw = await eventually(() => ms.delivered('kari@innbygger.test')[0], 'the receipt in the Maildir');
+      const mail = await simpleParser(raw);
+      expect(mail.from?.text).toBe('byggesak@kommune.test');
+      expect(mail.headers.get('auto-submitted')).toBe('auto-replied');
+      expect(mail.subject).toBe(`Receipt: Question about building permits [#${ref}]`);
+      expect(mail.text).toContain(`Your reference number is ${ref}.`);
+    });
   });
 });

@@ -114,7 +114,7 @@ export function emailChannel(core: CoreGraph, opts: EmailChannelOptions = {}): E
     ingest,
     watcher,
     imap,
-    router: attachmentRoutes({ auth: core.auth, mail, messages: repos.messages, inquiries: repos.inquiries }),
+    router: attachmentRoutes({ auth: core.auth, mail, messages: repos.messages, inquiries: repos.inquiries, audit: repos.audit }),
     async start() {
       if (watcher) watcher.start();
       else logger.info('IMAP_URL is not set: inbound e-mail is off');

@@ -2,15 +2,16 @@ import { Router } from 'express';
 import type { AuthService } from '../../server/domain/auth';
 import { inScope, registerScope } from '../../server/domain/access';
 import { notFound } from '../../server/domain/errors';
-import { actorOf, requireAuth } from '../../server/http/auth';
+import { actorOf, requireAuth, routeOf } from '../../server/http/auth';
 import { idParam } from '../../server/http/schemas';
 import { parse } from '../../server/http/validate';
+import type { AuditRepository } from '../../server/repositories/audit';
 import type { InquiryRepository } from '../../server/repositories/inquiries';
 import type { MailRepository } from '../../server/repositories/mail';
 import type { MessageRepository } from '../../server/repositories/messages';
 
 /** Staff read a message's attachments (and why any was refused) within the register's access rules. */
-export function attachmentRoutes(d: { auth: AuthService; mail: MailRepository; messages: MessageRepository; inquiries: InquiryRepository }): Router {
+export function attachmentRoutes(d: { auth: AuthService; mail: MailRepository; messages: MessageRepository; inquiries: InquiryRepository; audit: AuditRepository }): Router {
   const r = Router();
   const auth = requireAuth(d.auth);
 
@@ -34,6 +35,8 @@ export function attachmentRoutes(d: { auth: AuthService; mail: MailRepository; m
     if (!a) throw notFound('Attachment');
     await visibleMessage(actorOf(res), a.messageId);
     if (a.status !== 'stored' || !a.content) throw notFound('Attachment content');
+    // Opening a citizen's file is a read of their message, audited like reading the inquiry.
+    await d.audit.record([{ userId: actorOf(res).id, action: 'read', entityType: 'message', entityId: a.messageId, route: routeOf(req), ip: req.ip }]);
     // Always a download, never rendered in the console's origin: an HTML or SVG file cannot run there.
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
