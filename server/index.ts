@@ -10,6 +10,7 @@ import { buildChannels } from './channels';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import type { Channel } from './db/entities';
+import { seedDemoForms } from './demo/forms';
 import { seedDemoData } from './demo/seed';
 import { AdminService } from './domain/admin';
 import { AuthService } from './domain/auth';
@@ -174,6 +175,7 @@ async function main() {
   const server = await compose(config, { logger });
   const admin = await ensureFirstAdmin(server, config);
   if (config.demoData) await seedDemoData(server, { logger });
+  if (config.demoData) await seedDemoForms(server);
   const port = await server.listen();
 
   const simulated = [

@@ -77,7 +77,7 @@ export function renderForm(v: FormView): string {
   const msg = t(v.lang);
   const names = Object.keys(v.errors);
   const summary = names.length
-    ? `<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+    ? `<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h2 id="error-summary-title">${esc(msg.errorSummary)}</h2>
 <ul>${names.map((n) => `<li><a href="#f-${n}">${esc(v.def.fields.find((f) => f.name === n)?.label[v.lang] ?? n)}: ${esc(v.errors[n])}</a></li>`).join('')}</ul>
 </div>`
