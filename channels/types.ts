@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Channel, MessageKind, MessageStatus } from '../server/db/entities';
+import type { AgentsNamespace } from '../server/realtime/agents';
 
 /**
  * The contract every channel (SMS, voice, e-mail, web form) follows. An adapter verifies a
@@ -40,8 +41,15 @@ export interface OutboundMessage {
 }
 
 export interface SendResult {
-  externalId: string;
+  /** The provider's id; null when nothing reached the provider (STOP list) or it refused outright. */
+  externalId: string | null;
   status: MessageStatus;
+  /** The address it actually went from, when the channel chose another than the one proposed. */
+  from?: string | null;
+  /** The provider's own word for the status, kept in the history. */
+  providerStatus?: string | null;
+  /** Kept with the status event: error code and text, why it was stopped. */
+  detail?: Record<string, unknown>;
   meta?: Record<string, unknown>;
 }
 
@@ -56,7 +64,11 @@ export interface ChannelModule {
   simulated: boolean;
   /** Webhook or public routes, mounted at the app root. */
   router?: Router;
+  /** Staff API routes of the channel, mounted under /api behind the bearer-token check. */
+  apiRouter?: Router;
   sender?: ChannelSender;
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** Called once the /agents namespace exists, for channels that push to agents or take their events. */
+  attachRealtime?(agents: AgentsNamespace): void;
 }

@@ -3,6 +3,10 @@ import { CreateContacts1732000000002 } from './1732000000002-CreateContacts';
 import { CreateCases1732000000003 } from './1732000000003-CreateCases';
 import { CreateInquiries1732000000004 } from './1732000000004-CreateInquiries';
 import { CreateAudit1732000000005 } from './1732000000005-CreateAudit';
+import { CreateSmsStopList1732000000006 } from './1732000000006-CreateSmsStopList';
+import { CreateSmsGroups1732000000007 } from './1732000000007-CreateSmsGroups';
+import { CreateCalls1732200000001 } from './1732200000001-CreateCalls';
+import { CreateCaseStatusVerifications1732200000002 } from './1732200000002-CreateCaseStatusVerifications';
 import { CreateMailState1732300000001 } from './1732300000001-CreateMailState';
 import { CreateWebForms1732300000002 } from './1732300000002-CreateWebForms';
 
@@ -13,6 +17,10 @@ export const migrations = [
   CreateCases1732000000003,
   CreateInquiries1732000000004,
   CreateAudit1732000000005,
+  CreateSmsStopList1732000000006,
+  CreateSmsGroups1732000000007,
+  CreateCalls1732200000001,
+  CreateCaseStatusVerifications1732200000002,
   CreateMailState1732300000001,
   CreateWebForms1732300000002,
 ];

@@ -28,6 +28,13 @@ if ! redis_up >/dev/null 2>&1; then
 fi
 wait_for Redis redis_up
 
+# The voice channel's offline speech engine: espeak-ng speaks, sox converts to 8 kHz μ-law.
+if ! command -v espeak-ng >/dev/null 2>&1 || ! command -v sox >/dev/null 2>&1; then
+  echo "test-services: installing espeak-ng and sox"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng sox >/dev/null
+fi
+command -v espeak-ng >/dev/null && command -v sox >/dev/null && echo "test-services: espeak-ng and sox are there"
+
 # Dovecot (IMAP) and Postfix (SMTP) for the e-mail suites. Only the packages are installed here:
 # each suite starts private instances on its own ports from test/mail/ (test/support/mail-servers.ts)
 # and stops them afterwards, so nothing of the system's mail set-up is used or changed.

@@ -63,6 +63,7 @@ export function createApp(d: AppDeps): Express {
   api.use(requireAuth(d.auth));
   api.use(adminRoutes({ admin: d.admin, departments: d.departments }));
   api.use(registerRoutes({ cases: d.cases, contacts: d.contacts, inquiries: d.inquiries }));
+  for (const c of d.channels) if (c.apiRouter) api.use(c.apiRouter);
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -3,10 +3,15 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
+// Static, not import(): jest's CommonJS runtime cannot run dynamic imports, and these are small.
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ChannelModule, ChannelSender } from '../channels/types';
+import { createVoiceChannel, type VoiceChannelOptions } from '../channels/voice';
+import { emailChannel, type EmailChannelOptions } from '../channels/email/module';
+import { webFormChannel, type WebFormOptions } from '../channels/web-form/module';
 import { createApp } from './app';
-import { buildChannels } from './channels';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import type { Channel } from './db/entities';
@@ -29,6 +34,10 @@ import { ContactRepository } from './repositories/contacts';
 import { DepartmentRepository } from './repositories/departments';
 import { InquiryRepository } from './repositories/inquiries';
 import { MessageRepository } from './repositories/messages';
+import { StopListRepository } from './repositories/stop-list';
+import { SmsGroupRepository } from './repositories/sms-groups';
+import { MessageStatusService } from './domain/message-status';
+import { smsChannel } from '../channels/sms';
 import { UserRepository } from './repositories/users';
 
 export interface ComposeOptions {
@@ -36,8 +45,14 @@ export interface ComposeOptions {
   clock?: () => Date;
   /** Lower scrypt cost for test fixtures only; production keeps the default. */
   passwordCost?: number;
-  /** Channels built by the caller (tests inject stand-in-backed ones); default: buildChannels from config. */
+  /** Channels built by the caller (tests inject stand-in-backed ones); default: every channel, live or simulated by config. */
   channels?: (core: CoreGraph) => ChannelModule[];
+  /** Options of the voice channel built from config (tests choose its speech engine). */
+  voice?: VoiceChannelOptions;
+  /** Options of the e-mail channel (receipts, attachment limits, watcher timing). */
+  email?: EmailChannelOptions;
+  /** Options of the web forms (rate limit, file size). */
+  web?: WebFormOptions;
 }
 
 /** Everything below the HTTP layer, built once and handed down as plain objects. */
@@ -57,12 +72,17 @@ export interface CoreGraph {
     cases: CaseRepository;
     inquiries: InquiryRepository;
     messages: MessageRepository;
+    stopList: StopListRepository;
+    smsGroups: SmsGroupRepository;
   };
   auth: AuthService;
   admin: AdminService;
   cases: CaseService;
   contacts: ContactService;
   inbound: InboundService;
+  messageStatus: MessageStatusService;
+  /** Outbound senders by channel, filled once the channels are built (channels look them up when sending). */
+  senders: Partial<Record<Channel, ChannelSender>>;
 }
 
 export interface Composed extends CoreGraph {
@@ -92,6 +112,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     cases: new CaseRepository({ db }),
     inquiries: new InquiryRepository({ db }),
     messages: new MessageRepository({ db }),
+    stopList: new StopListRepository({ db }),
+    smsGroups: new SmsGroupRepository({ db }),
   };
   const { defaultCountry } = config;
   const core: CoreGraph = {
@@ -102,16 +124,26 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     events,
     repos,
     auth: new AuthService({ db, users: repos.users, tokens: repos.tokens, failures: repos.failures, audit: repos.audit, clock, tokenTtlMs: config.tokenTtlMs, issuer: 'Servicetorg' }),
-    admin: new AdminService({ db, departments: repos.departments, users: repos.users, audit: repos.audit, passwordCost: opts.passwordCost }),
+    admin: new AdminService({ db, departments: repos.departments, users: repos.users, audit: repos.audit, passwordCost: opts.passwordCost, defaultCountry }),
     cases: new CaseService({ db, cases: repos.cases, contacts: repos.contacts, departments: repos.departments, users: repos.users, audit: repos.audit, defaultCountry, clock }),
     contacts: new ContactService({ contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, departments: repos.departments, audit: repos.audit, defaultCountry }),
     inbound: new InboundService({ db, contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, messages: repos.messages, departments: repos.departments, events, defaultCountry }),
+    messageStatus: new MessageStatusService({ db, messages: repos.messages, clock }),
+    senders: {},
   };
 
   await ensureSwitchboard(core);
 
-  const channels = opts.channels ? opts.channels(core) : buildChannels(core);
-  const senders: Partial<Record<Channel, ChannelSender>> = {};
+  // Each channel is built from config here, real or simulated; one line per channel.
+  const channels = opts.channels
+    ? opts.channels(core)
+    : [
+        smsChannel(core),
+        createVoiceChannel(core, opts.voice),
+        emailChannel(core, opts.email),
+        webFormChannel(core, opts.web),
+      ];
+  const senders = core.senders;
   for (const c of channels) if (c.sender) senders[c.channel] = c.sender;
   const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, clock });
 
@@ -121,13 +153,13 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: false } });
   let redisClients: { quit(): Promise<unknown> }[] = [];
   if (config.redisUrl) {
-    const [{ createAdapter }, { Redis }] = await Promise.all([import('@socket.io/redis-adapter'), import('ioredis')]);
     const pub = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
     const sub = pub.duplicate();
     io.adapter(createAdapter(pub, sub));
     redisClients = [pub, sub];
   }
   const agents = attachAgents(io, { auth: core.auth, events, logger });
+  for (const c of channels) c.attachRealtime?.(agents);
 
   return {
     ...core,

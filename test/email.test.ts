@@ -1,7 +1,6 @@
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import pino from 'pino';
 import type { EmailChannel } from '../channels/email/module';
-import { buildChannels } from '../server/channels';
 import { createLogger } from '../server/logger';
 import { engines } from './support/engines';
 import { eventually } from './support/eventually';
@@ -31,14 +30,9 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
         // EMAIL_TEST_LOG=/path writes the server's debug log there, for when this suite needs explaining.
         ...(process.env.EMAIL_TEST_LOG ? { logger: createLogger('debug', pino.destination({ dest: process.env.EMAIL_TEST_LOG, sync: true })) } : {}),
         env: { IMAP_URL: ms.imapUrl(MAILBOX), SMTP_URL: ms.smtpUrl },
-        channels: (core) => {
-          const list = buildChannels(core, {
-            email: { watcher: { backoff: { initialMs: 100, maxMs: 800 }, pollMs: 1500 }, attachmentLimits: { maxBytes: 20_000, maxTotalBytes: 60_000 } },
-          });
-          email = list.find((c) => c.channel === 'email') as EmailChannel;
-          return list;
-        },
+        email: { watcher: { backoff: { initialMs: 100, maxMs: 800 }, pollMs: 1500 }, attachmentLimits: { maxBytes: 20_000, maxTotalBytes: 60_000 } },
       });
+      email = s.app.channels.find((c) => c.channel === 'email') as EmailChannel;
       for (const [code, address] of [['byggesak', 'byggesak@kommune.test'], ['helse', 'helse@kommune.test']]) {
         const id = await s.department(code);
         await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: id, channel: 'email', address, isDefault: true }, m));

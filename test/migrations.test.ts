@@ -21,5 +21,5 @@ describe.each(engines())('migrations on $name', (engine) => {
       await db.close();
       await database.drop();
     }
-  });
+  }, 120_000);
 });

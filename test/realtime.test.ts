@@ -51,6 +51,8 @@ describe.each(engines())('agent sockets on $name', (engine) => {
     const body = 'Hei, jeg har et spørsmål om hjemmesykepleie for min mor som bor alene og trenger hjelp morgen og kveld hver dag.';
     const r = await s.app.inbound.record({ channel: 'sms', externalId: 'SM-rt-1', from: { phone: '+4791234567' }, to: '+4759440002', body, receivedAt: new Date(), departmentCode: 'helse' });
     await s.app.inbound.record({ channel: 'sms', externalId: 'SM-rt-1', from: { phone: '+4791234567' }, to: '+4759440002', body, receivedAt: new Date(), departmentCode: 'helse' });
+    // Wait for the pushes (bounded), then a little longer so a duplicate would have arrived too.
+    for (let i = 0; i < 100 && (got.s1.length < 1 || got.s2.length < 1); i++) await new Promise((res) => setTimeout(res, 50));
     await new Promise((res) => setTimeout(res, 300));
 
     expect(got.s1).toHaveLength(1);

@@ -1,7 +1,6 @@
 import { simpleParser } from 'mailparser';
 import type { EmailChannel } from '../channels/email/module';
 import type { SimulatedMailTransport } from '../channels/email/transport';
-import { buildChannels } from '../server/channels';
 import { engines } from './support/engines';
 import { eventually } from './support/eventually';
 import { describeWithMailServers, startMailServers, type MailServers } from './support/mail-servers';
@@ -40,13 +39,8 @@ describe.each(engines())('web forms on $name', (engine) => {
   let outbox: SimulatedMailTransport['outbox'];
 
   beforeAll(async () => {
-    s = await startServer(engine, {
-      channels: (core) => {
-        const list = buildChannels(core, { web: { rateLimit: { max: 3, windowMs: 60_000 }, maxFileBytes: 10_000 } });
-        outbox = ((list.find((c) => c.channel === 'email') as EmailChannel).transport as SimulatedMailTransport).outbox;
-        return list;
-      },
-    });
+    s = await startServer(engine, { web: { rateLimit: { max: 3, windowMs: 60_000 }, maxFileBytes: 10_000 } });
+    outbox = ((s.app.channels.find((c) => c.channel === 'email') as EmailChannel).transport as SimulatedMailTransport).outbox;
     await s.department('byggesak');
     admin = (await s.user('admin@kommune.test', 'admin', [])).token;
     agent = (await s.user('agent@kommune.test', 'agent', ['byggesak'])).token;
@@ -158,7 +152,7 @@ describe.each(engines())('web forms on $name', (engine) => {
     expect((await post(s, FORM.slug, { navn: 'Y', sporsmal: 'ok' }, { ip: '10.9.9.8' })).status).toBe(200);
   });
 
-  it('refuses an oversized body with a page, and records a phone-only submission without a receipt when no SMS channel exists', async () => {
+  it('refuses an oversized body with a page, and sends a phone-only citizen the receipt by SMS, failed with the reason while the department has no number', async () => {
     const huge = await fetch(`${s.url}/public/forms/${FORM.slug}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.0.0.8' }, body: `navn=a&sporsmal=${'x'.repeat(300_000)}` });
     expect(huge.status).toBe(413);
     expect(await huge.text()).toContain('<html lang="nb">');
@@ -166,7 +160,24 @@ describe.each(engines())('web forms on $name', (engine) => {
     expect(phone.status).toBe(200);
     expect(phone.html).not.toContain('Vi har sendt deg en kvittering');
     const ref = Number(/Referansenummeret ditt er (\d+)/.exec(phone.html)![1]);
-    expect((await s.api('GET', `/api/inquiries/${ref}`, { token: agent })).body.citizenAddress).toBe('+4791234567');
+    const inquiry = (await s.api('GET', `/api/inquiries/${ref}`, { token: agent })).body;
+    expect(inquiry.citizenAddress).toBe('+4791234567');
+    // The SMS channel is there (simulated), but the department has no number to send from: the
+    // receipt is on the timeline as failed with the reason, and the page promises none.
+    const sms = inquiry.timeline.find((t: { channel: string }) => t.channel === 'sms');
+    expect(sms).toMatchObject({ direction: 'out', status: 'failed', to: '+4791234567' });
+    expect(sms.body).toBe(`Vi har mottatt henvendelsen din. Referanse: ${ref}.`);
+    expect((await s.api('GET', `/api/messages/${sms.id}`, { token: agent })).body.events.at(-1)).toMatchObject({ status: 'failed', errorCode: 'no_sender' });
+
+    // With a number of its own, the department's receipt goes out by SMS.
+    const dep = (await s.app.repos.departments.byCode('byggesak'))!;
+    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: dep.id, channel: 'sms', address: '+4759440001', isDefault: true }, m));
+    const second = await post(s, FORM.slug, { navn: 'Ola', telefon: '+47 912 34 568', sporsmal: 'Ring meg igjen' }, { ip: '10.0.0.10' });
+    expect(second.html).toContain('Vi har sendt deg en kvittering');
+    const ref2 = Number(/Referansenummeret ditt er (\d+)/.exec(second.html)![1]);
+    const sms2 = (await s.api('GET', `/api/inquiries/${ref2}`, { token: agent })).body.timeline.find((t: { channel: string }) => t.channel === 'sms');
+    expect(sms2).toMatchObject({ direction: 'out', from: '+4759440001', to: '+4791234568' });
+    expect(['sent', 'delivered', 'queued']).toContain(sms2.status);
   });
 });
 

@@ -4,7 +4,6 @@
  * the product). Run as its own process so the bench can SIGKILL it.
  */
 import { loadConfig } from '../../server/config';
-import { buildChannels } from '../../server/channels';
 import { compose } from '../../server/index';
 import { createLogger } from '../../server/logger';
 
@@ -12,7 +11,7 @@ async function main() {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const receipts = process.env.BENCH_RECEIPTS !== 'off';
-  const server = await compose(config, { logger, channels: (core) => buildChannels(core, { email: { receipts } }) });
+  const server = await compose(config, { logger, email: { receipts } });
   await server.listen(0);
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
 }

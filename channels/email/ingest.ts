@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
-import type { Database } from '../../server/db/database';
 import type { Attachment } from '../../server/db/entities-mail';
 import type { AutomaticMessages } from '../../server/domain/automatic';
 import type { InboundService } from '../../server/domain/inbound';
+import type { MessageStatusService } from '../../server/domain/message-status';
 import type { InquiryRepository } from '../../server/repositories/inquiries';
 import type { MailRepository } from '../../server/repositories/mail';
 import type { MessageRepository } from '../../server/repositories/messages';
@@ -30,10 +30,10 @@ export type IngestOutcome =
   | { kind: 'ignored'; reason: string };
 
 export interface MailIngestDeps {
-  db: Database;
   inbound: InboundService;
   mail: MailRepository;
   messages: MessageRepository;
+  messageStatus: MessageStatusService;
   inquiries: InquiryRepository;
   automatic: AutomaticMessages;
   /** Our own addresses (department mailboxes), lower case. */
@@ -150,10 +150,7 @@ export class MailIngest {
     if (report.action && report.action !== 'failed') return { kind: 'ignored', reason: `delivery report: ${report.action}` };
     if (original.status !== 'failed') {
       const error = report.diagnostic ?? `bounced (${report.status ?? 'no status'})`;
-      await this.d.db.transaction(async (m) => {
-        await this.d.messages.update(original.id, { status: 'failed', meta: { ...(original.meta ?? {}), error, bounce: externalId } }, m);
-        await this.d.messages.addEvent({ messageId: original.id, status: 'failed', providerStatus: report.status, at, detail: { error, recipient: report.recipient, bounce: externalId } }, m);
-      });
+      await this.d.messageStatus.apply(original.id, 'failed', report.status, at, { error, recipient: report.recipient, bounce: externalId });
     }
     return { kind: 'bounce', failedMessageIds: [original.id] };
   }

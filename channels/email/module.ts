@@ -81,10 +81,10 @@ export function emailChannel(core: CoreGraph, opts: EmailChannelOptions = {}): E
     return set;
   };
   const ingest = new MailIngest({
-    db,
     inbound: core.inbound,
     mail,
     messages: repos.messages,
+    messageStatus: core.messageStatus,
     inquiries: repos.inquiries,
     automatic: new AutomaticMessages({ db, messages: repos.messages, events, clock, logger }),
     ownAddresses,

@@ -52,7 +52,7 @@ describe('MailSender', () => {
     expect(m.inReplyTo).toBe('<second@innbygger.test>');
     expect(m.references).toEqual(['<first@innbygger.test>', '<st.5.aa@kommune.test>', '<second@innbygger.test>']);
     expect(m.headers).toEqual({});
-    expect(r).toEqual({ externalId: m.messageId.slice(1, -1), status: 'sent', meta: { smtpResponse: '250 2.0.0 Ok: queued', from: 'byggesak@kommune.test' } });
+    expect(r).toEqual({ externalId: m.messageId.slice(1, -1), status: 'sent', from: 'byggesak@kommune.test', meta: { smtpResponse: '250 2.0.0 Ok: queued', from: 'byggesak@kommune.test' } });
   });
 
   it('keeps the address the citizen wrote to when it is the department’s, and marks automatic mail', async () => {

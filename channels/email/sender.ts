@@ -49,6 +49,7 @@ export class MailSender implements ChannelSender {
     return {
       externalId: normaliseMessageId(messageId)!,
       status: 'sent',
+      from,
       meta: { smtpResponse: info.response.slice(0, 300), from, ...(this.d.transport.simulated ? { simulated: true } : {}) },
     };
   }

@@ -27,8 +27,10 @@ class WebReplySender implements ChannelSender {
   }
 }
 
-export function webFormChannel(core: CoreGraph, senderOf: (c: Channel) => ChannelSender | undefined, opts: WebFormOptions = {}): ChannelModule {
+export function webFormChannel(core: CoreGraph, opts: WebFormOptions = {}): ChannelModule {
   const { db, repos, events, clock } = core;
+  // Other channels' senders, filled in by compose() once every channel is built.
+  const senderOf = (c: Channel) => core.senders[c];
   const logger = core.logger.child({ channel: 'web' });
   const maxFileBytes = opts.maxFileBytes ?? 10 * 1024 * 1024;
   const service = new WebFormService({

@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js';
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
 import type { Department, OpeningHours, Role, User } from '../db/entities';
@@ -7,6 +8,7 @@ import type { UserRepository } from '../repositories/users';
 import { assertAdmin, type Actor } from './access';
 import { badRequest, conflict } from './errors';
 import { hashPassword } from './passwords';
+import { toE164 } from './phone';
 
 export interface AdminDeps {
   db: Database;
@@ -14,6 +16,7 @@ export interface AdminDeps {
   users: UserRepository;
   audit: AuditRepository;
   passwordCost?: number;
+  defaultCountry: CountryCode;
 }
 
 /** Departments and staff accounts, managed by administrators. */
@@ -47,11 +50,14 @@ export class AdminService {
       if (!dep) throw badRequest(`Unknown department "${code}"`, [{ path: ['departments', i], message: 'unknown department' }]);
       departmentIds.push(dep.id);
     }
+    // Calls are forwarded to this number, so it is stored in E.164 like every other number.
+    const phone = input.phone ? toE164(input.phone, this.d.defaultCountry) : null;
+    if (input.phone && !phone) throw badRequest('phone is not a valid phone number', [{ path: ['phone'], message: 'not a valid phone number' }]);
     if (await this.d.users.byEmail(input.email)) throw conflict('user_exists', `A user with e-mail ${input.email} already exists`);
     const passwordHash = await hashPassword(input.password, this.d.passwordCost);
     try {
       return await this.d.db.transaction(async (m) => {
-        const user = await this.d.users.create({ ...input, passwordHash, departmentIds: [...new Set(departmentIds)] }, m);
+        const user = await this.d.users.create({ ...input, phone, passwordHash, departmentIds: [...new Set(departmentIds)] }, m);
         await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'user', entityId: user.id, route }], m);
         return user;
       });

@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import type { Channel, Inquiry, Message } from '../db/entities';
 import type { MessageRepository } from '../repositories/messages';
 import type { DomainEvents } from './events';
+import { replaceableBy } from './message-status';
 
 export interface AutomaticMessageInput {
   inquiry: Inquiry;
@@ -38,11 +39,15 @@ export class AutomaticMessages {
     });
     try {
       const sent = await input.sender.send({ messageId: message.id, inquiryId: input.inquiry.id, to: input.to, from: input.from, body: input.body, subject: input.subject, meta: { autoSubmitted: 'auto-replied', subjectAsIs: true } });
-      await this.d.db.transaction(async (m) => {
-        await this.d.messages.update(message.id, { externalId: sent.externalId, status: sent.status, meta: { ...meta, ...(sent.meta ?? {}) } }, m);
-        await this.d.messages.addEvent({ messageId: message.id, status: sent.status, providerStatus: null, at: this.d.clock(), detail: null }, m);
+      const status = await this.d.db.transaction(async (m) => {
+        await this.d.messages.update(message.id, { externalId: sent.externalId, fromAddress: sent.from ?? input.from, meta: { ...meta, ...(sent.meta ?? {}) } }, m);
+        // As for an agent's reply: a delivery report that overtook the hand-over is not undone.
+        const moved = await this.d.messages.advanceStatus(message.id, sent.status, replaceableBy(sent.status), m);
+        const detail = sent.detail && Object.keys(sent.detail).length ? sent.detail : null;
+        await this.d.messages.addEvent({ messageId: message.id, status: sent.status, providerStatus: sent.providerStatus ?? null, at: this.d.clock(), detail }, m);
+        return moved ? sent.status : ((await this.d.messages.byId(message.id, m))?.status ?? sent.status);
       });
-      Object.assign(message, { externalId: sent.externalId, status: sent.status });
+      Object.assign(message, { externalId: sent.externalId, status, fromAddress: sent.from ?? input.from });
     } catch (e) {
       const reason = (e as Error).message?.slice(0, 500) ?? 'send failed';
       this.d.logger.warn({ messageId: message.id, inquiryId: input.inquiry.id, err: reason }, 'automatic message failed');

@@ -10,6 +10,7 @@ import type { MessageRepository } from '../repositories/messages';
 import type { UserRepository } from '../repositories/users';
 import { assertCanWorkInquiries, inScope, registerScope, type Actor } from './access';
 import { AppError, badRequest, notFound } from './errors';
+import { replaceableBy } from './message-status';
 
 export interface InquiryView {
   id: number;
@@ -206,11 +207,15 @@ export class InquiryService {
     });
     try {
       const sent = await sender.send({ messageId: message.id, inquiryId: id, to: inquiry.citizenAddress, from, body, subject: inquiry.subject });
-      await this.d.db.transaction(async (m) => {
-        await this.d.messages.update(message.id, { externalId: sent.externalId, status: sent.status, meta: sent.meta ?? null }, m);
-        await this.d.messages.addEvent({ messageId: message.id, status: sent.status, providerStatus: null, at: this.d.clock(), detail: null }, m);
+      const status = await this.d.db.transaction(async (m) => {
+        await this.d.messages.update(message.id, { externalId: sent.externalId, fromAddress: sent.from ?? from, meta: sent.meta ?? null }, m);
+        // A delivery report may already have moved the message on; the hand-over must not undo it.
+        const moved = await this.d.messages.advanceStatus(message.id, sent.status, replaceableBy(sent.status), m);
+        const detail = sent.detail && Object.keys(sent.detail).length ? sent.detail : null;
+        await this.d.messages.addEvent({ messageId: message.id, status: sent.status, providerStatus: sent.providerStatus ?? null, at: this.d.clock(), detail }, m);
+        return moved ? sent.status : ((await this.d.messages.byId(message.id, m))?.status ?? sent.status);
       });
-      Object.assign(message, { externalId: sent.externalId, status: sent.status });
+      Object.assign(message, { externalId: sent.externalId, status, fromAddress: sent.from ?? from });
     } catch (e) {
       const reason = (e as Error).message?.slice(0, 500) ?? 'send failed';
       await this.d.db.transaction(async (m) => {

@@ -21,7 +21,8 @@ const hhmmSpan = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5
 export const openingHours = z
   .object({
     timezone: z.string().max(64).default('Europe/Oslo'),
-    weekly: z.record(z.enum(['1', '2', '3', '4', '5', '6', '7']), z.array(hhmmSpan).max(6)),
+    // Partial: a day left out is a closed day (zod 4's record over an enum would demand all seven).
+    weekly: z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), z.array(hhmmSpan).max(6)),
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(366).default([]),
   })
   .strict();

@@ -34,6 +34,9 @@ export function attachAgents(io: Server, deps: { auth: AuthService; events: Doma
       const parsed = agentStatusPayload.safeParse(payload);
       if (!parsed.success) return typeof ack === 'function' && ack({ ok: false, reason: 'invalid_payload' });
       socket.data.status = parsed.data.status;
+      const availableRooms = socket.data.departmentIds.map(rooms.available);
+      if (parsed.data.status === 'available') socket.join(availableRooms);
+      else for (const r of availableRooms) socket.leave(r);
       if (typeof ack === 'function') ack({ ok: true });
     });
   });

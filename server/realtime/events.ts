@@ -56,6 +56,8 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   'call:incoming': (payload: CallIncoming) => void;
   'call:taken': (payload: { callSid: string; by: ContactRef }) => void;
+  /** The caller hung up or the call otherwise ended; clients drop it from their incoming list. */
+  'call:ended': (payload: { callSid: string; outcome: string }) => void;
   'screen-pop': (payload: ScreenPop) => void;
   'inquiry:new': (payload: InquiryNew) => void;
   'inquiry:updated': (payload: InquiryUpdated) => void;
@@ -72,6 +74,8 @@ export interface SocketData {
 export const rooms = {
   department: (id: number) => `department:${id}`,
   user: (id: number) => `user:${id}`,
+  /** Agents of a department whose presence is "available": who gets call:incoming. */
+  available: (departmentId: number) => `available:${departmentId}`,
   /** Admins see every department's pushes. */
   everything: 'everything',
 };

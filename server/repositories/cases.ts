@@ -1,5 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
+import { limitOf, placeholders } from '../db/sql';
 import { CaseContactEntity, CaseEntity, type CaseContact, type CaseFile } from '../db/entities';
 import type { Scope } from '../domain/access';
 
@@ -64,21 +65,20 @@ export class CaseRepository {
    * case_contacts by (contact_id, case_id) and reads cases by primary key.
    */
   async ofContacts(contactIds: number[], scope: Scope, opts: { openOnly?: boolean; limit?: number } = {}): Promise<CaseSummaryRow[]> {
-    if (!contactIds.length) return [];
-    const qb = this.manager()
-      .createQueryBuilder()
-      .select(['k.id AS id', 'k.case_number AS caseNumber', 'k.title AS title', 'k.status AS status', 'k.is_open AS isOpen', 'k.department_id AS departmentId', 'cc.contact_id AS contactId', 'cc.role AS role'])
-      .from('case_contacts', 'cc')
-      .innerJoin('cases', 'k', 'k.id = cc.case_id')
-      .where('cc.contact_id IN (:...contactIds)', { contactIds });
-    if (opts.openOnly) qb.andWhere('k.is_open = :open', { open: true });
+    if (!contactIds.length || (!scope.all && !scope.departmentIds.length)) return [];
+    // Plain SQL, as in ContactRepository.byPhone: this runs on every incoming call.
+    const params: number[] = [...contactIds];
+    let sql =
+      'SELECT k.id AS id, k.case_number AS caseNumber, k.title AS title, k.status AS status, k.is_open AS isOpen, k.department_id AS departmentId, cc.contact_id AS contactId, cc.role AS role' +
+      ` FROM case_contacts cc INNER JOIN cases k ON k.id = cc.case_id WHERE cc.contact_id IN (${placeholders(contactIds)})`;
+    if (opts.openOnly) sql += ' AND k.is_open = 1';
     if (!scope.all) {
-      if (!scope.departmentIds.length) return [];
-      qb.andWhere('k.department_id IN (:...deps)', { deps: scope.departmentIds });
+      sql += ` AND k.department_id IN (${placeholders(scope.departmentIds)})`;
+      params.push(...scope.departmentIds);
     }
-    qb.orderBy('k.id', 'DESC').limit(opts.limit ?? 100);
-    const rows = await qb.getRawMany<CaseSummaryRow>();
-    return rows.map((r) => ({ ...r, isOpen: Boolean(Number(r.isOpen)) }));
+    sql += ` ORDER BY k.id DESC LIMIT ${limitOf(opts.limit ?? 100)}`;
+    const rows: CaseSummaryRow[] = await this.manager().query(sql, params);
+    return rows.map((r) => ({ ...r, id: Number(r.id), departmentId: Number(r.departmentId), contactId: Number(r.contactId), isOpen: Boolean(Number(r.isOpen)) }));
   }
 
   /** Contacts that appear on a case within the scope: how frontline staff get to see a contact. */

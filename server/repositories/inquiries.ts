@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import { InquiryEntity, type Channel, type Inquiry, type InquiryState } from '../db/entities';
 import type { Scope } from '../domain/access';
 import { currentRead } from '../db/locking';
+import { limitOf, placeholders } from '../db/sql';
 
 export interface InquiryFilter {
   channel?: Channel;
@@ -64,24 +65,18 @@ export class InquiryRepository {
   /** A contact's latest inquiries on every channel, with the case number: the other half of the screen pop. */
   async recentOfContacts(contactIds: number[], scope: Scope, limit = 20): Promise<RecentInquiryRow[]> {
     if (!contactIds.length || (!scope.all && !scope.departmentIds.length)) return [];
-    const qb = this.deps.db.dataSource.manager
-      .createQueryBuilder()
-      .select([
-        'i.id AS id',
-        'i.channel AS channel',
-        'i.direction AS direction',
-        'i.created_at AS createdAt',
-        'i.summary AS summary',
-        'i.state AS state',
-        'i.department_id AS departmentId',
-        'k.case_number AS caseNumber',
-      ])
-      .from('inquiries', 'i')
-      .leftJoin('cases', 'k', 'k.id = i.case_id')
-      .where('i.contact_id IN (:...contactIds)', { contactIds });
-    if (!scope.all) qb.andWhere('i.department_id IN (:...deps)', { deps: scope.departmentIds });
-    const rows = await qb.orderBy('i.id', 'DESC').limit(limit).getRawMany<RecentInquiryRow & { createdAt: Date | string }>();
-    return rows.map((r) => ({ ...r, id: Number(r.id), createdAt: toDate(r.createdAt) }));
+    // Plain SQL, as in ContactRepository.byPhone: this runs on every incoming call.
+    const params: number[] = [...contactIds];
+    let sql =
+      'SELECT i.id AS id, i.channel AS channel, i.direction AS direction, i.created_at AS createdAt, i.summary AS summary, i.state AS state, i.department_id AS departmentId, k.case_number AS caseNumber' +
+      ` FROM inquiries i LEFT JOIN cases k ON k.id = i.case_id WHERE i.contact_id IN (${placeholders(contactIds)})`;
+    if (!scope.all) {
+      sql += ` AND i.department_id IN (${placeholders(scope.departmentIds)})`;
+      params.push(...scope.departmentIds);
+    }
+    sql += ` ORDER BY i.id DESC LIMIT ${limitOf(limit)}`;
+    const rows: (RecentInquiryRow & { createdAt: Date | string })[] = await this.deps.db.dataSource.manager.query(sql, params);
+    return rows.map((r) => ({ ...r, id: Number(r.id), departmentId: Number(r.departmentId), createdAt: toDate(r.createdAt) }));
   }
 
   /** Contacts that have an inquiry within the scope. */

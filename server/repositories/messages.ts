@@ -3,7 +3,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
 import { currentRead } from '../db/locking';
-import { MessageEntity, MessageEventEntity, type Channel, type Message, type MessageEvent } from '../db/entities';
+import { MessageEntity, MessageEventEntity, type Channel, type Message, type MessageEvent, type MessageStatus } from '../db/entities';
 
 export class MessageRepository {
   constructor(private readonly deps: { db: Database }) {}
@@ -44,6 +44,33 @@ export class MessageRepository {
 
   async update(id: number, patch: Partial<Omit<Message, 'id' | 'createdAt'>>, m: EntityManager) {
     await this.repo(m).update({ id }, { ...patch, updatedAt: new Date() } as QueryDeepPartialEntity<Message>);
+  }
+
+  /**
+   * Moves the status only if the message is still in one of `from`: one conditional UPDATE, so
+   * concurrent reports for the same message cannot undo each other.
+   */
+  async advanceStatus(id: number, to: MessageStatus, from: MessageStatus[], m: EntityManager): Promise<boolean> {
+    const r = await this.repo(m)
+      .createQueryBuilder()
+      .update()
+      .set({ status: to, updatedAt: new Date() })
+      .where('id = :id', { id })
+      .andWhere('(status IS NULL OR status IN (:...from))', { from })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
+  /** Outbound messages handed to a provider before `before` that are still waiting for a report. */
+  async awaitingReportSince(before: Date, limit: number): Promise<number[]> {
+    const rows = await this.repo()
+      .createQueryBuilder('x')
+      .select('x.id', 'id')
+      .where("x.direction = 'out' AND x.status IN ('queued', 'sent') AND x.created_at < :before", { before: this.deps.db.param(before) })
+      .orderBy('x.id', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: number }>();
+    return rows.map((r) => Number(r.id));
   }
 
   timeline(inquiryId: number): Promise<Message[]> {

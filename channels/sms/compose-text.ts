@@ -1,0 +1,59 @@
+import { SegmentedMessage } from 'sms-segments-calculator';
+
+/*
+ * What an officer sees before sending: the merged text for each recipient and what it costs in
+ * segments. Pure functions; the segment arithmetic is the sms-segments-calculator package's.
+ */
+
+export interface SegmentInfo {
+  encoding: 'GSM-7' | 'UCS-2';
+  segments: number;
+  characters: number;
+  /** The characters that force UCS-2, so the officer can replace them. */
+  nonGsmCharacters: string[];
+}
+
+export function segmentInfo(text: string): SegmentInfo {
+  const m = new SegmentedMessage(text);
+  return {
+    encoding: m.encodingName,
+    segments: m.segmentsCount,
+    characters: m.numberOfCharacters,
+    nonGsmCharacters: [...new Set(m.getNonGsmCharacters())],
+  };
+}
+
+/** The merge fields an SMS template may use. */
+export const MERGE_FIELDS = ['name', 'first_name'] as const;
+export type MergeValues = Partial<Record<(typeof MERGE_FIELDS)[number], string | null>>;
+
+const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
+
+/** Placeholders in a template that we cannot fill, so a send can refuse them before anything goes out. */
+export function unknownMergeFields(template: string): string[] {
+  const known = new Set<string>(MERGE_FIELDS);
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((f) => !known.has(f)))];
+}
+
+/**
+ * Mustache-style merge in one pass: `Hei {{name}}` → `Hei Kari`. Values are escaped for the medium:
+ * an SMS is plain text, so HTML entities would reach the phone verbatim; instead markup brackets and
+ * template braces are dropped from values, so a name can neither carry markup nor expand further tags.
+ */
+export function mergeTemplate(template: string, values: MergeValues): string {
+  return template
+    .replace(PLACEHOLDER, (_whole, field: string) => escapeValue(valueOf(field, values)))
+    .replace(/[ \t]+([,.!?])/g, '$1')
+    .replace(/[ \t]{2,}/g, ' ');
+}
+
+function valueOf(field: string, values: MergeValues): string {
+  const name = values.name?.trim() ?? '';
+  if (field === 'first_name') return values.first_name?.trim() || name.split(/\s+/)[0] || '';
+  if (field === 'name') return name;
+  return '';
+}
+
+function escapeValue(v: string): string {
+  return v.replace(/[<>{}]/g, '').replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 100);
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import type { CoreGraph } from '../../server/index';
+import { SmsInboundService } from '../../server/domain/sms-inbound';
+import { SmsOutboundService } from '../../server/domain/sms-outbound';
+import { SmsGroupService } from '../../server/domain/sms-groups';
+import { smsRoutes } from '../../server/http/routes/sms';
+import type { ChannelModule } from '../types';
+import { TwilioSmsAdapter, type SmsProvider } from './adapter';
+import { createTwilioClient } from './client';
+import { SIMULATED_ACCOUNT_SID, SimulatedTwilio, type SimulatorOptions } from './simulator';
+import { STATUS_PATH, smsWebhooks } from './webhooks';
+
+/** Answer to HELP/HJELP, in both languages the keywords come in. */
+export const DEFAULT_HELP_TEXT = 'Du har skrevet til kommunen. Svar STOPP for å ikke få flere meldinger fra dette nummeret, START for å få dem igjen. / Reply STOP to opt out, START to opt back in.';
+
+export interface SmsChannelOptions {
+  helpText?: string;
+  /** How often messages without a delivery report are checked for the 72-hour limit. */
+  sweepEveryMs?: number;
+  simulator?: Partial<Pick<SimulatorOptions, 'random' | 'delaysMs' | 'callbackOrigin'>>;
+}
+
+/**
+ * The SMS channel: Twilio through its SDK when credentials are set (at TWILIO_API_URL if given),
+ * otherwise the in-process simulator, signed with a token made up at start.
+ */
+export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): ChannelModule & { outbound: SmsOutboundService; inboundSms: SmsInboundService; simulator: SimulatedTwilio | null } {
+  const { config, logger, clock, db, repos } = core;
+  let simulator: SimulatedTwilio | null = null;
+  let authToken: string;
+  let provider: SmsProvider;
+  if (config.twilio) {
+    authToken = config.twilio.authToken;
+    provider = new TwilioSmsAdapter({ client: createTwilioClient(config.twilio) });
+  } else {
+    authToken = randomBytes(16).toString('hex');
+    simulator = new SimulatedTwilio({ authToken, logger, ...opts.simulator });
+    provider = new TwilioSmsAdapter({ client: createTwilioClient({ accountSid: SIMULATED_ACCOUNT_SID, authToken }, simulator) });
+  }
+
+  const outbound = new SmsOutboundService({
+    db,
+    messages: repos.messages,
+    inquiries: repos.inquiries,
+    contacts: repos.contacts,
+    departments: repos.departments,
+    stopList: repos.stopList,
+    audit: repos.audit,
+    provider,
+    statusCallbackUrl: config.publicBaseUrl + STATUS_PATH,
+    defaultCountry: config.defaultCountry,
+    clock,
+  });
+  const helpText = opts.helpText ?? DEFAULT_HELP_TEXT;
+  const inboundSms = new SmsInboundService({
+    db,
+    inbound: core.inbound,
+    stopList: repos.stopList,
+    defaultCountry: config.defaultCountry,
+    answerHelp: (inquiryId, citizen, ourNumber) =>
+      outbound.answerOnInquiry(inquiryId, citizen, ourNumber, helpText).catch((err) => logger.error({ err, inquiryId }, 'HELP answer failed')),
+  });
+
+  let sweeper: NodeJS.Timeout | null = null;
+  return {
+    channel: 'sms',
+    simulated: simulator !== null,
+    router: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: core.messageStatus, clock, logger }),
+    apiRouter: smsRoutes({ sms: outbound, groups: new SmsGroupService({ db, groups: repos.smsGroups, departments: repos.departments, defaultCountry: config.defaultCountry, clock }) }),
+    sender: outbound,
+    outbound,
+    inboundSms,
+    simulator,
+    async start() {
+      const sweep = () => core.messageStatus.markUnreported().catch((err) => logger.warn({ err }, 'delivery report sweep failed'));
+      sweeper = setInterval(sweep, opts.sweepEveryMs ?? 3600_000);
+      sweeper.unref();
+    },
+    async stop() {
+      if (sweeper) clearInterval(sweeper);
+      simulator?.stop();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { TextToSpeechClient } from '@google-cloud/text-to-speech';
+import { CachedSpeech } from '../../ivr/speech/cached';
+import type { SpeechEngine } from '../../ivr/speech/engine';
+import { EspeakEngine } from '../../ivr/speech/espeak';
+import { GoogleSpeechEngine } from '../../ivr/speech/google';
+import type { Speech } from '../../ivr/speech/speech';
+import { voicePaths } from '../../ivr/state';
+
+/**
+ * The speech chain from config: Google TTS when GOOGLE_APPLICATION_CREDENTIALS is set, then the
+ * offline espeak-ng engine; a prompt neither can speak falls back to Twilio's <Say>.
+ */
+export function speechFromConfig(c: { googleCredentials?: string; publicBaseUrl: string; authToken?: string; cacheDir?: string | null; logger: Logger; google?: SpeechEngine }): Speech {
+  const engines: SpeechEngine[] = [];
+  if (c.google) engines.push(c.google);
+  else if (c.googleCredentials) engines.push(new GoogleSpeechEngine(new TextToSpeechClient({ keyFilename: c.googleCredentials })));
+  engines.push(new EspeakEngine());
+  return new CachedSpeech({
+    engines,
+    audioBaseUrl: `${c.publicBaseUrl}${voicePaths.audio}`,
+    // Without a Twilio token (simulation) a per-process secret; audio URLs then differ per process, which only costs a synthesis.
+    secret: c.authToken ?? randomBytes(32).toString('hex'),
+    dir: c.cacheDir === undefined ? path.join(os.tmpdir(), 'servicetorg-tts') : c.cacheDir,
+    logger: c.logger,
+  });
+}

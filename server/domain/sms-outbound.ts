@@ -1,0 +1,252 @@
+import type { CountryCode } from 'libphonenumber-js';
+import type { ProviderSendResult, SmsProvider } from '../../channels/sms/adapter';
+import { mergeTemplate, segmentInfo, unknownMergeFields, type SegmentInfo } from '../../channels/sms/compose-text';
+import type { ChannelSender, OutboundMessage, SendResult } from '../../channels/types';
+import type { Database } from '../db/database';
+import type { DepartmentAddress, Inquiry, Message, MessageStatus } from '../db/entities';
+import type { AuditRepository } from '../repositories/audit';
+import type { ContactRepository } from '../repositories/contacts';
+import { SWITCHBOARD, type DepartmentRepository } from '../repositories/departments';
+import type { InquiryRepository } from '../repositories/inquiries';
+import type { MessageRepository } from '../repositories/messages';
+import type { StopListRepository } from '../repositories/stop-list';
+import type { Actor } from './access';
+import { AppError, badRequest, forbidden } from './errors';
+import { replaceableBy } from './message-status';
+import { toE164 } from './phone';
+import { toSummary } from './text';
+
+const SENDING_ROLES = ['admin', 'officer', 'agent', 'caseworker'];
+/** One request sends to at most this many numbers; the answer waits for every hand-over to the provider. */
+export const MAX_RECIPIENTS = 5000;
+const PARALLEL_SENDS = 8;
+
+export interface SmsOutboundDeps {
+  db: Database;
+  messages: MessageRepository;
+  inquiries: InquiryRepository;
+  contacts: ContactRepository;
+  departments: DepartmentRepository;
+  stopList: StopListRepository;
+  audit: AuditRepository;
+  provider: SmsProvider;
+  /** PUBLIC_BASE_URL + /webhooks/twilio/sms/status. */
+  statusCallbackUrl: string;
+  defaultCountry: CountryCode;
+  clock: () => Date;
+}
+
+export interface Recipient {
+  phone: string;
+  name?: string | null;
+}
+
+export interface SendRequest {
+  to: Recipient[];
+  body: string;
+  from?: string;
+}
+
+export interface SentItem {
+  id: number;
+  inquiryId: number;
+  to: string;
+  from: string;
+  body: string;
+  status: MessageStatus;
+  externalId: string | null;
+  segments: number;
+  encoding: SegmentInfo['encoding'];
+  error?: { code: string; message: string };
+}
+
+/**
+ * Outbound SMS: which of our numbers it goes from, the STOP list, the hand-over to the provider
+ * and the first status. Serves replies on inquiries (as the SMS channel's sender) and officers'
+ * sends to numbers and groups.
+ */
+export class SmsOutboundService implements ChannelSender {
+  constructor(private readonly d: SmsOutboundDeps) {}
+
+  /** A reply on an inquiry (InquiryService.reply has stored it as queued). */
+  async send(message: OutboundMessage): Promise<SendResult> {
+    const inquiry = message.inquiryId ? await this.d.inquiries.byId(message.inquiryId) : null;
+    const from = await this.replySender(inquiry, message.from);
+    if (!from) return { externalId: null, status: 'failed', from: null, detail: { errorCode: 'no_sender', errorMessage: 'No SMS sender number is configured' } };
+    return this.dispatch(message.messageId, from, message.to, message.body);
+  }
+
+  /**
+   * The number a reply goes from: the department's own number the citizen wrote to, else the
+   * department's (default) number, else — no sender configured — the number the citizen wrote to.
+   */
+  async replySender(inquiry: Inquiry | null, citizenWroteTo: string | null): Promise<string | null> {
+    const numbers = (await this.d.departments.addresses()).filter((a) => a.channel === 'sms');
+    const own = inquiry ? numbers.filter((a) => a.departmentId === inquiry.departmentId) : [];
+    if (citizenWroteTo && own.some((a) => a.address === citizenWroteTo)) return citizenWroteTo;
+    const preferred = own.find((a) => a.isDefault) ?? own[0];
+    if (preferred) return preferred.address;
+    if (citizenWroteTo) return citizenWroteTo;
+    return numbers.find((a) => a.isDefault)?.address ?? null;
+  }
+
+  /**
+   * Hands one stored message to the provider unless the recipient stopped this sender. The
+   * provider's id is written at once, so a delivery report that arrives quickly finds its message.
+   */
+  async dispatch(messageId: number, from: string, to: string, body: string): Promise<SendResult> {
+    if (await this.d.stopList.has(from, to)) {
+      return { externalId: null, status: 'stopped', from, detail: { reason: 'stop_list', errorMessage: 'The recipient has sent STOP to this sender number' } };
+    }
+    const r: ProviderSendResult = await this.d.provider.send({ from, to, body, statusCallback: this.d.statusCallbackUrl });
+    if (r.externalId) await this.d.db.transaction((m) => this.d.messages.update(messageId, { externalId: r.externalId, fromAddress: from }, m));
+    const detail: Record<string, unknown> = {};
+    if (r.error) Object.assign(detail, { errorCode: r.error.code, errorMessage: r.error.message });
+    if (r.numSegments) detail.segments = r.numSegments;
+    return { externalId: r.externalId, status: r.status, from, providerStatus: r.providerStatus, detail, meta: r.numSegments ? { segments: r.numSegments } : undefined };
+  }
+
+  /** Segments and encoding of a text, per recipient when a name is merged in. */
+  preview(body: string, to: Recipient[] = []) {
+    this.assertTemplate(body);
+    const merged = to.length ? to.slice(0, 100).map((r) => ({ to: r.phone, body: mergeTemplate(body, { name: r.name }) })) : [{ to: null, body: mergeTemplate(body, { name: '' }) }];
+    const items = merged.map((x) => ({ ...x, ...segmentInfo(x.body) }));
+    return {
+      ...segmentInfo(body),
+      totalSegments: items.reduce((n, x) => n + x.segments, 0),
+      recipients: to.length,
+      items,
+    };
+  }
+
+  /** The sender numbers an actor may send from: their departments' numbers and the default one. */
+  async sendersFor(actor: Actor): Promise<{ number: string; department: string; isDefault: boolean }[]> {
+    const [numbers, departments] = await Promise.all([this.d.departments.addresses(), this.d.departments.list()]);
+    return numbers
+      .filter((a) => a.channel === 'sms' && (actor.role === 'admin' || a.isDefault || actor.departmentIds.includes(a.departmentId)))
+      .map((a) => ({ number: a.address, department: departments.find((x) => x.id === a.departmentId)?.code ?? '', isDefault: a.isDefault }));
+  }
+
+  /** An officer's (or agent's) send to one or more numbers; each recipient gets its own message and history. */
+  async sendTo(actor: Actor, req: SendRequest, route: string): Promise<{ items: SentItem[]; segments: number }> {
+    if (!SENDING_ROLES.includes(actor.role)) throw forbidden('Your role may not send SMS');
+    this.assertTemplate(req.body);
+    if (!req.to.length) throw badRequest('Name at least one recipient', [{ path: ['to'], message: 'no recipients' }]);
+    if (req.to.length > MAX_RECIPIENTS) throw badRequest(`At most ${MAX_RECIPIENTS} recipients per send`, [{ path: ['to'], message: 'too many recipients' }]);
+    const sender = await this.senderFor(actor, req.from);
+    const recipients = this.normalise(req.to);
+    const now = this.d.clock();
+
+    const stored = await this.d.db.transaction(async (m) => {
+      const out: { message: Message; to: string; body: string }[] = [];
+      for (const r of recipients) {
+        const body = mergeTemplate(req.body, { name: r.name });
+        const { contact } = await this.d.contacts.findOrCreate({ phone: r.phone }, { name: r.name ?? null }, m);
+        const inquiry = await this.d.inquiries.insert(
+          { channel: 'sms', direction: 'out', state: 'waiting', departmentId: sender.departmentId, assigneeId: null, contactId: contact.id, caseId: null, subject: null, summary: toSummary(body), channelAddress: sender.address, citizenAddress: r.phone, createdAt: now, lastActivityAt: now, closedAt: null },
+          m,
+        );
+        const { message } = await this.d.messages.insertOnce(
+          { inquiryId: inquiry.id, channel: 'sms', direction: 'out', kind: 'message', body, bodyHtml: null, subject: null, fromAddress: sender.address, toAddress: r.phone, externalId: null, status: 'queued', meta: null, authorId: actor.id, createdAt: now, updatedAt: now },
+          m,
+        );
+        await this.d.messages.addEvent({ messageId: message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
+        out.push({ message, to: r.phone, body });
+      }
+      await this.d.audit.record(out.map((x) => ({ userId: actor.id, action: 'create', entityType: 'message', entityId: x.message.id, route })), m);
+      return out;
+    });
+
+    const items: SentItem[] = new Array(stored.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < stored.length; i = next++) {
+        const s = stored[i];
+        const result = await this.dispatch(s.message.id, sender.address, s.to, s.body).catch((e: Error) => ({
+          externalId: null,
+          status: 'failed' as const,
+          from: sender.address,
+          detail: { errorCode: 'provider_unreachable', errorMessage: (e.message ?? 'send failed').slice(0, 500) },
+        }));
+        const status = await this.recordResult(s.message.id, result);
+        const info = segmentInfo(s.body);
+        const errorCode = result.detail?.errorCode;
+        items[i] = {
+          id: s.message.id,
+          inquiryId: s.message.inquiryId,
+          to: s.to,
+          from: sender.address,
+          body: s.body,
+          status,
+          externalId: result.externalId,
+          segments: info.segments,
+          encoding: info.encoding,
+          ...(errorCode ? { error: { code: String(errorCode), message: String(result.detail?.errorMessage ?? '') } } : {}),
+        };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, stored.length) }, worker));
+    return { items, segments: items.reduce((n, x) => n + x.segments, 0) };
+  }
+
+  /** Stores the hand-over's outcome as the next status and history event; a faster report is not undone. */
+  async recordResult(messageId: number, result: SendResult): Promise<MessageStatus> {
+    return this.d.db.transaction(async (m) => {
+      if (result.externalId || result.from) await this.d.messages.update(messageId, { ...(result.externalId ? { externalId: result.externalId } : {}), ...(result.from ? { fromAddress: result.from } : {}), ...(result.meta ? { meta: result.meta } : {}) }, m);
+      const moved = await this.d.messages.advanceStatus(messageId, result.status, replaceableBy(result.status), m);
+      await this.d.messages.addEvent({ messageId, status: result.status, providerStatus: result.providerStatus ?? null, at: this.d.clock(), detail: result.detail && Object.keys(result.detail).length ? result.detail : null }, m);
+      return moved ? result.status : ((await this.d.messages.byId(messageId, m))?.status ?? result.status);
+    });
+  }
+
+  /** An automatic answer on an inquiry (HELP), stored on its timeline and sent like a reply. */
+  async answerOnInquiry(inquiryId: number, to: string, from: string, body: string): Promise<void> {
+    const now = this.d.clock();
+    const { message } = await this.d.db.transaction(async (m) => {
+      const r = await this.d.messages.insertOnce(
+        { inquiryId, channel: 'sms', direction: 'out', kind: 'message', body, bodyHtml: null, subject: null, fromAddress: from, toAddress: to, externalId: null, status: 'queued', meta: { automatic: 'help' }, authorId: null, createdAt: now, updatedAt: now },
+        m,
+      );
+      await this.d.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
+      return r;
+    });
+    const result = await this.dispatch(message.id, from, to, body).catch((e: Error) => ({ externalId: null, status: 'failed' as const, from, detail: { errorCode: 'provider_unreachable', errorMessage: (e.message ?? '').slice(0, 500) } }));
+    await this.recordResult(message.id, result);
+  }
+
+  private assertTemplate(body: string) {
+    const unknown = unknownMergeFields(body);
+    if (unknown.length) throw badRequest(`Unknown merge field ${unknown.map((f) => `{{${f}}}`).join(', ')}; use {{name}} or {{first_name}}`, [{ path: ['body'], message: 'unknown merge field' }]);
+  }
+
+  /** Numbers in E.164, each once; an invalid one refuses the whole send so nobody gets half an alert. */
+  private normalise(to: Recipient[]): { phone: string; name: string | null }[] {
+    const seen = new Map<string, { phone: string; name: string | null }>();
+    const bad: string[] = [];
+    to.forEach((r, i) => {
+      const phone = toE164(r.phone, this.d.defaultCountry);
+      if (!phone) bad.push(String(i));
+      else if (!seen.has(phone)) seen.set(phone, { phone, name: r.name?.trim() || null });
+    });
+    if (bad.length) throw badRequest('Some recipients are not valid phone numbers', bad.slice(0, 20).map((i) => ({ path: ['to', Number(i)], message: 'not a valid phone number' })));
+    return [...seen.values()];
+  }
+
+  /** The sender an actor asked for (if they may use it), else their department's, else the default. */
+  private async senderFor(actor: Actor, requested?: string): Promise<DepartmentAddress> {
+    const numbers = (await this.d.departments.addresses()).filter((a) => a.channel === 'sms');
+    const allowed = (a: DepartmentAddress) => actor.role === 'admin' || a.isDefault || actor.departmentIds.includes(a.departmentId);
+    if (requested) {
+      const wanted = toE164(requested, this.d.defaultCountry) ?? requested;
+      const hit = numbers.find((a) => a.address === wanted);
+      if (!hit) throw badRequest(`${requested} is not one of our sender numbers`, [{ path: ['from'], message: 'unknown sender number' }]);
+      if (!allowed(hit)) throw forbidden('This sender number belongs to another department');
+      return hit;
+    }
+    const own = numbers.filter((a) => actor.departmentIds.includes(a.departmentId));
+    const chosen = own.find((a) => a.isDefault) ?? own[0] ?? numbers.find((a) => a.isDefault);
+    if (chosen) return chosen;
+    const switchboard = await this.d.departments.byCode(SWITCHBOARD);
+    throw new AppError(409, 'no_sender', `No SMS sender number is configured${switchboard ? '; add one to a department' : ''}`);
+  }
+}

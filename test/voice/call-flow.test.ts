@@ -1,0 +1,181 @@
+import { findAll, readTwiml } from '../../ivr/twiml-reader';
+import { engines } from '../support/engines';
+import type { TestServer } from '../support/server';
+import type { TwilioStandin } from './twilio-standin';
+import { accept, agentSocket, caller, collect, next, sleep, startVoiceServer, type AgentSocket } from './support';
+
+/*
+ * Whole calls through signed webhooks, the way Twilio makes them, against a local stand-in for
+ * Twilio's REST API: menu → department → call:incoming → two agents race → one pop → transfer →
+ * pop with the note at the caseworker.
+ */
+describe.each(engines())('voice calls on $name', (engine) => {
+  let s: TestServer;
+  let standin: TwilioStandin;
+  let close: () => Promise<void>;
+  const sockets: AgentSocket[] = [];
+  let admin: { token: string };
+  let a1: { id: number; token: string };
+  let a2: { id: number; token: string };
+  let cw: { id: number; token: string };
+  const citizen = '+4791234567';
+
+  beforeAll(async () => {
+    ({ s, standin, close } = await startVoiceServer(engine));
+    await s.department('byggesak', 1);
+    await s.department('helse', 2);
+    admin = await s.user('admin@k.no', 'admin', []);
+    a1 = await s.user('a1@k.no', 'agent', ['helse']);
+    a2 = await s.user('a2@k.no', 'agent', ['helse']);
+    cw = await s.user('cw@k.no', 'caseworker', ['byggesak']);
+    await s.app.db.transaction((m) => m.getRepository('User').update({ id: cw.id }, { phone: '+4790000001' }));
+    const integ = await s.user('int@k.no', 'integration', []);
+    const put = await s.api('PUT', '/api/cases/2026-17', { token: integ.token, body: { title: 'Hjemmesykepleie', status: 'Under behandling', department: 'helse', contacts: [{ name: 'Kari Nordmann', phone: '912 34 567' }] } });
+    expect(put.status).toBe(201);
+    const put2 = await s.api('PUT', '/api/cases/2026-18', { token: integ.token, body: { title: 'Garasje', status: 'Mottatt', department: 'byggesak', contacts: [{ name: 'Kari Nordmann', phone: citizen }] } });
+    expect(put2.status).toBe(201);
+  });
+  afterAll(async () => {
+    sockets.forEach((x) => x.close());
+    await close();
+  });
+
+  it('refuses a forged webhook with 403 and writes nothing; a malformed one with 400', async () => {
+    const before = await s.count('calls');
+    const forged = await caller(s.url, citizen).post('/webhooks/twilio/voice', {}, { signature: 'bm90LWEtc2lnbmF0dXJl' });
+    expect(forged.status).toBe(403);
+    const unsigned = await fetch(`${s.url}/webhooks/twilio/voice/menu`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'CallSid=CA00&Digits=2' });
+    expect(unsigned.status).toBe(403);
+    const malformed = await caller(s.url, citizen, { callSid: 'not-a-call-sid' }).ring();
+    expect(malformed.status).toBe(400);
+    expect(await s.count('calls')).toBe(before);
+    expect(await s.count('inquiries')).toBe(0);
+  });
+
+  it('walks menu → department → race → pop → transfer → pop with note, and closes the call', async () => {
+    const [s1, s2, sCw, sBusy] = await Promise.all([agentSocket(s.url, a1.token), agentSocket(s.url, a2.token), agentSocket(s.url, cw.token), agentSocket(s.url, (await s.user('a3@k.no', 'agent', ['helse'])).token, 'busy')]);
+    sockets.push(s1, s2, sCw, sBusy);
+    const busyGot = collect(sBusy, 'call:incoming');
+
+    const call = caller(s.url, '912 34 567');
+    const greeting = await call.ring();
+    expect(greeting.status).toBe(200);
+    expect(greeting.heard[0]).toBe('Velkommen til kommunens servicetorg.');
+    expect(greeting.heard).toContain('For HELSE, trykk 2.');
+
+    const incoming = [next(s1, 'call:incoming'), next(s2, 'call:incoming')];
+    const queued = await call.press('2');
+    expect(findAll(queued.twiml!, 'Enqueue')[0].text).toBe('dept-helse');
+    // Stored before the TwiML was answered.
+    const inquiries = await s.api('GET', '/api/inquiries?channel=phone', { token: admin.token });
+    expect(inquiries.body.items).toHaveLength(1);
+    expect(inquiries.body.items[0]).toMatchObject({ channel: 'phone', department: 'helse', state: 'open', citizenAddress: citizen });
+
+    const [in1, in2] = await Promise.all(incoming);
+    expect(in1).toEqual({ callSid: call.callSid, from: citizen, department: 'helse', contact: { id: expect.any(Number), name: 'Kari Nordmann' } });
+    expect(in2).toEqual(in1);
+    expect((await call.hold()).heard[0]).toContain('Vennligst vent');
+    await sleep(50);
+    expect(busyGot).toHaveLength(0);
+
+    const taken = [next(s1, 'call:taken'), next(s2, 'call:taken')];
+    const pops = [collect(s1, 'screen-pop'), collect(s2, 'screen-pop')];
+    const [r1, r2] = await Promise.all([accept(s1, call.callSid), accept(s2, call.callSid)]);
+    expect([r1.ok, r2.ok].sort()).toEqual([false, true]);
+    expect([r1, r2].find((r) => !r.ok)).toEqual({ ok: false, reason: 'taken' });
+    await Promise.all(taken);
+    await sleep(100);
+    const winner = r1.ok ? { id: a1.id, token: a1.token, pops: pops[0] } : { id: a2.id, token: a2.token, pops: pops[1] };
+    expect(pops[0].length + pops[1].length).toBe(1);
+    const pop = winner.pops[0];
+    expect(pop).toMatchObject({ callSid: call.callSid, from: citizen, contact: { name: 'Kari Nordmann' } });
+    // Only the agent's department: the byggesak case is not in the helse agent's pop.
+    expect(pop.cases).toEqual([{ caseNumber: '2026-17', title: 'Hjemmesykepleie', status: 'Under behandling', department: 'helse' }]);
+    expect(pop.transfer).toBeUndefined();
+
+    // Moved to the winner's Twilio Client identity with the SDK's REST update.
+    const moved = standin.calls.filter((c) => c.callSid === call.callSid);
+    expect(moved).toHaveLength(1);
+    const dial = findAll(readTwiml(moved[0].twiml!), 'Dial')[0];
+    expect(findAll(dial, 'Client')[0].text).toBe(`user-${winner.id}`);
+
+    const popAtCw = next(sCw, 'screen-pop');
+    const tr = await s.api('POST', `/api/calls/${call.callSid}/transfer`, { token: winner.token, body: { toUserEmail: 'cw@k.no', note: 'Gjelder også garasjesaken' } });
+    expect(tr.status).toBe(200);
+    const cwPop = await popAtCw;
+    expect(cwPop.transfer).toEqual({ from: { id: winner.id, name: winner.id === a1.id ? 'a1' : 'a2' }, note: 'Gjelder også garasjesaken' });
+    expect(cwPop.cases.map((c) => c.caseNumber)).toEqual(['2026-18']);
+    expect(findAll(readTwiml(standin.calls.at(-1)!.twiml!), 'Number')[0].text).toBe('+4790000001');
+
+    // The loser cannot transfer a call that is not theirs; a second transfer by the winner is refused too.
+    const loser = winner.id === a1.id ? a2 : a1;
+    expect((await s.api('POST', `/api/calls/${call.callSid}/transfer`, { token: loser.token, body: { toDepartment: 'helse', note: '' } })).status).toBe(403);
+    expect((await s.api('POST', `/api/calls/${call.callSid}/transfer`, { token: winner.token, body: { toUserEmail: 'a1@k.no', note: '' } })).status).toBe(403);
+    expect((await s.api('POST', `/api/calls/${call.callSid}/transfer`, { token: cw.token, body: { note: 'x' } })).status).toBe(400);
+
+    expect((await call.end('completed', 187)).status).toBe(200);
+    const id = inquiries.body.items[0].id;
+    const detail = await s.api('GET', `/api/inquiries/${id}`, { token: admin.token });
+    expect(detail.body.state).toBe('closed');
+    const notes = detail.body.timeline.filter((t: { kind: string }) => t.kind === 'note');
+    expect(notes.map((n: { author: { id: number } }) => n.author.id)).toEqual([winner.id, winner.id]);
+    expect(notes[1].body).toContain('Gjelder også garasjesaken');
+    const callItem = detail.body.timeline.find((t: { kind: string }) => t.kind === 'call');
+    expect(callItem.externalId).toBe(call.callSid);
+  });
+
+  it('sends a caller who presses nothing valid twice to the switchboard', async () => {
+    const call = caller(s.url, '+4791111111');
+    await call.ring();
+    const first = await call.press('7');
+    expect(first.heard[0]).toBe('Det var ikke et gyldig valg.');
+    const second = await call.press();
+    expect(second.heard[0]).toBe('Vi setter deg over til sentralbordet.');
+    expect(findAll(second.twiml!, 'Enqueue')[0].text).toBe('dept-switchboard');
+    const list = await s.api('GET', '/api/inquiries?channel=phone&department=switchboard', { token: admin.token });
+    expect(list.body.items.map((i: { citizenAddress: string }) => i.citizenAddress)).toContain('+4791111111');
+  });
+
+  it('keeps a missed call as an open inquiry with the number to call back', async () => {
+    const call = caller(s.url, '+4792222222');
+    await call.ring();
+    await call.press('1');
+    await call.end('completed', 63);
+    const list = await s.api('GET', '/api/inquiries?channel=phone&department=byggesak', { token: admin.token });
+    const missed = list.body.items.find((i: { citizenAddress: string }) => i.citizenAddress === '+4792222222');
+    expect(missed.state).toBe('open');
+    const detail = await s.api('GET', `/api/inquiries/${missed.id}`, { token: admin.token });
+    expect(detail.body.timeline.at(-1).body).toContain('Ring tilbake: +4792222222');
+  });
+
+  it('tells a caller when the department is closed and takes a call-back request', async () => {
+    const closed = { timezone: 'Europe/Oslo', weekly: {}, holidays: [] };
+    await s.app.db.transaction((m) => m.getRepository('Department').update({ code: 'byggesak' }, { openingHours: closed }));
+    s.app.repos.departments.invalidate();
+    const call = caller(s.url, '+4793333333');
+    await call.ring();
+    const r = await call.press('1');
+    expect(r.heard[0]).toBe('BYGGESAK er stengt nå.');
+    expect(findAll(r.twiml!, 'Enqueue')).toHaveLength(0);
+    const cb = await call.press('1');
+    expect(cb.heard[0]).toContain('Vi ringer deg tilbake');
+    const list = await s.api('GET', '/api/inquiries?channel=phone&department=byggesak', { token: admin.token });
+    const item = list.body.items.find((i: { citizenAddress: string }) => i.citizenAddress === '+4793333333');
+    expect(item).toMatchObject({ state: 'open' });
+    await s.app.db.transaction((m) => m.getRepository('Department').update({ code: 'byggesak' }, { openingHours: null }));
+    s.app.repos.departments.invalidate();
+  });
+
+  it('puts the call back in the queue when moving it to the agent fails', async () => {
+    const sock = await agentSocket(s.url, a1.token);
+    sockets.push(sock);
+    const call = caller(s.url, '+4794444444');
+    await call.ring();
+    const incoming = next(sock, 'call:incoming');
+    await call.press('2');
+    await incoming;
+    standin.failNext(1);
+    expect(await accept(sock, call.callSid)).toEqual({ ok: false, reason: 'unreachable' });
+    expect(await accept(sock, call.callSid)).toEqual({ ok: true });
+  });
+});

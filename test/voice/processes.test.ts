@@ -1,0 +1,101 @@
+import { saySpeech } from '../../ivr/speech/speech';
+import { loadConfig } from '../../server/config';
+import { compose, type Composed } from '../../server/index';
+import { createLogger } from '../../server/logger';
+import { hashPassword } from '../../server/domain/passwords';
+import { engines, type Engine } from '../support/engines';
+import { TEST_PASSWORD, TEST_PASSWORD_COST } from '../support/server';
+import { startTwilioStandin, type TwilioStandin } from './twilio-standin';
+import { ACCOUNT_SID, AUTH_TOKEN, accept, agentSocket, caller, next, voiceEnv, type AgentSocket } from './support';
+
+/** Two server processes' worth of compose() on one database, as production runs them. */
+async function pair(engine: Engine, standin: TwilioStandin, redis: boolean) {
+  const db = await engine.create();
+  const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...voiceEnv(standin), ...(redis ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}) };
+  const start = async () => {
+    const app = await compose(loadConfig(env), { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, voice: { speech: saySpeech } });
+    return { app, url: `http://127.0.0.1:${await app.listen(0)}` };
+  };
+  const a = await start();
+  const b = await start();
+  const dep = await a.app.db.transaction((m) => a.app.repos.departments.create({ code: 'helse', name: 'Helse', menuDigit: 2 }, m));
+  b.app.repos.departments.invalidate();
+  const passwordHash = await hashPassword(TEST_PASSWORD, TEST_PASSWORD_COST);
+  const agent = async (email: string, on: { url: string }) => {
+    await a.app.db.transaction((m) => a.app.repos.users.create({ email, name: email.split('@')[0], passwordHash, role: 'agent', departmentIds: [dep.id] }, m));
+    const res = await fetch(`${on.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: TEST_PASSWORD }) });
+    return ((await res.json()) as { token: string }).token;
+  };
+  const closeAll = async (...apps: Composed[]) => {
+    for (const x of apps) await x.close().catch(() => undefined);
+    await db.drop();
+  };
+  return { a, b, agent, closeAll };
+}
+
+describe.each(engines())('two server processes on $name', (engine) => {
+  let standin: TwilioStandin;
+  const sockets: AgentSocket[] = [];
+  beforeAll(async () => {
+    standin = await startTwilioStandin(ACCOUNT_SID, AUTH_TOKEN);
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await standin.close();
+  });
+
+  it('loses no queued call when the process that queued it dies', async () => {
+    const { a, b, agent, closeAll } = await pair(engine, standin, false);
+    try {
+      const token = await agent('survivor@k.no', b);
+      const call = caller(a.url, '+4791230000');
+      await call.ring();
+      await call.press('2');
+      // Process A goes away after answering the <Enqueue>; Twilio's next request reaches B.
+      a.app.httpServer.closeAllConnections();
+      await a.app.close();
+      const onB = caller(b.url, '+4791230000', { callSid: call.callSid });
+      onB.last = call.last;
+      expect((await onB.hold()).status).toBe(200);
+
+      const sock = await agentSocket(b.url, token, 'away');
+      sockets.push(sock);
+      const offered = next(sock, 'call:incoming');
+      sock.emit('agent:status', { status: 'available' });
+      expect((await offered).callSid).toBe(call.callSid);
+      const pop = next(sock, 'screen-pop');
+      expect(await accept(sock, call.callSid)).toEqual({ ok: true });
+      expect((await pop).from).toBe('+4791230000');
+      expect(standin.calls.filter((c) => c.callSid === call.callSid)).toHaveLength(1);
+    } finally {
+      await closeAll(b.app);
+    }
+  });
+
+  // Several processes share one MariaDB in production; an SQLite file belongs to one process.
+  if (engine.name === 'mariadb')
+  it('lets exactly one agent win a race across processes sharing Redis', async () => {
+    const { a, b, agent, closeAll } = await pair(engine, standin, true);
+    try {
+      const [t1, t2] = [await agent('r1@k.no', a), await agent('r2@k.no', b)];
+      const [s1, s2] = await Promise.all([agentSocket(a.url, t1), agentSocket(b.url, t2)]);
+      sockets.push(s1, s2);
+      const call = caller(a.url, '+4791239999');
+      await call.ring();
+      const incoming = Promise.all([next(s1, 'call:incoming'), next(s2, 'call:incoming')]);
+      await call.press('2');
+      const [i1, i2] = await incoming;
+      expect(i1.callSid).toBe(call.callSid);
+      expect(i2).toEqual(i1);
+      const taken = Promise.all([next(s1, 'call:taken'), next(s2, 'call:taken')]);
+      const answers = await Promise.all([accept(s1, call.callSid), accept(s2, call.callSid)]);
+      expect(answers.filter((x) => x.ok)).toHaveLength(1);
+      expect(answers.find((x) => !x.ok)).toEqual({ ok: false, reason: 'taken' });
+      const [k1, k2] = await taken;
+      expect(k1).toEqual(k2);
+      expect(standin.calls.filter((c) => c.callSid === call.callSid)).toHaveLength(1);
+    } finally {
+      await closeAll(a.app, b.app);
+    }
+  });
+});
