@@ -7,6 +7,8 @@ import { CreateSmsStopList1732000000006 } from './1732000000006-CreateSmsStopLis
 import { CreateSmsGroups1732000000007 } from './1732000000007-CreateSmsGroups';
 import { CreateCalls1732200000001 } from './1732200000001-CreateCalls';
 import { CreateCaseStatusVerifications1732200000002 } from './1732200000002-CreateCaseStatusVerifications';
+import { CreateMailState1732300000001 } from './1732300000001-CreateMailState';
+import { CreateWebForms1732300000002 } from './1732300000002-CreateWebForms';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -19,4 +21,6 @@ export const migrations = [
   CreateSmsGroups1732000000007,
   CreateCalls1732200000001,
   CreateCaseStatusVerifications1732200000002,
+  CreateMailState1732300000001,
+  CreateWebForms1732300000002,
 ];

@@ -42,3 +42,14 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 fi
 echo "test-services: $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium missing')"
+
+# Dovecot (IMAP) and Postfix (SMTP) for the e-mail suites. Only the packages are installed here:
+# each suite starts private instances on its own ports from test/mail/ (test/support/mail-servers.ts)
+# and stops them afterwards, so nothing of the system's mail set-up is used or changed.
+if ! [ -x /usr/sbin/dovecot ] || ! [ -x /usr/sbin/postfix ]; then
+  echo "test-services: installing Dovecot and Postfix"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd postfix >/dev/null
+fi
+/usr/sbin/dovecot --version >/dev/null && echo "test-services: Dovecot is installed"
+[ -x /usr/sbin/postfix ] && echo "test-services: Postfix is installed"

@@ -9,10 +9,13 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ChannelModule, ChannelSender } from '../channels/types';
 import { createVoiceChannel, type VoiceChannelOptions } from '../channels/voice';
+import { emailChannel, type EmailChannelOptions } from '../channels/email/module';
+import { webFormChannel, type WebFormOptions } from '../channels/web-form/module';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import type { Channel } from './db/entities';
+import { seedDemoForms } from './demo/forms';
 import { seedDemoData } from './demo/seed';
 import { AdminService } from './domain/admin';
 import { AuthService } from './domain/auth';
@@ -49,6 +52,10 @@ export interface ComposeOptions {
   voice?: VoiceChannelOptions;
   /** The built console to serve at `/` (default client/dist). */
   consoleDir?: string;
+  /** Options of the e-mail channel (receipts, attachment limits, watcher timing). */
+  email?: EmailChannelOptions;
+  /** Options of the web forms (rate limit, file size). */
+  web?: WebFormOptions;
 }
 
 /** Everything below the HTTP layer, built once and handed down as plain objects. */
@@ -136,6 +143,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     : [
         smsChannel(core),
         createVoiceChannel(core, opts.voice),
+        emailChannel(core, opts.email),
+        webFormChannel(core, opts.web),
       ];
   const senders = core.senders;
   for (const c of channels) if (c.sender) senders[c.channel] = c.sender;
@@ -201,6 +210,7 @@ async function main() {
   const server = await compose(config, { logger });
   const admin = await ensureFirstAdmin(server, config);
   if (config.demoData) await seedDemoData(server, { logger });
+  if (config.demoData) await seedDemoForms(server);
   const port = await server.listen();
 
   const simulated = [
@@ -213,6 +223,7 @@ async function main() {
     `Servicetorg is running at ${config.publicBaseUrl} (port ${port}, ${server.db.dialect} database); the agent console is at ${config.publicBaseUrl}/`,
     simulated.length ? `SIMULATION MODE: ${simulated.join(', ')} run locally because no credentials are set; nothing leaves this machine.` : 'All providers are live.',
   ];
+  lines.push(`${config.imapUrl ? 'Inbound e-mail: watching the IMAP_URL mailbox.' : 'Inbound e-mail is off (IMAP_URL is not set).'} Web forms: ${config.publicBaseUrl}/public/forms/<slug>.`);
   if (admin?.demo) lines.push(`Demo administrator: ${admin.email} / ${admin.password} (enrol TOTP at first log-in)`);
   if (config.demoData) lines.push('Demo agents: agent1@servicetorg.demo … / password "demo-password-1" (see README)');
   console.log(lines.join('\n') + '\n');

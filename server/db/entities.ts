@@ -1,5 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { voiceEntities } from './voice-entities';
+import { mailEntities } from './entities-mail';
 
 /*
  * Table mappings as EntitySchema (no decorators, so tsx and swc run them as plain code).
@@ -476,4 +477,5 @@ export const entities = [
   SmsGroupEntity,
   SmsGroupMemberEntity,
   ...voiceEntities,
+  ...mailEntities,
 ];

@@ -1,0 +1,51 @@
+import type { CoreGraph } from '../index';
+import { formBody, type FormInput } from '../../channels/web-form/definition';
+import { WebFormRepository } from '../repositories/web-forms';
+
+/** The demo's public web forms, so /public/forms/kontakt shows something on a fresh clone. */
+const DEMO_FORMS: FormInput[] = [
+  {
+    slug: 'kontakt',
+    department: 'switchboard',
+    title: { nb: 'Kontakt kommunen', en: 'Contact the municipality' },
+    intro: { nb: 'Skriv til oss, så svarer vi så snart vi kan.', en: 'Write to us and we will answer as soon as we can.' },
+    fields: [
+      { name: 'navn', type: 'text', purpose: 'name', required: true, label: { nb: 'Navn', en: 'Name' } },
+      { name: 'epost', type: 'email', purpose: 'email', label: { nb: 'E-post', en: 'E-mail' }, help: { nb: 'Vi sender kvittering hit.', en: 'We send the receipt here.' } },
+      { name: 'telefon', type: 'tel', purpose: 'phone', label: { nb: 'Mobilnummer', en: 'Mobile number' } },
+      { name: 'melding', type: 'textarea', required: true, label: { nb: 'Hva gjelder det?', en: 'What is it about?' } },
+    ],
+  },
+  {
+    slug: 'byggesak',
+    department: 'byggesak',
+    title: { nb: 'Spørsmål om byggesak', en: 'Question about building permits' },
+    fields: [
+      { name: 'navn', type: 'text', purpose: 'name', required: true, label: { nb: 'Navn', en: 'Name' } },
+      { name: 'epost', type: 'email', purpose: 'email', required: true, label: { nb: 'E-post', en: 'E-mail' } },
+      {
+        name: 'tema',
+        type: 'select',
+        required: true,
+        label: { nb: 'Tema', en: 'Topic' },
+        options: [
+          { value: 'tilbygg', label: { nb: 'Tilbygg', en: 'Extension' } },
+          { value: 'garasje', label: { nb: 'Garasje', en: 'Garage' } },
+          { value: 'annet', label: { nb: 'Annet', en: 'Other' } },
+        ],
+      },
+      { name: 'sporsmal', type: 'textarea', required: true, label: { nb: 'Spørsmål', en: 'Question' } },
+      { name: 'vedlegg', type: 'file', label: { nb: 'Tegning eller bilde', en: 'Drawing or photo' } },
+    ],
+  },
+];
+
+export async function seedDemoForms(core: CoreGraph): Promise<void> {
+  const forms = new WebFormRepository({ db: core.db });
+  for (const input of DEMO_FORMS) {
+    const f = formBody.parse(input);
+    const department = await core.repos.departments.byCode(f.department);
+    if (!department || (await forms.bySlug(f.slug))) continue;
+    await forms.create({ slug: f.slug, departmentId: department.id, definition: { title: f.title, ...(f.intro ? { intro: f.intro } : {}), fields: f.fields }, active: true, createdBy: null });
+  }
+}
