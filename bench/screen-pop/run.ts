@@ -38,6 +38,16 @@ const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms  p99 ${pct(xs, 9
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PASSWORD = 'bench-password-1';
 
+/** CPU seconds a process has used (Linux /proc; NaN elsewhere): tells a slow server from a starved one. */
+function cpuSeconds(pid: number | undefined): { user: number; system: number } {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { user: Number(f[11]) / 100, system: Number(f[12]) / 100 }; // utime, stime: clock ticks of 1/100 s
+  } catch {
+    return { user: NaN, system: NaN };
+  }
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'st-bench-voice-'));
   const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.sqlite')}`;
@@ -101,6 +111,8 @@ async function main() {
   });
   const calls: Promise<unknown>[] = [];
   const CALLS = 250; // 5 seconds at 50 calls a second
+  const cpu0 = cpuSeconds(child.pid);
+  const wall0 = performance.now();
   for (let i = 0; i < CALLS; i++) {
     const call = newCall(i);
     calls.push(
@@ -113,6 +125,10 @@ async function main() {
   }
   await Promise.all(calls);
   for (let i = 0; i < 100 && popLatency.length < CALLS; i++) await sleep(50);
+  const cpu1 = cpuSeconds(child.pid);
+  const [cpuUser, cpuSystem] = [cpu1.user - cpu0.user, cpu1.system - cpu0.system];
+  const serverCpu = cpuUser + cpuSystem;
+  const wall = (performance.now() - wall0) / 1000;
   agent.close();
   const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
   child.disconnect();
@@ -138,6 +154,7 @@ async function main() {
   console.log(`baseline  indexed SELECT contact by phone   ${fmt(baseline)}`);
   console.log(`menu      signed webhook → TwiML            ${fmt(menu)}  ratio p99 ${(pct(menu, 99) / pct(baseline, 99)).toFixed(1)}x`);
   console.log(`pop       routing webhook → screen-pop      ${fmt(popLatency)}  at 50 calls/s, ${popLatency.length}/${CALLS} popped  ratio p99 ${(pct(popLatency, 99) / pct(baseline, 99)).toFixed(1)}x`);
+  console.log(`          server process CPU during the calls: ${serverCpu.toFixed(2)} s over ${wall.toFixed(2)} s wall, ${((serverCpu * 1000) / CALLS).toFixed(1)} ms per call (user ${cpuUser.toFixed(2)} s, system ${cpuSystem.toFixed(2)} s)`);
   console.log(`tts       cache hit (prepare)               ${fmt(hits)}`);
   console.log(`tts       espeak-ng+sox, 200-char status    ${fmt(synth)}`);
   if (mark) await forgetBenchRows(databaseUrl, mark);
