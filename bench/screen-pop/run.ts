@@ -1,25 +1,34 @@
 /*
  * Voice figures on this machine, SQLite by default (DATABASE_URL=mysql://… for MariaDB):
- *  - baseline: a bare indexed SELECT (contact by phone) in the same process
+ *  - baseline: a bare indexed SELECT (contact by phone) in the same run
  *  - menu webhook (signed POST → TwiML) p50/p99
  *  - routed call: the menu-choice webhook that queues the call → `screen-pop` received by a
  *    socket.io-client agent who accepts on call:incoming; 50 new calls a second
  *  - speech: a cache hit, and an offline (espeak-ng + sox) synthesis of a 200-character status
- * Everything runs on 127.0.0.1; loops are bounded by count.
+ * The server runs in its own process (server.ts), so the load generator's HTTP and socket.io
+ * clients do not share its event loop. On a database that already holds a register (the 1M
+ * contacts of bench/register: DATABASE_URL=mysql://root@127.0.0.1:3306/st_bench) the callers are
+ * existing contacts, and every row the run writes is deleted again at the end, so bench/register
+ * still finds its exact counts. Everything runs on 127.0.0.1; loops are bounded by count.
+ * Fan-out to 200 agents over Redis is bench/screen-pop/fanout.ts.
  */
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
 import pino from 'pino';
-import { loadConfig } from '../../server/config';
-import { compose } from '../../server/index';
+import { openDatabase } from '../../server/db/database';
+import { ContactRepository } from '../../server/repositories/contacts';
+import { DepartmentRepository } from '../../server/repositories/departments';
+import { UserRepository } from '../../server/repositories/users';
 import { hashPassword } from '../../server/domain/passwords';
-import { saySpeech } from '../../ivr/speech/speech';
 import { CachedSpeech } from '../../ivr/speech/cached';
 import { EspeakEngine } from '../../ivr/speech/espeak';
 import { SimulatedCall } from '../../channels/voice/simulator/caller';
 import { SIMULATION_AUTH_TOKEN } from '../../channels/voice';
+import { serverReady, type ServerStart } from './server';
+import { forgetBenchRows, markBenchRows, sampleNumbers } from './register-data';
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -27,32 +36,60 @@ const pct = (xs: number[], p: number) => {
 };
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms  p99 ${pct(xs, 99).toFixed(2)} ms  (n=${xs.length})`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const PASSWORD = 'bench-password-1';
+
+/** CPU seconds a process has used (Linux /proc; NaN elsewhere): tells a slow server from a starved one. */
+function cpuSeconds(pid: number | undefined): { user: number; system: number } {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { user: Number(f[11]) / 100, system: Number(f[12]) / 100 }; // utime, stime: clock ticks of 1/100 s
+  } catch {
+    return { user: NaN, system: NaN };
+  }
+}
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'st-bench-voice-'));
   const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.sqlite')}`;
-  const app = await compose(loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off' }), { passwordCost: 10, voice: { speech: saySpeech } });
-  const port = await app.listen(0);
-  const url = `http://127.0.0.1:${port}`;
-  const base = app.config.publicBaseUrl;
-  const dep = await app.db.transaction((m) => app.repos.departments.create({ code: 'helse', name: 'Helse', menuDigit: 2 }, m));
-  const passwordHash = await hashPassword('bench-password-1', 10);
-  await app.db.transaction((m) => app.repos.users.create({ email: 'bench@k.no', name: 'Bench', passwordHash, role: 'agent', departmentIds: [dep.id] }, m));
-  // A register to search: 2,000 contacts, each with a case.
-  await app.db.transaction(async (m) => {
-    for (let i = 0; i < 2000; i++) await app.repos.contacts.create({ name: `Innbygger ${i}`, phones: [`+4790${String(i).padStart(6, '0')}`] }, m);
+  const db = await openDatabase(databaseUrl);
+  const contacts = new ContactRepository({ db });
+  const departments = new DepartmentRepository({ db });
+  const users = new UserRepository({ db });
+  // On an existing register the callers are its contacts; otherwise 2,000 contacts are made here.
+  let numbers = db.dialect === 'mysql' ? await sampleNumbers(databaseUrl, 2000) : [];
+  const onRegister = numbers.length === 2000;
+  const mark = onRegister ? await markBenchRows(databaseUrl) : null;
+  const passwordHash = await hashPassword(PASSWORD, 10);
+  const email = 'bench-voice@k.no';
+  await db.transaction(async (m) => {
+    const dep = (await departments.byCode('bench-voice')) ?? (await departments.create({ code: 'bench-voice', name: 'Helse', menuDigit: 2 }, m));
+    if (!(await users.byEmail(email))) await users.create({ email, name: 'Bench', passwordHash, role: 'agent', departmentIds: [dep.id] }, m);
+    if (!onRegister) {
+      numbers = Array.from({ length: 2000 }, (_, i) => `+4790${String(i).padStart(6, '0')}`);
+      for (const [i, e164] of numbers.entries()) if (!(await contacts.byPhone(e164, m))) await contacts.create({ name: `Innbygger ${i}`, phones: [e164] }, m);
+    }
   });
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@k.no', password: 'bench-password-1' }) });
-  const { token } = (await login.json()) as { token: string };
-
   const baseline: number[] = [];
-  for (let i = 0; i < 2000; i++) {
+  for (const e164 of numbers) {
     const t = performance.now();
-    await app.repos.contacts.byPhone(`+4790${String(i).padStart(6, '0')}`);
+    await contacts.byPhone(e164);
     baseline.push(performance.now() - t);
   }
 
-  const newCall = (i: number) => new SimulatedCall({ serverUrl: url, publicBaseUrl: base, authToken: SIMULATION_AUTH_TOKEN, accountSid: `AC${'0'.repeat(32)}`, from: `+4790${String(i % 2000).padStart(6, '0')}`, to: '+4771111000' });
+  const child = fork(path.join(__dirname, 'server.ts'), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = serverReady.parse(
+    await new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`server process exited (${code})`)));
+      child.send({ databaseUrl, maxSeconds: 600 } satisfies ServerStart);
+    }),
+  );
+  const url = `http://127.0.0.1:${ready.port}`;
+  const base = ready.publicBaseUrl;
+  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+  const { token } = (await login.json()) as { token: string };
+
+  const newCall = (i: number) => new SimulatedCall({ serverUrl: url, publicBaseUrl: base, authToken: SIMULATION_AUTH_TOKEN, accountSid: `AC${'0'.repeat(32)}`, from: numbers[i % numbers.length], to: '+4771111000' });
   const menu: number[] = [];
   for (let i = 0; i < 500; i++) {
     const t = performance.now();
@@ -74,6 +111,8 @@ async function main() {
   });
   const calls: Promise<unknown>[] = [];
   const CALLS = 250; // 5 seconds at 50 calls a second
+  const cpu0 = cpuSeconds(child.pid);
+  const wall0 = performance.now();
   for (let i = 0; i < CALLS; i++) {
     const call = newCall(i);
     calls.push(
@@ -86,7 +125,14 @@ async function main() {
   }
   await Promise.all(calls);
   for (let i = 0; i < 100 && popLatency.length < CALLS; i++) await sleep(50);
+  const cpu1 = cpuSeconds(child.pid);
+  const [cpuUser, cpuSystem] = [cpu1.user - cpu0.user, cpu1.system - cpu0.system];
+  const serverCpu = cpuUser + cpuSystem;
+  const wall = (performance.now() - wall0) / 1000;
   agent.close();
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  child.disconnect();
+  await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
 
   const speech = new CachedSpeech({ engines: [new EspeakEngine()], audioBaseUrl: `${base}/a`, secret: 'bench', dir: null, logger: pino({ level: 'silent' }) });
   const status = 'Sak 2026/1234 om tilbygg til enebolig er under behandling. Vi venter på uttalelse fra naboene og regner med å fatte vedtak innen fire uker. Du får svar i posten og på SMS.'.padEnd(200, '.');
@@ -104,13 +150,15 @@ async function main() {
     hits.push(performance.now() - t);
   }
 
-  console.log(`\nVoice bench on ${app.db.dialect}, ${os.cpus().length} cores`);
+  console.log(`\nVoice bench on ${db.dialect}${onRegister ? ' (callers drawn from the existing register)' : ''}, ${os.cpus().length} cores, load average after the calls ${load}`);
   console.log(`baseline  indexed SELECT contact by phone   ${fmt(baseline)}`);
   console.log(`menu      signed webhook → TwiML            ${fmt(menu)}  ratio p99 ${(pct(menu, 99) / pct(baseline, 99)).toFixed(1)}x`);
   console.log(`pop       routing webhook → screen-pop      ${fmt(popLatency)}  at 50 calls/s, ${popLatency.length}/${CALLS} popped  ratio p99 ${(pct(popLatency, 99) / pct(baseline, 99)).toFixed(1)}x`);
+  console.log(`          server process CPU during the calls: ${serverCpu.toFixed(2)} s over ${wall.toFixed(2)} s wall, ${((serverCpu * 1000) / CALLS).toFixed(1)} ms per call (user ${cpuUser.toFixed(2)} s, system ${cpuSystem.toFixed(2)} s)`);
   console.log(`tts       cache hit (prepare)               ${fmt(hits)}`);
   console.log(`tts       espeak-ng+sox, 200-char status    ${fmt(synth)}`);
-  await app.close();
+  if (mark) await forgetBenchRows(databaseUrl, mark);
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

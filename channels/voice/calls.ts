@@ -55,30 +55,41 @@ export class CallService {
   /**
    * The menu chose a department: the call becomes an inquiry on the phone channel (through the one
    * inbound service) and enters the department's queue, all stored before Twilio gets its TwiML.
+   * The queue entry shares the inquiry's transaction and is marked announced there, and call:incoming
+   * is built from what is already in hand: one commit and no re-reads between the webhook and the push.
    */
-  async route(form: CallForm, departmentCode: string, lang: string): Promise<CallRecord> {
-    const call = await this.begin(form, lang);
+  async route(form: CallForm, departmentCode: string, lang: string): Promise<void> {
+    // Read first: the first webhook has almost always written the call (begin() is insert-first).
+    const call = (await this.d.calls.bySid(form.CallSid)) ?? (await this.begin(form, lang));
     const dep = await this.department(departmentCode);
-    if (call.state === 'queued' && call.departmentId === dep.id) {
-      await this.announce(call.callSid);
-      return call;
-    }
+    if (call.state === 'queued' && call.departmentId === dep.id) return this.announce(call.callSid);
     const now = this.d.clock();
     const from = this.fromOf(form);
-    const rec = await this.d.inbound.record({
-      channel: 'phone',
-      externalId: form.CallSid,
-      from: from ? { phone: from } : {},
-      to: form.To?.slice(0, 32) ?? null,
-      kind: 'call',
-      body: `Innkommende samtale fra ${from ?? 'skjult nummer'} til ${dep.name}.`,
-      receivedAt: now,
-      departmentCode: dep.code,
-      meta: { lang, menu: dep.menuDigit ?? null },
-    });
-    await this.d.calls.queue(form.CallSid, { departmentId: dep.id, inquiryId: rec.inquiry.id, messageId: rec.message.id, lang, at: now });
-    await this.announce(form.CallSid);
-    return (await this.d.calls.bySid(form.CallSid))!;
+    const entry = { departmentId: dep.id, lang, at: now, announced: true };
+    let queued = false;
+    const rec = await this.d.inbound.record(
+      {
+        channel: 'phone',
+        externalId: form.CallSid,
+        from: from ? { phone: from } : {},
+        to: form.To?.slice(0, 32) ?? null,
+        kind: 'call',
+        body: `Innkommende samtale fra ${from ?? 'skjult nummer'} til ${dep.name}.`,
+        receivedAt: now,
+        departmentCode: dep.code,
+        meta: { lang, menu: dep.menuDigit ?? null },
+      },
+      {
+        within: async ({ inquiry, message }, m) => {
+          queued = await this.d.calls.queue(form.CallSid, { ...entry, inquiryId: inquiry.id, messageId: message.id }, m);
+        },
+      },
+    );
+    // Twilio retried a webhook whose inquiry is already stored: only the queue entry is left to do.
+    if (rec.duplicate) queued = await this.d.calls.queue(form.CallSid, { ...entry, inquiryId: rec.inquiry.id, messageId: rec.message.id });
+    if (!queued) return;
+    const contact = rec.contact ? { id: rec.contact.id, name: rec.contact.name } : null;
+    this.notifier.incoming(dep.id, { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep.code, contact });
   }
 
   /** Outside opening hours the caller asked to be called back: an open inquiry with their number. */

@@ -72,9 +72,9 @@ export class Handover {
     if (call.state === 'ended') return { ok: false, reason: 'ended' };
     if (call.state !== 'queued') return { ok: false, reason: 'taken' };
     const now = this.c.clock();
-    if (!(await this.c.calls.claim(callSid, agent.userId, now))) return { ok: false, reason: 'taken' };
-
-    const user = await this.d.users.byId(agent.userId);
+    // The agent's phone or SIP address is read beside the claim rather than after it: one round trip fewer.
+    const [claimed, user] = await Promise.all([this.c.calls.claim(callSid, agent.userId, now), this.d.users.byId(agent.userId)]);
+    if (!claimed) return { ok: false, reason: 'taken' };
     const code = await this.deptCode(call.departmentId);
     try {
       await this.d.provider.redirect(callSid, dialTwiml(user ?? { id: agent.userId, phone: null, sip: null }, this.dialAction(call, code), call.toNumber));
@@ -84,16 +84,20 @@ export class Handover {
       return { ok: false, reason: 'unreachable' };
     }
     this.d.calls.notifier.taken(call.departmentId, { callSid, by: { id: agent.userId, name: agent.name } });
-    if (call.inquiryId) {
-      const inquiryId = call.inquiryId;
-      await this.c.db.transaction(async (m) => {
-        await this.c.inquiries.update(inquiryId, { assigneeId: agent.userId, lastActivityAt: now }, m);
-        await this.d.calls.note(inquiryId, agent.userId, `Samtalen ble besvart av ${agent.name}.`, now, m);
-      });
-    }
-    const transfer = call.transferFromId ? await this.transferOf(call) : undefined;
+    const inquiryId = call.inquiryId;
+    const assigned = inquiryId
+      ? this.c.db.transaction(async (m) => {
+          await this.c.inquiries.update(inquiryId, { assigneeId: agent.userId, lastActivityAt: now }, m);
+          await this.d.calls.note(inquiryId, agent.userId, `Samtalen ble besvart av ${agent.name}.`, now, m);
+        })
+      : Promise.resolve();
+    // The pop's reads do not depend on the assignment, so they run beside it; the pop still goes out
+    // only once the assignment is stored. (They use another pooled connection, but the transaction
+    // never waits for them, so this cannot starve the pool.)
     const scope: Scope = agent.role === 'admin' ? { all: true } : { all: false, departmentIds: agent.departmentIds };
-    this.d.calls.notifier.popToUser(agent.userId, await this.pop(call, scope, transfer));
+    const popping = (async () => this.pop(call, scope, call.transferFromId ? await this.transferOf(call) : undefined))();
+    const [pop] = await Promise.all([popping, assigned]);
+    this.d.calls.notifier.popToUser(agent.userId, pop);
     return { ok: true };
   }
 

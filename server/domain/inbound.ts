@@ -54,7 +54,11 @@ export interface InboundDeps {
 export class InboundService {
   constructor(private readonly d: InboundDeps) {}
 
-  async record(input: InboundContact): Promise<InboundResult> {
+  /**
+   * `within` runs inside the transaction once the message is written (not for a duplicate), so a
+   * channel can store its own row with the inquiry in one commit.
+   */
+  async record(input: InboundContact, opts: { within?: (written: { inquiry: Inquiry; message: Message }, m: EntityManager) => Promise<void> } = {}): Promise<InboundResult> {
     const earlier = await this.d.messages.byExternalId(input.channel, input.externalId);
     if (earlier) return this.duplicateOf(earlier);
     // Resolved before the transaction: a read on another pooled connection while holding one can
@@ -63,7 +67,11 @@ export class InboundService {
     const department = await this.departmentFor(input);
     let result: Omit<InboundResult, 'duplicate'> & { department: Department; caseNumber: string | null };
     try {
-      result = await this.d.db.transaction((m) => this.write(input, department, departments, m));
+      result = await this.d.db.transaction(async (m) => {
+        const written = await this.write(input, department, departments, m);
+        await opts.within?.(written, m);
+        return written;
+      });
     } catch (e) {
       if (!(e instanceof DuplicateDelivery)) throw e;
       const winner = await this.d.messages.byExternalId(input.channel, input.externalId);

@@ -19,10 +19,11 @@ export class CallRepository {
     return this.repo(m).findOne({ where: { callSid } });
   }
 
-  /** The first webhook of a call writes it; Twilio's retry of that webhook finds it. */
+  /**
+   * The first webhook of a call writes it; Twilio's retry of that webhook finds it. Insert first,
+   * read on the duplicate key: the retry is the rare case, and the insert alone autocommits.
+   */
   async insertOnce(row: Pick<CallRecord, 'callSid' | 'fromE164' | 'toNumber' | 'lang'>, now: Date): Promise<CallRecord> {
-    const existing = await this.bySid(row.callSid);
-    if (existing) return existing;
     const full: Omit<CallRecord, 'id'> = {
       ...row,
       state: 'menu',
@@ -42,7 +43,8 @@ export class CallRepository {
       updatedAt: now,
     };
     try {
-      return await this.deps.db.transaction(async (m) => (await this.repo(m).save({ ...full })) as CallRecord);
+      const r = await this.deps.db.statement((m) => this.repo(m).insert({ ...full }));
+      return { ...full, id: Number(r.identifiers[0]?.id) };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       return (await this.bySid(row.callSid))!;
@@ -58,13 +60,21 @@ export class CallRepository {
         .set({ ...set, updatedAt: new Date() })
         .where(`call_sid = :callSid AND ${where}`, { ...params, callSid })
         .execute();
-    const r = m ? await run(m) : await this.deps.db.transaction(run);
+    const r = m ? await run(m) : await this.deps.db.statement(run);
     return (r.affected ?? 0) > 0;
   }
 
-  /** Into a department's queue (first routing, a re-queue after no answer, or a transfer to a department). */
-  queue(callSid: string, v: { departmentId: number; inquiryId: number | null; messageId: number | null; lang: string; at: Date; transferFromId?: number | null; transferNote?: string | null; fromAgentId?: number }, m?: EntityManager) {
-    const set: QueryDeepPartialEntity<CallRecord> = { state: 'queued', departmentId: v.departmentId, agentId: null, lang: v.lang, queuedAt: v.at, notifiedAt: null };
+  /**
+   * Into a department's queue (first routing, a re-queue after no answer, or a transfer to a
+   * department). `announced` marks call:incoming as going out right after this commits, which
+   * saves markNotified's own write when the caller announces at once.
+   */
+  queue(
+    callSid: string,
+    v: { departmentId: number; inquiryId: number | null; messageId: number | null; lang: string; at: Date; transferFromId?: number | null; transferNote?: string | null; fromAgentId?: number; announced?: boolean },
+    m?: EntityManager,
+  ) {
+    const set: QueryDeepPartialEntity<CallRecord> = { state: 'queued', departmentId: v.departmentId, agentId: null, lang: v.lang, queuedAt: v.at, notifiedAt: v.announced ? v.at : null };
     if (v.inquiryId !== null) set.inquiryId = v.inquiryId;
     if (v.messageId !== null) set.messageId = v.messageId;
     if (v.transferFromId !== undefined) set.transferFromId = v.transferFromId;

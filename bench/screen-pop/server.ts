@@ -1,0 +1,60 @@
+/*
+ * One server process for the voice benches, started with child_process.fork by fanout.ts (and
+ * usable by run.ts): its configuration arrives over IPC, it listens on 127.0.0.1 only, answers with
+ * its port, and stops when the parent says so, when the parent goes away, or after `maxSeconds`.
+ * A separate process keeps the load generator's own work (HTTP client, socket.io clients) off the
+ * server's event loop, as Twilio and the agents' browsers are in production.
+ */
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { loadConfig } from '../../server/config';
+import { compose, type Composed } from '../../server/index';
+import { saySpeech } from '../../ivr/speech/speech';
+
+export const serverStart = z.object({ databaseUrl: z.string().min(1), redisUrl: z.string().optional(), maxSeconds: z.number().int().positive().max(3600) }).strict();
+export type ServerStart = z.infer<typeof serverStart>;
+export const serverReady = z.object({ port: z.number().int(), publicBaseUrl: z.string() }).strict();
+
+let app: Composed | null = null;
+
+async function stop(code: number) {
+  try {
+    await app?.close();
+  } finally {
+    process.exit(code);
+  }
+}
+
+async function start(msg: ServerStart) {
+  setTimeout(() => void stop(3), msg.maxSeconds * 1000).unref();
+  const env: Record<string, string> = { DATABASE_URL: msg.databaseUrl, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off' };
+  if (msg.redisUrl) env.REDIS_URL = msg.redisUrl;
+  app = await compose(loadConfig(env), { passwordCost: 10, voice: { speech: saySpeech } });
+  // app.listen() binds every interface; a bench stays on loopback.
+  for (const c of app.channels) await c.start?.();
+  const server = app.httpServer;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  process.send!({ port: (server.address() as AddressInfo).port, publicBaseUrl: app.config.publicBaseUrl });
+}
+
+if (require.main === module) {
+  if (!process.send) {
+    console.error('bench/screen-pop/server.ts is started by fanout.ts over IPC');
+    process.exit(2);
+  }
+  process.on('disconnect', () => void stop(0));
+  process.once('message', (raw) => {
+    const msg = serverStart.safeParse(raw);
+    if (!msg.success) {
+      console.error('bad start message', msg.error.issues);
+      return void stop(2);
+    }
+    start(msg.data).catch((e) => {
+      console.error(e);
+      void stop(1);
+    });
+  });
+}
