@@ -6,7 +6,8 @@ import { rooms } from '../../server/realtime/events';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
 import { browserAvailable, buildConsole, launch, openPage, screenshot, type Watched } from './browser';
-import { citizenSends, logIn, makeUser, sleep } from './helpers';
+import { citizenSends, citizenWrites, logIn, makeUser, sleep, smsNumber } from './helpers';
+import { startTwilioStandin } from '../support/twilio-standin';
 
 const run = browserAvailable() ? describe : describe.skip;
 const CALL_SID = 'CA' + 'a1'.repeat(16);
@@ -19,6 +20,7 @@ const OTHER_SID = 'CA' + 'b2'.repeat(16);
  */
 run('console: calls, screen pop, contact, case and delivery status (Chromium)', () => {
   let s: TestServer;
+  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
   let browser: Browser;
   let agent: Watched;
   let agentId: number;
@@ -29,8 +31,10 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
 
   beforeAll(async () => {
     buildConsole();
-    s = await startServer(engines()[0]);
+    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
+    s = await startServer(engines()[0], { env: standin.env });
     browser = await launch();
+    await smsNumber(s, 'helse', '+4759440002');
     agentId = await makeUser(s, 'kari.helse@kommune.no', 'agent', ['helse', 'switchboard']);
     helseId = await s.department('helse');
     await makeUser(s, 'siv.saksbehandler@kommune.no', 'caseworker', ['helse']);
@@ -40,13 +44,13 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
       body: { title: 'Søknad om hjemmesykepleie', status: 'Under behandling', department: 'helse', contacts: [{ name: 'Nora Nordmann', phone: '+47 911 11 111', role: 'søker' }] },
     });
     expect(put.status).toBe(201);
-    const r = await citizenSends(s, { channel: 'sms', from: { phone: '+4791111111' }, body: 'Hei, gjelder sak 2026/1234: når får jeg svar på søknaden?', departmentCode: 'helse' });
+    const r = await citizenSends(s, { from: '+4791111111', to: '+4759440002', body: 'Hei, gjelder sak 2026/1234: når får jeg svar på søknaden?' });
     ids.inquiry = r.inquiryId;
     ids.message = r.messageId;
     // A few more inquiries on other channels, so the inbox behind the pop looks like a working day.
-    await citizenSends(s, { channel: 'email', from: { email: 'ida@example.no', name: 'Ida Hansen' }, subject: 'Trygghetsalarm til far', body: 'Hei, far (84) har falt to ganger denne måneden. Kan han få trygghetsalarm?', departmentCode: 'helse' });
-    await citizenSends(s, { channel: 'web', from: { email: 'ali@example.no', name: 'Ali Karimi' }, subject: 'Skjema: hjelpemidler', body: 'Søker om rullator og dusjkrakk etter hofteoperasjon.', departmentCode: 'helse' });
-    await citizenSends(s, { channel: 'sms', from: { phone: '+4795555555' }, body: 'Takk for hjelpen i går! Hjemmetjenesten var veldig flinke.', departmentCode: 'helse' });
+    await citizenWrites(s, { channel: 'email', from: { email: 'ida@example.no', name: 'Ida Hansen' }, subject: 'Trygghetsalarm til far', body: 'Hei, far (84) har falt to ganger denne måneden. Kan han få trygghetsalarm?', departmentCode: 'helse' });
+    await citizenWrites(s, { channel: 'web', from: { email: 'ali@example.no', name: 'Ali Karimi' }, subject: 'Skjema: hjelpemidler', body: 'Søker om rullator og dusjkrakk etter hofteoperasjon.', departmentCode: 'helse' });
+    await citizenSends(s, { from: '+4795555555', to: '+4759440002', body: 'Takk for hjelpen i går! Hjemmetjenesten var veldig flinke.' });
     const ctx = await s.app.contacts.callerContext('+4791111111', { all: false, departmentIds: [helseId] });
     ids.contact = ctx.contact!.id;
     pop = { callSid: CALL_SID, ...ctx, inquiries: ctx.inquiries.map((i) => ({ ...i, createdAt: new Date(i.createdAt).toISOString() })) };
@@ -66,6 +70,7 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
   afterAll(async () => {
     await browser?.close();
     await s?.close();
+    await standin?.close();
   });
   afterEach(() => {
     expect(agent.dialogs).toEqual([]);
