@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
+import { PUBLIC_BASE_URL, startTwilioStandin } from '../support/twilio-standin';
 import { browserAvailable, buildConsole, launch, openPage, screenshot, type Watched } from './browser';
-import { citizenSends, logIn, makeUser, sleep } from './helpers';
+import { citizenSends, citizenWrites, logIn, makeUser, sleep, smsNumber } from './helpers';
 
 const run = browserAvailable() ? describe : describe.skip;
 
@@ -10,19 +11,32 @@ const run = browserAvailable() ? describe : describe.skip;
 const mark = (page: Page) => page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 const stillMarked = (page: Page) => page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
 
+const HELSE_NUMBER = '+4759440002';
+const SKATT_NUMBER = '+4759440003';
+
+/*
+ * The server runs with Twilio credentials and TWILIO_API_URL pointing at the local stand-in for
+ * Twilio's Messages API (test/support/twilio-standin.ts): citizens' texts arrive at the signed
+ * webhook, agents' replies leave through the twilio SDK to the stand-in, and the stand-in's signed
+ * status callbacks come back to /webhooks/twilio/sms/status.
+ */
 run('console: inbox, timeline and replies (Chromium)', () => {
   let s: TestServer;
+  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
   let browser: Browser;
   let helse: Watched;
   let skatt: Watched;
-  const ids: { sms?: number; smsMessage?: number; email?: number } = {};
+  const ids: { sms?: number; smsMessage?: number; email?: number; anonymous?: number } = {};
 
   beforeAll(async () => {
     buildConsole();
-    s = await startServer(engines()[0]);
+    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
+    s = await startServer(engines()[0], { env: standin.env });
     browser = await launch();
     await makeUser(s, 'kari.helse@kommune.no', 'agent', ['helse']);
     await makeUser(s, 'per.skatt@kommune.no', 'agent', ['skatt']);
+    await smsNumber(s, 'helse', HELSE_NUMBER);
+    await smsNumber(s, 'skatt', SKATT_NUMBER);
     helse = await openPage(browser, s.url);
     skatt = await openPage(browser, s.url);
     await logIn(helse.page, s.url, 'kari.helse@kommune.no');
@@ -35,6 +49,7 @@ run('console: inbox, timeline and replies (Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await s?.close();
+    await standin?.close();
   });
   afterEach(() => {
     for (const w of [helse, skatt]) {
@@ -44,15 +59,14 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     }
   });
 
-  it('shows a new inbound SMS as an inbox row within a second, without reloading, only in its department', async () => {
+  it('shows an SMS posted to the signed webhook as an inbox row within a second, without reloading, only in its department', async () => {
     await mark(helse.page);
     await mark(skatt.page);
     const started = Date.now();
     const r = await citizenSends(s, {
-      channel: 'sms',
-      from: { phone: '+4791234567' },
+      from: '+4791234567',
+      to: HELSE_NUMBER,
       body: 'Hei! Jeg lurer på når hjemmesykepleien kommer i morgen, mor trenger hjelp med medisinene før klokka åtte.',
-      departmentCode: 'helse',
     });
     ids.sms = r.inquiryId;
     ids.smsMessage = r.messageId;
@@ -80,7 +94,7 @@ run('console: inbox, timeline and replies (Chromium)', () => {
       // The transport drops as on a network failure; the client reconnects by itself.
       if (socket.data.departmentIds.includes(await s.department('helse'))) (s.app.agents.sockets.get(socket.id)?.conn as { close(): void } | undefined)?.close();
     }
-    const r = await citizenSends(s, { channel: 'web', from: { email: 'ola@example.no', name: 'Ola Nordmann' }, subject: 'Skjema', body: 'Sendt mens agenten var frakoblet.', departmentCode: 'helse' });
+    const r = await citizenSends(s, { from: '+4791234000', to: HELSE_NUMBER, body: 'Sendt mens agenten var frakoblet.' });
     await helse.page.locator(`[data-inquiry-id="${r.inquiryId}"]`).waitFor({ timeout: 8000 });
     expect(await stillMarked(helse.page)).toBe(true);
     await helse.page.locator('.live.on').waitFor();
@@ -88,7 +102,7 @@ run('console: inbox, timeline and replies (Chromium)', () => {
 
   it('renders an e-mail carrying an XSS payload as inert text, also in the formatted view', async () => {
     const payload = '<script>window.__xss = 1; alert("xss")</script><img src=x onerror="window.__xss = 2; alert(2)">';
-    const r = await citizenSends(s, {
+    const r = await citizenWrites(s, {
       channel: 'email',
       from: { email: 'innbygger@example.no', name: 'Ida Innbygger' },
       subject: `Søknad <img src=x onerror=alert(3)>`,
@@ -121,7 +135,29 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     await screenshot(helse.page, 'inquiry-email');
   });
 
-  it('opens a row with Enter, counts SMS segments while typing, and shows the API refusing a reply clearly', async () => {
+  it('shows the API refusing a reply clearly, and keeps the text', async () => {
+    // A web form whose citizen left neither e-mail nor phone: there is nobody to reply to.
+    const r = await citizenWrites(s, { channel: 'web', from: { name: 'Anonym' }, subject: 'Tips om hull i veien', body: 'Stort hull i veien ved skolen.', departmentCode: 'helse' });
+    ids.anonymous = r.inquiryId;
+    const before = standin.messages.length;
+    await helse.page.goto(`${s.url}/#/inquiries/${r.inquiryId}`);
+    const reply = helse.page.getByLabel('Svar på Nettskjema');
+    await reply.fill('Takk for tipset!');
+    const answer = helse.page.waitForResponse((res) => res.url().endsWith(`/api/inquiries/${r.inquiryId}/messages`) && res.request().method() === 'POST');
+    await helse.page.getByRole('button', { name: 'Send', exact: true }).click();
+    const res = await answer;
+    expect(res.status()).toBe(409);
+    expect((await res.json()).error.code).toBe('no_citizen_address');
+    const error = helse.page.locator('[data-testid="reply-error"]');
+    await error.waitFor();
+    await expect(error.innerText()).resolves.toContain('Innbyggeren oppga ingen adresse');
+    await expect(error.innerText()).resolves.toContain('Ingenting ble sendt');
+    expect(await reply.inputValue()).toBe('Takk for tipset!');
+    expect(standin.messages.length).toBe(before);
+    await screenshot(helse.page, 'reply-refused');
+  });
+
+  it('opens a row with Enter, counts SMS segments while typing, sends the reply through the stand-in and follows its delivery reports', async () => {
     await helse.page.goto(`${s.url}/#/inbox`);
     const row = helse.page.locator(`[data-inquiry-id="${ids.sms}"]`);
     await row.focus();
@@ -136,16 +172,40 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     await expect(helse.page.locator('#sms-counter').innerText()).resolves.toMatch(/1 SMS · UCS-2/);
     await helse.page.getByText('Tegn som krever UCS-2: 😀').waitFor();
 
+    const before = standin.messages.length;
     const answer = helse.page.waitForResponse((res) => res.url().endsWith(`/api/inquiries/${ids.sms}/messages`) && res.request().method() === 'POST');
     await helse.page.getByRole('button', { name: 'Send', exact: true }).click();
     const res = await answer;
     expect(JSON.parse(res.request().postData() ?? '{}')).toEqual({ body: 'Hei 😀 vi ringer deg' });
-    // No SMS sender on this branch yet: the API refuses with 409, and the console says so plainly.
-    expect(res.status()).toBe(409);
-    const error = helse.page.locator('[data-testid="reply-error"]');
-    await error.waitFor();
-    await expect(error.innerText()).resolves.toContain('ikke tilgjengelig');
-    expect(await reply.inputValue()).toBe('Hei 😀 vi ringer deg');
+    expect(res.status()).toBe(201);
+    const created = await res.json();
+    expect(created).toMatchObject({ direction: 'out', status: 'queued', from: HELSE_NUMBER, to: '+4791234567' });
+
+    // It reached the stand-in through the twilio SDK, from the department's number to the citizen.
+    expect(standin.messages.length).toBe(before + 1);
+    const sent = standin.messages.at(-1)!;
+    expect(sent.params).toEqual({ From: HELSE_NUMBER, To: '+4791234567', Body: 'Hei 😀 vi ringer deg', StatusCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/sms/status` });
+    expect(created.externalId).toBe(sent.sid);
+
+    // The console shows it on the timeline, queued, and clears the composer.
+    const entry = helse.page.locator(`.timeline .entry[data-message-id="${created.id}"]`);
+    await entry.waitFor();
+    await expect(entry.innerText()).resolves.toMatch(/Sendt[\s\S]*Fra: \+4759440002[\s\S]*Til: \+4791234567[\s\S]*I kø[\s\S]*Hei 😀 vi ringer deg/);
+    expect(await reply.inputValue()).toBe('');
+    expect(await helse.page.locator('[data-testid="reply-error"]').count()).toBe(0);
+
+    // The stand-in's signed status callbacks arrive; the badge follows them without a reload.
+    await mark(helse.page);
+    expect(await standin.report(sent.sid, 'sent')).toBe(200);
+    await entry.locator('.badge.ms-sent').waitFor({ timeout: 8000 });
+    expect(await standin.report(sent.sid, 'delivered')).toBe(200);
+    await entry.locator('.badge.ms-delivered').waitFor({ timeout: 8000 });
+    expect(await stillMarked(helse.page)).toBe(true);
+    await entry.locator('.entry-head button', { hasText: 'Levert' }).click();
+    const history = entry.locator('.history');
+    await history.waitFor();
+    await expect(history.innerText()).resolves.toMatch(/I kø[\s\S]*Sendt[\s\S]*Levert/);
+    await screenshot(helse.page, 'inquiry-sms-delivered');
   });
 
   it('assigns, adds an internal note and closes the inquiry', async () => {

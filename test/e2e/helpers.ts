@@ -1,17 +1,57 @@
+import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
+import twilio from 'twilio';
 import type { InboundContact } from '../../channels/types';
 import type { Role } from '../../server/db/entities';
 import { hashPassword } from '../../server/domain/passwords';
 import { TEST_PASSWORD, TEST_PASSWORD_COST, type TestServer } from '../support/server';
 
 /**
- * How a citizen's message reaches the register in the browser tests. For now straight through the
- * inbound service; when the SMS branch lands its signed webhook, this becomes a POST to
- * /webhooks/twilio/sms with an X-Twilio-Signature, and the tests above it stay as they are.
+ * A citizen's SMS, the way it reaches us in production: Twilio POSTs a form to /webhooks/twilio/sms,
+ * signed with X-Twilio-Signature over PUBLIC_BASE_URL + path. The server under test must run with
+ * Twilio credentials (a stand-in's); the department is whichever owns the `to` number.
  */
-export async function citizenSends(s: TestServer, input: Omit<InboundContact, 'receivedAt' | 'externalId' | 'to'> & { externalId?: string; to?: string }) {
-  const r = await s.app.inbound.record({ externalId: `E2E-${Math.random().toString(36).slice(2)}`, to: '+4759440000', receivedAt: new Date(), ...input });
+export async function citizenSends(s: TestServer, input: { from: string; to: string; body: string; messageSid?: string }) {
+  const { twilio: creds, publicBaseUrl } = s.app.config;
+  if (!creds) throw new Error('citizenSends needs a server started with Twilio credentials (a stand-in’s env)');
+  const path = '/webhooks/twilio/sms';
+  const params: Record<string, string> = {
+    MessageSid: input.messageSid ?? `SM${randomBytes(16).toString('hex')}`,
+    AccountSid: creds.accountSid,
+    From: input.from,
+    To: input.to,
+    Body: input.body,
+    NumMedia: '0',
+    ApiVersion: '2010-04-01',
+  };
+  const signature = twilio.getExpectedTwilioSignature(creds.authToken, publicBaseUrl + path, params);
+  const res = await fetch(s.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`the SMS webhook answered ${res.status}: ${text}`);
+  // The webhook answers only after the message is stored, so it is there now.
+  const message = await s.app.repos.messages.byExternalId('sms', params.MessageSid);
+  if (!message) throw new Error(`the SMS webhook answered 200 but stored no message ${params.MessageSid}`);
+  return { inquiryId: message.inquiryId, messageId: message.id, messageSid: params.MessageSid };
+}
+
+/**
+ * E-mails and web forms for the inbox's backdrop, recorded straight through the inbound service
+ * that the IMAP watcher and the public form both call (those intakes have their own suites:
+ * test/email.test.ts, test/web-form.test.ts).
+ */
+export async function citizenWrites(s: TestServer, input: Omit<InboundContact, 'receivedAt' | 'externalId' | 'to'> & { channel: 'email' | 'web'; to?: string }) {
+  const r = await s.app.inbound.record({ externalId: `E2E-${randomBytes(8).toString('hex')}`, to: input.channel === 'email' ? 'post@kommune.no' : null, receivedAt: new Date(), ...input });
   return { inquiryId: r.inquiry.id, messageId: r.message.id };
+}
+
+/** Gives a department an SMS number, so texts to it land in that department's inbox. */
+export async function smsNumber(s: TestServer, departmentCode: string, number: string) {
+  const departmentId = await s.department(departmentCode);
+  await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId, channel: 'sms', address: number, isDefault: false }, m));
 }
 
 /** A user made directly in the database, without logging in (s.user logs admins in, using up the TOTP step). */

@@ -1,14 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
+import { endpoints } from '../lib/config';
 import { errorText, formatTime, useI18n } from '../lib/i18n';
 import { href } from '../lib/router';
 import { useSocketEvent } from '../lib/socket';
-import type { Inquiry, InquiryDetail, Session, TimelineItem } from '../lib/types';
+import type { Inquiry, InquiryDetail, MessageDetail, Session, TimelineItem } from '../lib/types';
 import { ChannelBadge, ErrorMessage, Loading, useLoad } from './common';
 import { NoteForm, ReplyForm } from './Composer';
 import { Timeline } from './Timeline';
 
 const WORKERS = ['admin', 'agent', 'caseworker'];
+/** Statuses a provider's delivery report may still move on. */
+const ON_THE_WAY = new Set(['scheduled', 'awaiting_approval', 'paused', 'queued', 'sent']);
+const STATUS_POLL_MS = 1500;
+const STATUS_POLL_FOR_MS = 10 * 60_000;
 
 export function InquiryPage({ id, session }: { id: number; session: Session }) {
   const { t, locale } = useI18n();
@@ -25,6 +30,38 @@ export function InquiryPage({ id, session }: { id: number; session: Session }) {
   useSocketEvent('inquiry:updated', (p) => {
     if (p.id === id) loaded.reload();
   });
+
+  // Replies still on their way: their status is re-read until the provider's report settles it, so
+  // "queued" turns into "delivered" (or "failed") on screen without a reload. No push carries
+  // delivery reports to agents, and only this open page needs them.
+  const onTheWay = (loaded.data?.timeline ?? [])
+    .filter((i) => i.direction === 'out' && i.status && ON_THE_WAY.has(i.status))
+    .map((i) => i.id)
+    .join(',');
+  useEffect(() => {
+    if (!onTheWay) return;
+    const ids = onTheWay.split(',').map(Number);
+    const until = Date.now() + STATUS_POLL_FOR_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const poll = async () => {
+      for (const mid of ids) {
+        try {
+          const m = await api<MessageDetail>('GET', endpoints.message(mid));
+          if (stopped) return;
+          if (m.status) loaded.setData((old) => (old ? { ...old, timeline: old.timeline.map((x) => (x.id === mid && x.status !== m.status ? { ...x, status: m.status } : x)) } : old));
+        } catch {
+          /* the next round tries again */
+        }
+      }
+      if (!stopped && Date.now() < until) timer = setTimeout(poll, STATUS_POLL_MS);
+    };
+    timer = setTimeout(poll, STATUS_POLL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [onTheWay]);
 
   const patch = async (body: Record<string, unknown>) => {
     setActionError(null);

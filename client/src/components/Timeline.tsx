@@ -53,7 +53,7 @@ function Entry({ item }: { item: TimelineItem }) {
           {formatted ? t('showText') : t('showFormatted')}
         </button>
       )}
-      {history && <MessageHistory id={item.id} />}
+      {history && <MessageHistory id={item.id} key={item.status ?? ''} />}
     </li>
   );
 }
