@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ChannelModule } from '../types';
 import type { CoreGraph } from '../../server/index';
 import type { Department } from '../../server/db/entities';
@@ -43,7 +44,9 @@ export interface VoiceChannel extends ChannelModule {
 export function createVoiceChannel(core: CoreGraph, opts: VoiceChannelOptions = {}): VoiceChannel {
   const { config, db, repos, logger, clock } = core;
   const provider = opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : new SimulatedVoiceProvider());
-  const authToken = config.twilio?.authToken ?? SIMULATION_AUTH_TOKEN;
+  // The simulation token is public so the demo's call simulator can sign; in production without
+  // Twilio credentials nobody may sign, so a random token makes every voice webhook a 403.
+  const authToken = config.twilio?.authToken ?? (config.env === 'production' ? randomBytes(24).toString('hex') : SIMULATION_AUTH_TOKEN);
   const speech = opts.speech ?? speechFromConfig({ googleCredentials: config.googleCredentials, publicBaseUrl: config.publicBaseUrl, authToken: config.twilio?.authToken, cacheDir: opts.speechCacheDir, logger });
   const callsRepo = new CallRepository({ db });
   const calls = new CallService({ db, calls: callsRepo, contacts: repos.contacts, departments: repos.departments, inquiries: repos.inquiries, messages: repos.messages, inbound: core.inbound, clock, logger, defaultCountry: config.defaultCountry });
