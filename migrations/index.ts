@@ -5,6 +5,8 @@ import { CreateInquiries1732000000004 } from './1732000000004-CreateInquiries';
 import { CreateAudit1732000000005 } from './1732000000005-CreateAudit';
 import { CreateSmsStopList1732000000006 } from './1732000000006-CreateSmsStopList';
 import { CreateSmsGroups1732000000007 } from './1732000000007-CreateSmsGroups';
+import { CreateJobs1732100000001 } from './1732100000001-CreateJobs';
+import { CreateSmsSends1732100000002 } from './1732100000002-CreateSmsSends';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -15,4 +17,6 @@ export const migrations = [
   CreateAudit1732000000005,
   CreateSmsStopList1732000000006,
   CreateSmsGroups1732000000007,
+  CreateJobs1732100000001,
+  CreateSmsSends1732100000002,
 ];

@@ -32,6 +32,10 @@ import { SmsGroupRepository } from './repositories/sms-groups';
 import { MessageStatusService } from './domain/message-status';
 import { smsChannel } from '../channels/sms';
 import { UserRepository } from './repositories/users';
+import { JobRepository } from './repositories/jobs';
+import { SmsSendRepository } from './repositories/sms-sends';
+import { createJobQueue, type JobQueueOptions } from './jobs';
+import type { JobQueue } from './jobs/queue';
 
 export interface ComposeOptions {
   logger?: Logger;
@@ -40,6 +44,8 @@ export interface ComposeOptions {
   passwordCost?: number;
   /** Channels built by the caller (tests inject stand-in-backed ones); default: every channel, live or simulated by config. */
   channels?: (core: CoreGraph) => ChannelModule[];
+  /** Job queue tuning: tests give each run its own Redis prefix and short retry waits. */
+  jobs?: JobQueueOptions;
 }
 
 /** Everything below the HTTP layer, built once and handed down as plain objects. */
@@ -61,7 +67,11 @@ export interface CoreGraph {
     messages: MessageRepository;
     stopList: StopListRepository;
     smsGroups: SmsGroupRepository;
+    jobs: JobRepository;
+    smsSends: SmsSendRepository;
   };
+  /** Background work: BullMQ with REDIS_URL, the database-backed queue without. */
+  jobs: JobQueue;
   auth: AuthService;
   admin: AdminService;
   cases: CaseService;
@@ -99,6 +109,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     messages: new MessageRepository({ db }),
     stopList: new StopListRepository({ db }),
     smsGroups: new SmsGroupRepository({ db }),
+    jobs: new JobRepository({ db }),
+    smsSends: new SmsSendRepository({ db }),
   };
   const { defaultCountry } = config;
   const core: CoreGraph = {
@@ -108,6 +120,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     db,
     events,
     repos,
+    jobs: createJobQueue({ redisUrl: config.redisUrl, jobs: repos.jobs, logger, clock }, opts.jobs),
     auth: new AuthService({ db, users: repos.users, tokens: repos.tokens, failures: repos.failures, audit: repos.audit, clock, tokenTtlMs: config.tokenTtlMs, issuer: 'Servicetorg' }),
     admin: new AdminService({ db, departments: repos.departments, users: repos.users, audit: repos.audit, passwordCost: opts.passwordCost, defaultCountry }),
     cases: new CaseService({ db, cases: repos.cases, contacts: repos.contacts, departments: repos.departments, users: repos.users, audit: repos.audit, defaultCountry, clock }),
@@ -146,6 +159,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     agents,
     async listen(port = config.port) {
       for (const c of channels) await c.start?.();
+      await core.jobs.start();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, '0.0.0.0', () => resolve());
@@ -155,6 +169,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     /** Drains: stop taking work, let in-flight requests finish, then close channels, sockets and the database. */
     async close() {
       draining = true;
+      await core.jobs.stop().catch((err) => logger.warn({ err }, 'job queue stop failed'));
       for (const c of channels) await c.stop?.().catch((err) => logger.warn({ err, channel: c.channel }, 'channel stop failed'));
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

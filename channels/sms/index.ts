@@ -4,6 +4,10 @@ import { SmsInboundService } from '../../server/domain/sms-inbound';
 import { SmsOutboundService } from '../../server/domain/sms-outbound';
 import { SmsGroupService } from '../../server/domain/sms-groups';
 import { smsRoutes } from '../../server/http/routes/sms';
+import { smsSendRoutes } from '../../server/http/routes/sms-sends';
+import { SEND_QUEUE, SmsSendService, type SendGate } from '../../server/domain/sms-sends';
+import { SmsSendControl } from '../../server/domain/sms-send-control';
+import { Router } from 'express';
 import type { ChannelModule } from '../types';
 import { TwilioSmsAdapter, type SmsProvider } from './adapter';
 import { createTwilioClient } from './client';
@@ -24,7 +28,7 @@ export interface SmsChannelOptions {
  * The SMS channel: Twilio through its SDK when credentials are set (at TWILIO_API_URL if given),
  * otherwise the in-process simulator, signed with a token made up at start.
  */
-export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): ChannelModule & { outbound: SmsOutboundService; inboundSms: SmsInboundService; simulator: SimulatedTwilio | null } {
+export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): ChannelModule & { outbound: SmsOutboundService; inboundSms: SmsInboundService; sends: SmsSendService; simulator: SimulatedTwilio | null } {
   const { config, logger, clock, db, repos } = core;
   let simulator: SimulatedTwilio | null = null;
   let authToken: string;
@@ -61,20 +65,32 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
       outbound.answerOnInquiry(inquiryId, citizen, ourNumber, helpText).catch((err) => logger.error({ err, inquiryId }, 'HELP answer failed')),
   });
 
+  // Until approval rules exist nothing is held: every send goes at once or at its time.
+  const gate: SendGate = { hold: async () => null, senderPaused: async () => false, operatorOf: async () => null };
+  const sends = new SmsSendService({ db, messages: repos.messages, inquiries: repos.inquiries, contacts: repos.contacts, audit: repos.audit, sends: repos.smsSends, outbound, jobs: core.jobs, gate, defaultCountry: config.defaultCountry, clock });
+  const control = new SmsSendControl({ sends: repos.smsSends, service: sends, jobs: core.jobs, audit: repos.audit, clock });
+  core.jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data) => sends.run(Number(data.sendId)) });
+  const apiRouter = Router();
+  apiRouter.use(smsRoutes({ sms: outbound, sends, groups: new SmsGroupService({ db, groups: repos.smsGroups, departments: repos.departments, defaultCountry: config.defaultCountry, clock }) }));
+  apiRouter.use(smsSendRoutes({ control }));
+
   let sweeper: NodeJS.Timeout | null = null;
   return {
     channel: 'sms',
     simulated: simulator !== null,
     router: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: core.messageStatus, clock, logger }),
-    apiRouter: smsRoutes({ sms: outbound, groups: new SmsGroupService({ db, groups: repos.smsGroups, departments: repos.departments, defaultCountry: config.defaultCountry, clock }) }),
+    apiRouter,
     sender: outbound,
     outbound,
     inboundSms,
+    sends,
     simulator,
     async start() {
       const sweep = () => core.messageStatus.markUnreported().catch((err) => logger.warn({ err }, 'delivery report sweep failed'));
       sweeper = setInterval(sweep, opts.sweepEveryMs ?? 3600_000);
       sweeper.unref();
+      // Jobs lost with a Redis flush or never written before a crash: the database says what is due.
+      await sends.recover();
     },
     async stop() {
       if (sweeper) clearInterval(sweeper);

@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { smsSendEntities } from './entities-sms-sends';
 
 /*
  * Table mappings as EntitySchema (no decorators, so tsx and swc run them as plain code).
@@ -474,4 +475,5 @@ export const entities = [
   SmsStopEntryEntity,
   SmsGroupEntity,
   SmsGroupMemberEntity,
+  ...smsSendEntities,
 ];
