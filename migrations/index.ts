@@ -7,6 +7,7 @@ import { CreateSmsStopList1732000000006 } from './1732000000006-CreateSmsStopLis
 import { CreateSmsGroups1732000000007 } from './1732000000007-CreateSmsGroups';
 import { CreateJobs1732100000001 } from './1732100000001-CreateJobs';
 import { CreateSmsSends1732100000002 } from './1732100000002-CreateSmsSends';
+import { CreateSmsPolicy1732100000003 } from './1732100000003-CreateSmsPolicy';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   CreateSmsGroups1732000000007,
   CreateJobs1732100000001,
   CreateSmsSends1732100000002,
+  CreateSmsPolicy1732100000003,
 ];

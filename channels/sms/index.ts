@@ -5,7 +5,9 @@ import { SmsOutboundService } from '../../server/domain/sms-outbound';
 import { SmsGroupService } from '../../server/domain/sms-groups';
 import { smsRoutes } from '../../server/http/routes/sms';
 import { smsSendRoutes } from '../../server/http/routes/sms-sends';
-import { SEND_QUEUE, SmsSendService, type SendGate } from '../../server/domain/sms-sends';
+import { SEND_QUEUE, SmsSendService } from '../../server/domain/sms-sends';
+import { SmsPolicy, type VolumeRule } from '../../server/domain/sms-policy';
+import { SmsPolicyRepository } from '../../server/repositories/sms-policy';
 import { SmsSendControl } from '../../server/domain/sms-send-control';
 import { Router } from 'express';
 import type { ChannelModule } from '../types';
@@ -22,6 +24,8 @@ export interface SmsChannelOptions {
   /** How often messages without a delivery report are checked for the 72-hour limit. */
   sweepEveryMs?: number;
   simulator?: Partial<Pick<SimulatorOptions, 'random' | 'delaysMs' | 'callbackOrigin'>>;
+  /** When a send's volume needs approval; default more than 5× the sender's daily average and over 500. */
+  volume?: VolumeRule;
 }
 
 /**
@@ -65,14 +69,14 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
       outbound.answerOnInquiry(inquiryId, citizen, ourNumber, helpText).catch((err) => logger.error({ err, inquiryId }, 'HELP answer failed')),
   });
 
-  // Until approval rules exist nothing is held: every send goes at once or at its time.
-  const gate: SendGate = { hold: async () => null, senderPaused: async () => false, operatorOf: async () => null };
+  const policyRepo = new SmsPolicyRepository({ db });
+  const gate = new SmsPolicy({ db, policy: policyRepo, sends: repos.smsSends, audit: repos.audit, clock, volume: opts.volume });
   const sends = new SmsSendService({ db, messages: repos.messages, inquiries: repos.inquiries, contacts: repos.contacts, audit: repos.audit, sends: repos.smsSends, outbound, jobs: core.jobs, gate, defaultCountry: config.defaultCountry, clock });
-  const control = new SmsSendControl({ sends: repos.smsSends, service: sends, jobs: core.jobs, audit: repos.audit, clock });
+  const control = new SmsSendControl({ db, sends: repos.smsSends, policy: policyRepo, service: sends, jobs: core.jobs, audit: repos.audit, clock });
   core.jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data) => sends.run(Number(data.sendId)) });
   const apiRouter = Router();
   apiRouter.use(smsRoutes({ sms: outbound, sends, groups: new SmsGroupService({ db, groups: repos.smsGroups, departments: repos.departments, defaultCountry: config.defaultCountry, clock }) }));
-  apiRouter.use(smsSendRoutes({ control }));
+  apiRouter.use(smsSendRoutes({ control, policy: gate }));
 
   let sweeper: NodeJS.Timeout | null = null;
   return {

@@ -1,5 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { smsSendEntities } from './entities-sms-sends';
+import { smsPolicyEntities } from './entities-sms-policy';
 
 /*
  * Table mappings as EntitySchema (no decorators, so tsx and swc run them as plain code).
@@ -476,4 +477,5 @@ export const entities = [
   SmsGroupEntity,
   SmsGroupMemberEntity,
   ...smsSendEntities,
+  ...smsPolicyEntities,
 ];
