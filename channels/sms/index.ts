@@ -5,7 +5,10 @@ import { SmsOutboundService } from '../../server/domain/sms-outbound';
 import { SmsGroupService } from '../../server/domain/sms-groups';
 import { smsRoutes } from '../../server/http/routes/sms';
 import { smsSendRoutes } from '../../server/http/routes/sms-sends';
-import { SEND_QUEUE, SmsSendService } from '../../server/domain/sms-sends';
+import { countryOf, SEND_QUEUE, SmsSendService } from '../../server/domain/sms-sends';
+import { SmsViewService } from '../../server/domain/sms-views';
+import { SmsViewRepository } from '../../server/repositories/sms-views';
+import { smsViewRoutes } from '../../server/http/routes/sms-views';
 import { SmsPolicy, type VolumeRule } from '../../server/domain/sms-policy';
 import { SmsPolicyRepository } from '../../server/repositories/sms-policy';
 import { SmsSendControl } from '../../server/domain/sms-send-control';
@@ -46,6 +49,8 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
     provider = new TwilioSmsAdapter({ client: createTwilioClient({ accountSid: SIMULATED_ACCOUNT_SID, authToken }, simulator) });
   }
 
+  const policyRepo = new SmsPolicyRepository({ db });
+  const gate = new SmsPolicy({ db, policy: policyRepo, sends: repos.smsSends, audit: repos.audit, clock, volume: opts.volume });
   const outbound = new SmsOutboundService({
     db,
     messages: repos.messages,
@@ -58,6 +63,7 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
     statusCallbackUrl: config.publicBaseUrl + STATUS_PATH,
     defaultCountry: config.defaultCountry,
     clock,
+    annotate: async (messageId, to) => repos.smsSends.ensureInfo({ messageId, sendId: null, country: countryOf(to), operator: await gate.operatorOf(to) }),
   });
   const helpText = opts.helpText ?? DEFAULT_HELP_TEXT;
   const inboundSms = new SmsInboundService({
@@ -69,12 +75,12 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
       outbound.answerOnInquiry(inquiryId, citizen, ourNumber, helpText).catch((err) => logger.error({ err, inquiryId }, 'HELP answer failed')),
   });
 
-  const policyRepo = new SmsPolicyRepository({ db });
-  const gate = new SmsPolicy({ db, policy: policyRepo, sends: repos.smsSends, audit: repos.audit, clock, volume: opts.volume });
   const sends = new SmsSendService({ db, messages: repos.messages, inquiries: repos.inquiries, contacts: repos.contacts, audit: repos.audit, sends: repos.smsSends, outbound, jobs: core.jobs, gate, defaultCountry: config.defaultCountry, clock });
   const control = new SmsSendControl({ db, sends: repos.smsSends, policy: policyRepo, service: sends, jobs: core.jobs, audit: repos.audit, clock });
   core.jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data) => sends.run(Number(data.sendId)) });
   const apiRouter = Router();
+  // Views first: GET /sms/messages.csv and /sms/messages/:id sit beside POST /sms/messages.
+  apiRouter.use(smsViewRoutes({ views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: repos.messages, inquiries: repos.inquiries }) }));
   apiRouter.use(smsRoutes({ sms: outbound, sends, groups: new SmsGroupService({ db, groups: repos.smsGroups, departments: repos.departments, defaultCountry: config.defaultCountry, clock }) }));
   apiRouter.use(smsSendRoutes({ control, policy: gate }));
 

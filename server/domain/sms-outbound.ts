@@ -33,6 +33,8 @@ export interface SmsOutboundDeps {
   statusCallbackUrl: string;
   defaultCountry: CountryCode;
   clock: () => Date;
+  /** Records a reply's country and operator for the delivery views (a send records its own). */
+  annotate?: (messageId: number, to: string) => Promise<void>;
 }
 
 export interface Recipient {
@@ -66,6 +68,7 @@ export class SmsOutboundService implements ChannelSender {
     const inquiry = message.inquiryId ? await this.d.inquiries.byId(message.inquiryId) : null;
     const from = await this.replySender(inquiry, message.from);
     if (!from) return { externalId: null, status: 'failed', from: null, detail: { errorCode: 'no_sender', errorMessage: 'No SMS sender number is configured' } };
+    await this.d.annotate?.(message.messageId, message.to);
     return this.dispatch(message.messageId, from, message.to, message.body);
   }
 
@@ -155,6 +158,7 @@ export class SmsOutboundService implements ChannelSender {
       await this.d.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
       return r;
     });
+    await this.d.annotate?.(message.id, to);
     await this.handOver(message.id, from, to, body);
   }
 

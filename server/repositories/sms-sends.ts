@@ -56,6 +56,14 @@ export class SmsSendRepository {
     for (let i = 0; i < rows.length; i += 200) await this.info(m).insert(rows.slice(i, i + 200));
   }
 
+  /** Adds the row unless the message has one (a reply sent twice, a retried hand-over). */
+  async ensureInfo(row: Omit<SmsOutboundInfo, 'id'>): Promise<void> {
+    await this.deps.db.transaction(async (m) => {
+      if (await this.info(m).findOne({ where: { messageId: row.messageId } })) return;
+      await this.info(m).insert(row);
+    });
+  }
+
   async infoOf(messageId: number): Promise<SmsOutboundInfo | null> {
     return this.info().findOne({ where: { messageId } });
   }
