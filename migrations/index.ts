@@ -8,6 +8,7 @@ import { CreateSmsGroups1732000000007 } from './1732000000007-CreateSmsGroups';
 import { CreateJobs1732100000001 } from './1732100000001-CreateJobs';
 import { CreateSmsSends1732100000002 } from './1732100000002-CreateSmsSends';
 import { CreateSmsPolicy1732100000003 } from './1732100000003-CreateSmsPolicy';
+import { CreateJournal1732100000004 } from './1732100000004-CreateJournal';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   CreateJobs1732100000001,
   CreateSmsSends1732100000002,
   CreateSmsPolicy1732100000003,
+  CreateJournal1732100000004,
 ];

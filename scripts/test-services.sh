@@ -27,3 +27,9 @@ if ! redis_up >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 fi
 wait_for Redis redis_up
+
+# The journal export suite validates its Noark 5 XML with xmllint.
+if ! command -v xmllint >/dev/null 2>&1; then
+  echo "test-services: installing xmllint (libxml2-utils)"
+  (apt-get install -y libxml2-utils >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y libxml2-utils >/dev/null; })
+fi

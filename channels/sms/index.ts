@@ -63,6 +63,7 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
     statusCallbackUrl: config.publicBaseUrl + STATUS_PATH,
     defaultCountry: config.defaultCountry,
     clock,
+    events: core.events,
     annotate: async (messageId, to) => repos.smsSends.ensureInfo({ messageId, sendId: null, country: countryOf(to), operator: await gate.operatorOf(to) }),
   });
   const helpText = opts.helpText ?? DEFAULT_HELP_TEXT;

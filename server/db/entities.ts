@@ -1,6 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import { smsSendEntities } from './entities-sms-sends';
 import { smsPolicyEntities } from './entities-sms-policy';
+import { journalEntities } from './entities-journal';
 
 /*
  * Table mappings as EntitySchema (no decorators, so tsx and swc run them as plain code).
@@ -478,4 +479,5 @@ export const entities = [
   SmsGroupMemberEntity,
   ...smsSendEntities,
   ...smsPolicyEntities,
+  ...journalEntities,
 ];

@@ -15,6 +15,7 @@ import { AppError, badRequest, forbidden } from './errors';
 import { replaceableBy } from './message-status';
 import { toE164 } from './phone';
 import { toSummary } from './text';
+import type { DomainEvents } from './events';
 
 export const SENDING_ROLES = ['admin', 'officer', 'agent', 'caseworker'];
 /** One request sends to at most this many numbers; the answer waits for every hand-over to the provider. */
@@ -35,6 +36,8 @@ export interface SmsOutboundDeps {
   clock: () => Date;
   /** Records a reply's country and operator for the delivery views (a send records its own). */
   annotate?: (messageId: number, to: string) => Promise<void>;
+  /** Told when the provider has accepted a message, after the write. */
+  events?: DomainEvents;
 }
 
 export interface Recipient {
@@ -95,11 +98,21 @@ export class SmsOutboundService implements ChannelSender {
       return { externalId: null, status: 'stopped', from, detail: { reason: 'stop_list', errorMessage: 'The recipient has sent STOP to this sender number' } };
     }
     const r: ProviderSendResult = await this.d.provider.send({ from, to, body, statusCallback: this.d.statusCallbackUrl });
-    if (r.externalId) await this.d.db.transaction((m) => this.d.messages.update(messageId, { externalId: r.externalId, fromAddress: from }, m));
+    if (r.externalId) {
+      await this.d.db.transaction((m) => this.d.messages.update(messageId, { externalId: r.externalId, fromAddress: from }, m));
+      await this.announceSent(messageId);
+    }
     const detail: Record<string, unknown> = {};
     if (r.error) Object.assign(detail, { errorCode: r.error.code, errorMessage: r.error.message });
     if (r.numSegments) detail.segments = r.numSegments;
     return { externalId: r.externalId, status: r.status, from, providerStatus: r.providerStatus, detail, meta: r.numSegments ? { segments: r.numSegments } : undefined };
+  }
+
+  private async announceSent(messageId: number): Promise<void> {
+    if (!this.d.events) return;
+    const message = await this.d.messages.byId(messageId);
+    const inquiry = message && (await this.d.inquiries.byId(message.inquiryId));
+    if (message && inquiry) this.d.events.emit('message:sent', { inquiry, message, channel: 'sms' });
   }
 
   /** Segments and encoding of a text, per recipient when a name is merged in. */
