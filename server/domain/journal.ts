@@ -24,6 +24,7 @@ export const JOURNAL_QUEUE = 'journal-deliver';
 export const DEFAULT_DELIVERY_ATTEMPTS = 20;
 export const DEFAULT_RULES: Omit<JournalRule, 'id'>[] = [{ kind: 'case', value: null }];
 const PUSH_URL = 'archive.push_url';
+const RULES_TTL_MS = 5000;
 const PUSH_TOKEN = 'archive.push_token';
 
 export interface JournalDeps {
@@ -55,6 +56,8 @@ const wordIn = (text: string, word: string) => new RegExp(`(^|[^\\p{L}\\p{N}])${
  * with backoff; a post that exhausts its runs is a dead letter the records role can see and retry.
  */
 export class JournalService {
+  private cachedRules: { at: number; rules: Omit<JournalRule, 'id'>[] } | null = null;
+
   constructor(private readonly d: JournalDeps) {}
 
   listen(events: DomainEvents): void {
@@ -62,27 +65,32 @@ export class JournalService {
     events.on('message:sent', ({ message, inquiry }) => this.journal(message, inquiry).then(() => undefined));
   }
 
+  /**
+   * The rules, read at most every few seconds: every message consults them, and they change
+   * rarely. Another process sees a change within RULES_TTL_MS; this one at once.
+   */
   async rules(): Promise<Omit<JournalRule, 'id'>[]> {
+    if (this.cachedRules && Date.now() - this.cachedRules.at < RULES_TTL_MS) return this.cachedRules.rules;
     const rows = await this.d.journal.rules();
-    return rows.length ? rows.map((r) => ({ kind: r.kind, value: r.value })) : DEFAULT_RULES;
+    const rules = rows.length ? rows.map((r) => ({ kind: r.kind, value: r.value })) : DEFAULT_RULES;
+    this.cachedRules = { at: Date.now(), rules };
+    return rules;
   }
 
   /** The post for a message if a rule matches; the same message twice gives the one post. */
   async journal(message: Message, inquiry?: Inquiry): Promise<JournalEntry | null> {
     if (message.kind !== 'message' || message.direction === 'internal') return null;
-    const existing = await this.d.journal.entryByMessage(message.id);
-    if (existing) return existing;
     const inq = inquiry ?? (await this.d.inquiries.byId(message.inquiryId));
     if (!inq) return null;
-    const [department, caseFile, contact, rules] = await Promise.all([
-      this.d.departments.byId(inq.departmentId),
-      inq.caseId ? this.d.cases.byId(inq.caseId) : null,
-      inq.contactId ? this.d.contacts.byId(inq.contactId) : null,
-      this.rules(),
-    ]);
+    // Decided before any other read: most messages of a busy inbox match no rule.
+    const rules = await this.rules();
+    const department = await this.d.departments.byId(inq.departmentId);
     const text = `${message.subject ?? ''} ${message.body}`;
-    const matches = rules.some((r) => r.kind === 'all' || (r.kind === 'case' && caseFile) || (r.kind === 'department' && department?.code === r.value) || (r.kind === 'keyword' && r.value && wordIn(text, r.value)));
+    const matches = rules.some((r) => r.kind === 'all' || (r.kind === 'case' && inq.caseId !== null) || (r.kind === 'department' && department?.code === r.value) || (r.kind === 'keyword' && r.value && wordIn(text, r.value)));
     if (!matches) return null;
+    const existing = await this.d.journal.entryByMessage(message.id);
+    if (existing) return existing;
+    const [caseFile, contact] = await Promise.all([inq.caseId ? this.d.cases.byId(inq.caseId) : null, inq.contactId ? this.d.contacts.byId(inq.contactId) : null]);
 
     const incoming = message.direction === 'in';
     const partyAddress = incoming ? message.fromAddress : message.toAddress;
@@ -178,6 +186,7 @@ export class JournalService {
       await this.d.journal.replaceRules(rules, m);
       await this.d.audit.record([{ userId: actor.id, action: 'update', entityType: 'journal', entityId: 'rules', route }], m);
     });
+    this.cachedRules = null;
     return this.rules();
   }
 
