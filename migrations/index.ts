@@ -5,6 +5,10 @@ import { CreateInquiries1732000000004 } from './1732000000004-CreateInquiries';
 import { CreateAudit1732000000005 } from './1732000000005-CreateAudit';
 import { CreateSmsStopList1732000000006 } from './1732000000006-CreateSmsStopList';
 import { CreateSmsGroups1732000000007 } from './1732000000007-CreateSmsGroups';
+import { CreateJobs1732100000001 } from './1732100000001-CreateJobs';
+import { CreateSmsSends1732100000002 } from './1732100000002-CreateSmsSends';
+import { CreateSmsPolicy1732100000003 } from './1732100000003-CreateSmsPolicy';
+import { CreateJournal1732100000004 } from './1732100000004-CreateJournal';
 import { CreateCalls1732200000001 } from './1732200000001-CreateCalls';
 import { CreateCaseStatusVerifications1732200000002 } from './1732200000002-CreateCaseStatusVerifications';
 import { CreateMailState1732300000001 } from './1732300000001-CreateMailState';
@@ -19,6 +23,10 @@ export const migrations = [
   CreateAudit1732000000005,
   CreateSmsStopList1732000000006,
   CreateSmsGroups1732000000007,
+  CreateJobs1732100000001,
+  CreateSmsSends1732100000002,
+  CreateSmsPolicy1732100000003,
+  CreateJournal1732100000004,
   CreateCalls1732200000001,
   CreateCaseStatusVerifications1732200000002,
   CreateMailState1732300000001,

@@ -53,3 +53,9 @@ if ! [ -x /usr/sbin/dovecot ] || ! [ -x /usr/sbin/postfix ]; then
 fi
 /usr/sbin/dovecot --version >/dev/null && echo "test-services: Dovecot is installed"
 [ -x /usr/sbin/postfix ] && echo "test-services: Postfix is installed"
+
+# The journal export suite validates its Noark 5 XML with xmllint.
+if ! command -v xmllint >/dev/null 2>&1; then
+  echo "test-services: installing xmllint (libxml2-utils)"
+  (apt-get install -y libxml2-utils >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y libxml2-utils >/dev/null; })
+fi

@@ -25,6 +25,8 @@ export interface AppDeps {
   inquiries: InquiryService;
   departments: DepartmentRepository;
   channels: ChannelModule[];
+  /** Staff API routes of cross-channel features (journal), mounted under /api behind the bearer-token check. */
+  apiRouters?: express.Router[];
   /** Routes of later features (client, public pages) mounted before the 404 handler. */
   extraRouters?: { path: string; router: express.Router }[];
   isDraining?: () => boolean;
@@ -64,6 +66,7 @@ export function createApp(d: AppDeps): Express {
   api.use(adminRoutes({ admin: d.admin, departments: d.departments }));
   api.use(registerRoutes({ cases: d.cases, contacts: d.contacts, inquiries: d.inquiries }));
   for (const c of d.channels) if (c.apiRouter) api.use(c.apiRouter);
+  for (const x of d.apiRouters ?? []) api.use(x);
   api.use(notFoundHandler);
   app.use('/api', api);
 

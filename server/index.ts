@@ -40,6 +40,13 @@ import { SmsGroupRepository } from './repositories/sms-groups';
 import { MessageStatusService } from './domain/message-status';
 import { smsChannel } from '../channels/sms';
 import { UserRepository } from './repositories/users';
+import { JobRepository } from './repositories/jobs';
+import { SmsSendRepository } from './repositories/sms-sends';
+import { createJobQueue, type JobQueueOptions } from './jobs';
+import type { JobQueue } from './jobs/queue';
+import { JournalRepository } from './repositories/journal';
+import { JOURNAL_QUEUE, JournalService } from './domain/journal';
+import { journalRoutes } from './http/routes/journal';
 
 export interface ComposeOptions {
   logger?: Logger;
@@ -56,6 +63,10 @@ export interface ComposeOptions {
   email?: EmailChannelOptions;
   /** Options of the web forms (rate limit, file size). */
   web?: WebFormOptions;
+  /** Job queue tuning: tests give each run its own Redis prefix and short retry waits. */
+  jobs?: JobQueueOptions;
+  /** Archive delivery: runs per post before it is a dead letter; how often missed messages are looked for. */
+  journal?: { attempts?: number; reconcileEveryMs?: number };
 }
 
 /** Everything below the HTTP layer, built once and handed down as plain objects. */
@@ -77,7 +88,12 @@ export interface CoreGraph {
     messages: MessageRepository;
     stopList: StopListRepository;
     smsGroups: SmsGroupRepository;
+    jobs: JobRepository;
+    smsSends: SmsSendRepository;
+    journal: JournalRepository;
   };
+  /** Background work: BullMQ with REDIS_URL, the database-backed queue without. */
+  jobs: JobQueue;
   auth: AuthService;
   admin: AdminService;
   cases: CaseService;
@@ -86,6 +102,7 @@ export interface CoreGraph {
   messageStatus: MessageStatusService;
   /** Outbound senders by channel, filled once the channels are built (channels look them up when sending). */
   senders: Partial<Record<Channel, ChannelSender>>;
+  journal: JournalService;
 }
 
 export interface Composed extends CoreGraph {
@@ -117,7 +134,11 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     messages: new MessageRepository({ db }),
     stopList: new StopListRepository({ db }),
     smsGroups: new SmsGroupRepository({ db }),
+    jobs: new JobRepository({ db }),
+    smsSends: new SmsSendRepository({ db }),
+    journal: new JournalRepository({ db }),
   };
+  const jobs = createJobQueue({ redisUrl: config.redisUrl, jobs: repos.jobs, logger, clock }, opts.jobs);
   const { defaultCountry } = config;
   const core: CoreGraph = {
     config,
@@ -126,6 +147,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     db,
     events,
     repos,
+    jobs,
     auth: new AuthService({ db, users: repos.users, tokens: repos.tokens, failures: repos.failures, audit: repos.audit, clock, tokenTtlMs: config.tokenTtlMs, issuer: 'Servicetorg' }),
     admin: new AdminService({ db, departments: repos.departments, users: repos.users, audit: repos.audit, passwordCost: opts.passwordCost, defaultCountry }),
     cases: new CaseService({ db, cases: repos.cases, contacts: repos.contacts, departments: repos.departments, users: repos.users, audit: repos.audit, defaultCountry, clock }),
@@ -133,7 +155,11 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     inbound: new InboundService({ db, contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, messages: repos.messages, departments: repos.departments, events, defaultCountry }),
     messageStatus: new MessageStatusService({ db, messages: repos.messages, clock }),
     senders: {},
+    journal: new JournalService({ db, journal: repos.journal, messages: repos.messages, inquiries: repos.inquiries, cases: repos.cases, contacts: repos.contacts, departments: repos.departments, users: repos.users, audit: repos.audit, jobs, clock, logger, attempts: opts.journal?.attempts }),
   };
+  // Journaling listens to every channel's messages; delivery to the archive is a queued job per post.
+  core.journal.listen(events);
+  jobs.handle<{ entryId: number }>(JOURNAL_QUEUE, { run: (x) => core.journal.deliver(Number(x.entryId)), dead: (x, err) => core.journal.dead(Number(x.entryId), err) });
 
   await ensureSwitchboard(core);
 
@@ -151,7 +177,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, clock });
 
   let draining = false;
-  const app = createApp({ db, logger, auth: core.auth, admin: core.admin, cases: core.cases, contacts: core.contacts, inquiries, departments: repos.departments, channels, isDraining: () => draining, extraRouters: [{ path: '/', router: consoleRouter({ dir: opts.consoleDir, logger }) }] });
+  let reconciler: NodeJS.Timeout | null = null;
+  const app = createApp({ db, logger, auth: core.auth, admin: core.admin, cases: core.cases, contacts: core.contacts, inquiries, departments: repos.departments, channels, apiRouters: [journalRoutes({ journal: core.journal })], isDraining: () => draining, extraRouters: [{ path: '/', router: consoleRouter({ dir: opts.consoleDir, logger }) }] });
   const httpServer = http.createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: false } });
   let redisClients: { quit(): Promise<unknown> }[] = [];
@@ -173,6 +200,11 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     agents,
     async listen(port = config.port) {
       for (const c of channels) await c.start?.();
+      await core.jobs.start();
+      const reconcile = () => core.journal.reconcile().catch((err) => logger.warn({ err }, 'journal reconcile failed'));
+      void reconcile();
+      reconciler = setInterval(reconcile, opts.journal?.reconcileEveryMs ?? 10 * 60_000);
+      reconciler.unref();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, '0.0.0.0', () => resolve());
@@ -182,6 +214,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     /** Drains: stop taking work, let in-flight requests finish, then close channels, sockets and the database. */
     async close() {
       draining = true;
+      if (reconciler) clearInterval(reconciler);
+      await core.jobs.stop().catch((err) => logger.warn({ err }, 'job queue stop failed'));
       for (const c of channels) await c.stop?.().catch((err) => logger.warn({ err, channel: c.channel }, 'channel stop failed'));
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

@@ -4,6 +4,15 @@ import { SmsInboundService } from '../../server/domain/sms-inbound';
 import { SmsOutboundService } from '../../server/domain/sms-outbound';
 import { SmsGroupService } from '../../server/domain/sms-groups';
 import { smsRoutes } from '../../server/http/routes/sms';
+import { smsSendRoutes } from '../../server/http/routes/sms-sends';
+import { countryOf, SEND_QUEUE, SmsSendService } from '../../server/domain/sms-sends';
+import { SmsViewService } from '../../server/domain/sms-views';
+import { SmsViewRepository } from '../../server/repositories/sms-views';
+import { smsViewRoutes } from '../../server/http/routes/sms-views';
+import { SmsPolicy, type VolumeRule } from '../../server/domain/sms-policy';
+import { SmsPolicyRepository } from '../../server/repositories/sms-policy';
+import { SmsSendControl } from '../../server/domain/sms-send-control';
+import { Router } from 'express';
 import type { ChannelModule } from '../types';
 import { TwilioSmsAdapter, type SmsProvider } from './adapter';
 import { createTwilioClient } from './client';
@@ -18,13 +27,15 @@ export interface SmsChannelOptions {
   /** How often messages without a delivery report are checked for the 72-hour limit. */
   sweepEveryMs?: number;
   simulator?: Partial<Pick<SimulatorOptions, 'random' | 'delaysMs' | 'callbackOrigin'>>;
+  /** When a send's volume needs approval; default more than 5× the sender's daily average and over 500. */
+  volume?: VolumeRule;
 }
 
 /**
  * The SMS channel: Twilio through its SDK when credentials are set (at TWILIO_API_URL if given),
  * otherwise the in-process simulator, signed with a token made up at start.
  */
-export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): ChannelModule & { outbound: SmsOutboundService; inboundSms: SmsInboundService; simulator: SimulatedTwilio | null } {
+export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): ChannelModule & { outbound: SmsOutboundService; inboundSms: SmsInboundService; sends: SmsSendService; simulator: SimulatedTwilio | null } {
   const { config, logger, clock, db, repos } = core;
   let simulator: SimulatedTwilio | null = null;
   let authToken: string;
@@ -38,6 +49,8 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
     provider = new TwilioSmsAdapter({ client: createTwilioClient({ accountSid: SIMULATED_ACCOUNT_SID, authToken }, simulator) });
   }
 
+  const policyRepo = new SmsPolicyRepository({ db });
+  const gate = new SmsPolicy({ db, policy: policyRepo, sends: repos.smsSends, audit: repos.audit, clock, volume: opts.volume });
   const outbound = new SmsOutboundService({
     db,
     messages: repos.messages,
@@ -50,6 +63,8 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
     statusCallbackUrl: config.publicBaseUrl + STATUS_PATH,
     defaultCountry: config.defaultCountry,
     clock,
+    events: core.events,
+    annotate: async (messageId, to) => repos.smsSends.ensureInfo({ messageId, sendId: null, country: countryOf(to), operator: await gate.operatorOf(to) }),
   });
   const helpText = opts.helpText ?? DEFAULT_HELP_TEXT;
   const inboundSms = new SmsInboundService({
@@ -61,20 +76,32 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
       outbound.answerOnInquiry(inquiryId, citizen, ourNumber, helpText).catch((err) => logger.error({ err, inquiryId }, 'HELP answer failed')),
   });
 
+  const sends = new SmsSendService({ db, messages: repos.messages, inquiries: repos.inquiries, contacts: repos.contacts, audit: repos.audit, sends: repos.smsSends, outbound, jobs: core.jobs, gate, defaultCountry: config.defaultCountry, clock });
+  const control = new SmsSendControl({ db, sends: repos.smsSends, policy: policyRepo, service: sends, jobs: core.jobs, audit: repos.audit, clock });
+  core.jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data) => sends.run(Number(data.sendId)) });
+  const apiRouter = Router();
+  // Views first: GET /sms/messages.csv and /sms/messages/:id sit beside POST /sms/messages.
+  apiRouter.use(smsViewRoutes({ views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: repos.messages, inquiries: repos.inquiries }) }));
+  apiRouter.use(smsRoutes({ sms: outbound, sends, groups: new SmsGroupService({ db, groups: repos.smsGroups, departments: repos.departments, defaultCountry: config.defaultCountry, clock }) }));
+  apiRouter.use(smsSendRoutes({ control, policy: gate }));
+
   let sweeper: NodeJS.Timeout | null = null;
   return {
     channel: 'sms',
     simulated: simulator !== null,
     router: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: core.messageStatus, clock, logger }),
-    apiRouter: smsRoutes({ sms: outbound, groups: new SmsGroupService({ db, groups: repos.smsGroups, departments: repos.departments, defaultCountry: config.defaultCountry, clock }) }),
+    apiRouter,
     sender: outbound,
     outbound,
     inboundSms,
+    sends,
     simulator,
     async start() {
       const sweep = () => core.messageStatus.markUnreported().catch((err) => logger.warn({ err }, 'delivery report sweep failed'));
       sweeper = setInterval(sweep, opts.sweepEveryMs ?? 3600_000);
       sweeper.unref();
+      // Jobs lost with a Redis flush or never written before a crash: the database says what is due.
+      await sends.recover();
     },
     async stop() {
       if (sweeper) clearInterval(sweeper);

@@ -1,6 +1,9 @@
 import { EntitySchema } from 'typeorm';
 import { voiceEntities } from './voice-entities';
 import { mailEntities } from './entities-mail';
+import { smsSendEntities } from './entities-sms-sends';
+import { smsPolicyEntities } from './entities-sms-policy';
+import { journalEntities } from './entities-journal';
 
 /*
  * Table mappings as EntitySchema (no decorators, so tsx and swc run them as plain code).
@@ -478,4 +481,7 @@ export const entities = [
   SmsGroupMemberEntity,
   ...voiceEntities,
   ...mailEntities,
+  ...smsSendEntities,
+  ...smsPolicyEntities,
+  ...journalEntities,
 ];

@@ -9,6 +9,8 @@ export interface DomainEventMap {
   'inquiry:opened': { inquiry: Inquiry; contact: { id: number; name: string | null } | null; departmentCode: string; caseNumber: string | null };
   'inquiry:updated': { inquiry: Inquiry; message: Message; departmentCode: string };
   'message:recorded': { inquiry: Inquiry; message: Message; channel: Channel };
+  /** An outbound message the provider accepted (it has the provider's id): what journaling of sent items listens to. */
+  'message:sent': { inquiry: Inquiry; message: Message; channel: Channel };
 }
 
 export class DomainEvents {

@@ -15,11 +15,11 @@ import { AppError, badRequest, forbidden } from './errors';
 import { replaceableBy } from './message-status';
 import { toE164 } from './phone';
 import { toSummary } from './text';
+import type { DomainEvents } from './events';
 
-const SENDING_ROLES = ['admin', 'officer', 'agent', 'caseworker'];
+export const SENDING_ROLES = ['admin', 'officer', 'agent', 'caseworker'];
 /** One request sends to at most this many numbers; the answer waits for every hand-over to the provider. */
 export const MAX_RECIPIENTS = 5000;
-const PARALLEL_SENDS = 8;
 
 export interface SmsOutboundDeps {
   db: Database;
@@ -34,17 +34,15 @@ export interface SmsOutboundDeps {
   statusCallbackUrl: string;
   defaultCountry: CountryCode;
   clock: () => Date;
+  /** Records a reply's country and operator for the delivery views (a send records its own). */
+  annotate?: (messageId: number, to: string) => Promise<void>;
+  /** Told when the provider has accepted a message, after the write. */
+  events?: DomainEvents;
 }
 
 export interface Recipient {
   phone: string;
   name?: string | null;
-}
-
-export interface SendRequest {
-  to: Recipient[];
-  body: string;
-  from?: string;
 }
 
 export interface SentItem {
@@ -73,6 +71,7 @@ export class SmsOutboundService implements ChannelSender {
     const inquiry = message.inquiryId ? await this.d.inquiries.byId(message.inquiryId) : null;
     const from = await this.replySender(inquiry, message.from);
     if (!from) return { externalId: null, status: 'failed', from: null, detail: { errorCode: 'no_sender', errorMessage: 'No SMS sender number is configured' } };
+    await this.d.annotate?.(message.messageId, message.to);
     return this.dispatch(message.messageId, from, message.to, message.body);
   }
 
@@ -99,11 +98,21 @@ export class SmsOutboundService implements ChannelSender {
       return { externalId: null, status: 'stopped', from, detail: { reason: 'stop_list', errorMessage: 'The recipient has sent STOP to this sender number' } };
     }
     const r: ProviderSendResult = await this.d.provider.send({ from, to, body, statusCallback: this.d.statusCallbackUrl });
-    if (r.externalId) await this.d.db.transaction((m) => this.d.messages.update(messageId, { externalId: r.externalId, fromAddress: from }, m));
+    if (r.externalId) {
+      await this.d.db.transaction((m) => this.d.messages.update(messageId, { externalId: r.externalId, fromAddress: from }, m));
+      await this.announceSent(messageId);
+    }
     const detail: Record<string, unknown> = {};
     if (r.error) Object.assign(detail, { errorCode: r.error.code, errorMessage: r.error.message });
     if (r.numSegments) detail.segments = r.numSegments;
     return { externalId: r.externalId, status: r.status, from, providerStatus: r.providerStatus, detail, meta: r.numSegments ? { segments: r.numSegments } : undefined };
+  }
+
+  private async announceSent(messageId: number): Promise<void> {
+    if (!this.d.events) return;
+    const message = await this.d.messages.byId(messageId);
+    const inquiry = message && (await this.d.inquiries.byId(message.inquiryId));
+    if (message && inquiry) this.d.events.emit('message:sent', { inquiry, message, channel: 'sms' });
   }
 
   /** Segments and encoding of a text, per recipient when a name is merged in. */
@@ -127,66 +136,18 @@ export class SmsOutboundService implements ChannelSender {
       .map((a) => ({ number: a.address, department: departments.find((x) => x.id === a.departmentId)?.code ?? '', isDefault: a.isDefault }));
   }
 
-  /** An officer's (or agent's) send to one or more numbers; each recipient gets its own message and history. */
-  async sendTo(actor: Actor, req: SendRequest, route: string): Promise<{ items: SentItem[]; segments: number }> {
-    if (!SENDING_ROLES.includes(actor.role)) throw forbidden('Your role may not send SMS');
-    this.assertTemplate(req.body);
-    if (!req.to.length) throw badRequest('Name at least one recipient', [{ path: ['to'], message: 'no recipients' }]);
-    if (req.to.length > MAX_RECIPIENTS) throw badRequest(`At most ${MAX_RECIPIENTS} recipients per send`, [{ path: ['to'], message: 'too many recipients' }]);
-    const sender = await this.senderFor(actor, req.from);
-    const recipients = this.normalise(req.to);
-    const now = this.d.clock();
-
-    const stored = await this.d.db.transaction(async (m) => {
-      const out: { message: Message; to: string; body: string }[] = [];
-      for (const r of recipients) {
-        const body = mergeTemplate(req.body, { name: r.name });
-        const { contact } = await this.d.contacts.findOrCreate({ phone: r.phone }, { name: r.name ?? null }, m);
-        const inquiry = await this.d.inquiries.insert(
-          { channel: 'sms', direction: 'out', state: 'waiting', departmentId: sender.departmentId, assigneeId: null, contactId: contact.id, caseId: null, subject: null, summary: toSummary(body), channelAddress: sender.address, citizenAddress: r.phone, createdAt: now, lastActivityAt: now, closedAt: null },
-          m,
-        );
-        const { message } = await this.d.messages.insertOnce(
-          { inquiryId: inquiry.id, channel: 'sms', direction: 'out', kind: 'message', body, bodyHtml: null, subject: null, fromAddress: sender.address, toAddress: r.phone, externalId: null, status: 'queued', meta: null, authorId: actor.id, createdAt: now, updatedAt: now },
-          m,
-        );
-        await this.d.messages.addEvent({ messageId: message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
-        out.push({ message, to: r.phone, body });
-      }
-      await this.d.audit.record(out.map((x) => ({ userId: actor.id, action: 'create', entityType: 'message', entityId: x.message.id, route })), m);
-      return out;
-    });
-
-    const items: SentItem[] = new Array(stored.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < stored.length; i = next++) {
-        const s = stored[i];
-        const result = await this.dispatch(s.message.id, sender.address, s.to, s.body).catch((e: Error) => ({
-          externalId: null,
-          status: 'failed' as const,
-          from: sender.address,
-          detail: { errorCode: 'provider_unreachable', errorMessage: (e.message ?? 'send failed').slice(0, 500) },
-        }));
-        const status = await this.recordResult(s.message.id, result);
-        const info = segmentInfo(s.body);
-        const errorCode = result.detail?.errorCode;
-        items[i] = {
-          id: s.message.id,
-          inquiryId: s.message.inquiryId,
-          to: s.to,
-          from: sender.address,
-          body: s.body,
-          status,
-          externalId: result.externalId,
-          segments: info.segments,
-          encoding: info.encoding,
-          ...(errorCode ? { error: { code: String(errorCode), message: String(result.detail?.errorMessage ?? '') } } : {}),
-        };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, stored.length) }, worker));
-    return { items, segments: items.reduce((n, x) => n + x.segments, 0) };
+  /**
+   * Hands one claimed message to the provider and stores the outcome; an unreachable provider
+   * leaves the message failed with the reason, never lost.
+   */
+  async handOver(messageId: number, from: string, to: string, body: string): Promise<{ status: MessageStatus; result: SendResult }> {
+    const result = await this.dispatch(messageId, from, to, body).catch((e: Error): SendResult => ({
+      externalId: null,
+      status: 'failed',
+      from,
+      detail: { errorCode: 'provider_unreachable', errorMessage: (e.message ?? 'send failed').slice(0, 500) },
+    }));
+    return { status: await this.recordResult(messageId, result), result };
   }
 
   /** Stores the hand-over's outcome as the next status and history event; a faster report is not undone. */
@@ -210,17 +171,17 @@ export class SmsOutboundService implements ChannelSender {
       await this.d.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
       return r;
     });
-    const result = await this.dispatch(message.id, from, to, body).catch((e: Error) => ({ externalId: null, status: 'failed' as const, from, detail: { errorCode: 'provider_unreachable', errorMessage: (e.message ?? '').slice(0, 500) } }));
-    await this.recordResult(message.id, result);
+    await this.d.annotate?.(message.id, to);
+    await this.handOver(message.id, from, to, body);
   }
 
-  private assertTemplate(body: string) {
+  assertTemplate(body: string) {
     const unknown = unknownMergeFields(body);
     if (unknown.length) throw badRequest(`Unknown merge field ${unknown.map((f) => `{{${f}}}`).join(', ')}; use {{name}} or {{first_name}}`, [{ path: ['body'], message: 'unknown merge field' }]);
   }
 
   /** Numbers in E.164, each once; an invalid one refuses the whole send so nobody gets half an alert. */
-  private normalise(to: Recipient[]): { phone: string; name: string | null }[] {
+  normalise(to: Recipient[]): { phone: string; name: string | null }[] {
     const seen = new Map<string, { phone: string; name: string | null }>();
     const bad: string[] = [];
     to.forEach((r, i) => {
@@ -233,7 +194,7 @@ export class SmsOutboundService implements ChannelSender {
   }
 
   /** The sender an actor asked for (if they may use it), else their department's, else the default. */
-  private async senderFor(actor: Actor, requested?: string): Promise<DepartmentAddress> {
+  async senderFor(actor: Actor, requested?: string): Promise<DepartmentAddress> {
     const numbers = (await this.d.departments.addresses()).filter((a) => a.channel === 'sms');
     const allowed = (a: DepartmentAddress) => actor.role === 'admin' || a.isDefault || actor.departmentIds.includes(a.departmentId);
     if (requested) {

@@ -107,7 +107,11 @@ export class InquiryRepository {
     if (q.channelAddress === null) qb.andWhere('i.channel_address IS NULL');
     else qb.andWhere('i.channel_address = :addr', { addr: q.channelAddress });
     // Current, not snapshot, data: the contact lock we hold may have waited for another message's inquiry.
-    return (m ? currentRead(qb) : qb).orderBy('i.id', 'DESC').getOne();
+    // No ORDER BY id LIMIT 1 in SQL: MariaDB then walks the primary key backwards and the locking
+    // read locks its end, which every new inquiry's INSERT must wait for. A citizen has few open
+    // inquiries, so the newest is picked here and the lock stays on that citizen's index range.
+    const rows = await (m ? currentRead(qb) : qb).getMany();
+    return rows.reduce<Inquiry | null>((newest, x) => (!newest || x.id > newest.id ? x : newest), null);
   }
 
   async byIds(ids: number[]): Promise<Inquiry[]> {

@@ -12,6 +12,7 @@ export const TEST_PASSWORD_COST = 10;
 
 export interface TestServer {
   url: string;
+  database: { url: string; drop(): Promise<void> };
   app: Composed;
   /** JSON request against the running server. */
   api(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
@@ -23,8 +24,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(engine: Engine, opts: ComposeOptions & { env?: Record<string, string> } = {}): Promise<TestServer> {
-  const database = await engine.create();
+/** `database` reuses one made earlier (a restart); `keepDatabase` leaves it for the next server to open. */
+export async function startServer(engine: Engine, opts: ComposeOptions & { env?: Record<string, string>; database?: TestServer['database']; keepDatabase?: boolean } = {}): Promise<TestServer> {
+  const database = opts.database ?? (await engine.create());
   const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...opts.env });
   const app = await compose(config, { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, ...opts });
   const port = await app.listen(0);
@@ -79,6 +81,7 @@ export async function startServer(engine: Engine, opts: ComposeOptions & { env?:
 
   return {
     url,
+    database,
     app,
     api,
     login,
@@ -87,7 +90,7 @@ export async function startServer(engine: Engine, opts: ComposeOptions & { env?:
     count: async (table) => Number((await app.db.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n),
     async close() {
       await app.close();
-      await database.drop();
+      if (!opts.keepDatabase) await database.drop();
     },
   };
 }

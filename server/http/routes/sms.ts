@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { SmsGroupService } from '../../domain/sms-groups';
 import type { Recipient, SmsOutboundService } from '../../domain/sms-outbound';
+import type { SmsSendService } from '../../domain/sms-sends';
 import { MAX_RECIPIENTS } from '../../domain/sms-outbound';
 import { actorOf, routeOf } from '../auth';
 import { parse } from '../validate';
@@ -15,14 +16,14 @@ const smsBody = z.string().min(1).max(1600);
 
 export const smsPreviewBody = z.object({ body: smsBody, to: recipients.optional() }).strict();
 export const smsSendBody = z
-  .object({ to: recipients.optional(), group: z.number().int().positive().optional(), body: smsBody, from: phone.optional() })
+  .object({ to: recipients.optional(), group: z.number().int().positive().optional(), body: smsBody, from: phone.optional(), sendAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional() })
   .strict()
   .refine((b) => b.to !== undefined || b.group !== undefined, { message: 'name recipients in to, a saved group, or both', path: ['to'] });
 export const smsGroupBody = z
   .object({ name: z.string().trim().min(1).max(191), department: z.string().trim().max(64).optional(), members: z.array(recipient).min(1).max(MAX_RECIPIENTS) })
   .strict();
 
-export function smsRoutes(deps: { sms: SmsOutboundService; groups: SmsGroupService }): Router {
+export function smsRoutes(deps: { sms: SmsOutboundService; sends: SmsSendService; groups: SmsGroupService }): Router {
   const r = Router();
 
   r.get('/sms/senders', async (_req, res) => {
@@ -39,7 +40,7 @@ export function smsRoutes(deps: { sms: SmsOutboundService; groups: SmsGroupServi
     const actor = actorOf(res);
     const to: Recipient[] = (body.to ?? []).map((x) => ({ phone: x.phone, name: x.name ?? null }));
     if (body.group !== undefined) to.push(...(await deps.groups.recipients(actor, body.group)));
-    const result = await deps.sms.sendTo(actor, { to, body: body.body, from: body.from }, routeOf(req));
+    const result = await deps.sends.send(actor, { to, body: body.body, from: body.from, sendAt: body.sendAt }, routeOf(req));
     res.status(201).json(result);
   });
 

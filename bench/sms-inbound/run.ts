@@ -1,0 +1,143 @@
+/*
+ * bench/sms-inbound — signed Twilio inbound webhooks at 200 concurrent connections on MariaDB,
+ * the product against a bare express + mysql2 handler doing one INSERT, in the same run.
+ *
+ *   npx tsx bench/sms-inbound/run.ts        (npm run bench:sms-inbound)
+ *
+ * Each server runs in a child process of this one, on its own fresh database; autocannon drives
+ * both from here with the same bounded number of pre-signed requests (a unique MessageSid each,
+ * 5,000 citizens writing 4 messages apiece), to 127.0.0.1 only. A warm-up precedes each
+ * measured run. Afterwards the rows are counted: every request answered 2xx must be stored
+ * exactly once (a 503 means "not stored, try again", which Twilio does).
+ *
+ * Environment:
+ *   BENCH_MARIADB_URL   server URL without database (default mysql://root@127.0.0.1:3306)
+ *   BENCH_REQUESTS      measured requests per server (default 20000)
+ *   BENCH_CONNECTIONS   concurrent connections (default 200)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import readline from 'node:readline';
+import autocannon from 'autocannon';
+import mysql from 'mysql2/promise';
+import twilio from 'twilio';
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL } from './servers';
+
+const SERVER_URL = (process.env.BENCH_MARIADB_URL || 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
+const REQUESTS = Number(process.env.BENCH_REQUESTS || '20000');
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || '200');
+const WARMUP = 2000;
+const PATH = '/webhooks/twilio/sms';
+const GOAL_THROUGHPUT = 0.5;
+const GOAL_P99 = 2;
+
+if (new URL(SERVER_URL).hostname !== '127.0.0.1') {
+  console.error('BENCH_MARIADB_URL must point at 127.0.0.1');
+  process.exit(2);
+}
+
+interface Signed {
+  body: string;
+  signature: string;
+}
+
+/** Twilio's form for one inbound SMS, signed the way Twilio signs it (HMAC-SHA1 over URL and sorted params). */
+function signedRequests(n: number, tag: string): Signed[] {
+  const out: Signed[] = [];
+  for (let i = 0; i < n; i++) {
+    const citizen = 5000 + (i % 5000);
+    const params = {
+      // Twilio's shape: SM and 32 hex digits; warm-up and measured runs never share one.
+      MessageSid: `SM${tag === 'W' ? '0' : '1'}${i.toString(16).padStart(7, '0')}${randomBytes(12).toString('hex')}`,
+      AccountSid: BENCH_ACCOUNT_SID,
+      From: `+47915${String(citizen).padStart(5, '0')}`,
+      To: '+4759440004',
+      Body: `Hei, dette er melding ${i} om vannmåleren i Storgata ${citizen % 200}.`,
+      NumMedia: '0',
+      NumSegments: '1',
+      SmsStatus: 'received',
+      ApiVersion: '2010-04-01',
+    };
+    out.push({ body: new URLSearchParams(params).toString(), signature: twilio.getExpectedTwilioSignature(BENCH_AUTH_TOKEN, BENCH_PUBLIC_URL + PATH, params) });
+  }
+  return out;
+}
+
+async function startChild(mode: 'product' | 'bare', databaseUrl: string): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'servers.ts'), mode, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rl = readline.createInterface({ input: child.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+    rl.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
+  });
+  return { port, child };
+}
+
+async function load(port: number, requests: Signed[]): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    amount: requests.length,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: PATH,
+        setupRequest: (req) => {
+          const r = requests[next++ % requests.length];
+          return { ...req, body: r.body, headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': r.signature } };
+        },
+      },
+    ],
+  });
+}
+
+async function measure(mode: 'product' | 'bare', admin: mysql.Connection) {
+  const db = `st_bench_sms_${mode}_${randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const { port, child } = await startChild(mode, `${SERVER_URL}/${db}`);
+  try {
+    const warm = await load(port, signedRequests(WARMUP, 'W'));
+    const result = await load(port, signedRequests(REQUESTS, 'M'));
+    const table = mode === 'product' ? "messages WHERE channel = 'sms'" : 'inbound';
+    const [[row]] = (await admin.query(`SELECT COUNT(*) AS n FROM \`${db}\`.${table}`)) as unknown as [[{ n: number }]];
+    const codes = (r: autocannon.Result) => Object.entries((r as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}).map(([c, v]) => `${c}x${v.count}`).join(' ');
+    // Acknowledged (2xx) requests must each be stored once; a 503 says "not stored, retry" as Twilio expects.
+    const acknowledged = WARMUP + REQUESTS - warm.non2xx - warm.errors - result.non2xx - result.errors;
+    return { mode, result, stored: Number(row.n), expected: acknowledged, codes: `warm-up ${codes(warm)}; measured ${codes(result)}` };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
+  }
+}
+
+async function main() {
+  const admin = await mysql.createConnection({ uri: SERVER_URL });
+  console.log(`bench/sms-inbound: ${REQUESTS} signed inbound webhooks per server, ${CONNECTIONS} connections, MariaDB at ${new URL(SERVER_URL).host}`);
+  const bare = await measure('bare', admin);
+  const product = await measure('product', admin);
+  await admin.end();
+
+  const line = (x: typeof bare) =>
+    `${x.mode.padEnd(8)} ${x.result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(x.result.latency.p50).padStart(4)} ms   p99 ${String(x.result.latency.p99).padStart(5)} ms   ` +
+    `non-2xx ${x.result.non2xx}   errors ${x.result.errors}   timeouts ${x.result.timeouts}   stored ${x.stored} of ${x.expected} acknowledged`;
+  console.log(line(bare));
+  console.log(line(product));
+  for (const x of [bare, product]) console.log(`${x.mode.padEnd(8)} status codes: ${x.codes}`);
+  const throughput = product.result.requests.average / bare.result.requests.average;
+  const p99 = product.result.latency.p99 / bare.result.latency.p99;
+  const p50 = product.result.latency.p50 / bare.result.latency.p50;
+  console.log(`ratios   throughput ${throughput.toFixed(2)}x bare (goal >= ${GOAL_THROUGHPUT})   p50 ${p50.toFixed(2)}x   p99 ${p99.toFixed(2)}x bare (goal <= ${GOAL_P99})`);
+  const complete = [bare, product].every((x) => x.stored === x.expected);
+  const met = throughput >= GOAL_THROUGHPUT && p99 <= GOAL_P99;
+  console.log(`goals ${met ? 'MET' : 'NOT MET'}; every acknowledged request stored exactly once: ${complete ? 'yes' : 'NO'}`);
+  process.exit(complete ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import type { JournalEntry } from '../db/entities-journal';
+import { documentType, journalposttype } from './noark';
+
+/** The JSON an archive receives for one post: Noark 5 journalpost fields under their own names. */
+export function pushPayload(e: JournalEntry) {
+  return {
+    idempotencyKey: e.idempotencyKey,
+    systemID: e.systemId,
+    journalaar: e.journalYear,
+    journalsekvensnummer: e.journalSeq,
+    journalpostnummer: e.postNumber,
+    journalposttype: journalposttype(e),
+    journalposttypeKode: e.direction,
+    journalstatus: 'Journalført',
+    journaldato: e.journalDate.toISOString().slice(0, 10),
+    dokumentetsDato: e.documentDate.toISOString(),
+    korrespondansepart: { korrespondanseparttype: e.direction === 'I' ? 'Avsender' : 'Mottaker', korrespondansepartNavn: e.partyName, adresse: e.partyAddress },
+    saksmappe: e.caseNumber ? { mappeID: e.caseNumber, tittel: e.caseTitle } : null,
+    administrativEnhet: e.department,
+    tittel: e.title,
+    kanal: e.channel,
+    dokument: { dokumenttype: documentType(e.channel), format: 'text/plain; charset=UTF-8', innhold: e.body, sjekksum: e.checksum, sjekksumAlgoritme: 'SHA256', filstoerrelse: e.size },
+  };
+}
+
+export class ArchiveRefused extends Error {}
+
+/**
+ * The generic archive adapter: one HTTPS POST of JSON per post, with an Idempotency-Key header the
+ * archive uses to drop a repeat (our run can die after the archive stored a post but before we
+ * marked it delivered). Anything but a 2xx is a failure to retry.
+ */
+export async function pushEntry(url: string, e: JournalEntry, opts: { token?: string | null; timeoutMs?: number } = {}): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': e.idempotencyKey, ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+    body: JSON.stringify(pushPayload(e)),
+    redirect: 'error',
+    signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+  });
+  await res.arrayBuffer().catch(() => undefined);
+  if (res.status < 200 || res.status > 299) throw new ArchiveRefused(`archive answered ${res.status}`);
+}
