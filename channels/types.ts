@@ -31,6 +31,7 @@ export interface InboundContact {
 
 /** One outbound item for a channel to deliver. */
 export interface OutboundMessage {
+  /** The stored message; 0 for an item deliberately kept out of the register (a one-time code). */
   messageId: number;
   inquiryId: number | null;
   to: string;

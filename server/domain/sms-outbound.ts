@@ -71,7 +71,7 @@ export class SmsOutboundService implements ChannelSender {
     const inquiry = message.inquiryId ? await this.d.inquiries.byId(message.inquiryId) : null;
     const from = await this.replySender(inquiry, message.from);
     if (!from) return { externalId: null, status: 'failed', from: null, detail: { errorCode: 'no_sender', errorMessage: 'No SMS sender number is configured' } };
-    await this.d.annotate?.(message.messageId, message.to);
+    if (message.messageId > 0) await this.d.annotate?.(message.messageId, message.to);
     return this.dispatch(message.messageId, from, message.to, message.body);
   }
 
@@ -98,7 +98,8 @@ export class SmsOutboundService implements ChannelSender {
       return { externalId: null, status: 'stopped', from, detail: { reason: 'stop_list', errorMessage: 'The recipient has sent STOP to this sender number' } };
     }
     const r: ProviderSendResult = await this.d.provider.send({ from, to, body, statusCallback: this.d.statusCallbackUrl });
-    if (r.externalId) {
+    // messageId 0: a one-time code, sent but by design not kept in the register.
+    if (r.externalId && messageId > 0) {
       await this.d.db.transaction((m) => this.d.messages.update(messageId, { externalId: r.externalId, fromAddress: from }, m));
       await this.announceSent(messageId);
     }
