@@ -58,6 +58,25 @@ export interface InquiryListQuery {
   limit?: number;
 }
 
+/** One message as staff see it on an inquiry's timeline. */
+function timelineItem(x: Message, author: TimelineItem['author']): TimelineItem {
+  return {
+    id: x.id,
+    channel: x.channel,
+    direction: x.direction,
+    kind: x.kind,
+    body: x.body,
+    bodyHtml: x.bodyHtml,
+    subject: x.subject,
+    from: x.fromAddress,
+    to: x.toAddress,
+    createdAt: x.createdAt,
+    externalId: x.externalId,
+    status: x.status,
+    author,
+  };
+}
+
 export const encodeCursor = (id: number) => Buffer.from(`i:${id}`).toString('base64url');
 export function decodeCursor(cursor: string): number {
   const m = /^i:(\d{1,12})$/.exec(Buffer.from(cursor, 'base64url').toString());
@@ -114,21 +133,7 @@ export class InquiryService {
       ...view,
       timeline: messages.map((x) => {
         const author = authors.find((a) => a.id === x.authorId);
-        return {
-          id: x.id,
-          channel: x.channel,
-          direction: x.direction,
-          kind: x.kind,
-          body: x.body,
-          bodyHtml: x.bodyHtml,
-          subject: x.subject,
-          from: x.fromAddress,
-          to: x.toAddress,
-          createdAt: x.createdAt,
-          externalId: x.externalId,
-          status: x.status,
-          author: author ? { id: author.id, name: author.name } : null,
-        };
+        return timelineItem(x, author ? { id: author.id, name: author.name } : null);
       }),
     };
   }
@@ -257,21 +262,7 @@ export class InquiryService {
   }
 
   private item(x: Message, actor: Actor): TimelineItem {
-    return {
-      id: x.id,
-      channel: x.channel,
-      direction: x.direction,
-      kind: x.kind,
-      body: x.body,
-      bodyHtml: x.bodyHtml,
-      subject: x.subject,
-      from: x.fromAddress,
-      to: x.toAddress,
-      createdAt: x.createdAt,
-      externalId: x.externalId,
-      status: x.status,
-      author: x.authorId === actor.id ? { id: actor.id, name: actor.name } : null,
-    };
+    return timelineItem(x, x.authorId === actor.id ? { id: actor.id, name: actor.name } : null);
   }
 
   async views(rows: Inquiry[]): Promise<InquiryView[]> {
