@@ -174,7 +174,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       ];
   const senders = core.senders;
   for (const c of channels) if (c.sender) senders[c.channel] = c.sender;
-  const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, clock });
+  const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, events, clock });
 
   let draining = false;
   let reconciler: NodeJS.Timeout | null = null;

@@ -10,6 +10,7 @@ import type { MessageRepository } from '../repositories/messages';
 import type { UserRepository } from '../repositories/users';
 import { assertCanWorkInquiries, inScope, registerScope, type Actor } from './access';
 import { AppError, badRequest, notFound } from './errors';
+import type { DomainEvents } from './events';
 import { replaceableBy } from './message-status';
 
 export interface InquiryView {
@@ -93,6 +94,8 @@ export interface InquiryDeps {
   departments: DepartmentRepository;
   users: UserRepository;
   audit: AuditRepository;
+  /** Told when a reply has left, so journaling sees every channel's outbound messages. */
+  events?: DomainEvents;
   /** Outbound senders by channel; a channel without one cannot be replied on (yet). */
   senders: Partial<Record<Channel, ChannelSender>>;
   clock: () => Date;
@@ -221,6 +224,8 @@ export class InquiryService {
         return moved ? sent.status : ((await this.d.messages.byId(message.id, m))?.status ?? sent.status);
       });
       Object.assign(message, { externalId: sent.externalId, status, fromAddress: sent.from ?? from });
+      // Every channel's reply reaches journaling this way; a channel that also reports it (SMS) is harmless, entries are per message.
+      if (sent.externalId && status !== 'failed' && status !== 'stopped') this.d.events?.emit('message:sent', { inquiry, message, channel: inquiry.channel });
     } catch (e) {
       const reason = (e as Error).message?.slice(0, 500) ?? 'send failed';
       await this.d.db.transaction(async (m) => {
