@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { authenticator } from 'otplib';
 import type { Browser } from 'playwright-core';
 import { findAll, readTwiml } from '../../ivr/twiml-reader';
 import { saySpeech } from '../../ivr/speech/speech';
@@ -8,7 +7,7 @@ import { startServer, type TestServer } from '../support/server';
 import { ACCOUNT_SID, AUTH_TOKEN, caller, voiceEnv } from '../voice/support';
 import { startTwilioStandin, type TwilioStandin } from '../voice/twilio-standin';
 import { browserAvailable, buildConsole, launch, openPage, screenshot, type Watched } from './browser';
-import { citizenSends, citizenWrites, logIn, makeUser, sleep, smsNumber } from './helpers';
+import { citizenSends, citizenWrites, logIn, makeUser, providerReports, sleep, smsNumber } from './helpers';
 
 const run = browserAvailable() ? describe : describe.skip;
 const HELSE_NUMBER = '+4759440002';
@@ -167,68 +166,107 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     await kari.page.waitForURL(`**/#/inquiries/${ids.inquiry}`);
   });
 
-  // Main's SMS API sends (POST /api/sms/messages) but has no list yet: GET /api/sms/messages is a
-  // 404 here, so the view shows its empty state. The list with filters and CSV is the sms2 branch's.
-  it('shows officers a clear empty state while the SMS list endpoint is missing', async () => {
-    const token = await s.login('kari.helse@kommune.no');
-    expect((await s.api('GET', '/api/sms/messages', { token })).status).toBe(404);
-    await makeUser(s, 'anne.officer@kommune.no', 'officer', []);
+  // Outbound SMS made through the server's own API (POST /api/sms/messages, handed to the Twilio
+  // stand-in) and followed by signed delivery reports, so the view reads the real list and history.
+  const sent: Record<'delivered' | 'undelivered' | 'queued' | 'failed', { id: number; externalId: string }> = {} as never;
+  it('shows an officer the SMS their department sent, from the real list endpoint', async () => {
+    const admin = await s.user('sms.admin@kommune.no', 'admin', []);
+    const ops = await s.api('PUT', '/api/sms/operators', {
+      token: admin.token,
+      body: { items: [{ prefix: '+4791', operator: 'Telenor' }, { prefix: '+4792', operator: 'Ice' }, { prefix: '+4793', operator: 'Telia' }, { prefix: '+467', operator: 'Telia' }] },
+    });
+    expect(ops.status).toBe(200);
+    await makeUser(s, 'anne.officer@kommune.no', 'officer', ['helse']);
+    const token = await s.login('anne.officer@kommune.no');
+    const send = async (to: string[], body: string) => {
+      const r = await s.api('POST', '/api/sms/messages', { token, body: { to, body, from: HELSE_NUMBER } });
+      expect(r.status).toBe(201);
+      return r.body.items as { id: number; to: string; status: string; externalId: string }[];
+    };
+    const [a, b, c] = await send(['+4791111111', '+4792222222', '+4793333333'], 'Vann, "stengt", i dag');
+    const [d] = await send(['+46701234567'], '=HYPERLINK("x")');
+    expect([a, b, c, d].map((x) => x.status)).toEqual(['queued', 'queued', 'queued', 'queued']);
+    Object.assign(sent, { delivered: a, undelivered: b, queued: c, failed: d });
+    await providerReports(s, { messageSid: a.externalId, status: 'sent' });
+    await providerReports(s, { messageSid: a.externalId, status: 'delivered', doneDate: '2605101234' });
+    await providerReports(s, { messageSid: b.externalId, status: 'undelivered', errorCode: '30003' });
+    await providerReports(s, { messageSid: d.externalId, status: 'failed', errorCode: '30006' });
+
+    const list = await s.api('GET', '/api/sms/messages', { token });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((x: { id: number; status: string }) => [x.id, x.status])).toEqual([
+      [d.id, 'failed'],
+      [c.id, 'queued'],
+      [b.id, 'undelivered'],
+      [a.id, 'delivered'],
+    ]);
+
     const officer = await openPage(browser, s.url);
     await logIn(officer.page, s.url, 'anne.officer@kommune.no');
-    await officer.page.locator('[data-testid="status-unavailable"]').waitFor();
+    await officer.page.locator('#status-title').waitFor();
+    const row = officer.page.locator(`tr[data-message-id="${a.id}"]`);
+    await row.waitFor();
+    await expect(row.innerText()).resolves.toMatch(/Levert[\s\S]*\+4791111111[\s\S]*\+4759440002[\s\S]*NO[\s\S]*Telenor/);
+    expect(await officer.page.locator('tr[data-message-id]').count()).toBe(4);
+    expect(await officer.page.locator('[data-testid="status-unavailable"]').count()).toBe(0);
     expect(await officer.page.locator('nav').getByRole('link', { name: 'Innboks' }).count()).toBe(0);
-    await screenshot(officer.page, 'status-unavailable');
     await officer.context.close();
+    expect(officer.dialogs).toEqual([]);
     expect(officer.foreign).toEqual([]);
     expect(officer.csp).toEqual([]);
   });
 
   it('lists deliveries with a chart per day, exports CSV, and shows one message’s event history', async () => {
-    const at = (min: number) => new Date(Date.now() - min * 60_000);
-    for (const [status, min] of [['queued', 3], ['sent', 2], ['delivered', 1]] as const) {
-      await s.app.db.transaction((m) => s.app.repos.messages.addEvent({ messageId: ids.message!, status, providerStatus: status, at: at(min), detail: status === 'delivered' ? { operator: 'Telenor' } : null }, m));
-    }
-    const secret = authenticator.generateSecret(20);
-    await makeUser(s, 'status.admin@kommune.no', 'admin', [], secret);
-    const admin = await openPage(browser, s.url);
-    // Until that list lands, the browser answers it with the shape the view expects (items, nextCursor).
-    const day = (d: number) => new Date(Date.UTC(2026, 10, d, 9)).toISOString();
-    const items = [
-      { id: ids.message, status: 'delivered', to: '+4791111111', sender: 'Kommunen', country: 'NO', operator: 'Telenor', createdAt: day(20) },
-      { id: 9001, status: 'failed', to: '+4690000000', sender: 'Kommunen', country: 'SE', operator: 'Telia', reason: '=HYPERLINK("x")', createdAt: day(20) },
-      { id: 9002, status: 'undelivered', to: '+4792222222', sender: 'Kommunen', country: 'NO', operator: 'Ice', createdAt: day(21) },
-      { id: 9003, status: 'stopped', to: '+4793333333', sender: 'Varsling', country: 'NO', operator: 'Telia', body: 'Vann, "stengt", i dag', createdAt: day(22) },
-    ];
+    const officer = await openPage(browser, s.url);
     const asked: string[] = [];
-    await admin.page.route('**/api/sms/messages*', (route) => {
-      asked.push(new URL(route.request().url()).search);
-      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items, nextCursor: null }) });
+    officer.page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname === '/api/sms/messages') asked.push(u.search);
     });
-    await logIn(admin.page, s.url, 'status.admin@kommune.no', { code: authenticator.generate(secret) });
-    await admin.page.locator('#inbox-title').waitFor();
-    await admin.page.getByRole('link', { name: 'Leveringsstatus' }).click();
-    await admin.page.locator(`tr[data-message-id="${ids.message}"]`).waitFor();
-    expect(await admin.page.locator('.chart rect.bar').count()).toBe(4);
-    await admin.page.locator('.status-view select[name=status]').selectOption('failed');
-    await admin.page.getByLabel('Land').fill('SE');
-    await admin.page.getByRole('button', { name: 'Bruk' }).click();
-    for (let i = 0; i < 40 && asked.length < 2; i++) await sleep(25);
-    expect(asked[1]).toBe('?status=failed&country=SE');
+    await logIn(officer.page, s.url, 'anne.officer@kommune.no');
+    await officer.page.locator(`tr[data-message-id="${sent.delivered.id}"]`).waitFor();
+    // One day, four statuses: delivered, undelivered, queued, failed.
+    expect(await officer.page.locator('.chart rect.bar').count()).toBe(4);
 
-    const download = admin.page.waitForEvent('download');
-    await admin.page.getByRole('button', { name: 'Eksporter CSV' }).click();
+    const yesterday = new Date(Date.now() - 86_400_000);
+    const day = `${yesterday.getFullYear()}-${String(yesterday.getMonth() + 1).padStart(2, '0')}-${String(yesterday.getDate()).padStart(2, '0')}`;
+    await officer.page.locator('.status-view select[name=status]').selectOption('failed');
+    await officer.page.getByLabel('Land').fill('se');
+    await officer.page.locator('.status-view input[name=from]').fill(day);
+    const filtered = officer.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/sms/messages' && new URL(r.url()).searchParams.get('status') === 'failed');
+    await officer.page.getByRole('button', { name: 'Bruk' }).click();
+    expect((await filtered).status()).toBe(200);
+    const q = new URLSearchParams(asked.at(-1));
+    expect([q.get('status'), q.get('country'), new Date(q.get('from')!).getTime()]).toEqual(['failed', 'se', new Date(`${day}T00:00:00`).getTime()]);
+    await officer.page.locator(`tr[data-message-id="${sent.delivered.id}"]`).waitFor({ state: 'detached' });
+    expect(await officer.page.locator('tr[data-message-id]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-message-id'))))).toEqual([sent.failed.id]);
+    await expect(officer.page.locator(`tr[data-message-id="${sent.failed.id}"]`).innerText()).resolves.toMatch(/Feilet[\s\S]*\+46701234567[\s\S]*SE[\s\S]*Telia/);
+
+    // Back to everything, then the CSV of what the list shows.
+    await officer.page.locator('.status-view select[name=status]').selectOption('');
+    await officer.page.getByLabel('Land').fill('');
+    await officer.page.locator('.status-view input[name=from]').fill('');
+    await officer.page.getByRole('button', { name: 'Bruk' }).click();
+    await officer.page.locator(`tr[data-message-id="${sent.delivered.id}"]`).waitFor();
+    const download = officer.page.waitForEvent('download');
+    await officer.page.getByRole('button', { name: 'Eksporter CSV' }).click();
     const csv = fs.readFileSync((await (await download).path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('id,createdAt,updatedAt,status,to,from,sender,country,operator,reason,body');
+    const lines = csv.split('\r\n').filter(Boolean);
+    // Numbers start with +, so the CSV guard against spreadsheet formulas quotes them with a leading '.
+    expect(lines[0]).toBe('id,createdAt,updatedAt,status,to,from,country,operator,sendId,externalId,body');
+    expect(lines).toHaveLength(5);
     expect(csv).toContain(`'=HYPERLINK(""x"")`);
     expect(csv).toContain('"Vann, ""stengt"", i dag"');
+    expect(lines.find((l) => l.startsWith(`${sent.undelivered.id},`))).toMatch(/,undelivered,'\+4792222222,'\+4759440002,NO,Ice,\d+,SM[0-9a-f]{32},/);
 
-    await admin.page.locator(`tr[data-message-id="${ids.message}"]`).getByRole('link').click();
-    const history = admin.page.locator('.history');
+    await officer.page.locator(`tr[data-message-id="${sent.delivered.id}"]`).getByRole('link').click();
+    const history = officer.page.locator('.history');
     await history.waitFor();
-    await expect(history.innerText()).resolves.toMatch(/I kø[\s\S]*Sendt[\s\S]*Levert[\s\S]*operator: Telenor/);
-    await screenshot(admin.page, 'status');
-    await admin.context.close();
-    expect(admin.foreign).toEqual([]);
-    expect(admin.csp).toEqual([]);
+    await expect(history.innerText()).resolves.toMatch(/\+4791111111[\s\S]*I kø[\s\S]*Sendt[\s\S]*Levert[\s\S]*operatorDoneAt: 2605101234/);
+    await screenshot(officer.page, 'status');
+    await officer.context.close();
+    expect(officer.dialogs).toEqual([]);
+    expect(officer.foreign).toEqual([]);
+    expect(officer.csp).toEqual([]);
   });
 });

@@ -48,6 +48,23 @@ export async function citizenWrites(s: TestServer, input: Omit<InboundContact, '
   return { inquiryId: r.inquiry.id, messageId: r.message.id };
 }
 
+/** Twilio's delivery report for an outbound SMS, signed and POSTed to the status webhook as Twilio does. */
+export async function providerReports(s: TestServer, input: { messageSid: string; status: string; errorCode?: string; doneDate?: string }) {
+  const { twilio: creds, publicBaseUrl } = s.app.config;
+  if (!creds) throw new Error('providerReports needs a server started with Twilio credentials (a stand-in’s env)');
+  const path = '/webhooks/twilio/sms/status';
+  const params: Record<string, string> = { MessageSid: input.messageSid, AccountSid: creds.accountSid, MessageStatus: input.status, ApiVersion: '2010-04-01' };
+  if (input.errorCode) params.ErrorCode = input.errorCode;
+  if (input.doneDate) params.RawDlrDoneDate = input.doneDate;
+  const signature = twilio.getExpectedTwilioSignature(creds.authToken, publicBaseUrl + path, params);
+  const res = await fetch(s.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  });
+  if (res.status >= 300) throw new Error(`the SMS status webhook answered ${res.status}: ${await res.text()}`);
+}
+
 /** Gives a department an SMS number, so texts to it land in that department's inbox. */
 export async function smsNumber(s: TestServer, departmentCode: string, number: string) {
   const departmentId = await s.department(departmentCode);

@@ -11,7 +11,16 @@ import { StatusChart } from './StatusChart';
 
 type Filters = Record<'status' | 'country' | 'operator' | 'sender' | 'from' | 'to', string>;
 const EMPTY: Filters = { status: '', country: '', operator: '', sender: '', from: '', to: '' };
-const CSV_COLUMNS = ['id', 'createdAt', 'updatedAt', 'status', 'to', 'from', 'sender', 'country', 'operator', 'reason', 'body'];
+const CSV_COLUMNS = ['id', 'createdAt', 'updatedAt', 'status', 'to', 'from', 'country', 'operator', 'sendId', 'externalId', 'body'];
+
+/** The date inputs give local days; the server wants ISO times, and `to` is exclusive, so the day after. */
+const startOf = (day: string, plusDays = 0) => {
+  const d = new Date(`${day}T00:00:00`);
+  if (Number.isNaN(d.getTime())) return undefined;
+  d.setDate(d.getDate() + plusDays);
+  return d.toISOString();
+};
+const toQuery = (f: Filters, cursor?: string) => query({ ...f, sender: f.sender.replace(/\s/g, ''), from: f.from && startOf(f.from), to: f.to && startOf(f.to, 1), cursor });
 
 /** Officers' view of SMS delivery: filters, a chart of statuses per day, CSV, and per-recipient history. */
 export function DeliveryStatus({ messageId }: { messageId?: number }) {
@@ -22,7 +31,7 @@ export function DeliveryStatus({ messageId }: { messageId?: number }) {
   const [state, setState] = useState<'loading' | 'ready' | 'unavailable' | 'error'>('loading');
   const [error, setError] = useState<unknown>(null);
 
-  const fetchPage = (f: Filters, c?: string) => api<Page<DeliveryRow>>('GET', `${endpoints.smsMessages}${query({ ...f, cursor: c })}`);
+  const fetchPage = (f: Filters, c?: string) => api<Page<DeliveryRow>>('GET', `${endpoints.smsMessages}${toQuery(f, c)}`);
 
   const load = (f: Filters) => {
     setState('loading');
@@ -33,7 +42,7 @@ export function DeliveryStatus({ messageId }: { messageId?: number }) {
         setState('ready');
       },
       (e) => {
-        // The list endpoint belongs to the SMS branch; until it is there the view says so plainly.
+        // A server without the SMS views answers 404; the view then says so plainly.
         if (e instanceof ApiError && e.status === 404) return setState('unavailable');
         setError(e);
         setState('error');
@@ -115,7 +124,7 @@ export function DeliveryStatus({ messageId }: { messageId?: number }) {
         </button>
       </form>
       <LookupForm />
-      {messageId !== undefined && <MessageHistory id={messageId} key={messageId} />}
+      {messageId !== undefined && <MessageHistory id={messageId} source="sms" key={messageId} />}
       {state === 'loading' && <Loading />}
       {state === 'unavailable' && (
         <p class="empty" data-testid="status-unavailable">
@@ -145,10 +154,10 @@ export function DeliveryStatus({ messageId }: { messageId?: number }) {
                   <tr key={r.id} data-message-id={r.id} aria-selected={r.id === messageId}>
                     <td>{formatTime(locale, r.createdAt)}</td>
                     <td>
-                      <StatusBadge status={r.status} /> {r.reason && <span class="muted">{r.reason}</span>}
+                      <StatusBadge status={r.status} />
                     </td>
                     <td>{r.to}</td>
-                    <td>{r.sender ?? r.from}</td>
+                    <td>{r.from}</td>
                     <td>{r.country}</td>
                     <td>{r.operator}</td>
                     <td>

@@ -6,10 +6,16 @@ import { ErrorMessage, Loading, StatusBadge, useLoad } from './common';
 
 const SHOWN = new Set(['status', 'at']);
 
-/** Every status event of one message (GET /api/messages/:id), oldest first, with the provider's details. */
-export function MessageHistory({ id }: { id: number }) {
+type HistoryDetail = Pick<MessageDetail, 'id' | 'to' | 'events'>;
+
+/**
+ * Every status event of one message, oldest first, with the provider's details. The inquiry page
+ * reads GET /api/messages/:id (register roles); the delivery view passes `sms` to read
+ * GET /api/sms/messages/:id, which is the one officers may see.
+ */
+export function MessageHistory({ id, source = 'inquiry' }: { id: number; source?: 'inquiry' | 'sms' }) {
   const { t, locale } = useI18n();
-  const loaded = useLoad(() => api<MessageDetail>('GET', endpoints.message(id)), [id]);
+  const loaded = useLoad(() => api<HistoryDetail>('GET', source === 'sms' ? endpoints.smsMessage(id) : endpoints.message(id)), [id, source]);
   if (loaded.loading) return <Loading />;
   if (!loaded.data) return <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;
   const m = loaded.data;

@@ -1,10 +1,10 @@
-/*
- * Server endpoints the console depends on that other branches are still building. Kept in one
- * place so that when the SMS branch settles its list endpoint only this line changes.
- */
+/* Server endpoints the console calls outside the plain CRUD paths, kept in one place. */
 export const endpoints = {
   /** SMS delivery list: `?status=&country=&operator=&sender=&from=&to=&cursor=` → `{items, nextCursor}`. */
   smsMessages: '/api/sms/messages',
+  /** One outbound SMS with its event history, for those who send (officers) and admins. */
+  smsMessage: (id: number) => `/api/sms/messages/${id}`,
+  /** One message of an inquiry with its event history, for the register roles (agents, caseworkers). */
   message: (id: number) => `/api/messages/${id}`,
   transfer: (callSid: string) => `/api/calls/${encodeURIComponent(callSid)}/transfer`,
 } as const;

@@ -132,17 +132,19 @@ export interface MessageDetail {
   events: MessageEvent[];
 }
 
-/** One row of the SMS delivery list; the SMS branch defines it, so every field but id is optional here. */
+/** One row of the SMS delivery list (GET /api/sms/messages, server/domain/sms-views.ts). */
 export interface DeliveryRow {
   id: number;
+  inquiryId?: number;
   status?: string | null;
   to?: string | null;
+  /** The sender number. */
   from?: string | null;
-  sender?: string | null;
   country?: string | null;
   operator?: string | null;
+  sendId?: number | null;
   body?: string | null;
+  externalId?: string | null;
   createdAt?: string | null;
   updatedAt?: string | null;
-  reason?: string | null;
 }
