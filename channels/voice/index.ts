@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
 import type { ChannelModule } from '../types';
 import type { CoreGraph } from '../../server/index';
 import type { Department } from '../../server/db/entities';
@@ -16,6 +17,8 @@ import { socketNotifier } from './notifier';
 import { SimulatedVoiceProvider, TwilioVoiceProvider, type VoiceProvider } from './provider';
 import { attachCallSockets } from './sockets';
 import { voiceRoutes } from './routes';
+import { simulatorPage } from './simulator/page';
+import { captioned } from './simulator/captions';
 
 /**
  * The token webhooks are signed with in simulation mode (no Twilio credentials). It is public on
@@ -47,7 +50,12 @@ export function createVoiceChannel(core: CoreGraph, opts: VoiceChannelOptions = 
   // The simulation token is public so the demo's call simulator can sign; in production without
   // Twilio credentials nobody may sign, so a random token makes every voice webhook a 403.
   const authToken = config.twilio?.authToken ?? (config.env === 'production' ? randomBytes(24).toString('hex') : SIMULATION_AUTH_TOKEN);
-  const speech = opts.speech ?? speechFromConfig({ googleCredentials: config.googleCredentials, publicBaseUrl: config.publicBaseUrl, authToken: config.twilio?.authToken, cacheDir: opts.speechCacheDir, logger });
+  // The simulator page signs with the public simulation token, so it exists only where that token
+  // is the one in use: no Twilio credentials, and never in production.
+  const simulatorOn = !config.twilio && config.env !== 'production';
+  const chosenSpeech = opts.speech ?? speechFromConfig({ googleCredentials: config.googleCredentials, publicBaseUrl: config.publicBaseUrl, authToken: config.twilio?.authToken, cacheDir: opts.speechCacheDir, logger });
+  const captions = simulatorOn ? captioned(chosenSpeech) : null;
+  const speech = captions?.speech ?? chosenSpeech;
   const callsRepo = new CallRepository({ db });
   const calls = new CallService({ db, calls: callsRepo, contacts: repos.contacts, departments: repos.departments, inquiries: repos.inquiries, messages: repos.messages, inbound: core.inbound, clock, logger, defaultCountry: config.defaultCountry });
   const handover = new Handover({ calls, users: repos.users, contacts: core.contacts, audit: repos.audit, provider, publicBaseUrl: config.publicBaseUrl });
@@ -74,6 +82,10 @@ export function createVoiceChannel(core: CoreGraph, opts: VoiceChannelOptions = 
     return built;
   };
 
+  const router = Router();
+  router.use(voiceRoutes({ authToken, publicBaseUrl: config.publicBaseUrl, auth: core.auth, audit: repos.audit, menu, speech, calls, handover, caseStatus, clock, logger }));
+  if (captions) router.use(simulatorPage({ publicBaseUrl: config.publicBaseUrl, authToken, caption: captions.caption, logger }));
+
   return {
     channel: 'phone',
     simulated: provider.simulated,
@@ -83,7 +95,7 @@ export function createVoiceChannel(core: CoreGraph, opts: VoiceChannelOptions = 
     caseStatus,
     authToken,
     speech,
-    router: voiceRoutes({ authToken, publicBaseUrl: config.publicBaseUrl, auth: core.auth, audit: repos.audit, menu, speech, calls, handover, caseStatus, clock, logger }),
+    router,
     attachRealtime(agents: AgentsNamespace) {
       calls.notifier = socketNotifier(agents);
       attachCallSockets(agents, { calls, handover, logger });
