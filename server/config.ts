@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { z } from 'zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { getCountries } from 'libphonenumber-js';
@@ -127,4 +128,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demoData: c.DEMO_DATA === 'on' || (c.DEMO_DATA === 'auto' && c.NODE_ENV !== 'production'),
     tokenTtlMs: c.TOKEN_TTL_HOURS * 3600_000,
   };
+}
+
+/** The process's environment, with a `.env` file in the working directory filling in what it lacks. */
+export function loadConfigFromEnvironment(): Config {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  return loadConfig(process.env);
 }

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
@@ -12,7 +11,7 @@ import { createVoiceChannel, type VoiceChannelOptions } from '../channels/voice'
 import { emailChannel, type EmailChannelOptions } from '../channels/email/module';
 import { webFormChannel, type WebFormOptions } from '../channels/web-form/module';
 import { createApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfigFromEnvironment, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import type { Channel } from './db/entities';
 import { seedDemoForms } from './demo/forms';
@@ -229,10 +228,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
 }
 
 async function main() {
-  if (fs.existsSync('.env')) process.loadEnvFile('.env');
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfigFromEnvironment();
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);

@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import { loadConfig } from '../config';
+import { loadConfigFromEnvironment } from '../config';
 import { openDatabase } from '../db/database';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL and exits. */
 async function run() {
-  if (fs.existsSync('.env')) process.loadEnvFile('.env');
-  const config = loadConfig(process.env);
+  const config = loadConfigFromEnvironment();
   const db = await openDatabase(config.databaseUrl, { migrate: false });
   const applied = await db.dataSource.runMigrations({ transaction: db.dialect === 'sqlite' ? 'each' : 'none' });
   console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'Database is up to date');

@@ -1,5 +1,4 @@
 import type { Database } from '../db/database';
-import type { MessageStatus } from '../db/entities';
 import type { MessageRepository } from '../repositories/messages';
 import type { SmsMessageFilter, SmsMessageRow, SmsSort, SmsViewRepository } from '../repositories/sms-views';
 import type { InquiryRepository } from '../repositories/inquiries';
@@ -9,18 +8,8 @@ import { badRequest, forbidden, notFound } from './errors';
 /** Who sees delivery status: those who send (their departments' messages), admins and records (all). */
 const VIEWERS = ['admin', 'records', 'officer', 'agent', 'caseworker'];
 
-export interface SmsListQuery {
-  statuses?: MessageStatus[];
-  country?: string;
-  operator?: string;
-  sender?: string;
-  sendId?: number;
-  from?: Date;
-  to?: Date;
-  sort?: SmsSort;
-  cursor?: string;
-  limit?: number;
-}
+/** The repository's filters as staff give them: sort optional, paging by an opaque cursor. */
+export type SmsListQuery = Omit<SmsMessageFilter, 'departmentIds' | 'sort' | 'after' | 'limit'> & { sort?: SmsSort; cursor?: string; limit?: number };
 
 export const encodeSmsCursor = (sort: SmsSort, row: SmsMessageRow) => {
   const key = sort.replace(/^-/, '');
