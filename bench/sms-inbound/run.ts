@@ -14,8 +14,11 @@
  *   BENCH_MARIADB_URL   server URL without database (default mysql://root@127.0.0.1:3306)
  *   BENCH_REQUESTS      measured requests per server (default 20000)
  *   BENCH_CONNECTIONS   concurrent connections (default 200)
+ *   BENCH_NODE_ARGS     extra node options for both servers (profiling)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -28,6 +31,8 @@ const SERVER_URL = (process.env.BENCH_MARIADB_URL || 'mysql://root@127.0.0.1:330
 const REQUESTS = Number(process.env.BENCH_REQUESTS || '20000');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || '200');
 const WARMUP = 2000;
+// For profiling the servers, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
 const PATH = '/webhooks/twilio/sms';
 const GOAL_THROUGHPUT = 0.5;
 const GOAL_P99 = 2;
@@ -65,7 +70,7 @@ function signedRequests(n: number, tag: string): Signed[] {
 }
 
 async function startChild(mode: 'product' | 'bare', databaseUrl: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'servers.ts'), mode, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', path.join(__dirname, 'servers.ts'), mode, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   const rl = readline.createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
@@ -94,19 +99,43 @@ async function load(port: number, requests: Signed[]): Promise<autocannon.Result
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc; null where there is no /proc. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function mariadbPid(): number | undefined {
+  try {
+    return Number(execFileSync('pidof', ['mariadbd'], { encoding: 'utf8' }).trim().split(' ')[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function measure(mode: 'product' | 'bare', admin: mysql.Connection) {
   const db = `st_bench_sms_${mode}_${randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   const { port, child } = await startChild(mode, `${SERVER_URL}/${db}`);
   try {
     const warm = await load(port, signedRequests(WARMUP, 'W'));
-    const result = await load(port, signedRequests(REQUESTS, 'M'));
+    const requests = signedRequests(REQUESTS, 'M');
+    const before = { server: cpuSeconds(child.pid), db: cpuSeconds(mariadbPid()) };
+    const result = await load(port, requests);
+    const after = { server: cpuSeconds(child.pid), db: cpuSeconds(mariadbPid()) };
+    const used = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / REQUESTS * 1000);
+    const cpu = { server: used(before.server, after.server), db: used(before.db, after.db) };
     const table = mode === 'product' ? "messages WHERE channel = 'sms'" : 'inbound';
     const [[row]] = (await admin.query(`SELECT COUNT(*) AS n FROM \`${db}\`.${table}`)) as unknown as [[{ n: number }]];
     const codes = (r: autocannon.Result) => Object.entries((r as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}).map(([c, v]) => `${c}x${v.count}`).join(' ');
     // Acknowledged (2xx) requests must each be stored once; a 503 says "not stored, retry" as Twilio expects.
     const acknowledged = WARMUP + REQUESTS - warm.non2xx - warm.errors - result.non2xx - result.errors;
-    return { mode, result, stored: Number(row.n), expected: acknowledged, codes: `warm-up ${codes(warm)}; measured ${codes(result)}` };
+    return { mode, result, cpu, stored: Number(row.n), expected: acknowledged, codes: `warm-up ${codes(warm)}; measured ${codes(result)}` };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -117,6 +146,7 @@ async function measure(mode: 'product' | 'bare', admin: mysql.Connection) {
 async function main() {
   const admin = await mysql.createConnection({ uri: SERVER_URL });
   console.log(`bench/sms-inbound: ${REQUESTS} signed inbound webhooks per server, ${CONNECTIONS} connections, MariaDB at ${new URL(SERVER_URL).host}`);
+  console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores`);
   const bare = await measure('bare', admin);
   const product = await measure('product', admin);
   await admin.end();
@@ -127,6 +157,8 @@ async function main() {
   console.log(line(bare));
   console.log(line(product));
   for (const x of [bare, product]) console.log(`${x.mode.padEnd(8)} status codes: ${x.codes}`);
+  const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} ms`);
+  for (const x of [bare, product]) console.log(`${x.mode.padEnd(8)} CPU per request: server ${ms(x.cpu.server)}   MariaDB ${ms(x.cpu.db)}`);
   const throughput = product.result.requests.average / bare.result.requests.average;
   const p99 = product.result.latency.p99 / bare.result.latency.p99;
   const p50 = product.result.latency.p50 / bare.result.latency.p50;

@@ -77,6 +77,41 @@ async function connect(databaseUrl: string): Promise<DataSource> {
   return new DataSource({ ...dataSourceOptions(databaseUrl), type: 'mariadb' } as DataSourceOptions).initialize();
 }
 
+/**
+ * Transactions on MariaDB read committed data, as PostgreSQL's do by default, instead of InnoDB's
+ * repeatable read. Writers here serialise on a row lock (a contact, a call) and must then read
+ * what the lock's previous holder committed, which a snapshot taken before the wait would hide;
+ * and repeatable read's locking reads lock the gaps between index entries, so two new citizens'
+ * first messages deadlocked inserting into the same gap (bench/sms-inbound's 503s). Set once per
+ * pooled session, not per transaction, which would cost a round trip on every write.
+ */
+const READ_COMMITTED = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
+
+function mysqlTransactions(dataSource: DataSource) {
+  const readCommitted = new WeakSet<object>();
+  return async <T>(fn: (m: EntityManager) => Promise<T>): Promise<T> => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      const session = (await runner.connect()) as object;
+      if (!readCommitted.has(session)) {
+        await runner.query(READ_COMMITTED);
+        readCommitted.add(session);
+      }
+      await runner.startTransaction();
+      try {
+        const result = await fn(runner.manager);
+        await runner.commitTransaction();
+        return result;
+      } catch (e) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      await runner.release();
+    }
+  };
+}
+
 export async function openDatabase(databaseUrl: string, opts: { migrate?: boolean } = {}): Promise<Database> {
   const dialect = dialectOf(databaseUrl);
   const dataSource = await connect(databaseUrl);
@@ -99,9 +134,10 @@ export async function openDatabase(databaseUrl: string, opts: { migrate?: boolea
       }
     }
   };
+  const inTransaction = dialect === 'mysql' ? mysqlTransactions(dataSource) : null;
   const transaction = async <T>(fn: (m: EntityManager) => Promise<T>): Promise<T> => {
-    if (dialect === 'sqlite') return serialised(() => dataSource.transaction(fn));
-    return retried(() => dataSource.transaction(fn));
+    if (!inTransaction) return serialised(() => dataSource.transaction(fn));
+    return retried(() => inTransaction(fn));
   };
   const statement = async <T>(fn: (m: EntityManager) => Promise<T>): Promise<T> => {
     if (dialect === 'sqlite') return serialised(() => dataSource.transaction(fn));

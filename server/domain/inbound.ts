@@ -6,7 +6,7 @@ import type { Contact, Department, Inquiry, Message } from '../db/entities';
 import type { CaseRepository } from '../repositories/cases';
 import type { ContactRepository } from '../repositories/contacts';
 import { SWITCHBOARD, type DepartmentRepository } from '../repositories/departments';
-import type { InquiryRepository } from '../repositories/inquiries';
+import { newestOf, type Continuation, type InquiryRepository } from '../repositories/inquiries';
 import type { MessageRepository } from '../repositories/messages';
 import type { DomainEvents } from './events';
 import { toE164 } from './phone';
@@ -59,9 +59,8 @@ export class InboundService {
    * channel can store its own row with the inquiry in one commit.
    */
   async record(input: InboundContact, opts: { within?: (written: { inquiry: Inquiry; message: Message }, m: EntityManager) => Promise<void> } = {}): Promise<InboundResult> {
-    const earlier = await this.d.messages.byExternalId(input.channel, input.externalId);
-    if (earlier) return this.duplicateOf(earlier);
-    // Resolved before the transaction: a read on another pooled connection while holding one can
+    // No look for an earlier delivery first: retries are rare, and the message's unique key
+    // turns one into a rolled-back transaction below. Resolved before the transaction: a read on another pooled connection while holding one can
     // starve the pool when many deliveries arrive at once.
     const departments = await this.d.departments.list();
     const department = await this.departmentFor(input);
@@ -100,14 +99,15 @@ export class InboundService {
     const email = input.from.email?.trim().toLowerCase() || null;
     const citizenAddress = phone ?? email ?? input.from.phone ?? null;
 
-    let contact: Contact | null = null;
-    if (phone || email) {
-      contact = (await this.d.contacts.findOrCreate(phone ? { phone } : { email: email! }, { name: input.from.name ?? null }, m)).contact;
-      await this.lockContact(contact.id, m);
-    }
+    const continuation: Continuation | null =
+      citizenAddress && input.continueWithinMs ? { channel: input.channel, channelAddress: input.to, since: new Date(input.receivedAt.getTime() - input.continueWithinMs) } : null;
+    // Locked until commit: a citizen's concurrent messages take turns, so two cannot open two
+    // inquiries. The lock's statement also brings the inquiries this message could continue.
+    const owner = phone || email ? await this.d.contacts.lockOrCreate(phone ? { phone } : { email: email! }, input.from.name ?? null, m, continuation ?? undefined) : null;
+    const contact = owner?.contact ?? null;
 
     const namedCase = await this.caseNamedIn(input, m);
-    const inquiry = await this.inquiryToContinue(input, citizenAddress, namedCase?.id ?? null, m);
+    const inquiry = await this.inquiryToContinue(input, citizenAddress, continuation, owner?.continuable, namedCase?.id ?? null, m);
     const now = input.receivedAt;
     const opened = !inquiry;
     const target =
@@ -166,12 +166,6 @@ export class InboundService {
     return { inquiry: target, message, contact, opened, department: owning, caseNumber: namedCase?.caseNumber ?? null };
   }
 
-  /** Serialises concurrent inbound items of one contact on MariaDB, so two messages cannot open two inquiries. */
-  private async lockContact(contactId: number, m: EntityManager) {
-    if (this.d.db.dialect !== 'mysql') return;
-    await m.createQueryBuilder().select('c.id').from('contacts', 'c').where('c.id = :id', { id: contactId }).setLock('pessimistic_write').getRawOne();
-  }
-
   /** The department a menu or form chose, else the owner of the address written to, else the switchboard. */
   private async departmentFor(input: InboundContact): Promise<Department> {
     const chosen = input.departmentCode ? await this.d.departments.byCode(input.departmentCode) : null;
@@ -197,17 +191,23 @@ export class InboundService {
 
   /**
    * An inquiry the channel says this belongs to (e-mail headers), else this citizen's open inquiry
-   * on the same channel and receiving address that was active recently. A message that names a
-   * different case than that inquiry's starts a new one.
+   * on the same channel and receiving address that was active recently (`known` when the contact
+   * lock already read them). A message that names a different case than that inquiry's starts a new one.
    */
-  private async inquiryToContinue(input: InboundContact, citizenAddress: string | null, caseId: number | null, m: EntityManager): Promise<Inquiry | null> {
+  private async inquiryToContinue(
+    input: InboundContact,
+    citizenAddress: string | null,
+    continuation: Continuation | null,
+    known: Inquiry[] | undefined,
+    caseId: number | null,
+    m: EntityManager,
+  ): Promise<Inquiry | null> {
     if (input.thread?.inquiryId) {
       const named = await this.d.inquiries.byId(input.thread.inquiryId, m);
       if (named && named.state !== 'closed') return named;
     }
-    if (!citizenAddress || !input.continueWithinMs) return null;
-    const since = new Date(input.receivedAt.getTime() - input.continueWithinMs);
-    const open = await this.d.inquiries.findContinuable({ channel: input.channel, citizenAddress, channelAddress: input.to, since }, m);
+    if (!citizenAddress || !continuation) return null;
+    const open = newestOf(known ?? (await this.d.inquiries.continuable({ ...continuation, citizenAddress }, m)));
     if (!open) return null;
     if (caseId && open.caseId && open.caseId !== caseId) return null;
     return open;

@@ -2,8 +2,9 @@ import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
 import { currentRead } from '../db/locking';
-import { ContactEmailEntity, ContactEntity, ContactPhoneEntity, type Contact } from '../db/entities';
-import { toDate } from './inquiries';
+import { ContactEmailEntity, ContactEntity, ContactPhoneEntity, InquiryEntity, type Contact, type Inquiry } from '../db/entities';
+import { fromRow, insertRow, selectList, toDate } from '../db/rows';
+import { continuableWhere, type Continuation } from './inquiries';
 
 export interface NewContact {
   name?: string | null;
@@ -24,7 +25,19 @@ export interface ContactWithAddresses extends Contact {
 const CONTACT_COLUMNS =
   'c.id AS id, c.name AS name, c.kind AS kind, c.address AS address, c.postal_code AS postalCode, c.city AS city, c.language AS language, c.created_at AS createdAt, c.updated_at AS updatedAt';
 type ContactRow = Omit<Contact, 'createdAt' | 'updatedAt'> & { createdAt: Date | string; updatedAt: Date | string };
-const toContact = (r: ContactRow): Contact => ({ ...r, id: Number(r.id), createdAt: toDate(r.createdAt), updatedAt: toDate(r.updatedAt) });
+const toContact = (r: ContactRow): Contact => ({
+  id: Number(r.id),
+  name: r.name,
+  kind: r.kind,
+  address: r.address,
+  postalCode: r.postalCode,
+  city: r.city,
+  language: r.language,
+  createdAt: toDate(r.createdAt),
+  updatedAt: toDate(r.updatedAt),
+});
+
+export type ContactKey = { phone: string } | { email: string };
 
 export class ContactRepository {
   constructor(private readonly deps: { db: Database }) {}
@@ -112,8 +125,70 @@ export class ContactRepository {
   }
 
   /**
-   * The contact who owns this number or address, created when nobody does. Two inbound messages
-   * from a new number may race here; the unique key lets one win and the other reads the winner.
+   * The contact who owns this number or address, row-locked for the rest of the transaction on
+   * MariaDB, created (and so locked) when nobody does: the inbound path, where two messages of
+   * one citizen must not both open an inquiry. With `continuation`, the same statement also
+   * returns the inquiries a message from this address could continue (`continuable`; left
+   * undefined for a contact created here, whose caller reads them itself). Plain SQL, as it runs
+   * for every inbound message.
+   *
+   * Relies on read-committed transactions (server/db/database.ts): a lookup that finds nothing
+   * locks nothing, so two new numbers never deadlock on an index gap.
+   */
+  async lockOrCreate(
+    key: ContactKey,
+    name: string | null,
+    m: EntityManager,
+    continuation?: Continuation,
+  ): Promise<{ contact: Contact; created: boolean; continuable?: Inquiry[] }> {
+    const existing = await this.lockedOwner(key, m, continuation);
+    if (existing) return { ...existing, created: false };
+    const now = new Date();
+    const row: Omit<Contact, 'id'> = { name, kind: 'person', address: null, postalCode: null, city: null, language: null, createdAt: now, updatedAt: now };
+    const id = await insertRow(this.deps.db, m, ContactEntity, row);
+    try {
+      if ('phone' in key) await m.query('INSERT INTO contact_phones (contact_id, e164) VALUES (?, ?)', [id, key.phone]);
+      else await m.query('INSERT INTO contact_emails (contact_id, address) VALUES (?, ?)', [id, key.email.toLowerCase()]);
+      return { contact: { id, ...row }, created: true };
+    } catch (e) {
+      // Another message from the same new citizen committed first: use that contact.
+      if (!isUniqueViolation(e)) throw e;
+      await m.query('DELETE FROM contacts WHERE id = ?', [id]);
+      const winner = await this.lockedOwner(key, m, continuation);
+      if (!winner) throw e;
+      return { ...winner, created: false };
+    }
+  }
+
+  /**
+   * One statement: the owner (locked) and, joined on the address, its continuable inquiries.
+   * STRAIGHT_JOIN keeps MariaDB reading the address and contact first, so a message that waits
+   * for the lock reads the inquiries only afterwards and sees one its predecessor opened.
+   */
+  private async lockedOwner(key: ContactKey, m: EntityManager, continuation?: Continuation): Promise<{ contact: Contact; continuable?: Inquiry[] } | null> {
+    const mysql = this.deps.db.dialect === 'mysql';
+    const [table, column, value] = 'phone' in key ? ['contact_phones', 'e164', key.phone] : ['contact_emails', 'address', key.email.toLowerCase()];
+    let sql = `SELECT ${mysql ? 'STRAIGHT_JOIN ' : ''}${CONTACT_COLUMNS}`;
+    const params: unknown[] = [];
+    if (continuation) {
+      const where = continuableWhere(this.deps.db, 'i', continuation);
+      sql += `, ${selectList(m, InquiryEntity, 'i', 'i_')} FROM ${table} a INNER JOIN contacts c ON c.id = a.contact_id LEFT JOIN inquiries i ON i.citizen_address = a.${column} AND ${where.sql}`;
+      params.push(...where.params);
+    } else {
+      sql += ` FROM ${table} a INNER JOIN contacts c ON c.id = a.contact_id`;
+    }
+    sql += ` WHERE a.${column} = ?${mysql ? ' FOR UPDATE' : ''}`;
+    params.push(value);
+    const rows: (ContactRow & Record<string, unknown>)[] = await m.query(sql, params);
+    if (!rows.length) return null;
+    const contact = toContact(rows[0]);
+    if (!continuation) return { contact };
+    return { contact, continuable: rows.filter((r) => r.i_id !== null && r.i_id !== undefined).map((r) => fromRow(m, InquiryEntity, r, 'i_')) };
+  }
+
+  /**
+   * The contact who owns this number or address, created when nobody does (a case's parties, a
+   * send's recipients). Two writers may race here; the unique key lets one win and the other reads the winner.
    */
   async findOrCreate(key: { phone?: string; email?: string }, fields: NewContact, m: EntityManager): Promise<{ contact: Contact; created: boolean }> {
     const existing = key.phone ? await this.byPhone(key.phone, m) : key.email ? await this.byEmail(key.email, m) : null;

@@ -2,7 +2,7 @@ import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { InquiryEntity, type Channel, type Inquiry, type InquiryState } from '../db/entities';
 import type { Scope } from '../domain/access';
-import { currentRead } from '../db/locking';
+import { fromRow, insertRow, selectList, toDate, updateRow } from '../db/rows';
 import { limitOf, placeholders } from '../db/sql';
 
 export interface InquiryFilter {
@@ -39,11 +39,11 @@ export class InquiryRepository {
   }
 
   async insert(row: Omit<Inquiry, 'id'>, m: EntityManager): Promise<Inquiry> {
-    return (await this.repo(m).save({ ...row })) as Inquiry;
+    return { id: await insertRow(this.deps.db, m, InquiryEntity, row), ...row };
   }
 
   async update(id: number, patch: Partial<Omit<Inquiry, 'id' | 'createdAt'>>, m: EntityManager) {
-    await this.repo(m).update({ id }, patch);
+    await updateRow(this.deps.db, m, InquiryEntity, id, patch);
   }
 
   /** Newest first by id (ids grow with time), one row more than asked so the caller knows if a page follows. */
@@ -92,26 +92,18 @@ export class InquiryRepository {
   }
 
   /**
-   * The inquiry a new message continues: same channel, same citizen address, same receiving
-   * address, not closed, active since `since`. Newest wins.
+   * The inquiries a new message could continue (see continuableWhere); the newest is the one,
+   * picked by newestOf. A plain read: the inbound service holds the citizen's contact lock in a
+   * read-committed transaction, so this sees an inquiry the lock's previous holder opened,
+   * without locking index ranges other citizens insert into.
    */
-  async findContinuable(q: { channel: Channel; citizenAddress: string; channelAddress: string | null; since: Date }, m?: EntityManager): Promise<Inquiry | null> {
-    const qb = this.repo(m)
-      .createQueryBuilder('i')
-      .where('i.citizen_address = :citizen AND i.channel = :channel AND i.state IN (:...states)', {
-        citizen: q.citizenAddress,
-        channel: q.channel,
-        states: ['open', 'waiting'],
-      })
-      .andWhere('i.last_activity_at >= :since', { since: this.deps.db.param(q.since) });
-    if (q.channelAddress === null) qb.andWhere('i.channel_address IS NULL');
-    else qb.andWhere('i.channel_address = :addr', { addr: q.channelAddress });
-    // Current, not snapshot, data: the contact lock we hold may have waited for another message's inquiry.
-    // No ORDER BY id LIMIT 1 in SQL: MariaDB then walks the primary key backwards and the locking
-    // read locks its end, which every new inquiry's INSERT must wait for. A citizen has few open
-    // inquiries, so the newest is picked here and the lock stays on that citizen's index range.
-    const rows = await (m ? currentRead(qb) : qb).getMany();
-    return rows.reduce<Inquiry | null>((newest, x) => (!newest || x.id > newest.id ? x : newest), null);
+  async continuable(q: Continuation & { citizenAddress: string }, m: EntityManager): Promise<Inquiry[]> {
+    const where = continuableWhere(this.deps.db, 'i', q);
+    const rows: Record<string, unknown>[] = await m.query(`SELECT ${selectList(m, InquiryEntity, 'i')} FROM inquiries i WHERE i.citizen_address = ? AND ${where.sql}`, [
+      q.citizenAddress,
+      ...where.params,
+    ]);
+    return rows.map((r) => fromRow(m, InquiryEntity, r));
   }
 
   async byIds(ids: number[]): Promise<Inquiry[]> {
@@ -120,8 +112,24 @@ export class InquiryRepository {
   }
 }
 
-/** Raw selects give dates as Date on MariaDB and as UTC text on SQLite. */
-export function toDate(v: Date | string): Date {
-  if (v instanceof Date) return v;
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
+/** What a new message may continue: an inquiry on the same channel and receiving address, not closed, active since `since`. */
+export interface Continuation {
+  channel: Channel;
+  channelAddress: string | null;
+  since: Date;
 }
+
+/** The continuation rule as SQL on an inquiries alias, shared by the plain read and the contact lock's join. */
+export function continuableWhere(db: Database, alias: string, q: Continuation): { sql: string; params: unknown[] } {
+  const address = q.channelAddress === null ? `${alias}.channel_address IS NULL` : `${alias}.channel_address = ?`;
+  return {
+    sql: `${alias}.channel = ? AND ${alias}.state IN ('open', 'waiting') AND ${alias}.last_activity_at >= ? AND ${address}`,
+    params: q.channelAddress === null ? [q.channel, db.param(q.since)] : [q.channel, db.param(q.since), q.channelAddress],
+  };
+}
+
+/**
+ * The newest by id. Not ORDER BY id DESC LIMIT 1 in SQL: MariaDB may then walk the primary key
+ * backwards instead of the citizen index, and a citizen has few open inquiries.
+ */
+export const newestOf = (inquiries: Inquiry[]): Inquiry | null => inquiries.reduce<Inquiry | null>((newest, x) => (!newest || x.id > newest.id ? x : newest), null);

@@ -3,6 +3,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
 import { currentRead } from '../db/locking';
+import { insertRow } from '../db/rows';
 import { MessageEntity, MessageEventEntity, type Channel, type Message, type MessageEvent, type MessageStatus } from '../db/entities';
 
 export class MessageRepository {
@@ -21,17 +22,13 @@ export class MessageRepository {
   }
 
   /**
-   * Inserts the timeline item unless one with the same (channel, external id) exists. A provider's
-   * retry that races the first delivery hits the unique key and gets the first row back.
+   * Inserts the timeline item unless one with the same (channel, external id) exists. The unique
+   * key decides, with no read first: a provider's retry, or one racing the first delivery, gets
+   * the first row back. Plain SQL, as every inbound and outbound message passes here.
    */
   async insertOnce(row: Omit<Message, 'id'>, m: EntityManager): Promise<{ message: Message; inserted: boolean }> {
-    if (row.externalId) {
-      const existing = await this.byExternalId(row.channel, row.externalId, m);
-      if (existing) return { message: existing, inserted: false };
-    }
     try {
-      const message = (await this.repo(m).save({ ...row })) as Message;
-      return { message, inserted: true };
+      return { message: { id: await insertRow(this.deps.db, m, MessageEntity, row), ...row }, inserted: true };
     } catch (e) {
       if (!row.externalId || !isUniqueViolation(e)) throw e;
       const winner = await currentRead(
