@@ -1,5 +1,6 @@
 import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
 import { dataSourceOptions, dialectOf, type Dialect } from '../../ormconfig';
+import { mysqlTransactions, sqliteTransaction, type TransactionBody } from './transactions';
 
 export interface Database {
   dataSource: DataSource;
@@ -9,7 +10,7 @@ export interface Database {
    * connection is shared by all requests, so writes are serialised here instead, lest one
    * request's statement land inside another request's open transaction.
    */
-  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T>;
+  transaction<T>(fn: TransactionBody<T>): Promise<T>;
   /**
    * Runs one write statement that is atomic on its own (a conditional UPDATE, a single INSERT).
    * On MariaDB it autocommits on any pooled connection: one round trip instead of three
@@ -87,31 +88,6 @@ async function connect(databaseUrl: string): Promise<DataSource> {
  */
 const READ_COMMITTED = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
 
-function mysqlTransactions(dataSource: DataSource) {
-  const readCommitted = new WeakSet<object>();
-  return async <T>(fn: (m: EntityManager) => Promise<T>): Promise<T> => {
-    const runner = dataSource.createQueryRunner();
-    try {
-      const session = (await runner.connect()) as object;
-      if (!readCommitted.has(session)) {
-        await runner.query(READ_COMMITTED);
-        readCommitted.add(session);
-      }
-      await runner.startTransaction();
-      try {
-        const result = await fn(runner.manager);
-        await runner.commitTransaction();
-        return result;
-      } catch (e) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-        throw e;
-      }
-    } finally {
-      await runner.release();
-    }
-  };
-}
-
 export async function openDatabase(databaseUrl: string, opts: { migrate?: boolean } = {}): Promise<Database> {
   const dialect = dialectOf(databaseUrl);
   const dataSource = await connect(databaseUrl);
@@ -134,9 +110,9 @@ export async function openDatabase(databaseUrl: string, opts: { migrate?: boolea
       }
     }
   };
-  const inTransaction = dialect === 'mysql' ? mysqlTransactions(dataSource) : null;
-  const transaction = async <T>(fn: (m: EntityManager) => Promise<T>): Promise<T> => {
-    if (!inTransaction) return serialised(() => dataSource.transaction(fn));
+  const inTransaction = dialect === 'mysql' ? mysqlTransactions(dataSource, { compound: dataSource.options.type === 'mariadb', sessionSetup: READ_COMMITTED }) : null;
+  const transaction = async <T>(fn: TransactionBody<T>): Promise<T> => {
+    if (!inTransaction) return serialised(() => sqliteTransaction(dataSource, fn));
     return retried(() => inTransaction(fn));
   };
   const statement = async <T>(fn: (m: EntityManager) => Promise<T>): Promise<T> => {

@@ -1,6 +1,7 @@
 import type { EntityManager, EntitySchema, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { Database } from './database';
+import type { Statement } from './transactions';
 
 /*
  * INSERT and UPDATE of one row as plain SQL, with the column names and value conversions taken
@@ -12,8 +13,11 @@ import type { Database } from './database';
 
 interface Columns {
   table: string;
+  /** Every column but the generated id: what an INSERT names. */
   columns: ColumnMetadata[];
+  all: ColumnMetadata[];
   byProperty: Map<string, ColumnMetadata>;
+  selects: Map<string, string>;
 }
 
 const metadataOf = new WeakMap<object, Columns>();
@@ -23,7 +27,7 @@ function columnsOf(m: EntityManager, target: EntitySchema<ObjectLiteral>): Colum
   if (!hit) {
     const meta = m.connection.getMetadata(target);
     const columns = meta.columns.filter((c) => !c.isGenerated);
-    hit = { table: meta.tableName, columns, byProperty: new Map(columns.map((c) => [c.propertyName, c])) };
+    hit = { table: meta.tableName, columns, all: meta.columns, byProperty: new Map(columns.map((c) => [c.propertyName, c])), selects: new Map() };
     metadataOf.set(target, hit);
   }
   return hit;
@@ -42,15 +46,20 @@ const literalDefault = (c: ColumnMetadata) => (typeof c.default === 'function' ?
 
 /** "i.id AS id, i.department_id AS departmentId, …": every column of the entity, named by property. */
 export function selectList(m: EntityManager, target: EntitySchema<ObjectLiteral>, alias: string, prefix = ''): string {
-  const meta = m.connection.getMetadata(target);
-  return meta.columns.map((c) => `${alias}.${c.databaseName} AS ${prefix}${c.propertyName}`).join(', ');
+  const { all, selects } = columnsOf(m, target);
+  const key = `${alias} ${prefix}`;
+  let list = selects.get(key);
+  if (!list) {
+    list = all.map((c) => `${alias}.${c.databaseName} AS ${prefix}${c.propertyName}`).join(', ');
+    selects.set(key, list);
+  }
+  return list;
 }
 
 /** A raw row selected with selectList as the entity: numbers, dates and JSON as the query builder gives them. */
 export function fromRow<T>(m: EntityManager, target: EntitySchema<T>, raw: ObjectLiteral, prefix = ''): T {
-  const meta = m.connection.getMetadata(target);
   const out: ObjectLiteral = {};
-  for (const c of meta.columns) {
+  for (const c of columnsOf(m, target as EntitySchema<ObjectLiteral>).all) {
     const v = raw[prefix + c.propertyName];
     if (v === null || v === undefined) out[c.propertyName] = null;
     else if (c.type === 'datetime') out[c.propertyName] = toDate(v as Date | string);
@@ -68,32 +77,62 @@ export function toDate(v: Date | string): Date {
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
 }
 
+/** SQL for the id the session's last INSERT generated, to link a row to one inserted just before it in the same batch. */
+export const lastInsertId = (db: Database) => (db.dialect === 'sqlite' ? 'last_insert_rowid()' : 'LAST_INSERT_ID()');
+
+/**
+ * The statements that insert one row and give back its id as a row `{ id }`: INSERT … RETURNING
+ * on SQLite, INSERT then LAST_INSERT_ID() on MySQL and MariaDB (MySQL has no RETURNING). For a
+ * transaction's together/commitWith, so the insert travels with other statements. `computed`
+ * gives SQL (our own, such as lastInsertId) for columns whose value the batch itself produces.
+ */
+export function insertStatements<T extends ObjectLiteral>(
+  db: Database,
+  m: EntityManager,
+  target: EntitySchema<T>,
+  row: Omit<T, 'id'>,
+  computed: Partial<Record<keyof T & string, string>> = {},
+): Statement[] {
+  const { table, columns } = columnsOf(m, target as EntitySchema<ObjectLiteral>);
+  const sql: Partial<Record<string, string>> = computed;
+  const params = columns.filter((c) => !sql[c.propertyName]).map((c) => bindable(db, c, (row as ObjectLiteral)[c.propertyName] ?? literalDefault(c)));
+  const values = columns.map((c) => sql[c.propertyName] ?? '?');
+  const insert = `INSERT INTO ${table} (${columns.map((c) => c.databaseName).join(', ')}) VALUES (${values.join(', ')})`;
+  if (db.dialect === 'sqlite') return [{ sql: `${insert} RETURNING id`, params }];
+  return [
+    { sql: insert, params },
+    { sql: 'SELECT LAST_INSERT_ID() AS id', params: [] },
+  ];
+}
+
 /** Inserts one row and returns its generated id. */
 export async function insertRow<T extends ObjectLiteral>(db: Database, m: EntityManager, target: EntitySchema<T>, row: Omit<T, 'id'>): Promise<number> {
-  const { table, columns } = columnsOf(m, target as EntitySchema<ObjectLiteral>);
-  const values = columns.map((c) => bindable(db, c, (row as ObjectLiteral)[c.propertyName] ?? literalDefault(c)));
-  const names = columns.map((c) => c.databaseName).join(', ');
-  const marks = columns.map(() => '?').join(', ');
-  if (db.dialect === 'sqlite') {
-    const rows: { id: number }[] = await m.query(`INSERT INTO ${table} (${names}) VALUES (${marks}) RETURNING id`, values);
+  const [insert, readId] = insertStatements(db, m, target, row);
+  if (!readId) {
+    const rows: { id: number }[] = await m.query(insert.sql, insert.params);
     return Number(rows[0].id);
   }
-  // MySQL has no INSERT … RETURNING; the driver's OK packet carries the id on both servers.
-  const ok: { insertId: number } = await m.query(`INSERT INTO ${table} (${names}) VALUES (${marks})`, values);
+  // The driver's OK packet carries the id: no second statement needed here.
+  const ok: { insertId: number } = await m.query(insert.sql, insert.params);
   return Number(ok.insertId);
 }
 
-/** Sets the given properties on the row with this id. */
-export async function updateRow<T extends ObjectLiteral>(db: Database, m: EntityManager, target: EntitySchema<T>, id: number, patch: Partial<T>): Promise<void> {
+/** The statement that sets the given properties on the row with this id. */
+export function updateStatement<T extends ObjectLiteral>(db: Database, m: EntityManager, target: EntitySchema<T>, id: number, patch: Partial<T>): Statement | null {
   const { table, byProperty } = columnsOf(m, target as EntitySchema<ObjectLiteral>);
   const sets: string[] = [];
-  const values: unknown[] = [];
+  const params: unknown[] = [];
   for (const [property, value] of Object.entries(patch)) {
     const column = byProperty.get(property);
     if (!column) throw new Error(`${table} has no column for ${property}`);
     sets.push(`${column.databaseName} = ?`);
-    values.push(bindable(db, column, value));
+    params.push(bindable(db, column, value));
   }
-  if (!sets.length) return;
-  await m.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = ?`, [...values, id]);
+  return sets.length ? { sql: `UPDATE ${table} SET ${sets.join(', ')} WHERE id = ?`, params: [...params, id] } : null;
+}
+
+/** Sets the given properties on the row with this id. */
+export async function updateRow<T extends ObjectLiteral>(db: Database, m: EntityManager, target: EntitySchema<T>, id: number, patch: Partial<T>): Promise<void> {
+  const update = updateStatement(db, m, target, id, patch);
+  if (update) await m.query(update.sql, update.params);
 }

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { CountryCode } from 'libphonenumber-js';
 import type { InboundContact } from '../../channels/types';
-import type { Database } from '../db/database';
+import { isUniqueViolation, type Database } from '../db/database';
+import type { TransactionSteps } from '../db/transactions';
 import type { Contact, Department, Inquiry, Message } from '../db/entities';
 import type { CaseRepository } from '../repositories/cases';
 import type { ContactRepository } from '../repositories/contacts';
@@ -35,6 +36,9 @@ export function caseNumberCandidates(text: string): string[] {
 
 class DuplicateDelivery extends Error {}
 
+/** A channel's own write in the same transaction, once the message is stored. */
+type Within = (written: { inquiry: Inquiry; message: Message }, m: EntityManager) => Promise<void>;
+
 export interface InboundDeps {
   db: Database;
   contacts: ContactRepository;
@@ -58,19 +62,16 @@ export class InboundService {
    * `within` runs inside the transaction once the message is written (not for a duplicate), so a
    * channel can store its own row with the inquiry in one commit.
    */
-  async record(input: InboundContact, opts: { within?: (written: { inquiry: Inquiry; message: Message }, m: EntityManager) => Promise<void> } = {}): Promise<InboundResult> {
+  async record(input: InboundContact, opts: { within?: Within } = {}): Promise<InboundResult> {
     // No look for an earlier delivery first: retries are rare, and the message's unique key
-    // turns one into a rolled-back transaction below. Resolved before the transaction: a read on another pooled connection while holding one can
-    // starve the pool when many deliveries arrive at once.
+    // turns one into a rolled-back transaction below. The departments are resolved before the
+    // transaction: a read on another pooled connection while holding one can starve the pool
+    // when many deliveries arrive at once.
     const departments = await this.d.departments.list();
     const department = await this.departmentFor(input);
     let result: Omit<InboundResult, 'duplicate'> & { department: Department; caseNumber: string | null };
     try {
-      result = await this.d.db.transaction(async (m) => {
-        const written = await this.write(input, department, departments, m);
-        await opts.within?.(written, m);
-        return written;
-      });
+      result = await this.d.db.transaction((m, steps) => this.write(input, department, departments, m, steps, opts.within));
     } catch (e) {
       if (!(e instanceof DuplicateDelivery)) throw e;
       const winner = await this.d.messages.byExternalId(input.channel, input.externalId);
@@ -94,7 +95,7 @@ export class InboundService {
     return { inquiry, message, contact, duplicate: true, opened: false };
   }
 
-  private async write(input: InboundContact, department: Department, departments: Department[], m: EntityManager) {
+  private async write(input: InboundContact, department: Department, departments: Department[], m: EntityManager, steps: TransactionSteps, within?: Within) {
     const phone = input.from.phone ? toE164(input.from.phone, this.d.defaultCountry) : null;
     const email = input.from.email?.trim().toLowerCase() || null;
     const citizenAddress = phone ?? email ?? input.from.phone ?? null;
@@ -102,18 +103,18 @@ export class InboundService {
     const continuation: Continuation | null =
       citizenAddress && input.continueWithinMs ? { channel: input.channel, channelAddress: input.to, since: new Date(input.receivedAt.getTime() - input.continueWithinMs) } : null;
     // Locked until commit: a citizen's concurrent messages take turns, so two cannot open two
-    // inquiries. The lock's statement also brings the inquiries this message could continue.
-    const owner = phone || email ? await this.d.contacts.lockOrCreate(phone ? { phone } : { email: email! }, input.from.name ?? null, m, continuation ?? undefined) : null;
+    // inquiries. The lock's statement starts the transaction and brings the inquiries this
+    // message could continue.
+    const owner = phone || email ? await this.d.contacts.lockOrCreate(phone ? { phone } : { email: email! }, input.from.name ?? null, m, steps, continuation ?? undefined) : null;
     const contact = owner?.contact ?? null;
 
     const namedCase = await this.caseNamedIn(input, m);
     const inquiry = await this.inquiryToContinue(input, citizenAddress, continuation, owner?.continuable, namedCase?.id ?? null, m);
     const now = input.receivedAt;
     const opened = !inquiry;
-    const target =
-      inquiry ??
-      (await this.d.inquiries.insert(
-        {
+    const newInquiry: Omit<Inquiry, 'id'> | null = inquiry
+      ? null
+      : {
           channel: input.channel,
           direction: 'in',
           state: 'open',
@@ -128,40 +129,55 @@ export class InboundService {
           createdAt: now,
           lastActivityAt: now,
           closedAt: null,
-        },
-        m,
-      ));
-
-    const { message, inserted } = await this.d.messages.insertOnce(
-      {
-        inquiryId: target.id,
-        channel: input.channel,
-        direction: 'in',
-        kind: input.kind ?? 'message',
-        body: input.body,
-        bodyHtml: input.bodyHtml ?? null,
-        subject: input.subject?.slice(0, 255) ?? null,
-        fromAddress: citizenAddress,
-        toAddress: input.to,
-        externalId: input.externalId,
-        status: 'delivered',
-        meta: input.meta ?? null,
-        authorId: null,
-        createdAt: now,
-        updatedAt: now,
-      },
-      m,
-    );
-    // Another delivery of the same item won the race: undo everything this one wrote.
-    if (!inserted) throw new DuplicateDelivery();
-
-    if (inquiry) {
-      const patch: Partial<Inquiry> = { lastActivityAt: now, state: 'open' };
+        };
+    const row: Omit<Message, 'id'> = {
+      inquiryId: 0,
+      channel: input.channel,
+      direction: 'in',
+      kind: input.kind ?? 'message',
+      body: input.body,
+      bodyHtml: input.bodyHtml ?? null,
+      subject: input.subject?.slice(0, 255) ?? null,
+      fromAddress: citizenAddress,
+      toAddress: input.to,
+      externalId: input.externalId,
+      status: 'delivered',
+      meta: input.meta ?? null,
+      authorId: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const patch: Partial<Inquiry> | null = inquiry ? { lastActivityAt: now, state: 'open' } : null;
+    if (inquiry && patch) {
       if (!inquiry.caseId && namedCase) patch.caseId = namedCase.id;
       if (!inquiry.contactId && contact) patch.contactId = contact.id;
-      await this.d.inquiries.update(inquiry.id, patch, m);
-      Object.assign(inquiry, patch);
     }
+
+    let target: Inquiry;
+    let message: Message;
+    if (within) {
+      target = inquiry ?? (await this.d.inquiries.insert(newInquiry!, m));
+      const { message: stored, inserted } = await this.d.messages.insertOnce({ ...row, inquiryId: target.id }, m);
+      if (!inserted) throw new DuplicateDelivery();
+      message = stored;
+      if (inquiry && patch) await this.d.inquiries.update(inquiry.id, patch, m);
+      await within({ inquiry: target, message }, m);
+    } else {
+      // The inquiry (new or continued) and the message travel with the commit: one round trip on MariaDB.
+      const statements = inquiry
+        ? [...this.d.messages.inserting({ ...row, inquiryId: inquiry.id }, m), ...(patch ? this.d.inquiries.updating(inquiry.id, patch, m) : [])]
+        : [...this.d.inquiries.inserting(newInquiry!, m), ...this.d.messages.inserting(row, m, { inquiryOfPrevious: true })];
+      try {
+        const ids = (await steps.commitWith(statements)).map((rows) => Number(rows[0].id));
+        target = inquiry ?? { id: ids[0], ...newInquiry! };
+        message = { ...row, id: ids[inquiry ? 0 : 1], inquiryId: target.id };
+      } catch (e) {
+        // Another delivery of the same item won the race: nothing of this one is kept.
+        if (isUniqueViolation(e)) throw new DuplicateDelivery();
+        throw e;
+      }
+    }
+    if (inquiry && patch) Object.assign(inquiry, patch);
     const owning = inquiry ? (departments.find((dep) => dep.id === inquiry.departmentId) ?? department) : department;
     return { inquiry: target, message, contact, opened, department: owning, caseNumber: namedCase?.caseNumber ?? null };
   }

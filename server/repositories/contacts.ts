@@ -3,8 +3,9 @@ import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
 import { currentRead } from '../db/locking';
 import { ContactEmailEntity, ContactEntity, ContactPhoneEntity, InquiryEntity, type Contact, type Inquiry } from '../db/entities';
-import { fromRow, insertRow, selectList, toDate } from '../db/rows';
-import { continuableWhere, type Continuation } from './inquiries';
+import { fromRow, insertStatements, lastInsertId, selectList, toDate } from '../db/rows';
+import type { Statement, TransactionSteps } from '../db/transactions';
+import { continuableSelect, continuableWhere, type Continuation } from './inquiries';
 
 export interface NewContact {
   name?: string | null;
@@ -127,10 +128,9 @@ export class ContactRepository {
   /**
    * The contact who owns this number or address, row-locked for the rest of the transaction on
    * MariaDB, created (and so locked) when nobody does: the inbound path, where two messages of
-   * one citizen must not both open an inquiry. With `continuation`, the same statement also
-   * returns the inquiries a message from this address could continue (`continuable`; left
-   * undefined for a contact created here, whose caller reads them itself). Plain SQL, as it runs
-   * for every inbound message.
+   * one citizen must not both open an inquiry. With `continuation`, the same round trip also
+   * returns the inquiries a message from this address could continue (`continuable`). Plain SQL,
+   * as it runs for every inbound message; with a transaction's steps, in two round trips at most.
    *
    * Relies on read-committed transactions (server/db/database.ts): a lookup that finds nothing
    * locks nothing, so two new numbers never deadlock on an index gap.
@@ -139,22 +139,33 @@ export class ContactRepository {
     key: ContactKey,
     name: string | null,
     m: EntityManager,
+    steps: Pick<TransactionSteps, 'read' | 'together'>,
     continuation?: Continuation,
   ): Promise<{ contact: Contact; created: boolean; continuable?: Inquiry[] }> {
-    const existing = await this.lockedOwner(key, m, continuation);
+    const existing = await this.lockedOwner(key, m, steps.read, continuation);
     if (existing) return { ...existing, created: false };
     const now = new Date();
     const row: Omit<Contact, 'id'> = { name, kind: 'person', address: null, postalCode: null, city: null, language: null, createdAt: now, updatedAt: now };
-    const id = await insertRow(this.deps.db, m, ContactEntity, row);
+    const address: Statement =
+      'phone' in key
+        ? { sql: `INSERT INTO contact_phones (contact_id, e164) VALUES (${lastInsertId(this.deps.db)}, ?)`, params: [key.phone] }
+        : { sql: `INSERT INTO contact_emails (contact_id, address) VALUES (${lastInsertId(this.deps.db)}, ?)`, params: [key.email.toLowerCase()] };
+    const citizenAddress = 'phone' in key ? key.phone : key.email.toLowerCase();
+    // Contact, its address and (for a number someone may have had before) the inquiries it could
+    // continue, in one round trip; undone to the savepoint if the address turns out taken.
     try {
-      if ('phone' in key) await m.query('INSERT INTO contact_phones (contact_id, e164) VALUES (?, ?)', [id, key.phone]);
-      else await m.query('INSERT INTO contact_emails (contact_id, address) VALUES (?, ?)', [id, key.email.toLowerCase()]);
-      return { contact: { id, ...row }, created: true };
+      const [[{ id }], continuable] = await steps.together([
+        { sql: 'SAVEPOINT new_contact', params: [] },
+        ...insertStatements(this.deps.db, m, ContactEntity, row),
+        address,
+        ...(continuation ? [continuableSelect(this.deps.db, m, { ...continuation, citizenAddress })] : []),
+      ]);
+      return { contact: { id: Number(id), ...row }, created: true, continuable: continuation ? continuable.map((r) => fromRow(m, InquiryEntity, r)) : undefined };
     } catch (e) {
       // Another message from the same new citizen committed first: use that contact.
       if (!isUniqueViolation(e)) throw e;
-      await m.query('DELETE FROM contacts WHERE id = ?', [id]);
-      const winner = await this.lockedOwner(key, m, continuation);
+      await m.query('ROLLBACK TO SAVEPOINT new_contact');
+      const winner = await this.lockedOwner(key, m, steps.read, continuation);
       if (!winner) throw e;
       return { ...winner, created: false };
     }
@@ -165,7 +176,12 @@ export class ContactRepository {
    * STRAIGHT_JOIN keeps MariaDB reading the address and contact first, so a message that waits
    * for the lock reads the inquiries only afterwards and sees one its predecessor opened.
    */
-  private async lockedOwner(key: ContactKey, m: EntityManager, continuation?: Continuation): Promise<{ contact: Contact; continuable?: Inquiry[] } | null> {
+  private async lockedOwner(
+    key: ContactKey,
+    m: EntityManager,
+    read: TransactionSteps['read'],
+    continuation?: Continuation,
+  ): Promise<{ contact: Contact; continuable?: Inquiry[] } | null> {
     const mysql = this.deps.db.dialect === 'mysql';
     const [table, column, value] = 'phone' in key ? ['contact_phones', 'e164', key.phone] : ['contact_emails', 'address', key.email.toLowerCase()];
     let sql = `SELECT ${mysql ? 'STRAIGHT_JOIN ' : ''}${CONTACT_COLUMNS}`;
@@ -179,7 +195,7 @@ export class ContactRepository {
     }
     sql += ` WHERE a.${column} = ?${mysql ? ' FOR UPDATE' : ''}`;
     params.push(value);
-    const rows: (ContactRow & Record<string, unknown>)[] = await m.query(sql, params);
+    const rows = await read<ContactRow & Record<string, unknown>>(sql, params);
     if (!rows.length) return null;
     const contact = toContact(rows[0]);
     if (!continuation) return { contact };

@@ -2,7 +2,8 @@ import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../db/database';
 import { InquiryEntity, type Channel, type Inquiry, type InquiryState } from '../db/entities';
 import type { Scope } from '../domain/access';
-import { fromRow, insertRow, selectList, toDate, updateRow } from '../db/rows';
+import { fromRow, insertRow, insertStatements, selectList, toDate, updateRow, updateStatement } from '../db/rows';
+import type { Statement } from '../db/transactions';
 import { limitOf, placeholders } from '../db/sql';
 
 export interface InquiryFilter {
@@ -44,6 +45,17 @@ export class InquiryRepository {
 
   async update(id: number, patch: Partial<Omit<Inquiry, 'id' | 'createdAt'>>, m: EntityManager) {
     await updateRow(this.deps.db, m, InquiryEntity, id, patch);
+  }
+
+  /** The statements of insert(), for a transaction's commitWith; they give back `{ id }`. */
+  inserting(row: Omit<Inquiry, 'id'>, m: EntityManager): Statement[] {
+    return insertStatements(this.deps.db, m, InquiryEntity, row);
+  }
+
+  /** The statement of update(), for a transaction's commitWith. */
+  updating(id: number, patch: Partial<Omit<Inquiry, 'id' | 'createdAt'>>, m: EntityManager): Statement[] {
+    const update = updateStatement(this.deps.db, m, InquiryEntity, id, patch);
+    return update ? [update] : [];
   }
 
   /** Newest first by id (ids grow with time), one row more than asked so the caller knows if a page follows. */
@@ -98,11 +110,8 @@ export class InquiryRepository {
    * without locking index ranges other citizens insert into.
    */
   async continuable(q: Continuation & { citizenAddress: string }, m: EntityManager): Promise<Inquiry[]> {
-    const where = continuableWhere(this.deps.db, 'i', q);
-    const rows: Record<string, unknown>[] = await m.query(`SELECT ${selectList(m, InquiryEntity, 'i')} FROM inquiries i WHERE i.citizen_address = ? AND ${where.sql}`, [
-      q.citizenAddress,
-      ...where.params,
-    ]);
+    const select = continuableSelect(this.deps.db, m, q);
+    const rows: Record<string, unknown>[] = await m.query(select.sql, select.params);
     return rows.map((r) => fromRow(m, InquiryEntity, r));
   }
 
@@ -126,6 +135,12 @@ export function continuableWhere(db: Database, alias: string, q: Continuation): 
     sql: `${alias}.channel = ? AND ${alias}.state IN ('open', 'waiting') AND ${alias}.last_activity_at >= ? AND ${address}`,
     params: q.channelAddress === null ? [q.channel, db.param(q.since)] : [q.channel, db.param(q.since), q.channelAddress],
   };
+}
+
+/** The read of InquiryRepository.continuable as a statement, to send together with others. */
+export function continuableSelect(db: Database, m: EntityManager, q: Continuation & { citizenAddress: string }): Statement {
+  const where = continuableWhere(db, 'i', q);
+  return { sql: `SELECT ${selectList(m, InquiryEntity, 'i')} FROM inquiries i WHERE i.citizen_address = ? AND ${where.sql}`, params: [q.citizenAddress, ...where.params] };
 }
 
 /**

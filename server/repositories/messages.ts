@@ -3,7 +3,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Database } from '../db/database';
 import { isUniqueViolation } from '../db/database';
 import { currentRead } from '../db/locking';
-import { insertRow } from '../db/rows';
+import { insertRow, insertStatements, lastInsertId } from '../db/rows';
+import type { Statement } from '../db/transactions';
 import { MessageEntity, MessageEventEntity, type Channel, type Message, type MessageEvent, type MessageStatus } from '../db/entities';
 
 export class MessageRepository {
@@ -37,6 +38,14 @@ export class MessageRepository {
       if (!winner) throw e;
       return { message: winner, inserted: false };
     }
+  }
+
+  /**
+   * The statements inserting this message, for a transaction's commitWith; they give back `{ id }`.
+   * `inquiryOfPrevious`: the inquiry is the row inserted just before, in the same batch.
+   */
+  inserting(row: Omit<Message, 'id'>, m: EntityManager, opts: { inquiryOfPrevious?: boolean } = {}): Statement[] {
+    return insertStatements(this.deps.db, m, MessageEntity, row, opts.inquiryOfPrevious ? { inquiryId: lastInsertId(this.deps.db) } : {});
   }
 
   async update(id: number, patch: Partial<Omit<Message, 'id' | 'createdAt'>>, m: EntityManager) {
