@@ -2,12 +2,12 @@ import type twilio from 'twilio';
 import type { MessageStatus } from '../../server/db/entities';
 import { statusFromTwilio } from './parse';
 
-/** One SMS for the provider to send, with the URL its delivery reports go to. */
+/** One SMS for the provider to send, with the URL its delivery reports go to (none for a message outside the register). */
 export interface ProviderSms {
   from: string;
   to: string;
   body: string;
-  statusCallback: string;
+  statusCallback?: string;
 }
 
 export interface ProviderSendResult {
@@ -32,7 +32,7 @@ export class TwilioSmsAdapter implements SmsProvider {
 
   async send(sms: ProviderSms): Promise<ProviderSendResult> {
     try {
-      const r = await this.d.client.messages.create({ from: sms.from, to: sms.to, body: sms.body, statusCallback: sms.statusCallback });
+      const r = await this.d.client.messages.create({ from: sms.from, to: sms.to, body: sms.body, ...(sms.statusCallback ? { statusCallback: sms.statusCallback } : {}) });
       const segments = Number(r.numSegments);
       return {
         externalId: r.sid,

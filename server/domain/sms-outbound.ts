@@ -97,8 +97,9 @@ export class SmsOutboundService implements ChannelSender {
     if (await this.d.stopList.has(from, to)) {
       return { externalId: null, status: 'stopped', from, detail: { reason: 'stop_list', errorMessage: 'The recipient has sent STOP to this sender number' } };
     }
-    const r: ProviderSendResult = await this.d.provider.send({ from, to, body, statusCallback: this.d.statusCallbackUrl });
-    // messageId 0: a one-time code, sent but by design not kept in the register.
+    // messageId 0: a one-time code, sent but by design not kept in the register; with no message
+    // to report on, no delivery reports are asked for.
+    const r: ProviderSendResult = await this.d.provider.send({ from, to, body, ...(messageId > 0 ? { statusCallback: this.d.statusCallbackUrl } : {}) });
     if (r.externalId && messageId > 0) {
       await this.d.db.transaction((m) => this.d.messages.update(messageId, { externalId: r.externalId, fromAddress: from }, m));
       await this.announceSent(messageId);

@@ -47,6 +47,8 @@ describe.each(engines())('case status by phone on $name', (engine) => {
 
     const sms = standin.sms.at(-1)!;
     expect(sms).toMatchObject({ to: owner, from: OUR_NUMBER });
+    // Not in the register, so no delivery reports are asked for (they would find no message).
+    expect(sms.statusCallback).toBeUndefined();
     expect(sms.body.match(/\d+/g)).toHaveLength(1);
     expect(sms.body).toMatch(/(^|\D)\d{4,8}(\D|$)/);
 

@@ -11,6 +11,8 @@ export interface StandinSms {
   from: string;
   to: string;
   body: string;
+  /** Where Twilio would post delivery reports; absent when the sender asked for none. */
+  statusCallback?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function startTwilioStandin(accountSid: string, authToken: string) 
       }
       const msg = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(u.pathname);
       if (req.method === 'POST' && msg && msg[1] === accountSid) {
-        sms.push({ from: form.From, to: form.To, body: form.Body });
+        sms.push({ from: form.From, to: form.To, body: form.Body, ...(form.StatusCallback ? { statusCallback: form.StatusCallback } : {}) });
         return json(201, { sid: `SM${randomBytes(16).toString('hex')}`, account_sid: accountSid, from: form.From, to: form.To, body: form.Body, status: 'queued', api_version: '2010-04-01' });
       }
       json(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
