@@ -62,6 +62,20 @@ describe.each(engines())('inbound writes on $name', (engine) => {
       const mine = results.filter((r) => r.message.fromAddress === phone);
       expect(new Set(mine.map((r) => r.inquiry.id)).size).toBe(1);
     }
+    // Each inquiry and message points at the right rows: the contact that owns the number.
+    const rows: { phone: string; owner: number; contact: number; inquiry: number; messages: number }[] = await s.app.db.dataSource.query(
+      `SELECT p.e164 AS phone, p.contact_id AS owner, i.contact_id AS contact, i.id AS inquiry, COUNT(x.id) AS messages
+         FROM contact_phones p JOIN inquiries i ON i.citizen_address = p.e164 JOIN messages x ON x.inquiry_id = i.id
+        WHERE p.e164 IN (${phones.map(() => '?').join(', ')}) GROUP BY p.e164, p.contact_id, i.contact_id, i.id`,
+      phones,
+    );
+    expect(rows).toHaveLength(60);
+    for (const r of rows) {
+      expect(Number(r.contact)).toBe(Number(r.owner));
+      expect(Number(r.messages)).toBe(2);
+      const reported = results.filter((x) => x.message.fromAddress === r.phone);
+      expect(reported.every((x) => x.inquiry.id === Number(r.inquiry) && x.contact?.id === Number(r.owner) && x.inquiry.contactId === Number(r.owner))).toBe(true);
+    }
   });
 
   it('continues a known citizen’s open inquiry for a burst of messages, opening none', async () => {

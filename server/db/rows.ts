@@ -91,12 +91,23 @@ export function insertStatements<T extends ObjectLiteral>(
   m: EntityManager,
   target: EntitySchema<T>,
   row: Omit<T, 'id'>,
-  computed: Partial<Record<keyof T & string, string>> = {},
+  computed: Partial<Record<keyof T & string, string | Statement>> = {},
 ): Statement[] {
   const { table, columns } = columnsOf(m, target as EntitySchema<ObjectLiteral>);
-  const sql: Partial<Record<string, string>> = computed;
-  const params = columns.filter((c) => !sql[c.propertyName]).map((c) => bindable(db, c, (row as ObjectLiteral)[c.propertyName] ?? literalDefault(c)));
-  const values = columns.map((c) => sql[c.propertyName] ?? '?');
+  const given: Partial<Record<string, string | Statement>> = computed;
+  const values: string[] = [];
+  const params: unknown[] = [];
+  for (const c of columns) {
+    const expression = given[c.propertyName];
+    if (typeof expression === 'string') values.push(expression);
+    else if (expression) {
+      values.push(expression.sql);
+      params.push(...expression.params);
+    } else {
+      values.push('?');
+      params.push(bindable(db, c, (row as ObjectLiteral)[c.propertyName] ?? literalDefault(c)));
+    }
+  }
   const insert = `INSERT INTO ${table} (${columns.map((c) => c.databaseName).join(', ')}) VALUES (${values.join(', ')})`;
   if (db.dialect === 'sqlite') return [{ sql: `${insert} RETURNING id`, params }];
   return [

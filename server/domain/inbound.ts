@@ -5,7 +5,7 @@ import { isUniqueViolation, type Database } from '../db/database';
 import type { TransactionSteps } from '../db/transactions';
 import type { Contact, Department, Inquiry, Message } from '../db/entities';
 import type { CaseRepository } from '../repositories/cases';
-import type { ContactRepository } from '../repositories/contacts';
+import type { ContactKey, ContactRepository } from '../repositories/contacts';
 import { SWITCHBOARD, type DepartmentRepository } from '../repositories/departments';
 import { newestOf, type Continuation, type InquiryRepository } from '../repositories/inquiries';
 import type { MessageRepository } from '../repositories/messages';
@@ -35,6 +35,9 @@ export function caseNumberCandidates(text: string): string[] {
 }
 
 class DuplicateDelivery extends Error {}
+
+/** What one transaction wrote, with what the events after it need. */
+type Written = Omit<InboundResult, 'duplicate'> & { department: Department; caseNumber: string | null };
 
 /** A channel's own write in the same transaction, once the message is stored. */
 type Within = (written: { inquiry: Inquiry; message: Message }, m: EntityManager) => Promise<void>;
@@ -69,7 +72,7 @@ export class InboundService {
     // when many deliveries arrive at once.
     const departments = await this.d.departments.list();
     const department = await this.departmentFor(input);
-    let result: Omit<InboundResult, 'duplicate'> & { department: Department; caseNumber: string | null };
+    let result: Written;
     try {
       result = await this.d.db.transaction((m, steps) => this.write(input, department, departments, m, steps, opts.within));
     } catch (e) {
@@ -95,43 +98,23 @@ export class InboundService {
     return { inquiry, message, contact, duplicate: true, opened: false };
   }
 
-  private async write(input: InboundContact, department: Department, departments: Department[], m: EntityManager, steps: TransactionSteps, within?: Within) {
+  private async write(input: InboundContact, department: Department, departments: Department[], m: EntityManager, steps: TransactionSteps, within?: Within): Promise<Written> {
     const phone = input.from.phone ? toE164(input.from.phone, this.d.defaultCountry) : null;
     const email = input.from.email?.trim().toLowerCase() || null;
     const citizenAddress = phone ?? email ?? input.from.phone ?? null;
+    const key: ContactKey | null = phone ? { phone } : email ? { email } : null;
+    const name = input.from.name ?? null;
+    const now = input.receivedAt;
 
     const continuation: Continuation | null =
-      citizenAddress && input.continueWithinMs ? { channel: input.channel, channelAddress: input.to, since: new Date(input.receivedAt.getTime() - input.continueWithinMs) } : null;
+      citizenAddress && input.continueWithinMs ? { channel: input.channel, channelAddress: input.to, since: new Date(now.getTime() - input.continueWithinMs) } : null;
     // Locked until commit: a citizen's concurrent messages take turns, so two cannot open two
     // inquiries. The lock's statement starts the transaction and brings the inquiries this
     // message could continue.
-    const owner = phone || email ? await this.d.contacts.lockOrCreate(phone ? { phone } : { email: email! }, input.from.name ?? null, m, steps, continuation ?? undefined) : null;
-    const contact = owner?.contact ?? null;
-
+    const found = key ? await this.d.contacts.lockOwner(key, m, steps.read, continuation ?? undefined) : null;
     const namedCase = await this.caseNamedIn(input, m);
-    const inquiry = await this.inquiryToContinue(input, citizenAddress, continuation, owner?.continuable, namedCase?.id ?? null, m);
-    const now = input.receivedAt;
-    const opened = !inquiry;
-    const newInquiry: Omit<Inquiry, 'id'> | null = inquiry
-      ? null
-      : {
-          channel: input.channel,
-          direction: 'in',
-          state: 'open',
-          departmentId: department.id,
-          assigneeId: null,
-          contactId: contact?.id ?? null,
-          caseId: namedCase?.id ?? null,
-          subject: input.subject?.slice(0, 255) ?? null,
-          summary: toSummary(input.body, input.subject),
-          channelAddress: input.to,
-          citizenAddress,
-          createdAt: now,
-          lastActivityAt: now,
-          closedAt: null,
-        };
-    const row: Omit<Message, 'id'> = {
-      inquiryId: 0,
+    const message = (inquiryId: number): Omit<Message, 'id'> => ({
+      inquiryId,
       channel: input.channel,
       direction: 'in',
       kind: input.kind ?? 'message',
@@ -146,7 +129,50 @@ export class InboundService {
       authorId: null,
       createdAt: now,
       updatedAt: now,
-    };
+    });
+    const newInquiry = (contactId: number | null): Omit<Inquiry, 'id'> => ({
+      channel: input.channel,
+      direction: 'in',
+      state: 'open',
+      departmentId: department.id,
+      assigneeId: null,
+      contactId,
+      caseId: namedCase?.id ?? null,
+      subject: input.subject?.slice(0, 255) ?? null,
+      summary: toSummary(input.body, input.subject),
+      channelAddress: input.to,
+      citizenAddress,
+      createdAt: now,
+      lastActivityAt: now,
+      closedAt: null,
+    });
+    const opening = { department, caseNumber: namedCase?.caseNumber ?? null, opened: true };
+
+    // A new citizen: contact, address, inquiry and message go with the commit in one batch. No
+    // inquiry can be continued: every inquiry for a number or address is opened after its owner
+    // exists, and owners are never removed. Another message of the same new citizen (or another
+    // delivery of this one) committing first breaks a unique key: undo, and take the path below.
+    if (key && !found && !within && !input.thread?.inquiryId) {
+      const contact = this.d.contacts.creating(key, name, m, now);
+      const inquiry = newInquiry(null);
+      try {
+        const [[c], [i], [x]] = await steps.commitWith([
+          { sql: 'SAVEPOINT new_citizen', params: [] },
+          ...contact.statements,
+          ...this.d.inquiries.inserting(inquiry, m, { contactId: this.d.contacts.idOf(key) }),
+          ...this.d.messages.inserting(message(0), m, { inquiryOfPrevious: true }),
+        ]);
+        const stored = { ...inquiry, id: Number(i.id), contactId: Number(c.id) };
+        return { ...opening, contact: { ...contact.row, id: Number(c.id) }, inquiry: stored, message: { ...message(stored.id), id: Number(x.id) } };
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        await m.query('ROLLBACK TO SAVEPOINT new_citizen');
+      }
+    }
+
+    const owner = found ?? (key ? await this.d.contacts.createLocked(key, name, m, steps, continuation ?? undefined) : null);
+    const contact = owner?.contact ?? null;
+    const inquiry = await this.inquiryToContinue(input, citizenAddress, continuation, owner?.continuable, namedCase?.id ?? null, m);
     const patch: Partial<Inquiry> | null = inquiry ? { lastActivityAt: now, state: 'open' } : null;
     if (inquiry && patch) {
       if (!inquiry.caseId && namedCase) patch.caseId = namedCase.id;
@@ -154,32 +180,34 @@ export class InboundService {
     }
 
     let target: Inquiry;
-    let message: Message;
+    let stored: Message;
     if (within) {
-      target = inquiry ?? (await this.d.inquiries.insert(newInquiry!, m));
-      const { message: stored, inserted } = await this.d.messages.insertOnce({ ...row, inquiryId: target.id }, m);
+      target = inquiry ?? (await this.d.inquiries.insert(newInquiry(contact?.id ?? null), m));
+      const { message: written, inserted } = await this.d.messages.insertOnce(message(target.id), m);
       if (!inserted) throw new DuplicateDelivery();
-      message = stored;
+      stored = written;
       if (inquiry && patch) await this.d.inquiries.update(inquiry.id, patch, m);
-      await within({ inquiry: target, message }, m);
+      await within({ inquiry: target, message: stored }, m);
     } else {
       // The inquiry (new or continued) and the message travel with the commit: one round trip on MariaDB.
+      const opened = newInquiry(contact?.id ?? null);
       const statements = inquiry
-        ? [...this.d.messages.inserting({ ...row, inquiryId: inquiry.id }, m), ...(patch ? this.d.inquiries.updating(inquiry.id, patch, m) : [])]
-        : [...this.d.inquiries.inserting(newInquiry!, m), ...this.d.messages.inserting(row, m, { inquiryOfPrevious: true })];
+        ? [...this.d.messages.inserting(message(inquiry.id), m), ...(patch ? this.d.inquiries.updating(inquiry.id, patch, m) : [])]
+        : [...this.d.inquiries.inserting(opened, m), ...this.d.messages.inserting(message(0), m, { inquiryOfPrevious: true })];
       try {
         const ids = (await steps.commitWith(statements)).map((rows) => Number(rows[0].id));
-        target = inquiry ?? { id: ids[0], ...newInquiry! };
-        message = { ...row, id: ids[inquiry ? 0 : 1], inquiryId: target.id };
+        target = inquiry ?? { ...opened, id: ids[0] };
+        stored = { ...message(target.id), id: ids[inquiry ? 0 : 1] };
       } catch (e) {
         // Another delivery of the same item won the race: nothing of this one is kept.
         if (isUniqueViolation(e)) throw new DuplicateDelivery();
         throw e;
       }
     }
-    if (inquiry && patch) Object.assign(inquiry, patch);
-    const owning = inquiry ? (departments.find((dep) => dep.id === inquiry.departmentId) ?? department) : department;
-    return { inquiry: target, message, contact, opened, department: owning, caseNumber: namedCase?.caseNumber ?? null };
+    if (!inquiry) return { ...opening, contact, inquiry: target, message: stored };
+    Object.assign(inquiry, patch);
+    const owning = departments.find((dep) => dep.id === inquiry.departmentId) ?? department;
+    return { inquiry, message: stored, contact, opened: false, department: owning, caseNumber: namedCase?.caseNumber ?? null };
   }
 
   /** The department a menu or form chose, else the owner of the address written to, else the switchboard. */

@@ -40,6 +40,10 @@ const toContact = (r: ContactRow): Contact => ({
 
 export type ContactKey = { phone: string } | { email: string };
 
+/** The address table, its column and the stored value (e-mail in lower case) for a key. */
+const addressOf = (key: ContactKey): [table: string, column: string, value: string] =>
+  'phone' in key ? ['contact_phones', 'e164', key.phone] : ['contact_emails', 'address', key.email.toLowerCase()];
+
 export class ContactRepository {
   constructor(private readonly deps: { db: Database }) {}
 
@@ -127,63 +131,18 @@ export class ContactRepository {
 
   /**
    * The contact who owns this number or address, row-locked for the rest of the transaction on
-   * MariaDB, created (and so locked) when nobody does: the inbound path, where two messages of
-   * one citizen must not both open an inquiry. With `continuation`, the same round trip also
-   * returns the inquiries a message from this address could continue (`continuable`). Plain SQL,
-   * as it runs for every inbound message; with a transaction's steps, in two round trips at most.
+   * MariaDB, and with `continuation` the inquiries a message from this address could continue,
+   * in one statement (with a transaction's `read`, the one that also starts it). STRAIGHT_JOIN
+   * keeps MariaDB reading the address and contact first, so a message that waits for the lock
+   * reads the inquiries only afterwards and sees one its predecessor opened. Plain SQL, as it
+   * runs for every inbound message.
    *
    * Relies on read-committed transactions (server/db/database.ts): a lookup that finds nothing
    * locks nothing, so two new numbers never deadlock on an index gap.
    */
-  async lockOrCreate(
-    key: ContactKey,
-    name: string | null,
-    m: EntityManager,
-    steps: Pick<TransactionSteps, 'read' | 'together'>,
-    continuation?: Continuation,
-  ): Promise<{ contact: Contact; created: boolean; continuable?: Inquiry[] }> {
-    const existing = await this.lockedOwner(key, m, steps.read, continuation);
-    if (existing) return { ...existing, created: false };
-    const now = new Date();
-    const row: Omit<Contact, 'id'> = { name, kind: 'person', address: null, postalCode: null, city: null, language: null, createdAt: now, updatedAt: now };
-    const address: Statement =
-      'phone' in key
-        ? { sql: `INSERT INTO contact_phones (contact_id, e164) VALUES (${lastInsertId(this.deps.db)}, ?)`, params: [key.phone] }
-        : { sql: `INSERT INTO contact_emails (contact_id, address) VALUES (${lastInsertId(this.deps.db)}, ?)`, params: [key.email.toLowerCase()] };
-    const citizenAddress = 'phone' in key ? key.phone : key.email.toLowerCase();
-    // Contact, its address and (for a number someone may have had before) the inquiries it could
-    // continue, in one round trip; undone to the savepoint if the address turns out taken.
-    try {
-      const [[{ id }], continuable] = await steps.together([
-        { sql: 'SAVEPOINT new_contact', params: [] },
-        ...insertStatements(this.deps.db, m, ContactEntity, row),
-        address,
-        ...(continuation ? [continuableSelect(this.deps.db, m, { ...continuation, citizenAddress })] : []),
-      ]);
-      return { contact: { id: Number(id), ...row }, created: true, continuable: continuation ? continuable.map((r) => fromRow(m, InquiryEntity, r)) : undefined };
-    } catch (e) {
-      // Another message from the same new citizen committed first: use that contact.
-      if (!isUniqueViolation(e)) throw e;
-      await m.query('ROLLBACK TO SAVEPOINT new_contact');
-      const winner = await this.lockedOwner(key, m, steps.read, continuation);
-      if (!winner) throw e;
-      return { ...winner, created: false };
-    }
-  }
-
-  /**
-   * One statement: the owner (locked) and, joined on the address, its continuable inquiries.
-   * STRAIGHT_JOIN keeps MariaDB reading the address and contact first, so a message that waits
-   * for the lock reads the inquiries only afterwards and sees one its predecessor opened.
-   */
-  private async lockedOwner(
-    key: ContactKey,
-    m: EntityManager,
-    read: TransactionSteps['read'],
-    continuation?: Continuation,
-  ): Promise<{ contact: Contact; continuable?: Inquiry[] } | null> {
+  async lockOwner(key: ContactKey, m: EntityManager, read: TransactionSteps['read'], continuation?: Continuation): Promise<{ contact: Contact; continuable?: Inquiry[] } | null> {
     const mysql = this.deps.db.dialect === 'mysql';
-    const [table, column, value] = 'phone' in key ? ['contact_phones', 'e164', key.phone] : ['contact_emails', 'address', key.email.toLowerCase()];
+    const [table, column, value] = addressOf(key);
     let sql = `SELECT ${mysql ? 'STRAIGHT_JOIN ' : ''}${CONTACT_COLUMNS}`;
     const params: unknown[] = [];
     if (continuation) {
@@ -200,6 +159,49 @@ export class ContactRepository {
     const contact = toContact(rows[0]);
     if (!continuation) return { contact };
     return { contact, continuable: rows.filter((r) => r.i_id !== null && r.i_id !== undefined).map((r) => fromRow(m, InquiryEntity, r, 'i_')) };
+  }
+
+  /** The statements creating a contact who owns this number or address; the first gives back `{ id }`. */
+  creating(key: ContactKey, name: string | null, m: EntityManager, now: Date): { row: Omit<Contact, 'id'>; statements: Statement[] } {
+    const row: Omit<Contact, 'id'> = { name, kind: 'person', address: null, postalCode: null, city: null, language: null, createdAt: now, updatedAt: now };
+    const [table, column, value] = addressOf(key);
+    return {
+      row,
+      statements: [
+        ...insertStatements(this.deps.db, m, ContactEntity, row),
+        { sql: `INSERT INTO ${table} (contact_id, ${column}) VALUES (${lastInsertId(this.deps.db)}, ?)`, params: [value] },
+      ],
+    };
+  }
+
+  /** SQL for the id of the contact who owns this number or address, for a row inserted in the same batch as the contact. */
+  idOf(key: ContactKey): Statement {
+    const [table, column, value] = addressOf(key);
+    return { sql: `(SELECT contact_id FROM ${table} WHERE ${column} = ?)`, params: [value] };
+  }
+
+  /**
+   * Creates the contact for a number or address that lockOwner found no owner of, with the
+   * inquiries it could continue (for a number someone may have had before), in one round trip;
+   * the contact's rows are locked by their insert. Another message from the same new citizen may
+   * commit first: then the batch is undone to its savepoint and that contact is locked instead.
+   */
+  async createLocked(key: ContactKey, name: string | null, m: EntityManager, steps: Pick<TransactionSteps, 'read' | 'together'>, continuation?: Continuation): Promise<{ contact: Contact; created: boolean; continuable?: Inquiry[] }> {
+    const { row, statements } = this.creating(key, name, m, new Date());
+    try {
+      const [[{ id }], continuable] = await steps.together([
+        { sql: 'SAVEPOINT new_contact', params: [] },
+        ...statements,
+        ...(continuation ? [continuableSelect(this.deps.db, m, { ...continuation, citizenAddress: addressOf(key)[2] })] : []),
+      ]);
+      return { contact: { id: Number(id), ...row }, created: true, continuable: continuation ? continuable.map((r) => fromRow(m, InquiryEntity, r)) : undefined };
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      await m.query('ROLLBACK TO SAVEPOINT new_contact');
+      const winner = await this.lockOwner(key, m, steps.read, continuation);
+      if (!winner) throw e;
+      return { ...winner, created: false };
+    }
   }
 
   /**

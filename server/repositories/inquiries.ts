@@ -47,9 +47,12 @@ export class InquiryRepository {
     await updateRow(this.deps.db, m, InquiryEntity, id, patch);
   }
 
-  /** The statements of insert(), for a transaction's commitWith; they give back `{ id }`. */
-  inserting(row: Omit<Inquiry, 'id'>, m: EntityManager): Statement[] {
-    return insertStatements(this.deps.db, m, InquiryEntity, row);
+  /**
+   * The statements of insert(), for a transaction's commitWith; they give back `{ id }`.
+   * `contactId`: SQL for a contact created earlier in the same batch (ContactRepository.idOf).
+   */
+  inserting(row: Omit<Inquiry, 'id'>, m: EntityManager, computed: { contactId?: Statement } = {}): Statement[] {
+    return insertStatements(this.deps.db, m, InquiryEntity, row, computed);
   }
 
   /** The statement of update(), for a transaction's commitWith. */
