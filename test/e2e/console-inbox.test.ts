@@ -193,6 +193,8 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     await expect(entry.innerText()).resolves.toMatch(/Sendt[\s\S]*Fra: \+4759440002[\s\S]*Til: \+4791234567[\s\S]*I kø[\s\S]*Hei 😀 vi ringer deg/);
     expect(await reply.inputValue()).toBe('');
     expect(await helse.page.locator('[data-testid="reply-error"]').count()).toBe(0);
+    // The reply left the inquiry waiting for the citizen, and the header says so without a reload.
+    await helse.page.locator('.facts .badge.st-waiting', { hasText: 'Venter' }).waitFor({ timeout: 5000 });
 
     // The stand-in's signed status callbacks arrive; the badge follows them without a reload.
     await mark(helse.page);

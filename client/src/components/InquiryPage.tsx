@@ -73,6 +73,11 @@ export function InquiryPage({ id, session }: { id: number; session: Session }) {
     }
   };
   const append = (item: TimelineItem) => loaded.setData((old) => (old ? { ...old, timeline: [...old.timeline, item] } : old));
+  // A reply moves the inquiry on the server (open → waiting for the citizen): show it at once, then read what the server holds.
+  const replied = (item: TimelineItem) => {
+    append(item);
+    loaded.reload();
+  };
 
   const q = loaded.data;
   if (!q) {
@@ -143,7 +148,7 @@ export function InquiryPage({ id, session }: { id: number; session: Session }) {
       <Timeline items={q.timeline} />
       {canWork && (
         <div class="composers">
-          {q.channel === 'phone' ? <p class="muted">{t('phoneNoReply')}</p> : <ReplyForm inquiry={q} onSent={append} />}
+          {q.channel === 'phone' ? <p class="muted">{t('phoneNoReply')}</p> : <ReplyForm inquiry={q} onSent={replied} />}
           <NoteForm inquiryId={q.id} onAdded={append} />
         </div>
       )}
