@@ -5,13 +5,12 @@ import { isUniqueViolation, type Database } from '../db/database';
 import type { TransactionSteps } from '../db/transactions';
 import type { Contact, Department, Inquiry, Message } from '../db/entities';
 import type { CaseRepository } from '../repositories/cases';
-import type { ContactKey, ContactRepository } from '../repositories/contacts';
+import type { ContactRepository } from '../repositories/contacts';
 import { SWITCHBOARD, type DepartmentRepository } from '../repositories/departments';
-import { newestOf, type Continuation, type InquiryRepository } from '../repositories/inquiries';
+import type { InquiryRepository } from '../repositories/inquiries';
 import type { MessageRepository } from '../repositories/messages';
 import type { DomainEvents } from './events';
-import { toE164 } from './phone';
-import { toSummary } from './text';
+import { chooseInquiry, continuing, inquiryRow, messageRow, planMessage, planNewCitizen, prepare, type Prepared, type Written } from './inbound-plan';
 
 export interface InboundResult {
   inquiry: Inquiry;
@@ -35,9 +34,6 @@ export function caseNumberCandidates(text: string): string[] {
 }
 
 class DuplicateDelivery extends Error {}
-
-/** What one transaction wrote, with what the events after it need. */
-type Written = Omit<InboundResult, 'duplicate'> & { department: Department; caseNumber: string | null };
 
 /** A channel's own write in the same transaction, once the message is stored. */
 type Within = (written: { inquiry: Inquiry; message: Message }, m: EntityManager) => Promise<void>;
@@ -99,115 +95,51 @@ export class InboundService {
   }
 
   private async write(input: InboundContact, department: Department, departments: Department[], m: EntityManager, steps: TransactionSteps, within?: Within): Promise<Written> {
-    const phone = input.from.phone ? toE164(input.from.phone, this.d.defaultCountry) : null;
-    const email = input.from.email?.trim().toLowerCase() || null;
-    const citizenAddress = phone ?? email ?? input.from.phone ?? null;
-    const key: ContactKey | null = phone ? { phone } : email ? { email } : null;
-    const name = input.from.name ?? null;
-    const now = input.receivedAt;
-
-    const continuation: Continuation | null =
-      citizenAddress && input.continueWithinMs ? { channel: input.channel, channelAddress: input.to, since: new Date(now.getTime() - input.continueWithinMs) } : null;
+    const p = prepare(input, this.d.defaultCountry);
     // Locked until commit: a citizen's concurrent messages take turns, so two cannot open two
     // inquiries. The lock's statement starts the transaction and brings the inquiries this
     // message could continue.
-    const found = key ? await this.d.contacts.lockOwner(key, m, steps.read, continuation ?? undefined) : null;
+    const found = p.key ? await this.d.contacts.lockOwner(p.key, m, steps.read, p.continuation ?? undefined) : null;
     const namedCase = await this.caseNamedIn(input, m);
-    const message = (inquiryId: number): Omit<Message, 'id'> => ({
-      inquiryId,
-      channel: input.channel,
-      direction: 'in',
-      kind: input.kind ?? 'message',
-      body: input.body,
-      bodyHtml: input.bodyHtml ?? null,
-      subject: input.subject?.slice(0, 255) ?? null,
-      fromAddress: citizenAddress,
-      toAddress: input.to,
-      externalId: input.externalId,
-      status: 'delivered',
-      meta: input.meta ?? null,
-      authorId: null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    const newInquiry = (contactId: number | null): Omit<Inquiry, 'id'> => ({
-      channel: input.channel,
-      direction: 'in',
-      state: 'open',
-      departmentId: department.id,
-      assigneeId: null,
-      contactId,
-      caseId: namedCase?.id ?? null,
-      subject: input.subject?.slice(0, 255) ?? null,
-      summary: toSummary(input.body, input.subject),
-      channelAddress: input.to,
-      citizenAddress,
-      createdAt: now,
-      lastActivityAt: now,
-      closedAt: null,
-    });
-    const opening = { department, caseNumber: namedCase?.caseNumber ?? null, opened: true };
 
-    // A new citizen: contact, address, inquiry and message go with the commit in one batch. No
-    // inquiry can be continued: every inquiry for a number or address is opened after its owner
-    // exists, and owners are never removed. Another message of the same new citizen (or another
-    // delivery of this one) committing first breaks a unique key: undo, and take the path below.
-    if (key && !found && !within && !input.thread?.inquiryId) {
-      const contact = this.d.contacts.creating(key, name, m, now);
-      const inquiry = newInquiry(null);
+    // A new citizen: contact, address, inquiry and message go with the commit. Another message of
+    // the same new citizen (or another delivery of this one) committing first breaks a unique
+    // key: undo to the savepoint and take the general path below, which sorts out which it was.
+    if (p.key && !found && !within && !input.thread?.inquiryId) {
+      const plan = planNewCitizen(this.d, p, p.key, namedCase, department, m);
       try {
-        const [[c], [i], [x]] = await steps.commitWith([
-          { sql: 'SAVEPOINT new_citizen', params: [] },
-          ...contact.statements,
-          ...this.d.inquiries.inserting(inquiry, m, { contactId: this.d.contacts.idOf(key) }),
-          ...this.d.messages.inserting(message(0), m, { inquiryOfPrevious: true }),
-        ]);
-        const stored = { ...inquiry, id: Number(i.id), contactId: Number(c.id) };
-        return { ...opening, contact: { ...contact.row, id: Number(c.id) }, inquiry: stored, message: { ...message(stored.id), id: Number(x.id) } };
+        return plan.written(await steps.commitWith(plan.statements));
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
         await m.query('ROLLBACK TO SAVEPOINT new_citizen');
       }
     }
 
-    const owner = found ?? (key ? await this.d.contacts.createLocked(key, name, m, steps, continuation ?? undefined) : null);
+    const owner = found ?? (p.key ? await this.d.contacts.createLocked(p.key, p.name, m, steps, p.continuation ?? undefined) : null);
     const contact = owner?.contact ?? null;
-    const inquiry = await this.inquiryToContinue(input, citizenAddress, continuation, owner?.continuable, namedCase?.id ?? null, m);
-    const patch: Partial<Inquiry> | null = inquiry ? { lastActivityAt: now, state: 'open' } : null;
-    if (inquiry && patch) {
-      if (!inquiry.caseId && namedCase) patch.caseId = namedCase.id;
-      if (!inquiry.contactId && contact) patch.contactId = contact.id;
-    }
-
-    let target: Inquiry;
-    let stored: Message;
-    if (within) {
-      target = inquiry ?? (await this.d.inquiries.insert(newInquiry(contact?.id ?? null), m));
-      const { message: written, inserted } = await this.d.messages.insertOnce(message(target.id), m);
-      if (!inserted) throw new DuplicateDelivery();
-      stored = written;
-      if (inquiry && patch) await this.d.inquiries.update(inquiry.id, patch, m);
-      await within({ inquiry: target, message: stored }, m);
-    } else {
-      // The inquiry (new or continued) and the message travel with the commit: one round trip on MariaDB.
-      const opened = newInquiry(contact?.id ?? null);
-      const statements = inquiry
-        ? [...this.d.messages.inserting(message(inquiry.id), m), ...(patch ? this.d.inquiries.updating(inquiry.id, patch, m) : [])]
-        : [...this.d.inquiries.inserting(opened, m), ...this.d.messages.inserting(message(0), m, { inquiryOfPrevious: true })];
+    const inquiry = await this.inquiryToContinue(p, owner?.continuable, namedCase?.id ?? null, m);
+    if (!within) {
+      // The message and the inquiry (new or continued) travel with the commit.
+      const plan = planMessage(this.d, p, contact, inquiry, namedCase, department, departments, m);
       try {
-        const ids = (await steps.commitWith(statements)).map((rows) => Number(rows[0].id));
-        target = inquiry ?? { ...opened, id: ids[0] };
-        stored = { ...message(target.id), id: ids[inquiry ? 0 : 1] };
+        return plan.written(await steps.commitWith(plan.statements));
       } catch (e) {
         // Another delivery of the same item won the race: nothing of this one is kept.
         if (isUniqueViolation(e)) throw new DuplicateDelivery();
         throw e;
       }
     }
-    if (!inquiry) return { ...opening, contact, inquiry: target, message: stored };
-    Object.assign(inquiry, patch);
-    const owning = departments.find((dep) => dep.id === inquiry.departmentId) ?? department;
-    return { inquiry, message: stored, contact, opened: false, department: owning, caseNumber: namedCase?.caseNumber ?? null };
+    const target = inquiry ?? (await this.d.inquiries.insert(inquiryRow(p, department, contact?.id ?? null, namedCase), m));
+    const { message, inserted } = await this.d.messages.insertOnce(messageRow(p, target.id), m);
+    if (!inserted) throw new DuplicateDelivery();
+    if (inquiry) {
+      const patch = continuing(p, inquiry, contact, namedCase);
+      await this.d.inquiries.update(inquiry.id, patch, m);
+      Object.assign(inquiry, patch);
+    }
+    await within({ inquiry: target, message }, m);
+    const owning = inquiry ? (departments.find((dep) => dep.id === inquiry.departmentId) ?? department) : department;
+    return { inquiry: target, message, contact, opened: !inquiry, department: owning, caseNumber: namedCase?.caseNumber ?? null };
   }
 
   /** The department a menu or form chose, else the owner of the address written to, else the switchboard. */
@@ -238,22 +170,12 @@ export class InboundService {
    * on the same channel and receiving address that was active recently (`known` when the contact
    * lock already read them). A message that names a different case than that inquiry's starts a new one.
    */
-  private async inquiryToContinue(
-    input: InboundContact,
-    citizenAddress: string | null,
-    continuation: Continuation | null,
-    known: Inquiry[] | undefined,
-    caseId: number | null,
-    m: EntityManager,
-  ): Promise<Inquiry | null> {
-    if (input.thread?.inquiryId) {
-      const named = await this.d.inquiries.byId(input.thread.inquiryId, m);
+  private async inquiryToContinue(p: Prepared, known: Inquiry[] | undefined, caseId: number | null, m: EntityManager): Promise<Inquiry | null> {
+    if (p.input.thread?.inquiryId) {
+      const named = await this.d.inquiries.byId(p.input.thread.inquiryId, m);
       if (named && named.state !== 'closed') return named;
     }
-    if (!citizenAddress || !continuation) return null;
-    const open = newestOf(known ?? (await this.d.inquiries.continuable({ ...continuation, citizenAddress }, m)));
-    if (!open) return null;
-    if (caseId && open.caseId && open.caseId !== caseId) return null;
-    return open;
+    if (!p.citizenAddress || !p.continuation) return null;
+    return chooseInquiry(known ?? (await this.d.inquiries.continuable({ ...p.continuation, citizenAddress: p.citizenAddress }, m)), caseId);
   }
 }

@@ -40,6 +40,12 @@ const toContact = (r: ContactRow): Contact => ({
 
 export type ContactKey = { phone: string } | { email: string };
 
+/** A contact found by its address, locked, with the inquiries a message could continue when asked for. */
+export interface Owner {
+  contact: Contact;
+  continuable?: Inquiry[];
+}
+
 /** The address table, its column and the stored value (e-mail in lower case) for a key. */
 const addressOf = (key: ContactKey): [table: string, column: string, value: string] =>
   'phone' in key ? ['contact_phones', 'e164', key.phone] : ['contact_emails', 'address', key.email.toLowerCase()];
@@ -140,7 +146,13 @@ export class ContactRepository {
    * Relies on read-committed transactions (server/db/database.ts): a lookup that finds nothing
    * locks nothing, so two new numbers never deadlock on an index gap.
    */
-  async lockOwner(key: ContactKey, m: EntityManager, read: TransactionSteps['read'], continuation?: Continuation): Promise<{ contact: Contact; continuable?: Inquiry[] } | null> {
+  async lockOwner(key: ContactKey, m: EntityManager, read: TransactionSteps['read'], continuation?: Continuation): Promise<Owner | null> {
+    const lock = this.locking(key, m, continuation);
+    return this.ownerFrom(await read(lock.sql, lock.params), m, continuation);
+  }
+
+  /** lockOwner's statement, to send together with others (see ownerFrom for its rows). */
+  locking(key: ContactKey, m: EntityManager, continuation?: Continuation): Statement {
     const mysql = this.deps.db.dialect === 'mysql';
     const [table, column, value] = addressOf(key);
     let sql = `SELECT ${mysql ? 'STRAIGHT_JOIN ' : ''}${CONTACT_COLUMNS}`;
@@ -154,9 +166,13 @@ export class ContactRepository {
     }
     sql += ` WHERE a.${column} = ?${mysql ? ' FOR UPDATE' : ''}`;
     params.push(value);
-    const rows = await read<ContactRow & Record<string, unknown>>(sql, params);
+    return { sql, params };
+  }
+
+  /** The owner, and with `continuation` its continuable inquiries, from the rows of locking(). */
+  ownerFrom(rows: Record<string, unknown>[], m: EntityManager, continuation?: Continuation): Owner | null {
     if (!rows.length) return null;
-    const contact = toContact(rows[0]);
+    const contact = toContact(rows[0] as ContactRow);
     if (!continuation) return { contact };
     return { contact, continuable: rows.filter((r) => r.i_id !== null && r.i_id !== undefined).map((r) => fromRow(m, InquiryEntity, r, 'i_')) };
   }
@@ -186,7 +202,7 @@ export class ContactRepository {
    * the contact's rows are locked by their insert. Another message from the same new citizen may
    * commit first: then the batch is undone to its savepoint and that contact is locked instead.
    */
-  async createLocked(key: ContactKey, name: string | null, m: EntityManager, steps: Pick<TransactionSteps, 'read' | 'together'>, continuation?: Continuation): Promise<{ contact: Contact; created: boolean; continuable?: Inquiry[] }> {
+  async createLocked(key: ContactKey, name: string | null, m: EntityManager, steps: Pick<TransactionSteps, 'read' | 'together'>, continuation?: Continuation): Promise<Owner & { created: boolean }> {
     const { row, statements } = this.creating(key, name, m, new Date());
     try {
       const [[{ id }], continuable] = await steps.together([
