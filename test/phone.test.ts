@@ -1,5 +1,5 @@
 import { toE164 } from '../server/domain/phone';
-import { caseNumberCandidates } from '../server/domain/inbound';
+import { caseNumberCandidates } from '../server/domain/case-numbers';
 import { toSummary } from '../server/domain/text';
 
 describe('phone numbers', () => {

@@ -10,6 +10,8 @@ import { SWITCHBOARD, type DepartmentRepository } from '../repositories/departme
 import type { InquiryRepository } from '../repositories/inquiries';
 import type { MessageRepository } from '../repositories/messages';
 import type { DomainEvents } from './events';
+import { caseNumberCandidates } from './case-numbers';
+import { batchable, InboundBatcher, type BatchItem } from './inbound-batch';
 import { chooseInquiry, continuing, inquiryRow, messageRow, planMessage, planNewCitizen, prepare, type Prepared, type Written } from './inbound-plan';
 
 export interface InboundResult {
@@ -20,17 +22,6 @@ export interface InboundResult {
   duplicate: boolean;
   /** A new inquiry was opened (rather than an existing one continued). */
   opened: boolean;
-}
-
-/** Case numbers as case systems write them: 2026/1234, 26/01234, 2026-1234. */
-const CASE_NUMBER_IN_TEXT = /\b(\d{2,4})[/-](\d{1,7})\b/g;
-export function caseNumberCandidates(text: string): string[] {
-  const found = new Set<string>();
-  for (const m of text.matchAll(CASE_NUMBER_IN_TEXT)) {
-    found.add(`${m[1]}/${m[2]}`);
-    found.add(`${m[1]}-${m[2]}`);
-  }
-  return [...found].slice(0, 20);
 }
 
 class DuplicateDelivery extends Error {}
@@ -55,7 +46,11 @@ export interface InboundDeps {
  * inbound contacts, so the register's rules live here only.
  */
 export class InboundService {
-  constructor(private readonly d: InboundDeps) {}
+  private readonly batcher: InboundBatcher;
+
+  constructor(private readonly d: InboundDeps) {
+    this.batcher = new InboundBatcher({ ...d, alone: (item) => this.alone(item) });
+  }
 
   /**
    * `within` runs inside the transaction once the message is written (not for a duplicate), so a
@@ -68,9 +63,11 @@ export class InboundService {
     // when many deliveries arrive at once.
     const departments = await this.d.departments.list();
     const department = await this.departmentFor(input);
+    const item = { p: prepare(input, this.d.defaultCountry), department, departments };
     let result: Written;
     try {
-      result = await this.d.db.transaction((m, steps) => this.write(input, department, departments, m, steps, opts.within));
+      // Plain messages share transactions with others arriving at the same time (inbound-batch.ts).
+      result = !opts.within && batchable(item.p) ? await this.batcher.record(item) : await this.alone(item, opts.within);
     } catch (e) {
       if (!(e instanceof DuplicateDelivery)) throw e;
       const winner = await this.d.messages.byExternalId(input.channel, input.externalId);
@@ -94,8 +91,13 @@ export class InboundService {
     return { inquiry, message, contact, duplicate: true, opened: false };
   }
 
-  private async write(input: InboundContact, department: Department, departments: Department[], m: EntityManager, steps: TransactionSteps, within?: Within): Promise<Written> {
-    const p = prepare(input, this.d.defaultCountry);
+  /** One message in a transaction of its own. */
+  private alone(item: BatchItem, within?: Within): Promise<Written> {
+    return this.d.db.transaction((m, steps) => this.write(item.p, item.department, item.departments, m, steps, within));
+  }
+
+  private async write(p: Prepared, department: Department, departments: Department[], m: EntityManager, steps: TransactionSteps, within?: Within): Promise<Written> {
+    const { input } = p;
     // Locked until commit: a citizen's concurrent messages take turns, so two cannot open two
     // inquiries. The lock's statement starts the transaction and brings the inquiries this
     // message could continue.
