@@ -91,27 +91,36 @@ export class InboundBatcher {
     const locked = [...locking.keys()].sort().map((k) => locking.get(k)!);
     const batch = [...locked, ...free];
     if (!batch.length) return;
-    let written: Written[];
+    let plans: Plan[] = [];
+    let results: Record<string, unknown>[][];
     try {
-      written = await this.d.db.transaction(async (m, steps) => {
+      results = await this.d.db.transaction(async (m, steps) => {
         const rows = locked.length ? await steps.together(locked.map((it) => this.d.contacts.locking(it.p.key!, m, it.p.continuation ?? undefined))) : [];
-        const plans: Plan[] = batch.map((it, i) => {
+        plans = batch.map((it, i) => {
           if (i >= locked.length) return planMessage(this.d, it.p, null, null, null, it.department, it.departments, m);
           const owner = this.d.contacts.ownerFrom(rows[i], m, it.p.continuation ?? undefined);
           if (!owner) return planNewCitizen(this.d, it.p, it.p.key!, null, it.department, m);
           const inquiry = it.p.continuation ? chooseInquiry(owner.continuable ?? [], null) : null;
           return planMessage(this.d, it.p, owner.contact, inquiry, null, it.department, it.departments, m);
         });
-        const results = await steps.commitWith(plans.flatMap((x) => x.statements));
-        let at = 0;
-        return plans.map((x) => x.written(results.slice(at, (at += x.rowsets))));
+        return steps.commitWith(plans.flatMap((x) => x.statements));
       });
     } catch {
-      // Nothing of the batch was committed: each message goes again on its own.
+      // The batch did not commit: each message goes again on its own. (Had the connection died
+      // just after the commit, that path finds each message stored and answers it as a repeat.)
       for (const it of batch) this.alone(it);
       return;
     }
-    batch.forEach((it, i) => it.resolve(written[i]));
+    // Committed: from here on nothing goes again, whatever happens.
+    let at = 0;
+    batch.forEach((it, i) => {
+      const mine = results.slice(at, (at += plans[i].rowsets));
+      try {
+        it.resolve(plans[i].written(mine));
+      } catch (e) {
+        it.reject(e);
+      }
+    });
   }
 
   private alone(it: Waiting): void {
