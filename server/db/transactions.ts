@@ -73,11 +73,9 @@ export function mysqlTransactions(dataSource: DataSource, opts: { compound: bool
       // TypeORM's save() starts a transaction of its own when it sees none active.
       (runner as { isTransactionActive: boolean }).isTransactionActive = true;
       const steps: TransactionSteps = {
-        read: async <R extends Row>(sql: string, params: unknown[]) => {
-          if (tx.state !== 'idle' || !opts.compound) return (await runner.query(sql, params)) as R[];
-          tx.state = 'open';
-          return (rowsets(await send(`BEGIN NOT ATOMIC START TRANSACTION; ${sql}; END`, params))[0] ?? []) as R[];
-        },
+        // Only the first read is worth a compound statement: the one that carries the start.
+        read: async <R extends Row>(sql: string, params: unknown[]) =>
+          (tx.state !== 'idle' || !opts.compound ? await runner.query(sql, params) : ((await sendTogether([{ sql, params }], false))[0] ?? [])) as R[],
         together: (statements) => sendTogether(statements, false),
         commitWith: async (statements) => {
           const results = await sendTogether(statements, true);

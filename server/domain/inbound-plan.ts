@@ -73,7 +73,7 @@ export function chooseInquiry(candidates: Inquiry[], caseId: number | null): Inq
   return open;
 }
 
-export function messageRow(p: Prepared, inquiryId: number): Omit<Message, 'id'> {
+function messageRow(p: Prepared, inquiryId: number): Omit<Message, 'id'> {
   const { input } = p;
   return {
     inquiryId,
@@ -94,7 +94,7 @@ export function messageRow(p: Prepared, inquiryId: number): Omit<Message, 'id'> 
   };
 }
 
-export function inquiryRow(p: Prepared, department: Department, contactId: number | null, namedCase: CaseFile | null): Omit<Inquiry, 'id'> {
+function inquiryRow(p: Prepared, department: Department, contactId: number | null, namedCase: CaseFile | null): Omit<Inquiry, 'id'> {
   const { input } = p;
   return {
     channel: input.channel,
@@ -115,7 +115,7 @@ export function inquiryRow(p: Prepared, department: Department, contactId: numbe
 }
 
 /** What a continued inquiry changes: its activity, open again, and a case or contact it lacked. */
-export function continuing(p: Prepared, inquiry: Inquiry, contact: Contact | null, namedCase: CaseFile | null): Partial<Inquiry> {
+function continuing(p: Prepared, inquiry: Inquiry, contact: Contact | null, namedCase: CaseFile | null): Partial<Inquiry> {
   const patch: Partial<Inquiry> = { lastActivityAt: p.now, state: 'open' };
   if (!inquiry.caseId && namedCase) patch.caseId = namedCase.id;
   if (!inquiry.contactId && contact) patch.contactId = contact.id;

@@ -12,7 +12,7 @@ import type { MessageRepository } from '../repositories/messages';
 import type { DomainEvents } from './events';
 import { caseNumberCandidates } from './case-numbers';
 import { batchable, InboundBatcher, type BatchItem } from './inbound-batch';
-import { chooseInquiry, continuing, inquiryRow, messageRow, planMessage, planNewCitizen, prepare, type Prepared, type Written } from './inbound-plan';
+import { chooseInquiry, planMessage, planNewCitizen, prepare, type Prepared, type Written } from './inbound-plan';
 
 export interface InboundResult {
   inquiry: Inquiry;
@@ -120,28 +120,19 @@ export class InboundService {
     const owner = found ?? (p.key ? await this.d.contacts.createLocked(p.key, p.name, m, steps, p.continuation ?? undefined) : null);
     const contact = owner?.contact ?? null;
     const inquiry = await this.inquiryToContinue(p, owner?.continuable, namedCase?.id ?? null, m);
-    if (!within) {
-      // The message and the inquiry (new or continued) travel with the commit.
-      const plan = planMessage(this.d, p, contact, inquiry, namedCase, department, departments, m);
-      try {
-        return plan.written(await steps.commitWith(plan.statements));
-      } catch (e) {
-        // Another delivery of the same item won the race: nothing of this one is kept.
-        if (isUniqueViolation(e)) throw new DuplicateDelivery();
-        throw e;
-      }
+    // The message and the inquiry (new or continued) travel with the commit; with a channel's own
+    // write to follow, they go ahead of it and the commit comes after.
+    const plan = planMessage(this.d, p, contact, inquiry, namedCase, department, departments, m);
+    let written: Written;
+    try {
+      written = plan.written(await (within ? steps.together(plan.statements) : steps.commitWith(plan.statements)));
+    } catch (e) {
+      // Another delivery of the same item won the race: nothing of this one is kept.
+      if (isUniqueViolation(e)) throw new DuplicateDelivery();
+      throw e;
     }
-    const target = inquiry ?? (await this.d.inquiries.insert(inquiryRow(p, department, contact?.id ?? null, namedCase), m));
-    const { message, inserted } = await this.d.messages.insertOnce(messageRow(p, target.id), m);
-    if (!inserted) throw new DuplicateDelivery();
-    if (inquiry) {
-      const patch = continuing(p, inquiry, contact, namedCase);
-      await this.d.inquiries.update(inquiry.id, patch, m);
-      Object.assign(inquiry, patch);
-    }
-    await within({ inquiry: target, message }, m);
-    const owning = inquiry ? (departments.find((dep) => dep.id === inquiry.departmentId) ?? department) : department;
-    return { inquiry: target, message, contact, opened: !inquiry, department: owning, caseNumber: namedCase?.caseNumber ?? null };
+    await within?.({ inquiry: written.inquiry, message: written.message }, m);
+    return written;
   }
 
   /** The department a menu or form chose, else the owner of the address written to, else the switchboard. */
