@@ -8,15 +8,10 @@ import { startArchiveStandin } from './support/archive-standin';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis';
 import { startServer, type TestServer } from './support/server';
 import { postSignedForm, smsSid, startTwilioStandin, STANDIN_ACCOUNT_SID } from './support/twilio-standin';
+import { sleep, until as waitUntil } from './support/eventually';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
+// Journal deliveries are retried with backoff, so its conditions get longer than the default.
+const until = (ok: () => boolean | Promise<boolean>) => waitUntil(ok, 15_000);
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const XSD = path.join(__dirname, 'fixtures', 'noark5-arkivstruktur-subset.xsd');
 const YEAR = new Date().getUTCFullYear();

@@ -2,15 +2,8 @@ import { smsChannel } from '../channels/sms';
 import { engines } from './support/engines';
 import { startServer, type TestServer } from './support/server';
 import { startTwilioStandin } from './support/twilio-standin';
+import { sleep, until } from './support/eventually';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
 const phones = (from: number, n: number) => Array.from({ length: n }, (_, i) => `+479140${String(from + i).padStart(4, '0')}`);
 
 describe.each(engines())('SMS sends awaiting approval and paused on $name', (engine) => {

@@ -2,15 +2,8 @@ import { engines, type Engine } from './support/engines';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis';
 import { startServer, type TestServer } from './support/server';
 import { startTwilioStandin } from './support/twilio-standin';
+import { sleep, until } from './support/eventually';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}
 
 const cases = engines().flatMap((engine) => (['database', 'bullmq'] as const).map((queue) => ({ engine, queue, name: `${engine.name} with the ${queue} queue` })));
 
