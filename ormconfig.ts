@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { entities } from './server/db/entities';
+import { entities } from './server/register/entities';
 import { migrations } from './migrations';
 
 export type Dialect = 'sqlite' | 'mysql';

@@ -8,8 +8,8 @@
  *   npx tsx scripts/call-simulator.ts --keys 9,2026*17#,123456#
  */
 import { parseArgs } from 'node:util';
-import { SIMULATION_AUTH_TOKEN } from '../channels/voice';
-import { SimulatedCall } from '../channels/voice/simulator/caller';
+import { SIMULATION_AUTH_TOKEN } from '../server/voice/module';
+import { SimulatedCall } from '../channels/twilio-voice/simulator/caller';
 
 async function main() {
   const { values } = parseArgs({

@@ -3,9 +3,9 @@
  * from the same config, plus the one knob the bench varies, BENCH_RECEIPTS=off (receipts are on in
  * the product). Run as its own process so the bench can SIGKILL it.
  */
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../server/core/config';
 import { compose } from '../../server/index';
-import { createLogger } from '../../server/logger';
+import { createLogger } from '../../server/core/logger';
 
 async function main() {
   const config = loadConfig(process.env);

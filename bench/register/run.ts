@@ -21,14 +21,14 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import mysql from 'mysql2/promise';
-import { openDatabase, type Database } from '../../server/db/database';
-import { ContactService, type CallerContext } from '../../server/domain/contacts';
-import type { Scope } from '../../server/domain/access';
-import { AuditRepository } from '../../server/repositories/audit';
-import { CaseRepository } from '../../server/repositories/cases';
-import { ContactRepository } from '../../server/repositories/contacts';
-import { DepartmentRepository } from '../../server/repositories/departments';
-import { InquiryRepository } from '../../server/repositories/inquiries';
+import { openDatabase, type Database } from '../../server/core/db/database';
+import { ContactService, type CallerContext } from '../../server/register/contacts.service';
+import type { Scope } from '../../server/core/access';
+import { AuditRepository } from '../../server/core/audit.repository';
+import { CaseRepository } from '../../server/register/cases.repository';
+import { ContactRepository } from '../../server/register/contacts.repository';
+import { DepartmentRepository } from '../../server/register/departments.repository';
+import { InquiryRepository } from '../../server/register/inquiries.repository';
 
 // ---------------------------------------------------------------------------------------------
 // Settings

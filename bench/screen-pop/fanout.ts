@@ -24,12 +24,12 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { io as connect, type Socket } from 'socket.io-client';
-import { openDatabase } from '../../server/db/database';
-import { DepartmentRepository } from '../../server/repositories/departments';
-import { UserRepository } from '../../server/repositories/users';
-import { hashPassword } from '../../server/domain/passwords';
-import { SimulatedCall } from '../../channels/voice/simulator/caller';
-import { SIMULATION_AUTH_TOKEN } from '../../channels/voice';
+import { openDatabase } from '../../server/core/db/database';
+import { DepartmentRepository } from '../../server/register/departments.repository';
+import { UserRepository } from '../../server/auth/users.repository';
+import { hashPassword } from '../../server/auth/passwords';
+import { SimulatedCall } from '../../channels/twilio-voice/simulator/caller';
+import { SIMULATION_AUTH_TOKEN } from '../../server/voice/module';
 import { serverReady, type ServerStart } from './server';
 
 const ADMIN_URL = process.env.BENCH_FANOUT_ADMIN_URL || 'mysql://root@127.0.0.1:3306/test';

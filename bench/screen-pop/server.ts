@@ -7,7 +7,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../server/core/config';
 import { compose, type Composed } from '../../server/index';
 import { saySpeech } from '../../ivr/speech/speech';
 

@@ -8,9 +8,9 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import mysql from 'mysql2/promise';
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../server/core/config';
 import { compose } from '../../server/index';
-import { createLogger } from '../../server/logger';
+import { createLogger } from '../../server/core/logger';
 
 export const BENCH_PUBLIC_URL = 'https://bench.servicetorg.test';
 export const BENCH_ACCOUNT_SID = 'AC' + 'b0'.repeat(16);

@@ -1,5 +1,5 @@
-import { loadConfigFromEnvironment } from '../config';
-import { openDatabase } from '../db/database';
+import { loadConfigFromEnvironment } from '../core/config';
+import { openDatabase } from '../core/db/database';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL and exits. */
 async function run() {

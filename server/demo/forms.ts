@@ -1,6 +1,6 @@
 import type { CoreGraph } from '../index';
-import { formBody, type FormInput } from '../../channels/web-form/definition';
-import { WebFormRepository } from '../repositories/web-forms';
+import { formBody, type FormInput } from '../web-forms/definition';
+import { WebFormRepository } from '../web-forms/forms.repository';
 
 /** The demo's public web forms, so /public/forms/kontakt shows something on a fresh clone. */
 const DEMO_FORMS: FormInput[] = [

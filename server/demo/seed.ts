@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { CoreGraph } from '../index';
-import type { Channel } from '../db/entities';
-import { hashPassword } from '../domain/passwords';
-import { toE164 } from '../domain/phone';
-import { SWITCHBOARD } from '../repositories/departments';
+import type { Channel } from '../register/entities';
+import { hashPassword } from '../auth/passwords';
+import { toE164 } from '../core/phone';
+import { SWITCHBOARD } from '../register/departments.repository';
 
 /** Demo password of every demo staff account; printed at start in demo mode. */
 export const DEMO_PASSWORD = 'demo-password-1';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JournalEntry } from '../db/entities-journal';
+import type { JournalEntry } from './entities';
 
 /*
  * Noark 5 v5.0 arkivstruktur.xml for a period of journal posts, written from the standard's

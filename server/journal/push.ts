@@ -1,4 +1,4 @@
-import type { JournalEntry } from '../db/entities-journal';
+import type { JournalEntry } from './entities';
 import { documentType, journalposttype } from './noark';
 
 /** The JSON an archive receives for one post: Noark 5 journalpost fields under their own names. */

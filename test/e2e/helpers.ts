@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import twilio from 'twilio';
-import type { InboundContact } from '../../channels/types';
-import type { Role } from '../../server/db/entities';
-import { hashPassword } from '../../server/domain/passwords';
+import type { InboundContact } from '../../server/inbound/contract';
+import type { Role } from '../../server/register/entities';
+import { hashPassword } from '../../server/auth/passwords';
 import { TEST_PASSWORD, TEST_PASSWORD_COST, type TestServer } from '../support/server';
 
 /**

@@ -1,9 +1,9 @@
 import { authenticator } from 'otplib';
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../server/core/config';
 import { compose, type ComposeOptions, type Composed } from '../../server/index';
-import { createLogger } from '../../server/logger';
-import { hashPassword } from '../../server/domain/passwords';
-import type { Role } from '../../server/db/entities';
+import { createLogger } from '../../server/core/logger';
+import { hashPassword } from '../../server/auth/passwords';
+import type { Role } from '../../server/register/entities';
 import type { Engine } from './engines';
 
 export const TEST_PASSWORD = 'correct-horse-battery';

@@ -1,8 +1,8 @@
 import { saySpeech } from '../../ivr/speech/speech';
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../server/core/config';
 import { compose, type Composed } from '../../server/index';
-import { createLogger } from '../../server/logger';
-import { hashPassword } from '../../server/domain/passwords';
+import { createLogger } from '../../server/core/logger';
+import { hashPassword } from '../../server/auth/passwords';
 import { engines, type Engine } from '../support/engines';
 import { TEST_PASSWORD, TEST_PASSWORD_COST } from '../support/server';
 import { startTwilioStandin, type TwilioStandin } from './twilio-standin';

@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/realtime/events';
-import { SimulatedCall } from '../../channels/voice/simulator/caller';
-import type { VoiceChannelOptions } from '../../channels/voice';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../server/contracts/socket-events';
+import { SimulatedCall } from '../../channels/twilio-voice/simulator/caller';
+import type { VoiceChannelOptions } from '../../server/voice/module';
 import { saySpeech } from '../../ivr/speech/speech';
 import type { Engine } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';

@@ -1,5 +1,5 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { CallIncoming, ScreenPop as Pop } from '../../../server/realtime/events';
+import type { CallIncoming, ScreenPop as Pop } from '../../../server/contracts/socket-events';
 import { useI18n } from '../lib/i18n';
 import { emitWithAck, LiveSocket, useSocketEvent, type AgentStatus } from '../lib/socket';
 import type { Department } from '../lib/types';

@@ -1,5 +1,5 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { InquiryNew } from '../../../server/realtime/events';
+import type { InquiryNew } from '../../../server/contracts/socket-events';
 import { api, query } from '../lib/api';
 import { useI18n } from '../lib/i18n';
 import { LiveSocket, useSocketEvent } from '../lib/socket';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ScreenPop as Pop } from '../../../server/realtime/events';
+import type { ScreenPop as Pop } from '../../../server/contracts/socket-events';
 import { api } from '../lib/api';
 import { endpoints } from '../lib/config';
 import { errorText, formatTime, useI18n } from '../lib/i18n';

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef } from 'preact/hooks';
-import type { AgentStatus, ClientToServerEvents, ServerToClientEvents } from '../../../server/realtime/events';
+import type { AgentStatus, ClientToServerEvents, ServerToClientEvents } from '../../../server/contracts/socket-events';
 import { ACK_TIMEOUT_MS } from './config';
 
 export type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

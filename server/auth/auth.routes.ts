@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import type { AuthService } from './auth.service';
+import { actorOf, requireAuth } from '../core/http/require-auth';
+import { loginBody, totpBody } from '../core/http/schemas';
+import { parse } from '../core/http/validate';
+
+export function authRoutes(deps: { auth: AuthService }): Router {
+  const r = Router();
+  const enrolOk = requireAuth(deps.auth, { allowEnrolScope: true });
+
+  r.post('/login', async (req, res) => {
+    const body = parse(loginBody, req.body);
+    const result = await deps.auth.login(body, req.ip ?? 'unknown');
+    res.json(result);
+  });
+
+  r.post('/logout', enrolOk, async (_req, res) => {
+    await deps.auth.logout(actorOf(res));
+    res.status(204).end();
+  });
+
+  r.get('/me', enrolOk, async (_req, res) => {
+    const a = actorOf(res);
+    res.json({ user: { id: a.id, email: a.email, name: a.name, role: a.role, departments: a.departmentIds, totpEnabled: a.totpEnabled, locale: a.locale }, scope: a.scope });
+  });
+
+  r.post('/totp/enrol', enrolOk, async (_req, res) => {
+    res.json(await deps.auth.enrolTotp(actorOf(res)));
+  });
+
+  r.post('/totp/confirm', enrolOk, async (req, res) => {
+    const { totp } = parse(totpBody, req.body);
+    res.json(await deps.auth.confirmTotp(actorOf(res), totp, req.ip ?? 'unknown'));
+  });
+
+  return r;
+}

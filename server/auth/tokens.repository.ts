@@ -1,0 +1,53 @@
+import { LessThan, MoreThan, type EntityManager } from 'typeorm';
+import type { Database } from '../core/db/database';
+import { AuthFailureEntity, AuthTokenEntity, type AuthToken } from '../register/entities';
+
+/** Bearer tokens, stored only as their SHA-256 so a database leak yields no usable token. */
+export class TokenRepository {
+  constructor(private readonly deps: { db: Database }) {}
+
+  async create(token: AuthToken, m: EntityManager): Promise<void> {
+    await m.getRepository(AuthTokenEntity).insert(token);
+  }
+
+  byId(id: string): Promise<AuthToken | null> {
+    return this.deps.db.dataSource.manager.getRepository(AuthTokenEntity).findOne({ where: { id } });
+  }
+
+  async revoke(id: string, at: Date, m: EntityManager): Promise<void> {
+    await m.getRepository(AuthTokenEntity).update({ id }, { revokedAt: at });
+  }
+
+  async setScope(id: string, scope: AuthToken['scope'], m: EntityManager): Promise<void> {
+    await m.getRepository(AuthTokenEntity).update({ id }, { scope });
+  }
+
+  async revokeAllOfUser(userId: number, at: Date, m: EntityManager): Promise<void> {
+    await m.getRepository(AuthTokenEntity).createQueryBuilder().update().set({ revokedAt: at }).where('user_id = :userId AND revoked_at IS NULL', { userId }).execute();
+  }
+}
+
+/** Failed log-ins per key ("account:<email>", "ip:<addr>"), counted over a sliding window. */
+export class AuthFailureRepository {
+  constructor(private readonly deps: { db: Database }) {}
+
+  async record(keys: string[], at: Date, m: EntityManager): Promise<void> {
+    await m.getRepository(AuthFailureEntity).insert(keys.map((key) => ({ key, at })));
+  }
+
+  /** How many failures each key has since `since`, and when the oldest of them happened. */
+  async recent(key: string, since: Date): Promise<{ count: number; oldest: Date | null }> {
+    const rows = await this.deps.db.dataSource.manager
+      .getRepository(AuthFailureEntity)
+      .find({ where: { key, at: MoreThan(since) }, order: { at: 'ASC' }, take: 50 });
+    return { count: rows.length, oldest: rows[0]?.at ?? null };
+  }
+
+  async clear(key: string, m: EntityManager): Promise<void> {
+    await m.getRepository(AuthFailureEntity).delete({ key });
+  }
+
+  async prune(before: Date, m: EntityManager): Promise<void> {
+    await m.getRepository(AuthFailureEntity).delete({ at: LessThan(before) });
+  }
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { simpleParser } from 'mailparser';
+import type { Logger } from 'pino';
+import type { Attachment } from './entities';
+import type { AutomaticMessages } from '../register/automatic-messages';
+import type { InboundService } from '../inbound/inbound.service';
+import type { MessageStatusService } from '../register/message-status.service';
+import type { InquiryRepository } from '../register/inquiries.repository';
+import type { MailRepository } from './mail.repository';
+import type { MessageRepository } from '../register/messages.repository';
+import type { ChannelSender } from '../inbound/contract';
+import type { BounceReport } from '../../channels/imap/bounce';
+import { parseMail, type MailAttachment } from '../../channels/imap/parse';
+import { receiptFor } from './receipt';
+
+export interface AttachmentLimits {
+  /** Largest single attachment stored. */
+  maxBytes: number;
+  /** Largest sum of stored attachments per mail. */
+  maxTotalBytes: number;
+}
+export const DEFAULT_ATTACHMENT_LIMITS: AttachmentLimits = { maxBytes: 10 * 1024 * 1024, maxTotalBytes: 25 * 1024 * 1024 };
+
+/** File types a municipality does not take by mail: they run when opened. */
+const REFUSED_EXTENSIONS = /\.(exe|com|bat|cmd|scr|pif|msi|vbs|vbe|js|jse|wsf|wsh|ps1|jar|hta|cpl|lnk|reg)$/i;
+
+export type IngestOutcome =
+  | { kind: 'recorded'; inquiryId: number; messageId: number; opened: boolean; duplicate: boolean; receipt: boolean }
+  | { kind: 'bounce'; failedMessageIds: number[] }
+  | { kind: 'ignored'; reason: string };
+
+export interface MailIngestDeps {
+  inbound: InboundService;
+  mail: MailRepository;
+  messages: MessageRepository;
+  messageStatus: MessageStatusService;
+  inquiries: InquiryRepository;
+  automatic: AutomaticMessages;
+  /** Our own addresses (department mailboxes), lower case. */
+  ownAddresses: () => Promise<ReadonlySet<string>>;
+  mailboxAddress: string | null;
+  sender: ChannelSender;
+  /** Send an automatic receipt when a mail opens an inquiry. */
+  receipts: boolean;
+  limits: AttachmentLimits;
+  logger: Logger;
+}
+
+/**
+ * One raw mail → the register. Threads by our Message-IDs, then by the inquiry tag, then by a case
+ * tag; records through InboundService (idempotent on Message-ID); stores attachments once; marks
+ * our outbound message failed when the mail is a bounce; never opens an inquiry for, nor answers,
+ * anything automatic.
+ */
+export class MailIngest {
+  constructor(private readonly d: MailIngestDeps) {}
+
+  async handle(source: Buffer, receivedAt: Date): Promise<IngestOutcome> {
+    const mail = await simpleParser(source, { skipImageLinks: true, skipTextLinks: true });
+    const parsed = parseMail(mail, {
+      receivedAt,
+      sourceSha256: createHash('sha256').update(source).digest('hex'),
+      ownAddresses: await this.d.ownAddresses(),
+      mailboxAddress: this.d.mailboxAddress,
+    });
+    if (!parsed) {
+      this.d.logger.warn({ messageId: mail.messageId }, 'mail without a sender ignored');
+      return { kind: 'ignored', reason: 'no sender' };
+    }
+    if (parsed.kind === 'bounce') return this.bounce(parsed.externalId, parsed.report, receivedAt);
+
+    const { contact } = parsed;
+    const citizen = contact.from.email!;
+    if ((await this.d.ownAddresses()).has(citizen)) {
+      // One of our own mailboxes writing to another: recording it could loop receipts between them.
+      this.d.logger.warn({ messageId: contact.externalId }, 'mail from one of our own addresses ignored');
+      return { kind: 'ignored', reason: 'from our own address' };
+    }
+
+    const thread = await this.threadOf(parsed.threadIds, parsed.tags, citizen);
+    if (thread) contact.thread = { ...contact.thread, inquiryId: thread.id };
+    if (parsed.kind === 'auto-reply' && !thread) {
+      // An out-of-office or list mail that answers nothing of ours: it never opens an inquiry.
+      this.d.logger.info({ messageId: contact.externalId, reason: parsed.autoReason }, 'automatic mail outside any thread ignored');
+      return { kind: 'ignored', reason: `automatic: ${parsed.autoReason}` };
+    }
+
+    const result = await this.d.inbound.record(contact);
+    await this.storeAttachments(result.message.id, parsed.attachments);
+
+    let receipt = false;
+    if (this.d.receipts && parsed.kind === 'message' && !parsed.noAutoResponse && !/^(no-?reply|do-?not-?reply)@/i.test(citizen) && (await this.owesReceipt(result))) {
+      const r = receiptFor(result.inquiry, contact.subject ?? null);
+      await this.d.automatic.send({ inquiry: result.inquiry, channel: 'email', sender: this.d.sender, to: citizen, from: contact.to, subject: r.subject, body: r.body, purpose: 'receipt' });
+      receipt = true;
+    }
+    return { kind: 'recorded', inquiryId: result.inquiry.id, messageId: result.message.id, opened: result.opened, duplicate: result.duplicate, receipt };
+  }
+
+  /**
+   * A mail that opened its inquiry gets a receipt. When the mail comes again (we crashed after
+   * recording it, before answering) and its inquiry has no automatic answer yet, it is owed still.
+   */
+  private async owesReceipt(r: { opened: boolean; duplicate: boolean; inquiry: { id: number }; message: { id: number } }): Promise<boolean> {
+    if (r.opened) return true;
+    if (!r.duplicate) return false;
+    const first = await this.d.messages.firstOf(r.inquiry.id);
+    return first?.id === r.message.id && !(await this.d.mail.hasAutomaticMessage(r.inquiry.id));
+  }
+
+  /** The open inquiry this mail continues: by a Message-ID we know, our tag, or its case and sender. */
+  private async threadOf(ids: string[], tags: { inquiryId?: number; caseNumber?: string }, citizen: string) {
+    const known = await this.d.mail.messageByMailIds(ids);
+    const candidates = [known?.inquiryId, tags.inquiryId].filter((x): x is number => typeof x === 'number');
+    for (const id of candidates) {
+      const inquiry = await this.d.inquiries.byId(id);
+      if (inquiry && inquiry.state !== 'closed') return inquiry;
+    }
+    if (tags.caseNumber) return this.d.mail.openInquiryOfCase(tags.caseNumber, citizen);
+    return null;
+  }
+
+  private async storeAttachments(messageId: number, list: MailAttachment[]): Promise<void> {
+    if (!list.length || (await this.d.mail.attachmentCount(messageId)) >= list.length) return;
+    const { maxBytes, maxTotalBytes } = this.d.limits;
+    let total = 0;
+    const now = new Date();
+    const rows: Omit<Attachment, 'id'>[] = list.map((a, ordinal) => {
+      const sha256 = createHash('sha256').update(a.content).digest('hex');
+      const base = { messageId, ordinal, filename: a.filename, contentType: a.contentType, size: a.size, sha256, createdAt: now };
+      let reason: string | null = null;
+      if (a.size > maxBytes) reason = `larger than the ${mb(maxBytes)} limit (${mb(a.size)})`;
+      else if (total + a.size > maxTotalBytes) reason = `the mail's attachments exceed ${mb(maxTotalBytes)} together`;
+      else if (REFUSED_EXTENSIONS.test(a.filename)) reason = 'this file type is not accepted';
+      if (reason) return { ...base, status: 'refused', reason, content: null };
+      total += a.size;
+      return { ...base, status: 'stored', reason: null, content: a.content };
+    });
+    await this.d.mail.addAttachments(rows);
+    for (const r of rows) if (r.status === 'refused') this.d.logger.warn({ messageId, ordinal: r.ordinal, size: r.size, reason: r.reason }, 'attachment refused');
+  }
+
+  /** A delivery report marks our outbound message failed with the remote server's reason, once. */
+  private async bounce(externalId: string, report: BounceReport, at: Date): Promise<IngestOutcome> {
+    const original = await this.d.mail.messageByMailIds(report.originalMessageIds);
+    if (!original || original.direction !== 'out') {
+      this.d.logger.warn({ bounce: externalId }, 'bounce for no message of ours ignored');
+      return { kind: 'ignored', reason: 'bounce for an unknown message' };
+    }
+    if (report.action && report.action !== 'failed') return { kind: 'ignored', reason: `delivery report: ${report.action}` };
+    if (original.status !== 'failed') {
+      const error = report.diagnostic ?? `bounced (${report.status ?? 'no status'})`;
+      await this.d.messageStatus.apply(original.id, 'failed', report.status, at, { error, recipient: report.recipient, bounce: externalId });
+    }
+    return { kind: 'bounce', failedMessageIds: [original.id] };
+  }
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;

@@ -1,0 +1,110 @@
+import { In, type EntityManager } from 'typeorm';
+import type { Database } from '../core/db/database';
+import { isUniqueViolation } from '../core/db/database';
+import { AttachmentEntity, MailCursorEntity, type Attachment, type MailCursor } from './entities';
+import { InquiryEntity, MessageEntity, type Inquiry, type Message } from '../register/entities';
+
+/** Channels whose messages carry e-mail Message-IDs (a web form's receipt goes out by e-mail). */
+const MAIL_CHANNELS = ['email', 'web'];
+
+/** What the e-mail channel reads and writes besides InboundService: cursors, threads, attachments. */
+export class MailRepository {
+  constructor(private readonly deps: { db: Database }) {}
+
+  private get manager() {
+    return this.deps.db.dataSource.manager;
+  }
+
+  cursor(mailbox: string): Promise<MailCursor | null> {
+    return this.manager.getRepository(MailCursorEntity).findOne({ where: { mailbox } });
+  }
+
+  /** Moves the mailbox's cursor; the row is created on first use. */
+  async saveCursor(mailbox: string, uidValidity: string, lastUid: number): Promise<void> {
+    await this.deps.db.transaction(async (m) => {
+      const repo = m.getRepository(MailCursorEntity);
+      const updated = await repo.update({ mailbox }, { uidValidity, lastUid, updatedAt: new Date() });
+      if (updated.affected) return;
+      try {
+        await repo.insert({ mailbox, uidValidity, lastUid, updatedAt: new Date() });
+      } catch (e) {
+        // Another process created it in between: its cursor and ours move the same way.
+        if (!isUniqueViolation(e)) throw e;
+        await repo.update({ mailbox }, { uidValidity, lastUid, updatedAt: new Date() });
+      }
+    });
+  }
+
+  /** The message, in or out, that carries one of these Message-IDs; the earliest-listed id wins. */
+  async messageByMailIds(ids: string[]): Promise<Message | null> {
+    if (!ids.length) return null;
+    const rows = await this.manager.getRepository(MessageEntity).find({ where: { channel: In(MAIL_CHANNELS), externalId: In(ids) } });
+    for (const id of ids) {
+      const hit = rows.find((r) => r.externalId === id);
+      if (hit) return hit;
+    }
+    return null;
+  }
+
+  /** Message-IDs of an inquiry's mails, oldest first, for the References header of a reply. */
+  async mailIdsOf(inquiryId: number): Promise<{ id: string; direction: Message['direction'] }[]> {
+    const rows = await this.manager
+      .getRepository(MessageEntity)
+      .createQueryBuilder('m')
+      .select(['m.id', 'm.externalId', 'm.direction'])
+      .where('m.inquiry_id = :inquiryId AND m.channel IN (:...channels) AND m.external_id IS NOT NULL', { inquiryId, channels: MAIL_CHANNELS })
+      .orderBy('m.id', 'ASC')
+      .getMany();
+    return rows.filter((r) => r.externalId!.includes('@')).map((r) => ({ id: r.externalId!, direction: r.direction }));
+  }
+
+  /** The newest open inquiry about a case that this citizen wrote, to continue when a mail names the case. */
+  async openInquiryOfCase(caseNumber: string, citizenAddress: string): Promise<Inquiry | null> {
+    return this.manager
+      .getRepository(InquiryEntity)
+      .createQueryBuilder('i')
+      .innerJoin('cases', 'k', 'k.id = i.case_id')
+      .where('k.case_number = :caseNumber AND i.citizen_address = :citizen AND i.state IN (:...states)', { caseNumber, citizen: citizenAddress, states: ['open', 'waiting'] })
+      .orderBy('i.id', 'DESC')
+      .getOne();
+  }
+
+  /** Whether the system (no author) already sent something on the inquiry, a receipt above all. */
+  async hasAutomaticMessage(inquiryId: number): Promise<boolean> {
+    const n = await this.manager
+      .getRepository(MessageEntity)
+      .createQueryBuilder('m')
+      .where("m.inquiry_id = :inquiryId AND m.direction = 'out' AND m.author_id IS NULL", { inquiryId })
+      .getCount();
+    return n > 0;
+  }
+
+  async attachmentCount(messageId: number): Promise<number> {
+    return this.manager.getRepository(AttachmentEntity).count({ where: { messageId } });
+  }
+
+  /** Adds a message's attachments once: a re-delivered message finds them there and adds nothing. */
+  async addAttachments(rows: Omit<Attachment, 'id'>[], m?: EntityManager): Promise<void> {
+    const write = async (tx: EntityManager) => {
+      for (const row of rows) {
+        const exists = await tx.getRepository(AttachmentEntity).count({ where: { messageId: row.messageId, ordinal: row.ordinal } });
+        if (!exists) await tx.getRepository(AttachmentEntity).insert(row);
+      }
+    };
+    if (m) await write(m);
+    else await this.deps.db.transaction(write);
+  }
+
+  attachmentsOf(messageId: number): Promise<Attachment[]> {
+    return this.manager.getRepository(AttachmentEntity).find({ where: { messageId }, order: { ordinal: 'ASC' } });
+  }
+
+  async attachmentWithContent(id: number): Promise<Attachment | null> {
+    return this.manager
+      .getRepository(AttachmentEntity)
+      .createQueryBuilder('a')
+      .addSelect('a.content')
+      .where('a.id = :id', { id })
+      .getOne();
+  }
+}

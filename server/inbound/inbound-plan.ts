@@ -1,0 +1,187 @@
+import type { EntityManager } from 'typeorm';
+import type { CountryCode } from 'libphonenumber-js';
+import type { InboundContact } from './contract';
+import type { CaseFile, Contact, Department, Inquiry, Message } from '../register/entities';
+import type { Statement } from '../core/db/transactions';
+import type { ContactKey, ContactRepository } from '../register/contacts.repository';
+import { newestOf, type Continuation, type InquiryRepository } from '../register/inquiries.repository';
+import type { MessageRepository } from '../register/messages.repository';
+import { toE164 } from '../core/phone';
+import { toSummary } from '../core/summary';
+
+/*
+ * The writes of one inbound message once its contact (locked) and the inquiries it could continue
+ * are known, as statements to send with the commit. Shared by the one-message transaction and the
+ * batch that records several messages in one (inbound-batch.ts), so the register's rules are
+ * written once.
+ */
+
+/** What one transaction wrote, with what the events after it need. */
+export interface Written {
+  inquiry: Inquiry;
+  message: Message;
+  contact: Contact | null;
+  opened: boolean;
+  department: Department;
+  caseNumber: string | null;
+}
+
+/** An inbound message with its addresses normalised. */
+export interface Prepared {
+  input: InboundContact;
+  citizenAddress: string | null;
+  key: ContactKey | null;
+  name: string | null;
+  now: Date;
+  continuation: Continuation | null;
+}
+
+export function prepare(input: InboundContact, defaultCountry: CountryCode): Prepared {
+  const phone = input.from.phone ? toE164(input.from.phone, defaultCountry) : null;
+  const email = input.from.email?.trim().toLowerCase() || null;
+  const citizenAddress = phone ?? email ?? input.from.phone ?? null;
+  const now = input.receivedAt;
+  return {
+    input,
+    citizenAddress,
+    key: phone ? { phone } : email ? { email } : null,
+    name: input.from.name ?? null,
+    now,
+    continuation: citizenAddress && input.continueWithinMs ? { channel: input.channel, channelAddress: input.to, since: new Date(now.getTime() - input.continueWithinMs) } : null,
+  };
+}
+
+/** Statements to send with the commit, and how to read what they wrote from the rows they give back (one row set each insert). */
+export interface Plan {
+  statements: Statement[];
+  rowsets: number;
+  written(rowsets: Record<string, unknown>[][]): Written;
+  /** Creates the contact: a unique-key failure may be a race for the address, not a duplicate delivery. */
+  newCitizen: boolean;
+}
+
+export interface PlanDeps {
+  contacts: ContactRepository;
+  inquiries: InquiryRepository;
+  messages: MessageRepository;
+}
+
+/** The inquiry a message continues among the candidates: the newest, unless the message names a different case. */
+export function chooseInquiry(candidates: Inquiry[], caseId: number | null): Inquiry | null {
+  const open = newestOf(candidates);
+  if (!open || (caseId && open.caseId && open.caseId !== caseId)) return null;
+  return open;
+}
+
+function messageRow(p: Prepared, inquiryId: number): Omit<Message, 'id'> {
+  const { input } = p;
+  return {
+    inquiryId,
+    channel: input.channel,
+    direction: 'in',
+    kind: input.kind ?? 'message',
+    body: input.body,
+    bodyHtml: input.bodyHtml ?? null,
+    subject: input.subject?.slice(0, 255) ?? null,
+    fromAddress: p.citizenAddress,
+    toAddress: input.to,
+    externalId: input.externalId,
+    status: 'delivered',
+    meta: input.meta ?? null,
+    authorId: null,
+    createdAt: p.now,
+    updatedAt: p.now,
+  };
+}
+
+function inquiryRow(p: Prepared, department: Department, contactId: number | null, namedCase: CaseFile | null): Omit<Inquiry, 'id'> {
+  const { input } = p;
+  return {
+    channel: input.channel,
+    direction: 'in',
+    state: 'open',
+    departmentId: department.id,
+    assigneeId: null,
+    contactId,
+    caseId: namedCase?.id ?? null,
+    subject: input.subject?.slice(0, 255) ?? null,
+    summary: toSummary(input.body, input.subject),
+    channelAddress: input.to,
+    citizenAddress: p.citizenAddress,
+    createdAt: p.now,
+    lastActivityAt: p.now,
+    closedAt: null,
+  };
+}
+
+/** What a continued inquiry changes: its activity, open again, and a case or contact it lacked. */
+function continuing(p: Prepared, inquiry: Inquiry, contact: Contact | null, namedCase: CaseFile | null): Partial<Inquiry> {
+  const patch: Partial<Inquiry> = { lastActivityAt: p.now, state: 'open' };
+  if (!inquiry.caseId && namedCase) patch.caseId = namedCase.id;
+  if (!inquiry.contactId && contact) patch.contactId = contact.id;
+  return patch;
+}
+
+/**
+ * A citizen no contact owns yet: contact, address, inquiry and message. No inquiry can be
+ * continued: every inquiry for a number or address is opened after its owner exists, and owners
+ * are never removed. The savepoint lets the one-message path undo a lost race for the address.
+ */
+export function planNewCitizen(d: PlanDeps, p: Prepared, key: ContactKey, namedCase: CaseFile | null, department: Department, m: EntityManager): Plan {
+  const contact = d.contacts.creating(key, p.name, m, p.now);
+  const inquiry = inquiryRow(p, department, null, namedCase);
+  return {
+    statements: [
+      { sql: 'SAVEPOINT new_citizen', params: [] },
+      ...contact.statements,
+      ...d.inquiries.inserting(inquiry, m, { contactId: d.contacts.idOf(key) }),
+      ...d.messages.inserting(messageRow(p, 0), m, { inquiryOfPrevious: true }),
+    ],
+    rowsets: 3,
+    newCitizen: true,
+    written: ([[c], [i], [x]]) => {
+      const stored = { ...inquiry, id: Number(i.id), contactId: Number(c.id) };
+      return { contact: { ...contact.row, id: Number(c.id) }, inquiry: stored, message: { ...messageRow(p, stored.id), id: Number(x.id) }, opened: true, department, caseNumber: namedCase?.caseNumber ?? null };
+    },
+  };
+}
+
+/** A known contact (or none): the message on the inquiry it continues, else on a new one. */
+export function planMessage(
+  d: PlanDeps,
+  p: Prepared,
+  contact: Contact | null,
+  inquiry: Inquiry | null,
+  namedCase: CaseFile | null,
+  department: Department,
+  departments: Department[],
+  m: EntityManager,
+): Plan {
+  const caseNumber = namedCase?.caseNumber ?? null;
+  if (!inquiry) {
+    const opened = inquiryRow(p, department, contact?.id ?? null, namedCase);
+    return {
+      statements: [...d.inquiries.inserting(opened, m), ...d.messages.inserting(messageRow(p, 0), m, { inquiryOfPrevious: true })],
+      rowsets: 2,
+      newCitizen: false,
+      written: ([[i], [x]]) => {
+        const stored = { ...opened, id: Number(i.id) };
+        return { contact, inquiry: stored, message: { ...messageRow(p, stored.id), id: Number(x.id) }, opened: true, department, caseNumber };
+      },
+    };
+  }
+  const patch = continuing(p, inquiry, contact, namedCase);
+  return {
+    statements: [...d.messages.inserting(messageRow(p, inquiry.id), m), ...d.inquiries.updating(inquiry.id, patch, m)],
+    rowsets: 1,
+    newCitizen: false,
+    written: ([[x]]) => ({
+      contact,
+      inquiry: Object.assign(inquiry, patch),
+      message: { ...messageRow(p, inquiry.id), id: Number(x.id) },
+      opened: false,
+      department: departments.find((dep) => dep.id === inquiry.departmentId) ?? department,
+      caseNumber,
+    }),
+  };
+}

@@ -1,0 +1,174 @@
+import type { EntityManager } from 'typeorm';
+import type { CountryCode } from 'libphonenumber-js';
+import type { InboundContact } from './contract';
+import { isUniqueViolation, type Database } from '../core/db/database';
+import type { TransactionSteps } from '../core/db/transactions';
+import type { Contact, Department, Inquiry, Message } from '../register/entities';
+import type { CaseRepository } from '../register/cases.repository';
+import type { ContactRepository } from '../register/contacts.repository';
+import { SWITCHBOARD, type DepartmentRepository } from '../register/departments.repository';
+import type { InquiryRepository } from '../register/inquiries.repository';
+import type { MessageRepository } from '../register/messages.repository';
+import type { DomainEvents } from '../core/events';
+import { caseNumberCandidates } from './case-numbers';
+import { batchable, InboundBatcher, type BatchItem } from './inbound-batch';
+import { chooseInquiry, planMessage, planNewCitizen, prepare, type Prepared, type Written } from './inbound-plan';
+
+export interface InboundResult {
+  inquiry: Inquiry;
+  message: Message;
+  contact: Contact | null;
+  /** The provider delivered this item before: nothing was written. */
+  duplicate: boolean;
+  /** A new inquiry was opened (rather than an existing one continued). */
+  opened: boolean;
+}
+
+class DuplicateDelivery extends Error {}
+
+/** A channel's own write in the same transaction, once the message is stored. */
+type Within = (written: { inquiry: Inquiry; message: Message }, m: EntityManager) => Promise<void>;
+
+export interface InboundDeps {
+  db: Database;
+  contacts: ContactRepository;
+  cases: CaseRepository;
+  inquiries: InquiryRepository;
+  messages: MessageRepository;
+  departments: DepartmentRepository;
+  events: DomainEvents;
+  defaultCountry: CountryCode;
+}
+
+/**
+ * Records one inbound contact from any channel: find or create the contact, find the case, continue
+ * or open the inquiry, append the message once. Every channel calls this and nothing else writes
+ * inbound contacts, so the register's rules live here only.
+ */
+export class InboundService {
+  private readonly batcher: InboundBatcher;
+
+  constructor(private readonly d: InboundDeps) {
+    this.batcher = new InboundBatcher({ ...d, alone: (item) => this.alone(item) });
+  }
+
+  /**
+   * `within` runs inside the transaction once the message is written (not for a duplicate), so a
+   * channel can store its own row with the inquiry in one commit.
+   */
+  async record(input: InboundContact, opts: { within?: Within } = {}): Promise<InboundResult> {
+    // No look for an earlier delivery first: retries are rare, and the message's unique key
+    // turns one into a rolled-back transaction below. The departments are resolved before the
+    // transaction: a read on another pooled connection while holding one can starve the pool
+    // when many deliveries arrive at once.
+    const departments = await this.d.departments.list();
+    const department = await this.departmentFor(input);
+    const item = { p: prepare(input, this.d.defaultCountry), department, departments };
+    let result: Written;
+    try {
+      // Plain messages share transactions with others arriving at the same time (inbound-batch.ts).
+      result = !opts.within && batchable(item.p) ? await this.batcher.record(item) : await this.alone(item, opts.within);
+    } catch (e) {
+      if (!(e instanceof DuplicateDelivery)) throw e;
+      const winner = await this.d.messages.byExternalId(input.channel, input.externalId);
+      if (!winner) throw e;
+      return this.duplicateOf(winner);
+    }
+    const { inquiry, message, contact, opened, caseNumber } = result;
+    const departmentCode = result.department.code;
+    if (opened) {
+      this.d.events.emit('inquiry:opened', { inquiry, contact: contact ? { id: contact.id, name: contact.name } : null, departmentCode, caseNumber });
+    } else {
+      this.d.events.emit('inquiry:updated', { inquiry, message, departmentCode });
+    }
+    this.d.events.emit('message:recorded', { inquiry, message, channel: input.channel });
+    return { inquiry, message, contact, opened, duplicate: false };
+  }
+
+  private async duplicateOf(message: Message): Promise<InboundResult> {
+    const inquiry = (await this.d.inquiries.byId(message.inquiryId))!;
+    const contact = inquiry.contactId ? await this.d.contacts.byId(inquiry.contactId) : null;
+    return { inquiry, message, contact, duplicate: true, opened: false };
+  }
+
+  /** One message in a transaction of its own. */
+  private alone(item: BatchItem, within?: Within): Promise<Written> {
+    return this.d.db.transaction((m, steps) => this.write(item.p, item.department, item.departments, m, steps, within));
+  }
+
+  private async write(p: Prepared, department: Department, departments: Department[], m: EntityManager, steps: TransactionSteps, within?: Within): Promise<Written> {
+    const { input } = p;
+    // Locked until commit: a citizen's concurrent messages take turns, so two cannot open two
+    // inquiries. The lock's statement starts the transaction and brings the inquiries this
+    // message could continue.
+    const found = p.key ? await this.d.contacts.lockOwner(p.key, m, steps.read, p.continuation ?? undefined) : null;
+    const namedCase = await this.caseNamedIn(input, m);
+
+    // A new citizen: contact, address, inquiry and message go with the commit. Another message of
+    // the same new citizen (or another delivery of this one) committing first breaks a unique
+    // key: undo to the savepoint and take the general path below, which sorts out which it was.
+    if (p.key && !found && !within && !input.thread?.inquiryId) {
+      const plan = planNewCitizen(this.d, p, p.key, namedCase, department, m);
+      try {
+        return plan.written(await steps.commitWith(plan.statements));
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        await m.query('ROLLBACK TO SAVEPOINT new_citizen');
+      }
+    }
+
+    const owner = found ?? (p.key ? await this.d.contacts.createLocked(p.key, p.name, m, steps, p.continuation ?? undefined) : null);
+    const contact = owner?.contact ?? null;
+    const inquiry = await this.inquiryToContinue(p, owner?.continuable, namedCase?.id ?? null, m);
+    // The message and the inquiry (new or continued) travel with the commit; with a channel's own
+    // write to follow, they go ahead of it and the commit comes after.
+    const plan = planMessage(this.d, p, contact, inquiry, namedCase, department, departments, m);
+    let written: Written;
+    try {
+      written = plan.written(await (within ? steps.together(plan.statements) : steps.commitWith(plan.statements)));
+    } catch (e) {
+      // Another delivery of the same item won the race: nothing of this one is kept.
+      if (isUniqueViolation(e)) throw new DuplicateDelivery();
+      throw e;
+    }
+    await within?.({ inquiry: written.inquiry, message: written.message }, m);
+    return written;
+  }
+
+  /** The department a menu or form chose, else the owner of the address written to, else the switchboard. */
+  private async departmentFor(input: InboundContact): Promise<Department> {
+    const chosen = input.departmentCode ? await this.d.departments.byCode(input.departmentCode) : null;
+    if (chosen) return chosen;
+    if (input.to && input.channel !== 'web') {
+      const owner = await this.d.departments.ownerOf(input.channel, input.channel === 'email' ? input.to.toLowerCase() : input.to);
+      if (owner) return owner;
+    }
+    const switchboard = await this.d.departments.byCode(SWITCHBOARD);
+    if (!switchboard) throw new Error('The switchboard department is missing; start-up creates it');
+    return switchboard;
+  }
+
+  private async caseNamedIn(input: InboundContact, m: EntityManager) {
+    if (input.thread?.caseNumber) {
+      const c = await this.d.cases.byNumber(input.thread.caseNumber, m);
+      if (c) return c;
+    }
+    const candidates = caseNumberCandidates(`${input.subject ?? ''} ${input.body}`);
+    const found = await this.d.cases.byNumbers(candidates, m);
+    return found[0] ?? null;
+  }
+
+  /**
+   * An inquiry the channel says this belongs to (e-mail headers), else this citizen's open inquiry
+   * on the same channel and receiving address that was active recently (`known` when the contact
+   * lock already read them). A message that names a different case than that inquiry's starts a new one.
+   */
+  private async inquiryToContinue(p: Prepared, known: Inquiry[] | undefined, caseId: number | null, m: EntityManager): Promise<Inquiry | null> {
+    if (p.input.thread?.inquiryId) {
+      const named = await this.d.inquiries.byId(p.input.thread.inquiryId, m);
+      if (named && named.state !== 'closed') return named;
+    }
+    if (!p.citizenAddress || !p.continuation) return null;
+    return chooseInquiry(known ?? (await this.d.inquiries.continuable({ ...p.continuation, citizenAddress: p.citizenAddress }, m)), caseId);
+  }
+}

@@ -1,0 +1,101 @@
+import { In, type EntityManager } from 'typeorm';
+import type { Database } from '../core/db/database';
+import { limitOf, placeholders } from '../core/db/placeholders';
+import { CaseContactEntity, CaseEntity, type CaseContact, type CaseFile } from './entities';
+import type { Scope } from '../core/access';
+
+export interface CaseSummaryRow {
+  id: number;
+  caseNumber: string;
+  title: string;
+  status: string;
+  isOpen: boolean;
+  departmentId: number;
+  contactId: number;
+  role: string | null;
+}
+
+export class CaseRepository {
+  constructor(private readonly deps: { db: Database }) {}
+
+  private manager(m?: EntityManager) {
+    return m ?? this.deps.db.dataSource.manager;
+  }
+
+  byNumber(caseNumber: string, m?: EntityManager): Promise<CaseFile | null> {
+    return this.manager(m).getRepository(CaseEntity).findOne({ where: { caseNumber } });
+  }
+
+  byId(id: number, m?: EntityManager): Promise<CaseFile | null> {
+    return this.manager(m).getRepository(CaseEntity).findOne({ where: { id } });
+  }
+
+  async byIds(ids: number[]): Promise<CaseFile[]> {
+    if (!ids.length) return [];
+    return this.manager().getRepository(CaseEntity).find({ where: { id: In(ids) } });
+  }
+
+  async byNumbers(numbers: string[], m?: EntityManager): Promise<CaseFile[]> {
+    if (!numbers.length) return [];
+    return this.manager(m).getRepository(CaseEntity).find({ where: { caseNumber: In(numbers) } });
+  }
+
+  async insert(row: Omit<CaseFile, 'id'>, m: EntityManager): Promise<CaseFile> {
+    return (await m.getRepository(CaseEntity).save(row)) as CaseFile;
+  }
+
+  async update(id: number, patch: Partial<Omit<CaseFile, 'id' | 'caseNumber' | 'createdAt' | 'createdBy'>>, m: EntityManager) {
+    await m.getRepository(CaseEntity).update({ id }, patch);
+  }
+
+  contactsOf(caseId: number, m?: EntityManager): Promise<CaseContact[]> {
+    return this.manager(m).getRepository(CaseContactEntity).find({ where: { caseId }, order: { contactId: 'ASC' } });
+  }
+
+  async linkContact(link: CaseContact, m: EntityManager) {
+    await m.getRepository(CaseContactEntity).save(link);
+  }
+
+  async unlinkContacts(caseId: number, contactIds: number[], m: EntityManager) {
+    if (contactIds.length) await m.getRepository(CaseContactEntity).delete({ caseId, contactId: In(contactIds) });
+  }
+
+  /**
+   * Cases of these contacts within the scope, newest first. The screen pop's hot path: it walks
+   * case_contacts by (contact_id, case_id) and reads cases by primary key.
+   */
+  async ofContacts(contactIds: number[], scope: Scope, opts: { openOnly?: boolean; limit?: number } = {}): Promise<CaseSummaryRow[]> {
+    if (!contactIds.length || (!scope.all && !scope.departmentIds.length)) return [];
+    // Plain SQL, as in ContactRepository.byPhone: this runs on every incoming call.
+    const params: number[] = [...contactIds];
+    let sql =
+      'SELECT k.id AS id, k.case_number AS caseNumber, k.title AS title, k.status AS status, k.is_open AS isOpen, k.department_id AS departmentId, cc.contact_id AS contactId, cc.role AS role' +
+      ` FROM case_contacts cc INNER JOIN cases k ON k.id = cc.case_id WHERE cc.contact_id IN (${placeholders(contactIds)})`;
+    if (opts.openOnly) sql += ' AND k.is_open = 1';
+    if (!scope.all) {
+      sql += ` AND k.department_id IN (${placeholders(scope.departmentIds)})`;
+      params.push(...scope.departmentIds);
+    }
+    sql += ` ORDER BY k.id DESC LIMIT ${limitOf(opts.limit ?? 100)}`;
+    const rows: CaseSummaryRow[] = await this.manager().query(sql, params);
+    return rows.map((r) => ({ ...r, id: Number(r.id), departmentId: Number(r.departmentId), contactId: Number(r.contactId), isOpen: Boolean(Number(r.isOpen)) }));
+  }
+
+  /** Contacts that appear on a case within the scope: how frontline staff get to see a contact. */
+  async contactIdsVisibleThroughCases(contactIds: number[], scope: Scope): Promise<Set<number>> {
+    if (scope.all) return new Set(contactIds);
+    if (!contactIds.length || !scope.departmentIds.length) return new Set();
+    const rows = await this.manager()
+      .createQueryBuilder()
+      .select('DISTINCT cc.contact_id', 'contactId')
+      .from('case_contacts', 'cc')
+      .innerJoin('cases', 'k', 'k.id = cc.case_id')
+      .where('cc.contact_id IN (:...contactIds) AND k.department_id IN (:...deps)', { contactIds, deps: scope.departmentIds })
+      .getRawMany<{ contactId: number }>();
+    return new Set(rows.map((r) => Number(r.contactId)));
+  }
+
+  async createdBy(userId: number, limit: number): Promise<CaseFile[]> {
+    return this.manager().getRepository(CaseEntity).find({ where: { createdBy: userId }, order: { id: 'DESC' }, take: limit });
+  }
+}

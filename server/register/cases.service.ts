@@ -1,0 +1,214 @@
+import type { EntityManager } from 'typeorm';
+import type { CountryCode } from 'libphonenumber-js';
+import type { Database } from '../core/db/database';
+import { isUniqueViolation } from '../core/db/database';
+import type { CaseFile } from './entities';
+import type { AuditRepository } from '../core/audit.repository';
+import type { CaseRepository } from './cases.repository';
+import type { ContactRepository } from './contacts.repository';
+import type { DepartmentRepository } from './departments.repository';
+import type { UserRepository } from '../auth/users.repository';
+import { assertCanUpsertCases, canReadCase, type Actor } from '../core/access';
+import { badRequest, notFound } from '../core/errors';
+import { toE164 } from '../core/phone';
+
+export interface CaseContactInput {
+  name?: string;
+  phone?: string;
+  email?: string;
+  role?: string;
+}
+
+export interface CaseUpsertInput {
+  title: string;
+  status: string;
+  statusSpoken?: string | null;
+  department: string;
+  caseworkerEmail?: string | null;
+  category?: string | null;
+  open?: boolean;
+  contacts: CaseContactInput[];
+}
+
+/** Statuses the case systems we know use for a finished case; anything else counts as open. */
+const CLOSED_STATUSES = new Set(['closed', 'avsluttet', 'ferdig', 'ferdigbehandlet', 'arkivert', 'archived', 'cancelled', 'henlagt', 'zamknięta', 'afsluttet', 'lukket']);
+export const isOpenStatus = (status: string) => !CLOSED_STATUSES.has(status.trim().toLowerCase());
+
+export interface CaseView {
+  caseNumber: string;
+  title: string;
+  status: string;
+  statusSpoken: string | null;
+  open: boolean;
+  department: string;
+  category: string | null;
+  caseworker: { id: number; email: string; name: string } | null;
+  contacts: { id: number; name: string | null; role: string | null; phones: string[]; emails: string[] }[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CaseDeps {
+  db: Database;
+  cases: CaseRepository;
+  contacts: ContactRepository;
+  departments: DepartmentRepository;
+  users: UserRepository;
+  audit: AuditRepository;
+  defaultCountry: CountryCode;
+  clock: () => Date;
+}
+
+/** Case files as the authority's case system pushes them: idempotent upserts, contacts matched before made. */
+export class CaseService {
+  constructor(private readonly d: CaseDeps) {}
+
+  async upsert(caseNumber: string, input: CaseUpsertInput, actor: Actor, route: string): Promise<{ created: boolean; changed: boolean; case: CaseView }> {
+    assertCanUpsertCases(actor);
+    const department = await this.d.departments.byCode(input.department);
+    if (!department) throw badRequest(`Unknown department "${input.department}"`, [{ path: ['department'], message: 'unknown department' }]);
+    const caseworker = input.caseworkerEmail ? await this.d.users.byEmail(input.caseworkerEmail) : null;
+    if (input.caseworkerEmail && !caseworker) throw badRequest(`Unknown caseworker "${input.caseworkerEmail}"`, [{ path: ['caseworkerEmail'], message: 'no such user' }]);
+    const parties = input.contacts.map((c, i) => {
+      const phone = c.phone ? toE164(c.phone, this.d.defaultCountry) : undefined;
+      if (c.phone && !phone) throw badRequest(`contacts[${i}].phone is not a valid phone number`, [{ path: ['contacts', i, 'phone'], message: 'not a valid phone number' }]);
+      return { name: c.name ?? null, phone: phone ?? undefined, email: c.email?.toLowerCase(), role: c.role ?? null };
+    });
+
+    const wanted = {
+      title: input.title,
+      status: input.status,
+      statusSpoken: input.statusSpoken ?? null,
+      isOpen: input.open ?? isOpenStatus(input.status),
+      departmentId: department.id,
+      caseworkerId: caseworker?.id ?? null,
+      category: input.category ?? null,
+    };
+
+    const run = (m: EntityManager) => this.write(caseNumber, wanted, parties, actor, route, m);
+    let result: { created: boolean; changed: boolean; id: number };
+    try {
+      result = await this.d.db.transaction(run);
+    } catch (e) {
+      // Two pushes of a new case raced; the loser now finds the winner's row and updates it.
+      if (!isUniqueViolation(e)) throw e;
+      result = await this.d.db.transaction(run);
+    }
+    const saved = await this.d.cases.byId(result.id);
+    return { created: result.created, changed: result.changed, case: await this.view(saved!) };
+  }
+
+  private async write(
+    caseNumber: string,
+    wanted: Pick<CaseFile, 'title' | 'status' | 'statusSpoken' | 'isOpen' | 'departmentId' | 'caseworkerId' | 'category'>,
+    parties: { name: string | null; phone?: string; email?: string; role: string | null }[],
+    actor: Actor,
+    route: string,
+    m: EntityManager,
+  ): Promise<{ created: boolean; changed: boolean; id: number }> {
+    const now = this.d.clock();
+    const existing = await this.d.cases.byNumber(caseNumber, m);
+    let caseId: number;
+    let changed = false;
+    if (!existing) {
+      caseId = (await this.d.cases.insert({ caseNumber, ...wanted, createdBy: actor.id, createdAt: now, updatedAt: now }, m)).id;
+      changed = true;
+    } else {
+      caseId = existing.id;
+      const diff = (Object.keys(wanted) as (keyof typeof wanted)[]).filter((k) => existing[k] !== wanted[k]);
+      if (diff.length) {
+        await this.d.cases.update(caseId, { ...wanted, updatedAt: now }, m);
+        changed = true;
+      }
+    }
+
+    const current = await this.d.cases.contactsOf(caseId, m);
+    const desired = new Map<number, string | null>();
+    for (const p of parties) {
+      const r = await this.resolveParty(p, current, m);
+      changed = r.changed || changed;
+      desired.set(r.contactId, p.role);
+    }
+    const stale = current.filter((c) => !desired.has(c.contactId)).map((c) => c.contactId);
+    if (stale.length) {
+      await this.d.cases.unlinkContacts(caseId, stale, m);
+      changed = true;
+    }
+    for (const [contactId, role] of desired) {
+      const link = current.find((c) => c.contactId === contactId);
+      if (!link || link.role !== role) {
+        await this.d.cases.linkContact({ caseId, contactId, role }, m);
+        changed = true;
+      }
+    }
+    if (changed) {
+      if (existing) await this.d.cases.update(caseId, { updatedAt: now }, m);
+      await this.d.audit.record([{ userId: actor.id, action: existing ? 'update' : 'create', entityType: 'case', entityId: caseNumber, route }], m);
+    }
+    return { created: !existing, changed, id: caseId };
+  }
+
+  /**
+   * The contact a case party refers to: matched by number, then by address, then (for a party with
+   * neither) by name among the case's own contacts; made only when nothing matches.
+   */
+  private async resolveParty(
+    p: { name: string | null; phone?: string; email?: string },
+    current: { contactId: number }[],
+    m: EntityManager,
+  ): Promise<{ contactId: number; changed: boolean }> {
+    const { contacts } = this.d;
+    let contact = p.phone ? await contacts.byPhone(p.phone, m) : null;
+    if (!contact && p.email) contact = await contacts.byEmail(p.email, m);
+    if (!contact && !p.phone && !p.email) {
+      for (const link of current) {
+        const c = await contacts.byId(link.contactId, m);
+        if (c && c.name === p.name) return { contactId: c.id, changed: false };
+      }
+      return { contactId: (await contacts.create({ name: p.name }, m)).id, changed: true };
+    }
+    if (!contact) {
+      const key = p.phone ? { phone: p.phone } : { email: p.email! };
+      const r = await contacts.findOrCreate(key, { name: p.name, emails: p.phone && p.email ? [p.email] : [] }, m);
+      if (r.created) return { contactId: r.contact.id, changed: true };
+      contact = r.contact;
+    }
+    let changed = false;
+    if (p.phone) changed = (await contacts.addPhone(contact.id, p.phone, m)) === 'added' || changed;
+    if (p.email) changed = (await contacts.addEmail(contact.id, p.email, m)) === 'added' || changed;
+    if (!contact.name && p.name) {
+      await contacts.update(contact.id, { name: p.name }, m);
+      changed = true;
+    }
+    return { contactId: contact.id, changed };
+  }
+
+  async get(caseNumber: string, actor: Actor, route: string, ip?: string): Promise<CaseView> {
+    const c = await this.d.cases.byNumber(caseNumber);
+    if (!c || !canReadCase(actor, c)) throw notFound('Case');
+    await this.d.audit.record([{ userId: actor.id, action: 'read', entityType: 'case', entityId: caseNumber, route, ip }]);
+    return this.view(c);
+  }
+
+  async view(c: CaseFile): Promise<CaseView> {
+    const [department, caseworker, links] = await Promise.all([
+      this.d.departments.byId(c.departmentId),
+      c.caseworkerId ? this.d.users.byId(c.caseworkerId) : Promise.resolve(null),
+      this.d.cases.contactsOf(c.id),
+    ]);
+    const contacts = await this.d.contacts.withAddresses(await this.d.contacts.byIds(links.map((l) => l.contactId)));
+    return {
+      caseNumber: c.caseNumber,
+      title: c.title,
+      status: c.status,
+      statusSpoken: c.statusSpoken,
+      open: c.isOpen,
+      department: department?.code ?? String(c.departmentId),
+      category: c.category,
+      caseworker: caseworker ? { id: caseworker.id, email: caseworker.email, name: caseworker.name } : null,
+      contacts: contacts.map((ct) => ({ id: ct.id, name: ct.name, role: links.find((l) => l.contactId === ct.id)?.role ?? null, phones: ct.phones, emails: ct.emails })),
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+    };
+  }
+}

@@ -1,0 +1,131 @@
+import type { CountryCode } from 'libphonenumber-js';
+import type { AuditRepository } from '../core/audit.repository';
+import type { CaseRepository } from './cases.repository';
+import type { ContactRepository } from './contacts.repository';
+import type { DepartmentRepository } from './departments.repository';
+import type { InquiryRepository, RecentInquiryRow } from './inquiries.repository';
+import { registerScope, type Actor, type Scope } from '../core/access';
+import { badRequest, notFound } from '../core/errors';
+import { toE164 } from '../core/phone';
+
+export interface ContactCaseView {
+  caseNumber: string;
+  title: string;
+  status: string;
+  open: boolean;
+  department: string;
+  role: string | null;
+}
+
+export interface ContactView {
+  id: number;
+  name: string | null;
+  kind: string;
+  phones: string[];
+  emails: string[];
+  address: string | null;
+  postalCode: string | null;
+  city: string | null;
+  language: string | null;
+  cases: ContactCaseView[];
+}
+
+/** Who is calling: the screen pop's content, also used by the contact lookup. */
+export interface CallerContext {
+  from: string;
+  contact: { id: number; name: string | null } | null;
+  cases: { caseNumber: string; title: string; status: string; department: string }[];
+  inquiries: { id: number; channel: string; direction: 'in' | 'out'; createdAt: Date; summary: string; caseNumber: string | null }[];
+}
+
+export interface ContactDeps {
+  contacts: ContactRepository;
+  cases: CaseRepository;
+  inquiries: InquiryRepository;
+  departments: DepartmentRepository;
+  audit: AuditRepository;
+  defaultCountry: CountryCode;
+}
+
+export class ContactService {
+  constructor(private readonly d: ContactDeps) {}
+
+  private async code(departmentId: number) {
+    return (await this.d.departments.byId(departmentId))?.code ?? String(departmentId);
+  }
+
+  /** Frontline staff see a contact only through a case or inquiry of their own departments. */
+  private async visibleIds(ids: number[], scope: Scope): Promise<Set<number>> {
+    if (scope.all) return new Set(ids);
+    const [viaCases, viaInquiries] = await Promise.all([
+      this.d.cases.contactIdsVisibleThroughCases(ids, scope),
+      this.d.inquiries.contactIdsVisibleThroughInquiries(ids, scope),
+    ]);
+    return new Set([...viaCases, ...viaInquiries]);
+  }
+
+  async findByPhone(actor: Actor, rawPhone: string, route: string, ip?: string): Promise<ContactView[]> {
+    const scope = registerScope(actor);
+    const e164 = toE164(rawPhone, this.d.defaultCountry);
+    if (!e164) throw badRequest('phone is not a valid phone number', [{ path: ['phone'], message: 'not a valid phone number' }]);
+    const contact = await this.d.contacts.byPhone(e164);
+    return this.present(actor, scope, contact ? [contact] : [], route, ip);
+  }
+
+  async findByEmail(actor: Actor, email: string, route: string, ip?: string): Promise<ContactView[]> {
+    const scope = registerScope(actor);
+    const contact = await this.d.contacts.byEmail(email);
+    return this.present(actor, scope, contact ? [contact] : [], route, ip);
+  }
+
+  async get(actor: Actor, id: number, route: string, ip?: string): Promise<ContactView> {
+    const scope = registerScope(actor);
+    const contact = await this.d.contacts.byId(id);
+    const [view] = await this.present(actor, scope, contact ? [contact] : [], route, ip);
+    if (!view) throw notFound('Contact');
+    return view;
+  }
+
+  private async present(actor: Actor, scope: Scope, found: Awaited<ReturnType<ContactRepository['byIds']>>, route: string, ip?: string): Promise<ContactView[]> {
+    const visible = await this.visibleIds(found.map((c) => c.id), scope);
+    const contacts = await this.d.contacts.withAddresses(found.filter((c) => visible.has(c.id)));
+    const cases = await this.d.cases.ofContacts(contacts.map((c) => c.id), scope);
+    const views: ContactView[] = [];
+    for (const c of contacts) {
+      const own = cases.filter((k) => k.contactId === c.id);
+      views.push({
+        id: c.id,
+        name: c.name,
+        kind: c.kind,
+        phones: c.phones,
+        emails: c.emails,
+        address: c.address,
+        postalCode: c.postalCode,
+        city: c.city,
+        language: c.language,
+        cases: await Promise.all(own.map(async (k) => ({ caseNumber: k.caseNumber, title: k.title, status: k.status, open: k.isOpen, department: await this.code(k.departmentId), role: k.role }))),
+      });
+    }
+    if (views.length) await this.d.audit.record(views.map((v) => ({ userId: actor.id, action: 'read' as const, entityType: 'contact' as const, entityId: v.id, route, ip })));
+    return views;
+  }
+
+  /**
+   * The screen pop: number → contact → open cases → last 20 inquiries, limited to the scope of
+   * whoever will see it. Three indexed reads; nothing else is on this path.
+   */
+  async callerContext(e164: string, scope: Scope): Promise<CallerContext> {
+    const contact = await this.d.contacts.byPhone(e164);
+    if (!contact) return { from: e164, contact: null, cases: [], inquiries: [] };
+    const [cases, inquiries] = await Promise.all([
+      this.d.cases.ofContacts([contact.id], scope, { openOnly: true, limit: 50 }),
+      this.d.inquiries.recentOfContacts([contact.id], scope, 20),
+    ]);
+    return {
+      from: e164,
+      contact: { id: contact.id, name: contact.name },
+      cases: await Promise.all(cases.map(async (k) => ({ caseNumber: k.caseNumber, title: k.title, status: k.status, department: await this.code(k.departmentId) }))),
+      inquiries: inquiries.map((i: RecentInquiryRow) => ({ id: i.id, channel: i.channel, direction: i.direction, createdAt: i.createdAt, summary: i.summary, caseNumber: i.caseNumber })),
+    };
+  }
+}

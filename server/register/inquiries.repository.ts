@@ -1,0 +1,153 @@
+import { In, type EntityManager } from 'typeorm';
+import type { Database } from '../core/db/database';
+import { InquiryEntity, type Channel, type Inquiry, type InquiryState } from './entities';
+import type { Scope } from '../core/access';
+import { fromRow, insertRow, insertStatements, selectList, toDate, updateRow, updateStatement } from '../core/db/entity-sql';
+import type { Statement } from '../core/db/transactions';
+import { limitOf, placeholders } from '../core/db/placeholders';
+
+export interface InquiryFilter {
+  channel?: Channel;
+  state?: InquiryState;
+  departmentId?: number;
+  contactId?: number;
+  caseId?: number;
+  assigneeId?: number | null;
+  beforeId?: number;
+  limit: number;
+}
+
+export interface RecentInquiryRow {
+  id: number;
+  channel: Channel;
+  direction: 'in' | 'out';
+  createdAt: Date;
+  summary: string;
+  caseNumber: string | null;
+  state: InquiryState;
+  departmentId: number;
+}
+
+export class InquiryRepository {
+  constructor(private readonly deps: { db: Database }) {}
+
+  private repo(m?: EntityManager) {
+    return (m ?? this.deps.db.dataSource.manager).getRepository(InquiryEntity);
+  }
+
+  byId(id: number, m?: EntityManager): Promise<Inquiry | null> {
+    return this.repo(m).findOne({ where: { id } });
+  }
+
+  async insert(row: Omit<Inquiry, 'id'>, m: EntityManager): Promise<Inquiry> {
+    return { id: await insertRow(this.deps.db, m, InquiryEntity, row), ...row };
+  }
+
+  async update(id: number, patch: Partial<Omit<Inquiry, 'id' | 'createdAt'>>, m: EntityManager) {
+    await updateRow(this.deps.db, m, InquiryEntity, id, patch);
+  }
+
+  /**
+   * The statements of insert(), for a transaction's commitWith; they give back `{ id }`.
+   * `contactId`: SQL for a contact created earlier in the same batch (ContactRepository.idOf).
+   */
+  inserting(row: Omit<Inquiry, 'id'>, m: EntityManager, computed: { contactId?: Statement } = {}): Statement[] {
+    return insertStatements(this.deps.db, m, InquiryEntity, row, computed);
+  }
+
+  /** The statement of update(), for a transaction's commitWith. */
+  updating(id: number, patch: Partial<Omit<Inquiry, 'id' | 'createdAt'>>, m: EntityManager): Statement[] {
+    const update = updateStatement(this.deps.db, m, InquiryEntity, id, patch);
+    return update ? [update] : [];
+  }
+
+  /** Newest first by id (ids grow with time), one row more than asked so the caller knows if a page follows. */
+  async list(filter: InquiryFilter, scope: Scope): Promise<Inquiry[]> {
+    if (!scope.all && !scope.departmentIds.length) return [];
+    const qb = this.repo().createQueryBuilder('i');
+    if (!scope.all) qb.andWhere('i.department_id IN (:...deps)', { deps: scope.departmentIds });
+    if (filter.channel) qb.andWhere('i.channel = :channel', { channel: filter.channel });
+    if (filter.state) qb.andWhere('i.state = :state', { state: filter.state });
+    if (filter.departmentId !== undefined) qb.andWhere('i.department_id = :departmentId', { departmentId: filter.departmentId });
+    if (filter.contactId !== undefined) qb.andWhere('i.contact_id = :contactId', { contactId: filter.contactId });
+    if (filter.caseId !== undefined) qb.andWhere('i.case_id = :caseId', { caseId: filter.caseId });
+    if (filter.assigneeId === null) qb.andWhere('i.assignee_id IS NULL');
+    else if (filter.assigneeId !== undefined) qb.andWhere('i.assignee_id = :assigneeId', { assigneeId: filter.assigneeId });
+    if (filter.beforeId !== undefined) qb.andWhere('i.id < :beforeId', { beforeId: filter.beforeId });
+    return qb.orderBy('i.id', 'DESC').take(filter.limit + 1).getMany();
+  }
+
+  /** A contact's latest inquiries on every channel, with the case number: the other half of the screen pop. */
+  async recentOfContacts(contactIds: number[], scope: Scope, limit = 20): Promise<RecentInquiryRow[]> {
+    if (!contactIds.length || (!scope.all && !scope.departmentIds.length)) return [];
+    // Plain SQL, as in ContactRepository.byPhone: this runs on every incoming call.
+    const params: number[] = [...contactIds];
+    let sql =
+      'SELECT i.id AS id, i.channel AS channel, i.direction AS direction, i.created_at AS createdAt, i.summary AS summary, i.state AS state, i.department_id AS departmentId, k.case_number AS caseNumber' +
+      ` FROM inquiries i LEFT JOIN cases k ON k.id = i.case_id WHERE i.contact_id IN (${placeholders(contactIds)})`;
+    if (!scope.all) {
+      sql += ` AND i.department_id IN (${placeholders(scope.departmentIds)})`;
+      params.push(...scope.departmentIds);
+    }
+    sql += ` ORDER BY i.id DESC LIMIT ${limitOf(limit)}`;
+    const rows: (RecentInquiryRow & { createdAt: Date | string })[] = await this.deps.db.dataSource.manager.query(sql, params);
+    return rows.map((r) => ({ ...r, id: Number(r.id), departmentId: Number(r.departmentId), createdAt: toDate(r.createdAt) }));
+  }
+
+  /** Contacts that have an inquiry within the scope. */
+  async contactIdsVisibleThroughInquiries(contactIds: number[], scope: Scope): Promise<Set<number>> {
+    if (scope.all) return new Set(contactIds);
+    if (!contactIds.length || !scope.departmentIds.length) return new Set();
+    const rows = await this.repo()
+      .createQueryBuilder('i')
+      .select('DISTINCT i.contact_id', 'contactId')
+      .where('i.contact_id IN (:...contactIds) AND i.department_id IN (:...deps)', { contactIds, deps: scope.departmentIds })
+      .getRawMany<{ contactId: number }>();
+    return new Set(rows.map((r) => Number(r.contactId)));
+  }
+
+  /**
+   * The inquiries a new message could continue (see continuableWhere); the newest is the one,
+   * picked by newestOf. A plain read: the inbound service holds the citizen's contact lock in a
+   * read-committed transaction, so this sees an inquiry the lock's previous holder opened,
+   * without locking index ranges other citizens insert into.
+   */
+  async continuable(q: Continuation & { citizenAddress: string }, m: EntityManager): Promise<Inquiry[]> {
+    const select = continuableSelect(this.deps.db, m, q);
+    const rows: Record<string, unknown>[] = await m.query(select.sql, select.params);
+    return rows.map((r) => fromRow(m, InquiryEntity, r));
+  }
+
+  async byIds(ids: number[]): Promise<Inquiry[]> {
+    if (!ids.length) return [];
+    return this.repo().find({ where: { id: In(ids) } });
+  }
+}
+
+/** What a new message may continue: an inquiry on the same channel and receiving address, not closed, active since `since`. */
+export interface Continuation {
+  channel: Channel;
+  channelAddress: string | null;
+  since: Date;
+}
+
+/** The continuation rule as SQL on an inquiries alias, shared by the plain read and the contact lock's join. */
+export function continuableWhere(db: Database, alias: string, q: Continuation): { sql: string; params: unknown[] } {
+  const address = q.channelAddress === null ? `${alias}.channel_address IS NULL` : `${alias}.channel_address = ?`;
+  return {
+    sql: `${alias}.channel = ? AND ${alias}.state IN ('open', 'waiting') AND ${alias}.last_activity_at >= ? AND ${address}`,
+    params: q.channelAddress === null ? [q.channel, db.param(q.since)] : [q.channel, db.param(q.since), q.channelAddress],
+  };
+}
+
+/** The read of InquiryRepository.continuable as a statement, to send together with others. */
+export function continuableSelect(db: Database, m: EntityManager, q: Continuation & { citizenAddress: string }): Statement {
+  const where = continuableWhere(db, 'i', q);
+  return { sql: `SELECT ${selectList(m, InquiryEntity, 'i')} FROM inquiries i WHERE i.citizen_address = ? AND ${where.sql}`, params: [q.citizenAddress, ...where.params] };
+}
+
+/**
+ * The newest by id. Not ORDER BY id DESC LIMIT 1 in SQL: MariaDB may then walk the primary key
+ * backwards instead of the citizen index, and a citizen has few open inquiries.
+ */
+export const newestOf = (inquiries: Inquiry[]): Inquiry | null => inquiries.reduce<Inquiry | null>((newest, x) => (!newest || x.id > newest.id ? x : newest), null);

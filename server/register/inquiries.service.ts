@@ -1,0 +1,306 @@
+import type { ChannelSender } from '../inbound/contract';
+import type { Database } from '../core/db/database';
+import type { Channel, Inquiry, InquiryState, Message } from './entities';
+import type { AuditRepository } from '../core/audit.repository';
+import type { CaseRepository } from './cases.repository';
+import type { ContactRepository } from './contacts.repository';
+import type { DepartmentRepository } from './departments.repository';
+import type { InquiryRepository } from './inquiries.repository';
+import type { MessageRepository } from './messages.repository';
+import type { UserRepository } from '../auth/users.repository';
+import { assertCanWorkInquiries, inScope, registerScope, type Actor } from '../core/access';
+import { AppError, badRequest, notFound } from '../core/errors';
+import type { DomainEvents } from '../core/events';
+import { replaceableBy } from './message-status.service';
+
+export interface InquiryView {
+  id: number;
+  channel: Channel;
+  direction: 'in' | 'out';
+  state: InquiryState;
+  status: InquiryState;
+  department: string;
+  assignee: { id: number; name: string } | null;
+  contactId: number | null;
+  contact: { id: number; name: string | null } | null;
+  caseNumber: string | null;
+  subject: string | null;
+  summary: string;
+  citizenAddress: string | null;
+  createdAt: Date;
+  lastActivityAt: Date;
+  closedAt: Date | null;
+}
+
+export interface TimelineItem {
+  id: number;
+  channel: Channel;
+  direction: Message['direction'];
+  kind: Message['kind'];
+  body: string;
+  bodyHtml: string | null;
+  subject: string | null;
+  from: string | null;
+  to: string | null;
+  createdAt: Date;
+  externalId: string | null;
+  status: Message['status'];
+  author: { id: number; name: string } | null;
+}
+
+export interface InquiryListQuery {
+  channel?: Channel;
+  state?: InquiryState;
+  department?: string;
+  contact?: number;
+  caseNumber?: string;
+  assignee?: 'me' | 'none' | number;
+  cursor?: string;
+  limit?: number;
+}
+
+/** One message as staff see it on an inquiry's timeline. */
+function timelineItem(x: Message, author: TimelineItem['author']): TimelineItem {
+  return {
+    id: x.id,
+    channel: x.channel,
+    direction: x.direction,
+    kind: x.kind,
+    body: x.body,
+    bodyHtml: x.bodyHtml,
+    subject: x.subject,
+    from: x.fromAddress,
+    to: x.toAddress,
+    createdAt: x.createdAt,
+    externalId: x.externalId,
+    status: x.status,
+    author,
+  };
+}
+
+export const encodeCursor = (id: number) => Buffer.from(`i:${id}`).toString('base64url');
+export function decodeCursor(cursor: string): number {
+  const m = /^i:(\d{1,12})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw badRequest('cursor is not one this API gave out', [{ path: ['cursor'], message: 'invalid cursor' }]);
+  return Number(m[1]);
+}
+
+export interface InquiryDeps {
+  db: Database;
+  inquiries: InquiryRepository;
+  messages: MessageRepository;
+  contacts: ContactRepository;
+  cases: CaseRepository;
+  departments: DepartmentRepository;
+  users: UserRepository;
+  audit: AuditRepository;
+  /** Told when a reply has left, so journaling sees every channel's outbound messages. */
+  events?: DomainEvents;
+  /** Outbound senders by channel; a channel without one cannot be replied on (yet). */
+  senders: Partial<Record<Channel, ChannelSender>>;
+  clock: () => Date;
+}
+
+/** What staff do with inquiries: list, read with the timeline, assign, change state, note, reply. */
+export class InquiryService {
+  constructor(private readonly d: InquiryDeps) {}
+
+  async list(actor: Actor, q: InquiryListQuery): Promise<{ items: InquiryView[]; nextCursor: string | null }> {
+    const scope = registerScope(actor);
+    const limit = q.limit ?? 50;
+    let departmentId: number | undefined;
+    if (q.department) {
+      const dep = await this.d.departments.byCode(q.department);
+      if (!dep) throw badRequest(`Unknown department "${q.department}"`, [{ path: ['department'], message: 'unknown department' }]);
+      departmentId = dep.id;
+    }
+    let caseId: number | undefined;
+    if (q.caseNumber) caseId = (await this.d.cases.byNumber(q.caseNumber))?.id ?? -1;
+    const assigneeId = q.assignee === 'me' ? actor.id : q.assignee === 'none' ? null : q.assignee;
+    const rows = await this.d.inquiries.list(
+      { channel: q.channel, state: q.state, departmentId, contactId: q.contact, caseId, assigneeId, beforeId: q.cursor ? decodeCursor(q.cursor) : undefined, limit },
+      scope,
+    );
+    const page = rows.slice(0, limit);
+    return { items: await this.views(page), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+  }
+
+  /** One inquiry with its whole timeline; reading it is audited. */
+  async get(actor: Actor, id: number, route: string, ip?: string): Promise<InquiryView & { timeline: TimelineItem[] }> {
+    const inquiry = await this.visible(actor, id);
+    const [view] = await this.views([inquiry]);
+    const messages = await this.d.messages.timeline(id);
+    const authors = await this.d.users.byIds([...new Set(messages.map((x) => x.authorId).filter((x): x is number => x !== null))]);
+    await this.d.audit.record([{ userId: actor.id, action: 'read', entityType: 'inquiry', entityId: id, route, ip }]);
+    return {
+      ...view,
+      timeline: messages.map((x) => {
+        const author = authors.find((a) => a.id === x.authorId);
+        return timelineItem(x, author ? { id: author.id, name: author.name } : null);
+      }),
+    };
+  }
+
+  /** Assign, change state or move to another department. */
+  async update(actor: Actor, id: number, patch: { state?: InquiryState; assigneeId?: number | null; department?: string }, route: string): Promise<InquiryView> {
+    assertCanWorkInquiries(actor);
+    const inquiry = await this.visible(actor, id);
+    const changes: Partial<Inquiry> = {};
+    let departmentId = inquiry.departmentId;
+    if (patch.department !== undefined) {
+      const dep = await this.d.departments.byCode(patch.department);
+      if (!dep) throw badRequest(`Unknown department "${patch.department}"`, [{ path: ['department'], message: 'unknown department' }]);
+      departmentId = changes.departmentId = dep.id;
+    }
+    if (patch.assigneeId !== undefined) {
+      if (patch.assigneeId !== null) {
+        const user = await this.d.users.byId(patch.assigneeId);
+        const deps = user ? await this.d.users.departmentIds(user.id) : [];
+        if (!user || !user.active || (user.role !== 'admin' && !deps.includes(departmentId))) {
+          throw badRequest('The assignee must be an active member of the inquiry’s department', [{ path: ['assigneeId'], message: 'not a member' }]);
+        }
+      }
+      changes.assigneeId = patch.assigneeId;
+    }
+    if (patch.state !== undefined && patch.state !== inquiry.state) {
+      changes.state = patch.state;
+      changes.closedAt = patch.state === 'closed' ? this.d.clock() : null;
+    }
+    if (Object.keys(changes).length) {
+      await this.d.db.transaction(async (m) => {
+        await this.d.inquiries.update(id, changes, m);
+        await this.d.audit.record([{ userId: actor.id, action: 'update', entityType: 'inquiry', entityId: id, route }], m);
+      });
+    }
+    const [view] = await this.views([{ ...inquiry, ...changes }]);
+    return view;
+  }
+
+  async addNote(actor: Actor, id: number, body: string, route: string): Promise<TimelineItem> {
+    assertCanWorkInquiries(actor);
+    const inquiry = await this.visible(actor, id);
+    const now = this.d.clock();
+    const { message } = await this.d.db.transaction(async (m) => {
+      const r = await this.d.messages.insertOnce(
+        { inquiryId: id, channel: inquiry.channel, direction: 'internal', kind: 'note', body, bodyHtml: null, subject: null, fromAddress: null, toAddress: null, externalId: null, status: null, meta: null, authorId: actor.id, createdAt: now, updatedAt: now },
+        m,
+      );
+      await this.d.audit.record([{ userId: actor.id, action: 'update', entityType: 'inquiry', entityId: id, route }], m);
+      return r;
+    });
+    return this.item(message, actor);
+  }
+
+  /**
+   * A reply on the inquiry's own channel: stored first as queued, then handed to the channel; a
+   * channel failure leaves the reply on the timeline as failed with the reason, never lost.
+   */
+  async reply(actor: Actor, id: number, body: string, route: string): Promise<TimelineItem> {
+    assertCanWorkInquiries(actor);
+    const inquiry = await this.visible(actor, id);
+    const sender = this.d.senders[inquiry.channel];
+    if (!sender) throw new AppError(409, 'channel_unavailable', `Replies on the ${inquiry.channel} channel are not available`);
+    if (!inquiry.citizenAddress) throw new AppError(409, 'no_citizen_address', 'The citizen left no address to reply to');
+    const now = this.d.clock();
+    const from = inquiry.channelAddress;
+    const { message } = await this.d.db.transaction(async (m) => {
+      const r = await this.d.messages.insertOnce(
+        { inquiryId: id, channel: inquiry.channel, direction: 'out', kind: 'message', body, bodyHtml: null, subject: inquiry.subject, fromAddress: from, toAddress: inquiry.citizenAddress, externalId: null, status: 'queued', meta: null, authorId: actor.id, createdAt: now, updatedAt: now },
+        m,
+      );
+      await this.d.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
+      await this.d.inquiries.update(id, { lastActivityAt: now, state: inquiry.state === 'closed' ? 'closed' : 'waiting' }, m);
+      await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'message', entityId: r.message.id, route }], m);
+      return r;
+    });
+    try {
+      const sent = await sender.send({ messageId: message.id, inquiryId: id, to: inquiry.citizenAddress, from, body, subject: inquiry.subject });
+      const status = await this.d.db.transaction(async (m) => {
+        await this.d.messages.update(message.id, { externalId: sent.externalId, fromAddress: sent.from ?? from, meta: sent.meta ?? null }, m);
+        // A delivery report may already have moved the message on; the hand-over must not undo it.
+        const moved = await this.d.messages.advanceStatus(message.id, sent.status, replaceableBy(sent.status), m);
+        const detail = sent.detail && Object.keys(sent.detail).length ? sent.detail : null;
+        await this.d.messages.addEvent({ messageId: message.id, status: sent.status, providerStatus: sent.providerStatus ?? null, at: this.d.clock(), detail }, m);
+        return moved ? sent.status : ((await this.d.messages.byId(message.id, m))?.status ?? sent.status);
+      });
+      Object.assign(message, { externalId: sent.externalId, status, fromAddress: sent.from ?? from });
+      // Every channel's reply reaches journaling this way; a channel that also reports it (SMS) is harmless, entries are per message.
+      if (sent.externalId && status !== 'failed' && status !== 'stopped') this.d.events?.emit('message:sent', { inquiry, message, channel: inquiry.channel });
+    } catch (e) {
+      const reason = (e as Error).message?.slice(0, 500) ?? 'send failed';
+      await this.d.db.transaction(async (m) => {
+        await this.d.messages.update(message.id, { status: 'failed', meta: { error: reason } }, m);
+        await this.d.messages.addEvent({ messageId: message.id, status: 'failed', providerStatus: null, at: this.d.clock(), detail: { error: reason } }, m);
+      });
+      message.status = 'failed';
+    }
+    return this.item(message, actor);
+  }
+
+  /** A message with its whole status history, if the actor may see its inquiry. */
+  async message(actor: Actor, messageId: number) {
+    const message = await this.d.messages.byId(messageId);
+    if (!message) throw notFound('Message');
+    await this.visible(actor, message.inquiryId, 'Message');
+    const events = await this.d.messages.events(messageId);
+    return {
+      id: message.id,
+      inquiryId: message.inquiryId,
+      channel: message.channel,
+      direction: message.direction,
+      status: message.status,
+      body: message.body,
+      from: message.fromAddress,
+      to: message.toAddress,
+      externalId: message.externalId,
+      createdAt: message.createdAt,
+      events: events.map((e) => ({ status: e.status, at: e.at, providerStatus: e.providerStatus, ...(e.detail ?? {}) })),
+    };
+  }
+
+  /** The inquiry if the actor's scope includes it; otherwise 404, so its existence is not revealed. */
+  private async visible(actor: Actor, id: number, what = 'Inquiry'): Promise<Inquiry> {
+    const scope = registerScope(actor);
+    const inquiry = await this.d.inquiries.byId(id);
+    if (!inquiry || !inScope(scope, inquiry.departmentId)) throw notFound(what);
+    return inquiry;
+  }
+
+  private item(x: Message, actor: Actor): TimelineItem {
+    return timelineItem(x, x.authorId === actor.id ? { id: actor.id, name: actor.name } : null);
+  }
+
+  async views(rows: Inquiry[]): Promise<InquiryView[]> {
+    const contactIds = [...new Set(rows.map((r) => r.contactId).filter((x): x is number => x !== null))];
+    const caseIds = [...new Set(rows.map((r) => r.caseId).filter((x): x is number => x !== null))];
+    const userIds = [...new Set(rows.map((r) => r.assigneeId).filter((x): x is number => x !== null))];
+    const [contacts, cases, users, departments] = await Promise.all([
+      this.d.contacts.byIds(contactIds),
+      this.d.cases.byIds(caseIds),
+      this.d.users.byIds(userIds),
+      this.d.departments.list(),
+    ]);
+    return rows.map((r) => {
+      const contact = contacts.find((c) => c?.id === r.contactId) ?? null;
+      const assignee = users.find((u) => u.id === r.assigneeId);
+      return {
+        id: r.id,
+        channel: r.channel,
+        direction: r.direction,
+        state: r.state,
+        status: r.state,
+        department: departments.find((dep) => dep.id === r.departmentId)?.code ?? String(r.departmentId),
+        assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
+        contactId: r.contactId,
+        contact: contact ? { id: contact.id, name: contact.name } : null,
+        caseNumber: cases.find((c) => c.id === r.caseId)?.caseNumber ?? null,
+        subject: r.subject,
+        summary: r.summary,
+        citizenAddress: r.citizenAddress,
+        createdAt: r.createdAt,
+        lastActivityAt: r.lastActivityAt,
+        closedAt: r.closedAt,
+      };
+    });
+  }
+}

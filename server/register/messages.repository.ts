@@ -1,0 +1,97 @@
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Database } from '../core/db/database';
+import { isUniqueViolation } from '../core/db/database';
+import { currentRead } from '../core/db/current-read';
+import { insertRow, insertStatements, lastInsertId } from '../core/db/entity-sql';
+import type { Statement } from '../core/db/transactions';
+import { MessageEntity, MessageEventEntity, type Channel, type Message, type MessageEvent, type MessageStatus } from './entities';
+
+export class MessageRepository {
+  constructor(private readonly deps: { db: Database }) {}
+
+  private repo(m?: EntityManager) {
+    return (m ?? this.deps.db.dataSource.manager).getRepository(MessageEntity);
+  }
+
+  byId(id: number, m?: EntityManager): Promise<Message | null> {
+    return this.repo(m).findOne({ where: { id } });
+  }
+
+  byExternalId(channel: Channel, externalId: string, m?: EntityManager): Promise<Message | null> {
+    return this.repo(m).findOne({ where: { channel, externalId } });
+  }
+
+  /**
+   * Inserts the timeline item unless one with the same (channel, external id) exists. The unique
+   * key decides, with no read first: a provider's retry, or one racing the first delivery, gets
+   * the first row back. Plain SQL, as every inbound and outbound message passes here.
+   */
+  async insertOnce(row: Omit<Message, 'id'>, m: EntityManager): Promise<{ message: Message; inserted: boolean }> {
+    try {
+      return { message: { id: await insertRow(this.deps.db, m, MessageEntity, row), ...row }, inserted: true };
+    } catch (e) {
+      if (!row.externalId || !isUniqueViolation(e)) throw e;
+      const winner = await currentRead(
+        this.repo(m).createQueryBuilder('x').where('x.channel = :channel AND x.external_id = :ext', { channel: row.channel, ext: row.externalId }),
+      ).getOne();
+      if (!winner) throw e;
+      return { message: winner, inserted: false };
+    }
+  }
+
+  /**
+   * The statements inserting this message, for a transaction's commitWith; they give back `{ id }`.
+   * `inquiryOfPrevious`: the inquiry is the row inserted just before, in the same batch.
+   */
+  inserting(row: Omit<Message, 'id'>, m: EntityManager, opts: { inquiryOfPrevious?: boolean } = {}): Statement[] {
+    return insertStatements(this.deps.db, m, MessageEntity, row, opts.inquiryOfPrevious ? { inquiryId: lastInsertId(this.deps.db) } : {});
+  }
+
+  async update(id: number, patch: Partial<Omit<Message, 'id' | 'createdAt'>>, m: EntityManager) {
+    await this.repo(m).update({ id }, { ...patch, updatedAt: new Date() } as QueryDeepPartialEntity<Message>);
+  }
+
+  /**
+   * Moves the status only if the message is still in one of `from`: one conditional UPDATE, so
+   * concurrent reports for the same message cannot undo each other.
+   */
+  async advanceStatus(id: number, to: MessageStatus, from: MessageStatus[], m: EntityManager): Promise<boolean> {
+    const r = await this.repo(m)
+      .createQueryBuilder()
+      .update()
+      .set({ status: to, updatedAt: new Date() })
+      .where('id = :id', { id })
+      .andWhere('(status IS NULL OR status IN (:...from))', { from })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
+  /** Outbound messages handed to a provider before `before` that are still waiting for a report. */
+  async awaitingReportSince(before: Date, limit: number): Promise<number[]> {
+    const rows = await this.repo()
+      .createQueryBuilder('x')
+      .select('x.id', 'id')
+      .where("x.direction = 'out' AND x.status IN ('queued', 'sent') AND x.created_at < :before", { before: this.deps.db.param(before) })
+      .orderBy('x.id', 'ASC')
+      .limit(limit)
+      .getRawMany<{ id: number }>();
+    return rows.map((r) => Number(r.id));
+  }
+
+  timeline(inquiryId: number): Promise<Message[]> {
+    return this.repo().find({ where: { inquiryId }, order: { id: 'ASC' } });
+  }
+
+  async firstOf(inquiryId: number, m?: EntityManager): Promise<Message | null> {
+    return this.repo(m).findOne({ where: { inquiryId }, order: { id: 'ASC' } });
+  }
+
+  events(messageId: number): Promise<MessageEvent[]> {
+    return this.deps.db.dataSource.manager.getRepository(MessageEventEntity).find({ where: { messageId }, order: { id: 'ASC' } });
+  }
+
+  async addEvent(event: Omit<MessageEvent, 'id'>, m: EntityManager): Promise<void> {
+    await m.getRepository(MessageEventEntity).insert(event as QueryDeepPartialEntity<MessageEvent>);
+  }
+}

@@ -1,0 +1,104 @@
+import { isAllowedHost, linkedHosts } from './links';
+import type { Database } from '../core/db/database';
+import type { AuditRepository } from '../core/audit.repository';
+import type { SmsPolicyRepository } from './policy.repository';
+import type { SmsSendRepository } from './sends.repository';
+import { assertAdmin, type Actor } from '../core/access';
+import { badRequest } from '../core/errors';
+import type { SendGate } from './sends.service';
+
+/** A send is unusual when it is more than `factor` × the sender's 30-day daily average and over `floor` recipients. */
+export interface VolumeRule {
+  factor: number;
+  floor: number;
+}
+export const DEFAULT_VOLUME_RULE: VolumeRule = { factor: 5, floor: 500 };
+const DAY_MS = 24 * 3600_000;
+
+export interface SmsPolicyDeps {
+  db: Database;
+  policy: SmsPolicyRepository;
+  sends: SmsSendRepository;
+  audit: AuditRepository;
+  clock: () => Date;
+  volume?: VolumeRule;
+}
+
+const HOST = /^(?=.{3,191}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}$/;
+
+/**
+ * Which sends wait for a person before anything leaves: a sender number an admin paused, a link
+ * to a host not on the allow-list, or a volume far above the sender's normal traffic. Admins keep
+ * the allow-list and the operator prefix table here, so none of it needs configuration.
+ */
+export class SmsPolicy implements SendGate {
+  private prefixes: { at: number; rows: { prefix: string; operator: string }[] } | null = null;
+
+  constructor(private readonly d: SmsPolicyDeps) {}
+
+  async hold(send: { sender: string; body: string; recipients: number }) {
+    if (await this.senderPaused(send.sender)) return { state: 'paused' as const, reason: null, pausedBy: 'sender' as const };
+    const allowed = (await this.d.policy.allowList()).map((a) => a.host);
+    const urls = linkedHosts(send.body).filter((h) => !isAllowedHost(h, allowed));
+    const rule = this.d.volume ?? DEFAULT_VOLUME_RULE;
+    let volume: { recipients: number; dailyAverage: number } | undefined;
+    if (send.recipients > rule.floor) {
+      const last30 = await this.d.sends.volumeSince(send.sender, new Date(this.d.clock().getTime() - 30 * DAY_MS));
+      const dailyAverage = Math.round((last30 / 30) * 10) / 10;
+      if (send.recipients > rule.factor * dailyAverage) volume = { recipients: send.recipients, dailyAverage };
+    }
+    if (!urls.length && !volume) return null;
+    return { state: 'awaiting_approval' as const, reason: { ...(urls.length ? { urls } : {}), ...(volume ? { volume } : {}) } };
+  }
+
+  async senderPaused(sender: string): Promise<boolean> {
+    return (await this.d.policy.holdOf(sender)) !== null;
+  }
+
+  /** The longest configured prefix of the number wins (+4790 before +479). */
+  async operatorOf(phone: string): Promise<string | null> {
+    if (!this.prefixes || Date.now() - this.prefixes.at > 30_000) this.prefixes = { at: Date.now(), rows: await this.d.policy.operatorPrefixes() };
+    let best: { prefix: string; operator: string } | null = null;
+    for (const r of this.prefixes.rows) if (phone.startsWith(r.prefix) && (!best || r.prefix.length > best.prefix.length)) best = r;
+    return best?.operator ?? null;
+  }
+
+  async allowList(): Promise<{ host: string; createdAt: Date }[]> {
+    return (await this.d.policy.allowList()).map((a) => ({ host: a.host, createdAt: a.createdAt }));
+  }
+
+  async allowHost(actor: Actor, raw: string, route: string): Promise<{ host: string; created: boolean }> {
+    assertAdmin(actor);
+    const host = raw.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^\*\./, '');
+    if (!HOST.test(host)) throw badRequest(`${raw} is not a host name such as kommune.no`, [{ path: ['host'], message: 'not a host name' }]);
+    const created = await this.d.db.transaction(async (m) => {
+      const ok = await this.d.policy.allow(host, actor.id, this.d.clock(), m);
+      if (ok) await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'sms_policy', entityId: `allow:${host}`.slice(0, 64), route }], m);
+      return ok;
+    });
+    return { host, created };
+  }
+
+  async disallowHost(actor: Actor, host: string, route: string): Promise<boolean> {
+    assertAdmin(actor);
+    return this.d.db.transaction(async (m) => {
+      const ok = await this.d.policy.disallow(host.toLowerCase(), m);
+      if (ok) await this.d.audit.record([{ userId: actor.id, action: 'delete', entityType: 'sms_policy', entityId: `allow:${host}`.slice(0, 64), route }], m);
+      return ok;
+    });
+  }
+
+  async operatorPrefixes() {
+    return (await this.d.policy.operatorPrefixes()).map((r) => ({ prefix: r.prefix, operator: r.operator }));
+  }
+
+  async setOperatorPrefixes(actor: Actor, rows: { prefix: string; operator: string }[], route: string) {
+    assertAdmin(actor);
+    await this.d.db.transaction(async (m) => {
+      await this.d.policy.replaceOperatorPrefixes(rows, m);
+      await this.d.audit.record([{ userId: actor.id, action: 'update', entityType: 'sms_policy', entityId: 'operator-prefixes', route }], m);
+    });
+    this.prefixes = null;
+    return this.operatorPrefixes();
+  }
+}

@@ -1,0 +1,117 @@
+import { In, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Database } from '../core/db/database';
+import type { MessageStatus } from '../register/entities';
+import { MessageEntity } from '../register/entities';
+import { SmsOutboundInfoEntity, SmsSendEntity, type SendState, type SmsOutboundInfo, type SmsSend } from './sends.entities';
+
+/** Officers' sends and the SMS channel's per-message facts (send, country, operator). */
+export class SmsSendRepository {
+  constructor(private readonly deps: { db: Database }) {}
+
+  private repo(m?: EntityManager) {
+    return (m ?? this.deps.db.dataSource.manager).getRepository(SmsSendEntity);
+  }
+
+  private info(m?: EntityManager) {
+    return (m ?? this.deps.db.dataSource.manager).getRepository(SmsOutboundInfoEntity);
+  }
+
+  async insert(row: Omit<SmsSend, 'id'>, m: EntityManager): Promise<SmsSend> {
+    return (await this.repo(m).save({ ...row } as SmsSend)) as SmsSend;
+  }
+
+  byId(id: number, m?: EntityManager): Promise<SmsSend | null> {
+    return this.repo(m).findOne({ where: { id } });
+  }
+
+  /** Moves the send's state only from one of `from`: one conditional UPDATE, so two requests cannot both win. */
+  async transition(id: number, to: SendState, from: SendState[], m: EntityManager, patch: Partial<Pick<SmsSend, 'pausedBy' | 'approvedBy' | 'sendAt'>> = {}): Promise<boolean> {
+    const r = await this.repo(m)
+      .createQueryBuilder()
+      .update()
+      .set({ state: to, updatedAt: new Date(), ...patch } as QueryDeepPartialEntity<SmsSend>)
+      .where('id = :id', { id })
+      .andWhere('state IN (:...from)', { from })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
+  /** Sends in these states, newest first, optionally only some departments' or one sender's. */
+  async list(q: { states?: SendState[]; departmentIds?: number[]; sender?: string; beforeId?: number; limit: number }): Promise<SmsSend[]> {
+    const qb = this.repo().createQueryBuilder('s').orderBy('s.id', 'DESC').limit(q.limit);
+    if (q.states?.length) qb.andWhere('s.state IN (:...states)', { states: q.states });
+    if (q.departmentIds) qb.andWhere(q.departmentIds.length ? 's.department_id IN (:...deps)' : '1 = 0', { deps: q.departmentIds });
+    if (q.sender) qb.andWhere('s.sender = :sender', { sender: q.sender });
+    if (q.beforeId) qb.andWhere('s.id < :before', { before: q.beforeId });
+    return qb.getMany();
+  }
+
+  /** Sends that should have a job waiting: what a restart enqueues again. */
+  scheduled(): Promise<SmsSend[]> {
+    return this.repo().find({ where: { state: In(['scheduled', 'sending'] as SendState[]) }, order: { id: 'ASC' } });
+  }
+
+  async addInfo(rows: Omit<SmsOutboundInfo, 'id'>[], m: EntityManager): Promise<void> {
+    for (let i = 0; i < rows.length; i += 200) await this.info(m).insert(rows.slice(i, i + 200));
+  }
+
+  /** Adds the row unless the message has one (a reply sent twice, a retried hand-over). */
+  async ensureInfo(row: Omit<SmsOutboundInfo, 'id'>): Promise<void> {
+    await this.deps.db.transaction(async (m) => {
+      if (await this.info(m).findOne({ where: { messageId: row.messageId } })) return;
+      await this.info(m).insert(row);
+    });
+  }
+
+  async infoOf(messageId: number): Promise<SmsOutboundInfo | null> {
+    return this.info().findOne({ where: { messageId } });
+  }
+
+  async setOperator(messageId: number, operator: string, m: EntityManager): Promise<void> {
+    await this.info(m).update({ messageId }, { operator: operator.slice(0, 64) });
+  }
+
+  /** The send's messages, optionally only those in some statuses. */
+  async messagesOf(sendId: number, statuses?: MessageStatus[], m?: EntityManager): Promise<{ id: number; toAddress: string; body: string; status: MessageStatus }[]> {
+    const qb = (m ?? this.deps.db.dataSource.manager)
+      .getRepository(MessageEntity)
+      .createQueryBuilder('x')
+      .innerJoin('sms_outbound', 'o', 'o.message_id = x.id')
+      .select(['x.id AS id', 'x.to_address AS toAddress', 'x.body AS body', 'x.status AS status'])
+      .where('o.send_id = :sendId', { sendId })
+      .orderBy('x.id', 'ASC');
+    if (statuses?.length) qb.andWhere('x.status IN (:...statuses)', { statuses });
+    const rows = await qb.getRawMany<{ id: number; toAddress: string; body: string; status: MessageStatus }>();
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  }
+
+  /** How many of each send's messages are in each status. */
+  async statusCounts(sendIds: number[]): Promise<Map<number, Partial<Record<MessageStatus, number>>>> {
+    const out = new Map<number, Partial<Record<MessageStatus, number>>>();
+    if (!sendIds.length) return out;
+    const rows = await this.deps.db.dataSource.manager
+      .getRepository(MessageEntity)
+      .createQueryBuilder('x')
+      .innerJoin('sms_outbound', 'o', 'o.message_id = x.id')
+      .select(['o.send_id AS sendId', 'x.status AS status', 'COUNT(*) AS n'])
+      .where('o.send_id IN (:...ids)', { ids: sendIds })
+      .groupBy('o.send_id')
+      .addGroupBy('x.status')
+      .getRawMany<{ sendId: number; status: MessageStatus; n: number | string }>();
+    for (const r of rows) {
+      const id = Number(r.sendId);
+      out.set(id, { ...(out.get(id) ?? {}), [r.status]: Number(r.n) });
+    }
+    return out;
+  }
+
+  /** Outbound SMS sent from a number since a time: the sender's normal volume. */
+  async volumeSince(sender: string, since: Date): Promise<number> {
+    return this.deps.db.dataSource.manager
+      .getRepository(MessageEntity)
+      .createQueryBuilder('x')
+      .where("x.channel = 'sms' AND x.direction = 'out' AND x.from_address = :sender AND x.created_at >= :since", { sender, since: this.deps.db.param(since) })
+      .getCount();
+  }
+}

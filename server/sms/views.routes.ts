@@ -1,0 +1,62 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { MESSAGE_STATUSES } from '../register/entities';
+import type { SmsViewService } from './views.service';
+import { SMS_SORTS } from './views.repository';
+import { actorOf } from '../core/http/require-auth';
+import { csvRow } from '../core/http/csv';
+import { idParam } from '../core/http/schemas';
+import { parse } from '../core/http/validate';
+
+/* Delivery-status views for staff: outbound SMS by status, country, operator, sender and time. */
+
+const statusList = z
+  .string()
+  .transform((v) => v.split(',').map((x) => x.trim()))
+  .pipe(z.array(z.enum(MESSAGE_STATUSES)).min(1).max(MESSAGE_STATUSES.length));
+const isoTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+const filters = {
+  status: statusList.optional(),
+  country: z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code such as NO').transform((v) => v.toUpperCase()).optional(),
+  operator: z.string().trim().min(1).max(64).optional(),
+  sender: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4759440004').optional(),
+  send: idParam.optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  sort: z.enum(SMS_SORTS).optional(),
+};
+export const smsListQuery = z.object({ ...filters, cursor: z.string().max(300).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }).strict();
+export const smsExportQuery = z.object(filters).strict();
+
+const CSV_COLUMNS = ['id', 'created_at', 'updated_at', 'status', 'sender', 'recipient', 'country', 'operator', 'send_id', 'provider_id', 'body'];
+
+export function smsViewRoutes(deps: { views: SmsViewService }): Router {
+  const r = Router();
+
+  r.get('/sms/messages', async (req, res) => {
+    const q = parse(smsListQuery, req.query, 'query');
+    res.json(await deps.views.list(actorOf(res), { statuses: q.status, country: q.country, operator: q.operator, sender: q.sender, sendId: q.send, from: q.from, to: q.to, sort: q.sort, cursor: q.cursor, limit: q.limit }));
+  });
+
+  r.get('/sms/messages.csv', async (req, res) => {
+    const q = parse(smsExportQuery, req.query, 'query');
+    const rows = deps.views.all(actorOf(res), { statuses: q.status, country: q.country, operator: q.operator, sender: q.sender, sendId: q.send, from: q.from, to: q.to, sort: q.sort });
+    // The first page is read before anything is written, so a refused request still gets its JSON error.
+    const first = await rows.next();
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', 'attachment; filename="sms-messages.csv"');
+    // A byte-order mark, so spreadsheets read Æ, Ø and Å as UTF-8.
+    res.write('\uFEFF' + csvRow(CSV_COLUMNS));
+    for (let it = first; !it.done; it = await rows.next()) {
+      const x = it.value;
+      res.write(csvRow([x.id, x.createdAt, x.updatedAt, x.status, x.fromAddress, x.toAddress, x.country, x.operator, x.sendId, x.externalId, x.body]));
+    }
+    res.end();
+  });
+
+  r.get('/sms/messages/:id', async (req, res) => {
+    res.json(await deps.views.history(actorOf(res), parse(idParam, req.params.id, 'message id')));
+  });
+
+  return r;
+}

@@ -1,0 +1,89 @@
+import type { Database } from '../core/db/database';
+import type { MessageRepository } from '../register/messages.repository';
+import type { SmsMessageFilter, SmsMessageRow, SmsSort, SmsViewRepository } from './views.repository';
+import type { InquiryRepository } from '../register/inquiries.repository';
+import type { Actor } from '../core/access';
+import { badRequest, forbidden, notFound } from '../core/errors';
+
+/** Who sees delivery status: those who send (their departments' messages), admins and records (all). */
+const VIEWERS = ['admin', 'records', 'officer', 'agent', 'caseworker'];
+
+/** The repository's filters as staff give them: sort optional, paging by an opaque cursor. */
+export type SmsListQuery = Omit<SmsMessageFilter, 'departmentIds' | 'sort' | 'after' | 'limit'> & { sort?: SmsSort; cursor?: string; limit?: number };
+
+export const encodeSmsCursor = (sort: SmsSort, row: SmsMessageRow) => {
+  const key = sort.replace(/^-/, '');
+  const value = key === 'status' ? row.status : key === 'to' ? (row.toAddress ?? '') : row.id;
+  return Buffer.from(JSON.stringify([sort, value, row.id])).toString('base64url');
+};
+
+function decodeSmsCursor(sort: SmsSort, cursor: string): { value: string | number; id: number } {
+  try {
+    const [s, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string | number, number];
+    if (s === sort && Number.isInteger(id) && (typeof value === 'string' || typeof value === 'number')) return { value, id };
+  } catch {
+    /* falls through to the 400 */
+  }
+  throw badRequest('cursor is not one this API gave out for this sort', [{ path: ['cursor'], message: 'invalid cursor' }]);
+}
+
+/** Delivery-status views of outbound SMS: list, one message's history, CSV export. */
+export class SmsViewService {
+  constructor(private readonly d: { db: Database; views: SmsViewRepository; messages: MessageRepository; inquiries: InquiryRepository }) {}
+
+  private scope(actor: Actor): number[] | undefined {
+    if (!VIEWERS.includes(actor.role)) throw forbidden('Your role may not see SMS delivery status');
+    return actor.role === 'admin' || actor.role === 'records' ? undefined : actor.departmentIds;
+  }
+
+  private filter(actor: Actor, q: SmsListQuery, limit: number): SmsMessageFilter {
+    const sort = q.sort ?? '-createdAt';
+    return { departmentIds: this.scope(actor), statuses: q.statuses, country: q.country, operator: q.operator, sender: q.sender, sendId: q.sendId, from: q.from, to: q.to, sort, after: q.cursor ? decodeSmsCursor(sort, q.cursor) : undefined, limit };
+  }
+
+  async list(actor: Actor, q: SmsListQuery): Promise<{ items: ReturnType<typeof view>[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 50;
+    const f = this.filter(actor, q, limit + 1);
+    const rows = await this.d.views.list(f);
+    const page = rows.slice(0, limit);
+    return { items: page.map(view), nextCursor: rows.length > limit ? encodeSmsCursor(f.sort, page[page.length - 1]) : null };
+  }
+
+  /** Every matching row, page by page, so an export of a year does not sit in memory at once. */
+  async *all(actor: Actor, q: Omit<SmsListQuery, 'cursor' | 'limit'>, max = 100_000): AsyncGenerator<SmsMessageRow> {
+    let f = this.filter(actor, q, 1000);
+    for (let n = 0; n < max; ) {
+      const rows = await this.d.views.list(f);
+      for (const r of rows) yield r;
+      n += rows.length;
+      if (rows.length < f.limit) return;
+      const last = rows[rows.length - 1];
+      const key = f.sort.replace(/^-/, '');
+      f = { ...f, after: { value: key === 'status' ? last.status : key === 'to' ? (last.toAddress ?? '') : last.id, id: last.id } };
+    }
+  }
+
+  /** One recipient's message with its whole event history. */
+  async history(actor: Actor, id: number) {
+    const scope = this.scope(actor);
+    const message = await this.d.messages.byId(id);
+    const inquiry = message && message.channel === 'sms' ? await this.d.inquiries.byId(message.inquiryId) : null;
+    if (!message || !inquiry || (scope && !scope.includes(inquiry.departmentId))) throw notFound('Message');
+    const events = await this.d.messages.events(id);
+    return {
+      id: message.id,
+      direction: message.direction,
+      status: message.status,
+      from: message.fromAddress,
+      to: message.toAddress,
+      body: message.body,
+      externalId: message.externalId,
+      createdAt: message.createdAt,
+      events: events.map((e) => ({ status: e.status, at: e.at, providerStatus: e.providerStatus, ...(e.detail ?? {}) })),
+    };
+  }
+}
+
+function view(r: SmsMessageRow) {
+  return { id: r.id, inquiryId: r.inquiryId, status: r.status, from: r.fromAddress, to: r.toAddress, country: r.country, operator: r.operator, sendId: r.sendId, body: r.body, externalId: r.externalId, createdAt: r.createdAt, updatedAt: r.updatedAt };
+}

@@ -1,0 +1,87 @@
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import twilio from 'twilio';
+import type { Logger } from 'pino';
+import { AppError } from '../core/errors';
+import type { MessageStatusService } from '../register/message-status.service';
+import type { SmsInboundService } from './inbound.service';
+import { keywordOf } from '../../channels/twilio-sms/keywords';
+import { parseInboundSms, parseStatusCallback } from '../../channels/twilio-sms/parse';
+
+export const INBOUND_PATH = '/webhooks/twilio/sms';
+export const STATUS_PATH = '/webhooks/twilio/sms/status';
+const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
+
+export interface SmsWebhookDeps {
+  /** The auth token Twilio signs with (the simulator's own in simulation mode). */
+  authToken: string;
+  publicBaseUrl: string;
+  inbound: SmsInboundService;
+  status: MessageStatusService;
+  clock: () => Date;
+  logger: Logger;
+}
+
+const fail = (res: express.Response, status: number, code: string, message: string) => res.status(status).json({ error: { code, message } });
+
+/**
+ * Twilio's two SMS webhooks. Order matters: a form, then a valid signature (checked against the
+ * public URL Twilio called), then a body we can parse; only then is anything written, and the
+ * answer comes after the write has committed. A store that fails answers 503 so Twilio retries.
+ */
+export function smsWebhooks(d: SmsWebhookDeps): Router {
+  const r = Router();
+  const form: RequestHandler[] = [
+    (req, res, next) => (req.is('application/x-www-form-urlencoded') ? next() : fail(res, 400, 'malformed_form', 'Twilio webhooks are form-encoded')),
+    express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 300 }),
+    (req, res, next) => {
+      const signature = req.get('x-twilio-signature');
+      const url = d.publicBaseUrl + req.originalUrl;
+      const params = (req.body ?? {}) as Record<string, unknown>;
+      if (!signature || !twilio.validateRequest(d.authToken, signature, url, params)) {
+        return fail(res, 403, 'invalid_signature', 'The request is not signed by Twilio for this URL');
+      }
+      next();
+    },
+  ];
+
+  r.post(STATUS_PATH, ...form, async (req, res) => {
+    const event = parseStatusCallback(req.body, d.clock());
+    if (!event) return fail(res, 400, 'malformed_form', 'Not a Twilio status callback');
+    const outcome = await storing(d, () => d.status.applyReport({ channel: 'sms', externalId: event.externalId, status: event.status, providerStatus: event.providerStatus, at: event.at, detail: event.detail }));
+    if (!outcome) return unavailable(res);
+    if (outcome.applied === 'no_such_message') d.logger.warn({ externalId: event.externalId }, 'status report for a message we do not know');
+    res.type('text/xml').send(EMPTY_TWIML);
+  });
+
+  r.post(INBOUND_PATH, ...form, async (req, res) => {
+    const sms = parseInboundSms(req.body, d.clock());
+    if (!sms) return fail(res, 400, 'malformed_form', 'Not a Twilio inbound message');
+    const recorded = await storing(d, () => d.inbound.receive({ ...sms, keyword: keywordOf(sms.body) }));
+    if (!recorded) return unavailable(res);
+    res.type('text/xml').send(EMPTY_TWIML);
+  });
+
+  const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
+    const e = err as { type?: string; status?: number };
+    if (e.type && typeof e.status === 'number' && e.status < 500) return fail(res, e.status === 413 ? 413 : 400, 'malformed_form', 'The form could not be read');
+    next(err);
+  };
+  r.use([INBOUND_PATH, STATUS_PATH], bodyErrors);
+  return r;
+}
+
+/** Runs a write; anything but a caller's mistake means it is not stored, and Twilio should try again. */
+async function storing<T>(d: SmsWebhookDeps, write: () => Promise<T>): Promise<T | null> {
+  try {
+    return await write();
+  } catch (e) {
+    if (e instanceof AppError && e.status < 500) throw e;
+    d.logger.error({ err: e }, 'SMS webhook could not be stored');
+    return null;
+  }
+}
+
+function unavailable(res: express.Response) {
+  res.setHeader('Retry-After', '5');
+  fail(res, 503, 'unavailable', 'Not stored; try again');
+}

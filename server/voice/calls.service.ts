@@ -1,0 +1,172 @@
+import type { CountryCode } from 'libphonenumber-js';
+import type { Logger } from 'pino';
+import type { Database } from '../core/db/database';
+import type { Department, User } from '../register/entities';
+import type { CallOutcome, CallRecord } from './entities';
+import type { InboundService } from '../inbound/inbound.service';
+import { toE164 } from '../core/phone';
+import type { CallRepository } from './calls.repository';
+import type { ContactRepository } from '../register/contacts.repository';
+import { SWITCHBOARD, type DepartmentRepository } from '../register/departments.repository';
+import type { InquiryRepository } from '../register/inquiries.repository';
+import type { MessageRepository } from '../register/messages.repository';
+import type { CallIncoming } from '../contracts/socket-events';
+import type { CallForm, StatusForm } from '../../channels/twilio-voice/parse';
+import { silentNotifier, type CallNotifier } from './call-notifier';
+
+export interface CallServiceDeps {
+  db: Database;
+  calls: CallRepository;
+  contacts: ContactRepository;
+  departments: DepartmentRepository;
+  inquiries: InquiryRepository;
+  messages: MessageRepository;
+  inbound: InboundService;
+  clock: () => Date;
+  logger: Logger;
+  defaultCountry: CountryCode;
+}
+
+/**
+ * A call's life on our side: written at the first webhook, recorded as an inquiry when the menu
+ * routes it, announced to available agents, closed by Twilio's status callback. Handing the call
+ * to an agent lives in handover.ts.
+ */
+export class CallService {
+  notifier: CallNotifier = silentNotifier;
+
+  constructor(readonly d: CallServiceDeps) {}
+
+  fromOf(form: CallForm): string | null {
+    return form.From ? toE164(form.From, this.d.defaultCountry) : null;
+  }
+
+  /** The first webhook of a call. */
+  begin(form: CallForm, lang: string): Promise<CallRecord> {
+    return this.d.calls.insertOnce({ callSid: form.CallSid, fromE164: this.fromOf(form), toNumber: form.To?.slice(0, 32) ?? null, lang }, this.d.clock());
+  }
+
+  private async department(code: string): Promise<Department> {
+    const dep = (await this.d.departments.byCode(code)) ?? (await this.d.departments.byCode(SWITCHBOARD));
+    if (!dep) throw new Error('The switchboard department is missing; start-up creates it');
+    return dep;
+  }
+
+  /**
+   * The menu chose a department: the call becomes an inquiry on the phone channel (through the one
+   * inbound service) and enters the department's queue, all stored before Twilio gets its TwiML.
+   * The queue entry shares the inquiry's transaction and is marked announced there, and call:incoming
+   * is built from what is already in hand: one commit and no re-reads between the webhook and the push.
+   */
+  async route(form: CallForm, departmentCode: string, lang: string): Promise<void> {
+    // Read first: the first webhook has almost always written the call (begin() is insert-first).
+    const call = (await this.d.calls.bySid(form.CallSid)) ?? (await this.begin(form, lang));
+    const dep = await this.department(departmentCode);
+    if (call.state === 'queued' && call.departmentId === dep.id) return this.announce(call.callSid);
+    const now = this.d.clock();
+    const from = this.fromOf(form);
+    const entry = { departmentId: dep.id, lang, at: now, announced: true };
+    let queued = false;
+    const rec = await this.d.inbound.record(
+      {
+        channel: 'phone',
+        externalId: form.CallSid,
+        from: from ? { phone: from } : {},
+        to: form.To?.slice(0, 32) ?? null,
+        kind: 'call',
+        body: `Innkommende samtale fra ${from ?? 'skjult nummer'} til ${dep.name}.`,
+        receivedAt: now,
+        departmentCode: dep.code,
+        meta: { lang, menu: dep.menuDigit ?? null },
+      },
+      {
+        within: async ({ inquiry, message }, m) => {
+          queued = await this.d.calls.queue(form.CallSid, { ...entry, inquiryId: inquiry.id, messageId: message.id }, m);
+        },
+      },
+    );
+    // Twilio retried a webhook whose inquiry is already stored: only the queue entry is left to do.
+    if (rec.duplicate) queued = await this.d.calls.queue(form.CallSid, { ...entry, inquiryId: rec.inquiry.id, messageId: rec.message.id });
+    if (!queued) return;
+    const contact = rec.contact ? { id: rec.contact.id, name: rec.contact.name } : null;
+    this.notifier.incoming(dep.id, { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep.code, contact });
+  }
+
+  /** Outside opening hours the caller asked to be called back: an open inquiry with their number. */
+  async requestCallback(form: CallForm, departmentCode: string, lang: string): Promise<void> {
+    await this.begin(form, lang);
+    const dep = await this.department(departmentCode);
+    const from = this.fromOf(form);
+    const rec = await this.d.inbound.record({
+      channel: 'phone',
+      externalId: form.CallSid,
+      from: from ? { phone: from } : {},
+      to: form.To?.slice(0, 32) ?? null,
+      kind: 'call',
+      body: `Ønsker å bli ringt opp: ${from ?? 'skjult nummer'} ringte ${dep.name} utenom åpningstid.`,
+      receivedAt: this.d.clock(),
+      departmentCode: dep.code,
+      meta: { lang, callback: true },
+    });
+    await this.d.calls.markCallback(form.CallSid, { inquiryId: rec.inquiry.id, departmentId: dep.id });
+  }
+
+  /**
+   * call:incoming to the department's available agents, once per time in the queue; Twilio's
+   * waitUrl fetch calls this too, so a process that died after storing the call is covered.
+   */
+  async announce(callSid: string): Promise<void> {
+    if (!(await this.d.calls.markNotified(callSid, this.d.clock()))) return;
+    const call = await this.d.calls.bySid(callSid);
+    if (!call?.departmentId) return;
+    this.notifier.incoming(call.departmentId, await this.incomingPayload(call));
+  }
+
+  async incomingPayload(call: CallRecord): Promise<CallIncoming> {
+    const dep = call.departmentId ? await this.d.departments.byId(call.departmentId) : null;
+    const contact = call.fromE164 ? await this.d.contacts.byPhone(call.fromE164) : null;
+    return { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep?.code ?? SWITCHBOARD, contact: contact ? { id: contact.id, name: contact.name } : null };
+  }
+
+  /** Calls still waiting for an agent of these departments: offered to an agent who becomes available. */
+  async waitingFor(user: Pick<User, 'role'>, departmentIds: number[]): Promise<CallIncoming[]> {
+    const calls = await this.d.calls.waitingIn(user.role === 'admin' ? 'all' : departmentIds);
+    return Promise.all(calls.map((c) => this.incomingPayload(c)));
+  }
+
+  /** Twilio's status callback: the call ended. Answered calls close their inquiry; missed ones stay open for a call-back. */
+  async statusChanged(form: StatusForm): Promise<void> {
+    if (!(['completed', 'busy', 'no-answer', 'failed', 'canceled'] as string[]).includes(form.CallStatus)) return;
+    const call = await this.d.calls.bySid(form.CallSid);
+    if (!call || call.state === 'ended') return;
+    const outcome: CallOutcome = call.answeredAt ? 'answered' : call.outcome === 'callback' ? 'callback' : call.state === 'queued' ? 'missed' : form.CallStatus === 'failed' ? 'failed' : 'abandoned';
+    const now = this.d.clock();
+    const ended = await this.d.db.transaction(async (m) => {
+      if (!(await this.d.calls.end(call.callSid, { outcome, duration: form.CallDuration ?? null, at: now }, m))) return false;
+      if (call.messageId) {
+        const msg = await this.d.messages.byId(call.messageId, m);
+        await this.d.messages.update(call.messageId, { meta: { ...(msg?.meta ?? {}), outcome, duration: form.CallDuration ?? null } }, m);
+      }
+      if (call.inquiryId) {
+        if (outcome === 'answered') {
+          await this.d.inquiries.update(call.inquiryId, { state: 'closed', closedAt: now, lastActivityAt: now }, m);
+        } else if (outcome === 'missed') {
+          await this.note(call.inquiryId, null, `Tapt anrop etter ${secondsSince(call.queuedAt, now)} s i kø. Ring tilbake: ${call.fromE164 ?? 'skjult nummer'}.`, now, m);
+          await this.d.inquiries.update(call.inquiryId, { state: 'open', lastActivityAt: now }, m);
+        }
+      }
+      return true;
+    });
+    if (ended && call.departmentId) this.notifier.ended(call.departmentId, { callSid: call.callSid, outcome });
+  }
+
+  /** A line on the inquiry's timeline saying who did what with the call. */
+  async note(inquiryId: number, authorId: number | null, body: string, at: Date, m: Parameters<MessageRepository['insertOnce']>[1]) {
+    await this.d.messages.insertOnce(
+      { inquiryId, channel: 'phone', direction: 'internal', kind: 'note', body, bodyHtml: null, subject: null, fromAddress: null, toAddress: null, externalId: null, status: null, meta: null, authorId, createdAt: at, updatedAt: at },
+      m,
+    );
+  }
+}
+
+const secondsSince = (from: Date | null, to: Date) => (from ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : 0);

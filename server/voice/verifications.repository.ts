@@ -1,0 +1,58 @@
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../core/db/database';
+import { PhoneVerificationEntity, VoiceCaseCategoryEntity, type PhoneVerification } from './entities';
+
+/** One-time codes of the case-status line, and the per-category rule of who may hear a case. */
+export class VerificationRepository {
+  constructor(private readonly deps: { db: Database }) {}
+
+  private repo(m?: EntityManager) {
+    return (m ?? this.deps.db.dataSource.manager).getRepository(PhoneVerificationEntity);
+  }
+
+  async insert(row: Omit<PhoneVerification, 'id'>): Promise<PhoneVerification> {
+    return this.deps.db.transaction(async (m) => (await this.repo(m).save({ ...row })) as PhoneVerification);
+  }
+
+  latestForCall(callSid: string): Promise<PhoneVerification | null> {
+    return this.repo().findOne({ where: { callSid }, order: { id: 'DESC' } });
+  }
+
+  /** Codes asked for since `since` by one number or for one case: the rate limits count these. */
+  async countSince(by: { fromE164: string } | { caseId: number }, since: Date): Promise<number> {
+    const qb = this.repo().createQueryBuilder('v').where('v.created_at >= :since', { since: this.deps.db.param(since) });
+    if ('fromE164' in by) qb.andWhere('v.from_e164 = :f', { f: by.fromE164 });
+    else qb.andWhere('v.case_id = :c', { c: by.caseId });
+    return qb.getCount();
+  }
+
+  /**
+   * Counts one try at the code. Conditional on the count the caller saw, so two webhooks racing with
+   * guesses cannot both use the same try.
+   */
+  async countAttempt(id: number, seen: number): Promise<boolean> {
+    const r = await this.deps.db.transaction((m) =>
+      this.repo(m).createQueryBuilder().update().set({ attempts: seen + 1 }).where("id = :id AND attempts = :seen AND state = 'pending'", { id, seen }).execute(),
+    );
+    return (r.affected ?? 0) > 0;
+  }
+
+  async setState(id: number, state: PhoneVerification['state']): Promise<void> {
+    await this.deps.db.transaction((m) => this.repo(m).update({ id }, { state }));
+  }
+
+  async callerIdOnly(category: string | null): Promise<boolean> {
+    if (!category) return false;
+    const row = await this.deps.db.dataSource.manager.getRepository(VoiceCaseCategoryEntity).findOne({ where: { category } });
+    return Boolean(row?.callerIdOnly);
+  }
+
+  async setCategory(category: string, callerIdOnly: boolean): Promise<void> {
+    await this.deps.db.transaction(async (m) => {
+      const repo = m.getRepository(VoiceCaseCategoryEntity);
+      const row = await repo.findOne({ where: { category } });
+      if (row) await repo.update({ id: row.id }, { callerIdOnly });
+      else await repo.insert({ category, callerIdOnly });
+    });
+  }
+}

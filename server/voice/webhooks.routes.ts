@@ -1,0 +1,138 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { assertAdmin } from '../core/access';
+import type { AuthService } from '../auth/auth.service';
+import type { AuditRepository } from '../core/audit.repository';
+import { actorOf, requireAuth, routeOf } from '../core/http/require-auth';
+import { parse } from '../core/http/validate';
+import { withQuery, type StepContext, type StepResult } from '../../ivr/compose';
+import { closedChoice, dialEnded, holdMusic, menuChoice, startCall } from '../../ivr/menu';
+import { stateFromQuery, voicePaths, type CallState } from '../../ivr/state';
+import { afterReading, caseNumberEntered, codeEntered } from '../../ivr/status';
+import type { Speech } from '../../ivr/speech/speech';
+import type { Flow } from '../../ivr/schema';
+import type { CaseStatusService } from './case-status.service';
+import type { CallService } from './calls.service';
+import { callForm, dialForm, gatherForm, statusForm } from '../../channels/twilio-voice/parse';
+import type { Handover } from './handover.service';
+import { twilioWebhook } from '../../channels/twilio/signature';
+
+export interface VoiceRoutesDeps {
+  authToken: string;
+  publicBaseUrl: string;
+  auth: AuthService;
+  audit: AuditRepository;
+  menu: () => Promise<{ flow: Flow; hours: Record<string, unknown> }>;
+  speech: Speech;
+  calls: CallService;
+  handover: Handover;
+  caseStatus: CaseStatusService;
+  clock: () => Date;
+  logger: Logger;
+}
+
+const transferBody = z
+  .object({ toUserEmail: z.string().email().max(191).optional(), toDepartment: z.string().min(1).max(64).optional(), note: z.string().trim().max(500).default('') })
+  .strict()
+  .refine((b) => Boolean(b.toUserEmail) !== Boolean(b.toDepartment), { message: 'give exactly one of toUserEmail and toDepartment', path: ['toUserEmail'] });
+const callSidParam = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'not a CallSid');
+
+const invalid = (res: Response, message: string) => res.status(400).json({ error: { code: 'invalid_input', message } });
+
+/** The voice webhooks (signed, form-encoded, answered with TwiML) and the staff transfer call. */
+export function voiceRoutes(d: VoiceRoutesDeps): Router {
+  const r = Router();
+  const signed = twilioWebhook({ authToken: d.authToken, publicBaseUrl: d.publicBaseUrl });
+
+  async function context(): Promise<StepContext> {
+    const { flow, hours } = await d.menu();
+    return { flow, hours, now: d.clock(), speech: d.speech.renderer, url: (path, state) => withQuery(d.publicBaseUrl, path, state) };
+  }
+
+  /** One webhook: parse the form and the state, run the step, do what it asks, answer TwiML. */
+  function step<S extends z.ZodType>(path: string, schema: S, handle: (form: z.infer<S>, state: CallState, ctx: StepContext) => Promise<StepResult>) {
+    r.post(path, ...signed, async (req: Request, res: Response) => {
+      const form = schema.safeParse(req.body);
+      if (!form.success) return invalid(res, `Invalid webhook form: ${form.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      const ctx = await context();
+      const state = stateFromQuery(req.query, ctx.flow.defaultLanguage);
+      if (!state) return invalid(res, 'Invalid call state in the URL');
+      const result = await handle(form.data, state, ctx);
+      res.status(200).type('text/xml').send(await d.speech.prepare(result.prompts, result.twiml));
+    });
+  }
+
+  step(voicePaths.start, callForm, async (form, state, ctx) => {
+    await d.calls.begin(form, state.lang);
+    return startCall(ctx, state);
+  });
+
+  step(voicePaths.menu, gatherForm, async (form, state, ctx) => {
+    const result = menuChoice(ctx, state, form.Digits || undefined);
+    if (result.effect?.kind === 'enqueue') await d.calls.route(form, result.effect.department, result.next.lang);
+    return result;
+  });
+
+  step(voicePaths.closed, gatherForm, async (form, state, ctx) => {
+    const result = closedChoice(ctx, state, form.Digits || undefined);
+    if (result.effect?.kind === 'callback') await d.calls.requestCallback(form, result.effect.department, state.lang);
+    return result;
+  });
+
+  step(voicePaths.wait, callForm, async (form, state, ctx) => {
+    await d.calls.announce(form.CallSid);
+    return holdMusic(ctx, state);
+  });
+
+  step(voicePaths.dial, dialForm, async (form, state, ctx) => {
+    const result = dialEnded(ctx, state, form.DialCallStatus);
+    if (result.effect?.kind === 'enqueue') await d.handover.agentMissed(form.CallSid);
+    return result;
+  });
+
+  step(voicePaths.caseNumber, gatherForm, async (form, state, ctx) => {
+    const outcome = await d.caseStatus.caseEntered({ callSid: form.CallSid, from: form.From, to: form.To, keys: form.Digits, lang: state.lang });
+    return caseNumberEntered(ctx, state, outcome);
+  });
+
+  step(voicePaths.caseCode, gatherForm, async (form, state, ctx) => codeEntered(ctx, state, await d.caseStatus.codeEntered({ callSid: form.CallSid, keys: form.Digits })));
+
+  step(voicePaths.caseMore, gatherForm, async (form, state, ctx) => afterReading(ctx, state, form.Digits || undefined));
+
+  // A status callback is applied before its 2xx, so Twilio retries one we could not store.
+  r.post(voicePaths.status, ...signed, async (req, res) => {
+    const form = statusForm.safeParse(req.body);
+    if (!form.success) return invalid(res, `Invalid status callback: ${form.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    await d.calls.statusChanged(form.data);
+    res.status(200).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+  });
+
+  if (d.speech.audio) {
+    const audio = d.speech.audio.bind(d.speech);
+    r.get(`${voicePaths.audio}/:key`, async (req, res) => {
+      const key = /^([0-9a-f]{64})\.wav$/.exec(String(req.params.key));
+      const wav = key ? await audio(key[1]) : null;
+      if (!wav) return res.status(404).json({ error: { code: 'not_found', message: 'No such audio' } });
+      res.status(200).type('audio/wav').set('Cache-Control', 'public, max-age=86400').send(wav);
+    });
+  }
+
+  r.post('/api/calls/:callSid/transfer', express.json({ limit: '16kb' }), requireAuth(d.auth), async (req, res) => {
+    const callSid = parse(callSidParam, req.params.callSid, 'call id');
+    const body = parse(transferBody, req.body);
+    res.json(await d.handover.transfer(actorOf(res), callSid, body, routeOf(req)));
+  });
+
+  r.put('/api/voice/case-categories/:category', express.json({ limit: '4kb' }), requireAuth(d.auth), async (req, res) => {
+    const actor = actorOf(res);
+    assertAdmin(actor);
+    const category = parse(z.string().trim().min(1).max(64), req.params.category, 'category');
+    const body = parse(z.object({ callerIdOnly: z.boolean() }).strict(), req.body);
+    await d.caseStatus.setCategory(category, body.callerIdOnly);
+    await d.audit.record([{ userId: actor.id, action: 'update', entityType: 'department', entityId: `case-category:${category}`.slice(0, 64), route: routeOf(req) }]);
+    res.json({ category, callerIdOnly: body.callerIdOnly });
+  });
+
+  return r;
+}

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Channel } from '../register/entities';
+import type { Attachment } from '../email/entities';
+import { assertAdmin, type Actor } from '../core/access';
+import type { AutomaticMessages } from '../register/automatic-messages';
+import { badRequest, notFound } from '../core/errors';
+import type { InboundService } from '../inbound/inbound.service';
+import type { DepartmentRepository } from '../register/departments.repository';
+import type { MailRepository } from '../email/mail.repository';
+import type { WebFormRepository } from './forms.repository';
+import type { ChannelSender } from '../inbound/contract';
+import { createHash } from 'node:crypto';
+import { inertText } from '../../channels/sanitise';
+import { formBody, storedDefinition, type FormDefinition, type Lang } from './definition';
+import { submissionText, validateSubmission, type FieldErrors, type UploadedFile } from './submission';
+import type { z } from 'zod';
+
+export interface LoadedForm {
+  id: number;
+  slug: string;
+  departmentCode: string;
+  active: boolean;
+  def: FormDefinition;
+}
+
+export type SubmitResult =
+  | { kind: 'invalid'; errors: FieldErrors; values: Record<string, string> }
+  | { kind: 'recorded'; reference: number; receipt: boolean; duplicate: boolean };
+
+export interface WebFormDeps {
+  forms: WebFormRepository;
+  departments: DepartmentRepository;
+  inbound: InboundService;
+  mail: MailRepository;
+  automatic: AutomaticMessages;
+  /** The sender of another channel, looked up when needed (the SMS channel may not exist). */
+  senderOf: (channel: Channel) => ChannelSender | undefined;
+  maxFileBytes: number;
+  logger: Logger;
+  clock: () => Date;
+}
+
+export const newSid = () => randomBytes(18).toString('base64url');
+const SID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** Forms as data (admin) and citizens' submissions into the register (through InboundService). */
+export class WebFormService {
+  constructor(private readonly d: WebFormDeps) {}
+
+  async create(actor: Actor, body: z.infer<typeof formBody>) {
+    assertAdmin(actor);
+    const department = await this.d.departments.byCode(body.department);
+    if (!department) throw badRequest(`Unknown department "${body.department}"`, [{ path: ['department'], message: 'unknown department' }]);
+    const def: FormDefinition = { title: body.title, ...(body.intro ? { intro: body.intro } : {}), fields: body.fields };
+    const row = await this.d.forms.create({ slug: body.slug, departmentId: department.id, definition: def, active: body.active, createdBy: actor.id });
+    return this.view(row.id, row.slug, department.code, row.active, def);
+  }
+
+  async list(actor: Actor) {
+    assertAdmin(actor);
+    const rows = await this.d.forms.list();
+    const out = [];
+    for (const r of rows) {
+      const f = await this.load(r.slug, true);
+      if (f) out.push(this.view(f.id, f.slug, f.departmentCode, f.active, f.def));
+    }
+    return out;
+  }
+
+  private view(id: number, slug: string, department: string, active: boolean, def: FormDefinition) {
+    return { id, slug, department, active, url: `/public/forms/${slug}`, ...def };
+  }
+
+  /** An active form ready to render; a stored definition that no longer validates is treated as absent. */
+  async load(slug: string, includeInactive = false): Promise<LoadedForm | null> {
+    const row = await this.d.forms.bySlug(slug);
+    if (!row || (!row.active && !includeInactive)) return null;
+    const def = storedDefinition.safeParse(row.definition);
+    const department = await this.d.departments.byId(row.departmentId);
+    if (!def.success || !department) {
+      this.d.logger.error({ form: row.id }, 'stored web form definition is invalid');
+      return null;
+    }
+    return { id: row.id, slug: row.slug, departmentCode: department.code, active: row.active, def: def.data };
+  }
+
+  async submit(slug: string, lang: Lang, raw: Record<string, string>, files: UploadedFile[]): Promise<SubmitResult> {
+    const form = await this.load(slug);
+    if (!form) throw notFound('Form');
+    const checked = validateSubmission(form.def, raw, files, lang, { maxFileBytes: this.d.maxFileBytes });
+    if (!checked.ok) return { kind: 'invalid', errors: checked.errors, values: checked.values };
+    const { values } = checked.value;
+    const by = (purpose: string) => {
+      const f = form.def.fields.find((x) => x.purpose === purpose);
+      return f ? values[f.name] || undefined : undefined;
+    };
+    const email = by('email')?.toLowerCase();
+    const phone = by('phone');
+    const name = by('name');
+    const sid = SID.test(raw.sid ?? '') ? raw.sid : newSid();
+    const now = this.d.clock();
+
+    const result = await this.d.inbound.record({
+      channel: 'web',
+      externalId: `form:${form.slug}:${sid}`,
+      from: { ...(email ? { email } : {}), ...(phone ? { phone } : {}), ...(name ? { name: inertText(name) } : {}) },
+      to: null,
+      kind: 'form',
+      body: submissionText(form.def, checked.value),
+      subject: inertText(form.def.title.nb),
+      receivedAt: now,
+      departmentCode: form.departmentCode,
+      meta: { form: form.slug, lang },
+    });
+    if (checked.value.files.length && !result.duplicate) await this.storeFiles(result.message.id, checked.value.files, now);
+    let receipt = false;
+    if (!result.duplicate) receipt = await this.sendReceipt(result.inquiry, form, lang, email, phone);
+    return { kind: 'recorded', reference: result.inquiry.id, receipt, duplicate: result.duplicate };
+  }
+
+  private async storeFiles(messageId: number, files: UploadedFile[], now: Date) {
+    const rows: Omit<Attachment, 'id'>[] = files.map((f, ordinal) => ({
+      messageId,
+      ordinal,
+      filename: inertText(f.filename || 'file').slice(0, 255),
+      contentType: (f.contentType || 'application/octet-stream').toLowerCase().slice(0, 127),
+      size: f.content.length,
+      sha256: createHash('sha256').update(f.content).digest('hex'),
+      status: 'stored',
+      reason: null,
+      content: f.content,
+      createdAt: now,
+    }));
+    await this.d.mail.addAttachments(rows);
+  }
+
+  /** By e-mail when the citizen gave an address; else by SMS when there is a number and an SMS channel. */
+  private async sendReceipt(inquiry: Parameters<AutomaticMessages['send']>[0]['inquiry'], form: LoadedForm, lang: Lang, email?: string, phone?: string): Promise<boolean> {
+    const title = form.def.title[lang];
+    const mailer = this.d.senderOf('email');
+    if (email && mailer) {
+      const body = lang === 'en'
+        ? `We have received your inquiry "${title}". Your reference number is ${inquiry.id}.\nReply to this e-mail to add anything; keep the reference in the subject line.\n\nThis is an automatic message.`
+        : `Vi har mottatt henvendelsen din «${title}». Referansenummeret ditt er ${inquiry.id}.\nSvar på denne e-posten hvis du vil legge til noe; behold referansen i emnefeltet.\n\nDette er en automatisk melding.`;
+      const subject = `${lang === 'en' ? 'Receipt' : 'Kvittering'}: ${title} [#${inquiry.id}]`.slice(0, 255);
+      const m = await this.d.automatic.send({ inquiry, channel: 'email', sender: mailer, to: email, from: null, subject, body, purpose: 'receipt' });
+      return m.status !== 'failed';
+    }
+    const sms = this.d.senderOf('sms');
+    if (phone && sms && inquiry.citizenAddress?.startsWith('+')) {
+      const body = lang === 'en' ? `We have received your inquiry. Reference: ${inquiry.id}.` : `Vi har mottatt henvendelsen din. Referanse: ${inquiry.id}.`;
+      const m = await this.d.automatic.send({ inquiry, channel: 'sms', sender: sms, to: inquiry.citizenAddress, from: null, subject: null, body, purpose: 'receipt' });
+      return m.status !== 'failed';
+    }
+    this.d.logger.info({ inquiryId: inquiry.id, form: form.slug }, phone ? 'no SMS channel: web form receipt not sent' : 'no address: web form receipt not sent');
+    return false;
+  }
+}

@@ -1,0 +1,427 @@
+import type { InboundContact } from '../../server/inbound/contract';
+import type { DomainEventMap } from '../../server/core/events';
+import { engines } from '../support/engines';
+import { startServer, type TestServer } from '../support/server';
+
+/*
+ * The inquiry register: the staff API over it (filters, newest first, cursor pages, the timeline,
+ * assign/state, notes, replies) and the InboundService rules every channel relies on (one row per
+ * provider item however often it is delivered, continuing a recent open inquiry, case numbers in
+ * the text, the switchboard for addresses nobody owns, one `inquiry:opened` per new inquiry).
+ */
+
+const DAY = 86_400_000;
+const OUR_NUMBER = '+4740000000';
+
+type Item = { id: number; channel: string; state: string; status: string; department: string; contactId: number | null; createdAt: string };
+
+describe.each(engines())('inquiries on $name', (engine) => {
+  let s: TestServer;
+  let admin: string;
+  let agent: { id: number; token: string };
+  let otherAgent: { id: number; token: string };
+  const opened: DomainEventMap['inquiry:opened'][] = [];
+  const updated: DomainEventMap['inquiry:updated'][] = [];
+  let seq = 0;
+
+  /** One inbound item with defaults; each gets a fresh provider id unless one is given. */
+  const record = (over: Partial<InboundContact> = {}) =>
+    s.app.inbound.record({
+      channel: 'sms',
+      externalId: `SM-inq-${++seq}`,
+      from: { phone: '+4791700000' },
+      to: OUR_NUMBER,
+      body: `Melding ${seq}`,
+      receivedAt: new Date(),
+      ...over,
+    });
+  const ids = (items: Item[]) => items.map((i) => i.id);
+
+  beforeAll(async () => {
+    s = await startServer(engine);
+    await s.department('sosial');
+    await s.department('teknisk');
+    admin = (await s.user('admin@kommune.no', 'admin', [])).token;
+    agent = await s.user('agent@kommune.no', 'agent', ['sosial']);
+    otherAgent = await s.user('teknisk@kommune.no', 'agent', ['teknisk']);
+    const teknisk = (await s.app.repos.departments.byCode('teknisk'))!;
+    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: teknisk.id, channel: 'sms', address: '+4740000099', isDefault: true }, m));
+    s.app.events.on('inquiry:opened', (e) => void opened.push(e));
+    s.app.events.on('inquiry:updated', (e) => void updated.push(e));
+  });
+  afterAll(() => s.close());
+
+  describe('GET /api/inquiries', () => {
+    const f = {} as Record<'sms1' | 'email' | 'web' | 'phone' | 'sms2', number>;
+    let contactId: number;
+
+    beforeAll(async () => {
+      const t = Date.now();
+      f.sms1 = (await record({ from: { phone: '+4791600001' }, departmentCode: 'sosial', receivedAt: new Date(t) })).inquiry.id;
+      f.email = (await record({ channel: 'email', externalId: '<m1@example.no>', from: { email: 'a@example.no' }, to: 'post@kommune.no', subject: 'Søknad', departmentCode: 'sosial', receivedAt: new Date(t + 1) })).inquiry.id;
+      f.web = (await record({ channel: 'web', externalId: 'form-1', from: { email: 'b@example.no', name: 'B' }, to: null, kind: 'form', departmentCode: 'teknisk', receivedAt: new Date(t + 2) })).inquiry.id;
+      f.phone = (await record({ channel: 'phone', externalId: 'CA-1', from: { phone: '+4791600002' }, kind: 'call', body: 'Anrop', departmentCode: 'teknisk', receivedAt: new Date(t + 3) })).inquiry.id;
+      const last = await record({ from: { phone: '+47 916 00 001' }, departmentCode: 'teknisk', receivedAt: new Date(t + 4) });
+      f.sms2 = last.inquiry.id;
+      contactId = last.contact!.id;
+      expect((await s.api('PATCH', `/api/inquiries/${f.web}`, { token: admin, body: { state: 'closed' } })).status).toBe(200);
+    });
+
+    const list = async (query: string, token = admin) => {
+      const r = await s.api('GET', `/api/inquiries?limit=200&${query}`, { token });
+      expect(r.status).toBe(200);
+      return r.body.items as Item[];
+    };
+
+    it.each([
+      ['channel=sms', (i: Item) => i.channel === 'sms', ['sms1', 'sms2'], ['email', 'web', 'phone']],
+      ['channel=email', (i: Item) => i.channel === 'email', ['email'], ['sms1', 'sms2', 'web', 'phone']],
+      ['channel=phone', (i: Item) => i.channel === 'phone', ['phone'], ['sms1', 'sms2', 'web', 'email']],
+      ['status=closed', (i: Item) => i.status === 'closed' && i.state === 'closed', ['web'], ['sms1', 'sms2', 'email', 'phone']],
+      ['status=open', (i: Item) => i.status === 'open', ['sms1', 'sms2', 'email', 'phone'], ['web']],
+      ['department=teknisk', (i: Item) => i.department === 'teknisk', ['web', 'phone', 'sms2'], ['sms1', 'email']],
+      ['department=sosial&channel=sms', (i: Item) => i.department === 'sosial' && i.channel === 'sms', ['sms1'], ['sms2', 'email', 'web', 'phone']],
+    ] as const)('filters by %s', async (query, holds, included, excluded) => {
+      const items = await list(query);
+      expect(items.length).toBeGreaterThan(0);
+      for (const i of items) expect(holds(i)).toBe(true);
+      for (const k of included) expect(ids(items)).toContain(f[k]);
+      for (const k of excluded) expect(ids(items)).not.toContain(f[k]);
+    });
+
+    it('filters by contact: every channel and department of that citizen, newest first', async () => {
+      const items = await list(`contact=${contactId}`);
+      expect(ids(items)).toEqual([f.sms2, f.sms1]);
+      expect(items.every((i) => i.contactId === contactId)).toBe(true);
+    });
+
+    it('filters by the state the caller names with status or state alike', async () => {
+      expect(ids(await list('state=closed'))).toEqual(ids(await list('status=closed')));
+    });
+
+    it('refuses an unknown channel, status or department with 400', async () => {
+      for (const q of ['channel=fax', 'status=pending', 'department=finnes-ikke', 'contact=abc', 'limit=0', 'limit=201', 'cursor=bm9wZQ']) {
+        const r = await s.api('GET', `/api/inquiries?${q}`, { token: admin });
+        expect({ q, status: r.status }).toEqual({ q, status: 400 });
+        expect(typeof r.body.error.code).toBe('string');
+      }
+    });
+
+    it('carries caseNumber, contactId and a plain-text summary on every row', async () => {
+      const items = await list('department=sosial');
+      const email = items.find((i) => i.id === f.email) as Item & Record<string, unknown>;
+      expect(email).toMatchObject({ channel: 'email', caseNumber: null, subject: 'Søknad', contact: { id: expect.any(Number) } });
+      expect(email.contactId).toBe((email.contact as { id: number }).id);
+      expect(typeof email.summary).toBe('string');
+    });
+  });
+
+  describe('newest first and cursor pages', () => {
+    const made: number[] = [];
+
+    beforeAll(async () => {
+      await s.department('sider');
+      const t = Date.now();
+      // Different citizens, so none continues another; increasing times, as they would arrive.
+      for (let i = 0; i < 25; i++) {
+        made.push((await record({ from: { phone: `+479180${String(i).padStart(4, '0')}` }, departmentCode: 'sider', receivedAt: new Date(t + i * 1000) })).inquiry.id);
+      }
+    });
+
+    const pages = async (limit: number, extra = '') => {
+      const seen: Item[][] = [];
+      const cursors: (string | null)[] = [];
+      let cursor: string | null = null;
+      do {
+        const q: string = `/api/inquiries?department=sider&limit=${limit}${extra}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const r = await s.api('GET', q, { token: admin });
+        expect(r.status).toBe(200);
+        seen.push(r.body.items);
+        cursor = r.body.nextCursor;
+        cursors.push(cursor);
+      } while (cursor && seen.length < 20);
+      return { seen, cursors };
+    };
+
+    it('lists newest first', async () => {
+      const r = await s.api('GET', '/api/inquiries?department=sider&limit=200', { token: admin });
+      expect(ids(r.body.items)).toEqual([...made].reverse());
+      const times = r.body.items.map((i: Item) => new Date(i.createdAt).getTime());
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      expect(r.body.nextCursor).toBeNull();
+    });
+
+    it('pages 25 items 10 at a time with no duplicates or gaps, and nextCursor null on the last page', async () => {
+      const { seen, cursors } = await pages(10);
+      expect(seen.map((p) => p.length)).toEqual([10, 10, 5]);
+      expect(cursors[0]).toEqual(expect.any(String));
+      expect(cursors[1]).toEqual(expect.any(String));
+      expect(cursors[2]).toBeNull();
+      expect(seen.flat().map((i) => i.id)).toEqual([...made].reverse());
+    });
+
+    it('answers nextCursor null when the last page is exactly full', async () => {
+      const { seen, cursors } = await pages(5);
+      expect(seen.map((p) => p.length)).toEqual([5, 5, 5, 5, 5]);
+      expect(cursors).toEqual([expect.any(String), expect.any(String), expect.any(String), expect.any(String), null]);
+      expect(seen.flat().map((i) => i.id)).toEqual([...made].reverse());
+    });
+
+    it('keeps the pages steady when a new inquiry arrives between two of them', async () => {
+      const first = await s.api('GET', '/api/inquiries?department=sider&limit=10', { token: admin });
+      const fresh = await record({ from: { phone: '+4791809999' }, departmentCode: 'sider' });
+      const second = await s.api('GET', `/api/inquiries?department=sider&limit=10&cursor=${encodeURIComponent(first.body.nextCursor)}`, { token: admin });
+      expect([...ids(first.body.items), ...ids(second.body.items)]).toEqual([...made].reverse().slice(0, 20));
+      const top = await s.api('GET', '/api/inquiries?department=sider&limit=1', { token: admin });
+      expect(ids(top.body.items)).toEqual([fresh.inquiry.id]);
+      made.push(fresh.inquiry.id);
+    });
+  });
+
+  describe('one inquiry', () => {
+    let id: number;
+    let firstMessage: number;
+
+    beforeAll(async () => {
+      const t = Date.now() - 60_000;
+      const a = await record({ externalId: 'SM-timeline-1', from: { phone: '+4791900001' }, body: 'Første melding', departmentCode: 'sosial', receivedAt: new Date(t), continueWithinMs: 14 * DAY });
+      const b = await record({ externalId: 'SM-timeline-2', from: { phone: '+4791900001' }, body: 'Andre melding', departmentCode: 'sosial', receivedAt: new Date(t + 1000), continueWithinMs: 14 * DAY });
+      expect(b.inquiry.id).toBe(a.inquiry.id);
+      id = a.inquiry.id;
+      firstMessage = a.message.id;
+    });
+
+    it('GET /api/inquiries/:id gives the inquiry with its timeline in order', async () => {
+      const note = await s.api('POST', `/api/inquiries/${id}/notes`, { token: agent.token, body: { body: 'Ringt tilbake, ingen svar' } });
+      expect(note.status).toBe(201);
+      const r = await s.api('GET', `/api/inquiries/${id}`, { token: agent.token });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ id, channel: 'sms', department: 'sosial', status: 'open', caseNumber: null, citizenAddress: '+4791900001', summary: 'Første melding' });
+      expect(r.body.contactId).toEqual(expect.any(Number));
+      expect(r.body.timeline).toHaveLength(3);
+      for (const item of r.body.timeline) {
+        for (const key of ['id', 'channel', 'direction', 'body', 'createdAt', 'externalId', 'status']) expect(item).toHaveProperty(key);
+        expect(Number.isNaN(new Date(item.createdAt).getTime())).toBe(false);
+      }
+      const [one, two, three] = r.body.timeline;
+      expect(one).toMatchObject({ id: firstMessage, channel: 'sms', direction: 'in', body: 'Første melding', externalId: 'SM-timeline-1', status: 'delivered' });
+      expect(two).toMatchObject({ channel: 'sms', direction: 'in', body: 'Andre melding', externalId: 'SM-timeline-2', status: 'delivered' });
+      expect(three).toMatchObject({ id: note.body.id, direction: 'internal', body: 'Ringt tilbake, ingen svar', externalId: null, status: null, author: { id: agent.id } });
+      expect(new Date(two.createdAt).getTime() - new Date(one.createdAt).getTime()).toBe(1000);
+    });
+
+    it('answers 404 for an inquiry that does not exist', async () => {
+      const r = await s.api('GET', '/api/inquiries/987654', { token: admin });
+      expect(r.status).toBe(404);
+      expect(r.body.error.code).toBe('not_found');
+    });
+
+    it('PATCH assigns to a member of the department and unassigns', async () => {
+      const r = await s.api('PATCH', `/api/inquiries/${id}`, { token: admin, body: { assigneeId: agent.id } });
+      expect(r.status).toBe(200);
+      expect(r.body.assignee).toEqual({ id: agent.id, name: 'agent' });
+      expect((await s.app.repos.inquiries.byId(id))!.assigneeId).toBe(agent.id);
+      const mine = await s.api('GET', '/api/inquiries?assignee=me', { token: agent.token });
+      expect(ids(mine.body.items)).toEqual([id]);
+
+      const notMember = await s.api('PATCH', `/api/inquiries/${id}`, { token: admin, body: { assigneeId: otherAgent.id } });
+      expect(notMember.status).toBe(400);
+      expect((await s.app.repos.inquiries.byId(id))!.assigneeId).toBe(agent.id);
+
+      const none = await s.api('PATCH', `/api/inquiries/${id}`, { token: agent.token, body: { assigneeId: null } });
+      expect(none.status).toBe(200);
+      expect(none.body.assignee).toBeNull();
+      expect((await s.app.repos.inquiries.byId(id))!.assigneeId).toBeNull();
+    });
+
+    it('PATCH changes state; closing stamps closedAt and reopening clears it; each change is audited', async () => {
+      const audits = (await s.app.repos.audit.forEntity('inquiry', id)).filter((a) => a.action === 'update').length;
+      const closed = await s.api('PATCH', `/api/inquiries/${id}`, { token: agent.token, body: { state: 'closed' } });
+      expect(closed.status).toBe(200);
+      expect(closed.body).toMatchObject({ state: 'closed', status: 'closed' });
+      expect(closed.body.closedAt).toEqual(expect.any(String));
+      expect((await s.app.repos.inquiries.byId(id))!.closedAt).toBeInstanceOf(Date);
+
+      const reopened = await s.api('PATCH', `/api/inquiries/${id}`, { token: agent.token, body: { state: 'open' } });
+      expect(reopened.body).toMatchObject({ state: 'open', closedAt: null });
+      expect((await s.app.repos.inquiries.byId(id))!.closedAt).toBeNull();
+
+      const same = await s.api('PATCH', `/api/inquiries/${id}`, { token: agent.token, body: { state: 'open' } });
+      expect(same.status).toBe(200);
+      expect((await s.app.repos.inquiries.byId(id))!.state).toBe('open');
+      expect((await s.app.repos.audit.forEntity('inquiry', id)).filter((a) => a.action === 'update').length).toBe(audits + 2);
+    });
+
+    it('PATCH moves an inquiry to another department, out of the first department’s sight', async () => {
+      const moving = (await record({ from: { phone: '+4791900002' }, departmentCode: 'sosial' })).inquiry.id;
+      const r = await s.api('PATCH', `/api/inquiries/${moving}`, { token: agent.token, body: { department: 'teknisk' } });
+      expect(r.status).toBe(200);
+      expect(r.body.department).toBe('teknisk');
+      expect((await s.api('GET', `/api/inquiries/${moving}`, { token: agent.token })).status).toBe(404);
+      expect((await s.api('GET', `/api/inquiries/${moving}`, { token: otherAgent.token })).status).toBe(200);
+    });
+
+    it('POST notes stores an internal note by its author', async () => {
+      const before = await s.count('messages');
+      const r = await s.api('POST', `/api/inquiries/${id}/notes`, { token: admin, body: { body: '  Trenger svar fra NAV  ' } });
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ direction: 'internal', kind: 'note', body: 'Trenger svar fra NAV', channel: 'sms', externalId: null });
+      expect(r.body.author).toMatchObject({ name: 'admin' });
+      expect(await s.count('messages')).toBe(before + 1);
+      const timeline = (await s.api('GET', `/api/inquiries/${id}`, { token: admin })).body.timeline;
+      expect(timeline[timeline.length - 1]).toMatchObject({ id: r.body.id, body: 'Trenger svar fra NAV' });
+    });
+
+    it('POST messages answers 409 channel_unavailable when no channel can send, and stores nothing', async () => {
+      // A server built with no channels at all: nothing can carry a reply.
+      const bare = await startServer(engine, { channels: () => [] });
+      try {
+        const agentOfBare = await bare.user('bare@kommune.no', 'agent', ['helse']);
+        const made = await bare.app.inbound.record({ channel: 'sms', externalId: 'SM-bare-1', from: { phone: '+4791900009' }, to: '+4759000000', body: 'Hei', receivedAt: new Date(), departmentCode: 'helse' });
+        const before = { messages: await bare.count('messages'), events: await bare.count('message_events'), audit: await bare.count('audit_events') };
+        const inquiry = await bare.app.repos.inquiries.byId(made.inquiry.id);
+        const r = await bare.api('POST', `/api/inquiries/${made.inquiry.id}/messages`, { token: agentOfBare.token, body: { body: 'Hei, vi ser på saken.' } });
+        expect(r.status).toBe(409);
+        expect(r.body.error.code).toBe('channel_unavailable');
+        expect({ messages: await bare.count('messages'), events: await bare.count('message_events'), audit: await bare.count('audit_events') }).toEqual(before);
+        expect(await bare.app.repos.inquiries.byId(made.inquiry.id)).toEqual(inquiry);
+      } finally {
+        await bare.close();
+      }
+    });
+  });
+
+  describe('InboundService', () => {
+    it('records the same provider item delivered 200 times at once as one message on one inquiry', async () => {
+      const counts = async () => ({ inquiries: await s.count('inquiries'), messages: await s.count('messages'), contacts: await s.count('contacts') });
+      const before = await counts();
+      const openedBefore = opened.length;
+      const item: InboundContact = { channel: 'sms', externalId: 'SM-flood', from: { phone: '+4792000001' }, to: OUR_NUMBER, body: 'Samme melding', receivedAt: new Date(), continueWithinMs: 14 * DAY };
+      const results = await Promise.all(Array.from({ length: 200 }, () => s.app.inbound.record({ ...item })));
+
+      expect(await counts()).toEqual({ inquiries: before.inquiries + 1, messages: before.messages + 1, contacts: before.contacts + 1 });
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+      expect(results.filter((r) => r.opened)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+      expect(new Set(results.map((r) => r.inquiry.id)).size).toBe(1);
+      const rows = await s.app.db.dataSource.query("SELECT COUNT(*) AS n FROM messages WHERE external_id = 'SM-flood'");
+      expect(Number(rows[0].n)).toBe(1);
+      expect(opened.slice(openedBefore).map((e) => e.inquiry.id)).toEqual([results[0].inquiry.id]);
+    });
+
+    it('opens one inquiry for many different messages from a new number arriving at once', async () => {
+      const before = await s.count('inquiries');
+      const openedBefore = opened.length;
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => record({ externalId: `SM-burst-${i}`, from: { phone: '+4792000002' }, body: `Del ${i}`, continueWithinMs: 14 * DAY })),
+      );
+      expect(await s.count('inquiries')).toBe(before + 1);
+      expect(new Set(results.map((r) => r.inquiry.id)).size).toBe(1);
+      expect(new Set(results.map((r) => r.message.id)).size).toBe(20);
+      expect(opened.length - openedBefore).toBe(1);
+    });
+
+    it('continues the open inquiry of the same number to the same receiving number within 14 days', async () => {
+      const t0 = Date.now() - 40 * DAY;
+      const from = { phone: '+4792000010' };
+      const a = await record({ from, receivedAt: new Date(t0), continueWithinMs: 14 * DAY });
+      const updatedBefore = updated.length;
+      const b = await record({ from: { phone: '+47 920 00 010' }, receivedAt: new Date(t0 + 13 * DAY), continueWithinMs: 14 * DAY });
+      expect(a.opened).toBe(true);
+      expect(b.opened).toBe(false);
+      expect(b.inquiry.id).toBe(a.inquiry.id);
+      expect(updated.slice(updatedBefore).map((e) => e.inquiry.id)).toEqual([a.inquiry.id]);
+      expect((await s.app.repos.inquiries.byId(a.inquiry.id))!.lastActivityAt.getTime()).toBe(t0 + 13 * DAY);
+
+      // Quiet for more than 14 days since the last message: a new inquiry.
+      const c = await record({ from, receivedAt: new Date(t0 + 28 * DAY), continueWithinMs: 14 * DAY });
+      expect(c.opened).toBe(true);
+      expect(c.inquiry.id).not.toBe(a.inquiry.id);
+
+      // Another of our numbers: a new inquiry.
+      const d = await record({ from, to: '+4740000001', receivedAt: new Date(t0 + 28 * DAY + 1000), continueWithinMs: 14 * DAY });
+      expect(d.opened).toBe(true);
+      expect(d.inquiry.id).not.toBe(c.inquiry.id);
+
+      // Without a window from the channel nothing is continued.
+      const e = await record({ from, receivedAt: new Date(t0 + 28 * DAY + 2000) });
+      expect(e.opened).toBe(true);
+    });
+
+    it('continues an inquiry waiting for the citizen and reopens it, but never a closed one', async () => {
+      const from = { phone: '+4792000020' };
+      const a = await record({ from, continueWithinMs: 14 * DAY });
+      expect((await s.api('PATCH', `/api/inquiries/${a.inquiry.id}`, { token: admin, body: { state: 'waiting' } })).status).toBe(200);
+      const b = await record({ from, continueWithinMs: 14 * DAY });
+      expect(b.inquiry.id).toBe(a.inquiry.id);
+      expect((await s.app.repos.inquiries.byId(a.inquiry.id))!.state).toBe('open');
+
+      expect((await s.api('PATCH', `/api/inquiries/${a.inquiry.id}`, { token: admin, body: { state: 'closed' } })).status).toBe(200);
+      const messages = (await s.app.repos.messages.timeline(a.inquiry.id)).length;
+      const c = await record({ from, continueWithinMs: 14 * DAY });
+      expect(c.opened).toBe(true);
+      expect(c.inquiry.id).not.toBe(a.inquiry.id);
+      expect((await s.app.repos.inquiries.byId(a.inquiry.id))!.state).toBe('closed');
+      expect((await s.app.repos.messages.timeline(a.inquiry.id)).length).toBe(messages);
+    });
+
+    it('links the case whose number the text names', async () => {
+      const put = await s.api('PUT', '/api/cases/2026%2F1234', { token: admin, body: { title: 'Byggesøknad', status: 'Mottatt', department: 'teknisk', contacts: [] } });
+      expect(put.status).toBe(201);
+      const openedBefore = opened.length;
+      const a = await record({ from: { phone: '+4792000030' }, body: 'Hei! Når får jeg svar i sak 2026/1234?' });
+      expect(a.inquiry.caseId).toBe((await s.app.repos.cases.byNumber('2026/1234'))!.id);
+      expect(opened.slice(openedBefore).map((e) => e.caseNumber)).toEqual(['2026/1234']);
+      const view = await s.api('GET', `/api/inquiries/${a.inquiry.id}`, { token: admin });
+      expect(view.body.caseNumber).toBe('2026/1234');
+
+      const dashed = await record({ from: { phone: '+4792000031' }, body: 'Gjelder 2026-1234' });
+      expect((await s.api('GET', `/api/inquiries/${dashed.inquiry.id}`, { token: admin })).body.caseNumber).toBe('2026/1234');
+
+      const unknown = await record({ from: { phone: '+4792000032' }, body: 'Gjelder sak 2025/9999' });
+      expect((await s.api('GET', `/api/inquiries/${unknown.inquiry.id}`, { token: admin })).body.caseNumber).toBeNull();
+
+      const byCase = await s.api('GET', '/api/inquiries?case=2026%2F1234', { token: admin });
+      expect(ids(byCase.body.items)).toEqual([dashed.inquiry.id, a.inquiry.id]);
+    });
+
+    it('links a case named in a later message to the inquiry it continues', async () => {
+      const from = { phone: '+4792000033' };
+      const a = await record({ from, body: 'Hei, jeg har et spørsmål', continueWithinMs: 14 * DAY });
+      const b = await record({ from, body: 'Det gjelder sak 2026/1234', continueWithinMs: 14 * DAY });
+      expect(b.inquiry.id).toBe(a.inquiry.id);
+      expect((await s.api('GET', `/api/inquiries/${a.inquiry.id}`, { token: admin })).body.caseNumber).toBe('2026/1234');
+    });
+
+    it('sends what reaches an address no department owns to the switchboard', async () => {
+      const dep = async (r: Awaited<ReturnType<typeof record>>) => (await s.app.repos.departments.byId(r.inquiry.departmentId))!.code;
+      expect(await dep(await record({ from: { phone: '+4792000040' }, to: '+4740000777' }))).toBe('switchboard');
+      expect(await dep(await record({ from: { phone: '+4792000041' }, to: '+4740000099' }))).toBe('teknisk');
+      expect(await dep(await record({ from: { phone: '+4792000042' }, to: '+4740000099', departmentCode: 'sosial' }))).toBe('sosial');
+      expect(await dep(await record({ from: { phone: '+4792000043' }, to: '+4740000777', departmentCode: 'finnes-ikke' }))).toBe('switchboard');
+      expect(await dep(await record({ channel: 'email', externalId: '<x1@example.no>', from: { email: 'c@example.no' }, to: 'ukjent@kommune.no', subject: 'Hei' }))).toBe('switchboard');
+      expect(await dep(await record({ channel: 'web', externalId: 'form-sb', from: { email: 'd@example.no' }, to: null, kind: 'form' }))).toBe('switchboard');
+
+      const kultur = await s.api('POST', '/api/departments', { token: admin, body: { code: 'kultur', name: 'Kultur', email: 'kultur@kommune.no' } });
+      expect(kultur.status).toBe(201);
+      expect(await dep(await record({ channel: 'email', externalId: '<x2@example.no>', from: { email: 'c@example.no' }, to: 'Kultur@Kommune.no', subject: 'Billetter' }))).toBe('kultur');
+    });
+
+    it('fires inquiry:opened once per new inquiry with its department and contact, and not for a duplicate', async () => {
+      const openedBefore = opened.length;
+      const updatedBefore = updated.length;
+      const item = { externalId: 'SM-event-1', from: { phone: '+4792000050', name: 'Hanne' }, departmentCode: 'sosial', continueWithinMs: 14 * DAY };
+      const a = await record(item);
+      await record(item);
+      expect(opened.length - openedBefore).toBe(1);
+      const e = opened[opened.length - 1];
+      expect(e).toMatchObject({ departmentCode: 'sosial', contact: { id: a.contact!.id, name: 'Hanne' }, caseNumber: null });
+      expect(e.inquiry.id).toBe(a.inquiry.id);
+      expect(updated.length).toBe(updatedBefore);
+
+      await record({ ...item, externalId: 'SM-event-2' });
+      expect(opened.length - openedBefore).toBe(1);
+      expect(updated.slice(updatedBefore).map((x) => [x.inquiry.id, x.departmentCode])).toEqual([[a.inquiry.id, 'sosial']]);
+    });
+  });
+});

@@ -1,0 +1,116 @@
+import { engines, type Engine } from '../support/engines';
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { startServer, type TestServer } from '../support/server';
+import { startTwilioStandin } from '../support/twilio-standin';
+import { sleep, until } from '../support/eventually';
+
+
+const cases = engines().flatMap((engine) => (['database', 'bullmq'] as const).map((queue) => ({ engine, queue, name: `${engine.name} with the ${queue} queue` })));
+
+describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engine: Engine; queue: 'database' | 'bullmq' }) => {
+  let s: TestServer;
+  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let database: TestServer['database'];
+  let officer: string;
+  let admin: string;
+  const prefix = uniquePrefix();
+  const start = (db = database) => startServer(engine, { env: { ...standin.env, ...(queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL } : {}) }, jobs: { prefix, pollMs: 50 }, database: db, keepDatabase: true });
+  const sentTo = (phone: string) => standin.messages.filter((m) => m.params.To === phone).length;
+  const inAWhile = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+  beforeAll(async () => {
+    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
+    database = await engine.create();
+    s = await start();
+    const teknisk = await s.department('teknisk');
+    await s.department('helse');
+    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
+    officer = (await s.user('officer@kommune.no', 'officer', ['teknisk'])).token;
+    admin = (await s.user('admin@kommune.no', 'admin', [])).token;
+  });
+  afterAll(async () => {
+    await s.close();
+    await database.drop();
+    await standin.close();
+    if (queue === 'bullmq') await dropPrefix(prefix);
+  });
+
+  it('holds a send until sendAt, then hands each recipient over once, with the whole history', async () => {
+    const sendAt = inAWhile(1500);
+    const r = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: ['+4791300001', '+4791300002'], body: 'Vannet stenges kl 10.', sendAt } });
+    expect(r.status).toBe(201);
+    expect(r.body.send).toMatchObject({ state: 'scheduled', sendAt: new Date(sendAt).toISOString(), recipients: 2, statuses: { scheduled: 2 } });
+    expect(r.body.items.map((x: { status: string }) => x.status)).toEqual(['scheduled', 'scheduled']);
+    const listed = await s.api('GET', '/api/sms/sends?state=scheduled', { token: officer });
+    expect(listed.body.items.map((x: { id: number }) => x.id)).toContain(r.body.send.id);
+
+    await sleep(700);
+    expect(sentTo('+4791300001') + sentTo('+4791300002')).toBe(0);
+    await until(() => sentTo('+4791300001') + sentTo('+4791300002') === 2);
+    expect(Date.now()).toBeGreaterThanOrEqual(new Date(sendAt).getTime() - 50);
+    await until(async () => (await s.api('GET', `/api/sms/sends/${r.body.send.id}`, { token: officer })).body.state === 'sent');
+    const history = await s.api('GET', `/api/messages/${r.body.items[0].id}`, { token: admin });
+    expect(history.body.events.map((e: { status: string }) => e.status)).toEqual(['scheduled', 'queued', 'queued']);
+    expect(history.body.events[0]).toMatchObject({ sendId: r.body.send.id, sendAt: new Date(sendAt).toISOString() });
+    expect(history.body.externalId).toMatch(/^SM/);
+  });
+
+  it('cancels a scheduled send: every message stopped as cancelled, and nothing reaches the stand-in', async () => {
+    const r = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: ['+4791300011', '+4791300012'], body: 'Avlyst møte', sendAt: inAWhile(1200) } });
+    expect(r.status).toBe(201);
+    const other = (await s.user('helse.officer@kommune.no', 'officer', ['helse'])).token;
+    expect((await s.api('POST', `/api/sms/sends/${r.body.send.id}/cancel`, { token: other })).status).toBe(404);
+    const cancelled = await s.api('POST', `/api/sms/sends/${r.body.send.id}/cancel`, { token: officer });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ state: 'cancelled', statuses: { stopped: 2 } });
+    expect((await s.api('POST', `/api/sms/sends/${r.body.send.id}/cancel`, { token: officer })).status).toBe(409);
+    await sleep(2000);
+    expect(sentTo('+4791300011') + sentTo('+4791300012')).toBe(0);
+    const history = await s.api('GET', `/api/messages/${r.body.items[1].id}`, { token: admin });
+    expect(history.body.status).toBe('stopped');
+    expect(history.body.events.at(-1)).toMatchObject({ status: 'stopped', reason: 'cancelled' });
+    expect((await s.api('GET', '/api/sms/sends?state=cancelled', { token: officer })).body.items[0].id).toBe(r.body.send.id);
+  });
+
+  it('refuses a sendAt in the past, one that is not a date, and cancelling a send that went', async () => {
+    const before = await s.count('messages');
+    expect((await s.api('POST', '/api/sms/messages', { token: officer, body: { to: '+4791300021', body: 'x', sendAt: inAWhile(-60_000) } })).status).toBe(400);
+    expect((await s.api('POST', '/api/sms/messages', { token: officer, body: { to: '+4791300021', body: 'x', sendAt: 'tomorrow' } })).status).toBe(400);
+    expect(await s.count('messages')).toBe(before);
+    const now = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: '+4791300021', body: 'Straks' } });
+    expect(now.body.send.state).toBe('sent');
+    expect((await s.api('POST', `/api/sms/sends/${now.body.send.id}/cancel`, { token: officer })).status).toBe(409);
+  });
+
+  it('survives a restart with jobs pending: each recipient gets the message once, and a later restart sends nothing again', async () => {
+    const phones = ['+4791300031', '+4791300032', '+4791300033', '+4791300034'];
+    const sendAt = inAWhile(1500);
+    for (const pair of [phones.slice(0, 2), phones.slice(2)]) {
+      expect((await s.api('POST', '/api/sms/messages', { token: officer, body: { to: pair, body: 'Etter omstart', sendAt } })).status).toBe(201);
+    }
+    await s.close();
+    await sleep(1800);
+    expect(phones.map(sentTo)).toEqual([0, 0, 0, 0]);
+    s = await start();
+    await until(() => phones.every((p) => sentTo(p) >= 1));
+    await s.close();
+    s = await start();
+    await sleep(1000);
+    expect(phones.map(sentTo)).toEqual([1, 1, 1, 1]);
+    const rows = await s.app.db.dataSource.query("SELECT status, COUNT(*) AS n FROM messages WHERE body = 'Etter omstart' GROUP BY status");
+    expect(rows.map((x: { status: string; n: number | string }) => [x.status, Number(x.n)])).toEqual([['queued', 4]]);
+    const queuedEvents = await s.app.db.dataSource.query("SELECT COUNT(*) AS n FROM message_events e JOIN messages m ON m.id = e.message_id WHERE m.body = 'Etter omstart' AND e.status = 'queued' AND e.provider_status IS NULL");
+    expect(Number(queuedEvents[0].n)).toBe(4);
+  });
+
+  it('claims each message before handing it over, so the same job run three times at once sends once', async () => {
+    const phones = ['+4791300041', '+4791300042', '+4791300043'];
+    const r = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: phones, body: 'Tre ganger', sendAt: inAWhile(3600_000) } });
+    await s.app.db.transaction((m) => m.query('UPDATE sms_sends SET send_at = ? WHERE id = ?', [s.app.db.param(new Date(Date.now() - 1000)), r.body.send.id]));
+    const sms = s.app.channels.find((c) => c.channel === 'sms') as unknown as { sends: { run(id: number): Promise<void> } };
+    await Promise.all([1, 2, 3].map(() => sms.sends.run(r.body.send.id)));
+    await until(async () => (await s.api('GET', `/api/sms/sends/${r.body.send.id}`, { token: officer })).body.state === 'sent');
+    await sleep(300);
+    expect(phones.map(sentTo)).toEqual([1, 1, 1]);
+  });
+});

@@ -1,0 +1,115 @@
+import { engines } from '../support/engines';
+import { startServer, type TestServer } from '../support/server';
+import { startTwilioStandin } from '../support/twilio-standin';
+
+describe.each(engines())('SMS delivery views and CSV export on $name', (engine) => {
+  let s: TestServer;
+  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let officer: string;
+  let other: string;
+  let admin: string;
+  let records: string;
+  const ids: Record<string, number> = {};
+  const TRICKY = '=HYPERLINK("http://evil.test","klikk"), og "sitat"\nny linje';
+
+  beforeAll(async () => {
+    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
+    s = await startServer(engine, { env: standin.env });
+    const teknisk = await s.department('teknisk');
+    const helse = await s.department('helse');
+    await s.app.db.transaction(async (m) => {
+      await s.app.repos.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: false }, m);
+      await s.app.repos.departments.addAddress({ departmentId: helse, channel: 'sms', address: '+4759440002', isDefault: false }, m);
+    });
+    officer = (await s.user('officer@kommune.no', 'officer', ['teknisk'])).token;
+    other = (await s.user('helse@kommune.no', 'officer', ['helse'])).token;
+    admin = (await s.user('admin@kommune.no', 'admin', [])).token;
+    records = (await s.user('records@kommune.no', 'records', [])).token;
+    const table = await s.api('PUT', '/api/sms/operators', { token: admin, body: { items: [{ prefix: '+479', operator: 'Annen NO' }, { prefix: '+4790', operator: 'Telenor' }, { prefix: '+4791', operator: 'Telia' }] } });
+    expect(table.status).toBe(200);
+    expect((await s.api('PUT', '/api/sms/operators', { token: officer, body: { items: [] } })).status).toBe(403);
+
+    const sent = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: ['+4790000001', '+4791000002', '+46701234567', '+4790000003', '+4794000004'], body: 'Varsel {{name}}' } });
+    expect(sent.status).toBe(201);
+    for (const x of sent.body.items) ids[x.to] = x.id;
+    const tricky = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: '+4790000005', body: TRICKY } });
+    ids.tricky = tricky.body.items[0].id;
+    await s.api('POST', '/api/sms/messages', { token: other, body: { to: '+4790000006', body: 'Helse' } });
+    const sid = (to: string) => standin.messages.find((m) => m.params.To === to)!.sid;
+    expect(await standin.report(sid('+4790000001'), 'delivered')).toBe(200);
+    expect(await standin.report(sid('+4791000002'), 'failed', { ErrorCode: '30006' })).toBe(200);
+  });
+  afterAll(async () => {
+    await s.close();
+    await standin.close();
+  });
+
+  const list = async (query: string, token = officer) => {
+    const r = await s.api('GET', `/api/sms/messages${query}`, { token });
+    expect(r.status).toBe(200);
+    return r.body.items as { id: number; to: string; status: string; country: string; operator: string | null; sendId: number }[];
+  };
+
+  it('filters by status, country (from the number), operator (from the prefix table), sender and time', async () => {
+    expect((await list('')).map((x) => x.to).sort()).toEqual(['+4790000001', '+4790000003', '+4790000005', '+4791000002', '+46701234567', '+4794000004'].sort());
+    expect((await list('?country=se')).map((x) => [x.to, x.country, x.operator])).toEqual([['+46701234567', 'SE', null]]);
+    expect((await list('?operator=Telenor')).map((x) => x.to).sort()).toEqual(['+4790000001', '+4790000003', '+4790000005']);
+    expect((await list('?operator=Annen%20NO')).map((x) => x.to)).toEqual(['+4794000004']);
+    expect((await list('?status=delivered,failed')).map((x) => [x.to, x.status]).sort()).toEqual([['+4790000001', 'delivered'], ['+4791000002', 'failed']]);
+    expect(await list('?sender=%2B4759440002')).toEqual([]);
+    expect((await list('?sender=%2B4759440002', admin)).map((x) => x.to)).toEqual(['+4790000006']);
+    expect(await list(`?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
+    expect((await list(`?from=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).length).toBe(6);
+    expect((await s.api('GET', '/api/sms/messages?status=bogus', { token: officer })).status).toBe(400);
+    expect((await s.api('GET', '/api/sms/messages?from=yesterday', { token: officer })).status).toBe(400);
+  });
+
+  it('shows each department only its own messages; records and admins see all', async () => {
+    expect((await list('', other)).map((x) => x.to)).toEqual(['+4790000006']);
+    expect((await list('', records)).length).toBe(7);
+    expect((await s.api('GET', `/api/sms/messages/${ids['+4790000001']}`, { token: other })).status).toBe(404);
+  });
+
+  it('sorts and pages with a cursor, every row once, and refuses a cursor from another sort', async () => {
+    for (const sort of ['to', '-to', 'status', '-createdAt', 'createdAt']) {
+      const all = await list(`?sort=${sort}`, admin);
+      const paged: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const r: { status: number; body: { items: { id: number }[]; nextCursor: string | null } } = await s.api('GET', `/api/sms/messages?sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
+        paged.push(...r.body.items.map((x) => x.id));
+        cursor = r.body.nextCursor;
+      } while (cursor);
+      expect(paged).toEqual(all.map((x) => x.id));
+    }
+    const byTo = await list('?sort=to', admin);
+    expect(byTo.map((x) => x.to)).toEqual([...byTo.map((x) => x.to)].sort());
+    const first = await s.api('GET', '/api/sms/messages?sort=to&limit=2', { token: admin });
+    expect((await s.api('GET', `/api/sms/messages?sort=status&cursor=${first.body.nextCursor}`, { token: admin })).status).toBe(400);
+  });
+
+  it('gives one recipient’s whole event history to the officer who sent it', async () => {
+    const h = await s.api('GET', `/api/sms/messages/${ids['+4791000002']}`, { token: officer });
+    expect(h.status).toBe(200);
+    expect(h.body.events.map((e: { status: string }) => e.status)).toEqual(['queued', 'queued', 'failed']);
+    expect(h.body.events.at(-1)).toMatchObject({ providerStatus: 'failed', errorCode: '30006' });
+  });
+
+  it('exports CSV with proper quoting and formula cells neutralised', async () => {
+    const res = await fetch(`${s.url}/api/sms/messages.csv?sort=createdAt`, { headers: { authorization: `Bearer ${officer}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.subarray(3).toString('utf8');
+    const lines = text.split('\r\n');
+    expect(lines[0]).toBe('id,created_at,updated_at,status,sender,recipient,country,operator,send_id,provider_id,body');
+    expect(lines.at(-1)).toBe('');
+    expect(text).toContain(`,"'=HYPERLINK(""http://evil.test"",""klikk""), og ""sitat""\nny linje"\r\n`);
+    expect(text).toContain(`,'+4759440004,'+46701234567,SE,,`);
+    expect(text).not.toContain('+4790000006');
+    expect(text.split('\r\n').length - 2).toBe(6);
+    expect((await fetch(`${s.url}/api/sms/messages.csv?country=NOR`, { headers: { authorization: `Bearer ${officer}` } })).status).toBe(400);
+    expect((await fetch(`${s.url}/api/sms/messages.csv`)).status).toBe(401);
+  });
+});
