@@ -1,46 +1,39 @@
 import 'reflect-metadata';
-import fs from 'node:fs';
-import path from 'node:path';
-import { DataSource, type DataSourceOptions } from 'typeorm';
-import { entities } from './server/register/entities';
+import { DataSource } from 'typeorm';
 import { migrations } from './migrations';
-
-export type Dialect = 'sqlite' | 'mysql';
-
-export function dialectOf(databaseUrl: string): Dialect {
-  return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'mysql';
-}
+import { authEntities } from './server/auth/entities';
+import { auditEntities } from './server/core/audit.entities';
+import { jobEntities } from './server/core/jobs/job.entities';
+import { dataSourceOptions, type Schema } from './server/core/db/options';
+import { mailEntities } from './server/email/entities';
+import { journalEntities } from './server/journal/entities';
+import { registerEntities } from './server/register/entities';
+import { smsEntities } from './server/sms/entities';
+import { smsPolicyEntities } from './server/sms/policy.entities';
+import { smsSendEntities } from './server/sms/sends.entities';
+import { voiceEntities } from './server/voice/entities';
+import { webFormEntities } from './server/web-forms/entities';
 
 /**
- * The one set of DataSource options, used by the server and by the TypeORM CLI
- * (`npx typeorm -d ormconfig.ts ...`), so both always see the same schema.
+ * The whole schema: every feature's table mappings and the hand-written migrations. The server's
+ * root opens the database with it, and the TypeORM CLI reads this file
+ * (`npx tsx node_modules/typeorm/cli.js migration:show -d ormconfig.ts`).
  */
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
-  const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
-  if (dialectOf(databaseUrl) === 'sqlite') {
-    const file = databaseUrl.slice('sqlite:'.length);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    return {
-      ...common,
-      type: 'better-sqlite3',
-      database: file,
-      enableWAL: file !== ':memory:',
-      prepareDatabase: (db: { pragma(s: string): unknown }) => {
-        db.pragma('foreign_keys = ON');
-        db.pragma('busy_timeout = 5000');
-        db.pragma('synchronous = NORMAL');
-      },
-    };
-  }
-  return {
-    ...common,
-    type: 'mysql',
-    url: databaseUrl.replace(/^mariadb:/, 'mysql:'),
-    timezone: 'Z',
-    charset: 'utf8mb4_unicode_ci',
-    dateStrings: false,
-    extra: { connectionLimit: 25, enableKeepAlive: true },
-  };
-}
+export const schema: Schema = {
+  entities: [
+    ...registerEntities,
+    ...authEntities,
+    ...auditEntities,
+    ...jobEntities,
+    ...smsEntities,
+    ...smsSendEntities,
+    ...smsPolicyEntities,
+    ...voiceEntities,
+    ...mailEntities,
+    ...webFormEntities,
+    ...journalEntities,
+  ],
+  migrations,
+};
 
-export default new DataSource(dataSourceOptions(process.env.DATABASE_URL || 'sqlite:data/servicetorg.sqlite'));
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL || 'sqlite:data/servicetorg.sqlite', schema));

@@ -13,7 +13,7 @@ import { webFormChannel, type WebFormOptions } from './web-forms/module';
 import { createApp } from './core/http/app';
 import { ConfigError, loadConfigFromEnvironment, type Config } from './core/config';
 import { openDatabase, type Database } from './core/db/database';
-import type { Channel } from './register/entities';
+import type { Channel } from './contracts/names';
 import { seedDemoForms } from './demo/forms';
 import { seedDemoData } from './demo/seed';
 import { AdminService } from './auth/administration.service';
@@ -46,6 +46,7 @@ import type { JobQueue } from './core/jobs/queue';
 import { JournalRepository } from './journal/journal.repository';
 import { JOURNAL_QUEUE, JournalService } from './journal/journal.service';
 import { journalRoutes } from './journal/routes';
+import { schema } from '../ormconfig';
 
 export interface ComposeOptions {
   logger?: Logger;
@@ -118,7 +119,7 @@ export interface Composed extends CoreGraph {
 export async function compose(config: Config, opts: ComposeOptions = {}): Promise<Composed> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? (() => new Date());
-  const db = await openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl, schema);
   const events = new DomainEvents((event, err) => logger.error({ err, event }, 'domain event listener failed'));
 
   const repos = {

@@ -29,6 +29,7 @@ import { CaseRepository } from '../../server/register/cases.repository';
 import { ContactRepository } from '../../server/register/contacts.repository';
 import { DepartmentRepository } from '../../server/register/departments.repository';
 import { InquiryRepository } from '../../server/register/inquiries.repository';
+import { schema } from '../../ormconfig';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -499,7 +500,7 @@ async function main() {
   await admin.end();
 
   // Schema through the product's own migrations.
-  const db = await openDatabase(DATABASE_URL);
+  const db = await openDatabase(DATABASE_URL, schema);
   const fillConn = await mysql.createConnection({ uri: url.toString(), charset: 'utf8mb4_unicode_ci', timezone: 'Z' });
   const deptIds = await ensureDepartments(fillConn);
   const tp = Date.now();

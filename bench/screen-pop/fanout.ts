@@ -31,6 +31,7 @@ import { hashPassword } from '../../server/auth/passwords';
 import { SimulatedCall } from '../../channels/twilio-voice/simulator/caller';
 import { SIMULATION_AUTH_TOKEN } from '../../server/voice/module';
 import { serverReady, type ServerStart } from './server';
+import { schema } from '../../ormconfig';
 
 const ADMIN_URL = process.env.BENCH_FANOUT_ADMIN_URL || 'mysql://root@127.0.0.1:3306/test';
 const CALLS = Math.min(500, Math.max(1, Number(process.env.BENCH_FANOUT_CALLS || '30')));
@@ -107,7 +108,7 @@ async function main() {
   onGiveUp = () => redis?.kill();
   try {
     // Schema and people first, so the servers' department caches start out right.
-    const db = await openDatabase(dbUrl.toString());
+    const db = await openDatabase(dbUrl.toString(), schema);
     const departments = new DepartmentRepository({ db });
     const users = new UserRepository({ db });
     const passwordHash = await hashPassword(PASSWORD, 10);

@@ -29,6 +29,7 @@ import { SimulatedCall } from '../../channels/twilio-voice/simulator/caller';
 import { SIMULATION_AUTH_TOKEN } from '../../server/voice/module';
 import { serverReady, type ServerStart } from './server';
 import { forgetBenchRows, markBenchRows, sampleNumbers } from './register-data';
+import { schema } from '../../ormconfig';
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -51,7 +52,7 @@ function cpuSeconds(pid: number | undefined): { user: number; system: number } {
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'st-bench-voice-'));
   const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.sqlite')}`;
-  const db = await openDatabase(databaseUrl);
+  const db = await openDatabase(databaseUrl, schema);
   const contacts = new ContactRepository({ db });
   const departments = new DepartmentRepository({ db });
   const users = new UserRepository({ db });

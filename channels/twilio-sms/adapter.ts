@@ -1,5 +1,5 @@
 import type twilio from 'twilio';
-import type { MessageStatus } from '../../server/register/entities';
+import type { MessageStatus } from '../../server/contracts/names';
 import { statusFromTwilio } from './parse';
 
 /** One SMS for the provider to send, with the URL its delivery reports go to (none for a message outside the register). */

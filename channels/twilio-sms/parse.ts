@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MessageStatus } from '../../server/register/entities';
+import type { MessageStatus } from '../../server/contracts/names';
 import type { InboundContact } from '../../server/inbound/contract';
 
 /*

@@ -1,7 +1,9 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Database } from '../core/db/database';
 import { isUniqueViolation } from '../core/db/database';
-import type { Department, OpeningHours, Role, User } from '../register/entities';
+import type { Role } from '../contracts/names';
+import type { User } from './entities';
+import type { Department, OpeningHours } from '../register/departments.entities';
 import type { AuditRepository } from '../core/audit.repository';
 import type { DepartmentRepository } from '../register/departments.repository';
 import type { UserRepository } from './users.repository';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { authenticator } from 'otplib';
 import type { Database } from '../core/db/database';
-import type { User } from '../register/entities';
+import type { User } from './entities';
 import type { AuditRepository } from '../core/audit.repository';
 import type { AuthFailureRepository, TokenRepository } from './tokens.repository';
 import type { UserRepository } from './users.repository';

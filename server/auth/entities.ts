@@ -1,64 +1,12 @@
 import { EntitySchema } from 'typeorm';
+import { createdAt, id } from '../core/db/columns';
+import type { Role } from '../contracts/names';
 
 /*
  * Staff and organisation tables: departments and their own numbers and mailboxes, users, their
  * department memberships, bearer tokens and failed log-ins. Re-exported by ./entities.
  */
 
-const id = { type: Number, primary: true, generated: 'increment' } as const;
-const createdAt = { type: 'datetime', name: 'created_at', precision: 3 } as const;
-
-export interface Department {
-  id: number;
-  code: string;
-  name: string;
-  menuDigit: number | null;
-  email: string | null;
-  openingHours: OpeningHours | null;
-  createdAt: Date;
-}
-export interface OpeningHours {
-  timezone: string;
-  /** ISO weekday 1 (Monday) … 7 → list of "HH:MM-HH:MM" spans. */
-  weekly: Record<string, string[]>;
-  /** YYYY-MM-DD dates on which the department is closed all day. */
-  holidays: string[];
-}
-export const DepartmentEntity = new EntitySchema<Department>({
-  name: 'Department',
-  tableName: 'departments',
-  columns: {
-    id,
-    code: { type: String, length: 64 },
-    name: { type: String, length: 191 },
-    menuDigit: { type: Number, name: 'menu_digit', nullable: true },
-    email: { type: String, length: 191, nullable: true },
-    openingHours: { type: 'simple-json', name: 'opening_hours', nullable: true },
-    createdAt,
-  },
-});
-
-export interface DepartmentAddress {
-  id: number;
-  departmentId: number;
-  channel: 'sms' | 'phone' | 'email';
-  address: string;
-  isDefault: boolean;
-}
-export const DepartmentAddressEntity = new EntitySchema<DepartmentAddress>({
-  name: 'DepartmentAddress',
-  tableName: 'department_addresses',
-  columns: {
-    id,
-    departmentId: { type: Number, name: 'department_id' },
-    channel: { type: String, length: 16 },
-    address: { type: String, length: 191 },
-    isDefault: { type: Boolean, name: 'is_default', default: false },
-  },
-});
-
-export const ROLES = ['admin', 'agent', 'caseworker', 'officer', 'records', 'integration'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface User {
   id: number;
@@ -143,3 +91,5 @@ export const AuthFailureEntity = new EntitySchema<AuthFailure>({
     at: { type: 'datetime', precision: 3 },
   },
 });
+
+export const authEntities = [UserEntity, UserDepartmentEntity, AuthTokenEntity, AuthFailureEntity];

@@ -1,6 +1,6 @@
 import { LessThan, MoreThan, type EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
-import { AuthFailureEntity, AuthTokenEntity, type AuthToken } from '../register/entities';
+import { AuthFailureEntity, AuthTokenEntity, type AuthToken } from './entities';
 
 /** Bearer tokens, stored only as their SHA-256 so a database leak yields no usable token. */
 export class TokenRepository {

@@ -1,6 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
-import { UserDepartmentEntity, UserEntity, type Role, type User } from '../register/entities';
+import { type Role } from '../contracts/names';
+import { UserDepartmentEntity, UserEntity, type User } from './entities';
 
 export class UserRepository {
   constructor(private readonly deps: { db: Database }) {}

@@ -1,4 +1,4 @@
-import type { Role } from '../register/entities';
+import type { Role } from '../contracts/names';
 import { forbidden } from './errors';
 
 /** Who is acting: the authenticated user with the departments they belong to. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from './db/database';
-import { AuditEventEntity } from '../register/entities';
+import { AuditEventEntity } from './audit.entities';
 
 export interface AuditEntry {
   userId: number | null;

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Channel, Inquiry, Message } from '../register/entities';
+import type { Inquiry, Message } from '../register/entities';
+import type { Channel } from '../contracts/names';
 
 /**
  * What the domain tells the rest of the server after a write has committed. Realtime pushes,

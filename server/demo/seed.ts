@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CoreGraph } from '../index';
-import type { Channel } from '../register/entities';
+import type { Channel } from '../contracts/names';
 import { hashPassword } from '../auth/passwords';
 import { toE164 } from '../core/phone';
 import { SWITCHBOARD } from '../register/departments.repository';

@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 
-/* Mappings for the e-mail and web-form channels' own tables (migrations 1732300000001-2). */
+/* The mailbox cursor and the attachments of e-mails and web forms (migration 1732300000001). */
 
 /** BIGINT comes back as a string from mysql2; IMAP UIDs fit a JS number. */
 const bigintAsNumber = { to: (v: number) => v, from: (v: string | number | null) => (v === null ? 0 : Number(v)) };
@@ -56,30 +56,4 @@ export const AttachmentEntity = new EntitySchema<Attachment>({
   },
 });
 
-export interface WebFormRow {
-  id: number;
-  slug: string;
-  departmentId: number;
-  /** The form as data (fields, texts); validated by channels/web-form/definition.ts on the way in and out. */
-  definition: unknown;
-  active: boolean;
-  createdBy: number | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-export const WebFormEntity = new EntitySchema<WebFormRow>({
-  name: 'WebForm',
-  tableName: 'web_forms',
-  columns: {
-    id: { type: Number, primary: true, generated: 'increment' },
-    slug: { type: String, length: 64 },
-    departmentId: { type: Number, name: 'department_id' },
-    definition: { type: 'simple-json' },
-    active: { type: Boolean, default: true },
-    createdBy: { type: Number, name: 'created_by', nullable: true },
-    createdAt: { type: 'datetime', name: 'created_at', precision: 3 },
-    updatedAt: { type: 'datetime', name: 'updated_at', precision: 3 },
-  },
-});
-
-export const mailEntities = [MailCursorEntity, AttachmentEntity, WebFormEntity];
+export const mailEntities = [MailCursorEntity, AttachmentEntity];

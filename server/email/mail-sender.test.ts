@@ -1,5 +1,6 @@
 import pino from 'pino';
-import type { Department, DepartmentAddress, Inquiry } from '../register/entities';
+import type { Inquiry } from '../register/entities';
+import type { Department, DepartmentAddress } from '../register/departments.entities';
 import type { DepartmentRepository } from '../register/departments.repository';
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { MailRepository } from './mail.repository';

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { Channel, MessageKind, MessageStatus } from '../register/entities';
+import type { Channel, MessageKind, MessageStatus } from '../contracts/names';
 import type { AgentsNamespace } from '../core/realtime/agents';
 
 /**

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { CountryCode } from 'libphonenumber-js';
 import type { InboundContact } from './contract';
-import type { CaseFile, Contact, Department, Inquiry, Message } from '../register/entities';
+import type { CaseFile, Contact, Inquiry, Message } from '../register/entities';
+import type { Department } from '../register/departments.entities';
 import type { Statement } from '../core/db/transactions';
 import type { ContactKey, ContactRepository } from '../register/contacts.repository';
 import { newestOf, type Continuation, type InquiryRepository } from '../register/inquiries.repository';

@@ -1,9 +1,8 @@
 import { EntitySchema } from 'typeorm';
+import { at, id } from '../core/db/columns';
 
 /* Mappings for the journal: rules, archive settings, number series and one entry per journaled message. */
 
-const id = { type: Number, primary: true, generated: 'increment' } as const;
-const at = (name: string, nullable = false) => ({ type: 'datetime', name, precision: 3, nullable }) as const;
 
 export const JOURNAL_RULE_KINDS = ['all', 'case', 'department', 'keyword'] as const;
 export type JournalRuleKind = (typeof JOURNAL_RULE_KINDS)[number];

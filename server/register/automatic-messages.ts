@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { ChannelSender } from '../inbound/contract';
 import type { Database } from '../core/db/database';
-import type { Channel, Inquiry, Message } from './entities';
+import type { Inquiry, Message } from './entities';
+import type { Channel } from '../contracts/names';
 import type { MessageRepository } from './messages.repository';
 import type { DomainEvents } from '../core/events';
 import { replaceableBy } from './message-status.service';

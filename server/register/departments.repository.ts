@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
-import { DepartmentAddressEntity, DepartmentEntity, type Department, type DepartmentAddress, type OpeningHours } from './entities';
+import { DepartmentAddressEntity, DepartmentEntity, type Department, type DepartmentAddress, type OpeningHours } from './departments.entities';
 
 export const SWITCHBOARD = 'switchboard';
 

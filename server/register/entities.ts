@@ -1,20 +1,12 @@
 import { EntitySchema } from 'typeorm';
-import { AuthFailureEntity, AuthTokenEntity, DepartmentAddressEntity, DepartmentEntity, UserDepartmentEntity, UserEntity } from '../auth/entities';
-import { voiceEntities } from '../voice/entities';
-import { mailEntities } from '../email/entities';
-import { smsSendEntities } from '../sms/sends.entities';
-import { smsPolicyEntities } from '../sms/policy.entities';
-import { journalEntities } from '../journal/entities';
+import { createdAt, id } from '../core/db/columns';
+import { DepartmentAddressEntity, DepartmentEntity } from './departments.entities';
+import type { Channel, Direction, InquiryState, MessageKind, MessageStatus } from '../contracts/names';
 
 /*
  * Table mappings as EntitySchema (no decorators, so tsx and esbuild run them as plain code).
  * The schema itself is made by the hand-written migrations; these only map columns.
  */
-
-const id = { type: Number, primary: true, generated: 'increment' } as const;
-const createdAt = { type: 'datetime', name: 'created_at', precision: 3 } as const;
-
-export * from '../auth/entities';
 
 export interface Contact {
   id: number;
@@ -121,10 +113,6 @@ export const CaseContactEntity = new EntitySchema<CaseContact>({
   },
 });
 
-export const CHANNELS = ['sms', 'phone', 'email', 'web'] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const INQUIRY_STATES = ['open', 'waiting', 'closed'] as const;
-export type InquiryState = (typeof INQUIRY_STATES)[number];
 
 export interface Inquiry {
   id: number;
@@ -168,21 +156,6 @@ export const InquiryEntity = new EntitySchema<Inquiry>({
   },
 });
 
-export const MESSAGE_STATUSES = [
-  'scheduled',
-  'awaiting_approval',
-  'paused',
-  'queued',
-  'sent',
-  'delivered',
-  'undelivered',
-  'failed',
-  'stopped',
-  'unknown',
-] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-export type Direction = 'in' | 'out' | 'internal';
-export type MessageKind = 'message' | 'call' | 'note' | 'form';
 
 export interface Message {
   id: number;
@@ -246,94 +219,9 @@ export const MessageEventEntity = new EntitySchema<MessageEvent>({
   },
 });
 
-export interface SmsStopEntry {
-  id: number;
-  /** Our sender number (E.164) the citizen wrote STOP to. */
-  sender: string;
-  phone: string;
-  createdAt: Date;
-  messageId: number | null;
-}
-export const SmsStopEntryEntity = new EntitySchema<SmsStopEntry>({
-  name: 'SmsStopEntry',
-  tableName: 'sms_stop_list',
-  columns: {
-    id,
-    sender: { type: String, length: 32 },
-    phone: { type: String, length: 32 },
-    createdAt,
-    messageId: { type: Number, name: 'message_id', nullable: true },
-  },
-});
-
-export interface SmsGroup {
-  id: number;
-  name: string;
-  departmentId: number;
-  createdBy: number | null;
-  createdAt: Date;
-}
-export const SmsGroupEntity = new EntitySchema<SmsGroup>({
-  name: 'SmsGroup',
-  tableName: 'sms_groups',
-  columns: {
-    id,
-    name: { type: String, length: 191 },
-    departmentId: { type: Number, name: 'department_id' },
-    createdBy: { type: Number, name: 'created_by', nullable: true },
-    createdAt,
-  },
-});
-
-export interface SmsGroupMember {
-  id: number;
-  groupId: number;
-  phone: string;
-  name: string | null;
-}
-export const SmsGroupMemberEntity = new EntitySchema<SmsGroupMember>({
-  name: 'SmsGroupMember',
-  tableName: 'sms_group_members',
-  columns: {
-    id,
-    groupId: { type: Number, name: 'group_id' },
-    phone: { type: String, length: 32 },
-    name: { type: String, length: 191, nullable: true },
-  },
-});
-
-export interface AuditEvent {
-  id: number;
-  at: Date;
-  userId: number | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  route: string;
-  ip: string | null;
-}
-export const AuditEventEntity = new EntitySchema<AuditEvent>({
-  name: 'AuditEvent',
-  tableName: 'audit_events',
-  columns: {
-    id,
-    at: { type: 'datetime', precision: 3 },
-    userId: { type: Number, name: 'user_id', nullable: true },
-    action: { type: String, length: 32 },
-    entityType: { type: String, length: 32, name: 'entity_type' },
-    entityId: { type: String, length: 64, name: 'entity_id' },
-    route: { type: String, length: 191 },
-    ip: { type: String, length: 64, nullable: true },
-  },
-});
-
-export const entities = [
+export const registerEntities = [
   DepartmentEntity,
   DepartmentAddressEntity,
-  UserEntity,
-  UserDepartmentEntity,
-  AuthTokenEntity,
-  AuthFailureEntity,
   ContactEntity,
   ContactPhoneEntity,
   ContactEmailEntity,
@@ -342,13 +230,4 @@ export const entities = [
   InquiryEntity,
   MessageEntity,
   MessageEventEntity,
-  AuditEventEntity,
-  SmsStopEntryEntity,
-  SmsGroupEntity,
-  SmsGroupMemberEntity,
-  ...voiceEntities,
-  ...mailEntities,
-  ...smsSendEntities,
-  ...smsPolicyEntities,
-  ...journalEntities,
 ];

@@ -1,6 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
-import { InquiryEntity, type Channel, type Inquiry, type InquiryState } from './entities';
+import { InquiryEntity, type Inquiry } from './entities';
+import { type Channel, type InquiryState } from '../contracts/names';
 import type { Scope } from '../core/access';
 import { fromRow, insertRow, insertStatements, selectList, toDate, updateRow, updateStatement } from '../core/db/entity-sql';
 import type { Statement } from '../core/db/transactions';

@@ -1,6 +1,7 @@
 import type { ChannelSender } from '../inbound/contract';
 import type { Database } from '../core/db/database';
-import type { Channel, Inquiry, InquiryState, Message } from './entities';
+import type { Inquiry, Message } from './entities';
+import type { Channel, InquiryState } from '../contracts/names';
 import type { AuditRepository } from '../core/audit.repository';
 import type { CaseRepository } from './cases.repository';
 import type { ContactRepository } from './contacts.repository';

@@ -1,5 +1,5 @@
-import type { Channel, MessageStatus } from './entities';
-import { MESSAGE_STATUSES } from './entities';
+import type { Channel, MessageStatus } from '../contracts/names';
+import { MESSAGE_STATUSES } from '../contracts/names';
 import type { Database } from '../core/db/database';
 import type { MessageRepository } from './messages.repository';
 

@@ -5,7 +5,8 @@ import { isUniqueViolation } from '../core/db/database';
 import { currentRead } from '../core/db/current-read';
 import { insertRow, insertStatements, lastInsertId } from '../core/db/entity-sql';
 import type { Statement } from '../core/db/transactions';
-import { MessageEntity, MessageEventEntity, type Channel, type Message, type MessageEvent, type MessageStatus } from './entities';
+import { MessageEntity, MessageEventEntity, type Message, type MessageEvent } from './entities';
+import { type Channel, type MessageStatus } from '../contracts/names';
 
 export class MessageRepository {
   constructor(private readonly deps: { db: Database }) {}

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { Database } from '../core/db/database';
-import { SmsGroupEntity, SmsGroupMemberEntity, type SmsGroup, type SmsGroupMember } from '../register/entities';
+import { SmsGroupEntity, SmsGroupMemberEntity, type SmsGroup, type SmsGroupMember } from './entities';
 
 /** Saved recipient groups and their members. */
 export class SmsGroupRepository {

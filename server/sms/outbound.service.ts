@@ -3,7 +3,9 @@ import type { ProviderSendResult, SmsProvider } from '../../channels/twilio-sms/
 import { mergeTemplate, segmentInfo, unknownMergeFields, type SegmentInfo } from '../../channels/twilio-sms/compose-text';
 import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
 import type { Database } from '../core/db/database';
-import type { DepartmentAddress, Inquiry, Message, MessageStatus } from '../register/entities';
+import type { Inquiry, Message } from '../register/entities';
+import type { DepartmentAddress } from '../register/departments.entities';
+import type { MessageStatus } from '../contracts/names';
 import type { AuditRepository } from '../core/audit.repository';
 import type { ContactRepository } from '../register/contacts.repository';
 import { SWITCHBOARD, type DepartmentRepository } from '../register/departments.repository';

@@ -1,9 +1,8 @@
 import { EntitySchema } from 'typeorm';
+import { at, id } from '../core/db/columns';
 
 /* Mappings for admins' SMS rules: allowed link hosts, paused sender numbers, operator prefixes. */
 
-const id = { type: Number, primary: true, generated: 'increment' } as const;
-const at = (name: string) => ({ type: 'datetime', name, precision: 3 }) as const;
 
 /** A web host officers may link to without review (subdomains included); managed by admins. */
 export interface SmsUrlAllow {

@@ -1,49 +1,7 @@
 import { EntitySchema } from 'typeorm';
+import { at, id } from '../core/db/columns';
 
-/*
- * Mappings for the job table and officers' SMS sends (scheduled, held for approval, paused).
- * Kept apart from entities.ts so each feature's tables read on their own; entities.ts lists them.
- */
-
-const id = { type: Number, primary: true, generated: 'increment' } as const;
-const at = (name: string, nullable = false) => ({ type: 'datetime', name, precision: 3, nullable }) as const;
-
-export const JOB_STATES = ['pending', 'running', 'dead'] as const;
-export type JobState = (typeof JOB_STATES)[number];
-
-/** One job of the embedded (database-backed) queue, used when REDIS_URL is not set. */
-export interface JobRow {
-  id: number;
-  queue: string;
-  jobKey: string;
-  payload: Record<string, unknown>;
-  state: JobState;
-  runAt: Date;
-  attempts: number;
-  maxAttempts: number;
-  lockedUntil: Date | null;
-  lastError: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-export const JobEntity = new EntitySchema<JobRow>({
-  name: 'Job',
-  tableName: 'jobs',
-  columns: {
-    id,
-    queue: { type: String, length: 64 },
-    jobKey: { type: String, length: 191, name: 'job_key' },
-    payload: { type: 'simple-json' },
-    state: { type: String, length: 16 },
-    runAt: at('run_at'),
-    attempts: { type: Number },
-    maxAttempts: { type: Number, name: 'max_attempts' },
-    lockedUntil: at('locked_until', true),
-    lastError: { type: 'text', name: 'last_error', nullable: true },
-    createdAt: at('created_at'),
-    updatedAt: at('updated_at'),
-  },
-});
+/** Officers' SMS sends (scheduled, held for approval, paused) and what is known of each outbound SMS. */
 
 export const SEND_STATES = ['scheduled', 'awaiting_approval', 'paused', 'sending', 'sent', 'cancelled', 'rejected'] as const;
 export type SendState = (typeof SEND_STATES)[number];
@@ -111,5 +69,5 @@ export const SmsOutboundInfoEntity = new EntitySchema<SmsOutboundInfo>({
   },
 });
 
-export const smsSendEntities = [JobEntity, SmsSendEntity, SmsOutboundInfoEntity];
+export const smsSendEntities = [SmsSendEntity, SmsOutboundInfoEntity];
 

@@ -1,7 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Database } from '../core/db/database';
-import type { MessageStatus } from '../register/entities';
+import type { MessageStatus } from '../contracts/names';
 import { MessageEntity } from '../register/entities';
 import { SmsOutboundInfoEntity, SmsSendEntity, type SendState, type SmsOutboundInfo, type SmsSend } from './sends.entities';
 

@@ -1,7 +1,8 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { mergeTemplate, segmentInfo } from '../../channels/twilio-sms/compose-text';
 import type { Database } from '../core/db/database';
-import type { Message, MessageStatus } from '../register/entities';
+import type { Message } from '../register/entities';
+import type { MessageStatus } from '../contracts/names';
 import type { SendState, SmsSend } from './sends.entities';
 import type { JobQueue } from '../core/jobs/queue';
 import type { AuditRepository } from '../core/audit.repository';

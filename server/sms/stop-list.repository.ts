@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { Database } from '../core/db/database';
 import { isUniqueViolation } from '../core/db/database';
-import { SmsStopEntryEntity } from '../register/entities';
+import { SmsStopEntryEntity } from './entities';
 
 /** Per sender number, the citizens' numbers that asked us to stop. */
 export class StopListRepository {

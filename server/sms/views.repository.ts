@@ -1,5 +1,5 @@
 import type { Database } from '../core/db/database';
-import type { MessageStatus } from '../register/entities';
+import type { MessageStatus } from '../contracts/names';
 import { MessageEntity } from '../register/entities';
 
 export const SMS_SORTS = ['createdAt', '-createdAt', 'status', '-status', 'to', '-to'] as const;

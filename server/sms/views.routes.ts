@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { MESSAGE_STATUSES } from '../register/entities';
+import { MESSAGE_STATUSES } from '../contracts/names';
 import type { SmsViewService } from './views.service';
 import { SMS_SORTS } from './views.repository';
 import { actorOf } from '../core/http/require-auth';

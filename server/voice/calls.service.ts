@@ -1,7 +1,8 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Logger } from 'pino';
 import type { Database } from '../core/db/database';
-import type { Department, User } from '../register/entities';
+import type { User } from '../auth/entities';
+import type { Department } from '../register/departments.entities';
 import type { CallOutcome, CallRecord } from './entities';
 import type { InboundService } from '../inbound/inbound.service';
 import { toE164 } from '../core/phone';

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { CountryCode } from 'libphonenumber-js';
 import type { Logger } from 'pino';
 import type { ChannelSender } from '../inbound/contract';
-import type { Channel } from '../register/entities';
+import type { Channel } from '../contracts/names';
 import { toE164 } from '../core/phone';
 import type { AuditRepository } from '../core/audit.repository';
 import type { CaseRepository } from '../register/cases.repository';

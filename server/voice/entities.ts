@@ -1,9 +1,8 @@
 import { EntitySchema } from 'typeorm';
+import { at, id } from '../core/db/columns';
 
 /* Mappings of the voice channel's tables (migrations 1732200000001 and …002). */
 
-const id = { type: Number, primary: true, generated: 'increment' } as const;
-const at = (name: string, nullable = false) => ({ type: 'datetime', name, precision: 3, nullable }) as const;
 
 export const CALL_STATES = ['menu', 'queued', 'connected', 'ended'] as const;
 export type CallStateName = (typeof CALL_STATES)[number];

@@ -1,4 +1,4 @@
-import type { User } from '../register/entities';
+import type { User } from '../auth/entities';
 import type { CallRecord } from './entities';
 import { type Actor, type Scope } from '../core/access';
 import type { ContactService } from '../register/contacts.service';

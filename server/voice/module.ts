@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import type { ChannelModule } from '../inbound/contract';
 import type { CoreGraph } from '../index';
-import type { Department } from '../register/entities';
+import type { Department } from '../register/departments.entities';
 import { CallRepository } from './calls.repository';
 import { VerificationRepository } from './verifications.repository';
 import type { AgentsNamespace } from '../core/realtime/agents';

@@ -1,6 +1,6 @@
 import type { Database } from '../core/db/database';
 import { isUniqueViolation } from '../core/db/database';
-import { WebFormEntity, type WebFormRow } from '../email/entities';
+import { WebFormEntity, type WebFormRow } from './entities';
 import { conflict } from '../core/errors';
 
 export class WebFormRepository {

@@ -1,5 +1,5 @@
 import type { CoreGraph } from '../index';
-import type { Channel } from '../register/entities';
+import type { Channel } from '../contracts/names';
 import { AutomaticMessages } from '../register/automatic-messages';
 import { MailRepository } from '../email/mail.repository';
 import { WebFormRepository } from './forms.repository';

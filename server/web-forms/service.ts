@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Channel } from '../register/entities';
+import type { Channel } from '../contracts/names';
 import type { Attachment } from '../email/entities';
 import { assertAdmin, type Actor } from '../core/access';
 import type { AutomaticMessages } from '../register/automatic-messages';

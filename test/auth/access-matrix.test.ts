@@ -1,4 +1,4 @@
-import type { Role } from '../../server/register/entities';
+import type { Role } from '../../server/contracts/names';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
 

@@ -1,4 +1,4 @@
-import { DepartmentEntity, type Department } from '../../server/register/entities';
+import { DepartmentEntity, type Department } from '../../server/register/departments.entities';
 import { isUniqueViolation } from '../../server/core/db/database';
 import { insertStatements } from '../../server/core/db/entity-sql';
 import { engines } from '../support/engines';

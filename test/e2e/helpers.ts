@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import twilio from 'twilio';
 import type { InboundContact } from '../../server/inbound/contract';
-import type { Role } from '../../server/register/entities';
+import type { Role } from '../../server/contracts/names';
 import { hashPassword } from '../../server/auth/passwords';
 import { TEST_PASSWORD, TEST_PASSWORD_COST, type TestServer } from '../support/server';
 

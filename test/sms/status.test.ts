@@ -1,7 +1,7 @@
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
 import { postSignedForm, smsSid, startTwilioStandin, STANDIN_ACCOUNT_SID } from '../support/twilio-standin';
-import type { MessageStatus } from '../../server/register/entities';
+import type { MessageStatus } from '../../server/contracts/names';
 
 const STATUS_PATH = '/webhooks/twilio/sms/status';
 

@@ -3,7 +3,7 @@ import { loadConfig } from '../../server/core/config';
 import { compose, type ComposeOptions, type Composed } from '../../server/index';
 import { createLogger } from '../../server/core/logger';
 import { hashPassword } from '../../server/auth/passwords';
-import type { Role } from '../../server/register/entities';
+import type { Role } from '../../server/contracts/names';
 import type { Engine } from './engines';
 
 export const TEST_PASSWORD = 'correct-horse-battery';

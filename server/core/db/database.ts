@@ -1,5 +1,5 @@
 import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
-import { dataSourceOptions, dialectOf, type Dialect } from '../../../ormconfig';
+import { dataSourceOptions, dialectOf, type Dialect, type Schema } from './options';
 import { mysqlTransactions, sqliteTransaction, type TransactionBody } from './transactions';
 
 export interface Database {
@@ -69,13 +69,13 @@ export function isDatabaseUnavailable(e: unknown): boolean {
  * later, which MariaDB 10 and 11 reject; its 'mariadb' type speaks MariaDB. DATABASE_URL is
  * mysql:// for both, so which one we reached is known only once connected.
  */
-async function connect(databaseUrl: string): Promise<DataSource> {
-  const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
+async function connect(databaseUrl: string, schema: Schema): Promise<DataSource> {
+  const dataSource = await new DataSource(dataSourceOptions(databaseUrl, schema)).initialize();
   if (dataSource.options.type !== 'mysql') return dataSource;
   const [{ v }] = await dataSource.query('SELECT VERSION() AS v');
   if (!/mariadb/i.test(String(v))) return dataSource;
   await dataSource.destroy();
-  return new DataSource({ ...dataSourceOptions(databaseUrl), type: 'mariadb' } as DataSourceOptions).initialize();
+  return new DataSource({ ...dataSourceOptions(databaseUrl, schema), type: 'mariadb' } as DataSourceOptions).initialize();
 }
 
 /**
@@ -88,9 +88,10 @@ async function connect(databaseUrl: string): Promise<DataSource> {
  */
 const READ_COMMITTED = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
 
-export async function openDatabase(databaseUrl: string, opts: { migrate?: boolean } = {}): Promise<Database> {
+/** Opens the database with the schema (every feature's tables and the migrations) the root hands in. */
+export async function openDatabase(databaseUrl: string, schema: Schema, opts: { migrate?: boolean } = {}): Promise<Database> {
   const dialect = dialectOf(databaseUrl);
-  const dataSource = await connect(databaseUrl);
+  const dataSource = await connect(databaseUrl, schema);
   if (opts.migrate !== false) await dataSource.runMigrations({ transaction: dialect === 'sqlite' ? 'each' : 'none' });
 
   let writeChain: Promise<unknown> = Promise.resolve();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS, INQUIRY_STATES, ROLES } from '../../register/entities';
+import { ROLES } from '../../contracts/names';
+import { CHANNELS, INQUIRY_STATES } from '../../contracts/names';
 
 /*
  * Every request body and query the staff API accepts. Objects are strict: an unknown field is a
