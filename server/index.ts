@@ -20,7 +20,7 @@ import { AdminService } from './auth/administration.service';
 import { AuthService } from './auth/auth.service';
 import { CaseService } from './register/cases.service';
 import { ContactService } from './register/contacts.service';
-import { DomainEvents } from './core/events';
+import { RegisterEvents } from './register/events';
 import { InboundService } from './inbound/inbound.service';
 import { InquiryService } from './register/inquiries.service';
 import { ensureFirstAdmin, ensureSwitchboard } from './register/bootstrap';
@@ -75,7 +75,7 @@ export interface CoreGraph {
   logger: Logger;
   clock: () => Date;
   db: Database;
-  events: DomainEvents;
+  events: RegisterEvents;
   repos: {
     departments: DepartmentRepository;
     users: UserRepository;
@@ -120,7 +120,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? (() => new Date());
   const db = await openDatabase(config.databaseUrl, schema);
-  const events = new DomainEvents((event, err) => logger.error({ err, event }, 'domain event listener failed'));
+  const events = new RegisterEvents((event, err) => logger.error({ err, event }, 'domain event listener failed'));
 
   const repos = {
     departments: new DepartmentRepository({ db }),

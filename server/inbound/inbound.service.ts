@@ -10,7 +10,7 @@ import type { ContactRepository } from '../register/contacts.repository';
 import { SWITCHBOARD, type DepartmentRepository } from '../register/departments.repository';
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { MessageRepository } from '../register/messages.repository';
-import type { DomainEvents } from '../core/events';
+import type { RegisterEvents } from '../register/events';
 import { caseNumberCandidates } from './case-numbers';
 import { batchable, InboundBatcher, type BatchItem } from './inbound-batch';
 import { chooseInquiry, planMessage, planNewCitizen, prepare, type Prepared, type Written } from './inbound-plan';
@@ -37,7 +37,7 @@ export interface InboundDeps {
   inquiries: InquiryRepository;
   messages: MessageRepository;
   departments: DepartmentRepository;
-  events: DomainEvents;
+  events: RegisterEvents;
   defaultCountry: CountryCode;
 }
 

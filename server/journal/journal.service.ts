@@ -16,7 +16,7 @@ import type { InquiryRepository } from '../register/inquiries.repository';
 import type { JournalRepository } from './journal.repository';
 import type { MessageRepository } from '../register/messages.repository';
 import type { Actor } from '../core/access';
-import type { DomainEvents } from '../core/events';
+import type { RegisterEvents } from '../register/events';
 import { forbidden } from '../core/errors';
 
 export const JOURNAL_QUEUE = 'journal-deliver';
@@ -60,7 +60,7 @@ export class JournalService {
 
   constructor(private readonly d: JournalDeps) {}
 
-  listen(events: DomainEvents): void {
+  listen(events: RegisterEvents): void {
     events.on('message:recorded', ({ message, inquiry }) => this.journal(message, inquiry).then(() => undefined));
     events.on('message:sent', ({ message, inquiry }) => this.journal(message, inquiry).then(() => undefined));
   }

@@ -4,7 +4,7 @@ import type { Database } from '../core/db/database';
 import type { Inquiry, Message } from './entities';
 import type { Channel } from '../contracts/names';
 import type { MessageRepository } from './messages.repository';
-import type { DomainEvents } from '../core/events';
+import type { RegisterEvents } from './events';
 import { replaceableBy } from './message-status.service';
 
 export interface AutomaticMessageInput {
@@ -25,7 +25,7 @@ export interface AutomaticMessageInput {
  * `autoSubmitted` so the channel marks them (Auto-Submitted: auto-replied on e-mail).
  */
 export class AutomaticMessages {
-  constructor(private readonly d: { db: Database; messages: MessageRepository; events: DomainEvents; clock: () => Date; logger: Logger }) {}
+  constructor(private readonly d: { db: Database; messages: MessageRepository; events: RegisterEvents; clock: () => Date; logger: Logger }) {}
 
   async send(input: AutomaticMessageInput): Promise<Message> {
     const now = this.d.clock();

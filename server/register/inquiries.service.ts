@@ -11,7 +11,7 @@ import type { MessageRepository } from './messages.repository';
 import type { UserRepository } from '../auth/users.repository';
 import { assertCanWorkInquiries, inScope, registerScope, type Actor } from '../core/access';
 import { AppError, badRequest, notFound } from '../core/errors';
-import type { DomainEvents } from '../core/events';
+import type { RegisterEvents } from './events';
 import { replaceableBy } from './message-status.service';
 
 export interface InquiryView {
@@ -96,7 +96,7 @@ export interface InquiryDeps {
   users: UserRepository;
   audit: AuditRepository;
   /** Told when a reply has left, so journaling sees every channel's outbound messages. */
-  events?: DomainEvents;
+  events?: RegisterEvents;
   /** Outbound senders by channel; a channel without one cannot be replied on (yet). */
   senders: Partial<Record<Channel, ChannelSender>>;
   clock: () => Date;

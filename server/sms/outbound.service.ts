@@ -17,7 +17,7 @@ import { AppError, badRequest, forbidden } from '../core/errors';
 import { replaceableBy } from '../register/message-status.service';
 import { toE164 } from '../core/phone';
 import { toSummary } from '../core/summary';
-import type { DomainEvents } from '../core/events';
+import type { RegisterEvents } from '../register/events';
 
 export const SENDING_ROLES = ['admin', 'officer', 'agent', 'caseworker'];
 /** One request sends to at most this many numbers; the answer waits for every hand-over to the provider. */
@@ -39,7 +39,7 @@ export interface SmsOutboundDeps {
   /** Records a reply's country and operator for the delivery views (a send records its own). */
   annotate?: (messageId: number, to: string) => Promise<void>;
   /** Told when the provider has accepted a message, after the write. */
-  events?: DomainEvents;
+  events?: RegisterEvents;
 }
 
 export interface Recipient {

@@ -1,5 +1,5 @@
 import type { InboundContact } from '../../server/inbound/contract';
-import type { DomainEventMap } from '../../server/core/events';
+import type { RegisterEventMap } from '../../server/register/events';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
 
@@ -15,8 +15,8 @@ const OUR_NUMBER = '+4740000000';
 describe.each(engines())('inbound batches on $name', (engine) => {
   let s: TestServer;
   let seq = 0;
-  const opened: DomainEventMap['inquiry:opened'][] = [];
-  const recorded: DomainEventMap['message:recorded'][] = [];
+  const opened: RegisterEventMap['inquiry:opened'][] = [];
+  const recorded: RegisterEventMap['message:recorded'][] = [];
   const sms = (phone: string, over: Partial<InboundContact> = {}): InboundContact => ({
     channel: 'sms',
     externalId: `SM-batch-${++seq}`,

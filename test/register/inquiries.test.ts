@@ -1,5 +1,5 @@
 import type { InboundContact } from '../../server/inbound/contract';
-import type { DomainEventMap } from '../../server/core/events';
+import type { RegisterEventMap } from '../../server/register/events';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
 
@@ -20,8 +20,8 @@ describe.each(engines())('inquiries on $name', (engine) => {
   let admin: string;
   let agent: { id: number; token: string };
   let otherAgent: { id: number; token: string };
-  const opened: DomainEventMap['inquiry:opened'][] = [];
-  const updated: DomainEventMap['inquiry:updated'][] = [];
+  const opened: RegisterEventMap['inquiry:opened'][] = [];
+  const updated: RegisterEventMap['inquiry:updated'][] = [];
   let seq = 0;
 
   /** One inbound item with defaults; each gets a fresh provider id unless one is given. */

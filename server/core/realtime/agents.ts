@@ -1,7 +1,7 @@
 import type { Namespace, Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { AuthService } from '../../auth/auth.service';
-import type { DomainEvents } from '../events';
+import type { RegisterEvents } from '../../register/events';
 import { toSummary } from '../summary';
 import { agentStatusPayload, rooms, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '../../contracts/socket-events';
 
@@ -11,7 +11,7 @@ export type AgentsNamespace = Namespace<ClientToServerEvents, ServerToClientEven
  * Namespace /agents: token auth at the handshake, one room per department and per user, presence,
  * and pushes of what the domain reports. Call handling (call:accept) is attached by the voice channel.
  */
-export function attachAgents(io: Server, deps: { auth: AuthService; events: DomainEvents; logger: Logger }): AgentsNamespace {
+export function attachAgents(io: Server, deps: { auth: AuthService; events: RegisterEvents; logger: Logger }): AgentsNamespace {
   const nsp = io.of('/agents') as AgentsNamespace;
 
   nsp.use(async (socket, next) => {

@@ -1,0 +1,14 @@
+import type { Channel } from '../contracts/names';
+import { EventBus } from '../core/events';
+import type { Inquiry, Message } from './entities';
+
+/** What the register reports after a write has committed: pushes to agents and journaling listen. */
+export interface RegisterEventMap {
+  'inquiry:opened': { inquiry: Inquiry; contact: { id: number; name: string | null } | null; departmentCode: string; caseNumber: string | null };
+  'inquiry:updated': { inquiry: Inquiry; message: Message; departmentCode: string };
+  'message:recorded': { inquiry: Inquiry; message: Message; channel: Channel };
+  /** An outbound message the provider accepted (it has the provider's id): what journaling of sent items listens to. */
+  'message:sent': { inquiry: Inquiry; message: Message; channel: Channel };
+}
+
+export class RegisterEvents extends EventBus<RegisterEventMap> {}
