@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { AdminService } from './administration.service';
 import type { DepartmentRepository } from '../register/departments.repository';
 import { actorOf, routeOf } from '../core/http/require-auth';
-import { departmentBody, userBody } from '../core/http/schemas';
+import { departmentBody } from '../register/schemas';
+import { userBody } from './schemas';
 import { parse } from '../core/http/validate';
 
 export function adminRoutes(deps: { admin: AdminService; departments: DepartmentRepository }): Router {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AuthService } from './auth.service';
 import { actorOf, requireAuth } from '../core/http/require-auth';
-import { loginBody, totpBody } from '../core/http/schemas';
+import { loginBody, totpBody } from './schemas';
 import { parse } from '../core/http/validate';
 
 export function authRoutes(deps: { auth: AuthService }): Router {

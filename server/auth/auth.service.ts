@@ -5,7 +5,7 @@ import type { User } from './entities';
 import type { AuditRepository } from '../core/audit.repository';
 import type { AuthFailureRepository, TokenRepository } from './tokens.repository';
 import type { UserRepository } from './users.repository';
-import type { Actor } from '../core/access';
+import type { Actor, AuthenticatedActor } from '../core/access';
 import { AppError } from '../core/errors';
 import { decoyHash, verifyPassword } from './passwords';
 
@@ -13,12 +13,6 @@ export const FAILURE_WINDOW_MS = 15 * 60_000;
 export const MAX_FAILURES = 5;
 const TOTP_STEP_MS = 30_000;
 
-export interface AuthenticatedActor extends Actor {
-  tokenId: string;
-  scope: 'full' | 'enrol';
-  totpEnabled: boolean;
-  locale: string;
-}
 
 export interface PublicUser {
   id: number;

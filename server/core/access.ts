@@ -10,6 +10,19 @@ export interface Actor {
   departmentIds: number[];
 }
 
+/** The actor of a request that presented a bearer token; `enrol` tokens may only enrol TOTP. */
+export interface AuthenticatedActor extends Actor {
+  tokenId: string;
+  scope: 'full' | 'enrol';
+  totpEnabled: boolean;
+  locale: string;
+}
+
+/** What checks a bearer token (the auth feature's service); HTTP and sockets depend only on this. */
+export interface Authenticator {
+  authenticate(token: string): Promise<AuthenticatedActor | null>;
+}
+
 /** Which rows a read may see: everything, or only rows owned by these departments. */
 export type Scope = { all: true } | { all: false; departmentIds: number[] };
 

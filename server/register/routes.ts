@@ -3,7 +3,8 @@ import type { CaseService } from './cases.service';
 import type { ContactService } from './contacts.service';
 import type { InquiryService } from './inquiries.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
-import { caseBody, caseNumberParam, contactQuery, idParam, inquiryListQuery, inquiryPatch, messageBody, noteBody } from '../core/http/schemas';
+import { idParam } from '../core/http/schemas';
+import { caseBody, caseNumberParam, contactQuery, inquiryListQuery, inquiryPatch, messageBody, noteBody } from './schemas';
 import { parse } from '../core/http/validate';
 
 /** The register for staff: cases, contacts, inquiries and their messages. */

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { AuthService, AuthenticatedActor } from '../../auth/auth.service';
+import type { AuthenticatedActor, Authenticator } from '../access';
 import { AppError } from '../errors';
 
 export function bearerToken(req: Request): string | null {
@@ -12,7 +12,7 @@ export function bearerToken(req: Request): string | null {
  * Requires a valid bearer token. A token limited to enrolment (an admin without TOTP) passes only
  * where `allowEnrolScope` is set: the enrol, confirm, me and logout calls.
  */
-export function requireAuth(auth: AuthService, opts: { allowEnrolScope?: boolean } = {}): RequestHandler {
+export function requireAuth(auth: Authenticator, opts: { allowEnrolScope?: boolean } = {}): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req);
     if (!token) throw new AppError(401, 'unauthenticated', 'A bearer token is required');
