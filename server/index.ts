@@ -5,279 +5,133 @@ import { Server as SocketServer } from 'socket.io';
 // Static, not import(): jest's CommonJS runtime cannot run dynamic imports, and these are small.
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { ChannelModule, ChannelSender } from './inbound/contract';
-import { createVoiceChannel, type VoiceChannelOptions } from './voice/module';
-import { emailChannel, type EmailChannelOptions } from './email/module';
-import { webFormChannel, type WebFormOptions } from './web-forms/module';
-import { createApp } from './core/http/app';
-import { ConfigError, loadConfigFromEnvironment, type Config } from './core/config';
-import { openDatabase, type Database } from './core/db/database';
-import type { Channel } from './contracts/names';
-import { seedDemoForms } from './demo/forms';
-import { seedDemoData } from './demo/seed';
-import { AdminService } from './auth/administration.service';
-import { AuthService } from './auth/auth.service';
-import { CaseService } from './register/cases.service';
-import { ContactService } from './register/contacts.service';
-import { RegisterEvents } from './register/events';
-import { InboundService } from './inbound/inbound.service';
-import { InquiryService } from './register/inquiries.service';
-import { ensureFirstAdmin, ensureSwitchboard } from './register/bootstrap';
-import { consoleRouter } from './core/http/console';
-import { createLogger } from './core/logger';
-import { attachAgents, type AgentsNamespace } from './core/realtime/agents';
-import { AuditRepository } from './core/audit.repository';
-import { AuthFailureRepository, TokenRepository } from './auth/tokens.repository';
-import { CaseRepository } from './register/cases.repository';
-import { ContactRepository } from './register/contacts.repository';
-import { DepartmentRepository } from './register/departments.repository';
-import { InquiryRepository } from './register/inquiries.repository';
-import { MessageRepository } from './register/messages.repository';
-import { StopListRepository } from './sms/stop-list.repository';
-import { SmsGroupRepository } from './sms/groups.repository';
-import { MessageStatusService } from './register/message-status.service';
-import { smsChannel } from './sms/module';
-import { UserRepository } from './auth/users.repository';
-import { JobRepository } from './core/jobs/jobs.repository';
-import { SmsSendRepository } from './sms/sends.repository';
-import { createJobQueue, type JobQueueOptions } from './core/jobs/create-queue';
-import type { JobQueue } from './core/jobs/queue';
-import { JournalRepository } from './journal/journal.repository';
-import { JOURNAL_QUEUE, JournalService } from './journal/journal.service';
-import { journalRoutes } from './journal/routes';
 import { schema } from '../ormconfig';
+import type { Channel } from './contracts/names';
+import type { Config } from './core/config';
+import type { BackgroundWork, Feature } from './core/feature';
+import { consoleRouter } from './core/http/console';
+import { createApp } from './core/http/app';
+import { openKernel, type Kernel, type KernelOptions } from './core/kernel';
+import { createAgents, type Agents } from './core/realtime/agents';
+import { createAuth, createStaffAdministration, type AuthFeature, type AuthOptions } from './auth/module';
+import { createRegister, createInquiryDesk, type Register } from './register/module';
+import { createInbound } from './inbound/module';
+import type { InboundService, ChannelSender } from './inbound/module';
+import { createSms, type SmsChannelOptions, type SmsFeature } from './sms/module';
+import { createVoice, type VoiceChannelOptions, type VoiceFeature } from './voice/module';
+import { createEmail, type EmailChannelOptions, type EmailFeature } from './email/module';
+import { createWebForms, type WebFormOptions, type WebFormsFeature } from './web-forms/module';
+import { createJournal, type JournalOptions } from './journal/module';
+import type { JournalFeature } from './journal/module';
+import type { InquiryService } from './register/inquiries.service';
 
-export interface ComposeOptions {
-  logger?: Logger;
-  clock?: () => Date;
-  /** Lower scrypt cost for test fixtures only; production keeps the default. */
-  passwordCost?: number;
-  /** Channels built by the caller (tests inject stand-in-backed ones); default: every channel, live or simulated by config. */
-  channels?: (core: CoreGraph) => ChannelModule[];
-  /** Options of the voice channel built from config (tests choose its speech engine). */
+export interface ComposeOptions extends KernelOptions, AuthOptions {
+  /** Which channels to run (default all four); a server without one cannot carry replies on it. */
+  channels?: Channel[];
+  sms?: SmsChannelOptions;
+  /** Options of the voice channel (tests choose its speech engine and provider). */
   voice?: VoiceChannelOptions;
-  /** The built console to serve at `/` (default client/dist). */
-  consoleDir?: string;
   /** Options of the e-mail channel (receipts, attachment limits, watcher timing). */
   email?: EmailChannelOptions;
   /** Options of the web forms (rate limit, file size). */
   web?: WebFormOptions;
-  /** Job queue tuning: tests give each run its own Redis prefix and short retry waits. */
-  jobs?: JobQueueOptions;
-  /** Archive delivery: runs per post before it is a dead letter; how often missed messages are looked for. */
-  journal?: { attempts?: number; reconcileEveryMs?: number };
+  journal?: JournalOptions;
+  /** The built console to serve at `/` (default client/dist). */
+  consoleDir?: string;
 }
 
-/** Everything below the HTTP layer, built once and handed down as plain objects. */
-export interface CoreGraph {
-  config: Config;
-  logger: Logger;
-  clock: () => Date;
-  db: Database;
-  events: RegisterEvents;
-  repos: {
-    departments: DepartmentRepository;
-    users: UserRepository;
-    tokens: TokenRepository;
-    failures: AuthFailureRepository;
-    audit: AuditRepository;
-    contacts: ContactRepository;
-    cases: CaseRepository;
-    inquiries: InquiryRepository;
-    messages: MessageRepository;
-    stopList: StopListRepository;
-    smsGroups: SmsGroupRepository;
-    jobs: JobRepository;
-    smsSends: SmsSendRepository;
-    journal: JournalRepository;
-  };
-  /** Background work: BullMQ with REDIS_URL, the database-backed queue without. */
-  jobs: JobQueue;
-  auth: AuthService;
-  admin: AdminService;
-  cases: CaseService;
-  contacts: ContactService;
+/** The running server: the kernel, every feature, and the HTTP and Socket.IO servers. */
+export interface Composed extends Kernel {
+  agents: Agents;
+  auth: AuthFeature;
+  register: Register;
   inbound: InboundService;
-  messageStatus: MessageStatusService;
-  /** Outbound senders by channel, filled once the channels are built (channels look them up when sending). */
-  senders: Partial<Record<Channel, ChannelSender>>;
-  journal: JournalService;
-}
-
-export interface Composed extends CoreGraph {
-  channels: ChannelModule[];
   inquiries: InquiryService;
+  sms: SmsFeature | null;
+  voice: VoiceFeature | null;
+  email: EmailFeature | null;
+  webForms: WebFormsFeature | null;
+  journal: JournalFeature;
   httpServer: http.Server;
   io: SocketServer;
-  agents: AgentsNamespace;
-  listen(port?: number): Promise<number>;
+  /** Starts background work and listens (on every interface unless `host` names one); answers the port. */
+  listen(port?: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
 
-/** The one composition root: config in, a running-ready server out. Nothing below reads process.env. */
+/**
+ * The one composition root: the kernel first, then each feature, in the order they need each
+ * other, every object built once. Nothing below reads process.env.
+ */
 export async function compose(config: Config, opts: ComposeOptions = {}): Promise<Composed> {
-  const logger = opts.logger ?? createLogger(config.logLevel);
-  const clock = opts.clock ?? (() => new Date());
-  const db = await openDatabase(config.databaseUrl, schema);
-  const events = new RegisterEvents((event, err) => logger.error({ err, event }, 'domain event listener failed'));
+  const kernel = await openKernel(config, schema, opts);
+  const { logger, db } = kernel;
+  const runs = (c: Channel) => !opts.channels || opts.channels.includes(c);
 
-  const repos = {
-    departments: new DepartmentRepository({ db }),
-    users: new UserRepository({ db }),
-    tokens: new TokenRepository({ db }),
-    failures: new AuthFailureRepository({ db }),
-    audit: new AuditRepository({ db }),
-    contacts: new ContactRepository({ db }),
-    cases: new CaseRepository({ db }),
-    inquiries: new InquiryRepository({ db }),
-    messages: new MessageRepository({ db }),
-    stopList: new StopListRepository({ db }),
-    smsGroups: new SmsGroupRepository({ db }),
-    jobs: new JobRepository({ db }),
-    smsSends: new SmsSendRepository({ db }),
-    journal: new JournalRepository({ db }),
-  };
-  const jobs = createJobQueue({ redisUrl: config.redisUrl, jobs: repos.jobs, logger, clock }, opts.jobs);
-  const { defaultCountry } = config;
-  const core: CoreGraph = {
-    config,
-    logger,
-    clock,
-    db,
-    events,
-    repos,
-    jobs,
-    auth: new AuthService({ db, users: repos.users, tokens: repos.tokens, failures: repos.failures, audit: repos.audit, clock, tokenTtlMs: config.tokenTtlMs, issuer: 'Servicetorg' }),
-    admin: new AdminService({ db, departments: repos.departments, users: repos.users, audit: repos.audit, passwordCost: opts.passwordCost, defaultCountry }),
-    cases: new CaseService({ db, cases: repos.cases, contacts: repos.contacts, departments: repos.departments, users: repos.users, audit: repos.audit, defaultCountry, clock }),
-    contacts: new ContactService({ contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, departments: repos.departments, audit: repos.audit, defaultCountry }),
-    inbound: new InboundService({ db, contacts: repos.contacts, cases: repos.cases, inquiries: repos.inquiries, messages: repos.messages, departments: repos.departments, events, defaultCountry }),
-    messageStatus: new MessageStatusService({ db, messages: repos.messages, clock }),
-    senders: {},
-    journal: new JournalService({ db, journal: repos.journal, messages: repos.messages, inquiries: repos.inquiries, cases: repos.cases, contacts: repos.contacts, departments: repos.departments, users: repos.users, audit: repos.audit, jobs, clock, logger, attempts: opts.journal?.attempts }),
-  };
-  // Journaling listens to every channel's messages; delivery to the archive is a queued job per post.
-  core.journal.listen(events);
-  jobs.handle<{ entryId: number }>(JOURNAL_QUEUE, { run: (x) => core.journal.deliver(Number(x.entryId)), dead: (x, err) => core.journal.dead(Number(x.entryId), err) });
+  // Socket.IO first, attached to the HTTP server once the app exists; Redis shares it between processes.
+  const io = new SocketServer({ serveClient: false, cors: { origin: false } });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }) : null;
+  const redisSub = redis?.duplicate() ?? null;
+  if (redis && redisSub) io.adapter(createAdapter(redis, redisSub));
 
-  await ensureSwitchboard(core);
+  const auth = createAuth(kernel);
+  const agents = createAgents(io, { authenticator: auth.service, logger });
+  const register = createRegister(kernel, { staff: auth.users, agents });
+  const staffAdministration = createStaffAdministration(kernel, { auth, departments: register.departments }, opts);
+  const inbound = createInbound(kernel, { register }).service;
+  const sms = runs('sms') ? createSms(kernel, { register, inbound }, opts.sms) : null;
+  const email = runs('email') ? createEmail(kernel, { register, inbound }, opts.email) : null;
+  const webForms = runs('web') ? createWebForms(kernel, { register, inbound, senders: { email: email?.sender, sms: sms?.sender } }, opts.web) : null;
+  const voice = runs('phone') ? createVoice(kernel, { register, inbound, users: auth.users, agents, sms: sms?.sender }, opts.voice) : null;
+  const senders: Partial<Record<Channel, ChannelSender>> = { ...(sms && { sms: sms.sender }), ...(email && { email: email.sender }), ...(webForms && { web: webForms.sender }) };
+  const desk = createInquiryDesk(kernel, { register, staff: auth.users, senders });
+  const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
 
-  // Each channel is built from config here, real or simulated; one line per channel.
-  const channels = opts.channels
-    ? opts.channels(core)
-    : [
-        smsChannel(core),
-        createVoiceChannel(core, opts.voice),
-        emailChannel(core, opts.email),
-        webFormChannel(core, opts.web),
-      ];
-  const senders = core.senders;
-  for (const c of channels) if (c.sender) senders[c.channel] = c.sender;
-  const inquiries = new InquiryService({ db, inquiries: repos.inquiries, messages: repos.messages, contacts: repos.contacts, cases: repos.cases, departments: repos.departments, users: repos.users, audit: repos.audit, senders, events, clock });
+  const features: Feature[] = [auth, staffAdministration, register, desk, ...[sms, voice, email, webForms].filter((f): f is NonNullable<typeof f> => f !== null), journal];
+  const background: BackgroundWork[] = features.flatMap((f) => f.background ?? []);
+
+  await register.departmentService.ensureSwitchboard();
 
   let draining = false;
-  let reconciler: NodeJS.Timeout | null = null;
-  const app = createApp({ db, logger, auth: core.auth, admin: core.admin, cases: core.cases, contacts: core.contacts, inquiries, departments: repos.departments, channels, apiRouters: [journalRoutes({ journal: core.journal })], isDraining: () => draining, extraRouters: [{ path: '/', router: consoleRouter({ dir: opts.consoleDir, logger }) }] });
+  const app = createApp({ db, logger, authenticator: auth.service, features, console: consoleRouter({ dir: opts.consoleDir, logger }), isDraining: () => draining });
   const httpServer = http.createServer(app);
-  const io = new SocketServer(httpServer, { serveClient: false, cors: { origin: false } });
-  let redisClients: { quit(): Promise<unknown> }[] = [];
-  if (config.redisUrl) {
-    const pub = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-    const sub = pub.duplicate();
-    io.adapter(createAdapter(pub, sub));
-    redisClients = [pub, sub];
-  }
-  const agents = attachAgents(io, { auth: core.auth, events, logger });
-  for (const c of channels) c.attachRealtime?.(agents);
+  io.attach(httpServer);
 
   return {
-    ...core,
-    channels,
-    inquiries,
+    ...kernel,
+    agents,
+    auth,
+    register,
+    inbound,
+    inquiries: desk.inquiries,
+    sms,
+    voice,
+    email,
+    webForms,
+    journal,
     httpServer,
     io,
-    agents,
-    async listen(port = config.port) {
-      for (const c of channels) await c.start?.();
-      await core.jobs.start();
-      const reconcile = () => core.journal.reconcile().catch((err) => logger.warn({ err }, 'journal reconcile failed'));
-      void reconcile();
-      reconciler = setInterval(reconcile, opts.journal?.reconcileEveryMs ?? 10 * 60_000);
-      reconciler.unref();
+    async listen(port = config.port, host = '0.0.0.0') {
+      for (const work of background) await work.start();
+      await kernel.jobs.start();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(port, '0.0.0.0', () => resolve());
+        httpServer.listen(port, host, () => resolve());
       });
       return (httpServer.address() as AddressInfo).port;
     },
-    /** Drains: stop taking work, let in-flight requests finish, then close channels, sockets and the database. */
+    /** Drains: stop taking work, let in-flight requests finish, then stop background work, sockets and the database. */
     async close() {
       draining = true;
-      if (reconciler) clearInterval(reconciler);
-      await core.jobs.stop().catch((err) => logger.warn({ err }, 'job queue stop failed'));
-      for (const c of channels) await c.stop?.().catch((err) => logger.warn({ err, channel: c.channel }, 'channel stop failed'));
+      await kernel.jobs.stop().catch((err) => logger.warn({ err }, 'job queue stop failed'));
+      for (const work of background) await Promise.resolve(work.stop()).catch((err) => logger.warn({ err, work: work.name }, 'background work stop failed'));
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
         httpServer.closeIdleConnections?.();
         setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
       });
-      await Promise.all(redisClients.map((c) => c.quit().catch(() => undefined)));
+      await Promise.all([redis, redisSub].map((c) => c?.quit().catch(() => undefined)));
       await db.close();
     },
   };
-}
-
-async function main() {
-  let config: Config;
-  try {
-    config = loadConfigFromEnvironment();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
-  const logger = createLogger(config.logLevel);
-  const server = await compose(config, { logger });
-  const admin = await ensureFirstAdmin(server, config);
-  if (config.demoData) await seedDemoData(server, { logger });
-  if (config.demoData) await seedDemoForms(server);
-  const port = await server.listen();
-
-  const simulated = [
-    !config.twilio && 'SMS and voice (Twilio)',
-    !config.smtpUrl && 'outbound e-mail (SMTP)',
-    !config.googleCredentials && 'speech (Google TTS; offline espeak-ng is used)',
-  ].filter(Boolean);
-  const lines = [
-    '',
-    `Servicetorg is running at ${config.publicBaseUrl} (port ${port}, ${server.db.dialect} database); the agent console is at ${config.publicBaseUrl}/`,
-    simulated.length ? `SIMULATION MODE: ${simulated.join(', ')} run locally because no credentials are set; nothing leaves this machine.` : 'All providers are live.',
-  ];
-  lines.push(`${config.imapUrl ? 'Inbound e-mail: watching the IMAP_URL mailbox.' : 'Inbound e-mail is off (IMAP_URL is not set).'} Web forms: ${config.publicBaseUrl}/public/forms/<slug>.`);
-  if (admin?.demo) lines.push(`Demo administrator: ${admin.email} / ${admin.password} (enrol TOTP at first log-in)`);
-  if (config.demoData) lines.push('Demo agents: agent1@servicetorg.demo … / password "demo-password-1" (see README)');
-  console.log(lines.join('\n') + '\n');
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 20_000);
-    force.unref();
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-}
-
-if (require.main === module) {
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
 }

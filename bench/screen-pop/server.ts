@@ -30,14 +30,9 @@ async function start(msg: ServerStart) {
   const env: Record<string, string> = { DATABASE_URL: msg.databaseUrl, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off' };
   if (msg.redisUrl) env.REDIS_URL = msg.redisUrl;
   app = await compose(loadConfig(env), { passwordCost: 10, voice: { speech: saySpeech } });
-  // app.listen() binds every interface; a bench stays on loopback.
-  for (const c of app.channels) await c.start?.();
-  const server = app.httpServer;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  process.send!({ port: (server.address() as AddressInfo).port, publicBaseUrl: app.config.publicBaseUrl });
+  // A bench stays on loopback.
+  const port = await app.listen(0, '127.0.0.1');
+  process.send!({ port, publicBaseUrl: app.config.publicBaseUrl });
 }
 
 if (require.main === module) {

@@ -1,3 +1,4 @@
+import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 
 /** The one thing the sender needs from nodemailer: send a composed mail, tell what the server said. */
@@ -50,5 +51,21 @@ export class SimulatedMailTransport implements MailTransport {
     if (this.outbox.length > 1000) this.outbox.shift();
     this.logger.info({ messageId: mail.messageId, simulated: true }, 'SIMULATED e-mail recorded, not sent (no SMTP_URL)');
     return { accepted: [mail.to], rejected: [], response: '250 simulated: recorded in memory, not sent' };
+  }
+}
+
+/** nodemailer over SMTP_URL; certificate checks stay on. */
+export class SmtpTransport implements MailTransport {
+  readonly simulated = false;
+  private readonly t: Transporter;
+  constructor(url: string) {
+    this.t = nodemailer.createTransport(url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never);
+  }
+  async sendMail(mail: MailToSend): Promise<MailSendInfo> {
+    const info = await this.t.sendMail({ ...mail, references: mail.references?.join(' ') });
+    return { accepted: info.accepted ?? [], rejected: info.rejected ?? [], response: String(info.response ?? '') };
+  }
+  close() {
+    this.t.close();
   }
 }

@@ -1,30 +1,16 @@
 import { Router } from 'express';
-import type { AdminService } from './administration.service';
-import type { DepartmentRepository } from '../register/departments.repository';
+import type { StaffAdministration } from './administration.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
-import { departmentBody } from '../register/schemas';
 import { userBody } from './schemas';
 import { parse } from '../core/http/validate';
 
-export function adminRoutes(deps: { admin: AdminService; departments: DepartmentRepository }): Router {
+/** POST /users: administrators create staff accounts. */
+export function staffAdministrationRoutes(deps: { admin: StaffAdministration }): Router {
   const r = Router();
-
-  r.get('/departments', async (_req, res) => {
-    const rows = await deps.departments.list();
-    res.json({ items: rows.map((d) => ({ id: d.id, code: d.code, name: d.name, menuDigit: d.menuDigit, email: d.email, openingHours: d.openingHours })) });
-  });
-
-  r.post('/departments', async (req, res) => {
-    const body = parse(departmentBody, req.body);
-    const d = await deps.admin.createDepartment(actorOf(res), body, routeOf(req));
-    res.status(201).json({ id: d.id, code: d.code, name: d.name, menuDigit: d.menuDigit, email: d.email, openingHours: d.openingHours });
-  });
-
   r.post('/users', async (req, res) => {
     const body = parse(userBody, req.body);
     const u = await deps.admin.createUser(actorOf(res), body, routeOf(req));
     res.status(201).json({ id: u.id, email: u.email, name: u.name, role: u.role, departments: body.departments, totpEnabled: u.totpEnabled });
   });
-
   return r;
 }

@@ -3,46 +3,26 @@ import type { Database } from '../core/db/database';
 import { isUniqueViolation } from '../core/db/database';
 import type { Role } from '../contracts/names';
 import type { User } from './entities';
-import type { Department, OpeningHours } from '../register/departments.entities';
 import type { AuditRepository } from '../core/audit.repository';
-import type { DepartmentRepository } from '../register/departments.repository';
 import type { UserRepository } from './users.repository';
 import { assertAdmin, type Actor } from '../core/access';
 import { badRequest, conflict } from '../core/errors';
 import { hashPassword } from './passwords';
 import { toE164 } from '../core/phone';
 
-export interface AdminDeps {
+export interface StaffAdministrationDeps {
   db: Database;
-  departments: DepartmentRepository;
+  /** The register's departments, to turn the codes in a request into ids. */
+  departments: { byCode(code: string): Promise<{ id: number } | null> };
   users: UserRepository;
   audit: AuditRepository;
   passwordCost?: number;
   defaultCountry: CountryCode;
 }
 
-/** Departments and staff accounts, managed by administrators. */
-export class AdminService {
-  constructor(private readonly d: AdminDeps) {}
-
-  async createDepartment(actor: Actor, input: { code: string; name: string; menuDigit?: number | null; email?: string | null; openingHours?: OpeningHours | null }, route: string): Promise<Department> {
-    assertAdmin(actor);
-    if (await this.d.departments.byCode(input.code)) throw conflict('department_exists', `Department "${input.code}" already exists`);
-    if (input.menuDigit != null && (await this.d.departments.byMenuDigit(input.menuDigit))) {
-      throw conflict('menu_digit_taken', `Menu digit ${input.menuDigit} already belongs to another department`);
-    }
-    try {
-      return await this.d.db.transaction(async (m) => {
-        const dep = await this.d.departments.create(input, m);
-        if (input.email) await this.d.departments.addAddress({ departmentId: dep.id, channel: 'email', address: input.email.toLowerCase(), isDefault: true }, m);
-        await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'department', entityId: dep.id, route }], m);
-        return dep;
-      });
-    } catch (e) {
-      if (isUniqueViolation(e)) throw conflict('department_exists', 'A department with this code, menu digit or address already exists');
-      throw e;
-    }
-  }
+/** Staff accounts, managed by administrators. */
+export class StaffAdministration {
+  constructor(private readonly d: StaffAdministrationDeps) {}
 
   async createUser(actor: Actor, input: { email: string; name: string; password: string; role: Role; departments: string[]; phone?: string | null; sip?: string | null; locale?: string }, route: string): Promise<User> {
     assertAdmin(actor);

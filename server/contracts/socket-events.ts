@@ -70,12 +70,3 @@ export interface SocketData {
   departmentIds: number[];
   status: AgentStatus;
 }
-
-export const rooms = {
-  department: (id: number) => `department:${id}`,
-  user: (id: number) => `user:${id}`,
-  /** Agents of a department whose presence is "available": who gets call:incoming. */
-  available: (departmentId: number) => `available:${departmentId}`,
-  /** Admins see every department's pushes. */
-  everything: 'everything',
-};

@@ -1,6 +1,6 @@
-import type { CoreGraph } from '../index';
-import { formBody, type FormInput } from '../web-forms/definition';
-import { WebFormRepository } from '../web-forms/forms.repository';
+import type { DepartmentRepository } from '../register/module';
+import type { WebFormRepository } from '../web-forms/module';
+import { formBody, type FormInput } from '../web-forms/module';
 
 /** The demo's public web forms, so /public/forms/kontakt shows something on a fresh clone. */
 const DEMO_FORMS: FormInput[] = [
@@ -40,11 +40,12 @@ const DEMO_FORMS: FormInput[] = [
   },
 ];
 
-export async function seedDemoForms(core: CoreGraph): Promise<void> {
-  const forms = new WebFormRepository({ db: core.db });
+export async function seedDemoForms(deps: { register: { departments: DepartmentRepository }; webForms: { forms: WebFormRepository } | null }): Promise<void> {
+  if (!deps.webForms) return;
+  const { forms } = deps.webForms;
   for (const input of DEMO_FORMS) {
     const f = formBody.parse(input);
-    const department = await core.repos.departments.byCode(f.department);
+    const department = await deps.register.departments.byCode(f.department);
     if (!department || (await forms.bySlug(f.slug))) continue;
     await forms.create({ slug: f.slug, departmentId: department.id, definition: { title: f.title, ...(f.intro ? { intro: f.intro } : {}), fields: f.fields }, active: true, createdBy: null });
   }

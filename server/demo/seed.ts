@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
-import type { CoreGraph } from '../index';
+import type { Database } from '../core/db/database';
+import type { Register } from '../register/module';
+import type { InboundService } from '../inbound/module';
+import type { UserRepository } from '../auth/module';
 import type { Channel } from '../contracts/names';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword } from '../auth/module';
 import { toE164 } from '../core/phone';
-import { SWITCHBOARD } from '../register/departments.repository';
+import { SWITCHBOARD } from '../register/module';
 
 /** Demo password of every demo staff account; printed at start in demo mode. */
 export const DEMO_PASSWORD = 'demo-password-1';
@@ -53,13 +56,22 @@ function prng(seed: number) {
  * menu, staff, about 200 citizens with Norwegian mobile numbers, their cases, and inquiries on
  * every channel recorded through the same inbound service the channels use.
  */
-export async function seedDemoData(core: CoreGraph, opts: { logger?: Logger; contacts?: number; passwordCost?: number } = {}): Promise<boolean> {
-  const { db, repos } = core;
-  const existing = await db.dataSource.query('SELECT COUNT(*) AS n FROM contacts');
-  if (Number(existing[0].n) > 0 || (await repos.departments.byCode(DEMO_DEPARTMENTS[0].code))) return false;
+/** What the demo writes through: the same services a running server uses (the composed server fits). */
+export interface DemoDeps {
+  db: Database;
+  clock: () => Date;
+  register: Register;
+  inbound: InboundService;
+  auth: { users: UserRepository };
+}
+
+export async function seedDemoData(deps: DemoDeps, opts: { logger?: Logger; contacts?: number; passwordCost?: number } = {}): Promise<boolean> {
+  const { db, register } = deps;
+  const repos = { departments: register.departments, contacts: register.contacts, users: deps.auth.users };
+  if (!(await register.contacts.isEmpty()) || (await repos.departments.byCode(DEMO_DEPARTMENTS[0].code))) return false;
   const rand = prng(20260510);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-  const now = core.clock().getTime();
+  const now = deps.clock().getTime();
   const passwordHash = await hashPassword(DEMO_PASSWORD, opts.passwordCost);
   const switchboard = (await repos.departments.byCode(SWITCHBOARD))!;
 
@@ -114,7 +126,7 @@ export async function seedDemoData(core: CoreGraph, opts: { logger?: Logger; con
       const dept = pick(departments);
       const [status, spoken] = pick(STATUSES);
       const number = `2026/${++caseSeq}`;
-      await core.cases.upsert(
+      await register.caseService.upsert(
         number,
         { title: pick(TOPICS[dept.code]), status, statusSpoken: `Sak ${number}: ${spoken}`, department: dept.code, contacts: [{ name: person.name, phone: person.phone, email: person.email, role: 'søker' }] },
         integrationActor,
@@ -140,7 +152,7 @@ export async function seedDemoData(core: CoreGraph, opts: { logger?: Logger; con
       it.channel === 'phone'
         ? `Innkommende samtale fra ${it.person.phone} til ${it.dept.name}.`
         : `Hei! Jeg lurer på status for ${topic.toLowerCase()}${ref}. Kan dere ringe eller skrive tilbake til meg? Hilsen ${it.person.name}`;
-    await core.inbound.record({
+    await deps.inbound.record({
       channel: it.channel,
       externalId: `demo-${it.channel}-${i}`,
       from: it.channel === 'email' && it.person.email ? { email: it.person.email, name: it.person.name } : { phone: it.person.phone, name: it.person.name },

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
-import type { Attachment } from './entities';
+import type { Attachment } from '../register/attachments.entities';
 import type { AutomaticMessages } from '../register/automatic-messages';
 import type { InboundService } from '../inbound/inbound.service';
 import type { MessageStatusService } from '../register/message-status.service';
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { MailRepository } from './mail.repository';
+import type { AttachmentRepository } from '../register/module';
 import type { MessageRepository } from '../register/messages.repository';
 import type { ChannelSender } from '../inbound/contract';
 import type { BounceReport } from '../../channels/imap/bounce';
@@ -32,6 +33,7 @@ export type IngestOutcome =
 export interface MailIngestDeps {
   inbound: InboundService;
   mail: MailRepository;
+  attachments: AttachmentRepository;
   messages: MessageRepository;
   messageStatus: MessageStatusService;
   inquiries: InquiryRepository;
@@ -121,7 +123,7 @@ export class MailIngest {
   }
 
   private async storeAttachments(messageId: number, list: MailAttachment[]): Promise<void> {
-    if (!list.length || (await this.d.mail.attachmentCount(messageId)) >= list.length) return;
+    if (!list.length || (await this.d.attachments.attachmentCount(messageId)) >= list.length) return;
     const { maxBytes, maxTotalBytes } = this.d.limits;
     let total = 0;
     const now = new Date();
@@ -136,7 +138,7 @@ export class MailIngest {
       total += a.size;
       return { ...base, status: 'stored', reason: null, content: a.content };
     });
-    await this.d.mail.addAttachments(rows);
+    await this.d.attachments.addAttachments(rows);
     for (const r of rows) if (r.status === 'refused') this.d.logger.warn({ messageId, ordinal: r.ordinal, size: r.size, reason: r.reason }, 'attachment refused');
   }
 

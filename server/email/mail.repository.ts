@@ -1,13 +1,13 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
 import { isUniqueViolation } from '../core/db/database';
-import { AttachmentEntity, MailCursorEntity, type Attachment, type MailCursor } from './entities';
+import { MailCursorEntity, type MailCursor } from './entities';
 import { InquiryEntity, MessageEntity, type Inquiry, type Message } from '../register/entities';
 
 /** Channels whose messages carry e-mail Message-IDs (a web form's receipt goes out by e-mail). */
 const MAIL_CHANNELS = ['email', 'web'];
 
-/** What the e-mail channel reads and writes besides InboundService: cursors, threads, attachments. */
+/** What the e-mail channel reads and writes besides InboundService: the mailbox cursor and threads. */
 export class MailRepository {
   constructor(private readonly deps: { db: Database }) {}
 
@@ -77,34 +77,5 @@ export class MailRepository {
       .where("m.inquiry_id = :inquiryId AND m.direction = 'out' AND m.author_id IS NULL", { inquiryId })
       .getCount();
     return n > 0;
-  }
-
-  async attachmentCount(messageId: number): Promise<number> {
-    return this.manager.getRepository(AttachmentEntity).count({ where: { messageId } });
-  }
-
-  /** Adds a message's attachments once: a re-delivered message finds them there and adds nothing. */
-  async addAttachments(rows: Omit<Attachment, 'id'>[], m?: EntityManager): Promise<void> {
-    const write = async (tx: EntityManager) => {
-      for (const row of rows) {
-        const exists = await tx.getRepository(AttachmentEntity).count({ where: { messageId: row.messageId, ordinal: row.ordinal } });
-        if (!exists) await tx.getRepository(AttachmentEntity).insert(row);
-      }
-    };
-    if (m) await write(m);
-    else await this.deps.db.transaction(write);
-  }
-
-  attachmentsOf(messageId: number): Promise<Attachment[]> {
-    return this.manager.getRepository(AttachmentEntity).find({ where: { messageId }, order: { ordinal: 'ASC' } });
-  }
-
-  async attachmentWithContent(id: number): Promise<Attachment | null> {
-    return this.manager
-      .getRepository(AttachmentEntity)
-      .createQueryBuilder('a')
-      .addSelect('a.content')
-      .where('a.id = :id', { id })
-      .getOne();
   }
 }

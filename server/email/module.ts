@@ -1,16 +1,17 @@
-import { ImapFlow } from 'imapflow';
-import nodemailer, { type Transporter } from 'nodemailer';
-import type { Logger } from 'pino';
-import type { CoreGraph } from '../index';
-import { AutomaticMessages } from '../register/automatic-messages';
+import type { Kernel } from '../core/kernel';
+import type { Feature } from '../core/feature';
+import type { Register } from '../register/module';
+import type { InboundService } from '../inbound/module';
 import { MailRepository } from './mail.repository';
-import type { ChannelModule } from '../inbound/contract';
 import { parseImapUrl, type ImapSettings } from '../../channels/imap/imap-url';
-import { DEFAULT_ATTACHMENT_LIMITS, MailIngest, type AttachmentLimits } from './ingest.service';
-import { attachmentRoutes } from './attachments.routes';
-import { MailSender } from './mail-sender';
-import { SimulatedMailTransport, type MailSendInfo, type MailToSend, type MailTransport } from '../../channels/smtp/transport';
+import { imapClient } from '../../channels/imap/client';
 import { ImapWatcher, type WatcherDeps } from '../../channels/imap/watcher';
+import { SimulatedMailTransport, SmtpTransport, type MailTransport } from '../../channels/smtp/transport';
+import { DEFAULT_ATTACHMENT_LIMITS, MailIngest, type AttachmentLimits } from './ingest.service';
+import { MailSender } from './mail-sender';
+
+export type { MailRepository } from './mail.repository';
+export type { Attachment } from '../register/attachments.entities';
 
 export interface EmailChannelOptions {
   /** Send an automatic receipt when a mail opens an inquiry (default on). */
@@ -19,74 +20,43 @@ export interface EmailChannelOptions {
   watcher?: Partial<Pick<WatcherDeps, 'backoff' | 'pollMs' | 'batchSize' | 'maxAttempts'>>;
 }
 
-export interface EmailChannel extends ChannelModule {
-  channel: 'email';
+export interface EmailFeature extends Feature {
   sender: MailSender;
   transport: MailTransport;
   ingest: MailIngest;
+  /** Attachments of e-mails and web forms, and the mailbox cursor. */
+  mail: MailRepository;
   /** Null when IMAP_URL is not set: inbound mail is off. */
   watcher: ImapWatcher | null;
   imap: ImapSettings | null;
 }
 
-/** nodemailer over SMTP_URL; certificate checks stay on. */
-class SmtpTransport implements MailTransport {
-  readonly simulated = false;
-  private readonly t: Transporter;
-  constructor(url: string) {
-    this.t = nodemailer.createTransport(url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never);
-  }
-  async sendMail(mail: MailToSend): Promise<MailSendInfo> {
-    const info = await this.t.sendMail({ ...mail, references: mail.references?.join(' ') });
-    return { accepted: info.accepted ?? [], rejected: info.rejected ?? [], response: String(info.response ?? '') };
-  }
-  close() {
-    this.t.close();
-  }
-}
-
-function imapClient(s: ImapSettings, logger: Logger): ImapFlow {
-  return new ImapFlow({
-    host: s.host,
-    port: s.port,
-    secure: s.secure,
-    auth: { user: s.user, pass: s.pass },
-    logger: false,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 5 * 60_000,
-    maxIdleTime: 4 * 60_000,
-    // IDLE soon after each sync, so new mail is seen within moments rather than after imapflow's default 15 s.
-    autoIdleDelay: 500,
-    clientInfo: { name: 'Servicetorg' },
-    ...(logger.isLevelEnabled('trace') ? { logger: logger.child({ component: 'imapflow' }) as never } : {}),
-  });
-}
-
 /** The e-mail channel from config: IMAP_URL enables the watcher, SMTP_URL the real transport. */
-export function emailChannel(core: CoreGraph, opts: EmailChannelOptions = {}): EmailChannel {
-  const { config, repos, db, events, clock } = core;
-  const logger = core.logger.child({ channel: 'email' });
+export function createEmail(kernel: Kernel, deps: { register: Register; inbound: InboundService }, opts: EmailChannelOptions = {}): EmailFeature {
+  const { config, db, clock, audit } = kernel;
+  const { register } = deps;
+  const logger = kernel.logger.child({ channel: 'email' });
   const mail = new MailRepository({ db });
   const imap = config.imapUrl ? parseImapUrl(config.imapUrl) : null;
   const transport: MailTransport = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new SimulatedMailTransport(logger, clock);
   const defaultFrom = imap?.address ?? `servicetorg@${new URL(config.publicBaseUrl).hostname}`;
-  const sender = new MailSender({ transport, mail, inquiries: repos.inquiries, departments: repos.departments, defaultFrom });
+  const sender = new MailSender({ transport, mail, inquiries: register.inquiries, departments: register.departments, defaultFrom });
 
   const ownAddresses = async () => {
     const set = new Set<string>();
-    for (const a of await repos.departments.addresses()) if (a.channel === 'email') set.add(a.address.toLowerCase());
-    for (const d of await repos.departments.list()) if (d.email) set.add(d.email.toLowerCase());
+    for (const a of await register.departments.addresses()) if (a.channel === 'email') set.add(a.address.toLowerCase());
+    for (const d of await register.departments.list()) if (d.email) set.add(d.email.toLowerCase());
     if (imap?.address) set.add(imap.address);
     return set;
   };
   const ingest = new MailIngest({
-    inbound: core.inbound,
+    inbound: deps.inbound,
     mail,
-    messages: repos.messages,
-    messageStatus: core.messageStatus,
-    inquiries: repos.inquiries,
-    automatic: new AutomaticMessages({ db, messages: repos.messages, events, clock, logger }),
+    attachments: register.attachments,
+    messages: register.messages,
+    messageStatus: register.messageStatus,
+    inquiries: register.inquiries,
+    automatic: register.automaticMessages,
     ownAddresses,
     mailboxAddress: imap?.address ?? null,
     sender,
@@ -107,21 +77,22 @@ export function emailChannel(core: CoreGraph, opts: EmailChannelOptions = {}): E
     : null;
 
   return {
-    channel: 'email',
-    simulated: transport.simulated,
+    channels: { email: transport.simulated ? 'simulated' : 'live' },
     sender,
     transport,
     ingest,
+    mail,
     watcher,
     imap,
-    router: attachmentRoutes({ auth: core.auth, mail, messages: repos.messages, inquiries: repos.inquiries, audit: repos.audit }),
-    async start() {
-      if (watcher) watcher.start();
-      else logger.info('IMAP_URL is not set: inbound e-mail is off');
-    },
-    async stop() {
-      await watcher?.stop();
-      transport.close?.();
-    },
+    background: [
+      {
+        name: 'IMAP watcher',
+        start: () => (watcher ? watcher.start() : logger.info('IMAP_URL is not set: inbound e-mail is off')),
+        stop: async () => {
+          await watcher?.stop();
+          transport.close?.();
+        },
+      },
+    ],
   };
 }

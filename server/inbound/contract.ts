@@ -1,11 +1,9 @@
-import type { Router } from 'express';
 import type { Channel, MessageKind, MessageStatus } from '../contracts/names';
-import type { AgentsNamespace } from '../core/realtime/agents';
 
 /**
  * The contract every channel (SMS, voice, e-mail, web form) follows. An adapter verifies a
  * request, parses it with a pure function into these types, and sends through its provider SDK;
- * everything the register does with a contact is decided once, in server/domain.
+ * everything the register does with a contact is decided once, in server/inbound and server/register.
  */
 
 /** A contact from a citizen, as a channel hands it to the register. */
@@ -56,20 +54,4 @@ export interface SendResult {
 
 export interface ChannelSender {
   send(message: OutboundMessage): Promise<SendResult>;
-}
-
-/** A channel as the composition root plugs it into the app. */
-export interface ChannelModule {
-  channel: Channel;
-  /** True when no provider credentials are set and the channel runs its local simulation. */
-  simulated: boolean;
-  /** Webhook or public routes, mounted at the app root. */
-  router?: Router;
-  /** Staff API routes of the channel, mounted under /api behind the bearer-token check. */
-  apiRouter?: Router;
-  sender?: ChannelSender;
-  start?(): Promise<void>;
-  stop?(): Promise<void>;
-  /** Called once the /agents namespace exists, for channels that push to agents or take their events. */
-  attachRealtime?(agents: AgentsNamespace): void;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DELIVERY_STATES, JOURNAL_RULE_KINDS, type JournalEntry } from './entities';
 import { notFound } from '../core/errors';
 import { assertRecords, type JournalService } from './journal.service';
-import { decodeCursor, encodeCursor } from '../register/inquiries.service';
+import { decodeCursor, encodeCursor } from '../core/http/cursors';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';

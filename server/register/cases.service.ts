@@ -7,7 +7,7 @@ import type { AuditRepository } from '../core/audit.repository';
 import type { CaseRepository } from './cases.repository';
 import type { ContactRepository } from './contacts.repository';
 import type { DepartmentRepository } from './departments.repository';
-import type { UserRepository } from '../auth/users.repository';
+import type { StaffDirectory } from './staff';
 import { assertCanUpsertCases, canReadCase, type Actor } from '../core/access';
 import { badRequest, notFound } from '../core/errors';
 import { toE164 } from '../core/phone';
@@ -53,7 +53,7 @@ export interface CaseDeps {
   cases: CaseRepository;
   contacts: ContactRepository;
   departments: DepartmentRepository;
-  users: UserRepository;
+  users: StaffDirectory;
   audit: AuditRepository;
   defaultCountry: CountryCode;
   clock: () => Date;

@@ -99,6 +99,11 @@ export class ContactRepository {
     }));
   }
 
+  /** Whether the register holds no citizen yet (a fresh install, where the demo may fill it). */
+  async isEmpty(): Promise<boolean> {
+    return (await this.deps.db.dataSource.manager.getRepository(ContactEntity).count({ take: 1 })) === 0;
+  }
+
   async create(input: NewContact, m: EntityManager): Promise<Contact> {
     const now = new Date();
     const contact = (await m.getRepository(ContactEntity).save({

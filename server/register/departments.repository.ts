@@ -54,6 +54,11 @@ export class DepartmentRepository {
     return (await this.list()).find((d) => d.id === id) ?? null;
   }
 
+  /** Read inside a transaction, past the cache: whether a department with this code exists right now. */
+  async codeExists(code: string, m: EntityManager): Promise<boolean> {
+    return (await this.repo(m).count({ where: { code } })) > 0;
+  }
+
   async byMenuDigit(digit: number): Promise<Department | null> {
     return (await this.list()).find((d) => d.menuDigit === digit) ?? null;
   }

@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from '../core/http/cursors';
 import type { ChannelSender } from '../inbound/contract';
 import type { Database } from '../core/db/database';
 import type { Inquiry, Message } from './entities';
@@ -8,7 +9,7 @@ import type { ContactRepository } from './contacts.repository';
 import type { DepartmentRepository } from './departments.repository';
 import type { InquiryRepository } from './inquiries.repository';
 import type { MessageRepository } from './messages.repository';
-import type { UserRepository } from '../auth/users.repository';
+import type { StaffDirectory } from './staff';
 import { assertCanWorkInquiries, inScope, registerScope, type Actor } from '../core/access';
 import { AppError, badRequest, notFound } from '../core/errors';
 import type { RegisterEvents } from './events';
@@ -79,12 +80,6 @@ function timelineItem(x: Message, author: TimelineItem['author']): TimelineItem 
   };
 }
 
-export const encodeCursor = (id: number) => Buffer.from(`i:${id}`).toString('base64url');
-export function decodeCursor(cursor: string): number {
-  const m = /^i:(\d{1,12})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw badRequest('cursor is not one this API gave out', [{ path: ['cursor'], message: 'invalid cursor' }]);
-  return Number(m[1]);
-}
 
 export interface InquiryDeps {
   db: Database;
@@ -93,7 +88,7 @@ export interface InquiryDeps {
   contacts: ContactRepository;
   cases: CaseRepository;
   departments: DepartmentRepository;
-  users: UserRepository;
+  users: StaffDirectory;
   audit: AuditRepository;
   /** Told when a reply has left, so journaling sees every channel's outbound messages. */
   events?: RegisterEvents;

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { CoreGraph } from '../index';
+import type { Kernel } from '../core/kernel';
+import { repeating, type Feature } from '../core/feature';
+import type { Register } from '../register/module';
+import type { InboundService } from '../inbound/module';
+import { SmsGroupRepository } from './groups.repository';
+import { SmsSendRepository } from './sends.repository';
+import { StopListRepository } from './stop-list.repository';
 import { SmsInboundService } from './inbound.service';
 import { SmsOutboundService } from './outbound.service';
 import { SmsGroupService } from './groups.service';
@@ -13,7 +19,6 @@ import { SmsPolicy, type VolumeRule } from './policy.service';
 import { SmsPolicyRepository } from './policy.repository';
 import { SmsSendControl } from './send-control.service';
 import { Router } from 'express';
-import type { ChannelModule } from '../inbound/contract';
 import { TwilioSmsAdapter, type SmsProvider } from '../../channels/twilio-sms/adapter';
 import { createTwilioClient } from '../../channels/twilio/client';
 import { SIMULATED_ACCOUNT_SID, SimulatedTwilio, type SimulatorOptions } from '../../channels/twilio-sms/fake';
@@ -33,10 +38,21 @@ export interface SmsChannelOptions {
 
 /**
  * The SMS channel: Twilio through its SDK when credentials are set (at TWILIO_API_URL if given),
- * otherwise the in-process simulator, signed with a token made up at start.
+ * otherwise the in-process simulator, signed with a token made up at start. Officers' sends,
+ * groups, approval and pause, delivery views and the STOP list live here too.
  */
-export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): ChannelModule & { outbound: SmsOutboundService; inboundSms: SmsInboundService; sends: SmsSendService; simulator: SimulatedTwilio | null } {
-  const { config, logger, clock, db, repos } = core;
+export interface SmsFeature extends Feature {
+  sender: SmsOutboundService;
+  outbound: SmsOutboundService;
+  inboundSms: SmsInboundService;
+  sends: SmsSendService;
+  stopList: StopListRepository;
+  simulator: SimulatedTwilio | null;
+}
+
+export function createSms(kernel: Kernel, deps: { register: Register; inbound: InboundService }, opts: SmsChannelOptions = {}): SmsFeature {
+  const { config, logger, clock, db, audit, jobs } = kernel;
+  const { register } = deps;
   let simulator: SimulatedTwilio | null = null;
   let authToken: string;
   let provider: SmsProvider;
@@ -49,63 +65,58 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
     provider = new TwilioSmsAdapter({ client: createTwilioClient({ accountSid: SIMULATED_ACCOUNT_SID, authToken }, simulator) });
   }
 
+  const stopList = new StopListRepository({ db });
+  const sendRepo = new SmsSendRepository({ db });
   const policyRepo = new SmsPolicyRepository({ db });
-  const gate = new SmsPolicy({ db, policy: policyRepo, sends: repos.smsSends, audit: repos.audit, clock, volume: opts.volume });
+  const policy = new SmsPolicy({ db, policy: policyRepo, sends: sendRepo, audit, clock, volume: opts.volume });
   const outbound = new SmsOutboundService({
     db,
-    messages: repos.messages,
-    inquiries: repos.inquiries,
-    contacts: repos.contacts,
-    departments: repos.departments,
-    stopList: repos.stopList,
-    audit: repos.audit,
+    messages: register.messages,
+    inquiries: register.inquiries,
+    contacts: register.contacts,
+    departments: register.departments,
+    stopList,
+    audit,
     provider,
     statusCallbackUrl: config.publicBaseUrl + STATUS_PATH,
     defaultCountry: config.defaultCountry,
     clock,
-    events: core.events,
-    annotate: async (messageId, to) => repos.smsSends.ensureInfo({ messageId, sendId: null, country: countryOf(to), operator: await gate.operatorOf(to) }),
+    events: register.events,
+    annotate: async (messageId, to) => sendRepo.ensureInfo({ messageId, sendId: null, country: countryOf(to), operator: await policy.operatorOf(to) }),
   });
   const helpText = opts.helpText ?? DEFAULT_HELP_TEXT;
   const inboundSms = new SmsInboundService({
     db,
-    inbound: core.inbound,
-    stopList: repos.stopList,
+    inbound: deps.inbound,
+    stopList,
     defaultCountry: config.defaultCountry,
     answerHelp: (inquiryId, citizen, ourNumber) =>
       outbound.answerOnInquiry(inquiryId, citizen, ourNumber, helpText).catch((err) => logger.error({ err, inquiryId }, 'HELP answer failed')),
   });
 
-  const sends = new SmsSendService({ db, messages: repos.messages, inquiries: repos.inquiries, contacts: repos.contacts, audit: repos.audit, sends: repos.smsSends, outbound, jobs: core.jobs, gate, defaultCountry: config.defaultCountry, clock });
-  const control = new SmsSendControl({ db, sends: repos.smsSends, policy: policyRepo, service: sends, jobs: core.jobs, audit: repos.audit, clock });
-  core.jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data) => sends.run(Number(data.sendId)) });
-  const apiRouter = Router();
+  const sends = new SmsSendService({ db, messages: register.messages, inquiries: register.inquiries, contacts: register.contacts, audit, sends: sendRepo, outbound, jobs, gate: policy, defaultCountry: config.defaultCountry, clock });
+  const control = new SmsSendControl({ db, sends: sendRepo, policy: policyRepo, service: sends, jobs, audit, clock });
+  jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data) => sends.run(Number(data.sendId)) });
+  const api = Router();
   // Views first: GET /sms/messages.csv and /sms/messages/:id sit beside POST /sms/messages.
-  apiRouter.use(smsViewRoutes({ views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: repos.messages, inquiries: repos.inquiries }) }));
-  apiRouter.use(smsRoutes({ sms: outbound, sends, groups: new SmsGroupService({ db, groups: repos.smsGroups, departments: repos.departments, defaultCountry: config.defaultCountry, clock }) }));
-  apiRouter.use(smsSendRoutes({ control, policy: gate }));
+  api.use(smsViewRoutes({ views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: register.messages, inquiries: register.inquiries }) }));
+  api.use(smsRoutes({ sms: outbound, sends, groups: new SmsGroupService({ db, groups: new SmsGroupRepository({ db }), departments: register.departments, defaultCountry: config.defaultCountry, clock }) }));
+  api.use(smsSendRoutes({ control, policy }));
 
-  let sweeper: NodeJS.Timeout | null = null;
   return {
-    channel: 'sms',
-    simulated: simulator !== null,
-    router: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: core.messageStatus, clock, logger }),
-    apiRouter,
+    channels: { sms: simulator ? 'simulated' : 'live' },
+    routes: { webhooks: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: register.messageStatus, clock, logger }), api },
+    background: [
+      repeating('delivery report sweep', opts.sweepEveryMs ?? 3600_000, () => register.messageStatus.markUnreported(), logger),
+      // Jobs lost with a Redis flush or never written before a crash: the database says what is due.
+      { name: 'scheduled sends recovery', start: () => sends.recover(), stop: () => undefined },
+      { name: 'SMS simulator', start: () => undefined, stop: () => simulator?.stop() },
+    ],
     sender: outbound,
     outbound,
     inboundSms,
     sends,
+    stopList,
     simulator,
-    async start() {
-      const sweep = () => core.messageStatus.markUnreported().catch((err) => logger.warn({ err }, 'delivery report sweep failed'));
-      sweeper = setInterval(sweep, opts.sweepEveryMs ?? 3600_000);
-      sweeper.unref();
-      // Jobs lost with a Redis flush or never written before a crash: the database says what is due.
-      await sends.recover();
-    },
-    async stop() {
-      if (sweeper) clearInterval(sweeper);
-      simulator?.stop();
-    },
   };
 }

@@ -7,7 +7,7 @@ import type { Database } from '../core/db/database';
 import type { Actor } from '../core/access';
 import { assertAdmin } from '../core/access';
 import { conflict, forbidden, notFound } from '../core/errors';
-import { decodeCursor, encodeCursor } from '../register/inquiries.service';
+import { decodeCursor, encodeCursor } from '../core/http/cursors';
 import { SENDING_ROLES } from './outbound.service';
 import { SEND_QUEUE, type SendView, type SmsSendService } from './sends.service';
 

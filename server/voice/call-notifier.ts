@@ -1,7 +1,7 @@
-import type { AgentsNamespace } from '../core/realtime/agents';
-import { rooms, type CallIncoming, type ContactRef, type ScreenPop } from '../contracts/socket-events';
+import { rooms, type Agents } from '../core/realtime/agents';
+import type { CallIncoming, ContactRef, ScreenPop } from '../contracts/socket-events';
 
-/** Where call pushes go. The Socket.IO one reaches every server process when the Redis adapter is on. */
+/** Where call pushes go: through /agents, which reaches every server process when the Redis adapter is on. */
 export interface CallNotifier {
   incoming(departmentId: number, payload: CallIncoming): void;
   taken(departmentId: number, payload: { callSid: string; by: ContactRef }): void;
@@ -10,20 +10,12 @@ export interface CallNotifier {
   popToAvailable(departmentId: number, payload: ScreenPop): void;
 }
 
-export const silentNotifier: CallNotifier = {
-  incoming: () => undefined,
-  taken: () => undefined,
-  ended: () => undefined,
-  popToUser: () => undefined,
-  popToAvailable: () => undefined,
-};
-
-export function socketNotifier(nsp: AgentsNamespace): CallNotifier {
+export function agentCallNotifier(agents: Agents): CallNotifier {
   return {
-    incoming: (departmentId, payload) => nsp.to(rooms.available(departmentId)).emit('call:incoming', payload),
-    taken: (departmentId, payload) => nsp.to(rooms.department(departmentId)).emit('call:taken', payload),
-    ended: (departmentId, payload) => nsp.to(rooms.department(departmentId)).emit('call:ended', payload),
-    popToUser: (userId, payload) => nsp.to(rooms.user(userId)).emit('screen-pop', payload),
-    popToAvailable: (departmentId, payload) => nsp.to(rooms.available(departmentId)).emit('screen-pop', payload),
+    incoming: (departmentId, payload) => agents.to(rooms.available(departmentId)).emit('call:incoming', payload),
+    taken: (departmentId, payload) => agents.to(rooms.department(departmentId)).emit('call:taken', payload),
+    ended: (departmentId, payload) => agents.to(rooms.department(departmentId)).emit('call:ended', payload),
+    popToUser: (userId, payload) => agents.to(rooms.user(userId)).emit('screen-pop', payload),
+    popToAvailable: (departmentId, payload) => agents.to(rooms.available(departmentId)).emit('screen-pop', payload),
   };
 }

@@ -13,7 +13,7 @@ import type { InquiryRepository } from '../register/inquiries.repository';
 import type { MessageRepository } from '../register/messages.repository';
 import type { CallIncoming } from '../contracts/socket-events';
 import type { CallForm, StatusForm } from '../../channels/twilio-voice/parse';
-import { silentNotifier, type CallNotifier } from './call-notifier';
+import type { CallNotifier } from './call-notifier';
 
 export interface CallServiceDeps {
   db: Database;
@@ -26,6 +26,8 @@ export interface CallServiceDeps {
   clock: () => Date;
   logger: Logger;
   defaultCountry: CountryCode;
+  /** Where call:incoming and call:ended go. */
+  notifier: CallNotifier;
 }
 
 /**
@@ -34,8 +36,6 @@ export interface CallServiceDeps {
  * to an agent lives in handover.ts.
  */
 export class CallService {
-  notifier: CallNotifier = silentNotifier;
-
   constructor(readonly d: CallServiceDeps) {}
 
   fromOf(form: CallForm): string | null {
@@ -90,7 +90,7 @@ export class CallService {
     if (rec.duplicate) queued = await this.d.calls.queue(form.CallSid, { ...entry, inquiryId: rec.inquiry.id, messageId: rec.message.id });
     if (!queued) return;
     const contact = rec.contact ? { id: rec.contact.id, name: rec.contact.name } : null;
-    this.notifier.incoming(dep.id, { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep.code, contact });
+    this.d.notifier.incoming(dep.id, { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep.code, contact });
   }
 
   /** Outside opening hours the caller asked to be called back: an open inquiry with their number. */
@@ -120,7 +120,7 @@ export class CallService {
     if (!(await this.d.calls.markNotified(callSid, this.d.clock()))) return;
     const call = await this.d.calls.bySid(callSid);
     if (!call?.departmentId) return;
-    this.notifier.incoming(call.departmentId, await this.incomingPayload(call));
+    this.d.notifier.incoming(call.departmentId, await this.incomingPayload(call));
   }
 
   async incomingPayload(call: CallRecord): Promise<CallIncoming> {
@@ -158,7 +158,7 @@ export class CallService {
       }
       return true;
     });
-    if (ended && call.departmentId) this.notifier.ended(call.departmentId, { callSid: call.callSid, outcome });
+    if (ended && call.departmentId) this.d.notifier.ended(call.departmentId, { callSid: call.callSid, outcome });
   }
 
   /** A line on the inquiry's timeline saying who did what with the call. */

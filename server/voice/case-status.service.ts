@@ -2,7 +2,6 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { CountryCode } from 'libphonenumber-js';
 import type { Logger } from 'pino';
 import type { ChannelSender } from '../inbound/contract';
-import type { Channel } from '../contracts/names';
 import { toE164 } from '../core/phone';
 import type { AuditRepository } from '../core/audit.repository';
 import type { CaseRepository } from '../register/cases.repository';
@@ -26,8 +25,8 @@ export interface CaseStatusDeps {
   contacts: ContactRepository;
   audit: AuditRepository;
   provider: VoiceProvider;
-  /** Compose's outbound senders; the SMS channel's is used when it is plugged in. */
-  senders: Partial<Record<Channel, ChannelSender>>;
+  /** The SMS channel's sender, when the server has one; otherwise the code goes through the voice provider. */
+  sms?: ChannelSender;
   clock: () => Date;
   logger: Logger;
   defaultCountry: CountryCode;
@@ -94,7 +93,7 @@ export class CaseStatusService {
   }
 
   private async send(to: string, calledNumber: string | null, body: string) {
-    const sms = this.d.senders.sms;
+    const sms = this.d.sms;
     try {
       if (sms) {
         // Not journaled: a one-time code is no document of the case, and must not sit in the register.

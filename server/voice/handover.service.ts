@@ -8,6 +8,7 @@ import type { UserRepository } from '../auth/users.repository';
 import type { ContactRef, ScreenPop } from '../contracts/socket-events';
 import { withQuery } from '../../ivr/compose';
 import { voicePaths, type CallState } from '../../ivr/state';
+import type { CallNotifier } from './call-notifier';
 import type { CallService } from './calls.service';
 import { dialTwiml, enqueueTwiml } from './endpoint';
 import type { VoiceProvider } from '../../channels/twilio-voice/adapter';
@@ -19,6 +20,8 @@ export interface HandoverDeps {
   audit: AuditRepository;
   provider: VoiceProvider;
   publicBaseUrl: string;
+  /** Where call:taken and screen pops go. */
+  notifier: CallNotifier;
 }
 
 /** Who is accepting: what the agent socket knows about its user. */
@@ -83,7 +86,7 @@ export class Handover {
       await this.c.calls.release(callSid, agent.userId);
       return { ok: false, reason: 'unreachable' };
     }
-    this.d.calls.notifier.taken(call.departmentId, { callSid, by: { id: agent.userId, name: agent.name } });
+    this.d.notifier.taken(call.departmentId, { callSid, by: { id: agent.userId, name: agent.name } });
     const inquiryId = call.inquiryId;
     const assigned = inquiryId
       ? this.c.db.transaction(async (m) => {
@@ -97,7 +100,7 @@ export class Handover {
     const scope: Scope = agent.role === 'admin' ? { all: true } : { all: false, departmentIds: agent.departmentIds };
     const popping = (async () => this.pop(call, scope, call.transferFromId ? await this.transferOf(call) : undefined))();
     const [pop] = await Promise.all([popping, assigned]);
-    this.d.calls.notifier.popToUser(agent.userId, pop);
+    this.d.notifier.popToUser(agent.userId, pop);
     return { ok: true };
   }
 
@@ -150,7 +153,7 @@ export class Handover {
       if (!moved) throw new AppError(409, 'call_moved', 'The call changed hands meanwhile');
       await this.audit(actor, callSid, route);
       const scope: Scope = target.role === 'admin' ? { all: true } : { all: false, departmentIds: targetDeps };
-      this.d.calls.notifier.popToUser(target.id, await this.pop(call, scope, { from, note: input.note }));
+      this.d.notifier.popToUser(target.id, await this.pop(call, scope, { from, note: input.note }));
       return { callSid, state: 'connected', to: { user: { id: target.id, name: target.name } } };
     }
 
@@ -169,7 +172,7 @@ export class Handover {
     if (!moved) throw new AppError(409, 'call_moved', 'The call changed hands meanwhile');
     await this.audit(actor, callSid, route);
     const queued = (await this.c.calls.bySid(callSid))!;
-    this.d.calls.notifier.popToAvailable(dep.id, await this.pop(queued, { all: false, departmentIds: [dep.id] }, { from, note: input.note }));
+    this.d.notifier.popToAvailable(dep.id, await this.pop(queued, { all: false, departmentIds: [dep.id] }, { from, note: input.note }));
     await this.d.calls.announce(callSid);
     return { callSid, state: 'queued', to: { department: dep.code } };
   }

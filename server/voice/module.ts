@@ -1,24 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { Router } from 'express';
-import type { ChannelModule } from '../inbound/contract';
-import type { CoreGraph } from '../index';
-import type { Department } from '../register/departments.entities';
-import { CallRepository } from './calls.repository';
-import { VerificationRepository } from './verifications.repository';
-import type { AgentsNamespace } from '../core/realtime/agents';
+import type { Kernel } from '../core/kernel';
+import type { Feature } from '../core/feature';
+import type { Agents } from '../core/realtime/agents';
+import type { Register, Department } from '../register/module';
+import type { InboundService, ChannelSender } from '../inbound/module';
+import type { UserRepository } from '../auth/module';
 import { buildFlow } from '../../ivr/flow';
 import type { Flow } from '../../ivr/schema';
 import type { Speech } from '../../ivr/speech/speech';
+import { SimulatedVoiceProvider, TwilioVoiceProvider, type VoiceProvider } from '../../channels/twilio-voice/adapter';
+import { simulatorPage } from '../../channels/twilio-voice/simulator/page';
+import { captioned } from '../../channels/twilio-voice/simulator/captions';
+import { CallRepository } from './calls.repository';
+import { VerificationRepository } from './verifications.repository';
 import { speechFromConfig } from './speech';
 import { CaseStatusService, type CaseStatusLimits } from './case-status.service';
 import { CallService } from './calls.service';
 import { Handover } from './handover.service';
-import { socketNotifier } from './call-notifier';
-import { SimulatedVoiceProvider, TwilioVoiceProvider, type VoiceProvider } from '../../channels/twilio-voice/adapter';
-import { attachCallSockets } from './sockets';
-import { voiceRoutes } from './webhooks.routes';
-import { simulatorPage } from '../../channels/twilio-voice/simulator/page';
-import { captioned } from '../../channels/twilio-voice/simulator/captions';
+import { agentCallNotifier } from './call-notifier';
+import { handleCallSockets } from './sockets';
+import { voiceStaffRoutes, voiceWebhooks } from './webhooks.routes';
 
 /**
  * The token webhooks are signed with in simulation mode (no Twilio credentials). It is public on
@@ -35,7 +36,7 @@ export interface VoiceChannelOptions {
   caseStatusLimits?: Partial<CaseStatusLimits>;
 }
 
-export interface VoiceChannel extends ChannelModule {
+export interface VoiceFeature extends Feature {
   provider: VoiceProvider;
   speech: Speech;
   calls: CallService;
@@ -44,8 +45,14 @@ export interface VoiceChannel extends ChannelModule {
   authToken: string;
 }
 
-export function createVoiceChannel(core: CoreGraph, opts: VoiceChannelOptions = {}): VoiceChannel {
-  const { config, db, repos, logger, clock } = core;
+/** The voice menu, calls routed to departments, screen pops on answer and on transfer, case status read aloud. */
+export function createVoice(
+  kernel: Kernel,
+  deps: { register: Register; inbound: InboundService; users: UserRepository; agents: Agents; sms?: ChannelSender },
+  opts: VoiceChannelOptions = {},
+): VoiceFeature {
+  const { config, db, logger, clock, audit } = kernel;
+  const { register } = deps;
   const provider = opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : new SimulatedVoiceProvider());
   // The simulation token is public so the demo's call simulator can sign; in production without
   // Twilio credentials nobody may sign, so a random token makes every voice webhook a 403.
@@ -56,49 +63,57 @@ export function createVoiceChannel(core: CoreGraph, opts: VoiceChannelOptions = 
   const chosenSpeech = opts.speech ?? speechFromConfig({ googleCredentials: config.googleCredentials, publicBaseUrl: config.publicBaseUrl, authToken: config.twilio?.authToken, cacheDir: opts.speechCacheDir, logger });
   const captions = simulatorOn ? captioned(chosenSpeech) : null;
   const speech = captions?.speech ?? chosenSpeech;
-  const callsRepo = new CallRepository({ db });
-  const calls = new CallService({ db, calls: callsRepo, contacts: repos.contacts, departments: repos.departments, inquiries: repos.inquiries, messages: repos.messages, inbound: core.inbound, clock, logger, defaultCountry: config.defaultCountry });
-  const handover = new Handover({ calls, users: repos.users, contacts: core.contacts, audit: repos.audit, provider, publicBaseUrl: config.publicBaseUrl });
+  const notifier = agentCallNotifier(deps.agents);
+  const calls = new CallService({
+    db,
+    calls: new CallRepository({ db }),
+    contacts: register.contacts,
+    departments: register.departments,
+    inquiries: register.inquiries,
+    messages: register.messages,
+    inbound: deps.inbound,
+    clock,
+    logger,
+    defaultCountry: config.defaultCountry,
+    notifier,
+  });
+  const handover = new Handover({ calls, users: deps.users, contacts: register.contactService, audit, provider, publicBaseUrl: config.publicBaseUrl, notifier });
   const caseStatus = new CaseStatusService({
     verifications: new VerificationRepository({ db }),
-    cases: repos.cases,
-    contacts: repos.contacts,
-    audit: repos.audit,
+    cases: register.cases,
+    contacts: register.contacts,
+    audit,
     provider,
-    senders: core.senders,
+    sms: deps.sms,
     clock,
     logger,
     defaultCountry: config.defaultCountry,
     limits: opts.caseStatusLimits,
   });
+  handleCallSockets(deps.agents, { calls, handover, logger });
 
   // The flow is rebuilt only when the department list (cached by its repository) changes.
   let built: { from: Department[]; flow: Flow; hours: Record<string, unknown> } | null = null;
   const menu = async () => {
-    const departments = await repos.departments.list();
+    const departments = await register.departments.list();
     if (built?.from !== departments) {
       built = { from: departments, flow: buildFlow(departments), hours: Object.fromEntries(departments.map((d) => [d.code, d.openingHours])) };
     }
     return built;
   };
 
-  const router = Router();
-  router.use(voiceRoutes({ authToken, publicBaseUrl: config.publicBaseUrl, auth: core.auth, audit: repos.audit, menu, speech, calls, handover, caseStatus, clock, logger }));
-  if (captions) router.use(simulatorPage({ publicBaseUrl: config.publicBaseUrl, authToken, caption: captions.caption, logger }));
-
   return {
-    channel: 'phone',
-    simulated: provider.simulated,
+    channels: { phone: provider.simulated ? 'simulated' : 'live' },
     provider,
     calls,
     handover,
     caseStatus,
     authToken,
     speech,
-    router,
-    attachRealtime(agents: AgentsNamespace) {
-      calls.notifier = socketNotifier(agents);
-      attachCallSockets(agents, { calls, handover, logger });
+    routes: {
+      webhooks: voiceWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, menu, speech, calls, handover, caseStatus, clock, logger }),
+      api: voiceStaffRoutes({ handover, caseStatus, audit }),
+      public: captions ? simulatorPage({ publicBaseUrl: config.publicBaseUrl, authToken, caption: captions.caption, logger }) : undefined,
     },
   };
 }

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import type { AgentsNamespace } from '../core/realtime/agents';
-import { agentStatusPayload, callAcceptPayload } from '../contracts/socket-events';
+import type { Agents } from '../core/realtime/agents';
+import { callAcceptPayload } from '../contracts/socket-events';
 import type { CallService } from './calls.service';
 import type { Handover } from './handover.service';
 
 /** call:accept, and the calls already waiting offered to an agent the moment they become available. */
-export function attachCallSockets(nsp: AgentsNamespace, d: { calls: CallService; handover: Handover; logger: Logger }) {
-  nsp.on('connection', (socket) => {
+export function handleCallSockets(agents: Agents, d: { calls: CallService; handover: Handover; logger: Logger }) {
+  agents.onConnection((socket) => {
     socket.on('call:accept', async (payload, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       const parsed = callAcceptPayload.safeParse(payload);
@@ -19,15 +19,11 @@ export function attachCallSockets(nsp: AgentsNamespace, d: { calls: CallService;
         reply({ ok: false, reason: 'unavailable' });
       }
     });
+  });
 
-    // agents.ts sets the presence first (it registered its listener first); this only offers waiting calls.
-    socket.on('agent:status', async (payload) => {
-      if (agentStatusPayload.safeParse(payload).data?.status !== 'available') return;
-      try {
-        for (const call of await d.calls.waitingFor({ role: socket.data.role as never }, socket.data.departmentIds)) socket.emit('call:incoming', call);
-      } catch (err) {
-        d.logger.error({ err }, 'offering waiting calls failed');
-      }
-    });
+  // The presence is already set when this runs (core/realtime/agents.ts sets it, then tells features).
+  agents.onPresence(async (socket, status) => {
+    if (status !== 'available') return;
+    for (const call of await d.calls.waitingFor({ role: socket.data.role as never }, socket.data.departmentIds)) socket.emit('call:incoming', call);
   });
 }

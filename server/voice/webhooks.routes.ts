@@ -1,10 +1,9 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { assertAdmin } from '../core/access';
-import type { AuthService } from '../auth/auth.service';
 import type { AuditRepository } from '../core/audit.repository';
-import { actorOf, requireAuth, routeOf } from '../core/http/require-auth';
+import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
 import { withQuery, type StepContext, type StepResult } from '../../ivr/compose';
 import { closedChoice, dialEnded, holdMusic, menuChoice, startCall } from '../../ivr/menu';
@@ -21,8 +20,6 @@ import { twilioWebhook } from '../../channels/twilio/signature';
 export interface VoiceRoutesDeps {
   authToken: string;
   publicBaseUrl: string;
-  auth: AuthService;
-  audit: AuditRepository;
   menu: () => Promise<{ flow: Flow; hours: Record<string, unknown> }>;
   speech: Speech;
   calls: CallService;
@@ -40,8 +37,8 @@ const callSidParam = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'not a CallSid');
 
 const invalid = (res: Response, message: string) => res.status(400).json({ error: { code: 'invalid_input', message } });
 
-/** The voice webhooks (signed, form-encoded, answered with TwiML) and the staff transfer call. */
-export function voiceRoutes(d: VoiceRoutesDeps): Router {
+/** The voice webhooks: signed, form-encoded, answered with TwiML; and the synthesised audio they point at. */
+export function voiceWebhooks(d: VoiceRoutesDeps): Router {
   const r = Router();
   const signed = twilioWebhook({ authToken: d.authToken, publicBaseUrl: d.publicBaseUrl });
 
@@ -118,13 +115,20 @@ export function voiceRoutes(d: VoiceRoutesDeps): Router {
     });
   }
 
-  r.post('/api/calls/:callSid/transfer', express.json({ limit: '16kb' }), requireAuth(d.auth), async (req, res) => {
+  return r;
+}
+
+/** The staff side under /api: transfer a call, and which case categories need a caller-ID match. */
+export function voiceStaffRoutes(d: { handover: Handover; caseStatus: CaseStatusService; audit: AuditRepository }): Router {
+  const r = Router();
+
+  r.post('/calls/:callSid/transfer', async (req, res) => {
     const callSid = parse(callSidParam, req.params.callSid, 'call id');
     const body = parse(transferBody, req.body);
     res.json(await d.handover.transfer(actorOf(res), callSid, body, routeOf(req)));
   });
 
-  r.put('/api/voice/case-categories/:category', express.json({ limit: '4kb' }), requireAuth(d.auth), async (req, res) => {
+  r.put('/voice/case-categories/:category', async (req, res) => {
     const actor = actorOf(res);
     assertAdmin(actor);
     const category = parse(z.string().trim().min(1).max(64), req.params.category, 'category');

@@ -1,12 +1,14 @@
-import type { CoreGraph } from '../index';
-import type { Channel } from '../contracts/names';
-import { AutomaticMessages } from '../register/automatic-messages';
-import { MailRepository } from '../email/mail.repository';
+import type { Kernel } from '../core/kernel';
+import type { Feature } from '../core/feature';
+import type { Register } from '../register/module';
+import type { InboundService } from '../inbound/module';
+import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
 import { WebFormRepository } from './forms.repository';
-import type { ChannelModule, ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
 import { FixedWindowLimiter } from './rate-limit';
-import { webFormRoutes } from './routes';
+import { webFormAdminRoutes, webFormPages } from './routes';
 import { WebFormService } from './service';
+
+export type { WebFormRepository } from './forms.repository';
 
 export interface WebFormOptions {
   /** Submissions per client IP and window (default 10 per 10 minutes). */
@@ -19,42 +21,50 @@ export interface WebFormOptions {
  * by SMS to a number (when an SMS channel exists).
  */
 class WebReplySender implements ChannelSender {
-  constructor(private readonly senderOf: (c: Channel) => ChannelSender | undefined) {}
+  constructor(private readonly senders: { email?: ChannelSender; sms?: ChannelSender }) {}
   async send(m: OutboundMessage): Promise<SendResult> {
-    const via = m.to.includes('@') ? this.senderOf('email') : this.senderOf('sms');
-    if (!via) throw new Error(`No channel can reach ${m.to.includes('@') ? 'an e-mail address' : 'a phone number'} on this server`);
+    const byMail = m.to.includes('@');
+    const via = byMail ? this.senders.email : this.senders.sms;
+    if (!via) throw new Error(`No channel can reach ${byMail ? 'an e-mail address' : 'a phone number'} on this server`);
     return via.send(m);
   }
 }
 
-export function webFormChannel(core: CoreGraph, opts: WebFormOptions = {}): ChannelModule {
-  const { db, repos, events, clock } = core;
-  // Other channels' senders, filled in by compose() once every channel is built.
-  const senderOf = (c: Channel) => core.senders[c];
-  const logger = core.logger.child({ channel: 'web' });
+export interface WebFormsFeature extends Feature {
+  sender: ChannelSender;
+  forms: WebFormRepository;
+}
+
+/** Public web forms: published by admins, filled in by citizens, each submission an inquiry. */
+export function createWebForms(
+  kernel: Kernel,
+  deps: { register: Register; inbound: InboundService; senders: { email?: ChannelSender; sms?: ChannelSender } },
+  opts: WebFormOptions = {},
+): WebFormsFeature {
+  const { db, clock } = kernel;
+  const logger = kernel.logger.child({ channel: 'web' });
   const maxFileBytes = opts.maxFileBytes ?? 10 * 1024 * 1024;
+  const forms = new WebFormRepository({ db });
   const service = new WebFormService({
-    forms: new WebFormRepository({ db }),
-    departments: repos.departments,
-    inbound: core.inbound,
-    mail: new MailRepository({ db }),
-    automatic: new AutomaticMessages({ db, messages: repos.messages, events, clock, logger }),
-    senderOf,
+    forms,
+    departments: deps.register.departments,
+    inbound: deps.inbound,
+    attachments: deps.register.attachments,
+    automatic: deps.register.automaticMessages,
+    senders: deps.senders,
     maxFileBytes,
     logger,
     clock,
   });
   const { max, windowMs } = opts.rateLimit ?? { max: 10, windowMs: 10 * 60_000 };
   return {
-    channel: 'web',
-    simulated: false,
-    sender: new WebReplySender(senderOf),
-    router: webFormRoutes({
-      service,
-      auth: core.auth,
-      limiter: new FixedWindowLimiter({ max, windowMs }),
-      limits: { maxFileBytes, maxFieldBytes: 20_000, maxFiles: 5, maxBodyBytes: 200_000 },
-      logger,
-    }),
+    channels: { web: 'live' },
+    sender: new WebReplySender(deps.senders),
+    forms,
+    routes: {
+      api: webFormAdminRoutes({ service }),
+      public: webFormPages({ service, limiter: new FixedWindowLimiter({ max, windowMs }), limits: { maxFileBytes, maxFieldBytes: 20_000, maxFiles: 5, maxBodyBytes: 200_000 }, logger }),
+    },
   };
 }
+export { formBody, type FormInput } from './definition';

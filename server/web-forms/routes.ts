@@ -1,8 +1,7 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { AuthService } from '../auth/auth.service';
 import { AppError } from '../core/errors';
-import { actorOf, requireAuth } from '../core/http/require-auth';
+import { actorOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
 import { formBody, LANGS, type Lang } from './definition';
 import { t } from './i18n';
@@ -17,7 +16,6 @@ const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action '
 
 export interface WebFormRouteDeps {
   service: WebFormService;
-  auth: AuthService;
   limiter: FixedWindowLimiter;
   limits: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; maxBodyBytes: number };
   logger: Logger;
@@ -35,16 +33,17 @@ function html(res: Response, status: number, body: string) {
   res.type('html').send(body);
 }
 
-/** The admin API (/api/forms) and the public pages (/public/forms/:slug). */
-export function webFormRoutes(d: WebFormRouteDeps): Router {
+/** The staff API under /api: GET and POST /forms. */
+export function webFormAdminRoutes(d: { service: WebFormService }): Router {
   const r = Router();
+  r.get('/forms', async (_req, res) => res.json({ items: await d.service.list(actorOf(res)) }));
+  r.post('/forms', async (req, res) => res.status(201).json(await d.service.create(actorOf(res), parse(formBody, req.body))));
+  return r;
+}
 
-  const admin = Router();
-  admin.use(express.json({ limit: '200kb' }), requireAuth(d.auth));
-  admin.get('/', async (_req, res) => res.json({ items: await d.service.list(actorOf(res)) }));
-  admin.post('/', async (req, res) => res.status(201).json(await d.service.create(actorOf(res), parse(formBody, req.body))));
-  r.use('/api/forms', admin);
-
+/** The public pages, /public/forms/:slug: server-rendered, no script, no log-in. */
+export function webFormPages(d: WebFormRouteDeps): Router {
+  const r = Router();
   const pub = Router();
   pub.get('/assets/form.css', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=3600');

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Channel } from '../contracts/names';
-import type { Attachment } from '../email/entities';
+import type { Attachment, AttachmentRepository } from '../register/module';
 import { assertAdmin, type Actor } from '../core/access';
-import type { AutomaticMessages } from '../register/automatic-messages';
+import type { AutomaticMessages, DepartmentRepository } from '../register/module';
 import { badRequest, notFound } from '../core/errors';
-import type { InboundService } from '../inbound/inbound.service';
-import type { DepartmentRepository } from '../register/departments.repository';
-import type { MailRepository } from '../email/mail.repository';
+import type { InboundService } from '../inbound/module';
 import type { WebFormRepository } from './forms.repository';
 import type { ChannelSender } from '../inbound/contract';
 import { createHash } from 'node:crypto';
@@ -32,10 +29,11 @@ export interface WebFormDeps {
   forms: WebFormRepository;
   departments: DepartmentRepository;
   inbound: InboundService;
-  mail: MailRepository;
+  attachments: AttachmentRepository;
   automatic: AutomaticMessages;
   /** The sender of another channel, looked up when needed (the SMS channel may not exist). */
-  senderOf: (channel: Channel) => ChannelSender | undefined;
+  /** The channels a receipt can go out on: e-mail to an address, SMS to a number. */
+  senders: { email?: ChannelSender; sms?: ChannelSender };
   maxFileBytes: number;
   logger: Logger;
   clock: () => Date;
@@ -132,13 +130,13 @@ export class WebFormService {
       content: f.content,
       createdAt: now,
     }));
-    await this.d.mail.addAttachments(rows);
+    await this.d.attachments.addAttachments(rows);
   }
 
   /** By e-mail when the citizen gave an address; else by SMS when there is a number and an SMS channel. */
   private async sendReceipt(inquiry: Parameters<AutomaticMessages['send']>[0]['inquiry'], form: LoadedForm, lang: Lang, email?: string, phone?: string): Promise<boolean> {
     const title = form.def.title[lang];
-    const mailer = this.d.senderOf('email');
+    const mailer = this.d.senders.email;
     if (email && mailer) {
       const body = lang === 'en'
         ? `We have received your inquiry "${title}". Your reference number is ${inquiry.id}.\nReply to this e-mail to add anything; keep the reference in the subject line.\n\nThis is an automatic message.`
@@ -147,7 +145,7 @@ export class WebFormService {
       const m = await this.d.automatic.send({ inquiry, channel: 'email', sender: mailer, to: email, from: null, subject, body, purpose: 'receipt' });
       return m.status !== 'failed';
     }
-    const sms = this.d.senderOf('sms');
+    const sms = this.d.senders.sms;
     if (phone && sms && inquiry.citizenAddress?.startsWith('+')) {
       const body = lang === 'en' ? `We have received your inquiry. Reference: ${inquiry.id}.` : `Vi har mottatt henvendelsen din. Referanse: ${inquiry.id}.`;
       const m = await this.d.automatic.send({ inquiry, channel: 'sms', sender: sms, to: inquiry.citizenAddress, from: null, subject: null, body, purpose: 'receipt' });

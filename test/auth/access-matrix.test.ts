@@ -102,7 +102,7 @@ describe.each(engines())('access matrix on $name', (engine) => {
     await sms('B', PHONE.smsB);
     await sms('sharedB', PHONE.caseA);
 
-    for (const key of CONTACT_KEYS) contactId[key] = (await s.app.repos.contacts.byPhone(PHONE[key]))!.id;
+    for (const key of CONTACT_KEYS) contactId[key] = (await s.app.register.contacts.byPhone(PHONE[key]))!.id;
   });
   afterAll(() => s.close());
 
@@ -196,11 +196,11 @@ describe.each(engines())('access matrix on $name', (engine) => {
 
     it.each(INQUIRY_KEYS)('PATCH /api/inquiries/:id of inquiry %s', async (key) => {
       const id = inquiryId[key];
-      const before = (await s.app.repos.inquiries.byId(id))!;
+      const before = (await s.app.register.inquiries.byId(id))!;
       const audits = await s.count('audit_events');
       const next = before.state === 'waiting' ? 'open' : 'waiting';
       const r = await s.api('PATCH', `/api/inquiries/${id}`, { token: tok(), body: { state: next } });
-      const after = (await s.app.repos.inquiries.byId(id))!;
+      const after = (await s.app.register.inquiries.byId(id))!;
       if (row.works && sees(row, [INQUIRY_DEP[key]])) {
         expect(r.status).toBe(200);
         expect(r.body.state).toBe(next);
@@ -289,17 +289,17 @@ describe.each(engines())('access matrix on $name', (engine) => {
     });
 
     it('PUT /api/cases/:caseNumber on an existing case changes it only for admin and integration', async () => {
-      const before = (await s.app.repos.cases.byNumber(CASE_NUMBER.B))!;
+      const before = (await s.app.register.cases.byNumber(CASE_NUMBER.B))!;
       const r = await s.api('PUT', `/api/cases/${enc(CASE_NUMBER.B)}`, {
         token: tok(),
         body: { title: `Case B (${row.role})`, status: 'under behandling', department: CODE.B, contacts: [{ name: 'Party B', phone: PHONE.caseB }] },
       });
-      const after = (await s.app.repos.cases.byNumber(CASE_NUMBER.B))!;
+      const after = (await s.app.register.cases.byNumber(CASE_NUMBER.B))!;
       if (row.upsertsCases) {
         expect(r.status).toBe(200);
         expect(after.title).toBe(`Case B (${row.role})`);
         // Put the title back so the read checks above stay true whichever order they run in.
-        await s.app.db.transaction((m) => s.app.repos.cases.update(after.id, { title: 'Case B' }, m));
+        await s.app.db.transaction((m) => s.app.register.cases.update(after.id, { title: 'Case B' }, m));
       } else {
         expect(r.status).toBe(403);
         expect(after).toEqual(before);

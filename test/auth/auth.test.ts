@@ -29,7 +29,7 @@ describe.each(engines())('staff auth on $name', (engine) => {
   });
 
   it('stores passwords as scrypt hashes, never in clear', async () => {
-    const row = await s.app.repos.users.byEmail('kari@kommune.no');
+    const row = await s.app.auth.users.byEmail('kari@kommune.no');
     expect(row!.passwordHash).toMatch(/^scrypt\$/);
     expect(row!.passwordHash).not.toContain(TEST_PASSWORD);
   });
@@ -55,8 +55,8 @@ describe.each(engines())('staff auth on $name', (engine) => {
   });
 
   it('an admin without TOTP gets a token that can only enrol, and a full one after confirming', async () => {
-    const passwordHash = (await s.app.repos.users.byEmail('kari@kommune.no'))!.passwordHash;
-    await s.app.db.transaction((m) => s.app.repos.users.create({ email: 'root@kommune.no', name: 'Root', passwordHash, role: 'admin', departmentIds: [] }, m));
+    const passwordHash = (await s.app.auth.users.byEmail('kari@kommune.no'))!.passwordHash;
+    await s.app.db.transaction((m) => s.app.auth.users.create({ email: 'root@kommune.no', name: 'Root', passwordHash, role: 'admin', departmentIds: [] }, m));
     const login = await s.api('POST', '/api/auth/login', { body: { email: 'root@kommune.no', password: TEST_PASSWORD } });
     expect(login.status).toBe(200);
     expect(login.body.scope).toBe('enrol');

@@ -73,8 +73,8 @@ describe.each(engines())('bad input on $name', (engine) => {
     otherDepartmentAgentId = (await s.user('bygg-agent@kommune.no', 'agent', ['bygg'])).id;
 
     // An administrator half-way through TOTP enrolment, for /api/auth/totp/confirm.
-    const passwordHash = (await s.app.repos.users.byEmail('login@kommune.no'))!.passwordHash;
-    await s.app.db.transaction((m) => s.app.repos.users.create({ email: 'enrolling@kommune.no', name: 'Enrolling', passwordHash, role: 'admin', departmentIds: [] }, m));
+    const passwordHash = (await s.app.auth.users.byEmail('login@kommune.no'))!.passwordHash;
+    await s.app.db.transaction((m) => s.app.auth.users.create({ email: 'enrolling@kommune.no', name: 'Enrolling', passwordHash, role: 'admin', departmentIds: [] }, m));
     enrolToken = await s.login('enrolling@kommune.no');
     const enrol = await s.api('POST', '/api/auth/totp/enrol', { token: enrolToken });
     expect(enrol.status).toBe(200);
@@ -128,7 +128,7 @@ describe.each(engines())('bad input on $name', (engine) => {
         ['no totp', { body: {}, field: 'totp' }],
       ],
       row: async () => {
-        const u = (await s.app.repos.users.byEmail('enrolling@kommune.no'))!;
+        const u = (await s.app.auth.users.byEmail('enrolling@kommune.no'))!;
         const me = await s.api('GET', '/api/auth/me', { token: enrolToken });
         return { totpEnabled: u.totpEnabled, totpLastStep: u.totpLastStep, scope: me.body.scope };
       },
@@ -231,8 +231,8 @@ describe.each(engines())('bad input on $name', (engine) => {
         ['open as a string', { body: { ...caseBody(), open: 'false' }, field: 'open' }],
       ],
       row: async () => {
-        const c = (await s.app.repos.cases.byNumber(CASE))!;
-        return { c, contacts: await s.app.repos.cases.contactsOf(c.id) };
+        const c = (await s.app.register.cases.byNumber(CASE))!;
+        return { c, contacts: await s.app.register.cases.contactsOf(c.id) };
       },
     },
     {
@@ -255,7 +255,7 @@ describe.each(engines())('bad input on $name', (engine) => {
         ['an id that is not a number', { body: { state: 'waiting' }, path: '/api/inquiries/abc' }],
         ['an id beyond the integer range', { body: { state: 'waiting' }, path: '/api/inquiries/99999999999999999999' }],
       ],
-      row: () => s.app.repos.inquiries.byId(inquiryId),
+      row: () => s.app.register.inquiries.byId(inquiryId),
     },
     {
       name: 'POST /api/inquiries/:id/notes',
@@ -349,7 +349,7 @@ describe.each(engines())('bad input on $name', (engine) => {
   });
 
   it('stored the valid user phone in E.164', async () => {
-    const u = await s.app.repos.users.byEmail('new.user@kommune.no');
+    const u = await s.app.auth.users.byEmail('new.user@kommune.no');
     expect(u!.phone).toBe('+4791200000');
   });
 });

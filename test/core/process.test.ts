@@ -6,7 +6,7 @@ import path from 'node:path';
 const tsx = path.resolve('node_modules/.bin/tsx');
 
 function run(env: Record<string, string>) {
-  const child = spawn(tsx, ['server/index.ts'], { env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tsx, ['server/main.ts'], { env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

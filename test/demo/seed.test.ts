@@ -7,7 +7,7 @@ describe.each(engines())('demo data on $name', (engine) => {
     const s = await startServer(engine);
     try {
       expect(await seedDemoData(s.app, { contacts: 40, passwordCost: TEST_PASSWORD_COST })).toBe(true);
-      const deps = await s.app.repos.departments.list();
+      const deps = await s.app.register.departments.list();
       expect(deps.map((d) => d.code).sort()).toEqual([...DEMO_DEPARTMENTS.map((d) => d.code), 'switchboard'].sort());
       expect(deps.filter((d) => d.menuDigit !== null).map((d) => d.menuDigit).sort()).toEqual([1, 2, 3, 4, 5, 6]);
       expect(await s.count('contacts')).toBe(40);

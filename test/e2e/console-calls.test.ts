@@ -76,7 +76,7 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
   });
 
   it('sends the presence switch to the server as agent:status', async () => {
-    const statusOf = async (id: number) => (await s.app.agents.fetchSockets()).find((x) => x.data.userId === id)?.data.status;
+    const statusOf = async (id: number) => (await s.app.agents.namespace.fetchSockets()).find((x) => x.data.userId === id)?.data.status;
     for (const [w, id] of [[kari, userIds.kari!], [ola, userIds.ola!]] as const) {
       await w.page.getByLabel('Tilgjengelig').check();
       for (let i = 0; i < 100 && (await statusOf(id)) !== 'available'; i++) await sleep(50);

@@ -90,9 +90,9 @@ run('console: inbox, timeline and replies (Chromium)', () => {
 
   it('reloads the list after a dropped connection, so an inquiry pushed meanwhile is not lost', async () => {
     await mark(helse.page);
-    for (const socket of await s.app.agents.fetchSockets()) {
+    for (const socket of await s.app.agents.namespace.fetchSockets()) {
       // The transport drops as on a network failure; the client reconnects by itself.
-      if (socket.data.departmentIds.includes(await s.department('helse'))) (s.app.agents.sockets.get(socket.id)?.conn as { close(): void } | undefined)?.close();
+      if (socket.data.departmentIds.includes(await s.department('helse'))) (s.app.agents.namespace.sockets.get(socket.id)?.conn as { close(): void } | undefined)?.close();
     }
     const r = await citizenSends(s, { from: '+4791234000', to: HELSE_NUMBER, body: 'Sendt mens agenten var frakoblet.' });
     await helse.page.locator(`[data-inquiry-id="${r.inquiryId}"]`).waitFor({ timeout: 8000 });

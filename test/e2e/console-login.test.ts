@@ -99,7 +99,7 @@ run('console: serving and log-in (Chromium)', () => {
     await code.fill(authenticator.generate(secret));
     await code.press('Enter');
     await page.locator('#inbox-title').waitFor();
-    const me = await s.app.repos.users.byEmail('new.admin@kommune.no');
+    const me = await s.app.auth.users.byEmail('new.admin@kommune.no');
     expect(me?.totpEnabled).toBe(true);
   });
 

@@ -33,7 +33,7 @@ export async function citizenSends(s: TestServer, input: { from: string; to: str
   const text = await res.text();
   if (res.status !== 200) throw new Error(`the SMS webhook answered ${res.status}: ${text}`);
   // The webhook answers only after the message is stored, so it is there now.
-  const message = await s.app.repos.messages.byExternalId('sms', params.MessageSid);
+  const message = await s.app.register.messages.byExternalId('sms', params.MessageSid);
   if (!message) throw new Error(`the SMS webhook answered 200 but stored no message ${params.MessageSid}`);
   return { inquiryId: message.inquiryId, messageId: message.id, messageSid: params.MessageSid };
 }
@@ -68,7 +68,7 @@ export async function providerReports(s: TestServer, input: { messageSid: string
 /** Gives a department an SMS number, so texts to it land in that department's inbox. */
 export async function smsNumber(s: TestServer, departmentCode: string, number: string) {
   const departmentId = await s.department(departmentCode);
-  await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId, channel: 'sms', address: number, isDefault: false }, m));
+  await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId, channel: 'sms', address: number, isDefault: false }, m));
 }
 
 /** A user made directly in the database, without logging in (s.user logs admins in, using up the TOTP step). */
@@ -76,8 +76,8 @@ export async function makeUser(s: TestServer, email: string, role: Role, departm
   const ids: number[] = [];
   for (const code of departments) ids.push(await s.department(code));
   const passwordHash = await hashPassword(TEST_PASSWORD, TEST_PASSWORD_COST);
-  const u = await s.app.db.transaction((m) => s.app.repos.users.create({ email, name: email.split('@')[0].replace(/\./g, ' '), passwordHash, role, departmentIds: ids }, m));
-  if (totpSecret) await s.app.db.transaction((m) => s.app.repos.users.update(u.id, { totpSecret, totpEnabled: true }, m));
+  const u = await s.app.db.transaction((m) => s.app.auth.users.create({ email, name: email.split('@')[0].replace(/\./g, ' '), passwordHash, role, departmentIds: ids }, m));
+  if (totpSecret) await s.app.db.transaction((m) => s.app.auth.users.update(u.id, { totpSecret, totpEnabled: true }, m));
   return u.id;
 }
 

@@ -1,6 +1,6 @@
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import pino from 'pino';
-import type { EmailChannel } from '../../server/email/module';
+import type { EmailFeature } from '../../server/email/module';
 import { createLogger } from '../../server/core/logger';
 import { engines } from '../support/engines';
 import { eventually } from '../support/eventually';
@@ -19,7 +19,7 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
   describe.each(engines())('on $name', (engine) => {
     let ms: MailServers;
     let s: TestServer;
-    let email: EmailChannel;
+    let email: EmailFeature;
     let agent: string;
     let smtp: Transporter;
 
@@ -32,10 +32,10 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
         env: { IMAP_URL: ms.imapUrl(MAILBOX), SMTP_URL: ms.smtpUrl },
         email: { watcher: { backoff: { initialMs: 100, maxMs: 800 }, pollMs: 1500 }, attachmentLimits: { maxBytes: 20_000, maxTotalBytes: 60_000 } },
       });
-      email = s.app.channels.find((c) => c.channel === 'email') as EmailChannel;
+      email = s.app.email!;
       for (const [code, address] of [['byggesak', 'byggesak@kommune.test'], ['helse', 'helse@kommune.test']]) {
         const id = await s.department(code);
-        await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: id, channel: 'email', address, isDefault: true }, m));
+        await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: id, channel: 'email', address, isDefault: true }, m));
       }
       agent = (await s.user('agent@kommune.test', 'agent', ['byggesak', 'helse'])).token;
       await eventually(() => email.watcher!.connected, 'the watcher to connect');
@@ -47,17 +47,17 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
     });
 
     const send = (m: SendMailOptions) => smtp.sendMail(m);
-    const messageByMid = async (mid: string) => (await s.app.repos.messages.byExternalId('email', mid)) ?? null;
+    const messageByMid = async (mid: string) => (await s.app.register.messages.byExternalId('email', mid)) ?? null;
     const arrived = (mid: string) => eventually(() => messageByMid(mid), `message ${mid} in the register`);
     const mailTo = (address: string, match: (raw: string) => boolean) => eventually(() => ms.delivered(address).find(match), `a mail to ${address}`);
 
     it('opens an inquiry for the department written to, matches the contact, and sends a receipt marked Auto-Submitted', async () => {
-      await s.app.db.transaction((m) => s.app.repos.contacts.create({ name: 'Kari Nordmann', emails: ['kari@innbygger.test'] }, m));
+      await s.app.db.transaction((m) => s.app.register.contacts.create({ name: 'Kari Nordmann', emails: ['kari@innbygger.test'] }, m));
       await send({ from: 'Kari <Kari@Innbygger.test>', to: 'byggesak@kommune.test', subject: 'Tilbygg', text: 'Trenger jeg å søke om et tilbygg på 20 m2?', messageId: '<first-1@innbygger.test>' });
       const msg = await arrived('first-1@innbygger.test');
       const inquiry = (await s.api('GET', `/api/inquiries/${msg.inquiryId}`, { token: agent })).body;
       expect(inquiry).toMatchObject({ channel: 'email', department: 'byggesak', citizenAddress: 'kari@innbygger.test', subject: 'Tilbygg' });
-      const contact = await s.app.repos.contacts.byEmail('kari@innbygger.test');
+      const contact = await s.app.register.contacts.byEmail('kari@innbygger.test');
       expect(inquiry.contactId).toBe(contact!.id);
 
       const receipt = await mailTo('kari@innbygger.test', (r) => r.includes(`[#${msg.inquiryId}]`));
@@ -195,7 +195,7 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
       const file = await fetch(`${s.url}/api/attachments/${list[0].id}`, { headers: { authorization: `Bearer ${agent}` } });
       expect(file.headers.get('content-disposition')).toMatch(/^attachment/);
       expect(Buffer.from(await file.arrayBuffer())).toEqual(small);
-      expect((await s.app.repos.audit.forEntity('message', m.id)).map((a) => a.action)).toContain('read');
+      expect((await s.app.audit.forEntity('message', m.id)).map((a) => a.action)).toContain('read');
       expect((await fetch(`${s.url}/api/attachments/${list[1].id}`, { headers: { authorization: `Bearer ${agent}` } })).status).toBe(404);
     });
 

@@ -40,8 +40,8 @@ describe.each(engines())('inbound batches on $name', (engine) => {
 
   beforeAll(async () => {
     s = await startServer(engine);
-    s.app.events.on('inquiry:opened', (e) => void opened.push(e));
-    s.app.events.on('message:recorded', (e) => void recorded.push(e));
+    s.app.register.events.on('inquiry:opened', (e) => void opened.push(e));
+    s.app.register.events.on('message:recorded', (e) => void recorded.push(e));
   });
   afterAll(() => s.close());
 

@@ -82,13 +82,13 @@ describe.each(engines())('inbound writes on $name', (engine) => {
     const first = await record({ from: { phone: '+4791820001' } });
     const burst = await Promise.all(Array.from({ length: 25 }, () => record({ from: { phone: '+4791820001' } })));
     expect(burst.every((r) => !r.opened && r.inquiry.id === first.inquiry.id && r.contact?.id === first.contact?.id)).toBe(true);
-    const timeline = await s.app.repos.messages.timeline(first.inquiry.id);
+    const timeline = await s.app.register.messages.timeline(first.inquiry.id);
     expect(timeline).toHaveLength(26);
   });
 
   it('opens exactly one inquiry when a known citizen without an open one writes many at once', async () => {
     const first = await record({ from: { phone: '+4791820002' } });
-    await s.app.db.transaction((m) => s.app.repos.inquiries.update(first.inquiry.id, { state: 'closed', closedAt: new Date() }, m));
+    await s.app.db.transaction((m) => s.app.register.inquiries.update(first.inquiry.id, { state: 'closed', closedAt: new Date() }, m));
     const burst = await Promise.all(Array.from({ length: 25 }, () => record({ from: { phone: '+4791820002' } })));
     expect(burst.filter((r) => r.opened)).toHaveLength(1);
     expect(new Set(burst.map((r) => r.inquiry.id)).size).toBe(1);
@@ -108,7 +108,7 @@ describe.each(engines())('inbound writes on $name', (engine) => {
       channel: 'sms',
       direction: 'in',
       state: 'open',
-      departmentId: (await s.app.repos.departments.byCode('switchboard'))!.id,
+      departmentId: (await s.app.register.departments.byCode('switchboard'))!.id,
       assigneeId: null,
       contactId: null,
       caseId: null,
@@ -145,8 +145,8 @@ describe.each(engines())('inbound writes on $name', (engine) => {
       return { inquiryId, messageId };
     });
     // Read back through TypeORM's own mapping, and through the plain-SQL mapping.
-    expect(await s.app.repos.inquiries.byId(ids.inquiryId)).toEqual({ ...inquiry, id: ids.inquiryId, state: 'waiting', lastActivityAt: later });
-    expect(await s.app.repos.messages.byId(ids.messageId)).toEqual({ ...message, id: ids.messageId, inquiryId: ids.inquiryId });
+    expect(await s.app.register.inquiries.byId(ids.inquiryId)).toEqual({ ...inquiry, id: ids.inquiryId, state: 'waiting', lastActivityAt: later });
+    expect(await s.app.register.messages.byId(ids.messageId)).toEqual({ ...message, id: ids.messageId, inquiryId: ids.inquiryId });
     const m = s.app.db.dataSource.manager;
     const [raw] = await m.query(`SELECT ${selectList(m, MessageEntity, 'x', 'p_')} FROM messages x WHERE x.id = ?`, [ids.messageId]);
     expect(fromRow(m, MessageEntity, raw, 'p_')).toEqual({ ...message, id: ids.messageId, inquiryId: ids.inquiryId });

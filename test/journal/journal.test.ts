@@ -33,7 +33,7 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
   const sms = async (from: string, body: string) => {
     const form = { MessageSid: smsSid(), AccountSid: STANDIN_ACCOUNT_SID, From: from, To: '+4759440004', Body: body, NumMedia: '0', ApiVersion: '2010-04-01' };
     expect((await postSignedForm(s.url, '/webhooks/twilio/sms', form)).status).toBe(200);
-    return (await s.app.repos.messages.byExternalId('sms', form.MessageSid))!;
+    return (await s.app.register.messages.byExternalId('sms', form.MessageSid))!;
   };
   const entries = async (): Promise<Entry[]> => (await s.api('GET', '/api/journal/entries?limit=500', { token: records })).body.items;
   const entryOf = async (messageId: number) => (await entries()).find((e) => e.messageId === messageId);
@@ -48,7 +48,7 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
     });
     const teknisk = await s.department('teknisk');
     await s.department('helse');
-    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
+    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
     records = (await s.user('records@kommune.no', 'records', [])).token;
     agent = (await s.user('agent@kommune.no', 'agent', ['teknisk', 'switchboard'])).token;
     officer = (await s.user('officer@kommune.no', 'officer', ['teknisk'])).token;

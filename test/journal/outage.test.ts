@@ -1,3 +1,4 @@
+import { JobRepository } from '../../server/core/jobs/jobs.repository';
 import type { DbJobQueue } from '../../server/core/jobs/db-queue';
 import { engines } from '../support/engines';
 import { startArchiveStandin } from '../support/archive-standin';
@@ -21,7 +22,7 @@ describe.each(engines())('journal delivery through an archive outage of an hour 
     archive = await startArchiveStandin({ failing: () => now < t0 + OUTAGE_MS });
     s = await startServer(engine, { env: twilio.env, clock: () => new Date(now), jobs: { pollMs: 20 } });
     const teknisk = await s.department('teknisk');
-    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
+    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
     const admin = (await s.user('admin@kommune.no', 'admin', [])).token;
     await s.api('PUT', '/api/cases/2026%2F0007', { token: admin, body: { title: 'Vann og avløp', status: 'Åpen', department: 'teknisk', contacts: [] } });
     await s.api('PUT', '/api/journal/archive', { token: admin, body: { pushUrl: archive.url } });
@@ -55,6 +56,6 @@ describe.each(engines())('journal delivery through an archive outage of an hour 
     const accepted = archive.acceptedPerKey();
     expect(accepted.size).toBe(6);
     expect([...accepted.values()]).toEqual([1, 1, 1, 1, 1, 1]);
-    expect(await s.app.repos.jobs.count('journal-deliver', 'dead')).toBe(0);
+    expect(await new JobRepository({ db: s.app.db }).count('journal-deliver', 'dead')).toBe(0);
   }, 120_000);
 });

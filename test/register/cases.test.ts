@@ -26,7 +26,7 @@ describe.each(engines())('case upserts on $name', (engine) => {
   afterAll(() => s.close());
 
   const put = (caseNumber: string, body: unknown, token = integration) => s.api('PUT', path(caseNumber), { token, body });
-  const updates = async (caseNumber: string) => (await s.app.repos.audit.forEntity('case', caseNumber)).filter((a) => a.action === 'update').length;
+  const updates = async (caseNumber: string) => (await s.app.audit.forEntity('case', caseNumber)).filter((a) => a.action === 'update').length;
   const counts = async () => ({
     cases: await s.count('cases'),
     contacts: await s.count('contacts'),
@@ -58,7 +58,7 @@ describe.each(engines())('case upserts on $name', (engine) => {
       changed: true,
     });
     expect(created.body.contacts).toEqual([expect.objectContaining({ name: 'Ola Nordmann', role: 'søker', phones: ['+4791234567'], emails: ['ola@example.no'] })]);
-    expect((await s.app.repos.audit.forEntity('case', '2026/1234')).map((a) => a.action)).toEqual(['create']);
+    expect((await s.app.audit.forEntity('case', '2026/1234')).map((a) => a.action)).toEqual(['create']);
 
     const updated = await put('2026/1234', { ...body, status: 'Avsluttet', title: 'Byggesøknad, Storgata 1 B' });
     expect(updated.status).toBe(200);
@@ -107,7 +107,7 @@ describe.each(engines())('case upserts on $name', (engine) => {
 
     expect(await counts()).toEqual(before);
     expect(await updates('2026/2000')).toBe(updatesBefore);
-    expect((await s.app.repos.cases.byNumber('2026/2000'))!.updatedAt.getTime()).toBe(new Date(first.body.updatedAt).getTime());
+    expect((await s.app.register.cases.byNumber('2026/2000'))!.updatedAt.getTime()).toBe(new Date(first.body.updatedAt).getTime());
   });
 
   it('does not make a second contact for a party known only by name when the body comes again', async () => {
@@ -213,12 +213,12 @@ describe.each(engines())('case upserts on $name', (engine) => {
     const created = await put('2026/5000', { title: 'X', status: 'Mottatt', department: 'finnes-ikke', contacts: [{ name: 'Ny', phone: '91500050' }] });
     expect(created.status).toBe(400);
     expect(created.body.error).toMatchObject({ code: expect.any(String), message: expect.stringContaining('finnes-ikke') });
-    const existing = (await s.app.repos.cases.byNumber('2026/1234'))!;
+    const existing = (await s.app.register.cases.byNumber('2026/1234'))!;
     const moved = await put('2026/1234', { title: 'Y', status: 'Mottatt', department: 'finnes-ikke', contacts: [] });
     expect(moved.status).toBe(400);
     expect(await counts()).toEqual(before);
-    expect(await s.app.repos.cases.byNumber('2026/5000')).toBeNull();
-    expect(await s.app.repos.cases.byNumber('2026/1234')).toEqual(existing);
+    expect(await s.app.register.cases.byNumber('2026/5000')).toBeNull();
+    expect(await s.app.register.cases.byNumber('2026/1234')).toEqual(existing);
   });
 
   it.each([['+4791234567'], ['+47 912 34 567'], ['91234567'], ['912 34 567'], ['0047 91234567'], ['0047 912 34 567'], ['+47 91 23 45 67'], ['(+47) 912-34-567']])(
@@ -266,6 +266,6 @@ describe.each(engines())('case upserts on $name', (engine) => {
     expect((await put('2026/7000', body, admin)).status).toBe(201);
     const denied = await put('2026/7001', body, agent);
     expect(denied.status).toBe(403);
-    expect(await s.app.repos.cases.byNumber('2026/7001')).toBeNull();
+    expect(await s.app.register.cases.byNumber('2026/7001')).toBeNull();
   });
 });

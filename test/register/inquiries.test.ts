@@ -44,10 +44,10 @@ describe.each(engines())('inquiries on $name', (engine) => {
     admin = (await s.user('admin@kommune.no', 'admin', [])).token;
     agent = await s.user('agent@kommune.no', 'agent', ['sosial']);
     otherAgent = await s.user('teknisk@kommune.no', 'agent', ['teknisk']);
-    const teknisk = (await s.app.repos.departments.byCode('teknisk'))!;
-    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: teknisk.id, channel: 'sms', address: '+4740000099', isDefault: true }, m));
-    s.app.events.on('inquiry:opened', (e) => void opened.push(e));
-    s.app.events.on('inquiry:updated', (e) => void updated.push(e));
+    const teknisk = (await s.app.register.departments.byCode('teknisk'))!;
+    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: teknisk.id, channel: 'sms', address: '+4740000099', isDefault: true }, m));
+    s.app.register.events.on('inquiry:opened', (e) => void opened.push(e));
+    s.app.register.events.on('inquiry:updated', (e) => void updated.push(e));
   });
   afterAll(() => s.close());
 
@@ -220,36 +220,36 @@ describe.each(engines())('inquiries on $name', (engine) => {
       const r = await s.api('PATCH', `/api/inquiries/${id}`, { token: admin, body: { assigneeId: agent.id } });
       expect(r.status).toBe(200);
       expect(r.body.assignee).toEqual({ id: agent.id, name: 'agent' });
-      expect((await s.app.repos.inquiries.byId(id))!.assigneeId).toBe(agent.id);
+      expect((await s.app.register.inquiries.byId(id))!.assigneeId).toBe(agent.id);
       const mine = await s.api('GET', '/api/inquiries?assignee=me', { token: agent.token });
       expect(ids(mine.body.items)).toEqual([id]);
 
       const notMember = await s.api('PATCH', `/api/inquiries/${id}`, { token: admin, body: { assigneeId: otherAgent.id } });
       expect(notMember.status).toBe(400);
-      expect((await s.app.repos.inquiries.byId(id))!.assigneeId).toBe(agent.id);
+      expect((await s.app.register.inquiries.byId(id))!.assigneeId).toBe(agent.id);
 
       const none = await s.api('PATCH', `/api/inquiries/${id}`, { token: agent.token, body: { assigneeId: null } });
       expect(none.status).toBe(200);
       expect(none.body.assignee).toBeNull();
-      expect((await s.app.repos.inquiries.byId(id))!.assigneeId).toBeNull();
+      expect((await s.app.register.inquiries.byId(id))!.assigneeId).toBeNull();
     });
 
     it('PATCH changes state; closing stamps closedAt and reopening clears it; each change is audited', async () => {
-      const audits = (await s.app.repos.audit.forEntity('inquiry', id)).filter((a) => a.action === 'update').length;
+      const audits = (await s.app.audit.forEntity('inquiry', id)).filter((a) => a.action === 'update').length;
       const closed = await s.api('PATCH', `/api/inquiries/${id}`, { token: agent.token, body: { state: 'closed' } });
       expect(closed.status).toBe(200);
       expect(closed.body).toMatchObject({ state: 'closed', status: 'closed' });
       expect(closed.body.closedAt).toEqual(expect.any(String));
-      expect((await s.app.repos.inquiries.byId(id))!.closedAt).toBeInstanceOf(Date);
+      expect((await s.app.register.inquiries.byId(id))!.closedAt).toBeInstanceOf(Date);
 
       const reopened = await s.api('PATCH', `/api/inquiries/${id}`, { token: agent.token, body: { state: 'open' } });
       expect(reopened.body).toMatchObject({ state: 'open', closedAt: null });
-      expect((await s.app.repos.inquiries.byId(id))!.closedAt).toBeNull();
+      expect((await s.app.register.inquiries.byId(id))!.closedAt).toBeNull();
 
       const same = await s.api('PATCH', `/api/inquiries/${id}`, { token: agent.token, body: { state: 'open' } });
       expect(same.status).toBe(200);
-      expect((await s.app.repos.inquiries.byId(id))!.state).toBe('open');
-      expect((await s.app.repos.audit.forEntity('inquiry', id)).filter((a) => a.action === 'update').length).toBe(audits + 2);
+      expect((await s.app.register.inquiries.byId(id))!.state).toBe('open');
+      expect((await s.app.audit.forEntity('inquiry', id)).filter((a) => a.action === 'update').length).toBe(audits + 2);
     });
 
     it('PATCH moves an inquiry to another department, out of the first department’s sight', async () => {
@@ -274,17 +274,17 @@ describe.each(engines())('inquiries on $name', (engine) => {
 
     it('POST messages answers 409 channel_unavailable when no channel can send, and stores nothing', async () => {
       // A server built with no channels at all: nothing can carry a reply.
-      const bare = await startServer(engine, { channels: () => [] });
+      const bare = await startServer(engine, { channels: [] });
       try {
         const agentOfBare = await bare.user('bare@kommune.no', 'agent', ['helse']);
         const made = await bare.app.inbound.record({ channel: 'sms', externalId: 'SM-bare-1', from: { phone: '+4791900009' }, to: '+4759000000', body: 'Hei', receivedAt: new Date(), departmentCode: 'helse' });
         const before = { messages: await bare.count('messages'), events: await bare.count('message_events'), audit: await bare.count('audit_events') };
-        const inquiry = await bare.app.repos.inquiries.byId(made.inquiry.id);
+        const inquiry = await bare.app.register.inquiries.byId(made.inquiry.id);
         const r = await bare.api('POST', `/api/inquiries/${made.inquiry.id}/messages`, { token: agentOfBare.token, body: { body: 'Hei, vi ser på saken.' } });
         expect(r.status).toBe(409);
         expect(r.body.error.code).toBe('channel_unavailable');
         expect({ messages: await bare.count('messages'), events: await bare.count('message_events'), audit: await bare.count('audit_events') }).toEqual(before);
-        expect(await bare.app.repos.inquiries.byId(made.inquiry.id)).toEqual(inquiry);
+        expect(await bare.app.register.inquiries.byId(made.inquiry.id)).toEqual(inquiry);
       } finally {
         await bare.close();
       }
@@ -331,7 +331,7 @@ describe.each(engines())('inquiries on $name', (engine) => {
       expect(b.opened).toBe(false);
       expect(b.inquiry.id).toBe(a.inquiry.id);
       expect(updated.slice(updatedBefore).map((e) => e.inquiry.id)).toEqual([a.inquiry.id]);
-      expect((await s.app.repos.inquiries.byId(a.inquiry.id))!.lastActivityAt.getTime()).toBe(t0 + 13 * DAY);
+      expect((await s.app.register.inquiries.byId(a.inquiry.id))!.lastActivityAt.getTime()).toBe(t0 + 13 * DAY);
 
       // Quiet for more than 14 days since the last message: a new inquiry.
       const c = await record({ from, receivedAt: new Date(t0 + 28 * DAY), continueWithinMs: 14 * DAY });
@@ -354,15 +354,15 @@ describe.each(engines())('inquiries on $name', (engine) => {
       expect((await s.api('PATCH', `/api/inquiries/${a.inquiry.id}`, { token: admin, body: { state: 'waiting' } })).status).toBe(200);
       const b = await record({ from, continueWithinMs: 14 * DAY });
       expect(b.inquiry.id).toBe(a.inquiry.id);
-      expect((await s.app.repos.inquiries.byId(a.inquiry.id))!.state).toBe('open');
+      expect((await s.app.register.inquiries.byId(a.inquiry.id))!.state).toBe('open');
 
       expect((await s.api('PATCH', `/api/inquiries/${a.inquiry.id}`, { token: admin, body: { state: 'closed' } })).status).toBe(200);
-      const messages = (await s.app.repos.messages.timeline(a.inquiry.id)).length;
+      const messages = (await s.app.register.messages.timeline(a.inquiry.id)).length;
       const c = await record({ from, continueWithinMs: 14 * DAY });
       expect(c.opened).toBe(true);
       expect(c.inquiry.id).not.toBe(a.inquiry.id);
-      expect((await s.app.repos.inquiries.byId(a.inquiry.id))!.state).toBe('closed');
-      expect((await s.app.repos.messages.timeline(a.inquiry.id)).length).toBe(messages);
+      expect((await s.app.register.inquiries.byId(a.inquiry.id))!.state).toBe('closed');
+      expect((await s.app.register.messages.timeline(a.inquiry.id)).length).toBe(messages);
     });
 
     it('links the case whose number the text names', async () => {
@@ -370,7 +370,7 @@ describe.each(engines())('inquiries on $name', (engine) => {
       expect(put.status).toBe(201);
       const openedBefore = opened.length;
       const a = await record({ from: { phone: '+4792000030' }, body: 'Hei! Når får jeg svar i sak 2026/1234?' });
-      expect(a.inquiry.caseId).toBe((await s.app.repos.cases.byNumber('2026/1234'))!.id);
+      expect(a.inquiry.caseId).toBe((await s.app.register.cases.byNumber('2026/1234'))!.id);
       expect(opened.slice(openedBefore).map((e) => e.caseNumber)).toEqual(['2026/1234']);
       const view = await s.api('GET', `/api/inquiries/${a.inquiry.id}`, { token: admin });
       expect(view.body.caseNumber).toBe('2026/1234');
@@ -394,7 +394,7 @@ describe.each(engines())('inquiries on $name', (engine) => {
     });
 
     it('sends what reaches an address no department owns to the switchboard', async () => {
-      const dep = async (r: Awaited<ReturnType<typeof record>>) => (await s.app.repos.departments.byId(r.inquiry.departmentId))!.code;
+      const dep = async (r: Awaited<ReturnType<typeof record>>) => (await s.app.register.departments.byId(r.inquiry.departmentId))!.code;
       expect(await dep(await record({ from: { phone: '+4792000040' }, to: '+4740000777' }))).toBe('switchboard');
       expect(await dep(await record({ from: { phone: '+4792000041' }, to: '+4740000099' }))).toBe('teknisk');
       expect(await dep(await record({ from: { phone: '+4792000042' }, to: '+4740000099', departmentCode: 'sosial' }))).toBe('sosial');

@@ -1,4 +1,3 @@
-import { smsChannel } from '../../server/sms/module';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
 import { startTwilioStandin } from '../support/twilio-standin';
@@ -17,11 +16,11 @@ describe.each(engines())('SMS sends awaiting approval and paused on $name', (eng
 
   beforeAll(async () => {
     standin = await startTwilioStandin({ callbackOrigin: () => s.url });
-    s = await startServer(engine, { env: standin.env, jobs: { pollMs: 50 }, channels: (core) => [smsChannel(core, { volume: { factor: 5, floor: 20 } })] });
+    s = await startServer(engine, { env: standin.env, jobs: { pollMs: 50 }, channels: ['sms'], sms: { volume: { factor: 5, floor: 20 } } });
     const teknisk = await s.department('teknisk');
     await s.app.db.transaction(async (m) => {
-      await s.app.repos.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m);
-      await s.app.repos.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440005', isDefault: false }, m);
+      await s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m);
+      await s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440005', isDefault: false }, m);
     });
     author = (await s.user('author@kommune.no', 'officer', ['teknisk'])).token;
     reviewer = (await s.user('reviewer@kommune.no', 'officer', ['teknisk'])).token;

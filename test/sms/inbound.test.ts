@@ -27,7 +27,7 @@ describe.each(engines())('inbound SMS webhook on $name', (engine) => {
     standin = await startTwilioStandin({ callbackOrigin: () => s.url });
     s = await startServer(engine, { env: standin.env });
     helse = await s.department('helse');
-    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: helse, channel: 'sms', address: '+4759440002', isDefault: false }, m));
+    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: helse, channel: 'sms', address: '+4759440002', isDefault: false }, m));
   });
   afterAll(async () => {
     await s.close();
@@ -73,10 +73,10 @@ describe.each(engines())('inbound SMS webhook on $name', (engine) => {
     expect(res.type).toMatch(/text\/xml/);
     expect(res.text).toMatch(/<Response\/>$/);
 
-    const message = await s.app.repos.messages.byExternalId('sms', f.MessageSid);
+    const message = await s.app.register.messages.byExternalId('sms', f.MessageSid);
     expect(message).toMatchObject({ direction: 'in', fromAddress: '+4791234567', toAddress: '+4759440002', body: f.Body, status: 'delivered' });
     expect(message!.meta).toMatchObject({ media: [{ url: f.MediaUrl0, contentType: 'image/jpeg' }] });
-    const inquiry = await s.app.repos.inquiries.byId(message!.inquiryId);
+    const inquiry = await s.app.register.inquiries.byId(message!.inquiryId);
     expect(inquiry).toMatchObject({ channel: 'sms', departmentId: helse, citizenAddress: '+4791234567', channelAddress: '+4759440002' });
     const event = await pushed;
     expect(event).toMatchObject({ id: inquiry!.id, channel: 'sms', department: 'helse' });
@@ -85,15 +85,15 @@ describe.each(engines())('inbound SMS webhook on $name', (engine) => {
     // The same citizen writing again to the same number continues the inquiry.
     const again = form({ From: '+4791234567', Body: 'Og en ting til' });
     expect((await postSignedForm(s.url, PATH, again)).status).toBe(200);
-    expect((await s.app.repos.messages.byExternalId('sms', again.MessageSid))!.inquiryId).toBe(inquiry!.id);
+    expect((await s.app.register.messages.byExternalId('sms', again.MessageSid))!.inquiryId).toBe(inquiry!.id);
   });
 
   it('sends a number no department owns to the switchboard', async () => {
     const f = form({ To: '+4759449999', From: '+4790000001' });
     expect((await postSignedForm(s.url, PATH, f)).status).toBe(200);
-    const message = await s.app.repos.messages.byExternalId('sms', f.MessageSid);
-    const inquiry = await s.app.repos.inquiries.byId(message!.inquiryId);
-    expect(inquiry!.departmentId).toBe((await s.app.repos.departments.byCode('switchboard'))!.id);
+    const message = await s.app.register.messages.byExternalId('sms', f.MessageSid);
+    const inquiry = await s.app.register.inquiries.byId(message!.inquiryId);
+    expect(inquiry!.departmentId).toBe((await s.app.register.departments.byCode('switchboard'))!.id);
   });
 
   it('turns 1,000 concurrent deliveries of one MessageSid into one message', async () => {
@@ -112,14 +112,14 @@ describe.each(engines())('inbound SMS webhook on $name', (engine) => {
     for (const word of ['stopp', 'STOP', ' Avslutt ', 'unsubscribe']) {
       expect((await postSignedForm(s.url, PATH, form({ From: citizen, Body: word }))).status).toBe(200);
     }
-    expect(await s.app.repos.stopList.has('+4759440002', citizen)).toBe(true);
-    expect(await s.app.repos.stopList.has('+4759440000', citizen)).toBe(false);
+    expect(await s.app.sms!.stopList.has('+4759440002', citizen)).toBe(true);
+    expect(await s.app.sms!.stopList.has('+4759440000', citizen)).toBe(false);
     expect(await s.count('sms_stop_list')).toBe(1);
     const start = form({ From: citizen, Body: 'Start' });
     expect((await postSignedForm(s.url, PATH, start)).status).toBe(200);
-    expect(await s.app.repos.stopList.has('+4759440002', citizen)).toBe(false);
+    expect(await s.app.sms!.stopList.has('+4759440002', citizen)).toBe(false);
     // Keywords are recorded like any message.
-    expect((await s.app.repos.messages.byExternalId('sms', start.MessageSid))!.body).toBe('Start');
+    expect((await s.app.register.messages.byExternalId('sms', start.MessageSid))!.body).toBe('Start');
 
     const sentBefore = standin.messages.length;
     const help = form({ From: citizen, Body: 'HJELP' });
@@ -127,7 +127,7 @@ describe.each(engines())('inbound SMS webhook on $name', (engine) => {
     expect(standin.messages.length).toBe(sentBefore + 1);
     expect(standin.messages.at(-1)!.params).toMatchObject({ To: citizen, From: '+4759440002' });
     expect(standin.messages.at(-1)!.params.Body).toMatch(/STOPP/);
-    const timeline = await s.app.repos.messages.timeline((await s.app.repos.messages.byExternalId('sms', help.MessageSid))!.inquiryId);
+    const timeline = await s.app.register.messages.timeline((await s.app.register.messages.byExternalId('sms', help.MessageSid))!.inquiryId);
     expect(timeline.at(-1)).toMatchObject({ direction: 'out', externalId: standin.messages.at(-1)!.sid });
   });
 

@@ -34,8 +34,8 @@ describe.each(engines())('outbound SMS on $name', (engine) => {
     const helse = await s.department('helse');
     const teknisk = await s.department('teknisk');
     await s.app.db.transaction(async (m) => {
-      await s.app.repos.departments.addAddress({ departmentId: helse, channel: 'sms', address: '+4759440002', isDefault: false }, m);
-      await s.app.repos.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m);
+      await s.app.register.departments.addAddress({ departmentId: helse, channel: 'sms', address: '+4759440002', isDefault: false }, m);
+      await s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m);
     });
     agent = (await s.user('agent@kommune.no', 'agent', ['helse', 'switchboard'])).token;
     officer = (await s.user('officer@kommune.no', 'officer', ['helse'])).token;
@@ -47,7 +47,7 @@ describe.each(engines())('outbound SMS on $name', (engine) => {
 
   async function inquiryFrom(form: Record<string, string>): Promise<number> {
     expect((await postSignedForm(s.url, '/webhooks/twilio/sms', form)).status).toBe(200);
-    return (await s.app.repos.messages.byExternalId('sms', form.MessageSid))!.inquiryId;
+    return (await s.app.register.messages.byExternalId('sms', form.MessageSid))!.inquiryId;
   }
 
   it('sends an agent’s reply through the SDK to the stand-in with the right From, To, Body and StatusCallback, and follows its reports', async () => {
@@ -162,7 +162,7 @@ describe.each(engines())('saved SMS groups on $name', (engine) => {
     s = await startServer(engine, { env: standin.env });
     const teknisk = await s.department('teknisk');
     await s.department('helse');
-    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
+    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
     officer = (await s.user('officer@kommune.no', 'officer', ['teknisk'])).token;
   });
   afterAll(async () => {

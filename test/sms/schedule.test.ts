@@ -24,7 +24,7 @@ describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engin
     s = await start();
     const teknisk = await s.department('teknisk');
     await s.department('helse');
-    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
+    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
     officer = (await s.user('officer@kommune.no', 'officer', ['teknisk'])).token;
     admin = (await s.user('admin@kommune.no', 'admin', [])).token;
   });
@@ -107,7 +107,7 @@ describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engin
     const phones = ['+4791300041', '+4791300042', '+4791300043'];
     const r = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: phones, body: 'Tre ganger', sendAt: inAWhile(3600_000) } });
     await s.app.db.transaction((m) => m.query('UPDATE sms_sends SET send_at = ? WHERE id = ?', [s.app.db.param(new Date(Date.now() - 1000)), r.body.send.id]));
-    const sms = s.app.channels.find((c) => c.channel === 'sms') as unknown as { sends: { run(id: number): Promise<void> } };
+    const sms = s.app.sms!;
     await Promise.all([1, 2, 3].map(() => sms.sends.run(r.body.send.id)));
     await until(async () => (await s.api('GET', `/api/sms/sends/${r.body.send.id}`, { token: officer })).body.state === 'sent');
     await sleep(300);

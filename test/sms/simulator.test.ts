@@ -1,4 +1,3 @@
-import { smsChannel } from '../../server/sms/module';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
 
@@ -9,7 +8,8 @@ describe.each(engines())('SMS simulation (demo mode) on $name', (engine) => {
   let agent: string;
   beforeAll(async () => {
     s = await startServer(engine, {
-      channels: (core) => [smsChannel(core, { simulator: { delaysMs: { sent: 10, final: [30, 60] }, random: () => roll, callbackOrigin: () => s.url } })],
+      channels: ['sms'],
+      sms: { simulator: { delaysMs: { sent: 10, final: [30, 60] }, random: () => roll, callbackOrigin: () => s.url } },
     });
     agent = (await s.user('agent@kommune.no', 'agent', ['switchboard'])).token;
   });

@@ -32,11 +32,11 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
   beforeAll(async () => {
     standin = await startTwilioStandin({ callbackOrigin: () => s.url });
     s = await startServer(engine, { env: standin.env });
-    const switchboard = (await s.app.repos.departments.byCode('switchboard'))!.id;
+    const switchboard = (await s.app.register.departments.byCode('switchboard'))!.id;
     const now = new Date();
     inquiryId = (
       await s.app.db.transaction((m) =>
-        s.app.repos.inquiries.insert({ channel: 'sms', direction: 'out', state: 'waiting', departmentId: switchboard, assigneeId: null, contactId: null, caseId: null, subject: null, summary: 'Varsel', channelAddress: '+4759440000', citizenAddress: null, createdAt: now, lastActivityAt: now, closedAt: null }, m),
+        s.app.register.inquiries.insert({ channel: 'sms', direction: 'out', state: 'waiting', departmentId: switchboard, assigneeId: null, contactId: null, caseId: null, subject: null, summary: 'Varsel', channelAddress: '+4759440000', citizenAddress: null, createdAt: now, lastActivityAt: now, closedAt: null }, m),
       )
     ).id;
   });
@@ -51,7 +51,7 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
       const out = [];
       for (let i = 0; i < n; i++) {
         const sid = smsSid();
-        const { message } = await s.app.repos.messages.insertOnce(
+        const { message } = await s.app.register.messages.insertOnce(
           { inquiryId, channel: 'sms', direction: 'out', kind: 'message', body: 'Varsel', bodyHtml: null, subject: null, fromAddress: '+4759440000', toAddress: `+479${String(1000000 + i)}`, externalId: sid, status: 'queued', meta: null, authorId: null, createdAt, updatedAt: createdAt },
           m,
         );
@@ -71,7 +71,7 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
     expect((await postSignedForm(s.url, STATUS_PATH, form('SMnope', 'delivered'))).status).toBe(400);
     expect((await postSignedForm(s.url, STATUS_PATH, { MessageSid: msg.sid })).status).toBe(400);
     expect(await s.count('message_events')).toBe(events);
-    expect((await s.app.repos.messages.byId(msg.id))!.status).toBe('queued');
+    expect((await s.app.register.messages.byId(msg.id))!.status).toBe('queued');
   });
 
   it('applies a sample of shuffled, repeated callbacks over HTTP before answering 200', async () => {
@@ -87,9 +87,9 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
       }
     }
     for (const p of plan) {
-      const m = await s.app.repos.messages.byId(p.id);
+      const m = await s.app.register.messages.byId(p.id);
       expect([p.sid, m!.status]).toEqual([p.sid, p.life.final]);
-      const events = await s.app.repos.messages.events(p.id);
+      const events = await s.app.register.messages.events(p.id);
       expect(events).toHaveLength(p.life.reports.length * 2);
       expect(events.map((e) => e.providerStatus).sort()).toEqual(p.life.reports.flatMap(([st]) => [st, st]).sort());
       if (p.life.errorCode) expect(events.find((e) => e.providerStatus === p.life.final)!.detail).toMatchObject({ errorCode: p.life.errorCode, errorMessage: expect.any(String) });
@@ -118,7 +118,7 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
         const { p, st, extra } = reports[i];
         const errorCode = extra?.ErrorCode;
         const { statusFromTwilio } = await import('../../channels/twilio-sms/parse');
-        await s.app.messageStatus.applyReport({ channel: 'sms', externalId: p.sid, status: statusFromTwilio(st), providerStatus: st, at: new Date(), detail: errorCode ? { errorCode } : null }, 0);
+        await s.app.register.messageStatus.applyReport({ channel: 'sms', externalId: p.sid, status: statusFromTwilio(st), providerStatus: st, at: new Date(), detail: errorCode ? { errorCode } : null }, 0);
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
@@ -142,12 +142,12 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
   it('marks a message with no final report after 72 hours unknown, and a late report still wins', async () => {
     const [old] = await sentMessages(1, new Date(Date.now() - 73 * 3600_000));
     const [fresh] = await sentMessages(1);
-    await s.app.messageStatus.markUnreported();
-    expect((await s.app.repos.messages.byId(old.id))!.status).toBe('unknown');
-    expect((await s.app.repos.messages.byId(fresh.id))!.status).toBe('queued');
+    await s.app.register.messageStatus.markUnreported();
+    expect((await s.app.register.messages.byId(old.id))!.status).toBe('unknown');
+    expect((await s.app.register.messages.byId(fresh.id))!.status).toBe('queued');
     expect((await postSignedForm(s.url, STATUS_PATH, form(old.sid, 'delivered'))).status).toBe(200);
-    expect((await s.app.repos.messages.byId(old.id))!.status).toBe('delivered');
-    expect((await s.app.repos.messages.events(old.id)).map((e) => e.status)).toEqual(['unknown', 'delivered']);
+    expect((await s.app.register.messages.byId(old.id))!.status).toBe('delivered');
+    expect((await s.app.register.messages.events(old.id)).map((e) => e.status)).toEqual(['unknown', 'delivered']);
   });
 
   it('answers 200 for a report about a message it does not know, without writing', async () => {

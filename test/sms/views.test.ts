@@ -18,8 +18,8 @@ describe.each(engines())('SMS delivery views and CSV export on $name', (engine) 
     const teknisk = await s.department('teknisk');
     const helse = await s.department('helse');
     await s.app.db.transaction(async (m) => {
-      await s.app.repos.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: false }, m);
-      await s.app.repos.departments.addAddress({ departmentId: helse, channel: 'sms', address: '+4759440002', isDefault: false }, m);
+      await s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: false }, m);
+      await s.app.register.departments.addAddress({ departmentId: helse, channel: 'sms', address: '+4759440002', isDefault: false }, m);
     });
     officer = (await s.user('officer@kommune.no', 'officer', ['teknisk'])).token;
     other = (await s.user('helse@kommune.no', 'officer', ['helse'])).token;

@@ -58,20 +58,20 @@ export async function startServer(engine: Engine, opts: ComposeOptions & { env?:
   };
 
   const department = async (code: string, menuDigit: number | null = null) => {
-    const existing = await app.repos.departments.byCode(code);
+    const existing = await app.register.departments.byCode(code);
     if (existing) return existing.id;
-    const d = await app.db.transaction((m) => app.repos.departments.create({ code, name: code.toUpperCase(), menuDigit }, m));
+    const d = await app.db.transaction((m) => app.register.departments.create({ code, name: code.toUpperCase(), menuDigit }, m));
     return d.id;
   };
 
   const user: TestServer['user'] = async (email, role, departments, o = {}) => {
     const ids: number[] = [];
     for (const code of departments) ids.push(await department(code));
-    const u = await app.db.transaction((m) => app.repos.users.create({ email, name: email.split('@')[0], passwordHash, role, departmentIds: ids }, m));
+    const u = await app.db.transaction((m) => app.auth.users.create({ email, name: email.split('@')[0], passwordHash, role, departmentIds: ids }, m));
     let secret: string | undefined;
     if (o.totp || role === 'admin') {
       secret = authenticator.generateSecret(20);
-      await app.db.transaction((m) => app.repos.users.update(u.id, { totpSecret: secret, totpEnabled: true }, m));
+      await app.db.transaction((m) => app.auth.users.update(u.id, { totpSecret: secret, totpEnabled: true }, m));
       const r = await api('POST', '/api/auth/login', { body: { email, password: TEST_PASSWORD, totp: authenticator.generate(secret) } });
       if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);
       return { id: u.id, token: r.body.token, secret };

@@ -151,7 +151,7 @@ describe.each(engines())('voice calls on $name', (engine) => {
   it('tells a caller when the department is closed and takes a call-back request', async () => {
     const closed = { timezone: 'Europe/Oslo', weekly: {}, holidays: [] };
     await s.app.db.transaction((m) => m.getRepository('Department').update({ code: 'byggesak' }, { openingHours: closed }));
-    s.app.repos.departments.invalidate();
+    s.app.register.departments.invalidate();
     const call = caller(s.url, '+4793333333');
     await call.ring();
     const r = await call.press('1');
@@ -163,7 +163,7 @@ describe.each(engines())('voice calls on $name', (engine) => {
     const item = list.body.items.find((i: { citizenAddress: string }) => i.citizenAddress === '+4793333333');
     expect(item).toMatchObject({ state: 'open' });
     await s.app.db.transaction((m) => m.getRepository('Department').update({ code: 'byggesak' }, { openingHours: null }));
-    s.app.repos.departments.invalidate();
+    s.app.register.departments.invalidate();
   });
 
   it('puts the call back in the queue when moving it to the agent fails', async () => {

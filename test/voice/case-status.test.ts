@@ -59,7 +59,7 @@ describe.each(engines())('case status by phone on $name', (engine) => {
 
     const right = await call.press(`${code}#`);
     expect(right.heard[0]).toBe(`Sak 2026-100, ${TITLE}. ${SPOKEN}`);
-    const audit = await s.app.repos.audit.forEntity('case', '2026-100');
+    const audit = await s.app.audit.forEntity('case', '2026-100');
     expect(audit.filter((a) => a.action === 'speak')).toEqual([expect.objectContaining({ userId: null, entityType: 'case', route: `voice:case-status ${call.callSid}` })]);
   });
 

@@ -18,11 +18,11 @@ async function pair(engine: Engine, standin: TwilioStandin, redis: boolean) {
   };
   const a = await start();
   const b = await start();
-  const dep = await a.app.db.transaction((m) => a.app.repos.departments.create({ code: 'helse', name: 'Helse', menuDigit: 2 }, m));
-  b.app.repos.departments.invalidate();
+  const dep = await a.app.db.transaction((m) => a.app.register.departments.create({ code: 'helse', name: 'Helse', menuDigit: 2 }, m));
+  b.app.register.departments.invalidate();
   const passwordHash = await hashPassword(TEST_PASSWORD, TEST_PASSWORD_COST);
   const agent = async (email: string, on: { url: string }) => {
-    await a.app.db.transaction((m) => a.app.repos.users.create({ email, name: email.split('@')[0], passwordHash, role: 'agent', departmentIds: [dep.id] }, m));
+    await a.app.db.transaction((m) => a.app.auth.users.create({ email, name: email.split('@')[0], passwordHash, role: 'agent', departmentIds: [dep.id] }, m));
     const res = await fetch(`${on.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: TEST_PASSWORD }) });
     return ((await res.json()) as { token: string }).token;
   };

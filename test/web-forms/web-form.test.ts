@@ -1,5 +1,4 @@
 import { simpleParser } from 'mailparser';
-import type { EmailChannel } from '../../server/email/module';
 import type { SimulatedMailTransport } from '../../channels/smtp/transport';
 import { engines } from '../support/engines';
 import { eventually } from '../support/eventually';
@@ -40,7 +39,7 @@ describe.each(engines())('web forms on $name', (engine) => {
 
   beforeAll(async () => {
     s = await startServer(engine, { web: { rateLimit: { max: 3, windowMs: 60_000 }, maxFileBytes: 10_000 } });
-    outbox = ((s.app.channels.find((c) => c.channel === 'email') as EmailChannel).transport as SimulatedMailTransport).outbox;
+    outbox = (s.app.email!.transport as SimulatedMailTransport).outbox;
     await s.department('byggesak');
     admin = (await s.user('admin@kommune.test', 'admin', [])).token;
     agent = (await s.user('agent@kommune.test', 'agent', ['byggesak'])).token;
@@ -95,14 +94,14 @@ describe.each(engines())('web forms on $name', (engine) => {
   });
 
   it('records a submission through the register, matches the contact and mails a receipt with the reference', async () => {
-    await s.app.db.transaction((m) => s.app.repos.contacts.create({ name: 'Kari', emails: ['kari@innbygger.test'] }, m));
+    await s.app.db.transaction((m) => s.app.register.contacts.create({ name: 'Kari', emails: ['kari@innbygger.test'] }, m));
     const fields = { sid: 'sid-aaaaaaaaaaaaaaaaaaaa', navn: 'Kari <img src=x onerror=alert(1)>', epost: 'Kari@Innbygger.test', tema: 'garasje', sporsmal: 'Kan jeg bygge <script>alert(2)</script> garasje?' };
     const res = await post(s, FORM.slug, fields, { ip: '10.0.0.3' });
     expect(res.status).toBe(200);
     const ref = Number(/Referansenummeret ditt er (\d+)/.exec(res.html)![1]);
     const inquiry = (await s.api('GET', `/api/inquiries/${ref}`, { token: agent })).body;
     expect(inquiry).toMatchObject({ channel: 'web', department: 'byggesak', subject: 'Spørsmål om byggesak', citizenAddress: 'kari@innbygger.test' });
-    expect(inquiry.contactId).toBe((await s.app.repos.contacts.byEmail('kari@innbygger.test'))!.id);
+    expect(inquiry.contactId).toBe((await s.app.register.contacts.byEmail('kari@innbygger.test'))!.id);
     expect(inquiry.timeline[0]).toMatchObject({ kind: 'form', direction: 'in' });
     expect(inquiry.timeline[0].body).toContain('Tema: Garasje');
     const everything = JSON.stringify([inquiry, (await s.api('GET', '/api/inquiries?channel=web', { token: agent })).body]);
@@ -170,8 +169,8 @@ describe.each(engines())('web forms on $name', (engine) => {
     expect((await s.api('GET', `/api/messages/${sms.id}`, { token: agent })).body.events.at(-1)).toMatchObject({ status: 'failed', errorCode: 'no_sender' });
 
     // With a number of its own, the department's receipt goes out by SMS.
-    const dep = (await s.app.repos.departments.byCode('byggesak'))!;
-    await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: dep.id, channel: 'sms', address: '+4759440001', isDefault: true }, m));
+    const dep = (await s.app.register.departments.byCode('byggesak'))!;
+    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: dep.id, channel: 'sms', address: '+4759440001', isDefault: true }, m));
     const second = await post(s, FORM.slug, { navn: 'Ola', telefon: '+47 912 34 568', sporsmal: 'Ring meg igjen' }, { ip: '10.0.0.10' });
     expect(second.html).toContain('Vi har sendt deg en kvittering');
     const ref2 = Number(/Referansenummeret ditt er (\d+)/.exec(second.html)![1]);
@@ -189,7 +188,7 @@ describeWithMailServers('web form receipt through Postfix', () => {
       ms = await startMailServers({ mailboxes: ['kari@innbygger.test'] });
       s = await startServer(engine, { env: { SMTP_URL: ms.smtpUrl } });
       const dep = await s.department('byggesak');
-      await s.app.db.transaction((m) => s.app.repos.departments.addAddress({ departmentId: dep, channel: 'email', address: 'byggesak@kommune.test', isDefault: true }, m));
+      await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: dep, channel: 'email', address: 'byggesak@kommune.test', isDefault: true }, m));
       const admin = (await s.user('admin@kommune.test', 'admin', [])).token;
       expect((await s.api('POST', '/api/forms', { token: admin, body: FORM })).status).toBe(201);
     });

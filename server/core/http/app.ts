@@ -1,39 +1,29 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import type { ChannelModule } from '../../inbound/contract';
+import type { Authenticator } from '../access';
 import type { Database } from '../db/database';
-import type { AdminService } from '../../auth/administration.service';
-import type { AuthService } from '../../auth/auth.service';
-import type { CaseService } from '../../register/cases.service';
-import type { ContactService } from '../../register/contacts.service';
-import type { InquiryService } from '../../register/inquiries.service';
+import type { Feature } from '../feature';
 import { requireAuth } from './require-auth';
 import { errorHandler, notFoundHandler } from './errors';
-import { adminRoutes } from '../../auth/administration.routes';
-import { authRoutes } from '../../auth/auth.routes';
-import { registerRoutes } from '../../register/routes';
-import type { DepartmentRepository } from '../../register/departments.repository';
 
 export interface AppDeps {
   db: Database;
   logger: Logger;
-  auth: AuthService;
-  admin: AdminService;
-  cases: CaseService;
-  contacts: ContactService;
-  inquiries: InquiryService;
-  departments: DepartmentRepository;
-  channels: ChannelModule[];
-  /** Staff API routes of cross-channel features (journal), mounted under /api behind the bearer-token check. */
-  apiRouters?: express.Router[];
-  /** Routes of later features (client, public pages) mounted before the 404 handler. */
-  extraRouters?: { path: string; router: express.Router }[];
+  authenticator: Authenticator;
+  /** Every feature's routes, mounted here by kind, in the order given. */
+  features: Feature[];
+  /** The console's files, served at `/` after everything else. */
+  console?: Router;
   isDraining?: () => boolean;
 }
 
-/** Builds the HTTP app from its dependencies; tests build it the same way on any database. */
-export function createApp(d: AppDeps): Express {
+/**
+ * The HTTP app, mounted the same way for every feature: provider webhooks first (their own
+ * parsers and signature checks), then the staff API under /api (JSON, bearer token, one 404),
+ * then public pages, then the console. Tests build it the same way on any database.
+ */
+export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -42,40 +32,33 @@ export function createApp(d: AppDeps): Express {
   const secure = helmet();
   app.use((req, res, next) => (req.path.startsWith('/webhooks/') ? next() : secure(req, res, next)));
 
+  const channels = Object.assign({}, ...deps.features.map((f) => f.channels ?? {}));
   app.get('/health', async (_req, res) => {
     let database = 'ok';
     try {
-      await d.db.dataSource.query('SELECT 1');
+      await deps.db.dataSource.query('SELECT 1');
     } catch {
       database = 'down';
     }
-    const ok = database === 'ok' && !d.isDraining?.();
-    res.status(ok ? 200 : 503).json({
-      status: ok ? 'ok' : 'unavailable',
-      database,
-      dialect: d.db.dialect,
-      draining: Boolean(d.isDraining?.()),
-      channels: Object.fromEntries(d.channels.map((c) => [c.channel, c.simulated ? 'simulated' : 'live'])),
-    });
+    const ok = database === 'ok' && !deps.isDraining?.();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database, dialect: deps.db.dialect, draining: Boolean(deps.isDraining?.()), channels });
   });
 
-  // Webhooks carry their own (form) parsers and signature checks; they are mounted before the JSON API.
-  for (const c of d.channels) if (c.router) app.use(c.router);
+  const routes = deps.features.map((f) => f.routes ?? {});
+  for (const r of routes) if (r.webhooks) app.use(r.webhooks);
 
   const api = express.Router();
   api.use(express.json({ limit: '200kb', strict: true }));
-  api.use('/auth', authRoutes({ auth: d.auth }));
-  api.use(requireAuth(d.auth));
-  api.use(adminRoutes({ admin: d.admin, departments: d.departments }));
-  api.use(registerRoutes({ cases: d.cases, contacts: d.contacts, inquiries: d.inquiries }));
-  for (const c of d.channels) if (c.apiRouter) api.use(c.apiRouter);
-  for (const x of d.apiRouters ?? []) api.use(x);
+  for (const r of routes) if (r.apiBeforeAuth) api.use(r.apiBeforeAuth);
+  api.use(requireAuth(deps.authenticator));
+  for (const r of routes) if (r.api) api.use(r.api);
   api.use(notFoundHandler);
   app.use('/api', api);
 
-  for (const x of d.extraRouters ?? []) app.use(x.path, x.router);
+  for (const r of routes) if (r.public) app.use(r.public);
+  if (deps.console) app.use('/', deps.console);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(d.logger));
+  app.use(errorHandler(deps.logger));
   return app;
 }

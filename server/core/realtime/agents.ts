@@ -1,23 +1,42 @@
-import type { Namespace, Server } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import type { AuthService } from '../../auth/auth.service';
-import type { RegisterEvents } from '../../register/events';
-import { toSummary } from '../summary';
-import { agentStatusPayload, rooms, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '../../contracts/socket-events';
+import type { Authenticator } from '../access';
+import { agentStatusPayload, type AgentStatus, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '../../contracts/socket-events';
 
 export type AgentsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type AgentSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** The rooms of /agents: every push to agents is addressed to one or more of these. */
+export const rooms = {
+  department: (id: number) => `department:${id}`,
+  user: (id: number) => `user:${id}`,
+  /** Agents of a department whose presence is "available": who gets call:incoming. */
+  available: (departmentId: number) => `available:${departmentId}`,
+  /** Admins see every department's pushes. */
+  everything: 'everything',
+};
 
 /**
- * Namespace /agents: token auth at the handshake, one room per department and per user, presence,
- * and pushes of what the domain reports. Call handling (call:accept) is attached by the voice channel.
+ * Namespace /agents, the one way pushes reach agents: token auth at the handshake, one room per
+ * department and per user, presence. Features add their own socket events (`onConnection`), hear
+ * presence changes after the presence is set (`onPresence`), and push with `to(rooms)`.
  */
-export function attachAgents(io: Server, deps: { auth: AuthService; events: RegisterEvents; logger: Logger }): AgentsNamespace {
+export interface Agents {
+  namespace: AgentsNamespace;
+  to(...targets: string[]): ReturnType<AgentsNamespace['to']>;
+  onConnection(handler: (socket: AgentSocket) => void): void;
+  onPresence(handler: (socket: AgentSocket, status: AgentStatus) => void | Promise<void>): void;
+}
+
+export function createAgents(io: Server, deps: { authenticator: Authenticator; logger: Logger }): Agents {
   const nsp = io.of('/agents') as AgentsNamespace;
+  const connectionHandlers: ((socket: AgentSocket) => void)[] = [];
+  const presenceHandlers: ((socket: AgentSocket, status: AgentStatus) => void | Promise<void>)[] = [];
 
   nsp.use(async (socket, next) => {
     try {
       const token = (socket.handshake.auth as { token?: unknown })?.token;
-      const actor = typeof token === 'string' ? await deps.auth.authenticate(token) : null;
+      const actor = typeof token === 'string' ? await deps.authenticator.authenticate(token) : null;
       if (!actor || actor.scope !== 'full') return next(new Error('unauthorized'));
       socket.data = { userId: actor.id, name: actor.name, role: actor.role, departmentIds: actor.departmentIds, status: 'away' };
       next();
@@ -30,32 +49,31 @@ export function attachAgents(io: Server, deps: { auth: AuthService; events: Regi
   nsp.on('connection', (socket) => {
     const { userId, departmentIds, role } = socket.data;
     socket.join([rooms.user(userId), ...departmentIds.map(rooms.department), ...(role === 'admin' ? [rooms.everything] : [])]);
-    socket.on('agent:status', (payload, ack) => {
+    // Presence is set here and only here; features hear of it afterwards, in the order they registered.
+    socket.on('agent:status', async (payload, ack) => {
       const parsed = agentStatusPayload.safeParse(payload);
       if (!parsed.success) return typeof ack === 'function' && ack({ ok: false, reason: 'invalid_payload' });
-      socket.data.status = parsed.data.status;
+      const { status } = parsed.data;
+      socket.data.status = status;
       const availableRooms = socket.data.departmentIds.map(rooms.available);
-      if (parsed.data.status === 'available') socket.join(availableRooms);
+      if (status === 'available') socket.join(availableRooms);
       else for (const r of availableRooms) socket.leave(r);
       if (typeof ack === 'function') ack({ ok: true });
+      for (const handler of presenceHandlers) {
+        try {
+          await handler(socket, status);
+        } catch (err) {
+          deps.logger.error({ err }, 'presence handler failed');
+        }
+      }
     });
+    for (const handler of connectionHandlers) handler(socket);
   });
 
-  deps.events.on('inquiry:opened', ({ inquiry, contact, departmentCode, caseNumber }) => {
-    nsp.to([rooms.department(inquiry.departmentId), rooms.everything]).emit('inquiry:new', {
-      id: inquiry.id,
-      channel: inquiry.channel,
-      department: departmentCode,
-      contact,
-      summary: inquiry.summary,
-      caseNumber,
-      createdAt: inquiry.createdAt.toISOString(),
-    });
-  });
-
-  deps.events.on('inquiry:updated', ({ inquiry, message }) => {
-    nsp.to([rooms.department(inquiry.departmentId), rooms.everything]).emit('inquiry:updated', { id: inquiry.id, summary: toSummary(message.body, message.subject) });
-  });
-
-  return nsp;
+  return {
+    namespace: nsp,
+    to: (...targets) => nsp.to(targets),
+    onConnection: (handler) => void connectionHandlers.push(handler),
+    onPresence: (handler) => void presenceHandlers.push(handler),
+  };
 }

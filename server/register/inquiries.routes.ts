@@ -1,38 +1,13 @@
 import { Router } from 'express';
-import type { CaseService } from './cases.service';
-import type { ContactService } from './contacts.service';
-import type { InquiryService } from './inquiries.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { idParam } from '../core/http/schemas';
-import { caseBody, caseNumberParam, contactQuery, inquiryListQuery, inquiryPatch, messageBody, noteBody } from './schemas';
 import { parse } from '../core/http/validate';
+import type { InquiryService } from './inquiries.service';
+import { inquiryListQuery, inquiryPatch, messageBody, noteBody } from './schemas';
 
-/** The register for staff: cases, contacts, inquiries and their messages. */
-export function registerRoutes(deps: { cases: CaseService; contacts: ContactService; inquiries: InquiryService }): Router {
+/** Inquiries on every channel: lists, timelines, assignment and state, notes, replies, message histories. */
+export function inquiryRoutes(deps: { inquiries: InquiryService }): Router {
   const r = Router();
-
-  r.put('/cases/:caseNumber', async (req, res) => {
-    const caseNumber = parse(caseNumberParam, req.params.caseNumber, 'case number');
-    const body = parse(caseBody, req.body);
-    const result = await deps.cases.upsert(caseNumber, body, actorOf(res), routeOf(req));
-    res.status(result.created ? 201 : 200).json({ ...result.case, changed: result.changed });
-  });
-
-  r.get('/cases/:caseNumber', async (req, res) => {
-    const caseNumber = parse(caseNumberParam, req.params.caseNumber, 'case number');
-    res.json(await deps.cases.get(caseNumber, actorOf(res), routeOf(req), req.ip));
-  });
-
-  r.get('/contacts', async (req, res) => {
-    const q = parse(contactQuery, req.query, 'query');
-    const actor = actorOf(res);
-    const items = q.phone ? await deps.contacts.findByPhone(actor, q.phone, routeOf(req), req.ip) : await deps.contacts.findByEmail(actor, q.email!, routeOf(req), req.ip);
-    res.json({ items });
-  });
-
-  r.get('/contacts/:id', async (req, res) => {
-    res.json(await deps.contacts.get(actorOf(res), parse(idParam, req.params.id, 'contact id'), routeOf(req), req.ip));
-  });
 
   r.get('/inquiries', async (req, res) => {
     const q = parse(inquiryListQuery, req.query, 'query');

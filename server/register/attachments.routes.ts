@@ -1,19 +1,17 @@
 import { Router } from 'express';
-import type { AuthService } from '../auth/auth.service';
 import { inScope, registerScope } from '../core/access';
 import { notFound } from '../core/errors';
-import { actorOf, requireAuth, routeOf } from '../core/http/require-auth';
+import { actorOf, routeOf } from '../core/http/require-auth';
 import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import type { AuditRepository } from '../core/audit.repository';
 import type { InquiryRepository } from '../register/inquiries.repository';
-import type { MailRepository } from './mail.repository';
+import type { AttachmentRepository } from './attachments.repository';
 import type { MessageRepository } from '../register/messages.repository';
 
-/** Staff read a message's attachments (and why any was refused) within the register's access rules. */
-export function attachmentRoutes(d: { auth: AuthService; mail: MailRepository; messages: MessageRepository; inquiries: InquiryRepository; audit: AuditRepository }): Router {
+/** Staff (under /api) read a message's attachments (and why any was refused) within the register's access rules. */
+export function attachmentRoutes(d: { attachments: AttachmentRepository; messages: MessageRepository; inquiries: InquiryRepository; audit: AuditRepository }): Router {
   const r = Router();
-  const auth = requireAuth(d.auth);
 
   const visibleMessage = async (actor: Parameters<typeof registerScope>[0], messageId: number) => {
     const message = await d.messages.byId(messageId);
@@ -22,16 +20,16 @@ export function attachmentRoutes(d: { auth: AuthService; mail: MailRepository; m
     return message;
   };
 
-  r.get('/api/messages/:id/attachments', auth, async (req, res) => {
+  r.get('/messages/:id/attachments', async (req, res) => {
     const message = await visibleMessage(actorOf(res), parse(idParam, req.params.id, 'message id'));
-    const rows = await d.mail.attachmentsOf(message.id);
+    const rows = await d.attachments.attachmentsOf(message.id);
     res.json({
       items: rows.map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, status: a.status, reason: a.reason })),
     });
   });
 
-  r.get('/api/attachments/:id', auth, async (req, res) => {
-    const a = await d.mail.attachmentWithContent(parse(idParam, req.params.id, 'attachment id'));
+  r.get('/attachments/:id', async (req, res) => {
+    const a = await d.attachments.attachmentWithContent(parse(idParam, req.params.id, 'attachment id'));
     if (!a) throw notFound('Attachment');
     await visibleMessage(actorOf(res), a.messageId);
     if (a.status !== 'stored' || !a.content) throw notFound('Attachment content');

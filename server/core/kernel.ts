@@ -1,0 +1,37 @@
+import type { Logger } from 'pino';
+import { AuditRepository } from './audit.repository';
+import type { Config } from './config';
+import { openDatabase, type Database } from './db/database';
+import type { Schema } from './db/options';
+import { createJobQueue, type JobQueueOptions } from './jobs/create-queue';
+import { JobRepository } from './jobs/jobs.repository';
+import type { JobQueue } from './jobs/queue';
+import { createLogger } from './logger';
+
+/**
+ * The shared kernel every feature is built on: config, logger, clock, database, the audit trail
+ * and the job queue. Built once by the root, first, and handed to each feature's module.
+ */
+export interface Kernel {
+  config: Config;
+  logger: Logger;
+  clock: () => Date;
+  db: Database;
+  audit: AuditRepository;
+  /** Background work: BullMQ with REDIS_URL, the database-backed queue without. */
+  jobs: JobQueue;
+}
+
+export interface KernelOptions {
+  logger?: Logger;
+  clock?: () => Date;
+  jobs?: JobQueueOptions;
+}
+
+export async function openKernel(config: Config, schema: Schema, opts: KernelOptions = {}): Promise<Kernel> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? (() => new Date());
+  const db = await openDatabase(config.databaseUrl, schema);
+  const jobs = createJobQueue({ redisUrl: config.redisUrl, jobs: new JobRepository({ db }), logger, clock }, opts.jobs);
+  return { config, logger, clock, db, audit: new AuditRepository({ db }), jobs };
+}

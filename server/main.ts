@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfigFromEnvironment, type Config } from './core/config';
+import { createLogger } from './core/logger';
+import { ensureFirstAdmin } from './auth/module';
+import { SWITCHBOARD } from './register/module';
+import { seedDemoData } from './demo/seed';
+import { seedDemoForms } from './demo/forms';
+import { compose } from './index';
+
+/** The process: read the environment once, build the server, say what runs, stop cleanly on a signal. */
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfigFromEnvironment();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const server = await compose(config, { logger });
+  const switchboard = await server.register.departments.byCode(SWITCHBOARD);
+  const admin = await ensureFirstAdmin({ db: server.db, users: server.auth.users, logger, switchboardId: switchboard?.id ?? null }, config);
+  if (config.demoData) {
+    await seedDemoData(server, { logger });
+    await seedDemoForms(server);
+  }
+  const port = await server.listen();
+
+  const simulated = [
+    !config.twilio && 'SMS and voice (Twilio)',
+    !config.smtpUrl && 'outbound e-mail (SMTP)',
+    !config.googleCredentials && 'speech (Google TTS; offline espeak-ng is used)',
+  ].filter(Boolean);
+  const lines = [
+    '',
+    `Servicetorg is running at ${config.publicBaseUrl} (port ${port}, ${server.db.dialect} database); the agent console is at ${config.publicBaseUrl}/`,
+    simulated.length ? `SIMULATION MODE: ${simulated.join(', ')} run locally because no credentials are set; nothing leaves this machine.` : 'All providers are live.',
+  ];
+  lines.push(`${config.imapUrl ? 'Inbound e-mail: watching the IMAP_URL mailbox.' : 'Inbound e-mail is off (IMAP_URL is not set).'} Web forms: ${config.publicBaseUrl}/public/forms/<slug>.`);
+  if (admin?.demo) lines.push(`Demo administrator: ${admin.email} / ${admin.password} (enrol TOTP at first log-in)`);
+  if (config.demoData) lines.push('Demo agents: agent1@servicetorg.demo … / password "demo-password-1" (see README)');
+  console.log(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

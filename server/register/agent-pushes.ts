@@ -1,0 +1,23 @@
+import type { Agents } from '../core/realtime/agents';
+import { rooms } from '../core/realtime/agents';
+import { toSummary } from '../core/summary';
+import type { RegisterEvents } from './events';
+
+/** inquiry:new and inquiry:updated to the agents of the inquiry's department (and admins), after commit. */
+export function pushInquiriesToAgents(events: RegisterEvents, agents: Agents): void {
+  events.on('inquiry:opened', ({ inquiry, contact, departmentCode, caseNumber }) => {
+    agents.to(rooms.department(inquiry.departmentId), rooms.everything).emit('inquiry:new', {
+      id: inquiry.id,
+      channel: inquiry.channel,
+      department: departmentCode,
+      contact,
+      summary: inquiry.summary,
+      caseNumber,
+      createdAt: inquiry.createdAt.toISOString(),
+    });
+  });
+
+  events.on('inquiry:updated', ({ inquiry, message }) => {
+    agents.to(rooms.department(inquiry.departmentId), rooms.everything).emit('inquiry:updated', { id: inquiry.id, summary: toSummary(message.body, message.subject) });
+  });
+}

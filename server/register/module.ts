@@ -1,0 +1,124 @@
+import { Router } from 'express';
+import type { Kernel } from '../core/kernel';
+import type { Feature } from '../core/feature';
+import type { Agents } from '../core/realtime/agents';
+import type { Channel } from '../contracts/names';
+import type { ChannelSender } from '../inbound/contract';
+import { pushInquiriesToAgents } from './agent-pushes';
+import { AttachmentRepository } from './attachments.repository';
+import { attachmentRoutes } from './attachments.routes';
+import { AutomaticMessages } from './automatic-messages';
+import { caseRoutes } from './cases.routes';
+import { CaseRepository } from './cases.repository';
+import { CaseService } from './cases.service';
+import { contactRoutes } from './contacts.routes';
+import { ContactRepository } from './contacts.repository';
+import { ContactService } from './contacts.service';
+import { departmentRoutes } from './departments.routes';
+import { DepartmentRepository } from './departments.repository';
+import { DepartmentService } from './departments.service';
+import { RegisterEvents } from './events';
+import { inquiryRoutes } from './inquiries.routes';
+import { InquiryRepository } from './inquiries.repository';
+import { InquiryService } from './inquiries.service';
+import { MessageRepository } from './messages.repository';
+import { MessageStatusService } from './message-status.service';
+import type { StaffDirectory } from './staff';
+
+export type { Inquiry, Message, Contact, CaseFile, MessageEvent } from './entities';
+export type { Department, DepartmentAddress, OpeningHours } from './departments.entities';
+export type { RegisterEvents } from './events';
+export type { ContactRepository } from './contacts.repository';
+export type { CaseRepository } from './cases.repository';
+export type { InquiryRepository } from './inquiries.repository';
+export type { MessageRepository } from './messages.repository';
+export type { DepartmentRepository } from './departments.repository';
+export type { MessageStatusService, StatusReport } from './message-status.service';
+export type { ContactService } from './contacts.service';
+export type { CaseService } from './cases.service';
+export type { AutomaticMessages } from './automatic-messages';
+export type { AttachmentRepository } from './attachments.repository';
+export type { Attachment } from './attachments.entities';
+export type { StaffDirectory, StaffMember } from './staff';
+export { SWITCHBOARD } from './departments.repository';
+export { replaceableBy } from './message-status.service';
+
+/**
+ * The one register: departments, contacts, cases, inquiries and their messages with every
+ * status event. Every channel writes into it (through the inbound feature) and reads from it.
+ */
+export interface Register extends Feature {
+  events: RegisterEvents;
+  departments: DepartmentRepository;
+  contacts: ContactRepository;
+  cases: CaseRepository;
+  inquiries: InquiryRepository;
+  messages: MessageRepository;
+  /** Files of e-mails and web forms. */
+  attachments: AttachmentRepository;
+  departmentService: DepartmentService;
+  contactService: ContactService;
+  caseService: CaseService;
+  messageStatus: MessageStatusService;
+  /** Receipts and other messages the server writes by itself into an inquiry. */
+  automaticMessages: AutomaticMessages;
+}
+
+export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; agents: Agents }): Register {
+  const { db, clock, logger, audit, config } = kernel;
+  const { defaultCountry } = config;
+  const events = new RegisterEvents((event, err) => logger.error({ err, event }, 'register event listener failed'));
+  const departments = new DepartmentRepository({ db });
+  const contacts = new ContactRepository({ db });
+  const cases = new CaseRepository({ db });
+  const inquiries = new InquiryRepository({ db });
+  const messages = new MessageRepository({ db });
+  const attachments = new AttachmentRepository({ db });
+  const departmentService = new DepartmentService({ db, departments, audit });
+  const contactService = new ContactService({ contacts, cases, inquiries, departments, audit, defaultCountry });
+  const caseService = new CaseService({ db, cases, contacts, departments, users: deps.staff, audit, defaultCountry, clock });
+  pushInquiriesToAgents(events, deps.agents);
+
+  const api = Router();
+  api.use(departmentRoutes({ departments: departmentService }));
+  api.use(caseRoutes({ cases: caseService }));
+  api.use(contactRoutes({ contacts: contactService }));
+  api.use(attachmentRoutes({ attachments, messages, inquiries, audit }));
+  return {
+    events,
+    departments,
+    contacts,
+    cases,
+    inquiries,
+    messages,
+    attachments,
+    departmentService,
+    contactService,
+    caseService,
+    messageStatus: new MessageStatusService({ db, messages, clock }),
+    automaticMessages: new AutomaticMessages({ db, messages, events, clock, logger }),
+    routes: { api },
+  };
+}
+
+/**
+ * Staff at work on inquiries: lists, timelines, assignment, notes, and replies on the inquiry's
+ * own channel. Built last, once every channel that can carry a reply exists.
+ */
+export function createInquiryDesk(kernel: Kernel, deps: { register: Register; staff: StaffDirectory; senders: Partial<Record<Channel, ChannelSender>> }): Feature & { inquiries: InquiryService } {
+  const { register } = deps;
+  const inquiries = new InquiryService({
+    db: kernel.db,
+    inquiries: register.inquiries,
+    messages: register.messages,
+    contacts: register.contacts,
+    cases: register.cases,
+    departments: register.departments,
+    users: deps.staff,
+    audit: kernel.audit,
+    events: register.events,
+    senders: deps.senders,
+    clock: kernel.clock,
+  });
+  return { inquiries, routes: { api: inquiryRoutes({ inquiries }) } };
+}
