@@ -1,8 +1,8 @@
-import { api } from '../lib/api';
-import { formatTime, useI18n } from '../lib/i18n';
-import { href } from '../lib/router';
-import type { CaseFile } from '../lib/types';
-import { ErrorMessage, Loading, useLoad } from './common';
+import { api } from '../../shared/api';
+import { formatTime, useI18n } from '../../shared/i18n';
+import { href } from '../../shared/router';
+import type { CaseFile } from '../../shared/types';
+import { ErrorMessage, Loading, useLoad } from '../../shared/components';
 import { InquiryList } from './InquiryList';
 
 export function CasePage({ caseNumber }: { caseNumber: string }) {

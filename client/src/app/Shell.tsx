@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../lib/api';
-import { useI18n, type Locale } from '../lib/i18n';
-import { href, navigate, parseRoute, useHash } from '../lib/router';
-import { connectAgents, LiveSocket, type AgentSocket } from '../lib/socket';
-import type { Department, Session } from '../lib/types';
-import { CallsPanel } from './CallsPanel';
-import { CasePage } from './CasePage';
-import { ContactPage } from './ContactPage';
-import { DeliveryStatus } from './DeliveryStatus';
-import { Inbox } from './Inbox';
-import { InquiryPage } from './InquiryPage';
-import { LocaleSwitch } from './LocaleSwitch';
+import { api } from '../shared/api';
+import { useI18n, type Locale } from '../shared/i18n';
+import { href, navigate, parseRoute, useHash } from '../shared/router';
+import { connectAgents, LiveSocket, type AgentSocket } from '../shared/socket';
+import type { Department, Session } from '../shared/types';
+import { CallsPanel } from '../features/calls/CallsPanel';
+import { CasePage } from '../features/register/CasePage';
+import { ContactPage } from '../features/register/ContactPage';
+import { DeliveryStatus } from '../features/delivery-status/DeliveryStatus';
+import { Inbox } from '../features/inbox/Inbox';
+import { InquiryPage } from '../features/inquiry/InquiryPage';
+import { LocaleSwitch } from '../shared/LocaleSwitch';
 
 const REGISTER_ROLES = ['admin', 'agent', 'caseworker', 'records'];
 const CALL_ROLES = ['admin', 'agent', 'caseworker'];

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api } from '../lib/api';
-import { errorText, useI18n } from '../lib/i18n';
-import { smsLength } from '../lib/sms';
-import type { Inquiry, TimelineItem } from '../lib/types';
+import { api } from '../../shared/api';
+import { errorText, useI18n } from '../../shared/i18n';
+import { smsLength } from '../../shared/sms-length';
+import type { Inquiry, TimelineItem } from '../../shared/types';
 
 function SmsCounter({ text }: { text: string }) {
   const { t } = useI18n();

@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, setToken, setUnauthorizedHandler } from '../lib/api';
-import { I18n, localeOf, translator, type Locale } from '../lib/i18n';
-import type { Session, User } from '../lib/types';
-import { Enrol } from './Enrol';
-import { Login } from './Login';
+import { api, setToken, setUnauthorizedHandler } from '../shared/api';
+import { I18n, localeOf, translator, type Locale } from '../shared/i18n';
+import type { Session, User } from '../shared/types';
+import { Enrol } from '../features/auth/Enrol';
+import { Login } from '../features/auth/Login';
 import { Shell } from './Shell';
-import { Loading } from './common';
+import { Loading } from '../shared/components';
 
 // sessionStorage: a reload keeps the tab logged in, closing the tab (or the browser) ends it.
 const TOKEN_KEY = 'servicetorg.token';

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
-import { api } from '../lib/api';
-import { useI18n } from '../lib/i18n';
-import type { Session, User } from '../lib/types';
-import { ErrorMessage, Loading } from './common';
+import { api } from '../../shared/api';
+import { useI18n } from '../../shared/i18n';
+import type { Session, User } from '../../shared/types';
+import { ErrorMessage, Loading } from '../../shared/components';
 
 /**
  * An administrator's first log-in: the token only allows enrolment. The QR code is drawn on a

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api } from '../lib/api';
-import { errorText, formatTime, useI18n } from '../lib/i18n';
-import { href, navigate } from '../lib/router';
-import type { Inquiry, Session } from '../lib/types';
-import { ChannelBadge } from './common';
+import { api } from '../../shared/api';
+import { errorText, formatTime, useI18n } from '../../shared/i18n';
+import { href, navigate } from '../../shared/router';
+import type { Inquiry, Session } from '../../shared/types';
+import { ChannelBadge } from '../../shared/components';
 
 const WORKERS = ['admin', 'agent', 'caseworker'];
 

@@ -1,8 +1,8 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { CallIncoming, ScreenPop as Pop } from '../../../server/contracts/socket-events';
-import { useI18n } from '../lib/i18n';
-import { emitWithAck, LiveSocket, useSocketEvent, type AgentStatus } from '../lib/socket';
-import type { Department } from '../lib/types';
+import type { CallIncoming, ScreenPop as Pop } from '../../../../server/contracts/socket-events';
+import { useI18n } from '../../shared/i18n';
+import { emitWithAck, LiveSocket, useSocketEvent, type AgentStatus } from '../../shared/socket';
+import type { Department } from '../../shared/types';
 import { ScreenPop } from './ScreenPop';
 
 const STATUSES: AgentStatus[] = ['available', 'busy', 'away'];

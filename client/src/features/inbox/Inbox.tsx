@@ -1,10 +1,10 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { InquiryNew } from '../../../server/contracts/socket-events';
-import { api, query } from '../lib/api';
-import { useI18n } from '../lib/i18n';
-import { LiveSocket, useSocketEvent } from '../lib/socket';
-import { CHANNELS, INQUIRY_STATES, type Channel, type Department, type Inquiry, type InquiryState, type Page, type Session } from '../lib/types';
-import { ErrorMessage, Loading, useLoad } from './common';
+import type { InquiryNew } from '../../../../server/contracts/socket-events';
+import { api, query } from '../../shared/api';
+import { useI18n } from '../../shared/i18n';
+import { LiveSocket, useSocketEvent } from '../../shared/socket';
+import { CHANNELS, INQUIRY_STATES, type Channel, type Department, type Inquiry, type InquiryState, type Page, type Session } from '../../shared/types';
+import { ErrorMessage, Loading, useLoad } from '../../shared/components';
 import { InboxRow } from './InboxRow';
 
 interface Filters {

@@ -1,8 +1,8 @@
-import { api } from '../lib/api';
-import { endpoints } from '../lib/config';
-import { formatTime, useI18n } from '../lib/i18n';
-import type { MessageDetail } from '../lib/types';
-import { ErrorMessage, Loading, StatusBadge, useLoad } from './common';
+import { api } from './api';
+import { endpoints } from './config';
+import { formatTime, useI18n } from './i18n';
+import type { MessageDetail } from './types';
+import { ErrorMessage, Loading, StatusBadge, useLoad } from './components';
 
 const SHOWN = new Set(['status', 'at']);
 

@@ -1,8 +1,8 @@
-import { api, query } from '../lib/api';
-import { formatTime, useI18n } from '../lib/i18n';
-import { href } from '../lib/router';
-import type { Inquiry, Page } from '../lib/types';
-import { ChannelBadge, ErrorMessage, Loading, useLoad } from './common';
+import { api, query } from '../../shared/api';
+import { formatTime, useI18n } from '../../shared/i18n';
+import { href } from '../../shared/router';
+import type { Inquiry, Page } from '../../shared/types';
+import { ChannelBadge, ErrorMessage, Loading, useLoad } from '../../shared/components';
 
 /** Inquiries of one contact or one case, every channel, newest first, each opening its timeline. */
 export function InquiryList({ filter }: { filter: { contact?: number; case?: string } }) {

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import type { ScreenPop as Pop } from '../../../server/contracts/socket-events';
-import { api } from '../lib/api';
-import { endpoints } from '../lib/config';
-import { errorText, formatTime, useI18n } from '../lib/i18n';
-import { href } from '../lib/router';
-import type { Department } from '../lib/types';
-import { ChannelBadge } from './common';
+import type { ScreenPop as Pop } from '../../../../server/contracts/socket-events';
+import { api } from '../../shared/api';
+import { endpoints } from '../../shared/config';
+import { errorText, formatTime, useI18n } from '../../shared/i18n';
+import { href } from '../../shared/router';
+import type { Department } from '../../shared/types';
+import { ChannelBadge } from '../../shared/components';
 
 /** Who is calling: the contact, every case with its status, recent inquiries on every channel. */
 export function ScreenPop({ pop, departments, onDismiss }: { pop: Pop; departments: Department[]; onDismiss: () => void }) {

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../lib/api';
-import { endpoints } from '../lib/config';
-import { errorText, formatTime, useI18n } from '../lib/i18n';
-import { href } from '../lib/router';
-import { useSocketEvent } from '../lib/socket';
-import type { Inquiry, InquiryDetail, MessageDetail, Session, TimelineItem } from '../lib/types';
-import { ChannelBadge, ErrorMessage, Loading, useLoad } from './common';
+import { api } from '../../shared/api';
+import { endpoints } from '../../shared/config';
+import { errorText, formatTime, useI18n } from '../../shared/i18n';
+import { href } from '../../shared/router';
+import { useSocketEvent } from '../../shared/socket';
+import type { Inquiry, InquiryDetail, MessageDetail, Session, TimelineItem } from '../../shared/types';
+import { ChannelBadge, ErrorMessage, Loading, useLoad } from '../../shared/components';
 import { NoteForm, ReplyForm } from './Composer';
 import { Timeline } from './Timeline';
 

@@ -1,6 +1,6 @@
-import { bucketByDay } from '../lib/chart';
-import { useI18n } from '../lib/i18n';
-import { MESSAGE_STATUSES, type DeliveryRow } from '../lib/types';
+import { bucketByDay } from '../../shared/chart';
+import { useI18n } from '../../shared/i18n';
+import { MESSAGE_STATUSES, type DeliveryRow } from '../../shared/types';
 
 const W = 640;
 const H = 180;

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, query } from '../lib/api';
-import { endpoints } from '../lib/config';
-import { toCsv } from '../lib/csv';
-import { formatTime, useI18n } from '../lib/i18n';
-import { href, navigate } from '../lib/router';
-import { MESSAGE_STATUSES, type DeliveryRow, type Page } from '../lib/types';
-import { ErrorMessage, Loading, StatusBadge } from './common';
-import { MessageHistory } from './MessageHistory';
+import { api, ApiError, query } from '../../shared/api';
+import { endpoints } from '../../shared/config';
+import { toCsv } from '../../shared/csv';
+import { formatTime, useI18n } from '../../shared/i18n';
+import { href, navigate } from '../../shared/router';
+import { MESSAGE_STATUSES, type DeliveryRow, type Page } from '../../shared/types';
+import { ErrorMessage, Loading, StatusBadge } from '../../shared/components';
+import { MessageHistory } from '../../shared/MessageHistory';
 import { StatusChart } from './StatusChart';
 
 type Filters = Record<'status' | 'country' | 'operator' | 'sender' | 'from' | 'to', string>;

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { formatTime, useI18n } from '../lib/i18n';
-import type { TimelineItem } from '../lib/types';
-import { ChannelBadge, StatusBadge } from './common';
-import { MessageHistory } from './MessageHistory';
+import { formatTime, useI18n } from '../../shared/i18n';
+import type { TimelineItem } from '../../shared/types';
+import { ChannelBadge, StatusBadge } from '../../shared/components';
+import { MessageHistory } from '../../shared/MessageHistory';
 
 /*
  * Message bodies are citizen input: they are rendered as text nodes only. A sanitised HTML body of

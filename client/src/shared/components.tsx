@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { errorText, useI18n } from '../lib/i18n';
-import type { Channel } from '../lib/types';
+import { errorText, useI18n } from './i18n';
+import type { Channel } from './types';
 
 export interface Loaded<T> {
   data: T | null;

@@ -1,8 +1,8 @@
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError } from '../lib/api';
-import { errorText, useI18n, type Locale } from '../lib/i18n';
-import type { Session } from '../lib/types';
-import { LocaleSwitch } from './LocaleSwitch';
+import { api, ApiError } from '../../shared/api';
+import { errorText, useI18n, type Locale } from '../../shared/i18n';
+import type { Session } from '../../shared/types';
+import { LocaleSwitch } from '../../shared/LocaleSwitch';
 
 /**
  * A real form, so Enter submits and password managers recognise it. The code field is always
