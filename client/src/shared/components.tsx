@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, useI18n } from './i18n';
 import type { Channel } from './types';
@@ -75,14 +74,4 @@ export function StatusBadge({ status }: { status: string | null | undefined }) {
   const key = `ms_${status}` as const;
   const label = ['scheduled', 'awaiting_approval', 'paused', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'stopped', 'unknown'].includes(status) ? t(key as never) : status;
   return <span class={`badge ms-${status}`}>{label}</span>;
-}
-
-export function Field({ label, children, hint }: { label: string; children: ComponentChildren; hint?: string }) {
-  return (
-    <label class="field">
-      <span class="field-label">{label}</span>
-      {children}
-      {hint && <span class="hint">{hint}</span>}
-    </label>
-  );
 }
