@@ -2,7 +2,8 @@ import { api } from './api';
 import { endpoints } from './config';
 import { formatTime, useI18n } from './i18n';
 import type { MessageDetail } from './types';
-import { ErrorMessage, Loading, StatusBadge, useLoad } from './components';
+import { ErrorMessage, Loading, StatusBadge } from './components';
+import { useLoad } from './use-load';
 
 const SHOWN = new Set(['status', 'at']);
 

@@ -4,7 +4,8 @@ import { api, query } from '../../shared/api';
 import { useI18n } from '../../shared/i18n';
 import { LiveSocket, useSocketEvent } from '../../shared/socket';
 import { CHANNELS, INQUIRY_STATES, type Channel, type Department, type Inquiry, type InquiryState, type Page, type Session } from '../../shared/types';
-import { ErrorMessage, Loading, useLoad } from '../../shared/components';
+import { ErrorMessage, Loading } from '../../shared/components';
+import { useLoad } from '../../shared/use-load';
 import { InboxRow } from './InboxRow';
 
 interface Filters {

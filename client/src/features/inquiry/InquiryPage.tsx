@@ -5,7 +5,8 @@ import { errorText, formatTime, useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import { useSocketEvent } from '../../shared/socket';
 import type { Inquiry, InquiryDetail, MessageDetail, Session, TimelineItem } from '../../shared/types';
-import { ChannelBadge, ErrorMessage, Loading, useLoad } from '../../shared/components';
+import { ChannelBadge, ErrorMessage, Loading } from '../../shared/components';
+import { useLoad } from '../../shared/use-load';
 import { NoteForm, ReplyForm } from './Composer';
 import { Timeline } from './Timeline';
 

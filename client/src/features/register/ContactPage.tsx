@@ -2,7 +2,8 @@ import { api } from '../../shared/api';
 import { useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import type { Contact } from '../../shared/types';
-import { ErrorMessage, Loading, useLoad } from '../../shared/components';
+import { ErrorMessage, Loading } from '../../shared/components';
+import { useLoad } from '../../shared/use-load';
 import { InquiryList } from './InquiryList';
 
 export function ContactPage({ id }: { id: number }) {

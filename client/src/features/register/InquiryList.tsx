@@ -2,7 +2,8 @@ import { api, query } from '../../shared/api';
 import { formatTime, useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import type { Inquiry, Page } from '../../shared/types';
-import { ChannelBadge, ErrorMessage, Loading, useLoad } from '../../shared/components';
+import { ChannelBadge, ErrorMessage, Loading } from '../../shared/components';
+import { useLoad } from '../../shared/use-load';
 
 /** Inquiries of one contact or one case, every channel, newest first, each opening its timeline. */
 export function InquiryList({ filter }: { filter: { contact?: number; case?: string } }) {
