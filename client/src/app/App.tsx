@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, setToken, setUnauthorizedHandler } from '../shared/api';
 import { I18n, localeOf, translator, type Locale } from '../shared/i18n';
-import type { Session, User } from '../shared/types';
+import type { MeView, SessionView } from '../../../server/contracts/views';
 import { Enrol } from '../features/auth/Enrol';
 import { Login } from '../features/auth/Login';
 import { Shell } from './Shell';
@@ -17,7 +17,7 @@ function storedLocale(userId?: number): Locale | null {
 }
 
 export function App() {
-  const [session, setSession] = useState<Session | null>(null);
+  const [session, setSession] = useState<SessionView | null>(null);
   const [booting, setBooting] = useState(true);
   const [chosen, setChosen] = useState<Locale | null>(() => storedLocale());
 
@@ -39,13 +39,13 @@ export function App() {
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (!token) return setBooting(false);
     setToken(token);
-    api<{ user: User; scope: Session['scope'] }>('GET', '/api/auth/me')
+    api<MeView>('GET', '/api/auth/me')
       .then((me) => setSession({ token, user: me.user, scope: me.scope }))
       .catch(logOutLocally)
       .finally(() => setBooting(false));
   }, []);
 
-  const onLoggedIn = (s: Session) => {
+  const onLoggedIn = (s: SessionView) => {
     sessionStorage.setItem(TOKEN_KEY, s.token);
     setToken(s.token);
     setChosen(null);

@@ -1,5 +1,5 @@
 import { errorText, useI18n } from './i18n';
-import type { Channel } from './types';
+import { CHANNELS, MESSAGE_STATUSES, type Channel } from '../../../server/contracts/names';
 
 export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useI18n();
@@ -27,7 +27,7 @@ export function Loading() {
 
 export function ChannelBadge({ channel }: { channel: string }) {
   const { t } = useI18n();
-  const known = ['sms', 'phone', 'email', 'web'].includes(channel);
+  const known = (CHANNELS as readonly string[]).includes(channel);
   return <span class={`badge ch-${known ? channel : 'other'}`}>{known ? t(`ch_${channel as Channel}`) : channel}</span>;
 }
 
@@ -35,6 +35,6 @@ export function StatusBadge({ status }: { status: string | null | undefined }) {
   const { t } = useI18n();
   if (!status) return null;
   const key = `ms_${status}` as const;
-  const label = ['scheduled', 'awaiting_approval', 'paused', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'stopped', 'unknown'].includes(status) ? t(key as never) : status;
+  const label = (MESSAGE_STATUSES as readonly string[]).includes(status) ? t(key as never) : status;
   return <span class={`badge ms-${status}`}>{label}</span>;
 }

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../shared/api';
 import { errorText, useI18n, type Locale } from '../../shared/i18n';
-import type { Session } from '../../shared/types';
+import type { SessionView } from '../../../../server/contracts/views';
 import { LocaleSwitch } from '../../shared/LocaleSwitch';
 
 /**
@@ -9,7 +9,7 @@ import { LocaleSwitch } from '../../shared/LocaleSwitch';
  * there (optional) so an agent with two-step log-in can give everything at once; when the API
  * answers totp_required it is marked required and focused.
  */
-export function Login({ onLoggedIn, setLocale }: { onLoggedIn: (s: Session) => void; setLocale: (l: Locale) => void }) {
+export function Login({ onLoggedIn, setLocale }: { onLoggedIn: (s: SessionView) => void; setLocale: (l: Locale) => void }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -25,7 +25,7 @@ export function Login({ onLoggedIn, setLocale }: { onLoggedIn: (s: Session) => v
     setBusy(true);
     setError(null);
     try {
-      const r = await api<Session>('POST', '/api/auth/login', { email, password, ...(totp ? { totp } : {}) });
+      const r = await api<SessionView>('POST', '/api/auth/login', { email, password, ...(totp ? { totp } : {}) });
       onLoggedIn({ token: r.token, user: r.user, scope: r.scope });
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'totp_required' || err.code === 'invalid_totp')) {
