@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 /*
- * The console is built into client/dist and served by the API server itself (server/http/console.ts),
+ * The console is built into client/dist and served by the API server itself (server/core/http/console.ts),
  * so at run time nothing is fetched from anywhere else. Preact's JSX is compiled by Vite's own
  * esbuild step; no Babel plugin is needed.
  */

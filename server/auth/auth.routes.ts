@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AuthService } from './auth.service';
+import type { MeView } from '../contracts/views';
 import { actorOf, requireAuth } from '../core/http/require-auth';
 import { loginBody, totpBody } from './schemas';
 import { parse } from '../core/http/validate';
@@ -21,7 +22,8 @@ export function authRoutes(deps: { auth: AuthService }): Router {
 
   r.get('/me', enrolOk, async (_req, res) => {
     const a = actorOf(res);
-    res.json({ user: { id: a.id, email: a.email, name: a.name, role: a.role, departments: a.departmentIds, totpEnabled: a.totpEnabled, locale: a.locale }, scope: a.scope });
+    const me: MeView = { user: { id: a.id, email: a.email, name: a.name, role: a.role, departments: a.departmentIds, totpEnabled: a.totpEnabled, locale: a.locale }, scope: a.scope };
+    res.json(me);
   });
 
   r.post('/totp/enrol', enrolOk, async (_req, res) => {

@@ -6,23 +6,13 @@ import type { AuditRepository } from '../core/audit.repository';
 import type { AuthFailureRepository, TokenRepository } from './tokens.repository';
 import type { UserRepository } from './users.repository';
 import type { Actor, AuthenticatedActor } from '../core/access';
+import type { SessionView, TokenScope, TotpEnrolmentView, UserView } from '../contracts/views';
 import { AppError } from '../core/errors';
 import { decoyHash, verifyPassword } from './passwords';
 
 export const FAILURE_WINDOW_MS = 15 * 60_000;
 export const MAX_FAILURES = 5;
 const TOTP_STEP_MS = 30_000;
-
-
-export interface PublicUser {
-  id: number;
-  email: string;
-  name: string;
-  role: User['role'];
-  departments: number[];
-  totpEnabled: boolean;
-  locale: string;
-}
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -68,7 +58,7 @@ export class AuthService {
     return Math.floor(this.d.clock().getTime() / TOTP_STEP_MS) + delta;
   }
 
-  async login(input: { email: string; password: string; totp?: string }, ip: string): Promise<{ token: string; user: PublicUser; scope: 'full' | 'enrol' }> {
+  async login(input: { email: string; password: string; totp?: string }, ip: string): Promise<SessionView> {
     const email = input.email.toLowerCase();
     const keys = [`account:${email}`, `ip:${ip}`];
     await this.assertNotLocked(keys);
@@ -81,7 +71,7 @@ export class AuthService {
       const claimed = step !== null && (await this.d.db.transaction((m) => this.d.users.claimTotpStep(user.id, step, m)));
       if (!claimed) return this.fail(keys, 'invalid_totp', 'The code is wrong or has already been used');
     }
-    const scope: 'full' | 'enrol' = user.role === 'admin' && !user.totpEnabled ? 'enrol' : 'full';
+    const scope: TokenScope = user.role === 'admin' && !user.totpEnabled ? 'enrol' : 'full';
     const token = randomBytes(32).toString('base64url');
     const now = this.d.clock();
     await this.d.db.transaction(async (m) => {
@@ -91,7 +81,7 @@ export class AuthService {
     return { token, user: await this.publicUser(user), scope };
   }
 
-  async publicUser(user: User): Promise<PublicUser> {
+  async publicUser(user: User): Promise<UserView> {
     return {
       id: user.id,
       email: user.email,
@@ -127,7 +117,7 @@ export class AuthService {
     await this.d.db.transaction((m) => this.d.tokens.revoke(actor.tokenId, this.d.clock(), m));
   }
 
-  async enrolTotp(actor: AuthenticatedActor): Promise<{ secret: string; otpauthUrl: string }> {
+  async enrolTotp(actor: AuthenticatedActor): Promise<TotpEnrolmentView> {
     if (actor.totpEnabled) throw new AppError(409, 'totp_already_enrolled', 'Two-factor authentication is already enrolled');
     const secret = authenticator.generateSecret(20);
     await this.d.db.transaction((m) => this.d.users.update(actor.id, { totpSecret: secret, totpEnabled: false }, m));

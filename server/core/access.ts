@@ -1,3 +1,4 @@
+import type { TokenScope } from '../contracts/views';
 import type { Role } from '../contracts/names';
 import { forbidden } from './errors';
 
@@ -13,7 +14,7 @@ export interface Actor {
 /** The actor of a request that presented a bearer token; `enrol` tokens may only enrol TOTP. */
 export interface AuthenticatedActor extends Actor {
   tokenId: string;
-  scope: 'full' | 'enrol';
+  scope: TokenScope;
   totpEnabled: boolean;
   locale: string;
 }

@@ -3,6 +3,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Database } from '../core/db/database';
 import { isUniqueViolation } from '../core/db/database';
 import type { CaseFile } from './entities';
+import type { CaseView } from '../contracts/views';
 import type { AuditRepository } from '../core/audit.repository';
 import type { CaseRepository } from './cases.repository';
 import type { ContactRepository } from './contacts.repository';
@@ -33,20 +34,6 @@ export interface CaseUpsertInput {
 /** Statuses the case systems we know use for a finished case; anything else counts as open. */
 const CLOSED_STATUSES = new Set(['closed', 'avsluttet', 'ferdig', 'ferdigbehandlet', 'arkivert', 'archived', 'cancelled', 'henlagt', 'zamknięta', 'afsluttet', 'lukket']);
 export const isOpenStatus = (status: string) => !CLOSED_STATUSES.has(status.trim().toLowerCase());
-
-export interface CaseView {
-  caseNumber: string;
-  title: string;
-  status: string;
-  statusSpoken: string | null;
-  open: boolean;
-  department: string;
-  category: string | null;
-  caseworker: { id: number; email: string; name: string } | null;
-  contacts: { id: number; name: string | null; role: string | null; phones: string[]; emails: string[] }[];
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 export interface CaseDeps {
   db: Database;

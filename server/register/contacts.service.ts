@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { AuditRepository } from '../core/audit.repository';
+import type { ContactView } from '../contracts/views';
 import type { CaseRepository } from './cases.repository';
 import type { ContactRepository } from './contacts.repository';
 import type { DepartmentRepository } from './departments.repository';
@@ -7,28 +8,6 @@ import type { InquiryRepository, RecentInquiryRow } from './inquiries.repository
 import { registerScope, type Actor, type Scope } from '../core/access';
 import { badRequest, notFound } from '../core/errors';
 import { toE164 } from '../core/phone';
-
-export interface ContactCaseView {
-  caseNumber: string;
-  title: string;
-  status: string;
-  open: boolean;
-  department: string;
-  role: string | null;
-}
-
-export interface ContactView {
-  id: number;
-  name: string | null;
-  kind: string;
-  phones: string[];
-  emails: string[];
-  address: string | null;
-  postalCode: string | null;
-  city: string | null;
-  language: string | null;
-  cases: ContactCaseView[];
-}
 
 /** Who is calling: the screen pop's content, also used by the contact lookup. */
 export interface CallerContext {

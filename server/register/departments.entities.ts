@@ -1,5 +1,8 @@
 import { EntitySchema } from 'typeorm';
 import { createdAt, id } from '../core/db/columns';
+import type { OpeningHours } from '../contracts/views';
+
+export type { OpeningHours };
 
 /** The municipality's departments and the numbers and mailboxes they own. */
 
@@ -11,13 +14,6 @@ export interface Department {
   email: string | null;
   openingHours: OpeningHours | null;
   createdAt: Date;
-}
-export interface OpeningHours {
-  timezone: string;
-  /** ISO weekday 1 (Monday) … 7 → list of "HH:MM-HH:MM" spans. */
-  weekly: Record<string, string[]>;
-  /** YYYY-MM-DD dates on which the department is closed all day. */
-  holidays: string[];
 }
 export const DepartmentEntity = new EntitySchema<Department>({
   name: 'Department',

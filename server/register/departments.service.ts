@@ -3,17 +3,9 @@ import { isUniqueViolation } from '../core/db/database';
 import type { AuditRepository } from '../core/audit.repository';
 import { assertAdmin, type Actor } from '../core/access';
 import { conflict } from '../core/errors';
+import type { DepartmentView } from '../contracts/views';
 import type { Department, OpeningHours } from './departments.entities';
 import { SWITCHBOARD, type DepartmentRepository } from './departments.repository';
-
-export interface DepartmentView {
-  id: number;
-  code: string;
-  name: string;
-  menuDigit: number | null;
-  email: string | null;
-  openingHours: OpeningHours | null;
-}
 
 const view = (d: Department): DepartmentView => ({ id: d.id, code: d.code, name: d.name, menuDigit: d.menuDigit, email: d.email, openingHours: d.openingHours });
 

@@ -3,6 +3,7 @@ import type { ChannelSender } from '../inbound/contract';
 import type { Database } from '../core/db/database';
 import type { Inquiry, Message } from './entities';
 import type { Channel, InquiryState } from '../contracts/names';
+import type { InquiryDetailView, InquiryView, MessageDetailView, Page, TimelineItemView } from '../contracts/views';
 import type { AuditRepository } from '../core/audit.repository';
 import type { CaseRepository } from './cases.repository';
 import type { ContactRepository } from './contacts.repository';
@@ -14,41 +15,6 @@ import { assertCanWorkInquiries, inScope, registerScope, type Actor } from '../c
 import { AppError, badRequest, notFound } from '../core/errors';
 import type { RegisterEvents } from './events';
 import { replaceableBy } from './message-status.service';
-
-export interface InquiryView {
-  id: number;
-  channel: Channel;
-  direction: 'in' | 'out';
-  state: InquiryState;
-  status: InquiryState;
-  department: string;
-  assignee: { id: number; name: string } | null;
-  contactId: number | null;
-  contact: { id: number; name: string | null } | null;
-  caseNumber: string | null;
-  subject: string | null;
-  summary: string;
-  citizenAddress: string | null;
-  createdAt: Date;
-  lastActivityAt: Date;
-  closedAt: Date | null;
-}
-
-export interface TimelineItem {
-  id: number;
-  channel: Channel;
-  direction: Message['direction'];
-  kind: Message['kind'];
-  body: string;
-  bodyHtml: string | null;
-  subject: string | null;
-  from: string | null;
-  to: string | null;
-  createdAt: Date;
-  externalId: string | null;
-  status: Message['status'];
-  author: { id: number; name: string } | null;
-}
 
 export interface InquiryListQuery {
   channel?: Channel;
@@ -62,7 +28,7 @@ export interface InquiryListQuery {
 }
 
 /** One message as staff see it on an inquiry's timeline. */
-function timelineItem(x: Message, author: TimelineItem['author']): TimelineItem {
+function timelineItem(x: Message, author: TimelineItemView['author']): TimelineItemView {
   return {
     id: x.id,
     channel: x.channel,
@@ -101,7 +67,7 @@ export interface InquiryDeps {
 export class InquiryService {
   constructor(private readonly d: InquiryDeps) {}
 
-  async list(actor: Actor, q: InquiryListQuery): Promise<{ items: InquiryView[]; nextCursor: string | null }> {
+  async list(actor: Actor, q: InquiryListQuery): Promise<Page<InquiryView>> {
     const scope = registerScope(actor);
     const limit = q.limit ?? 50;
     let departmentId: number | undefined;
@@ -122,7 +88,7 @@ export class InquiryService {
   }
 
   /** One inquiry with its whole timeline; reading it is audited. */
-  async get(actor: Actor, id: number, route: string, ip?: string): Promise<InquiryView & { timeline: TimelineItem[] }> {
+  async get(actor: Actor, id: number, route: string, ip?: string): Promise<InquiryDetailView> {
     const inquiry = await this.visible(actor, id);
     const [view] = await this.views([inquiry]);
     const messages = await this.d.messages.timeline(id);
@@ -172,7 +138,7 @@ export class InquiryService {
     return view;
   }
 
-  async addNote(actor: Actor, id: number, body: string, route: string): Promise<TimelineItem> {
+  async addNote(actor: Actor, id: number, body: string, route: string): Promise<TimelineItemView> {
     assertCanWorkInquiries(actor);
     const inquiry = await this.visible(actor, id);
     const now = this.d.clock();
@@ -191,7 +157,7 @@ export class InquiryService {
    * A reply on the inquiry's own channel: stored first as queued, then handed to the channel; a
    * channel failure leaves the reply on the timeline as failed with the reason, never lost.
    */
-  async reply(actor: Actor, id: number, body: string, route: string): Promise<TimelineItem> {
+  async reply(actor: Actor, id: number, body: string, route: string): Promise<TimelineItemView> {
     assertCanWorkInquiries(actor);
     const inquiry = await this.visible(actor, id);
     const sender = this.d.senders[inquiry.channel];
@@ -234,7 +200,7 @@ export class InquiryService {
   }
 
   /** A message with its whole status history, if the actor may see its inquiry. */
-  async message(actor: Actor, messageId: number) {
+  async message(actor: Actor, messageId: number): Promise<MessageDetailView> {
     const message = await this.d.messages.byId(messageId);
     if (!message) throw notFound('Message');
     await this.visible(actor, message.inquiryId, 'Message');
@@ -262,7 +228,7 @@ export class InquiryService {
     return inquiry;
   }
 
-  private item(x: Message, actor: Actor): TimelineItem {
+  private item(x: Message, actor: Actor): TimelineItemView {
     return timelineItem(x, x.authorId === actor.id ? { id: actor.id, name: actor.name } : null);
   }
 

@@ -3,6 +3,7 @@ import type { MessageRepository } from '../register/messages.repository';
 import type { SmsMessageFilter, SmsMessageRow, SmsSort, SmsViewRepository } from './views.repository';
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { Actor } from '../core/access';
+import type { Page, SmsMessageHistoryView, SmsMessageView } from '../contracts/views';
 import { badRequest, forbidden, notFound } from '../core/errors';
 
 /** Who sees delivery status: those who send (their departments' messages), admins and records (all). */
@@ -41,7 +42,7 @@ export class SmsViewService {
     return { departmentIds: this.scope(actor), statuses: q.statuses, country: q.country, operator: q.operator, sender: q.sender, sendId: q.sendId, from: q.from, to: q.to, sort, after: q.cursor ? decodeSmsCursor(sort, q.cursor) : undefined, limit };
   }
 
-  async list(actor: Actor, q: SmsListQuery): Promise<{ items: ReturnType<typeof view>[]; nextCursor: string | null }> {
+  async list(actor: Actor, q: SmsListQuery): Promise<Page<SmsMessageView>> {
     const limit = q.limit ?? 50;
     const f = this.filter(actor, q, limit + 1);
     const rows = await this.d.views.list(f);
@@ -64,7 +65,7 @@ export class SmsViewService {
   }
 
   /** One recipient's message with its whole event history. */
-  async history(actor: Actor, id: number) {
+  async history(actor: Actor, id: number): Promise<SmsMessageHistoryView> {
     const scope = this.scope(actor);
     const message = await this.d.messages.byId(id);
     const inquiry = message && message.channel === 'sms' ? await this.d.inquiries.byId(message.inquiryId) : null;
@@ -84,6 +85,6 @@ export class SmsViewService {
   }
 }
 
-function view(r: SmsMessageRow) {
+function view(r: SmsMessageRow): SmsMessageView {
   return { id: r.id, inquiryId: r.inquiryId, status: r.status, from: r.fromAddress, to: r.toAddress, country: r.country, operator: r.operator, sendId: r.sendId, body: r.body, externalId: r.externalId, createdAt: r.createdAt, updatedAt: r.updatedAt };
 }

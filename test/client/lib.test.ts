@@ -1,8 +1,8 @@
-import { bucketByDay } from '../../client/src/lib/chart';
-import { csvCell, toCsv } from '../../client/src/lib/csv';
-import { en } from '../../client/src/lib/i18n-en';
-import { nb } from '../../client/src/lib/i18n-nb';
-import { parseRoute } from '../../client/src/lib/routes';
+import { bucketByDay } from '../../client/src/shared/chart';
+import { csvCell, toCsv } from '../../client/src/shared/csv';
+import { en } from '../../client/src/shared/i18n-en';
+import { nb } from '../../client/src/shared/i18n-nb';
+import { parseRoute } from '../../client/src/shared/routes';
 
 describe('console helpers', () => {
   it('writes CSV that spreadsheets read as text, never as formulas', () => {

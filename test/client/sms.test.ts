@@ -1,4 +1,4 @@
-import { smsLength } from '../../client/src/lib/sms';
+import { smsLength } from '../../client/src/shared/sms-length';
 
 describe('SMS length (GSM 03.38 / UCS-2)', () => {
   it('counts an empty text as nothing to send', () => {

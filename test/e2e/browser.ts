@@ -21,7 +21,8 @@ export function browserAvailable(): boolean {
 }
 
 const ROOT = path.resolve(__dirname, '../..');
-const SOURCES = ['client/src', 'client/public', 'client/index.html', 'client/vite.config.ts'].map((p) => path.join(ROOT, p));
+// The console bundles the names it shares with the server (server/contracts/names.ts).
+const SOURCES = ['client/src', 'client/public', 'client/index.html', 'client/vite.config.ts', 'server/contracts'].map((p) => path.join(ROOT, p));
 
 function newestMtime(p: string): number {
   const st = fs.statSync(p);

@@ -1,10 +1,12 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { InquiryNew } from '../../../server/contracts/socket-events';
-import { api, query } from '../lib/api';
-import { useI18n } from '../lib/i18n';
-import { LiveSocket, useSocketEvent } from '../lib/socket';
-import { CHANNELS, INQUIRY_STATES, type Channel, type Department, type Inquiry, type InquiryState, type Page, type Session } from '../lib/types';
-import { ErrorMessage, Loading, useLoad } from './common';
+import type { InquiryNew } from '../../../../server/contracts/socket-events';
+import { api, query } from '../../shared/api';
+import { useI18n } from '../../shared/i18n';
+import { LiveSocket, useSocketEvent } from '../../shared/socket';
+import { CHANNELS, INQUIRY_STATES, type Channel, type InquiryState } from '../../../../server/contracts/names';
+import type { DepartmentView, InquiryView, Json, Page, SessionView } from '../../../../server/contracts/views';
+import { ErrorMessage, Loading } from '../../shared/components';
+import { useLoad } from '../../shared/use-load';
 import { InboxRow } from './InboxRow';
 
 interface Filters {
@@ -17,12 +19,13 @@ interface Filters {
 const FILTER_KEY = 'servicetorg.inbox.filters';
 
 /** A pushed inquiry as a list row, until the next load brings the full one. */
-function rowFromPush(p: InquiryNew): Inquiry {
+function rowFromPush(p: InquiryNew): Json<InquiryView> {
   return {
     id: p.id,
     channel: p.channel as Channel,
     direction: 'in',
     state: 'open',
+    status: 'open',
     department: p.department,
     assignee: null,
     contactId: p.contact?.id ?? null,
@@ -42,7 +45,7 @@ function matches(f: Filters, p: InquiryNew): boolean {
   return (!f.channel || f.channel === p.channel) && (!f.department || f.department === p.department) && (!f.state || f.state === 'open') && f.assignee !== 'me';
 }
 
-export function Inbox({ session, departments }: { session: Session; departments: Department[] }) {
+export function Inbox({ session, departments }: { session: SessionView; departments: DepartmentView[] }) {
   const { t } = useI18n();
   const [filters, setFilters] = useState<Filters>(() => {
     try {
@@ -51,13 +54,13 @@ export function Inbox({ session, departments }: { session: Session; departments:
       return { channel: '', state: '', department: '', assignee: '' };
     }
   });
-  const [rows, setRows] = useState<Inquiry[]>([]);
+  const [rows, setRows] = useState<Json<InquiryView>[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [fresh, setFresh] = useState<Set<number>>(new Set());
   const [announce, setAnnounce] = useState('');
   const [moreError, setMoreError] = useState<unknown>(null);
 
-  const list = (c?: string) => api<Page<Inquiry>>('GET', `/api/inquiries${query({ ...filters, cursor: c, limit: 50 })}`);
+  const list = (c?: string) => api<Page<InquiryView>>('GET', `/api/inquiries${query({ ...filters, cursor: c, limit: 50 })}`);
   const loaded = useLoad(() => list(), [filters.channel, filters.state, filters.department, filters.assignee]);
 
   useEffect(() => {

@@ -1,29 +1,29 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../lib/api';
-import { useI18n, type Locale } from '../lib/i18n';
-import { href, navigate, parseRoute, useHash } from '../lib/router';
-import { connectAgents, LiveSocket, type AgentSocket } from '../lib/socket';
-import type { Department, Session } from '../lib/types';
-import { CallsPanel } from './CallsPanel';
-import { CasePage } from './CasePage';
-import { ContactPage } from './ContactPage';
-import { DeliveryStatus } from './DeliveryStatus';
-import { Inbox } from './Inbox';
-import { InquiryPage } from './InquiryPage';
-import { LocaleSwitch } from './LocaleSwitch';
+import { api } from '../shared/api';
+import { useI18n, type Locale } from '../shared/i18n';
+import { href, navigate, parseRoute, useHash } from '../shared/router';
+import { connectAgents, LiveSocket, type AgentSocket } from '../shared/socket';
+import type { DepartmentView, SessionView } from '../../../server/contracts/views';
+import { CallsPanel } from '../features/calls/CallsPanel';
+import { CasePage } from '../features/register/CasePage';
+import { ContactPage } from '../features/register/ContactPage';
+import { DeliveryStatus } from '../features/delivery-status/DeliveryStatus';
+import { Inbox } from '../features/inbox/Inbox';
+import { InquiryPage } from '../features/inquiry/InquiryPage';
+import { LocaleSwitch } from '../shared/LocaleSwitch';
 
 const REGISTER_ROLES = ['admin', 'agent', 'caseworker', 'records'];
 const CALL_ROLES = ['admin', 'agent', 'caseworker'];
 const STATUS_ROLES = ['admin', 'officer'];
 
 /** The logged-in console: header, the current view, and (for those who take calls) the calls panel. */
-export function Shell({ session, setLocale, onLogOut }: { session: Session; setLocale: (l: Locale) => void; onLogOut: () => void }) {
+export function Shell({ session, setLocale, onLogOut }: { session: SessionView; setLocale: (l: Locale) => void; onLogOut: () => void }) {
   const { t } = useI18n();
   const { role } = session.user;
   const hash = useHash();
   const [socket, setSocket] = useState<AgentSocket | null>(null);
   const [connected, setConnected] = useState(false);
-  const [departments, setDepartments] = useState<Department[]>([]);
+  const [departments, setDepartments] = useState<DepartmentView[]>([]);
 
   const seesRegister = REGISTER_ROLES.includes(role);
   const seesStatus = STATUS_ROLES.includes(role);
@@ -56,7 +56,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: Session; setL
   }, [session.token, seesRegister]);
 
   useEffect(() => {
-    api<{ items: Department[] }>('GET', '/api/departments').then(
+    api<{ items: DepartmentView[] }>('GET', '/api/departments').then(
       (r) => setDepartments(r.items),
       () => setDepartments([]),
     );

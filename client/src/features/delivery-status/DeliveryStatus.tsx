@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, query } from '../lib/api';
-import { endpoints } from '../lib/config';
-import { toCsv } from '../lib/csv';
-import { formatTime, useI18n } from '../lib/i18n';
-import { href, navigate } from '../lib/router';
-import { MESSAGE_STATUSES, type DeliveryRow, type Page } from '../lib/types';
-import { ErrorMessage, Loading, StatusBadge } from './common';
-import { MessageHistory } from './MessageHistory';
+import { api, ApiError, query } from '../../shared/api';
+import { endpoints } from '../../shared/config';
+import { toCsv } from '../../shared/csv';
+import { formatTime, useI18n } from '../../shared/i18n';
+import { href, navigate } from '../../shared/router';
+import { MESSAGE_STATUSES } from '../../../../server/contracts/names';
+import type { Json, Page, SmsMessageView } from '../../../../server/contracts/views';
+import { ErrorMessage, Loading, StatusBadge } from '../../shared/components';
+import { MessageHistory } from '../../shared/MessageHistory';
 import { StatusChart } from './StatusChart';
 
 type Filters = Record<'status' | 'country' | 'operator' | 'sender' | 'from' | 'to', string>;
@@ -26,12 +27,12 @@ const toQuery = (f: Filters, cursor?: string) => query({ ...f, sender: f.sender.
 export function DeliveryStatus({ messageId }: { messageId?: number }) {
   const { t, locale } = useI18n();
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [rows, setRows] = useState<DeliveryRow[]>([]);
+  const [rows, setRows] = useState<Json<SmsMessageView>[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'unavailable' | 'error'>('loading');
   const [error, setError] = useState<unknown>(null);
 
-  const fetchPage = (f: Filters, c?: string) => api<Page<DeliveryRow>>('GET', `${endpoints.smsMessages}${toQuery(f, c)}`);
+  const fetchPage = (f: Filters, c?: string) => api<Page<SmsMessageView>>('GET', `${endpoints.smsMessages}${toQuery(f, c)}`);
 
   const load = (f: Filters) => {
     setState('loading');

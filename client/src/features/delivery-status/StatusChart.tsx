@@ -1,13 +1,14 @@
-import { bucketByDay } from '../lib/chart';
-import { useI18n } from '../lib/i18n';
-import { MESSAGE_STATUSES, type DeliveryRow } from '../lib/types';
+import { bucketByDay } from '../../shared/chart';
+import { useI18n } from '../../shared/i18n';
+import { MESSAGE_STATUSES } from '../../../../server/contracts/names';
+import type { Json, SmsMessageView } from '../../../../server/contracts/views';
 
 const W = 640;
 const H = 180;
 const PAD = 24;
 
 /** Stacked bars of statuses per day, drawn as SVG (no chart library, no inline style). */
-export function StatusChart({ rows }: { rows: DeliveryRow[] }) {
+export function StatusChart({ rows }: { rows: Json<SmsMessageView>[] }) {
   const { t } = useI18n();
   const buckets = bucketByDay(rows);
   if (buckets.length === 0) return null;

@@ -1,15 +1,15 @@
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError } from '../lib/api';
-import { errorText, useI18n, type Locale } from '../lib/i18n';
-import type { Session } from '../lib/types';
-import { LocaleSwitch } from './LocaleSwitch';
+import { api, ApiError } from '../../shared/api';
+import { errorText, useI18n, type Locale } from '../../shared/i18n';
+import type { SessionView } from '../../../../server/contracts/views';
+import { LocaleSwitch } from '../../shared/LocaleSwitch';
 
 /**
  * A real form, so Enter submits and password managers recognise it. The code field is always
  * there (optional) so an agent with two-step log-in can give everything at once; when the API
  * answers totp_required it is marked required and focused.
  */
-export function Login({ onLoggedIn, setLocale }: { onLoggedIn: (s: Session) => void; setLocale: (l: Locale) => void }) {
+export function Login({ onLoggedIn, setLocale }: { onLoggedIn: (s: SessionView) => void; setLocale: (l: Locale) => void }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -25,7 +25,7 @@ export function Login({ onLoggedIn, setLocale }: { onLoggedIn: (s: Session) => v
     setBusy(true);
     setError(null);
     try {
-      const r = await api<Session>('POST', '/api/auth/login', { email, password, ...(totp ? { totp } : {}) });
+      const r = await api<SessionView>('POST', '/api/auth/login', { email, password, ...(totp ? { totp } : {}) });
       onLoggedIn({ token: r.token, user: r.user, scope: r.scope });
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'totp_required' || err.code === 'invalid_totp')) {

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../lib/api';
-import { endpoints } from '../lib/config';
-import { errorText, formatTime, useI18n } from '../lib/i18n';
-import { href } from '../lib/router';
-import { useSocketEvent } from '../lib/socket';
-import type { Inquiry, InquiryDetail, MessageDetail, Session, TimelineItem } from '../lib/types';
-import { ChannelBadge, ErrorMessage, Loading, useLoad } from './common';
+import { api } from '../../shared/api';
+import { endpoints } from '../../shared/config';
+import { errorText, formatTime, useI18n } from '../../shared/i18n';
+import { href } from '../../shared/router';
+import { useSocketEvent } from '../../shared/socket';
+import type { InquiryDetailView, InquiryView, Json, MessageDetailView, SessionView, TimelineItemView } from '../../../../server/contracts/views';
+import { ChannelBadge, ErrorMessage, Loading } from '../../shared/components';
+import { useLoad } from '../../shared/use-load';
 import { NoteForm, ReplyForm } from './Composer';
 import { Timeline } from './Timeline';
 
@@ -15,9 +16,9 @@ const ON_THE_WAY = new Set(['scheduled', 'awaiting_approval', 'paused', 'queued'
 const STATUS_POLL_MS = 1500;
 const STATUS_POLL_FOR_MS = 10 * 60_000;
 
-export function InquiryPage({ id, session }: { id: number; session: Session }) {
+export function InquiryPage({ id, session }: { id: number; session: SessionView }) {
   const { t, locale } = useI18n();
-  const loaded = useLoad(() => api<InquiryDetail>('GET', `/api/inquiries/${id}`), [id]);
+  const loaded = useLoad(() => api<InquiryDetailView>('GET', `/api/inquiries/${id}`), [id]);
   const [actionError, setActionError] = useState<string | null>(null);
   const title = useRef<HTMLHeadingElement>(null);
   const loadedOnce = Boolean(loaded.data);
@@ -47,7 +48,7 @@ export function InquiryPage({ id, session }: { id: number; session: Session }) {
     const poll = async () => {
       for (const mid of ids) {
         try {
-          const m = await api<MessageDetail>('GET', endpoints.message(mid));
+          const m = await api<MessageDetailView>('GET', endpoints.message(mid));
           if (stopped) return;
           if (m.status) loaded.setData((old) => (old ? { ...old, timeline: old.timeline.map((x) => (x.id === mid && x.status !== m.status ? { ...x, status: m.status } : x)) } : old));
         } catch {
@@ -66,15 +67,15 @@ export function InquiryPage({ id, session }: { id: number; session: Session }) {
   const patch = async (body: Record<string, unknown>) => {
     setActionError(null);
     try {
-      const view = await api<Inquiry>('PATCH', `/api/inquiries/${id}`, body);
+      const view = await api<InquiryView>('PATCH', `/api/inquiries/${id}`, body);
       loaded.setData((old) => (old ? { ...old, ...view } : old));
     } catch (e) {
       setActionError(errorText(t, e));
     }
   };
-  const append = (item: TimelineItem) => loaded.setData((old) => (old ? { ...old, timeline: [...old.timeline, item] } : old));
+  const append = (item: Json<TimelineItemView>) => loaded.setData((old) => (old ? { ...old, timeline: [...old.timeline, item] } : old));
   // A reply moves the inquiry on the server (open → waiting for the citizen): show it at once, then read what the server holds.
-  const replied = (item: TimelineItem) => {
+  const replied = (item: Json<TimelineItemView>) => {
     append(item);
     loaded.reload();
   };

@@ -1,3 +1,5 @@
+import type { Json } from '../../../server/contracts/views';
+
 /** The staff API over fetch: bearer token, JSON in and out, errors as ApiError with the API's code. */
 
 export class ApiError extends Error {
@@ -23,7 +25,8 @@ export function setUnauthorizedHandler(fn: (() => void) | null) {
   onUnauthorized = fn;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** `T` names the server's view (server/contracts/views.ts); what comes back is its JSON, Dates as ISO strings. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<Json<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -45,7 +48,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     if (res.status === 401 && token && err?.code !== 'totp_required' && err?.code !== 'invalid_totp') onUnauthorized?.();
     throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, err?.details);
   }
-  return json as T;
+  return json as Json<T>;
 }
 
 /** Builds a query string from the set values only. */

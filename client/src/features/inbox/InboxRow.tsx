@@ -1,14 +1,14 @@
 import { useState } from 'preact/hooks';
-import { api } from '../lib/api';
-import { errorText, formatTime, useI18n } from '../lib/i18n';
-import { href, navigate } from '../lib/router';
-import type { Inquiry, Session } from '../lib/types';
-import { ChannelBadge } from './common';
+import { api } from '../../shared/api';
+import { errorText, formatTime, useI18n } from '../../shared/i18n';
+import { href, navigate } from '../../shared/router';
+import type { InquiryView, Json, SessionView } from '../../../../server/contracts/views';
+import { ChannelBadge } from '../../shared/components';
 
 const WORKERS = ['admin', 'agent', 'caseworker'];
 
 /** One inquiry in the inbox: click or Enter opens it; the assign button works without opening. */
-export function InboxRow({ inquiry: r, departmentName, fresh, session, onChange }: { inquiry: Inquiry; departmentName: string; fresh: boolean; session: Session; onChange: (i: Inquiry) => void }) {
+export function InboxRow({ inquiry: r, departmentName, fresh, session, onChange }: { inquiry: Json<InquiryView>; departmentName: string; fresh: boolean; session: SessionView; onChange: (i: Json<InquiryView>) => void }) {
   const { t, locale } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const open = () => navigate(href.inquiry(r.id));
@@ -17,7 +17,7 @@ export function InboxRow({ inquiry: r, departmentName, fresh, session, onChange 
     e.stopPropagation();
     setError(null);
     try {
-      onChange(await api<Inquiry>('PATCH', `/api/inquiries/${r.id}`, { assigneeId: session.user.id }));
+      onChange(await api<InquiryView>('PATCH', `/api/inquiries/${r.id}`, { assigneeId: session.user.id }));
     } catch (err) {
       setError(errorText(t, err));
     }

@@ -1,13 +1,14 @@
-import { api } from '../lib/api';
-import { formatTime, useI18n } from '../lib/i18n';
-import { href } from '../lib/router';
-import type { CaseFile } from '../lib/types';
-import { ErrorMessage, Loading, useLoad } from './common';
+import { api } from '../../shared/api';
+import { formatTime, useI18n } from '../../shared/i18n';
+import { href } from '../../shared/router';
+import type { CaseView } from '../../../../server/contracts/views';
+import { ErrorMessage, Loading } from '../../shared/components';
+import { useLoad } from '../../shared/use-load';
 import { InquiryList } from './InquiryList';
 
 export function CasePage({ caseNumber }: { caseNumber: string }) {
   const { t, locale } = useI18n();
-  const loaded = useLoad(() => api<CaseFile>('GET', `/api/cases/${encodeURIComponent(caseNumber)}`), [caseNumber]);
+  const loaded = useLoad(() => api<CaseView>('GET', `/api/cases/${encodeURIComponent(caseNumber)}`), [caseNumber]);
   if (loaded.loading) return <Loading />;
   const k = loaded.data;
   if (!k) return <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;

@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, setToken, setUnauthorizedHandler } from '../lib/api';
-import { I18n, localeOf, translator, type Locale } from '../lib/i18n';
-import type { Session, User } from '../lib/types';
-import { Enrol } from './Enrol';
-import { Login } from './Login';
+import { api, setToken, setUnauthorizedHandler } from '../shared/api';
+import { I18n, localeOf, translator, type Locale } from '../shared/i18n';
+import type { MeView, SessionView } from '../../../server/contracts/views';
+import { Enrol } from '../features/auth/Enrol';
+import { Login } from '../features/auth/Login';
 import { Shell } from './Shell';
-import { Loading } from './common';
+import { Loading } from '../shared/components';
 
 // sessionStorage: a reload keeps the tab logged in, closing the tab (or the browser) ends it.
 const TOKEN_KEY = 'servicetorg.token';
@@ -17,7 +17,7 @@ function storedLocale(userId?: number): Locale | null {
 }
 
 export function App() {
-  const [session, setSession] = useState<Session | null>(null);
+  const [session, setSession] = useState<SessionView | null>(null);
   const [booting, setBooting] = useState(true);
   const [chosen, setChosen] = useState<Locale | null>(() => storedLocale());
 
@@ -39,13 +39,13 @@ export function App() {
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (!token) return setBooting(false);
     setToken(token);
-    api<{ user: User; scope: Session['scope'] }>('GET', '/api/auth/me')
+    api<MeView>('GET', '/api/auth/me')
       .then((me) => setSession({ token, user: me.user, scope: me.scope }))
       .catch(logOutLocally)
       .finally(() => setBooting(false));
   }, []);
 
-  const onLoggedIn = (s: Session) => {
+  const onLoggedIn = (s: SessionView) => {
     sessionStorage.setItem(TOKEN_KEY, s.token);
     setToken(s.token);
     setChosen(null);

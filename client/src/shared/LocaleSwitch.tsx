@@ -1,4 +1,4 @@
-import { LOCALES, useI18n, type Locale } from '../lib/i18n';
+import { LOCALES, useI18n, type Locale } from './i18n';
 
 const names: Record<Locale, string> = { nb: 'Norsk', en: 'English' };
 

@@ -1,8 +1,8 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { CallIncoming, ScreenPop as Pop } from '../../../server/contracts/socket-events';
-import { useI18n } from '../lib/i18n';
-import { emitWithAck, LiveSocket, useSocketEvent, type AgentStatus } from '../lib/socket';
-import type { Department } from '../lib/types';
+import type { CallIncoming, ScreenPop as Pop } from '../../../../server/contracts/socket-events';
+import { useI18n } from '../../shared/i18n';
+import { emitWithAck, LiveSocket, useSocketEvent, type AgentStatus } from '../../shared/socket';
+import type { DepartmentView } from '../../../../server/contracts/views';
 import { ScreenPop } from './ScreenPop';
 
 const STATUSES: AgentStatus[] = ['available', 'busy', 'away'];
@@ -15,7 +15,7 @@ interface Ringing extends CallIncoming {
 }
 
 /** Presence, calls ringing for my departments, and the screen pops of calls I took or got transferred. */
-export function CallsPanel({ departments }: { departments: Department[] }) {
+export function CallsPanel({ departments }: { departments: DepartmentView[] }) {
   const { t } = useI18n();
   const socket = useContext(LiveSocket);
   const [status, setStatus] = useState<AgentStatus>(() => (sessionStorage.getItem(PRESENCE_KEY) as AgentStatus | null) ?? 'away');

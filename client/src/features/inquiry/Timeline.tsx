@@ -1,15 +1,15 @@
 import { useState } from 'preact/hooks';
-import { formatTime, useI18n } from '../lib/i18n';
-import type { TimelineItem } from '../lib/types';
-import { ChannelBadge, StatusBadge } from './common';
-import { MessageHistory } from './MessageHistory';
+import { formatTime, useI18n } from '../../shared/i18n';
+import type { Json, TimelineItemView } from '../../../../server/contracts/views';
+import { ChannelBadge, StatusBadge } from '../../shared/components';
+import { MessageHistory } from '../../shared/MessageHistory';
 
 /*
  * Message bodies are citizen input: they are rendered as text nodes only. A sanitised HTML body of
  * an e-mail is shown on request in an iframe whose sandbox allows nothing (no scripts, no forms,
  * no same-origin access); the page's CSP, which srcdoc frames inherit, blocks remote images too.
  */
-function Entry({ item }: { item: TimelineItem }) {
+function Entry({ item }: { item: Json<TimelineItemView> }) {
   const { t, locale } = useI18n();
   const [formatted, setFormatted] = useState(false);
   const [history, setHistory] = useState(false);
@@ -58,7 +58,7 @@ function Entry({ item }: { item: TimelineItem }) {
   );
 }
 
-export function Timeline({ items }: { items: TimelineItem[] }) {
+export function Timeline({ items }: { items: Json<TimelineItemView>[] }) {
   return (
     <ol class="timeline">
       {items.map((i) => (

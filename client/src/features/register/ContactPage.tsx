@@ -1,13 +1,14 @@
-import { api } from '../lib/api';
-import { useI18n } from '../lib/i18n';
-import { href } from '../lib/router';
-import type { Contact } from '../lib/types';
-import { ErrorMessage, Loading, useLoad } from './common';
+import { api } from '../../shared/api';
+import { useI18n } from '../../shared/i18n';
+import { href } from '../../shared/router';
+import type { ContactView } from '../../../../server/contracts/views';
+import { ErrorMessage, Loading } from '../../shared/components';
+import { useLoad } from '../../shared/use-load';
 import { InquiryList } from './InquiryList';
 
 export function ContactPage({ id }: { id: number }) {
   const { t } = useI18n();
-  const loaded = useLoad(() => api<Contact>('GET', `/api/contacts/${id}`), [id]);
+  const loaded = useLoad(() => api<ContactView>('GET', `/api/contacts/${id}`), [id]);
   if (loaded.loading) return <Loading />;
   const c = loaded.data;
   if (!c) return <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;

@@ -1,24 +1,24 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import QRCode from 'qrcode';
-import { api } from '../lib/api';
-import { useI18n } from '../lib/i18n';
-import type { Session, User } from '../lib/types';
-import { ErrorMessage, Loading } from './common';
+import { api } from '../../shared/api';
+import { useI18n } from '../../shared/i18n';
+import type { MeView, SessionView, TotpEnrolmentView, UserView } from '../../../../server/contracts/views';
+import { ErrorMessage, Loading } from '../../shared/components';
 
 /**
  * An administrator's first log-in: the token only allows enrolment. The QR code is drawn on a
  * canvas in the browser, so the secret never goes to a QR service and the CSP needs no data: URL.
  */
-export function Enrol({ session, onEnrolled, onLogOut }: { session: Session; onEnrolled: (u: User) => void; onLogOut: () => void }) {
+export function Enrol({ session, onEnrolled, onLogOut }: { session: SessionView; onEnrolled: (u: UserView) => void; onLogOut: () => void }) {
   const { t } = useI18n();
-  const [enrolment, setEnrolment] = useState<{ secret: string; otpauthUrl: string } | null>(null);
+  const [enrolment, setEnrolment] = useState<TotpEnrolmentView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const canvas = useRef<HTMLCanvasElement>(null);
 
   const start = () => {
     setError(null);
-    api<{ secret: string; otpauthUrl: string }>('POST', '/api/auth/totp/enrol').then(setEnrolment, setError);
+    api<TotpEnrolmentView>('POST', '/api/auth/totp/enrol').then(setEnrolment, setError);
   };
   useEffect(start, []);
 
@@ -33,7 +33,7 @@ export function Enrol({ session, onEnrolled, onLogOut }: { session: Session; onE
     setError(null);
     try {
       await api('POST', '/api/auth/totp/confirm', { totp });
-      const me = await api<{ user: User }>('GET', '/api/auth/me');
+      const me = await api<MeView>('GET', '/api/auth/me');
       onEnrolled(me.user);
     } catch (err) {
       setError(err);

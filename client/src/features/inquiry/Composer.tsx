@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api } from '../lib/api';
-import { errorText, useI18n } from '../lib/i18n';
-import { smsLength } from '../lib/sms';
-import type { Inquiry, TimelineItem } from '../lib/types';
+import { api } from '../../shared/api';
+import { errorText, useI18n } from '../../shared/i18n';
+import { smsLength } from '../../shared/sms-length';
+import type { InquiryView, Json, TimelineItemView } from '../../../../server/contracts/views';
 
 function SmsCounter({ text }: { text: string }) {
   const { t } = useI18n();
@@ -16,7 +16,7 @@ function SmsCounter({ text }: { text: string }) {
 }
 
 /** A reply on the inquiry's own channel; the API's refusal (e.g. no sender yet) is shown as it is. */
-export function ReplyForm({ inquiry, onSent }: { inquiry: Inquiry; onSent: (m: TimelineItem) => void }) {
+export function ReplyForm({ inquiry, onSent }: { inquiry: Json<InquiryView>; onSent: (m: Json<TimelineItemView>) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -30,7 +30,7 @@ export function ReplyForm({ inquiry, onSent }: { inquiry: Inquiry; onSent: (m: T
     setError(null);
     setDone(false);
     try {
-      onSent(await api<TimelineItem>('POST', `/api/inquiries/${inquiry.id}/messages`, { body: text }));
+      onSent(await api<TimelineItemView>('POST', `/api/inquiries/${inquiry.id}/messages`, { body: text }));
       setText('');
       setDone(true);
     } catch (err) {
@@ -72,7 +72,7 @@ export function ReplyForm({ inquiry, onSent }: { inquiry: Inquiry; onSent: (m: T
   );
 }
 
-export function NoteForm({ inquiryId, onAdded }: { inquiryId: number; onAdded: (m: TimelineItem) => void }) {
+export function NoteForm({ inquiryId, onAdded }: { inquiryId: number; onAdded: (m: Json<TimelineItemView>) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -84,7 +84,7 @@ export function NoteForm({ inquiryId, onAdded }: { inquiryId: number; onAdded: (
     setBusy(true);
     setError(null);
     try {
-      onAdded(await api<TimelineItem>('POST', `/api/inquiries/${inquiryId}/notes`, { body: text }));
+      onAdded(await api<TimelineItemView>('POST', `/api/inquiries/${inquiryId}/notes`, { body: text }));
       setText('');
     } catch (err) {
       setError(errorText(t, err));

@@ -1,14 +1,14 @@
 import { useState } from 'preact/hooks';
-import type { ScreenPop as Pop } from '../../../server/contracts/socket-events';
-import { api } from '../lib/api';
-import { endpoints } from '../lib/config';
-import { errorText, formatTime, useI18n } from '../lib/i18n';
-import { href } from '../lib/router';
-import type { Department } from '../lib/types';
-import { ChannelBadge } from './common';
+import type { ScreenPop as Pop } from '../../../../server/contracts/socket-events';
+import { api } from '../../shared/api';
+import { endpoints } from '../../shared/config';
+import { errorText, formatTime, useI18n } from '../../shared/i18n';
+import { href } from '../../shared/router';
+import type { DepartmentView } from '../../../../server/contracts/views';
+import { ChannelBadge } from '../../shared/components';
 
 /** Who is calling: the contact, every case with its status, recent inquiries on every channel. */
-export function ScreenPop({ pop, departments, onDismiss }: { pop: Pop; departments: Department[]; onDismiss: () => void }) {
+export function ScreenPop({ pop, departments, onDismiss }: { pop: Pop; departments: DepartmentView[]; onDismiss: () => void }) {
   const { t, locale } = useI18n();
   return (
     <section class="pop" aria-label={t('screenPop')} data-call-sid={pop.callSid}>
@@ -61,7 +61,7 @@ export function ScreenPop({ pop, departments, onDismiss }: { pop: Pop; departmen
   );
 }
 
-function TransferForm({ callSid, departments }: { callSid: string; departments: Department[] }) {
+function TransferForm({ callSid, departments }: { callSid: string; departments: DepartmentView[] }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);

@@ -1,12 +1,11 @@
-import { api } from '../lib/api';
-import { endpoints } from '../lib/config';
-import { formatTime, useI18n } from '../lib/i18n';
-import type { MessageDetail } from '../lib/types';
-import { ErrorMessage, Loading, StatusBadge, useLoad } from './common';
+import { api } from './api';
+import { endpoints } from './config';
+import { formatTime, useI18n } from './i18n';
+import type { MessageDetailView, SmsMessageHistoryView } from '../../../server/contracts/views';
+import { ErrorMessage, Loading, StatusBadge } from './components';
+import { useLoad } from './use-load';
 
 const SHOWN = new Set(['status', 'at']);
-
-type HistoryDetail = Pick<MessageDetail, 'id' | 'to' | 'events'>;
 
 /**
  * Every status event of one message, oldest first, with the provider's details. The inquiry page
@@ -15,7 +14,7 @@ type HistoryDetail = Pick<MessageDetail, 'id' | 'to' | 'events'>;
  */
 export function MessageHistory({ id, source = 'inquiry' }: { id: number; source?: 'inquiry' | 'sms' }) {
   const { t, locale } = useI18n();
-  const loaded = useLoad(() => api<HistoryDetail>('GET', source === 'sms' ? endpoints.smsMessage(id) : endpoints.message(id)), [id, source]);
+  const loaded = useLoad(() => api<MessageDetailView | SmsMessageHistoryView>('GET', source === 'sms' ? endpoints.smsMessage(id) : endpoints.message(id)), [id, source]);
   if (loaded.loading) return <Loading />;
   if (!loaded.data) return <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;
   const m = loaded.data;

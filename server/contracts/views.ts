@@ -1,0 +1,213 @@
+import type { Channel, Direction, InquiryState, MessageKind, MessageStatus, Role } from './names';
+
+/*
+ * The views the staff REST API sends, shared by the server (which builds them) and the console
+ * (which reads them, with `import type`). Pure types; this file imports only ./names.
+ *
+ * The server builds these objects with Date values and express sends them through JSON.stringify,
+ * so what the console receives is Json<View>: the same shape with every Date an ISO 8601 string.
+ */
+
+/** A value as it arrives over JSON: each Date becomes its ISO string, everything else stays. */
+export type Json<T> = T extends Date ? string : T extends readonly (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+
+/** One page of a keyset-paged list; `nextCursor` is opaque and null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/* ---- auth: /api/auth ---- */
+
+/** `full` may use the API; `enrol` only lets an administrator set up two-step log-in. */
+export type TokenScope = 'full' | 'enrol';
+
+export interface UserView {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  /** Department ids. */
+  departments: number[];
+  totpEnabled: boolean;
+  locale: string;
+}
+
+/** POST /api/auth/login. */
+export interface SessionView {
+  token: string;
+  user: UserView;
+  scope: TokenScope;
+}
+
+/** GET /api/auth/me. */
+export interface MeView {
+  user: UserView;
+  scope: TokenScope;
+}
+
+/** POST /api/auth/totp/enrol. */
+export interface TotpEnrolmentView {
+  secret: string;
+  otpauthUrl: string;
+}
+
+/* ---- departments: GET /api/departments → { items } ---- */
+
+export interface OpeningHours {
+  timezone: string;
+  /** ISO weekday 1 (Monday) … 7 → list of "HH:MM-HH:MM" spans. */
+  weekly: Record<string, string[]>;
+  /** YYYY-MM-DD dates on which the department is closed all day. */
+  holidays: string[];
+}
+
+export interface DepartmentView {
+  id: number;
+  code: string;
+  name: string;
+  /** The voice-menu digit that routes callers here, if any. */
+  menuDigit: number | null;
+  email: string | null;
+  openingHours: OpeningHours | null;
+}
+
+/* ---- the register: /api/cases, /api/contacts, /api/inquiries, /api/messages ---- */
+
+/** GET /api/cases/:caseNumber. */
+export interface CaseView {
+  caseNumber: string;
+  title: string;
+  status: string;
+  statusSpoken: string | null;
+  open: boolean;
+  department: string;
+  category: string | null;
+  caseworker: { id: number; email: string; name: string } | null;
+  contacts: { id: number; name: string | null; role: string | null; phones: string[]; emails: string[] }[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A case as listed on its contact. */
+export interface ContactCaseView {
+  caseNumber: string;
+  title: string;
+  status: string;
+  open: boolean;
+  department: string;
+  role: string | null;
+}
+
+/** GET /api/contacts/:id, and each item of GET /api/contacts. */
+export interface ContactView {
+  id: number;
+  name: string | null;
+  kind: string;
+  phones: string[];
+  emails: string[];
+  address: string | null;
+  postalCode: string | null;
+  city: string | null;
+  language: string | null;
+  cases: ContactCaseView[];
+}
+
+/** An item of GET /api/inquiries; PATCH /api/inquiries/:id answers with one too. */
+export interface InquiryView {
+  id: number;
+  channel: Channel;
+  direction: 'in' | 'out';
+  state: InquiryState;
+  /** `state` under a second name; GET /api/inquiries filters by either. */
+  status: InquiryState;
+  /** Department code. */
+  department: string;
+  assignee: { id: number; name: string } | null;
+  contactId: number | null;
+  contact: { id: number; name: string | null } | null;
+  caseNumber: string | null;
+  subject: string | null;
+  summary: string;
+  citizenAddress: string | null;
+  createdAt: Date;
+  lastActivityAt: Date;
+  closedAt: Date | null;
+}
+
+/** One message, call or note on an inquiry's timeline; POST …/notes and …/messages answer with one. */
+export interface TimelineItemView {
+  id: number;
+  channel: Channel;
+  direction: Direction;
+  kind: MessageKind;
+  body: string;
+  bodyHtml: string | null;
+  subject: string | null;
+  from: string | null;
+  to: string | null;
+  createdAt: Date;
+  externalId: string | null;
+  status: MessageStatus | null;
+  author: { id: number; name: string } | null;
+}
+
+/** GET /api/inquiries/:id. */
+export interface InquiryDetailView extends InquiryView {
+  timeline: TimelineItemView[];
+}
+
+/** One status event of a message; the provider's details (error code, operator, …) sit beside the fixed fields. */
+export interface MessageEventView {
+  status: MessageStatus;
+  at: Date;
+  providerStatus: string | null;
+  [detail: string]: unknown;
+}
+
+/** GET /api/messages/:id: a message of an inquiry with its whole status history (register roles). */
+export interface MessageDetailView {
+  id: number;
+  inquiryId: number;
+  channel: Channel;
+  direction: Direction;
+  status: MessageStatus | null;
+  body: string;
+  from: string | null;
+  to: string | null;
+  externalId: string | null;
+  createdAt: Date;
+  events: MessageEventView[];
+}
+
+/* ---- SMS delivery status: /api/sms/messages ---- */
+
+/** An item of GET /api/sms/messages: one outbound SMS to one recipient. */
+export interface SmsMessageView {
+  id: number;
+  inquiryId: number;
+  status: MessageStatus;
+  /** The sender number. */
+  from: string | null;
+  to: string | null;
+  country: string | null;
+  operator: string | null;
+  sendId: number | null;
+  body: string;
+  externalId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** GET /api/sms/messages/:id: one outbound SMS with its whole status history (senders and admins). */
+export interface SmsMessageHistoryView {
+  id: number;
+  direction: Direction;
+  status: MessageStatus | null;
+  from: string | null;
+  to: string | null;
+  body: string;
+  externalId: string | null;
+  createdAt: Date;
+  events: MessageEventView[];
+}
