@@ -22,9 +22,6 @@ const RANK: Record<MessageStatus, number> = {
   stopped: 4,
 };
 
-export const FINAL_STATUSES: MessageStatus[] = MESSAGE_STATUSES.filter((s) => RANK[s] === 4);
-export const isFinal = (s: MessageStatus | null) => s !== null && RANK[s] === 4;
-
 /** May a message in status `current` move to `next`? Before sending, the holding states may swap. */
 export function mayMove(current: MessageStatus | null, next: MessageStatus): boolean {
   if (current === null) return true;

@@ -1,18 +1,9 @@
 import type { CountryCode } from 'libphonenumber-js';
-import type { InboundContact } from '../inbound/contract';
 import type { Database } from '../core/db/database';
 import type { StopListRepository } from './stop-list.repository';
 import type { InboundResult, InboundService } from '../inbound/inbound.service';
 import { toE164 } from '../core/phone';
-
-export type SmsKeyword = 'stop' | 'start' | 'help';
-
-export interface IncomingSms extends InboundContact {
-  channel: 'sms';
-  to: string;
-  /** What the channel recognised the whole text as, if it is a keyword. */
-  keyword: SmsKeyword | null;
-}
+import type { InboundSms } from '../../channels/twilio-sms/parse';
 
 export interface SmsInboundDeps {
   db: Database;
@@ -30,7 +21,7 @@ export interface SmsInboundDeps {
 export class SmsInboundService {
   constructor(private readonly d: SmsInboundDeps) {}
 
-  async receive(sms: IncomingSms): Promise<InboundResult> {
+  async receive(sms: InboundSms): Promise<InboundResult> {
     const to = toE164(sms.to, this.d.defaultCountry) ?? sms.to;
     const result = await this.d.inbound.record({ ...sms, to });
     const citizen = sms.from.phone ? toE164(sms.from.phone, this.d.defaultCountry) : null;

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { AppError } from '../core/errors';
 import type { MessageStatusService } from '../register/message-status.service';
 import type { SmsInboundService } from './inbound.service';
-import { keywordOf } from '../../channels/twilio-sms/keywords';
 import { parseInboundSms, parseStatusCallback } from '../../channels/twilio-sms/parse';
 
 export const INBOUND_PATH = '/webhooks/twilio/sms';
@@ -56,7 +55,7 @@ export function smsWebhooks(d: SmsWebhookDeps): Router {
   r.post(INBOUND_PATH, ...form, async (req, res) => {
     const sms = parseInboundSms(req.body, d.clock());
     if (!sms) return fail(res, 400, 'malformed_form', 'Not a Twilio inbound message');
-    const recorded = await storing(d, () => d.inbound.receive({ ...sms, keyword: keywordOf(sms.body) }));
+    const recorded = await storing(d, () => d.inbound.receive(sms));
     if (!recorded) return unavailable(res);
     res.type('text/xml').send(EMPTY_TWIML);
   });

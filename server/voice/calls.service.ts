@@ -12,7 +12,7 @@ import { SWITCHBOARD, type DepartmentRepository } from '../register/departments.
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { MessageRepository } from '../register/messages.repository';
 import type { CallIncoming } from '../contracts/socket-events';
-import type { CallForm, StatusForm } from '../../channels/twilio-voice/parse';
+import { TERMINAL_STATUSES, type CallForm, type StatusForm } from '../../channels/twilio-voice/parse';
 import { silentNotifier, type CallNotifier } from './call-notifier';
 
 export interface CallServiceDeps {
@@ -137,7 +137,7 @@ export class CallService {
 
   /** Twilio's status callback: the call ended. Answered calls close their inquiry; missed ones stay open for a call-back. */
   async statusChanged(form: StatusForm): Promise<void> {
-    if (!(['completed', 'busy', 'no-answer', 'failed', 'canceled'] as string[]).includes(form.CallStatus)) return;
+    if (!TERMINAL_STATUSES.includes(form.CallStatus)) return;
     const call = await this.d.calls.bySid(form.CallSid);
     if (!call || call.state === 'ended') return;
     const outcome: CallOutcome = call.answeredAt ? 'answered' : call.outcome === 'callback' ? 'callback' : call.state === 'queued' ? 'missed' : form.CallStatus === 'failed' ? 'failed' : 'abandoned';

@@ -1,4 +1,3 @@
-import type { User } from '../auth/entities';
 import type { CallRecord } from './entities';
 import { type Actor, type Scope } from '../core/access';
 import type { ContactService } from '../register/contacts.service';
@@ -8,6 +7,7 @@ import type { UserRepository } from '../auth/users.repository';
 import type { ContactRef, ScreenPop } from '../contracts/socket-events';
 import { withQuery } from '../../ivr/compose';
 import { voicePaths, type CallState } from '../../ivr/state';
+import { LANGUAGES } from '../../ivr/languages';
 import type { CallService } from './calls.service';
 import { dialTwiml, enqueueTwiml } from './endpoint';
 import type { VoiceProvider } from '../../channels/twilio-voice/adapter';
@@ -48,7 +48,7 @@ export class Handover {
   }
 
   private state(call: CallRecord, departmentCode: string): CallState {
-    const lang = (['nb-NO', 'en-GB', 'pl-PL', 'da-DK'] as const).find((l) => l === call.lang) ?? 'nb-NO';
+    const lang = LANGUAGES.find((l) => l === call.lang) ?? LANGUAGES[0];
     return { lang, tries: 0, department: departmentCode };
   }
 
@@ -195,5 +195,3 @@ export class Handover {
     if (ok) await this.d.calls.announce(callSid);
   }
 }
-
-export type { User };
