@@ -24,7 +24,7 @@ export interface SimulatorOptions {
  * then posts signed status callbacks to our own webhook: sent, then delivered, or now and then
  * undelivered or failed with Twilio's error codes. Nothing leaves the machine; logs carry ids only.
  */
-export class SimulatedTwilio extends twilio.RequestClient {
+export class FakeTwilioSms extends twilio.RequestClient {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly random: () => number;
   readonly sent: { sid: string; from: string; to: string; at: Date }[] = [];

@@ -9,7 +9,8 @@ import { parseImapUrl, type ImapSettings } from '../../channels/imap/imap-url';
 import { DEFAULT_ATTACHMENT_LIMITS, MailIngest, type AttachmentLimits } from './ingest.service';
 import { attachmentRoutes } from './attachments.routes';
 import { MailSender } from './mail-sender';
-import { SimulatedMailTransport, type MailSendInfo, type MailToSend, type MailTransport } from '../../channels/smtp/transport';
+import type { MailSendInfo, MailToSend, MailTransport } from '../../channels/smtp/transport';
+import { FakeMailTransport } from '../../channels/smtp/fake';
 import { ImapWatcher, type WatcherDeps } from '../../channels/imap/watcher';
 
 export interface EmailChannelOptions {
@@ -69,7 +70,7 @@ export function emailChannel(core: CoreGraph, opts: EmailChannelOptions = {}): E
   const logger = core.logger.child({ channel: 'email' });
   const mail = new MailRepository({ db });
   const imap = config.imapUrl ? parseImapUrl(config.imapUrl) : null;
-  const transport: MailTransport = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new SimulatedMailTransport(logger, clock);
+  const transport: MailTransport = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new FakeMailTransport(logger, clock);
   const defaultFrom = imap?.address ?? `servicetorg@${new URL(config.publicBaseUrl).hostname}`;
   const sender = new MailSender({ transport, mail, inquiries: repos.inquiries, departments: repos.departments, defaultFrom });
 

@@ -16,7 +16,7 @@ import { Router } from 'express';
 import type { ChannelModule } from '../inbound/contract';
 import { TwilioSmsAdapter, type SmsProvider } from '../../channels/twilio-sms/adapter';
 import { createTwilioClient } from '../../channels/twilio/client';
-import { SIMULATED_ACCOUNT_SID, SimulatedTwilio, type SimulatorOptions } from '../../channels/twilio-sms/fake';
+import { SIMULATED_ACCOUNT_SID, FakeTwilioSms, type SimulatorOptions } from '../../channels/twilio-sms/fake';
 import { STATUS_PATH, smsWebhooks } from './webhooks.routes';
 
 /** Answer to HELP/HJELP, in both languages the keywords come in. */
@@ -35,9 +35,9 @@ export interface SmsChannelOptions {
  * The SMS channel: Twilio through its SDK when credentials are set (at TWILIO_API_URL if given),
  * otherwise the in-process simulator, signed with a token made up at start.
  */
-export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): ChannelModule & { outbound: SmsOutboundService; inboundSms: SmsInboundService; sends: SmsSendService; simulator: SimulatedTwilio | null } {
+export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): ChannelModule & { outbound: SmsOutboundService; inboundSms: SmsInboundService; sends: SmsSendService; simulator: FakeTwilioSms | null } {
   const { config, logger, clock, db, repos } = core;
-  let simulator: SimulatedTwilio | null = null;
+  let simulator: FakeTwilioSms | null = null;
   let authToken: string;
   let provider: SmsProvider;
   if (config.twilio) {
@@ -45,7 +45,7 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
     provider = new TwilioSmsAdapter({ client: createTwilioClient(config.twilio) });
   } else {
     authToken = randomBytes(16).toString('hex');
-    simulator = new SimulatedTwilio({ authToken, logger, ...opts.simulator });
+    simulator = new FakeTwilioSms({ authToken, logger, ...opts.simulator });
     provider = new TwilioSmsAdapter({ client: createTwilioClient({ accountSid: SIMULATED_ACCOUNT_SID, authToken }, simulator) });
   }
 

@@ -14,7 +14,8 @@ import { CaseStatusService, type CaseStatusLimits } from './case-status.service'
 import { CallService } from './calls.service';
 import { Handover } from './handover.service';
 import { socketNotifier } from './call-notifier';
-import { SimulatedVoiceProvider, TwilioVoiceProvider, type VoiceProvider } from '../../channels/twilio-voice/adapter';
+import { TwilioVoiceProvider, type VoiceProvider } from '../../channels/twilio-voice/adapter';
+import { FakeVoiceProvider } from '../../channels/twilio-voice/fake';
 import { attachCallSockets } from './sockets';
 import { voiceRoutes } from './webhooks.routes';
 import { simulatorPage } from '../../channels/twilio-voice/simulator/page';
@@ -46,7 +47,7 @@ export interface VoiceChannel extends ChannelModule {
 
 export function createVoiceChannel(core: CoreGraph, opts: VoiceChannelOptions = {}): VoiceChannel {
   const { config, db, repos, logger, clock } = core;
-  const provider = opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : new SimulatedVoiceProvider());
+  const provider = opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : new FakeVoiceProvider());
   // The simulation token is public so the demo's call simulator can sign; in production without
   // Twilio credentials nobody may sign, so a random token makes every voice webhook a 403.
   const authToken = config.twilio?.authToken ?? (config.env === 'production' ? randomBytes(24).toString('hex') : SIMULATION_AUTH_TOKEN);

@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import type { EmailChannel } from '../../server/email/module';
-import type { SimulatedMailTransport } from '../../channels/smtp/transport';
+import type { FakeMailTransport } from '../../channels/smtp/fake';
 import { engines } from '../support/engines';
 import { eventually } from '../support/eventually';
 import { describeWithMailServers, startMailServers, type MailServers } from '../support/mail-servers';
@@ -36,11 +36,11 @@ describe.each(engines())('web forms on $name', (engine) => {
   let s: TestServer;
   let admin: string;
   let agent: string;
-  let outbox: SimulatedMailTransport['outbox'];
+  let outbox: FakeMailTransport['outbox'];
 
   beforeAll(async () => {
     s = await startServer(engine, { web: { rateLimit: { max: 3, windowMs: 60_000 }, maxFileBytes: 10_000 } });
-    outbox = ((s.app.channels.find((c) => c.channel === 'email') as EmailChannel).transport as SimulatedMailTransport).outbox;
+    outbox = ((s.app.channels.find((c) => c.channel === 'email') as EmailChannel).transport as FakeMailTransport).outbox;
     await s.department('byggesak');
     admin = (await s.user('admin@kommune.test', 'admin', [])).token;
     agent = (await s.user('agent@kommune.test', 'agent', ['byggesak'])).token;
