@@ -14,9 +14,9 @@ export class TwilioVoiceProvider implements VoiceProvider {
   readonly simulated = false;
   constructor(private readonly client: twilio.Twilio) {}
 
-  static fromConfig(c: { accountSid: string; authToken: string; apiUrl?: string }): TwilioVoiceProvider {
-    const opts = c.apiUrl ? { httpClient: new BaseUrlRequestClient(c.apiUrl) } : {};
-    return new TwilioVoiceProvider(twilio(c.accountSid, c.authToken, opts));
+  static fromConfig(credentials: { accountSid: string; authToken: string; apiUrl?: string }): TwilioVoiceProvider {
+    const opts = credentials.apiUrl ? { httpClient: new BaseUrlRequestClient(credentials.apiUrl) } : {};
+    return new TwilioVoiceProvider(twilio(credentials.accountSid, credentials.authToken, opts));
   }
 
   async redirect(callSid: string, twiml: string): Promise<void> {

@@ -23,19 +23,19 @@ export interface AdminDeps {
 
 /** Departments and staff accounts, managed by administrators. */
 export class AdminService {
-  constructor(private readonly d: AdminDeps) {}
+  constructor(private readonly deps: AdminDeps) {}
 
   async createDepartment(actor: Actor, input: { code: string; name: string; menuDigit?: number | null; email?: string | null; openingHours?: OpeningHours | null }, route: string): Promise<Department> {
     assertAdmin(actor);
-    if (await this.d.departments.byCode(input.code)) throw conflict('department_exists', `Department "${input.code}" already exists`);
-    if (input.menuDigit != null && (await this.d.departments.byMenuDigit(input.menuDigit))) {
+    if (await this.deps.departments.byCode(input.code)) throw conflict('department_exists', `Department "${input.code}" already exists`);
+    if (input.menuDigit != null && (await this.deps.departments.byMenuDigit(input.menuDigit))) {
       throw conflict('menu_digit_taken', `Menu digit ${input.menuDigit} already belongs to another department`);
     }
     try {
-      return await this.d.db.transaction(async (m) => {
-        const dep = await this.d.departments.create(input, m);
-        if (input.email) await this.d.departments.addAddress({ departmentId: dep.id, channel: 'email', address: input.email.toLowerCase(), isDefault: true }, m);
-        await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'department', entityId: dep.id, route }], m);
+      return await this.deps.db.transaction(async (m) => {
+        const dep = await this.deps.departments.create(input, m);
+        if (input.email) await this.deps.departments.addAddress({ departmentId: dep.id, channel: 'email', address: input.email.toLowerCase(), isDefault: true }, m);
+        await this.deps.audit.record([{ userId: actor.id, action: 'create', entityType: 'department', entityId: dep.id, route }], m);
         return dep;
       });
     } catch (e) {
@@ -48,19 +48,19 @@ export class AdminService {
     assertAdmin(actor);
     const departmentIds: number[] = [];
     for (const [i, code] of input.departments.entries()) {
-      const dep = await this.d.departments.byCode(code);
+      const dep = await this.deps.departments.byCode(code);
       if (!dep) throw badRequest(`Unknown department "${code}"`, [{ path: ['departments', i], message: 'unknown department' }]);
       departmentIds.push(dep.id);
     }
     // Calls are forwarded to this number, so it is stored in E.164 like every other number.
-    const phone = input.phone ? toE164(input.phone, this.d.defaultCountry) : null;
+    const phone = input.phone ? toE164(input.phone, this.deps.defaultCountry) : null;
     if (input.phone && !phone) throw badRequest('phone is not a valid phone number', [{ path: ['phone'], message: 'not a valid phone number' }]);
-    if (await this.d.users.byEmail(input.email)) throw conflict('user_exists', `A user with e-mail ${input.email} already exists`);
-    const passwordHash = await hashPassword(input.password, this.d.passwordCost);
+    if (await this.deps.users.byEmail(input.email)) throw conflict('user_exists', `A user with e-mail ${input.email} already exists`);
+    const passwordHash = await hashPassword(input.password, this.deps.passwordCost);
     try {
-      return await this.d.db.transaction(async (m) => {
-        const user = await this.d.users.create({ ...input, phone, passwordHash, departmentIds: [...new Set(departmentIds)] }, m);
-        await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'user', entityId: user.id, route }], m);
+      return await this.deps.db.transaction(async (m) => {
+        const user = await this.deps.users.create({ ...input, phone, passwordHash, departmentIds: [...new Set(departmentIds)] }, m);
+        await this.deps.audit.record([{ userId: actor.id, action: 'create', entityType: 'user', entityId: user.id, route }], m);
         return user;
       });
     } catch (e) {
