@@ -123,19 +123,19 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const events = new DomainEvents((event, err) => logger.error({ err, event }, 'domain event listener failed'));
 
   const repos = {
-    departments: new DepartmentRepository({ db }),
-    users: new UserRepository({ db }),
+    departments: new DepartmentRepository({ db, clock }),
+    users: new UserRepository({ db, clock }),
     tokens: new TokenRepository({ db }),
     failures: new AuthFailureRepository({ db }),
-    audit: new AuditRepository({ db }),
-    contacts: new ContactRepository({ db }),
+    audit: new AuditRepository({ db, clock }),
+    contacts: new ContactRepository({ db, clock }),
     cases: new CaseRepository({ db }),
     inquiries: new InquiryRepository({ db }),
-    messages: new MessageRepository({ db }),
+    messages: new MessageRepository({ db, clock }),
     stopList: new StopListRepository({ db }),
     smsGroups: new SmsGroupRepository({ db }),
     jobs: new JobRepository({ db }),
-    smsSends: new SmsSendRepository({ db }),
+    smsSends: new SmsSendRepository({ db, clock }),
     journal: new JournalRepository({ db }),
   };
   const jobs = createJobQueue({ redisUrl: config.redisUrl, jobs: repos.jobs, logger, clock }, opts.jobs);

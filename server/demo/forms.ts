@@ -41,7 +41,7 @@ const DEMO_FORMS: FormInput[] = [
 ];
 
 export async function seedDemoForms(core: CoreGraph): Promise<void> {
-  const forms = new WebFormRepository({ db: core.db });
+  const forms = new WebFormRepository({ db: core.db, clock: core.clock });
   for (const input of DEMO_FORMS) {
     const f = formBody.parse(input);
     const department = await core.repos.departments.byCode(f.department);

@@ -43,6 +43,7 @@ export interface MailIngestDeps {
   /** Send an automatic receipt when a mail opens an inquiry. */
   receipts: boolean;
   limits: AttachmentLimits;
+  clock: () => Date;
   logger: Logger;
 }
 
@@ -124,7 +125,7 @@ export class MailIngest {
     if (!list.length || (await this.deps.mail.attachmentCount(messageId)) >= list.length) return;
     const { maxBytes, maxTotalBytes } = this.deps.limits;
     let total = 0;
-    const now = new Date();
+    const now = this.deps.clock();
     const rows: Omit<Attachment, 'id'>[] = list.map((a, ordinal) => {
       const sha256 = createHash('sha256').update(a.content).digest('hex');
       const base = { messageId, ordinal, filename: a.filename, contentType: a.contentType, size: a.size, sha256, createdAt: now };

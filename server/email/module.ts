@@ -68,7 +68,7 @@ function imapClient(s: ImapSettings, logger: Logger): ImapFlow {
 export function emailChannel(core: CoreGraph, opts: EmailChannelOptions = {}): EmailChannel {
   const { config, repos, db, events, clock } = core;
   const logger = core.logger.child({ channel: 'email' });
-  const mail = new MailRepository({ db });
+  const mail = new MailRepository({ db, clock });
   const imap = config.imapUrl ? parseImapUrl(config.imapUrl) : null;
   const transport: MailTransport = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new FakeMailTransport(logger, clock);
   const defaultFrom = imap?.address ?? `servicetorg@${new URL(config.publicBaseUrl).hostname}`;
@@ -93,6 +93,7 @@ export function emailChannel(core: CoreGraph, opts: EmailChannelOptions = {}): E
     sender,
     receipts: opts.receipts ?? true,
     limits: opts.attachmentLimits ?? DEFAULT_ATTACHMENT_LIMITS,
+    clock,
     logger,
   });
   const watcher = imap

@@ -34,10 +34,10 @@ export function webFormChannel(core: CoreGraph, opts: WebFormOptions = {}): Chan
   const logger = core.logger.child({ channel: 'web' });
   const maxFileBytes = opts.maxFileBytes ?? 10 * 1024 * 1024;
   const service = new WebFormService({
-    forms: new WebFormRepository({ db }),
+    forms: new WebFormRepository({ db, clock }),
     departments: repos.departments,
     inbound: core.inbound,
-    mail: new MailRepository({ db }),
+    mail: new MailRepository({ db, clock }),
     automatic: new AutomaticMessages({ db, messages: repos.messages, events, clock, logger }),
     senderOf,
     maxFileBytes,
