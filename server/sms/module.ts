@@ -18,9 +18,10 @@ import { TwilioSmsAdapter, type SmsProvider } from '../../channels/twilio-sms/ad
 import { createTwilioClient } from '../../channels/twilio/client';
 import { SIMULATED_ACCOUNT_SID, FakeTwilioSms, type SimulatorOptions } from '../../channels/twilio-sms/fake';
 import { STATUS_PATH, smsWebhooks } from './webhooks.routes';
+import { bilingual } from '../core/texts';
 
 /** Answer to HELP/HJELP, in both languages the keywords come in. */
-export const DEFAULT_HELP_TEXT = 'Du har skrevet til kommunen. Svar STOPP for å ikke få flere meldinger fra dette nummeret, START for å få dem igjen. / Reply STOP to opt out, START to opt back in.';
+export const DEFAULT_HELP_TEXT = bilingual((t) => t.smsHelp);
 
 export interface SmsChannelOptions {
   helpText?: string;

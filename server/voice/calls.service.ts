@@ -14,6 +14,9 @@ import type { MessageRepository } from '../register/messages.repository';
 import type { CallIncoming } from '../contracts/socket-events';
 import { TERMINAL_STATUSES, type CallForm, type StatusForm } from '../../channels/twilio-voice/parse';
 import { silentNotifier, type CallNotifier } from './call-notifier';
+import { texts } from '../core/texts';
+
+const notes = texts('nb');
 
 export interface CallServiceDeps {
   db: Database;
@@ -75,7 +78,7 @@ export class CallService {
         from: from ? { phone: from } : {},
         to: form.To?.slice(0, 32) ?? null,
         kind: 'call',
-        body: `Innkommende samtale fra ${from ?? 'skjult nummer'} til ${dep.name}.`,
+        body: notes.callIncoming(from, dep.name),
         receivedAt: now,
         departmentCode: dep.code,
         meta: { lang, menu: dep.menuDigit ?? null },
@@ -104,7 +107,7 @@ export class CallService {
       from: from ? { phone: from } : {},
       to: form.To?.slice(0, 32) ?? null,
       kind: 'call',
-      body: `Ønsker å bli ringt opp: ${from ?? 'skjult nummer'} ringte ${dep.name} utenom åpningstid.`,
+      body: notes.callbackWanted(from, dep.name),
       receivedAt: this.deps.clock(),
       departmentCode: dep.code,
       meta: { lang, callback: true },
@@ -152,7 +155,7 @@ export class CallService {
         if (outcome === 'answered') {
           await this.deps.inquiries.update(call.inquiryId, { state: 'closed', closedAt: now, lastActivityAt: now }, m);
         } else if (outcome === 'missed') {
-          await this.note(call.inquiryId, null, `Tapt anrop etter ${secondsSince(call.queuedAt, now)} s i kø. Ring tilbake: ${call.fromE164 ?? 'skjult nummer'}.`, now, m);
+          await this.note(call.inquiryId, null, notes.callMissed(secondsSince(call.queuedAt, now), call.fromE164), now, m);
           await this.deps.inquiries.update(call.inquiryId, { state: 'open', lastActivityAt: now }, m);
         }
       }

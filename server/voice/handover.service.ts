@@ -11,6 +11,9 @@ import { LANGUAGES } from '../../ivr/languages';
 import type { CallService } from './calls.service';
 import { dialTwiml, enqueueTwiml } from './endpoint';
 import type { VoiceProvider } from '../../channels/twilio-voice/adapter';
+import { texts } from '../core/texts';
+
+const notes = texts('nb');
 
 export interface HandoverDeps {
   calls: CallService;
@@ -88,7 +91,7 @@ export class Handover {
     const assigned = inquiryId
       ? this.callDeps.db.transaction(async (m) => {
           await this.callDeps.inquiries.update(inquiryId, { assigneeId: agent.userId, lastActivityAt: now }, m);
-          await this.deps.calls.note(inquiryId, agent.userId, `Samtalen ble besvart av ${agent.name}.`, now, m);
+          await this.deps.calls.note(inquiryId, agent.userId, notes.callAnswered(agent.name), now, m);
         })
       : Promise.resolve();
     // The pop's reads do not depend on the assignment, so they run beside it; the pop still goes out
@@ -143,7 +146,7 @@ export class Handover {
           // The receiver must be able to open the inquiry: it follows them when it sits outside their departments.
           if (target.role !== 'admin' && call.departmentId && !targetDeps.includes(call.departmentId) && targetDeps.length) patch.departmentId = targetDeps[0];
           await this.callDeps.inquiries.update(call.inquiryId, patch, m);
-          await this.deps.calls.note(call.inquiryId, actor.id, `Satt over fra ${actor.name} til ${target.name}: ${input.note}`, now, m);
+          await this.deps.calls.note(call.inquiryId, actor.id, notes.callTransferred(actor.name, target.name, input.note), now, m);
         }
         return true;
       });
@@ -162,7 +165,7 @@ export class Handover {
       if (!ok) return false;
       if (call.inquiryId) {
         await this.callDeps.inquiries.update(call.inquiryId, { departmentId: dep.id, assigneeId: null, lastActivityAt: now }, m);
-        await this.deps.calls.note(call.inquiryId, actor.id, `Satt over fra ${actor.name} til ${dep.name}: ${input.note}`, now, m);
+        await this.deps.calls.note(call.inquiryId, actor.id, notes.callTransferred(actor.name, dep.name, input.note), now, m);
       }
       return true;
     });

@@ -12,6 +12,8 @@ import type { WebFormRepository } from './forms.repository';
 import type { ChannelSender } from '../inbound/contract';
 import { createHash } from 'node:crypto';
 import { inertText } from '../../channels/sanitise';
+import { inquiryTag } from '../../channels/mail-format/case-tag';
+import { texts } from '../core/texts';
 import { formBody, storedDefinition, type FormDefinition, type Lang } from './definition';
 import { submissionText, validateSubmission, type FieldErrors, type UploadedFile } from './submission';
 import type { z } from 'zod';
@@ -138,18 +140,17 @@ export class WebFormService {
   /** By e-mail when the citizen gave an address; else by SMS when there is a number and an SMS channel. */
   private async sendReceipt(inquiry: Parameters<AutomaticMessages['send']>[0]['inquiry'], form: LoadedForm, lang: Lang, email?: string, phone?: string): Promise<boolean> {
     const title = form.def.title[lang];
+    const t = texts(lang);
     const mailer = this.deps.senderOf('email');
     if (email && mailer) {
-      const body = lang === 'en'
-        ? `We have received your inquiry "${title}". Your reference number is ${inquiry.id}.\nReply to this e-mail to add anything; keep the reference in the subject line.\n\nThis is an automatic message.`
-        : `Vi har mottatt henvendelsen din «${title}». Referansenummeret ditt er ${inquiry.id}.\nSvar på denne e-posten hvis du vil legge til noe; behold referansen i emnefeltet.\n\nDette er en automatisk melding.`;
-      const subject = `${lang === 'en' ? 'Receipt' : 'Kvittering'}: ${title} [#${inquiry.id}]`.slice(0, 255);
+      const body = `${t.formReceiptReceived(title, inquiry.id)}\n${t.replyToAdd}\n\n${t.automaticMessage}`;
+      const subject = t.formReceiptSubject(title, inquiryTag(inquiry.id)).slice(0, 255);
       const m = await this.deps.automatic.send({ inquiry, channel: 'email', sender: mailer, to: email, from: null, subject, body, purpose: 'receipt' });
       return m.status !== 'failed';
     }
     const sms = this.deps.senderOf('sms');
     if (phone && sms && inquiry.citizenAddress?.startsWith('+')) {
-      const body = lang === 'en' ? `We have received your inquiry. Reference: ${inquiry.id}.` : `Vi har mottatt henvendelsen din. Referanse: ${inquiry.id}.`;
+      const body = t.smsReceipt(inquiry.id);
       const m = await this.deps.automatic.send({ inquiry, channel: 'sms', sender: sms, to: inquiry.citizenAddress, from: null, subject: null, body, purpose: 'receipt' });
       return m.status !== 'failed';
     }
