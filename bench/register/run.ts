@@ -511,9 +511,9 @@ async function main() {
 
   // The product's objects, built as server/index.ts compose() builds them.
   const repos = {
-    departments: new DepartmentRepository({ db }),
-    audit: new AuditRepository({ db }),
-    contacts: new ContactRepository({ db }),
+    departments: new DepartmentRepository({ db, clock: () => new Date() }),
+    audit: new AuditRepository({ db, clock: () => new Date() }),
+    contacts: new ContactRepository({ db, clock: () => new Date() }),
     cases: new CaseRepository({ db }),
     inquiries: new InquiryRepository({ db }),
   };

@@ -109,8 +109,8 @@ async function main() {
   try {
     // Schema and people first, so the servers' department caches start out right.
     const db = await openDatabase(dbUrl.toString(), schema);
-    const departments = new DepartmentRepository({ db });
-    const users = new UserRepository({ db });
+    const departments = new DepartmentRepository({ db, clock: () => new Date() });
+    const users = new UserRepository({ db, clock: () => new Date() });
     const passwordHash = await hashPassword(PASSWORD, 10);
     const deps = await db.transaction(async (m) => {
       const out = [await departments.create({ code: 'fanout', name: 'Fanout', menuDigit: 2 }, m)];

@@ -53,9 +53,9 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'st-bench-voice-'));
   const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.sqlite')}`;
   const db = await openDatabase(databaseUrl, schema);
-  const contacts = new ContactRepository({ db });
-  const departments = new DepartmentRepository({ db });
-  const users = new UserRepository({ db });
+  const contacts = new ContactRepository({ db, clock: () => new Date() });
+  const departments = new DepartmentRepository({ db, clock: () => new Date() });
+  const users = new UserRepository({ db, clock: () => new Date() });
   // On an existing register the callers are its contacts; otherwise 2,000 contacts are made here.
   let numbers = db.dialect === 'mysql' ? await sampleNumbers(databaseUrl, 2000) : [];
   const onRegister = numbers.length === 2000;

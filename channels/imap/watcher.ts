@@ -53,7 +53,7 @@ export class ImapWatcher {
   readonly stats = { connections: 0, syncs: 0, processed: 0, lastError: null as string | null };
   connected = false;
 
-  constructor(private readonly d: WatcherDeps) {}
+  constructor(private readonly deps: WatcherDeps) {}
 
   start(): void {
     if (this.running) return;
@@ -70,13 +70,13 @@ export class ImapWatcher {
   }
 
   private async loop(): Promise<void> {
-    const { initialMs, maxMs } = this.d.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    const { initialMs, maxMs } = this.deps.backoff ?? { initialMs: 500, maxMs: 30_000 };
     let delay = initialMs;
     while (!this.stopping) {
-      const client = this.d.connect();
+      const client = this.deps.connect();
       this.client = client;
       // Without an error listener a dropped socket would crash the process.
-      client.on('error', (err: Error) => this.d.logger.warn({ err: err.message, mailbox: this.d.cursorKey }, 'IMAP connection error'));
+      client.on('error', (err: Error) => this.deps.logger.warn({ err: err.message, mailbox: this.deps.cursorKey }, 'IMAP connection error'));
       const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
       let dirty = true;
       client.on('exists', () => {
@@ -87,14 +87,14 @@ export class ImapWatcher {
         await client.connect();
         // Open the folder once; each sync then takes imapflow's lock only while it runs, because
         // imapflow starts IDLE only when no lock is held.
-        await client.mailboxOpen(this.d.mailbox);
+        await client.mailboxOpen(this.deps.mailbox);
         this.connected = true;
         this.stats.connections++;
         delay = initialMs;
         while (!this.stopping && client.usable) {
           if (dirty) {
             dirty = false;
-            const lock = await client.getMailboxLock(this.d.mailbox);
+            const lock = await client.getMailboxLock(this.deps.mailbox);
             try {
               await this.sync(client);
             } finally {
@@ -103,11 +103,11 @@ export class ImapWatcher {
             continue;
           }
           // Between syncs imapflow sits in IDLE; an EXISTS wakes us, so does a drop or the poll timer.
-          await Promise.race([closed, new Promise<void>((r) => (this.wake = r)), sleep(this.d.pollMs ?? 60_000).then(() => (dirty = true))]);
+          await Promise.race([closed, new Promise<void>((r) => (this.wake = r)), sleep(this.deps.pollMs ?? 60_000).then(() => (dirty = true))]);
         }
       } catch (err) {
         this.stats.lastError = (err as Error).message;
-        if (!this.stopping) this.d.logger.warn({ err: (err as Error).message, mailbox: this.d.cursorKey, retryInMs: delay }, 'IMAP watch interrupted; reconnecting');
+        if (!this.stopping) this.deps.logger.warn({ err: (err as Error).message, mailbox: this.deps.cursorKey, retryInMs: delay }, 'IMAP watch interrupted; reconnecting');
       } finally {
         this.connected = false;
         this.wake = null;
@@ -125,24 +125,24 @@ export class ImapWatcher {
     this.stats.syncs++; 
     const box = client.mailbox as MailboxObject;
     const uidValidity = String(box.uidValidity);
-    let cursor = await this.d.cursors.get(this.d.cursorKey);
+    let cursor = await this.deps.cursors.get(this.deps.cursorKey);
     if (cursor && cursor.uidValidity !== uidValidity) {
       // The server renumbered the folder: every UID we knew is void. Read it all again; the
       // register already has most of it and recognises each mail by its Message-ID.
-      this.d.logger.warn({ mailbox: this.d.cursorKey, was: cursor.uidValidity, now: uidValidity }, 'UIDVALIDITY changed; rescanning the folder');
+      this.deps.logger.warn({ mailbox: this.deps.cursorKey, was: cursor.uidValidity, now: uidValidity }, 'UIDVALIDITY changed; rescanning the folder');
       cursor = { uidValidity, lastUid: 0 };
-      await this.d.cursors.save(this.d.cursorKey, uidValidity, 0);
+      await this.deps.cursors.save(this.deps.cursorKey, uidValidity, 0);
     }
     let lastUid = cursor?.lastUid ?? 0;
     if (!box.exists) {
-      if (!cursor) await this.d.cursors.save(this.d.cursorKey, uidValidity, 0);
+      if (!cursor) await this.deps.cursors.save(this.deps.cursorKey, uidValidity, 0);
       return;
     }
     // Collect the UIDs first; no other command may run inside a FETCH's response stream.
     const found = (await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || [];
     const uids = found.filter((u) => u > lastUid).sort((a, b) => a - b);
-    this.d.logger.debug({ mailbox: this.d.cursorKey, uidValidity, lastUid, exists: box.exists, newMail: uids.length }, 'IMAP sync');
-    const size = this.d.batchSize ?? 50;
+    this.deps.logger.debug({ mailbox: this.deps.cursorKey, uidValidity, lastUid, exists: box.exists, newMail: uids.length }, 'IMAP sync');
+    const size = this.deps.batchSize ?? 50;
     for (let i = 0; i < uids.length && !this.stopping; i += size) {
       const batch = uids.slice(i, i + size);
       const fetched = await client.fetchAll(batch.join(','), { uid: true, source: true, internalDate: true }, { uid: true });
@@ -169,8 +169,8 @@ export class ImapWatcher {
         if (r instanceof Error) {
           const n = (this.attempts.get(uid) ?? 0) + 1;
           this.attempts.set(uid, n);
-          if (n >= (this.d.maxAttempts ?? 5) && unbroken) {
-            this.d.logger.error({ err: r.message, uid, mailbox: this.d.cursorKey }, 'mail failed repeatedly; skipped and left unseen on the server');
+          if (n >= (this.deps.maxAttempts ?? 5) && unbroken) {
+            this.deps.logger.error({ err: r.message, uid, mailbox: this.deps.cursorKey }, 'mail failed repeatedly; skipped and left unseen on the server');
             this.attempts.delete(uid);
             lastUid = uid; // moved past, but not flagged \Seen: it stays visible to a person
             continue;
@@ -182,10 +182,10 @@ export class ImapWatcher {
       for (const uid of done) this.attempts.delete(uid);
       this.stats.processed += done.length;
       if (done.length) await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
-      await this.d.cursors.save(this.d.cursorKey, uidValidity, lastUid);
+      await this.deps.cursors.save(this.deps.cursorKey, uidValidity, lastUid);
       if (failure) throw failure;
     }
-    if (!cursor) await this.d.cursors.save(this.d.cursorKey, uidValidity, lastUid);
+    if (!cursor) await this.deps.cursors.save(this.deps.cursorKey, uidValidity, lastUid);
   }
 
   /**
@@ -206,7 +206,7 @@ export class ImapWatcher {
     const inOrder = async (list: FetchedMail[]) => {
       for (const m of list) {
         try {
-          await this.d.handle(m);
+          await this.deps.handle(m);
           result.set(m.uid, 'ok');
         } catch (e) {
           result.set(m.uid, e instanceof Error ? e : new Error(String(e)));
@@ -215,7 +215,7 @@ export class ImapWatcher {
       }
     };
     const queue = [...groups.values()];
-    const workers = Array.from({ length: Math.min(this.d.concurrency ?? 8, queue.length) }, async () => {
+    const workers = Array.from({ length: Math.min(this.deps.concurrency ?? 8, queue.length) }, async () => {
       for (let g = queue.shift(); g; g = queue.shift()) await inOrder(g);
     });
     await Promise.all(workers);

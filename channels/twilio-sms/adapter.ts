@@ -28,11 +28,11 @@ export interface SmsProvider {
  * stand-in at TWILIO_API_URL, or to the in-process simulator.
  */
 export class TwilioSmsAdapter implements SmsProvider {
-  constructor(private readonly d: { client: twilio.Twilio }) {}
+  constructor(private readonly deps: { client: twilio.Twilio }) {}
 
   async send(sms: ProviderSms): Promise<ProviderSendResult> {
     try {
-      const r = await this.d.client.messages.create({ from: sms.from, to: sms.to, body: sms.body, ...(sms.statusCallback ? { statusCallback: sms.statusCallback } : {}) });
+      const r = await this.deps.client.messages.create({ from: sms.from, to: sms.to, body: sms.body, ...(sms.statusCallback ? { statusCallback: sms.statusCallback } : {}) });
       const segments = Number(r.numSegments);
       return {
         externalId: r.sid,

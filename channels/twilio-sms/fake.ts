@@ -24,14 +24,14 @@ export interface SimulatorOptions {
  * then posts signed status callbacks to our own webhook: sent, then delivered, or now and then
  * undelivered or failed with Twilio's error codes. Nothing leaves the machine; logs carry ids only.
  */
-export class SimulatedTwilio extends twilio.RequestClient {
+export class FakeTwilioSms extends twilio.RequestClient {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly random: () => number;
   readonly sent: { sid: string; from: string; to: string; at: Date }[] = [];
 
-  constructor(private readonly o: SimulatorOptions) {
+  constructor(private readonly options: SimulatorOptions) {
     super();
-    this.random = o.random ?? Math.random;
+    this.random = options.random ?? Math.random;
   }
 
   override async request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
@@ -45,7 +45,7 @@ export class SimulatedTwilio extends twilio.RequestClient {
     const sid = 'SM' + randomBytes(16).toString('hex');
     const now = new Date();
     this.sent.push({ sid, from, to, at: now });
-    this.o.logger.info({ sid }, 'simulated SMS accepted');
+    this.options.logger.info({ sid }, 'simulated SMS accepted');
     if (callback) this.scheduleReports(callback, { sid, accountSid: m[1], from, to });
     return reply(201, {
       account_sid: m[1],
@@ -75,7 +75,7 @@ export class SimulatedTwilio extends twilio.RequestClient {
   }
 
   private scheduleReports(callback: string, m: { sid: string; accountSid: string; from: string; to: string }) {
-    const delays = this.o.delaysMs ?? { sent: 400, final: [1500, 5000] };
+    const delays = this.options.delaysMs ?? { sent: 400, final: [1500, 5000] };
     const roll = this.random();
     const final: Record<string, string> = roll < 0.9 ? { MessageStatus: 'delivered' } : roll < 0.96 ? { MessageStatus: 'undelivered', ErrorCode: '30003' } : { MessageStatus: 'failed', ErrorCode: '30006' };
     const base = { MessageSid: m.sid, SmsSid: m.sid, AccountSid: m.accountSid, From: m.from, To: m.to, ApiVersion: '2010-04-01' };
@@ -87,7 +87,7 @@ export class SimulatedTwilio extends twilio.RequestClient {
   private later(ms: number, fn: () => Promise<void>) {
     const t = setTimeout(() => {
       this.timers.delete(t);
-      fn().catch((err) => this.o.logger.warn({ err }, 'simulated status callback failed'));
+      fn().catch((err) => this.options.logger.warn({ err }, 'simulated status callback failed'));
     }, ms);
     t.unref();
     this.timers.add(t);
@@ -95,12 +95,12 @@ export class SimulatedTwilio extends twilio.RequestClient {
 
   /** Signed exactly as Twilio signs: over the URL it was given, whatever host really receives it. */
   private async post(callback: string, params: Record<string, string>) {
-    const signature = twilio.getExpectedTwilioSignature(this.o.authToken, callback, params);
-    const origin = this.o.callbackOrigin?.();
+    const signature = twilio.getExpectedTwilioSignature(this.options.authToken, callback, params);
+    const origin = this.options.callbackOrigin?.();
     const target = origin ? origin + new URL(callback).pathname + new URL(callback).search : callback;
     const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
     await res.arrayBuffer();
-    if (!res.ok) this.o.logger.warn({ status: res.status, sid: params.MessageSid }, 'simulated status callback refused');
+    if (!res.ok) this.options.logger.warn({ status: res.status, sid: params.MessageSid }, 'simulated status callback refused');
   }
 }
 

@@ -24,6 +24,7 @@ describe('parseInboundSms', () => {
       to: '+4759440001',
       kind: 'message',
       body: 'Hei, jeg lurer på status i sak 2026/1234. Mvh Kari',
+      keyword: null,
       receivedAt: at,
       continueWithinMs: SMS_CONTINUE_WITHIN_MS,
       meta: { accountSid: 'AC0123456789abcdef0123456789abcdef', media: [], numSegments: 1, fromCountry: 'NO', messagingServiceSid: 'MG2c4e6a8b0d1f3a5c7e9b1d3f5a7c9e11' },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MessageStatus } from '../../server/contracts/names';
 import type { InboundContact } from '../../server/inbound/contract';
+import { keywordOf, type SmsKeyword } from './keywords';
 
 /*
  * Pure translation of Twilio's webhook bodies into our own types. No SDK, no clock, no database:
@@ -31,6 +32,8 @@ const inboundForm = z.object({
 export interface InboundSms extends InboundContact {
   channel: 'sms';
   to: string;
+  /** What the whole text is, if it is an opt-out keyword (STOP, START, HELP); the service acts on it. */
+  keyword: SmsKeyword | null;
   meta: { accountSid: string; media: { url: string; contentType: string | null }[]; numSegments?: number; fromCountry?: string; messagingServiceSid?: string };
 }
 
@@ -54,6 +57,7 @@ export function parseInboundSms(body: unknown, receivedAt: Date): InboundSms | n
     to: f.To,
     kind: 'message',
     body: f.Body,
+    keyword: keywordOf(f.Body),
     receivedAt,
     continueWithinMs: SMS_CONTINUE_WITHIN_MS,
     meta: {

@@ -22,7 +22,8 @@ export const gatherForm = callForm.extend({ Digits: z.string().max(40).regex(/^[
 
 export const dialForm = callForm.extend({ DialCallStatus: z.string().max(32).optional() });
 
-export const TERMINAL_STATUSES = ['completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
+/** The CallStatus values after which the call is over. */
+export const TERMINAL_STATUSES: readonly string[] = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 export const statusForm = callForm.extend({
   CallStatus: z.string().max(32),
   CallDuration: z.coerce.number().int().min(0).max(864_000).optional(),

@@ -28,7 +28,7 @@ export function redirectTwilioUri(uri: string, base: string): string {
 }
 
 /** A Twilio REST client for the configured account, pointed at TWILIO_API_URL when one is set. */
-export function createTwilioClient(c: { accountSid: string; authToken: string; apiUrl?: string }, httpClient?: RequestClient): twilio.Twilio {
-  const client = httpClient ?? (c.apiUrl ? new RedirectingRequestClient(c.apiUrl, { timeout: 15_000 }) : undefined);
-  return twilio(c.accountSid, c.authToken, { httpClient: client, autoRetry: true, maxRetries: 3 });
+export function createTwilioClient(credentials: { accountSid: string; authToken: string; apiUrl?: string }, httpClient?: RequestClient): twilio.Twilio {
+  const client = httpClient ?? (credentials.apiUrl ? new RedirectingRequestClient(credentials.apiUrl, { timeout: 15_000 }) : undefined);
+  return twilio(credentials.accountSid, credentials.authToken, { httpClient: client, autoRetry: true, maxRetries: 3 });
 }

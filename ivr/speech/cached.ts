@@ -33,16 +33,16 @@ export class CachedSpeech implements Speech {
   private readonly inflight = new Map<string, Promise<boolean>>();
   readonly stats = { hits: 0, misses: 0, failures: 0 };
 
-  constructor(private readonly o: CachedSpeechOptions) {
-    this.name = o.engines.map((e) => e.name).join('+');
+  constructor(private readonly options: CachedSpeechOptions) {
+    this.name = options.engines.map((e) => e.name).join('+');
   }
 
   key(p: Prompt): string {
-    return createHmac('sha256', this.o.secret).update(`${VOICES[p.lang].espeak}\u0000${p.lang}\u0000${p.text}`).digest('hex');
+    return createHmac('sha256', this.options.secret).update(`${VOICES[p.lang].espeak}\u0000${p.lang}\u0000${p.text}`).digest('hex');
   }
 
   url(p: Prompt): string {
-    return `${this.o.audioBaseUrl}/${this.key(p)}.wav`;
+    return `${this.options.audioBaseUrl}/${this.key(p)}.wav`;
   }
 
   readonly renderer: PromptRenderer = (p) => ({ play: this.url(p) });
@@ -75,14 +75,14 @@ export class CachedSpeech implements Speech {
       return true;
     }
     this.stats.misses++;
-    for (const engine of this.o.engines) {
+    for (const engine of this.options.engines) {
       try {
         const wav = await engine.synthesize(p.text, p.lang);
         this.remember(key, wav);
         await this.writeDisk(key, wav);
         return true;
       } catch (err) {
-        this.o.logger.warn({ err, engine: engine.name, lang: p.lang }, 'speech synthesis failed; trying the next engine');
+        this.options.logger.warn({ err, engine: engine.name, lang: p.lang }, 'speech synthesis failed; trying the next engine');
       }
     }
     this.stats.failures++;
@@ -98,7 +98,7 @@ export class CachedSpeech implements Speech {
     if (this.memory.has(key)) return;
     this.memory.set(key, wav);
     this.memoryBytes += wav.length;
-    const max = this.o.maxMemoryBytes ?? 64 * 1024 * 1024;
+    const max = this.options.maxMemoryBytes ?? 64 * 1024 * 1024;
     // Oldest first (Map keeps insertion order); bounded by the map's size.
     for (const [k, v] of this.memory) {
       if (this.memoryBytes <= max) break;
@@ -108,19 +108,19 @@ export class CachedSpeech implements Speech {
   }
 
   private async readDisk(key: string): Promise<Buffer | null> {
-    if (!this.o.dir) return null;
-    return fs.readFile(path.join(this.o.dir, `${key}.wav`)).catch(() => null);
+    if (!this.options.dir) return null;
+    return fs.readFile(path.join(this.options.dir, `${key}.wav`)).catch(() => null);
   }
 
   private async writeDisk(key: string, wav: Buffer) {
-    if (!this.o.dir) return;
+    if (!this.options.dir) return;
     try {
-      await fs.mkdir(this.o.dir, { recursive: true });
-      const tmp = path.join(this.o.dir, `${key}.${process.pid}.tmp`);
+      await fs.mkdir(this.options.dir, { recursive: true });
+      const tmp = path.join(this.options.dir, `${key}.${process.pid}.tmp`);
       await fs.writeFile(tmp, wav);
-      await fs.rename(tmp, path.join(this.o.dir, `${key}.wav`));
+      await fs.rename(tmp, path.join(this.options.dir, `${key}.wav`));
     } catch (err) {
-      this.o.logger.warn({ err }, 'could not write the speech cache');
+      this.options.logger.warn({ err }, 'could not write the speech cache');
     }
   }
 }

@@ -16,18 +16,18 @@ const run = promisify(execFile);
 export class EspeakEngine implements SpeechEngine {
   readonly name = 'espeak-ng';
 
-  constructor(private readonly o: { espeak?: string; sox?: string; timeoutMs?: number } = {}) {}
+  constructor(private readonly options: { espeak?: string; sox?: string; timeoutMs?: number } = {}) {}
 
   async synthesize(text: string, lang: Lang): Promise<Buffer> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'st-tts-'));
-    const timeout = this.o.timeoutMs ?? 15_000;
+    const timeout = this.options.timeoutMs ?? 15_000;
     try {
       const input = path.join(dir, 'in.txt');
       const raw = path.join(dir, 'espeak.wav');
       const out = path.join(dir, 'out.wav');
       await fs.writeFile(input, text, 'utf8');
-      await run(this.o.espeak ?? 'espeak-ng', ['-v', VOICES[lang].espeak, '-s', '150', '-f', input, '-w', raw], { timeout });
-      await run(this.o.sox ?? 'sox', [raw, '-r', '8000', '-c', '1', '-e', 'u-law', '-b', '8', '-t', 'wav', out], { timeout });
+      await run(this.options.espeak ?? 'espeak-ng', ['-v', VOICES[lang].espeak, '-s', '150', '-f', input, '-w', raw], { timeout });
+      await run(this.options.sox ?? 'sox', [raw, '-r', '8000', '-c', '1', '-e', 'u-law', '-b', '8', '-t', 'wav', out], { timeout });
       return await fs.readFile(out);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
@@ -37,8 +37,8 @@ export class EspeakEngine implements SpeechEngine {
   /** Whether both programs are installed. */
   async available(): Promise<boolean> {
     try {
-      await run(this.o.espeak ?? 'espeak-ng', ['--version'], { timeout: 5000 });
-      await run(this.o.sox ?? 'sox', ['--version'], { timeout: 5000 });
+      await run(this.options.espeak ?? 'espeak-ng', ['--version'], { timeout: 5000 });
+      await run(this.options.sox ?? 'sox', ['--version'], { timeout: 5000 });
       return true;
     } catch {
       return false;

@@ -22,25 +22,25 @@ export interface StaffAdministrationDeps {
 
 /** Staff accounts, managed by administrators. */
 export class StaffAdministration {
-  constructor(private readonly d: StaffAdministrationDeps) {}
+  constructor(private readonly deps: StaffAdministrationDeps) {}
 
   async createUser(actor: Actor, input: { email: string; name: string; password: string; role: Role; departments: string[]; phone?: string | null; sip?: string | null; locale?: string }, route: string): Promise<User> {
     assertAdmin(actor);
     const departmentIds: number[] = [];
     for (const [i, code] of input.departments.entries()) {
-      const dep = await this.d.departments.byCode(code);
+      const dep = await this.deps.departments.byCode(code);
       if (!dep) throw badRequest(`Unknown department "${code}"`, [{ path: ['departments', i], message: 'unknown department' }]);
       departmentIds.push(dep.id);
     }
     // Calls are forwarded to this number, so it is stored in E.164 like every other number.
-    const phone = input.phone ? toE164(input.phone, this.d.defaultCountry) : null;
+    const phone = input.phone ? toE164(input.phone, this.deps.defaultCountry) : null;
     if (input.phone && !phone) throw badRequest('phone is not a valid phone number', [{ path: ['phone'], message: 'not a valid phone number' }]);
-    if (await this.d.users.byEmail(input.email)) throw conflict('user_exists', `A user with e-mail ${input.email} already exists`);
-    const passwordHash = await hashPassword(input.password, this.d.passwordCost);
+    if (await this.deps.users.byEmail(input.email)) throw conflict('user_exists', `A user with e-mail ${input.email} already exists`);
+    const passwordHash = await hashPassword(input.password, this.deps.passwordCost);
     try {
-      return await this.d.db.transaction(async (m) => {
-        const user = await this.d.users.create({ ...input, phone, passwordHash, departmentIds: [...new Set(departmentIds)] }, m);
-        await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'user', entityId: user.id, route }], m);
+      return await this.deps.db.transaction(async (m) => {
+        const user = await this.deps.users.create({ ...input, phone, passwordHash, departmentIds: [...new Set(departmentIds)] }, m);
+        await this.deps.audit.record([{ userId: actor.id, action: 'create', entityType: 'user', entityId: user.id, route }], m);
         return user;
       });
     } catch (e) {

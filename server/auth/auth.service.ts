@@ -29,14 +29,14 @@ export interface AuthDeps {
 
 /** Log-in, bearer tokens, TOTP enrolment and brute-force limits for staff. */
 export class AuthService {
-  constructor(private readonly d: AuthDeps) {
+  constructor(private readonly deps: AuthDeps) {
     authenticator.options = { window: 1, step: TOTP_STEP_MS / 1000 };
   }
 
   private async assertNotLocked(keys: string[]) {
-    const now = this.d.clock().getTime();
+    const now = this.deps.clock().getTime();
     for (const key of keys) {
-      const { count, oldest } = await this.d.failures.recent(key, new Date(now - FAILURE_WINDOW_MS));
+      const { count, oldest } = await this.deps.failures.recent(key, new Date(now - FAILURE_WINDOW_MS));
       if (count >= MAX_FAILURES && oldest) {
         const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + FAILURE_WINDOW_MS - now) / 1000));
         throw new AppError(429, 'too_many_attempts', 'Too many failed attempts; try again later', { retryAfterSeconds: retryAfter }, {
@@ -47,7 +47,7 @@ export class AuthService {
   }
 
   private async fail(keys: string[], code: 'invalid_credentials' | 'invalid_totp', message: string): Promise<never> {
-    await this.d.db.transaction((m) => this.d.failures.record(keys, this.d.clock(), m));
+    await this.deps.db.transaction((m) => this.deps.failures.record(keys, this.deps.clock(), m));
     throw new AppError(401, code, message);
   }
 
@@ -55,28 +55,28 @@ export class AuthService {
   private matchTotp(code: string, secret: string): number | null {
     const delta = authenticator.checkDelta(code, secret);
     if (delta === null) return null;
-    return Math.floor(this.d.clock().getTime() / TOTP_STEP_MS) + delta;
+    return Math.floor(this.deps.clock().getTime() / TOTP_STEP_MS) + delta;
   }
 
   async login(input: { email: string; password: string; totp?: string }, ip: string): Promise<SessionView> {
     const email = input.email.toLowerCase();
     const keys = [`account:${email}`, `ip:${ip}`];
     await this.assertNotLocked(keys);
-    const user = await this.d.users.byEmail(email);
+    const user = await this.deps.users.byEmail(email);
     const ok = user && user.active ? await verifyPassword(input.password, user.passwordHash) : (await verifyPassword(input.password, await decoyHash()), false);
     if (!user || !ok) return this.fail(keys, 'invalid_credentials', 'Wrong e-mail or password');
     if (user.totpEnabled && user.totpSecret) {
       if (!input.totp) throw new AppError(401, 'totp_required', 'This account needs the code from its authenticator app');
       const step = this.matchTotp(input.totp, user.totpSecret);
-      const claimed = step !== null && (await this.d.db.transaction((m) => this.d.users.claimTotpStep(user.id, step, m)));
+      const claimed = step !== null && (await this.deps.db.transaction((m) => this.deps.users.claimTotpStep(user.id, step, m)));
       if (!claimed) return this.fail(keys, 'invalid_totp', 'The code is wrong or has already been used');
     }
     const scope: TokenScope = user.role === 'admin' && !user.totpEnabled ? 'enrol' : 'full';
     const token = randomBytes(32).toString('base64url');
-    const now = this.d.clock();
-    await this.d.db.transaction(async (m) => {
-      await this.d.tokens.create({ id: hashToken(token), userId: user.id, scope, createdAt: now, expiresAt: new Date(now.getTime() + this.d.tokenTtlMs), revokedAt: null }, m);
-      await this.d.audit.record([{ userId: user.id, action: 'login', entityType: 'user', entityId: user.id, route: 'POST /api/auth/login', ip }], m);
+    const now = this.deps.clock();
+    await this.deps.db.transaction(async (m) => {
+      await this.deps.tokens.create({ id: hashToken(token), userId: user.id, scope, createdAt: now, expiresAt: new Date(now.getTime() + this.deps.tokenTtlMs), revokedAt: null }, m);
+      await this.deps.audit.record([{ userId: user.id, action: 'login', entityType: 'user', entityId: user.id, route: 'POST /api/auth/login', ip }], m);
     });
     return { token, user: await this.publicUser(user), scope };
   }
@@ -87,7 +87,7 @@ export class AuthService {
       email: user.email,
       name: user.name,
       role: user.role,
-      departments: await this.d.users.departmentIds(user.id),
+      departments: await this.deps.users.departmentIds(user.id),
       totpEnabled: user.totpEnabled,
       locale: user.locale,
     };
@@ -96,16 +96,16 @@ export class AuthService {
   /** The actor behind a bearer token, or null when the token is unknown, expired, revoked or its user disabled. */
   async authenticate(token: string): Promise<AuthenticatedActor | null> {
     if (!token || token.length > 200) return null;
-    const row = await this.d.tokens.byId(hashToken(token));
-    if (!row || row.revokedAt || row.expiresAt.getTime() <= this.d.clock().getTime()) return null;
-    const user = await this.d.users.byId(row.userId);
+    const row = await this.deps.tokens.byId(hashToken(token));
+    if (!row || row.revokedAt || row.expiresAt.getTime() <= this.deps.clock().getTime()) return null;
+    const user = await this.deps.users.byId(row.userId);
     if (!user || !user.active) return null;
     return {
       id: user.id,
       name: user.name,
       email: user.email,
       role: user.role,
-      departmentIds: await this.d.users.departmentIds(user.id),
+      departmentIds: await this.deps.users.departmentIds(user.id),
       tokenId: row.id,
       scope: row.scope,
       totpEnabled: user.totpEnabled,
@@ -114,27 +114,27 @@ export class AuthService {
   }
 
   async logout(actor: AuthenticatedActor): Promise<void> {
-    await this.d.db.transaction((m) => this.d.tokens.revoke(actor.tokenId, this.d.clock(), m));
+    await this.deps.db.transaction((m) => this.deps.tokens.revoke(actor.tokenId, this.deps.clock(), m));
   }
 
   async enrolTotp(actor: AuthenticatedActor): Promise<TotpEnrolmentView> {
     if (actor.totpEnabled) throw new AppError(409, 'totp_already_enrolled', 'Two-factor authentication is already enrolled');
     const secret = authenticator.generateSecret(20);
-    await this.d.db.transaction((m) => this.d.users.update(actor.id, { totpSecret: secret, totpEnabled: false }, m));
-    return { secret, otpauthUrl: authenticator.keyuri(actor.email, this.d.issuer, secret) };
+    await this.deps.db.transaction((m) => this.deps.users.update(actor.id, { totpSecret: secret, totpEnabled: false }, m));
+    return { secret, otpauthUrl: authenticator.keyuri(actor.email, this.deps.issuer, secret) };
   }
 
   /** Finishes enrolment; the token that was limited to enrolment becomes a full one. */
   async confirmTotp(actor: AuthenticatedActor, code: string, ip: string): Promise<{ enrolled: true }> {
     const keys = [`account:${actor.email}`, `ip:${ip}`];
     await this.assertNotLocked(keys);
-    const user = await this.d.users.byId(actor.id);
+    const user = await this.deps.users.byId(actor.id);
     if (!user?.totpSecret || user.totpEnabled) throw new AppError(409, 'totp_not_pending', 'Start enrolment first');
     const step = this.matchTotp(code, user.totpSecret);
     if (step === null) return this.fail(keys, 'invalid_totp', 'The code is wrong or has already been used');
-    await this.d.db.transaction(async (m) => {
-      await this.d.users.update(user.id, { totpEnabled: true, totpLastStep: step }, m);
-      await this.d.tokens.setScope(actor.tokenId, 'full', m);
+    await this.deps.db.transaction(async (m) => {
+      await this.deps.users.update(user.id, { totpEnabled: true, totpLastStep: step }, m);
+      await this.deps.tokens.setScope(actor.tokenId, 'full', m);
     });
     return { enrolled: true };
   }

@@ -27,7 +27,7 @@ export interface AuthFeature extends Feature {
 
 export function createAuth(kernel: Kernel): AuthFeature {
   const { db, clock, config, audit } = kernel;
-  const users = new UserRepository({ db });
+  const users = new UserRepository({ db, clock });
   const service = new AuthService({ db, users, tokens: new TokenRepository({ db }), failures: new AuthFailureRepository({ db }), audit, clock, tokenTtlMs: config.tokenTtlMs, issuer: 'Servicetorg' });
   const apiBeforeAuth = Router();
   apiBeforeAuth.use('/auth', authRoutes({ auth: service }));

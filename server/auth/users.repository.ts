@@ -4,7 +4,7 @@ import { type Role } from '../contracts/names';
 import { UserDepartmentEntity, UserEntity, type User } from './entities';
 
 export class UserRepository {
-  constructor(private readonly deps: { db: Database }) {}
+  constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
   private manager(m?: EntityManager) {
     return m ?? this.deps.db.dataSource.manager;
@@ -54,7 +54,7 @@ export class UserRepository {
       sip: input.sip ?? null,
       locale: input.locale ?? 'nb',
       active: true,
-      createdAt: new Date(),
+      createdAt: this.deps.clock(),
     })) as User;
     if (input.departmentIds.length) {
       await m.getRepository(UserDepartmentEntity).insert(input.departmentIds.map((departmentId) => ({ userId: user.id, departmentId })));

@@ -13,11 +13,11 @@ export interface AuditEntry {
 
 /** Append-only: this class has no update or delete, by design. */
 export class AuditRepository {
-  constructor(private readonly deps: { db: Database }) {}
+  constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
   async record(entries: AuditEntry[], m?: EntityManager): Promise<void> {
     if (!entries.length) return;
-    const at = new Date();
+    const at = this.deps.clock();
     const rows = entries.map((e) => ({
       at,
       userId: e.userId,

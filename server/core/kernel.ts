@@ -33,5 +33,5 @@ export async function openKernel(config: Config, schema: Schema, opts: KernelOpt
   const clock = opts.clock ?? (() => new Date());
   const db = await openDatabase(config.databaseUrl, schema);
   const jobs = createJobQueue({ redisUrl: config.redisUrl, jobs: new JobRepository({ db }), logger, clock }, opts.jobs);
-  return { config, logger, clock, db, audit: new AuditRepository({ db }), jobs };
+  return { config, logger, clock, db, audit: new AuditRepository({ db, clock }), jobs };
 }

@@ -30,8 +30,3 @@ function parse(raw: string, defaultCountry: CountryCode): string | null {
   if (!parsed || !parsed.isValid()) return null;
   return parsed.number;
 }
-
-/** ISO country of an E.164 number, for delivery-status views. */
-export function countryOf(e164: string): string | null {
-  return parsePhoneNumberFromString(e164)?.country ?? null;
-}

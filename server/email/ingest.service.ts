@@ -45,6 +45,7 @@ export interface MailIngestDeps {
   /** Send an automatic receipt when a mail opens an inquiry. */
   receipts: boolean;
   limits: AttachmentLimits;
+  clock: () => Date;
   logger: Logger;
 }
 
@@ -55,27 +56,27 @@ export interface MailIngestDeps {
  * anything automatic.
  */
 export class MailIngest {
-  constructor(private readonly d: MailIngestDeps) {}
+  constructor(private readonly deps: MailIngestDeps) {}
 
   async handle(source: Buffer, receivedAt: Date): Promise<IngestOutcome> {
     const mail = await simpleParser(source, { skipImageLinks: true, skipTextLinks: true });
     const parsed = parseMail(mail, {
       receivedAt,
       sourceSha256: createHash('sha256').update(source).digest('hex'),
-      ownAddresses: await this.d.ownAddresses(),
-      mailboxAddress: this.d.mailboxAddress,
+      ownAddresses: await this.deps.ownAddresses(),
+      mailboxAddress: this.deps.mailboxAddress,
     });
     if (!parsed) {
-      this.d.logger.warn({ messageId: mail.messageId }, 'mail without a sender ignored');
+      this.deps.logger.warn({ messageId: mail.messageId }, 'mail without a sender ignored');
       return { kind: 'ignored', reason: 'no sender' };
     }
     if (parsed.kind === 'bounce') return this.bounce(parsed.externalId, parsed.report, receivedAt);
 
     const { contact } = parsed;
     const citizen = contact.from.email!;
-    if ((await this.d.ownAddresses()).has(citizen)) {
+    if ((await this.deps.ownAddresses()).has(citizen)) {
       // One of our own mailboxes writing to another: recording it could loop receipts between them.
-      this.d.logger.warn({ messageId: contact.externalId }, 'mail from one of our own addresses ignored');
+      this.deps.logger.warn({ messageId: contact.externalId }, 'mail from one of our own addresses ignored');
       return { kind: 'ignored', reason: 'from our own address' };
     }
 
@@ -83,17 +84,17 @@ export class MailIngest {
     if (thread) contact.thread = { ...contact.thread, inquiryId: thread.id };
     if (parsed.kind === 'auto-reply' && !thread) {
       // An out-of-office or list mail that answers nothing of ours: it never opens an inquiry.
-      this.d.logger.info({ messageId: contact.externalId, reason: parsed.autoReason }, 'automatic mail outside any thread ignored');
+      this.deps.logger.info({ messageId: contact.externalId, reason: parsed.autoReason }, 'automatic mail outside any thread ignored');
       return { kind: 'ignored', reason: `automatic: ${parsed.autoReason}` };
     }
 
-    const result = await this.d.inbound.record(contact);
+    const result = await this.deps.inbound.record(contact);
     await this.storeAttachments(result.message.id, parsed.attachments);
 
     let receipt = false;
-    if (this.d.receipts && parsed.kind === 'message' && !parsed.noAutoResponse && !/^(no-?reply|do-?not-?reply)@/i.test(citizen) && (await this.owesReceipt(result))) {
+    if (this.deps.receipts && parsed.kind === 'message' && !parsed.noAutoResponse && !/^(no-?reply|do-?not-?reply)@/i.test(citizen) && (await this.owesReceipt(result))) {
       const r = receiptFor(result.inquiry, contact.subject ?? null);
-      await this.d.automatic.send({ inquiry: result.inquiry, channel: 'email', sender: this.d.sender, to: citizen, from: contact.to, subject: r.subject, body: r.body, purpose: 'receipt' });
+      await this.deps.automatic.send({ inquiry: result.inquiry, channel: 'email', sender: this.deps.sender, to: citizen, from: contact.to, subject: r.subject, body: r.body, purpose: 'receipt' });
       receipt = true;
     }
     return { kind: 'recorded', inquiryId: result.inquiry.id, messageId: result.message.id, opened: result.opened, duplicate: result.duplicate, receipt };
@@ -106,27 +107,27 @@ export class MailIngest {
   private async owesReceipt(r: { opened: boolean; duplicate: boolean; inquiry: { id: number }; message: { id: number } }): Promise<boolean> {
     if (r.opened) return true;
     if (!r.duplicate) return false;
-    const first = await this.d.messages.firstOf(r.inquiry.id);
-    return first?.id === r.message.id && !(await this.d.mail.hasAutomaticMessage(r.inquiry.id));
+    const first = await this.deps.messages.firstOf(r.inquiry.id);
+    return first?.id === r.message.id && !(await this.deps.mail.hasAutomaticMessage(r.inquiry.id));
   }
 
   /** The open inquiry this mail continues: by a Message-ID we know, our tag, or its case and sender. */
   private async threadOf(ids: string[], tags: { inquiryId?: number; caseNumber?: string }, citizen: string) {
-    const known = await this.d.mail.messageByMailIds(ids);
+    const known = await this.deps.mail.messageByMailIds(ids);
     const candidates = [known?.inquiryId, tags.inquiryId].filter((x): x is number => typeof x === 'number');
     for (const id of candidates) {
-      const inquiry = await this.d.inquiries.byId(id);
+      const inquiry = await this.deps.inquiries.byId(id);
       if (inquiry && inquiry.state !== 'closed') return inquiry;
     }
-    if (tags.caseNumber) return this.d.mail.openInquiryOfCase(tags.caseNumber, citizen);
+    if (tags.caseNumber) return this.deps.mail.openInquiryOfCase(tags.caseNumber, citizen);
     return null;
   }
 
   private async storeAttachments(messageId: number, list: MailAttachment[]): Promise<void> {
-    if (!list.length || (await this.d.attachments.attachmentCount(messageId)) >= list.length) return;
-    const { maxBytes, maxTotalBytes } = this.d.limits;
+    if (!list.length || (await this.deps.attachments.attachmentCount(messageId)) >= list.length) return;
+    const { maxBytes, maxTotalBytes } = this.deps.limits;
     let total = 0;
-    const now = new Date();
+    const now = this.deps.clock();
     const rows: Omit<Attachment, 'id'>[] = list.map((a, ordinal) => {
       const sha256 = createHash('sha256').update(a.content).digest('hex');
       const base = { messageId, ordinal, filename: a.filename, contentType: a.contentType, size: a.size, sha256, createdAt: now };
@@ -138,21 +139,21 @@ export class MailIngest {
       total += a.size;
       return { ...base, status: 'stored', reason: null, content: a.content };
     });
-    await this.d.attachments.addAttachments(rows);
-    for (const r of rows) if (r.status === 'refused') this.d.logger.warn({ messageId, ordinal: r.ordinal, size: r.size, reason: r.reason }, 'attachment refused');
+    await this.deps.attachments.addAttachments(rows);
+    for (const r of rows) if (r.status === 'refused') this.deps.logger.warn({ messageId, ordinal: r.ordinal, size: r.size, reason: r.reason }, 'attachment refused');
   }
 
   /** A delivery report marks our outbound message failed with the remote server's reason, once. */
   private async bounce(externalId: string, report: BounceReport, at: Date): Promise<IngestOutcome> {
-    const original = await this.d.mail.messageByMailIds(report.originalMessageIds);
+    const original = await this.deps.mail.messageByMailIds(report.originalMessageIds);
     if (!original || original.direction !== 'out') {
-      this.d.logger.warn({ bounce: externalId }, 'bounce for no message of ours ignored');
+      this.deps.logger.warn({ bounce: externalId }, 'bounce for no message of ours ignored');
       return { kind: 'ignored', reason: 'bounce for an unknown message' };
     }
     if (report.action && report.action !== 'failed') return { kind: 'ignored', reason: `delivery report: ${report.action}` };
     if (original.status !== 'failed') {
       const error = report.diagnostic ?? `bounced (${report.status ?? 'no status'})`;
-      await this.d.messageStatus.apply(original.id, 'failed', report.status, at, { error, recipient: report.recipient, bounce: externalId });
+      await this.deps.messageStatus.apply(original.id, 'failed', report.status, at, { error, recipient: report.recipient, bounce: externalId });
     }
     return { kind: 'bounce', failedMessageIds: [original.id] };
   }

@@ -5,7 +5,8 @@ import type { DepartmentRepository } from '../register/departments.repository';
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { MailRepository } from './mail.repository';
 import { MailSender } from './mail-sender';
-import { SimulatedMailTransport, type MailToSend, type MailTransport } from '../../channels/smtp/transport';
+import type { MailToSend, MailTransport } from '../../channels/smtp/transport';
+import { FakeMailTransport } from '../../channels/smtp/fake';
 
 const inquiry = { id: 12, departmentId: 3, subject: 'Søknad om tilbygg', channelAddress: 'post@kommune.test' } as Inquiry;
 const addresses: DepartmentAddress[] = [
@@ -71,7 +72,7 @@ describe('MailSender', () => {
   it('in simulation records the mail in memory, labels the result simulated, and logs ids only', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(s) });
-    const t = new SimulatedMailTransport(logger);
+    const t = new FakeMailTransport(logger);
     const r = await sender(t).send({ messageId: 9, inquiryId: 12, to: 'kari@innbygger.test', from: null, body: 'Hemmelig innhold', subject: null });
     expect(r.meta).toMatchObject({ simulated: true });
     expect(t.outbox[0]).toMatchObject({ to: 'kari@innbygger.test', text: 'Hemmelig innhold' });

@@ -23,19 +23,19 @@ export interface MailSenderDeps {
  * the thread, and the inquiry tag in the subject, so the citizen's answer threads back.
  */
 export class MailSender implements ChannelSender {
-  constructor(private readonly d: MailSenderDeps) {}
+  constructor(private readonly deps: MailSenderDeps) {}
 
   async send(m: OutboundMessage): Promise<SendResult> {
-    const inquiry = m.inquiryId ? await this.d.inquiries.byId(m.inquiryId) : null;
+    const inquiry = m.inquiryId ? await this.deps.inquiries.byId(m.inquiryId) : null;
     const from = await this.fromAddress(inquiry, m.from);
-    const thread = (m.inquiryId ? await this.d.mail.mailIdsOf(m.inquiryId) : []).filter((t) => !t.id.startsWith('sha256:'));
+    const thread = (m.inquiryId ? await this.deps.mail.mailIdsOf(m.inquiryId) : []).filter((t) => !t.id.startsWith('sha256:'));
     const answering = [...thread].reverse().find((t) => t.direction === 'in') ?? thread[thread.length - 1];
     const messageId = newMessageId(m.messageId, from, randomBytes(6).toString('hex'));
     const subject = m.meta?.subjectAsIs && m.subject ? m.subject : replySubject(m.subject ?? inquiry?.subject, m.inquiryId);
     const headers: Record<string, string> = {};
     if (m.meta?.autoSubmitted) headers['Auto-Submitted'] = String(m.meta.autoSubmitted);
 
-    const info = await this.d.transport.sendMail({
+    const info = await this.deps.transport.sendMail({
       from,
       to: m.to,
       subject,
@@ -50,17 +50,17 @@ export class MailSender implements ChannelSender {
       externalId: normaliseMessageId(messageId)!,
       status: 'sent',
       from,
-      meta: { smtpResponse: info.response.slice(0, 300), from, ...(this.d.transport.simulated ? { simulated: true } : {}) },
+      meta: { smtpResponse: info.response.slice(0, 300), from, ...(this.deps.transport.simulated ? { simulated: true } : {}) },
     };
   }
 
   /** The citizen's address only if it belongs to the inquiry's department; else the department's own. */
   private async fromAddress(inquiry: Inquiry | null, wroteTo: string | null): Promise<string> {
-    if (!inquiry) return wroteTo ?? this.d.defaultFrom;
-    const own = (await this.d.departments.addresses()).filter((a) => a.channel === 'email' && a.departmentId === inquiry.departmentId);
+    if (!inquiry) return wroteTo ?? this.deps.defaultFrom;
+    const own = (await this.deps.departments.addresses()).filter((a) => a.channel === 'email' && a.departmentId === inquiry.departmentId);
     const hint = wroteTo?.toLowerCase();
     if (hint && own.some((a) => a.address.toLowerCase() === hint)) return hint;
-    const department = await this.d.departments.byId(inquiry.departmentId);
-    return (own.find((a) => a.isDefault) ?? own[0])?.address ?? department?.email ?? wroteTo ?? this.d.defaultFrom;
+    const department = await this.deps.departments.byId(inquiry.departmentId);
+    return (own.find((a) => a.isDefault) ?? own[0])?.address ?? department?.email ?? wroteTo ?? this.deps.defaultFrom;
   }
 }

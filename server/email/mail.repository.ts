@@ -9,7 +9,7 @@ const MAIL_CHANNELS = ['email', 'web'];
 
 /** What the e-mail channel reads and writes besides InboundService: the mailbox cursor and threads. */
 export class MailRepository {
-  constructor(private readonly deps: { db: Database }) {}
+  constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
   private get manager() {
     return this.deps.db.dataSource.manager;
@@ -23,14 +23,14 @@ export class MailRepository {
   async saveCursor(mailbox: string, uidValidity: string, lastUid: number): Promise<void> {
     await this.deps.db.transaction(async (m) => {
       const repo = m.getRepository(MailCursorEntity);
-      const updated = await repo.update({ mailbox }, { uidValidity, lastUid, updatedAt: new Date() });
+      const updated = await repo.update({ mailbox }, { uidValidity, lastUid, updatedAt: this.deps.clock() });
       if (updated.affected) return;
       try {
-        await repo.insert({ mailbox, uidValidity, lastUid, updatedAt: new Date() });
+        await repo.insert({ mailbox, uidValidity, lastUid, updatedAt: this.deps.clock() });
       } catch (e) {
         // Another process created it in between: its cursor and ours move the same way.
         if (!isUniqueViolation(e)) throw e;
-        await repo.update({ mailbox }, { uidValidity, lastUid, updatedAt: new Date() });
+        await repo.update({ mailbox }, { uidValidity, lastUid, updatedAt: this.deps.clock() });
       }
     });
   }

@@ -6,7 +6,8 @@ import { MailRepository } from './mail.repository';
 import { parseImapUrl, type ImapSettings } from '../../channels/imap/imap-url';
 import { imapClient } from '../../channels/imap/client';
 import { ImapWatcher, type WatcherDeps } from '../../channels/imap/watcher';
-import { SimulatedMailTransport, SmtpTransport, type MailTransport } from '../../channels/smtp/transport';
+import { SmtpTransport, type MailTransport } from '../../channels/smtp/transport';
+import { FakeMailTransport } from '../../channels/smtp/fake';
 import { DEFAULT_ATTACHMENT_LIMITS, MailIngest, type AttachmentLimits } from './ingest.service';
 import { MailSender } from './mail-sender';
 
@@ -36,9 +37,9 @@ export function createEmail(kernel: Kernel, deps: { register: Register; inbound:
   const { config, db, clock, audit } = kernel;
   const { register } = deps;
   const logger = kernel.logger.child({ channel: 'email' });
-  const mail = new MailRepository({ db });
+  const mail = new MailRepository({ db, clock });
   const imap = config.imapUrl ? parseImapUrl(config.imapUrl) : null;
-  const transport: MailTransport = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new SimulatedMailTransport(logger, clock);
+  const transport: MailTransport = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new FakeMailTransport(logger, clock);
   const defaultFrom = imap?.address ?? `servicetorg@${new URL(config.publicBaseUrl).hostname}`;
   const sender = new MailSender({ transport, mail, inquiries: register.inquiries, departments: register.departments, defaultFrom });
 
@@ -62,6 +63,7 @@ export function createEmail(kernel: Kernel, deps: { register: Register; inbound:
     sender,
     receipts: opts.receipts ?? true,
     limits: opts.attachmentLimits ?? DEFAULT_ATTACHMENT_LIMITS,
+    clock,
     logger,
   });
   const watcher = imap

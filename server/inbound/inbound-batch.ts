@@ -50,7 +50,7 @@ export class InboundBatcher {
   private running = 0;
   private scheduled = false;
 
-  constructor(private readonly d: BatcherDeps) {}
+  constructor(private readonly deps: BatcherDeps) {}
 
   record(item: BatchItem): Promise<Written> {
     return new Promise<Written>((resolve, reject) => {
@@ -60,14 +60,14 @@ export class InboundBatcher {
   }
 
   private schedule(): void {
-    const maxRunning = this.d.maxRunning ?? 4;
+    const maxRunning = this.deps.maxRunning ?? 4;
     if (this.scheduled || this.running >= maxRunning || !this.queue.length) return;
     this.scheduled = true;
     // What arrives in this turn of the event loop goes together.
     setImmediate(() => {
       this.scheduled = false;
       while (this.queue.length && this.running < maxRunning) {
-        const batch = this.queue.splice(0, this.d.maxBatch ?? 64);
+        const batch = this.queue.splice(0, this.deps.maxBatch ?? 64);
         this.running++;
         void this.run(batch).finally(() => {
           this.running--;
@@ -94,14 +94,14 @@ export class InboundBatcher {
     let plans: Plan[] = [];
     let results: Record<string, unknown>[][];
     try {
-      results = await this.d.db.transaction(async (m, steps) => {
-        const rows = locked.length ? await steps.together(locked.map((it) => this.d.contacts.locking(it.p.key!, m, it.p.continuation ?? undefined))) : [];
+      results = await this.deps.db.transaction(async (m, steps) => {
+        const rows = locked.length ? await steps.together(locked.map((it) => this.deps.contacts.locking(it.p.key!, m, it.p.continuation ?? undefined))) : [];
         plans = batch.map((it, i) => {
-          if (i >= locked.length) return planMessage(this.d, it.p, null, null, null, it.department, it.departments, m);
-          const owner = this.d.contacts.ownerFrom(rows[i], m, it.p.continuation ?? undefined);
-          if (!owner) return planNewCitizen(this.d, it.p, it.p.key!, null, it.department, m);
+          if (i >= locked.length) return planMessage(this.deps, it.p, null, null, null, it.department, it.departments, m);
+          const owner = this.deps.contacts.ownerFrom(rows[i], m, it.p.continuation ?? undefined);
+          if (!owner) return planNewCitizen(this.deps, it.p, it.p.key!, null, it.department, m);
           const inquiry = it.p.continuation ? chooseInquiry(owner.continuable ?? [], null) : null;
-          return planMessage(this.d, it.p, owner.contact, inquiry, null, it.department, it.departments, m);
+          return planMessage(this.deps, it.p, owner.contact, inquiry, null, it.department, it.departments, m);
         });
         return steps.commitWith(plans.flatMap((x) => x.statements));
       });
@@ -124,6 +124,6 @@ export class InboundBatcher {
   }
 
   private alone(it: Waiting): void {
-    this.d.alone(it).then(it.resolve, it.reject);
+    this.deps.alone(it).then(it.resolve, it.reject);
   }
 }

@@ -128,15 +128,15 @@ function continuing(p: Prepared, inquiry: Inquiry, contact: Contact | null, name
  * continued: every inquiry for a number or address is opened after its owner exists, and owners
  * are never removed. The savepoint lets the one-message path undo a lost race for the address.
  */
-export function planNewCitizen(d: PlanDeps, p: Prepared, key: ContactKey, namedCase: CaseFile | null, department: Department, m: EntityManager): Plan {
-  const contact = d.contacts.creating(key, p.name, m, p.now);
+export function planNewCitizen(deps: PlanDeps, p: Prepared, key: ContactKey, namedCase: CaseFile | null, department: Department, m: EntityManager): Plan {
+  const contact = deps.contacts.creating(key, p.name, m, p.now);
   const inquiry = inquiryRow(p, department, null, namedCase);
   return {
     statements: [
       { sql: 'SAVEPOINT new_citizen', params: [] },
       ...contact.statements,
-      ...d.inquiries.inserting(inquiry, m, { contactId: d.contacts.idOf(key) }),
-      ...d.messages.inserting(messageRow(p, 0), m, { inquiryOfPrevious: true }),
+      ...deps.inquiries.inserting(inquiry, m, { contactId: deps.contacts.idOf(key) }),
+      ...deps.messages.inserting(messageRow(p, 0), m, { inquiryOfPrevious: true }),
     ],
     rowsets: 3,
     newCitizen: true,
@@ -149,7 +149,7 @@ export function planNewCitizen(d: PlanDeps, p: Prepared, key: ContactKey, namedC
 
 /** A known contact (or none): the message on the inquiry it continues, else on a new one. */
 export function planMessage(
-  d: PlanDeps,
+  deps: PlanDeps,
   p: Prepared,
   contact: Contact | null,
   inquiry: Inquiry | null,
@@ -162,7 +162,7 @@ export function planMessage(
   if (!inquiry) {
     const opened = inquiryRow(p, department, contact?.id ?? null, namedCase);
     return {
-      statements: [...d.inquiries.inserting(opened, m), ...d.messages.inserting(messageRow(p, 0), m, { inquiryOfPrevious: true })],
+      statements: [...deps.inquiries.inserting(opened, m), ...deps.messages.inserting(messageRow(p, 0), m, { inquiryOfPrevious: true })],
       rowsets: 2,
       newCitizen: false,
       written: ([[i], [x]]) => {
@@ -173,7 +173,7 @@ export function planMessage(
   }
   const patch = continuing(p, inquiry, contact, namedCase);
   return {
-    statements: [...d.messages.inserting(messageRow(p, inquiry.id), m), ...d.inquiries.updating(inquiry.id, patch, m)],
+    statements: [...deps.messages.inserting(messageRow(p, inquiry.id), m), ...deps.inquiries.updating(inquiry.id, patch, m)],
     rowsets: 1,
     newCitizen: false,
     written: ([[x]]) => ({

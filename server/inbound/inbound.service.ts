@@ -49,8 +49,8 @@ export interface InboundDeps {
 export class InboundService {
   private readonly batcher: InboundBatcher;
 
-  constructor(private readonly d: InboundDeps) {
-    this.batcher = new InboundBatcher({ ...d, alone: (item) => this.alone(item) });
+  constructor(private readonly deps: InboundDeps) {
+    this.batcher = new InboundBatcher({ ...deps, alone: (item) => this.alone(item) });
   }
 
   /**
@@ -62,39 +62,39 @@ export class InboundService {
     // turns one into a rolled-back transaction below. The departments are resolved before the
     // transaction: a read on another pooled connection while holding one can starve the pool
     // when many deliveries arrive at once.
-    const departments = await this.d.departments.list();
+    const departments = await this.deps.departments.list();
     const department = await this.departmentFor(input);
-    const item = { p: prepare(input, this.d.defaultCountry), department, departments };
+    const item = { p: prepare(input, this.deps.defaultCountry), department, departments };
     let result: Written;
     try {
       // Plain messages share transactions with others arriving at the same time (inbound-batch.ts).
       result = !opts.within && batchable(item.p) ? await this.batcher.record(item) : await this.alone(item, opts.within);
     } catch (e) {
       if (!(e instanceof DuplicateDelivery)) throw e;
-      const winner = await this.d.messages.byExternalId(input.channel, input.externalId);
+      const winner = await this.deps.messages.byExternalId(input.channel, input.externalId);
       if (!winner) throw e;
       return this.duplicateOf(winner);
     }
     const { inquiry, message, contact, opened, caseNumber } = result;
     const departmentCode = result.department.code;
     if (opened) {
-      this.d.events.emit('inquiry:opened', { inquiry, contact: contact ? { id: contact.id, name: contact.name } : null, departmentCode, caseNumber });
+      this.deps.events.emit('inquiry:opened', { inquiry, contact: contact ? { id: contact.id, name: contact.name } : null, departmentCode, caseNumber });
     } else {
-      this.d.events.emit('inquiry:updated', { inquiry, message, departmentCode });
+      this.deps.events.emit('inquiry:updated', { inquiry, message, departmentCode });
     }
-    this.d.events.emit('message:recorded', { inquiry, message, channel: input.channel });
+    this.deps.events.emit('message:recorded', { inquiry, message, channel: input.channel });
     return { inquiry, message, contact, opened, duplicate: false };
   }
 
   private async duplicateOf(message: Message): Promise<InboundResult> {
-    const inquiry = (await this.d.inquiries.byId(message.inquiryId))!;
-    const contact = inquiry.contactId ? await this.d.contacts.byId(inquiry.contactId) : null;
+    const inquiry = (await this.deps.inquiries.byId(message.inquiryId))!;
+    const contact = inquiry.contactId ? await this.deps.contacts.byId(inquiry.contactId) : null;
     return { inquiry, message, contact, duplicate: true, opened: false };
   }
 
   /** One message in a transaction of its own. */
   private alone(item: BatchItem, within?: Within): Promise<Written> {
-    return this.d.db.transaction((m, steps) => this.write(item.p, item.department, item.departments, m, steps, within));
+    return this.deps.db.transaction((m, steps) => this.write(item.p, item.department, item.departments, m, steps, within));
   }
 
   private async write(p: Prepared, department: Department, departments: Department[], m: EntityManager, steps: TransactionSteps, within?: Within): Promise<Written> {
@@ -102,14 +102,14 @@ export class InboundService {
     // Locked until commit: a citizen's concurrent messages take turns, so two cannot open two
     // inquiries. The lock's statement starts the transaction and brings the inquiries this
     // message could continue.
-    const found = p.key ? await this.d.contacts.lockOwner(p.key, m, steps.read, p.continuation ?? undefined) : null;
+    const found = p.key ? await this.deps.contacts.lockOwner(p.key, m, steps.read, p.continuation ?? undefined) : null;
     const namedCase = await this.caseNamedIn(input, m);
 
     // A new citizen: contact, address, inquiry and message go with the commit. Another message of
     // the same new citizen (or another delivery of this one) committing first breaks a unique
     // key: undo to the savepoint and take the general path below, which sorts out which it was.
     if (p.key && !found && !within && !input.thread?.inquiryId) {
-      const plan = planNewCitizen(this.d, p, p.key, namedCase, department, m);
+      const plan = planNewCitizen(this.deps, p, p.key, namedCase, department, m);
       try {
         return plan.written(await steps.commitWith(plan.statements));
       } catch (e) {
@@ -118,12 +118,12 @@ export class InboundService {
       }
     }
 
-    const owner = found ?? (p.key ? await this.d.contacts.createLocked(p.key, p.name, m, steps, p.continuation ?? undefined) : null);
+    const owner = found ?? (p.key ? await this.deps.contacts.createLocked(p.key, p.name, m, steps, p.continuation ?? undefined) : null);
     const contact = owner?.contact ?? null;
     const inquiry = await this.inquiryToContinue(p, owner?.continuable, namedCase?.id ?? null, m);
     // The message and the inquiry (new or continued) travel with the commit; with a channel's own
     // write to follow, they go ahead of it and the commit comes after.
-    const plan = planMessage(this.d, p, contact, inquiry, namedCase, department, departments, m);
+    const plan = planMessage(this.deps, p, contact, inquiry, namedCase, department, departments, m);
     let written: Written;
     try {
       written = plan.written(await (within ? steps.together(plan.statements) : steps.commitWith(plan.statements)));
@@ -138,24 +138,24 @@ export class InboundService {
 
   /** The department a menu or form chose, else the owner of the address written to, else the switchboard. */
   private async departmentFor(input: InboundContact): Promise<Department> {
-    const chosen = input.departmentCode ? await this.d.departments.byCode(input.departmentCode) : null;
+    const chosen = input.departmentCode ? await this.deps.departments.byCode(input.departmentCode) : null;
     if (chosen) return chosen;
     if (input.to && input.channel !== 'web') {
-      const owner = await this.d.departments.ownerOf(input.channel, input.channel === 'email' ? input.to.toLowerCase() : input.to);
+      const owner = await this.deps.departments.ownerOf(input.channel, input.channel === 'email' ? input.to.toLowerCase() : input.to);
       if (owner) return owner;
     }
-    const switchboard = await this.d.departments.byCode(SWITCHBOARD);
+    const switchboard = await this.deps.departments.byCode(SWITCHBOARD);
     if (!switchboard) throw new Error('The switchboard department is missing; start-up creates it');
     return switchboard;
   }
 
   private async caseNamedIn(input: InboundContact, m: EntityManager) {
     if (input.thread?.caseNumber) {
-      const c = await this.d.cases.byNumber(input.thread.caseNumber, m);
+      const c = await this.deps.cases.byNumber(input.thread.caseNumber, m);
       if (c) return c;
     }
     const candidates = caseNumberCandidates(`${input.subject ?? ''} ${input.body}`);
-    const found = await this.d.cases.byNumbers(candidates, m);
+    const found = await this.deps.cases.byNumbers(candidates, m);
     return found[0] ?? null;
   }
 
@@ -166,10 +166,10 @@ export class InboundService {
    */
   private async inquiryToContinue(p: Prepared, known: Inquiry[] | undefined, caseId: number | null, m: EntityManager): Promise<Inquiry | null> {
     if (p.input.thread?.inquiryId) {
-      const named = await this.d.inquiries.byId(p.input.thread.inquiryId, m);
+      const named = await this.deps.inquiries.byId(p.input.thread.inquiryId, m);
       if (named && named.state !== 'closed') return named;
     }
     if (!p.citizenAddress || !p.continuation) return null;
-    return chooseInquiry(known ?? (await this.d.inquiries.continuable({ ...p.continuation, citizenAddress: p.citizenAddress }, m)), caseId);
+    return chooseInquiry(known ?? (await this.deps.inquiries.continuable({ ...p.continuation, citizenAddress: p.citizenAddress }, m)), caseId);
   }
 }

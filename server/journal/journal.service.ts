@@ -58,7 +58,7 @@ const wordIn = (text: string, word: string) => new RegExp(`(^|[^\\p{L}\\p{N}])${
 export class JournalService {
   private cachedRules: { at: number; rules: Omit<JournalRule, 'id'>[] } | null = null;
 
-  constructor(private readonly d: JournalDeps) {}
+  constructor(private readonly deps: JournalDeps) {}
 
   listen(events: RegisterEvents): void {
     events.on('message:recorded', ({ message, inquiry }) => this.journal(message, inquiry).then(() => undefined));
@@ -71,7 +71,7 @@ export class JournalService {
    */
   async rules(): Promise<Omit<JournalRule, 'id'>[]> {
     if (this.cachedRules && Date.now() - this.cachedRules.at < RULES_TTL_MS) return this.cachedRules.rules;
-    const rows = await this.d.journal.rules();
+    const rows = await this.deps.journal.rules();
     const rules = rows.length ? rows.map((r) => ({ kind: r.kind, value: r.value })) : DEFAULT_RULES;
     this.cachedRules = { at: Date.now(), rules };
     return rules;
@@ -80,33 +80,33 @@ export class JournalService {
   /** The post for a message if a rule matches; the same message twice gives the one post. */
   async journal(message: Message, inquiry?: Inquiry): Promise<JournalEntry | null> {
     if (message.kind !== 'message' || message.direction === 'internal') return null;
-    const inq = inquiry ?? (await this.d.inquiries.byId(message.inquiryId));
+    const inq = inquiry ?? (await this.deps.inquiries.byId(message.inquiryId));
     if (!inq) return null;
     // Decided before any other read: most messages of a busy inbox match no rule.
     const rules = await this.rules();
-    const department = await this.d.departments.byId(inq.departmentId);
+    const department = await this.deps.departments.byId(inq.departmentId);
     const text = `${message.subject ?? ''} ${message.body}`;
     const matches = rules.some((r) => r.kind === 'all' || (r.kind === 'case' && inq.caseId !== null) || (r.kind === 'department' && department?.code === r.value) || (r.kind === 'keyword' && r.value && wordIn(text, r.value)));
     if (!matches) return null;
-    const existing = await this.d.journal.entryByMessage(message.id);
+    const existing = await this.deps.journal.entryByMessage(message.id);
     if (existing) return existing;
-    const [caseFile, contact] = await Promise.all([inq.caseId ? this.d.cases.byId(inq.caseId) : null, inq.contactId ? this.d.contacts.byId(inq.contactId) : null]);
+    const [caseFile, contact] = await Promise.all([inq.caseId ? this.deps.cases.byId(inq.caseId) : null, inq.contactId ? this.deps.contacts.byId(inq.contactId) : null]);
 
     const incoming = message.direction === 'in';
     const partyAddress = incoming ? message.fromAddress : message.toAddress;
     const partyName = contact?.name || partyAddress || 'Ukjent';
     const title = (message.subject ? `${message.subject} – ` : '') + `${documentType(message.channel)} ${incoming ? 'fra' : 'til'} ${partyName}`;
-    const pushing = (await this.d.journal.setting(PUSH_URL)) !== null;
-    const now = this.d.clock();
+    const pushing = (await this.deps.journal.setting(PUSH_URL)) !== null;
+    const now = this.deps.clock();
     const year = now.getUTCFullYear();
     let entry: JournalEntry;
     try {
-      entry = await this.d.db.transaction(async (m) => {
-        const again = await this.d.journal.entryByMessage(message.id, m);
+      entry = await this.deps.db.transaction(async (m) => {
+        const again = await this.deps.journal.entryByMessage(message.id, m);
         if (again) return again;
-        const journalSeq = await this.d.journal.nextNumber(`year:${year}`, m);
-        const postNumber = await this.d.journal.nextNumber(caseFile ? `case:${caseFile.id}` : `inquiry:${inq.id}`, m);
-        return this.d.journal.insert(
+        const journalSeq = await this.deps.journal.nextNumber(`year:${year}`, m);
+        const postNumber = await this.deps.journal.nextNumber(caseFile ? `case:${caseFile.id}` : `inquiry:${inq.id}`, m);
+        return this.deps.journal.insert(
           {
             systemId: stableUuid(`journalpost:${message.id}`),
             messageId: message.id,
@@ -141,40 +141,40 @@ export class JournalService {
     } catch (e) {
       // The same message's two events raced; the other one wrote the post.
       if (!isUniqueViolation(e)) throw e;
-      return this.d.journal.entryByMessage(message.id);
+      return this.deps.journal.entryByMessage(message.id);
     }
     if (entry.deliveryState === 'pending') await this.enqueue(entry.id);
     return entry;
   }
 
   enqueue(entryId: number): Promise<void> {
-    return this.d.jobs.add(JOURNAL_QUEUE, { entryId }, { key: `journal-${entryId}`, attempts: this.d.attempts ?? DEFAULT_DELIVERY_ATTEMPTS });
+    return this.deps.jobs.add(JOURNAL_QUEUE, { entryId }, { key: `journal-${entryId}`, attempts: this.deps.attempts ?? DEFAULT_DELIVERY_ATTEMPTS });
   }
 
   /** The job: one push; a failure is thrown so the queue retries it with backoff. */
   async deliver(entryId: number): Promise<void> {
-    const entry = await this.d.journal.byId(entryId);
+    const entry = await this.deps.journal.byId(entryId);
     if (!entry || entry.deliveryState === 'delivered') return;
-    const url = await this.d.journal.setting(PUSH_URL);
-    if (!url) return void (await this.d.journal.setDelivery(entryId, 'unconfigured', ['pending']));
+    const url = await this.deps.journal.setting(PUSH_URL);
+    if (!url) return void (await this.deps.journal.setDelivery(entryId, 'unconfigured', ['pending']));
     try {
-      await pushEntry(url, entry, { token: await this.d.journal.setting(PUSH_TOKEN) });
+      await pushEntry(url, entry, { token: await this.deps.journal.setting(PUSH_TOKEN) });
     } catch (e) {
-      await this.d.journal.failedAttempt(entryId, (e as Error).message ?? String(e));
+      await this.deps.journal.failedAttempt(entryId, (e as Error).message ?? String(e));
       throw e;
     }
-    await this.d.journal.setDelivery(entryId, 'delivered', ['pending', 'dead', 'unconfigured'], { deliveredAt: this.d.clock(), lastError: null });
+    await this.deps.journal.setDelivery(entryId, 'delivered', ['pending', 'dead', 'unconfigured'], { deliveredAt: this.deps.clock(), lastError: null });
   }
 
   async dead(entryId: number, err: unknown): Promise<void> {
-    this.d.logger.error({ err, entryId }, 'journal post could not be delivered to the archive');
-    await this.d.journal.setDelivery(entryId, 'dead', ['pending'], { lastError: ((err as Error)?.message ?? String(err)).slice(0, 2000) });
+    this.deps.logger.error({ err, entryId }, 'journal post could not be delivered to the archive');
+    await this.deps.journal.setDelivery(entryId, 'dead', ['pending'], { lastError: ((err as Error)?.message ?? String(err)).slice(0, 2000) });
   }
 
   /** Messages a crash left without a post (between commit and event): journaled now. */
   async reconcile(sinceMs = 7 * 24 * 3600_000): Promise<number> {
     let n = 0;
-    for (const message of await this.d.journal.unjournaled(new Date(this.d.clock().getTime() - sinceMs), 500)) {
+    for (const message of await this.deps.journal.unjournaled(new Date(this.deps.clock().getTime() - sinceMs), 500)) {
       if (await this.journal(message)) n++;
     }
     return n;
@@ -182,9 +182,9 @@ export class JournalService {
 
   async setRules(actor: Actor, rules: Omit<JournalRule, 'id'>[], route: string) {
     assertRecords(actor);
-    await this.d.db.transaction(async (m) => {
-      await this.d.journal.replaceRules(rules, m);
-      await this.d.audit.record([{ userId: actor.id, action: 'update', entityType: 'journal', entityId: 'rules', route }], m);
+    await this.deps.db.transaction(async (m) => {
+      await this.deps.journal.replaceRules(rules, m);
+      await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'journal', entityId: 'rules', route }], m);
     });
     this.cachedRules = null;
     return this.rules();
@@ -192,20 +192,20 @@ export class JournalService {
 
   async archive(actor: Actor) {
     assertRecords(actor);
-    return { pushUrl: await this.d.journal.setting(PUSH_URL), token: (await this.d.journal.setting(PUSH_TOKEN)) ? 'set' : null };
+    return { pushUrl: await this.deps.journal.setting(PUSH_URL), token: (await this.deps.journal.setting(PUSH_TOKEN)) ? 'set' : null };
   }
 
   /** Sets (or clears) the push target; posts made while none was set are queued for it. */
   async setArchive(actor: Actor, target: { pushUrl: string | null; token?: string | null }, route: string) {
     assertRecords(actor);
-    await this.d.db.transaction(async (m) => {
-      await this.d.journal.setSetting(PUSH_URL, target.pushUrl, m);
-      if (target.token !== undefined) await this.d.journal.setSetting(PUSH_TOKEN, target.token, m);
-      await this.d.audit.record([{ userId: actor.id, action: 'update', entityType: 'journal', entityId: 'archive', route }], m);
+    await this.deps.db.transaction(async (m) => {
+      await this.deps.journal.setSetting(PUSH_URL, target.pushUrl, m);
+      if (target.token !== undefined) await this.deps.journal.setSetting(PUSH_TOKEN, target.token, m);
+      await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'journal', entityId: 'archive', route }], m);
     });
     if (target.pushUrl) {
-      for (let page = await this.d.journal.list({ states: ['unconfigured'], limit: 500, order: 'ASC' }); page.length; page = await this.d.journal.list({ states: ['unconfigured'], limit: 500, order: 'ASC' })) {
-        for (const e of page) if (await this.d.journal.setDelivery(e.id, 'pending', ['unconfigured'])) await this.enqueue(e.id);
+      for (let page = await this.deps.journal.list({ states: ['unconfigured'], limit: 500, order: 'ASC' }); page.length; page = await this.deps.journal.list({ states: ['unconfigured'], limit: 500, order: 'ASC' })) {
+        for (const e of page) if (await this.deps.journal.setDelivery(e.id, 'pending', ['unconfigured'])) await this.enqueue(e.id);
       }
     }
     return this.archive(actor);
@@ -213,7 +213,7 @@ export class JournalService {
 
   async entries(actor: Actor, q: { states?: DeliveryState[]; from?: Date; to?: Date; beforeId?: number; limit: number }) {
     assertRecords(actor);
-    return this.d.journal.list(q);
+    return this.deps.journal.list(q);
   }
 
   /** Noark 5 arkivstruktur.xml of the posts journaled in [from, to). */
@@ -221,31 +221,31 @@ export class JournalService {
     assertRecords(actor);
     const entries: JournalEntry[] = [];
     for (let afterId = 0; ; ) {
-      const page = await this.d.journal.list({ from, to, afterId, limit: 1000, order: 'ASC' });
+      const page = await this.deps.journal.list({ from, to, afterId, limit: 1000, order: 'ASC' });
       entries.push(...page);
       if (page.length < 1000) break;
       afterId = page[page.length - 1].id;
     }
     const caseIds = [...new Set(entries.map((e) => e.caseId).filter((x): x is number => x !== null))];
-    const files = await this.d.cases.byIds(caseIds);
-    const workers = await this.d.users.byIds([...new Set(files.map((c) => c.caseworkerId).filter((x): x is number => x !== null))]);
+    const files = await this.deps.cases.byIds(caseIds);
+    const workers = await this.deps.users.byIds([...new Set(files.map((c) => c.caseworkerId).filter((x): x is number => x !== null))]);
     const cases = new Map(files.map((c) => [c.id, { createdAt: c.createdAt, open: c.isOpen, caseworker: workers.find((u) => u.id === c.caseworkerId)?.name ?? null }]));
-    await this.d.audit.record([{ userId: actor.id, action: 'read', entityType: 'journal', entityId: 'export', route }]);
+    await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'journal', entityId: 'export', route }]);
     // Posts of one folder together, each folder in journal order.
     entries.sort((a, b) => (a.caseId ?? -a.inquiryId) - (b.caseId ?? -b.inquiryId) || a.id - b.id);
-    return arkivstrukturXml(entries, { from, to, createdAt: this.d.clock(), createdBy: 'Servicetorg', organisation: 'Servicetorg', cases });
+    return arkivstrukturXml(entries, { from, to, createdAt: this.deps.clock(), createdBy: 'Servicetorg', organisation: 'Servicetorg', cases });
   }
 
   async entry(actor: Actor, id: number): Promise<JournalEntry | null> {
     assertRecords(actor);
-    return this.d.journal.byId(id);
+    return this.deps.journal.byId(id);
   }
 
   async retry(actor: Actor, entryId: number, route: string): Promise<JournalEntry | null> {
     assertRecords(actor);
-    if (!(await this.d.journal.setDelivery(entryId, 'pending', ['dead']))) return null;
-    await this.d.audit.record([{ userId: actor.id, action: 'update', entityType: 'journal', entityId: entryId, route }]);
+    if (!(await this.deps.journal.setDelivery(entryId, 'pending', ['dead']))) return null;
+    await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'journal', entityId: entryId, route }]);
     await this.enqueue(entryId);
-    return this.d.journal.byId(entryId);
+    return this.deps.journal.byId(entryId);
   }
 }

@@ -10,31 +10,31 @@ import type { AttachmentRepository } from './attachments.repository';
 import type { MessageRepository } from '../register/messages.repository';
 
 /** Staff (under /api) read a message's attachments (and why any was refused) within the register's access rules. */
-export function attachmentRoutes(d: { attachments: AttachmentRepository; messages: MessageRepository; inquiries: InquiryRepository; audit: AuditRepository }): Router {
+export function attachmentRoutes(deps: { attachments: AttachmentRepository; messages: MessageRepository; inquiries: InquiryRepository; audit: AuditRepository }): Router {
   const r = Router();
 
   const visibleMessage = async (actor: Parameters<typeof registerScope>[0], messageId: number) => {
-    const message = await d.messages.byId(messageId);
-    const inquiry = message ? await d.inquiries.byId(message.inquiryId) : null;
+    const message = await deps.messages.byId(messageId);
+    const inquiry = message ? await deps.inquiries.byId(message.inquiryId) : null;
     if (!message || !inquiry || !inScope(registerScope(actor), inquiry.departmentId)) throw notFound('Message');
     return message;
   };
 
   r.get('/messages/:id/attachments', async (req, res) => {
     const message = await visibleMessage(actorOf(res), parse(idParam, req.params.id, 'message id'));
-    const rows = await d.attachments.attachmentsOf(message.id);
+    const rows = await deps.attachments.attachmentsOf(message.id);
     res.json({
       items: rows.map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, status: a.status, reason: a.reason })),
     });
   });
 
   r.get('/attachments/:id', async (req, res) => {
-    const a = await d.attachments.attachmentWithContent(parse(idParam, req.params.id, 'attachment id'));
+    const a = await deps.attachments.attachmentWithContent(parse(idParam, req.params.id, 'attachment id'));
     if (!a) throw notFound('Attachment');
     await visibleMessage(actorOf(res), a.messageId);
     if (a.status !== 'stored' || !a.content) throw notFound('Attachment content');
     // Opening a citizen's file is a read of their message, audited like reading the inquiry.
-    await d.audit.record([{ userId: actorOf(res).id, action: 'read', entityType: 'message', entityId: a.messageId, route: routeOf(req), ip: req.ip }]);
+    await deps.audit.record([{ userId: actorOf(res).id, action: 'read', entityType: 'message', entityId: a.messageId, route: routeOf(req), ip: req.ip }]);
     // Always a download, never rendered in the console's origin: an HTML or SVG file cannot run there.
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);

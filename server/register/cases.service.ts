@@ -48,16 +48,16 @@ export interface CaseDeps {
 
 /** Case files as the authority's case system pushes them: idempotent upserts, contacts matched before made. */
 export class CaseService {
-  constructor(private readonly d: CaseDeps) {}
+  constructor(private readonly deps: CaseDeps) {}
 
   async upsert(caseNumber: string, input: CaseUpsertInput, actor: Actor, route: string): Promise<{ created: boolean; changed: boolean; case: CaseView }> {
     assertCanUpsertCases(actor);
-    const department = await this.d.departments.byCode(input.department);
+    const department = await this.deps.departments.byCode(input.department);
     if (!department) throw badRequest(`Unknown department "${input.department}"`, [{ path: ['department'], message: 'unknown department' }]);
-    const caseworker = input.caseworkerEmail ? await this.d.users.byEmail(input.caseworkerEmail) : null;
+    const caseworker = input.caseworkerEmail ? await this.deps.users.byEmail(input.caseworkerEmail) : null;
     if (input.caseworkerEmail && !caseworker) throw badRequest(`Unknown caseworker "${input.caseworkerEmail}"`, [{ path: ['caseworkerEmail'], message: 'no such user' }]);
     const parties = input.contacts.map((c, i) => {
-      const phone = c.phone ? toE164(c.phone, this.d.defaultCountry) : undefined;
+      const phone = c.phone ? toE164(c.phone, this.deps.defaultCountry) : undefined;
       if (c.phone && !phone) throw badRequest(`contacts[${i}].phone is not a valid phone number`, [{ path: ['contacts', i, 'phone'], message: 'not a valid phone number' }]);
       return { name: c.name ?? null, phone: phone ?? undefined, email: c.email?.toLowerCase(), role: c.role ?? null };
     });
@@ -75,13 +75,13 @@ export class CaseService {
     const run = (m: EntityManager) => this.write(caseNumber, wanted, parties, actor, route, m);
     let result: { created: boolean; changed: boolean; id: number };
     try {
-      result = await this.d.db.transaction(run);
+      result = await this.deps.db.transaction(run);
     } catch (e) {
       // Two pushes of a new case raced; the loser now finds the winner's row and updates it.
       if (!isUniqueViolation(e)) throw e;
-      result = await this.d.db.transaction(run);
+      result = await this.deps.db.transaction(run);
     }
-    const saved = await this.d.cases.byId(result.id);
+    const saved = await this.deps.cases.byId(result.id);
     return { created: result.created, changed: result.changed, case: await this.view(saved!) };
   }
 
@@ -93,23 +93,23 @@ export class CaseService {
     route: string,
     m: EntityManager,
   ): Promise<{ created: boolean; changed: boolean; id: number }> {
-    const now = this.d.clock();
-    const existing = await this.d.cases.byNumber(caseNumber, m);
+    const now = this.deps.clock();
+    const existing = await this.deps.cases.byNumber(caseNumber, m);
     let caseId: number;
     let changed = false;
     if (!existing) {
-      caseId = (await this.d.cases.insert({ caseNumber, ...wanted, createdBy: actor.id, createdAt: now, updatedAt: now }, m)).id;
+      caseId = (await this.deps.cases.insert({ caseNumber, ...wanted, createdBy: actor.id, createdAt: now, updatedAt: now }, m)).id;
       changed = true;
     } else {
       caseId = existing.id;
       const diff = (Object.keys(wanted) as (keyof typeof wanted)[]).filter((k) => existing[k] !== wanted[k]);
       if (diff.length) {
-        await this.d.cases.update(caseId, { ...wanted, updatedAt: now }, m);
+        await this.deps.cases.update(caseId, { ...wanted, updatedAt: now }, m);
         changed = true;
       }
     }
 
-    const current = await this.d.cases.contactsOf(caseId, m);
+    const current = await this.deps.cases.contactsOf(caseId, m);
     const desired = new Map<number, string | null>();
     for (const p of parties) {
       const r = await this.resolveParty(p, current, m);
@@ -118,19 +118,19 @@ export class CaseService {
     }
     const stale = current.filter((c) => !desired.has(c.contactId)).map((c) => c.contactId);
     if (stale.length) {
-      await this.d.cases.unlinkContacts(caseId, stale, m);
+      await this.deps.cases.unlinkContacts(caseId, stale, m);
       changed = true;
     }
     for (const [contactId, role] of desired) {
       const link = current.find((c) => c.contactId === contactId);
       if (!link || link.role !== role) {
-        await this.d.cases.linkContact({ caseId, contactId, role }, m);
+        await this.deps.cases.linkContact({ caseId, contactId, role }, m);
         changed = true;
       }
     }
     if (changed) {
-      if (existing) await this.d.cases.update(caseId, { updatedAt: now }, m);
-      await this.d.audit.record([{ userId: actor.id, action: existing ? 'update' : 'create', entityType: 'case', entityId: caseNumber, route }], m);
+      if (existing) await this.deps.cases.update(caseId, { updatedAt: now }, m);
+      await this.deps.audit.record([{ userId: actor.id, action: existing ? 'update' : 'create', entityType: 'case', entityId: caseNumber, route }], m);
     }
     return { created: !existing, changed, id: caseId };
   }
@@ -144,7 +144,7 @@ export class CaseService {
     current: { contactId: number }[],
     m: EntityManager,
   ): Promise<{ contactId: number; changed: boolean }> {
-    const { contacts } = this.d;
+    const { contacts } = this.deps;
     let contact = p.phone ? await contacts.byPhone(p.phone, m) : null;
     if (!contact && p.email) contact = await contacts.byEmail(p.email, m);
     if (!contact && !p.phone && !p.email) {
@@ -171,19 +171,19 @@ export class CaseService {
   }
 
   async get(caseNumber: string, actor: Actor, route: string, ip?: string): Promise<CaseView> {
-    const c = await this.d.cases.byNumber(caseNumber);
+    const c = await this.deps.cases.byNumber(caseNumber);
     if (!c || !canReadCase(actor, c)) throw notFound('Case');
-    await this.d.audit.record([{ userId: actor.id, action: 'read', entityType: 'case', entityId: caseNumber, route, ip }]);
+    await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'case', entityId: caseNumber, route, ip }]);
     return this.view(c);
   }
 
   async view(c: CaseFile): Promise<CaseView> {
     const [department, caseworker, links] = await Promise.all([
-      this.d.departments.byId(c.departmentId),
-      c.caseworkerId ? this.d.users.byId(c.caseworkerId) : Promise.resolve(null),
-      this.d.cases.contactsOf(c.id),
+      this.deps.departments.byId(c.departmentId),
+      c.caseworkerId ? this.deps.users.byId(c.caseworkerId) : Promise.resolve(null),
+      this.deps.cases.contactsOf(c.id),
     ]);
-    const contacts = await this.d.contacts.withAddresses(await this.d.contacts.byIds(links.map((l) => l.contactId)));
+    const contacts = await this.deps.contacts.withAddresses(await this.deps.contacts.byIds(links.map((l) => l.contactId)));
     return {
       caseNumber: c.caseNumber,
       title: c.title,

@@ -51,7 +51,7 @@ const addressOf = (key: ContactKey): [table: string, column: string, value: stri
   'phone' in key ? ['contact_phones', 'e164', key.phone] : ['contact_emails', 'address', key.email.toLowerCase()];
 
 export class ContactRepository {
-  constructor(private readonly deps: { db: Database }) {}
+  constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
   private manager(m?: EntityManager) {
     return m ?? this.deps.db.dataSource.manager;
@@ -105,7 +105,7 @@ export class ContactRepository {
   }
 
   async create(input: NewContact, m: EntityManager): Promise<Contact> {
-    const now = new Date();
+    const now = this.deps.clock();
     const contact = (await m.getRepository(ContactEntity).save({
       name: input.name ?? null,
       kind: input.kind ?? 'person',
@@ -122,7 +122,7 @@ export class ContactRepository {
   }
 
   async update(id: number, patch: Partial<Pick<Contact, 'name' | 'address' | 'postalCode' | 'city' | 'language' | 'kind'>>, m: EntityManager) {
-    await m.getRepository(ContactEntity).update({ id }, { ...patch, updatedAt: new Date() });
+    await m.getRepository(ContactEntity).update({ id }, { ...patch, updatedAt: this.deps.clock() });
   }
 
   /** Adds the number to the contact unless someone already has it: a number belongs to one contact. */
@@ -208,7 +208,7 @@ export class ContactRepository {
    * commit first: then the batch is undone to its savepoint and that contact is locked instead.
    */
   async createLocked(key: ContactKey, name: string | null, m: EntityManager, steps: Pick<TransactionSteps, 'read' | 'together'>, continuation?: Continuation): Promise<Owner & { created: boolean }> {
-    const { row, statements } = this.creating(key, name, m, new Date());
+    const { row, statements } = this.creating(key, name, m, this.deps.clock());
     try {
       const [[{ id }], continuable] = await steps.together([
         { sql: 'SAVEPOINT new_contact', params: [] },

@@ -27,39 +27,39 @@ export interface ContactDeps {
 }
 
 export class ContactService {
-  constructor(private readonly d: ContactDeps) {}
+  constructor(private readonly deps: ContactDeps) {}
 
   private async code(departmentId: number) {
-    return (await this.d.departments.byId(departmentId))?.code ?? String(departmentId);
+    return (await this.deps.departments.byId(departmentId))?.code ?? String(departmentId);
   }
 
   /** Frontline staff see a contact only through a case or inquiry of their own departments. */
   private async visibleIds(ids: number[], scope: Scope): Promise<Set<number>> {
     if (scope.all) return new Set(ids);
     const [viaCases, viaInquiries] = await Promise.all([
-      this.d.cases.contactIdsVisibleThroughCases(ids, scope),
-      this.d.inquiries.contactIdsVisibleThroughInquiries(ids, scope),
+      this.deps.cases.contactIdsVisibleThroughCases(ids, scope),
+      this.deps.inquiries.contactIdsVisibleThroughInquiries(ids, scope),
     ]);
     return new Set([...viaCases, ...viaInquiries]);
   }
 
   async findByPhone(actor: Actor, rawPhone: string, route: string, ip?: string): Promise<ContactView[]> {
     const scope = registerScope(actor);
-    const e164 = toE164(rawPhone, this.d.defaultCountry);
+    const e164 = toE164(rawPhone, this.deps.defaultCountry);
     if (!e164) throw badRequest('phone is not a valid phone number', [{ path: ['phone'], message: 'not a valid phone number' }]);
-    const contact = await this.d.contacts.byPhone(e164);
+    const contact = await this.deps.contacts.byPhone(e164);
     return this.present(actor, scope, contact ? [contact] : [], route, ip);
   }
 
   async findByEmail(actor: Actor, email: string, route: string, ip?: string): Promise<ContactView[]> {
     const scope = registerScope(actor);
-    const contact = await this.d.contacts.byEmail(email);
+    const contact = await this.deps.contacts.byEmail(email);
     return this.present(actor, scope, contact ? [contact] : [], route, ip);
   }
 
   async get(actor: Actor, id: number, route: string, ip?: string): Promise<ContactView> {
     const scope = registerScope(actor);
-    const contact = await this.d.contacts.byId(id);
+    const contact = await this.deps.contacts.byId(id);
     const [view] = await this.present(actor, scope, contact ? [contact] : [], route, ip);
     if (!view) throw notFound('Contact');
     return view;
@@ -67,8 +67,8 @@ export class ContactService {
 
   private async present(actor: Actor, scope: Scope, found: Awaited<ReturnType<ContactRepository['byIds']>>, route: string, ip?: string): Promise<ContactView[]> {
     const visible = await this.visibleIds(found.map((c) => c.id), scope);
-    const contacts = await this.d.contacts.withAddresses(found.filter((c) => visible.has(c.id)));
-    const cases = await this.d.cases.ofContacts(contacts.map((c) => c.id), scope);
+    const contacts = await this.deps.contacts.withAddresses(found.filter((c) => visible.has(c.id)));
+    const cases = await this.deps.cases.ofContacts(contacts.map((c) => c.id), scope);
     const views: ContactView[] = [];
     for (const c of contacts) {
       const own = cases.filter((k) => k.contactId === c.id);
@@ -85,7 +85,7 @@ export class ContactService {
         cases: await Promise.all(own.map(async (k) => ({ caseNumber: k.caseNumber, title: k.title, status: k.status, open: k.isOpen, department: await this.code(k.departmentId), role: k.role }))),
       });
     }
-    if (views.length) await this.d.audit.record(views.map((v) => ({ userId: actor.id, action: 'read' as const, entityType: 'contact' as const, entityId: v.id, route, ip })));
+    if (views.length) await this.deps.audit.record(views.map((v) => ({ userId: actor.id, action: 'read' as const, entityType: 'contact' as const, entityId: v.id, route, ip })));
     return views;
   }
 
@@ -94,11 +94,11 @@ export class ContactService {
    * whoever will see it. Three indexed reads; nothing else is on this path.
    */
   async callerContext(e164: string, scope: Scope): Promise<CallerContext> {
-    const contact = await this.d.contacts.byPhone(e164);
+    const contact = await this.deps.contacts.byPhone(e164);
     if (!contact) return { from: e164, contact: null, cases: [], inquiries: [] };
     const [cases, inquiries] = await Promise.all([
-      this.d.cases.ofContacts([contact.id], scope, { openOnly: true, limit: 50 }),
-      this.d.inquiries.recentOfContacts([contact.id], scope, 20),
+      this.deps.cases.ofContacts([contact.id], scope, { openOnly: true, limit: 50 }),
+      this.deps.inquiries.recentOfContacts([contact.id], scope, 20),
     ]);
     return {
       from: e164,

@@ -7,7 +7,7 @@ export const SWITCHBOARD = 'switchboard';
 export class DepartmentRepository {
   private cache: { at: number; rows: Department[] } | null = null;
 
-  constructor(private readonly deps: { db: Database }) {}
+  constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
   private repo(m?: EntityManager) {
     return (m ?? this.deps.db.dataSource.manager).getRepository(DepartmentEntity);
@@ -73,7 +73,7 @@ export class DepartmentRepository {
       menuDigit: input.menuDigit ?? null,
       email: input.email ?? null,
       openingHours: input.openingHours ?? null,
-      createdAt: new Date(),
+      createdAt: this.deps.clock(),
     });
     this.invalidate();
     return saved as Department;

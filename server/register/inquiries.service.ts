@@ -65,21 +65,21 @@ export interface InquiryDeps {
 
 /** What staff do with inquiries: list, read with the timeline, assign, change state, note, reply. */
 export class InquiryService {
-  constructor(private readonly d: InquiryDeps) {}
+  constructor(private readonly deps: InquiryDeps) {}
 
   async list(actor: Actor, q: InquiryListQuery): Promise<Page<InquiryView>> {
     const scope = registerScope(actor);
     const limit = q.limit ?? 50;
     let departmentId: number | undefined;
     if (q.department) {
-      const dep = await this.d.departments.byCode(q.department);
+      const dep = await this.deps.departments.byCode(q.department);
       if (!dep) throw badRequest(`Unknown department "${q.department}"`, [{ path: ['department'], message: 'unknown department' }]);
       departmentId = dep.id;
     }
     let caseId: number | undefined;
-    if (q.caseNumber) caseId = (await this.d.cases.byNumber(q.caseNumber))?.id ?? -1;
+    if (q.caseNumber) caseId = (await this.deps.cases.byNumber(q.caseNumber))?.id ?? -1;
     const assigneeId = q.assignee === 'me' ? actor.id : q.assignee === 'none' ? null : q.assignee;
-    const rows = await this.d.inquiries.list(
+    const rows = await this.deps.inquiries.list(
       { channel: q.channel, state: q.state, departmentId, contactId: q.contact, caseId, assigneeId, beforeId: q.cursor ? decodeCursor(q.cursor) : undefined, limit },
       scope,
     );
@@ -91,9 +91,9 @@ export class InquiryService {
   async get(actor: Actor, id: number, route: string, ip?: string): Promise<InquiryDetailView> {
     const inquiry = await this.visible(actor, id);
     const [view] = await this.views([inquiry]);
-    const messages = await this.d.messages.timeline(id);
-    const authors = await this.d.users.byIds([...new Set(messages.map((x) => x.authorId).filter((x): x is number => x !== null))]);
-    await this.d.audit.record([{ userId: actor.id, action: 'read', entityType: 'inquiry', entityId: id, route, ip }]);
+    const messages = await this.deps.messages.timeline(id);
+    const authors = await this.deps.users.byIds([...new Set(messages.map((x) => x.authorId).filter((x): x is number => x !== null))]);
+    await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'inquiry', entityId: id, route, ip }]);
     return {
       ...view,
       timeline: messages.map((x) => {
@@ -110,14 +110,14 @@ export class InquiryService {
     const changes: Partial<Inquiry> = {};
     let departmentId = inquiry.departmentId;
     if (patch.department !== undefined) {
-      const dep = await this.d.departments.byCode(patch.department);
+      const dep = await this.deps.departments.byCode(patch.department);
       if (!dep) throw badRequest(`Unknown department "${patch.department}"`, [{ path: ['department'], message: 'unknown department' }]);
       departmentId = changes.departmentId = dep.id;
     }
     if (patch.assigneeId !== undefined) {
       if (patch.assigneeId !== null) {
-        const user = await this.d.users.byId(patch.assigneeId);
-        const deps = user ? await this.d.users.departmentIds(user.id) : [];
+        const user = await this.deps.users.byId(patch.assigneeId);
+        const deps = user ? await this.deps.users.departmentIds(user.id) : [];
         if (!user || !user.active || (user.role !== 'admin' && !deps.includes(departmentId))) {
           throw badRequest('The assignee must be an active member of the inquiry’s department', [{ path: ['assigneeId'], message: 'not a member' }]);
         }
@@ -126,12 +126,12 @@ export class InquiryService {
     }
     if (patch.state !== undefined && patch.state !== inquiry.state) {
       changes.state = patch.state;
-      changes.closedAt = patch.state === 'closed' ? this.d.clock() : null;
+      changes.closedAt = patch.state === 'closed' ? this.deps.clock() : null;
     }
     if (Object.keys(changes).length) {
-      await this.d.db.transaction(async (m) => {
-        await this.d.inquiries.update(id, changes, m);
-        await this.d.audit.record([{ userId: actor.id, action: 'update', entityType: 'inquiry', entityId: id, route }], m);
+      await this.deps.db.transaction(async (m) => {
+        await this.deps.inquiries.update(id, changes, m);
+        await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'inquiry', entityId: id, route }], m);
       });
     }
     const [view] = await this.views([{ ...inquiry, ...changes }]);
@@ -141,13 +141,13 @@ export class InquiryService {
   async addNote(actor: Actor, id: number, body: string, route: string): Promise<TimelineItemView> {
     assertCanWorkInquiries(actor);
     const inquiry = await this.visible(actor, id);
-    const now = this.d.clock();
-    const { message } = await this.d.db.transaction(async (m) => {
-      const r = await this.d.messages.insertOnce(
+    const now = this.deps.clock();
+    const { message } = await this.deps.db.transaction(async (m) => {
+      const r = await this.deps.messages.insertOnce(
         { inquiryId: id, channel: inquiry.channel, direction: 'internal', kind: 'note', body, bodyHtml: null, subject: null, fromAddress: null, toAddress: null, externalId: null, status: null, meta: null, authorId: actor.id, createdAt: now, updatedAt: now },
         m,
       );
-      await this.d.audit.record([{ userId: actor.id, action: 'update', entityType: 'inquiry', entityId: id, route }], m);
+      await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'inquiry', entityId: id, route }], m);
       return r;
     });
     return this.item(message, actor);
@@ -160,39 +160,39 @@ export class InquiryService {
   async reply(actor: Actor, id: number, body: string, route: string): Promise<TimelineItemView> {
     assertCanWorkInquiries(actor);
     const inquiry = await this.visible(actor, id);
-    const sender = this.d.senders[inquiry.channel];
+    const sender = this.deps.senders[inquiry.channel];
     if (!sender) throw new AppError(409, 'channel_unavailable', `Replies on the ${inquiry.channel} channel are not available`);
     if (!inquiry.citizenAddress) throw new AppError(409, 'no_citizen_address', 'The citizen left no address to reply to');
-    const now = this.d.clock();
+    const now = this.deps.clock();
     const from = inquiry.channelAddress;
-    const { message } = await this.d.db.transaction(async (m) => {
-      const r = await this.d.messages.insertOnce(
+    const { message } = await this.deps.db.transaction(async (m) => {
+      const r = await this.deps.messages.insertOnce(
         { inquiryId: id, channel: inquiry.channel, direction: 'out', kind: 'message', body, bodyHtml: null, subject: inquiry.subject, fromAddress: from, toAddress: inquiry.citizenAddress, externalId: null, status: 'queued', meta: null, authorId: actor.id, createdAt: now, updatedAt: now },
         m,
       );
-      await this.d.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
-      await this.d.inquiries.update(id, { lastActivityAt: now, state: inquiry.state === 'closed' ? 'closed' : 'waiting' }, m);
-      await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'message', entityId: r.message.id, route }], m);
+      await this.deps.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
+      await this.deps.inquiries.update(id, { lastActivityAt: now, state: inquiry.state === 'closed' ? 'closed' : 'waiting' }, m);
+      await this.deps.audit.record([{ userId: actor.id, action: 'create', entityType: 'message', entityId: r.message.id, route }], m);
       return r;
     });
     try {
       const sent = await sender.send({ messageId: message.id, inquiryId: id, to: inquiry.citizenAddress, from, body, subject: inquiry.subject });
-      const status = await this.d.db.transaction(async (m) => {
-        await this.d.messages.update(message.id, { externalId: sent.externalId, fromAddress: sent.from ?? from, meta: sent.meta ?? null }, m);
+      const status = await this.deps.db.transaction(async (m) => {
+        await this.deps.messages.update(message.id, { externalId: sent.externalId, fromAddress: sent.from ?? from, meta: sent.meta ?? null }, m);
         // A delivery report may already have moved the message on; the hand-over must not undo it.
-        const moved = await this.d.messages.advanceStatus(message.id, sent.status, replaceableBy(sent.status), m);
+        const moved = await this.deps.messages.advanceStatus(message.id, sent.status, replaceableBy(sent.status), m);
         const detail = sent.detail && Object.keys(sent.detail).length ? sent.detail : null;
-        await this.d.messages.addEvent({ messageId: message.id, status: sent.status, providerStatus: sent.providerStatus ?? null, at: this.d.clock(), detail }, m);
-        return moved ? sent.status : ((await this.d.messages.byId(message.id, m))?.status ?? sent.status);
+        await this.deps.messages.addEvent({ messageId: message.id, status: sent.status, providerStatus: sent.providerStatus ?? null, at: this.deps.clock(), detail }, m);
+        return moved ? sent.status : ((await this.deps.messages.byId(message.id, m))?.status ?? sent.status);
       });
       Object.assign(message, { externalId: sent.externalId, status, fromAddress: sent.from ?? from });
       // Every channel's reply reaches journaling this way; a channel that also reports it (SMS) is harmless, entries are per message.
-      if (sent.externalId && status !== 'failed' && status !== 'stopped') this.d.events?.emit('message:sent', { inquiry, message, channel: inquiry.channel });
+      if (sent.externalId && status !== 'failed' && status !== 'stopped') this.deps.events?.emit('message:sent', { inquiry, message, channel: inquiry.channel });
     } catch (e) {
       const reason = (e as Error).message?.slice(0, 500) ?? 'send failed';
-      await this.d.db.transaction(async (m) => {
-        await this.d.messages.update(message.id, { status: 'failed', meta: { error: reason } }, m);
-        await this.d.messages.addEvent({ messageId: message.id, status: 'failed', providerStatus: null, at: this.d.clock(), detail: { error: reason } }, m);
+      await this.deps.db.transaction(async (m) => {
+        await this.deps.messages.update(message.id, { status: 'failed', meta: { error: reason } }, m);
+        await this.deps.messages.addEvent({ messageId: message.id, status: 'failed', providerStatus: null, at: this.deps.clock(), detail: { error: reason } }, m);
       });
       message.status = 'failed';
     }
@@ -201,10 +201,10 @@ export class InquiryService {
 
   /** A message with its whole status history, if the actor may see its inquiry. */
   async message(actor: Actor, messageId: number): Promise<MessageDetailView> {
-    const message = await this.d.messages.byId(messageId);
+    const message = await this.deps.messages.byId(messageId);
     if (!message) throw notFound('Message');
     await this.visible(actor, message.inquiryId, 'Message');
-    const events = await this.d.messages.events(messageId);
+    const events = await this.deps.messages.events(messageId);
     return {
       id: message.id,
       inquiryId: message.inquiryId,
@@ -223,7 +223,7 @@ export class InquiryService {
   /** The inquiry if the actor's scope includes it; otherwise 404, so its existence is not revealed. */
   private async visible(actor: Actor, id: number, what = 'Inquiry'): Promise<Inquiry> {
     const scope = registerScope(actor);
-    const inquiry = await this.d.inquiries.byId(id);
+    const inquiry = await this.deps.inquiries.byId(id);
     if (!inquiry || !inScope(scope, inquiry.departmentId)) throw notFound(what);
     return inquiry;
   }
@@ -237,10 +237,10 @@ export class InquiryService {
     const caseIds = [...new Set(rows.map((r) => r.caseId).filter((x): x is number => x !== null))];
     const userIds = [...new Set(rows.map((r) => r.assigneeId).filter((x): x is number => x !== null))];
     const [contacts, cases, users, departments] = await Promise.all([
-      this.d.contacts.byIds(contactIds),
-      this.d.cases.byIds(caseIds),
-      this.d.users.byIds(userIds),
-      this.d.departments.list(),
+      this.deps.contacts.byIds(contactIds),
+      this.deps.cases.byIds(caseIds),
+      this.deps.users.byIds(userIds),
+      this.deps.departments.list(),
     ]);
     return rows.map((r) => {
       const contact = contacts.find((c) => c?.id === r.contactId) ?? null;

@@ -22,9 +22,6 @@ const RANK: Record<MessageStatus, number> = {
   stopped: 4,
 };
 
-export const FINAL_STATUSES: MessageStatus[] = MESSAGE_STATUSES.filter((s) => RANK[s] === 4);
-export const isFinal = (s: MessageStatus | null) => s !== null && RANK[s] === 4;
-
 /** May a message in status `current` move to `next`? Before sending, the holding states may swap. */
 export function mayMove(current: MessageStatus | null, next: MessageStatus): boolean {
   if (current === null) return true;
@@ -65,8 +62,8 @@ export interface MessageStatusDeps {
 export class MessageStatusService {
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly d: MessageStatusDeps) {
-    this.sleep = d.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  constructor(private readonly deps: MessageStatusDeps) {
+    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
   /**
@@ -74,10 +71,10 @@ export class MessageStatusService {
    * an unknown id is looked up again for a short while before we give up on it.
    */
   async applyReport(r: StatusReport, waitForMessageMs = 3000): Promise<ApplyOutcome> {
-    let message = await this.d.messages.byExternalId(r.channel, r.externalId);
+    let message = await this.deps.messages.byExternalId(r.channel, r.externalId);
     for (let waited = 0; !message && waited < waitForMessageMs; waited += 250) {
       await this.sleep(250);
-      message = await this.d.messages.byExternalId(r.channel, r.externalId);
+      message = await this.deps.messages.byExternalId(r.channel, r.externalId);
     }
     if (!message) return { applied: 'no_such_message' };
     return this.apply(message.id, r.status, r.providerStatus, r.at, r.detail ?? null);
@@ -85,10 +82,10 @@ export class MessageStatusService {
 
   /** Records the event and moves the message's status if the model allows it, in one transaction. */
   async apply(messageId: number, status: MessageStatus | null, providerStatus: string | null, at: Date, detail: Record<string, unknown> | null): Promise<ApplyOutcome> {
-    return this.d.db.transaction(async (m) => {
-      const changed = status ? await this.d.messages.advanceStatus(messageId, status, replaceableBy(status), m) : false;
-      const current = changed ? status : ((await this.d.messages.byId(messageId, m))?.status ?? null);
-      await this.d.messages.addEvent(
+    return this.deps.db.transaction(async (m) => {
+      const changed = status ? await this.deps.messages.advanceStatus(messageId, status, replaceableBy(status), m) : false;
+      const current = changed ? status : ((await this.deps.messages.byId(messageId, m))?.status ?? null);
+      await this.deps.messages.addEvent(
         {
           messageId,
           // An unknown provider status is history with the message's status at that moment.
@@ -105,11 +102,11 @@ export class MessageStatusService {
 
   /** Messages sent long ago that never got a final report become `unknown`; a late report still wins. */
   async markUnreported(): Promise<number> {
-    const before = new Date(this.d.clock().getTime() - NO_REPORT_AFTER_MS);
-    const ids = await this.d.messages.awaitingReportSince(before, 500);
+    const before = new Date(this.deps.clock().getTime() - NO_REPORT_AFTER_MS);
+    const ids = await this.deps.messages.awaitingReportSince(before, 500);
     let n = 0;
     for (const id of ids) {
-      const r = await this.apply(id, 'unknown', null, this.d.clock(), { reason: 'no delivery report within 72 hours' });
+      const r = await this.apply(id, 'unknown', null, this.deps.clock(), { reason: 'no delivery report within 72 hours' });
       if (r.applied === 'changed') n++;
     }
     return n;

@@ -9,7 +9,7 @@ import { MessageEntity, MessageEventEntity, type Message, type MessageEvent } fr
 import { type Channel, type MessageStatus } from '../contracts/names';
 
 export class MessageRepository {
-  constructor(private readonly deps: { db: Database }) {}
+  constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
   private repo(m?: EntityManager) {
     return (m ?? this.deps.db.dataSource.manager).getRepository(MessageEntity);
@@ -50,7 +50,7 @@ export class MessageRepository {
   }
 
   async update(id: number, patch: Partial<Omit<Message, 'id' | 'createdAt'>>, m: EntityManager) {
-    await this.repo(m).update({ id }, { ...patch, updatedAt: new Date() } as QueryDeepPartialEntity<Message>);
+    await this.repo(m).update({ id }, { ...patch, updatedAt: this.deps.clock() } as QueryDeepPartialEntity<Message>);
   }
 
   /**
@@ -61,7 +61,7 @@ export class MessageRepository {
     const r = await this.repo(m)
       .createQueryBuilder()
       .update()
-      .set({ status: to, updatedAt: new Date() })
+      .set({ status: to, updatedAt: this.deps.clock() })
       .where('id = :id', { id })
       .andWhere('(status IS NULL OR status IN (:...from))', { from })
       .execute();

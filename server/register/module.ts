@@ -68,11 +68,11 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
   const { db, clock, logger, audit, config } = kernel;
   const { defaultCountry } = config;
   const events = new RegisterEvents((event, err) => logger.error({ err, event }, 'register event listener failed'));
-  const departments = new DepartmentRepository({ db });
-  const contacts = new ContactRepository({ db });
+  const departments = new DepartmentRepository({ db, clock });
+  const contacts = new ContactRepository({ db, clock });
   const cases = new CaseRepository({ db });
   const inquiries = new InquiryRepository({ db });
-  const messages = new MessageRepository({ db });
+  const messages = new MessageRepository({ db, clock });
   const attachments = new AttachmentRepository({ db });
   const departmentService = new DepartmentService({ db, departments, audit });
   const contactService = new ContactService({ contacts, cases, inquiries, departments, audit, defaultCountry });

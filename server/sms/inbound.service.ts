@@ -1,18 +1,9 @@
 import type { CountryCode } from 'libphonenumber-js';
-import type { InboundContact } from '../inbound/contract';
 import type { Database } from '../core/db/database';
 import type { StopListRepository } from './stop-list.repository';
 import type { InboundResult, InboundService } from '../inbound/inbound.service';
 import { toE164 } from '../core/phone';
-
-export type SmsKeyword = 'stop' | 'start' | 'help';
-
-export interface IncomingSms extends InboundContact {
-  channel: 'sms';
-  to: string;
-  /** What the channel recognised the whole text as, if it is a keyword. */
-  keyword: SmsKeyword | null;
-}
+import type { InboundSms } from '../../channels/twilio-sms/parse';
 
 export interface SmsInboundDeps {
   db: Database;
@@ -28,20 +19,20 @@ export interface SmsInboundDeps {
  * are part of the record), then STOP/START change that sender number's stop list and HELP is answered.
  */
 export class SmsInboundService {
-  constructor(private readonly d: SmsInboundDeps) {}
+  constructor(private readonly deps: SmsInboundDeps) {}
 
-  async receive(sms: IncomingSms): Promise<InboundResult> {
-    const to = toE164(sms.to, this.d.defaultCountry) ?? sms.to;
-    const result = await this.d.inbound.record({ ...sms, to });
-    const citizen = sms.from.phone ? toE164(sms.from.phone, this.d.defaultCountry) : null;
+  async receive(sms: InboundSms): Promise<InboundResult> {
+    const to = toE164(sms.to, this.deps.defaultCountry) ?? sms.to;
+    const result = await this.deps.inbound.record({ ...sms, to });
+    const citizen = sms.from.phone ? toE164(sms.from.phone, this.deps.defaultCountry) : null;
     if (!sms.keyword || !citizen) return result;
     // A provider retry is a duplicate; applying the keyword again is harmless and covers a crash between the two writes.
     if (sms.keyword === 'stop') {
-      await this.d.db.transaction((m) => this.d.stopList.add(to, citizen, sms.receivedAt, result.message.id, m));
+      await this.deps.db.transaction((m) => this.deps.stopList.add(to, citizen, sms.receivedAt, result.message.id, m));
     } else if (sms.keyword === 'start') {
-      await this.d.db.transaction((m) => this.d.stopList.remove(to, citizen, m));
+      await this.deps.db.transaction((m) => this.deps.stopList.remove(to, citizen, m));
     } else if (!result.duplicate) {
-      await this.d.answerHelp(result.inquiry.id, citizen, to);
+      await this.deps.answerHelp(result.inquiry.id, citizen, to);
     }
     return result;
   }

@@ -21,11 +21,12 @@ import { SmsSendControl } from './send-control.service';
 import { Router } from 'express';
 import { TwilioSmsAdapter, type SmsProvider } from '../../channels/twilio-sms/adapter';
 import { createTwilioClient } from '../../channels/twilio/client';
-import { SIMULATED_ACCOUNT_SID, SimulatedTwilio, type SimulatorOptions } from '../../channels/twilio-sms/fake';
+import { SIMULATED_ACCOUNT_SID, FakeTwilioSms, type SimulatorOptions } from '../../channels/twilio-sms/fake';
 import { STATUS_PATH, smsWebhooks } from './webhooks.routes';
+import { bilingual } from '../core/texts';
 
 /** Answer to HELP/HJELP, in both languages the keywords come in. */
-export const DEFAULT_HELP_TEXT = 'Du har skrevet til kommunen. Svar STOPP for å ikke få flere meldinger fra dette nummeret, START for å få dem igjen. / Reply STOP to opt out, START to opt back in.';
+export const DEFAULT_HELP_TEXT = bilingual((t) => t.smsHelp);
 
 export interface SmsChannelOptions {
   helpText?: string;
@@ -47,13 +48,13 @@ export interface SmsFeature extends Feature {
   inboundSms: SmsInboundService;
   sends: SmsSendService;
   stopList: StopListRepository;
-  simulator: SimulatedTwilio | null;
+  simulator: FakeTwilioSms | null;
 }
 
 export function createSms(kernel: Kernel, deps: { register: Register; inbound: InboundService }, opts: SmsChannelOptions = {}): SmsFeature {
   const { config, logger, clock, db, audit, jobs } = kernel;
   const { register } = deps;
-  let simulator: SimulatedTwilio | null = null;
+  let simulator: FakeTwilioSms | null = null;
   let authToken: string;
   let provider: SmsProvider;
   if (config.twilio) {
@@ -61,12 +62,12 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     provider = new TwilioSmsAdapter({ client: createTwilioClient(config.twilio) });
   } else {
     authToken = randomBytes(16).toString('hex');
-    simulator = new SimulatedTwilio({ authToken, logger, ...opts.simulator });
+    simulator = new FakeTwilioSms({ authToken, logger, ...opts.simulator });
     provider = new TwilioSmsAdapter({ client: createTwilioClient({ accountSid: SIMULATED_ACCOUNT_SID, authToken }, simulator) });
   }
 
   const stopList = new StopListRepository({ db });
-  const sendRepo = new SmsSendRepository({ db });
+  const sendRepo = new SmsSendRepository({ db, clock });
   const policyRepo = new SmsPolicyRepository({ db });
   const policy = new SmsPolicy({ db, policy: policyRepo, sends: sendRepo, audit, clock, volume: opts.volume });
   const outbound = new SmsOutboundService({

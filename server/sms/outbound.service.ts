@@ -66,14 +66,14 @@ export interface SentItem {
  * sends to numbers and groups.
  */
 export class SmsOutboundService implements ChannelSender {
-  constructor(private readonly d: SmsOutboundDeps) {}
+  constructor(private readonly deps: SmsOutboundDeps) {}
 
   /** A reply on an inquiry (InquiryService.reply has stored it as queued). */
   async send(message: OutboundMessage): Promise<SendResult> {
-    const inquiry = message.inquiryId ? await this.d.inquiries.byId(message.inquiryId) : null;
+    const inquiry = message.inquiryId ? await this.deps.inquiries.byId(message.inquiryId) : null;
     const from = await this.replySender(inquiry, message.from);
     if (!from) return { externalId: null, status: 'failed', from: null, detail: { errorCode: 'no_sender', errorMessage: 'No SMS sender number is configured' } };
-    if (message.messageId > 0) await this.d.annotate?.(message.messageId, message.to);
+    if (message.messageId > 0) await this.deps.annotate?.(message.messageId, message.to);
     return this.dispatch(message.messageId, from, message.to, message.body);
   }
 
@@ -82,7 +82,7 @@ export class SmsOutboundService implements ChannelSender {
    * department's (default) number, else — no sender configured — the number the citizen wrote to.
    */
   async replySender(inquiry: Inquiry | null, citizenWroteTo: string | null): Promise<string | null> {
-    const numbers = (await this.d.departments.addresses()).filter((a) => a.channel === 'sms');
+    const numbers = (await this.deps.departments.addresses()).filter((a) => a.channel === 'sms');
     const own = inquiry ? numbers.filter((a) => a.departmentId === inquiry.departmentId) : [];
     if (citizenWroteTo && own.some((a) => a.address === citizenWroteTo)) return citizenWroteTo;
     const preferred = own.find((a) => a.isDefault) ?? own[0];
@@ -96,14 +96,14 @@ export class SmsOutboundService implements ChannelSender {
    * provider's id is written at once, so a delivery report that arrives quickly finds its message.
    */
   async dispatch(messageId: number, from: string, to: string, body: string): Promise<SendResult> {
-    if (await this.d.stopList.has(from, to)) {
+    if (await this.deps.stopList.has(from, to)) {
       return { externalId: null, status: 'stopped', from, detail: { reason: 'stop_list', errorMessage: 'The recipient has sent STOP to this sender number' } };
     }
     // messageId 0: a one-time code, sent but by design not kept in the register; with no message
     // to report on, no delivery reports are asked for.
-    const r: ProviderSendResult = await this.d.provider.send({ from, to, body, ...(messageId > 0 ? { statusCallback: this.d.statusCallbackUrl } : {}) });
+    const r: ProviderSendResult = await this.deps.provider.send({ from, to, body, ...(messageId > 0 ? { statusCallback: this.deps.statusCallbackUrl } : {}) });
     if (r.externalId && messageId > 0) {
-      await this.d.db.transaction((m) => this.d.messages.update(messageId, { externalId: r.externalId, fromAddress: from }, m));
+      await this.deps.db.transaction((m) => this.deps.messages.update(messageId, { externalId: r.externalId, fromAddress: from }, m));
       await this.announceSent(messageId);
     }
     const detail: Record<string, unknown> = {};
@@ -113,10 +113,10 @@ export class SmsOutboundService implements ChannelSender {
   }
 
   private async announceSent(messageId: number): Promise<void> {
-    if (!this.d.events) return;
-    const message = await this.d.messages.byId(messageId);
-    const inquiry = message && (await this.d.inquiries.byId(message.inquiryId));
-    if (message && inquiry) this.d.events.emit('message:sent', { inquiry, message, channel: 'sms' });
+    if (!this.deps.events) return;
+    const message = await this.deps.messages.byId(messageId);
+    const inquiry = message && (await this.deps.inquiries.byId(message.inquiryId));
+    if (message && inquiry) this.deps.events.emit('message:sent', { inquiry, message, channel: 'sms' });
   }
 
   /** Segments and encoding of a text, per recipient when a name is merged in. */
@@ -134,7 +134,7 @@ export class SmsOutboundService implements ChannelSender {
 
   /** The sender numbers an actor may send from: their departments' numbers and the default one. */
   async sendersFor(actor: Actor): Promise<{ number: string; department: string; isDefault: boolean }[]> {
-    const [numbers, departments] = await Promise.all([this.d.departments.addresses(), this.d.departments.list()]);
+    const [numbers, departments] = await Promise.all([this.deps.departments.addresses(), this.deps.departments.list()]);
     return numbers
       .filter((a) => a.channel === 'sms' && (actor.role === 'admin' || a.isDefault || actor.departmentIds.includes(a.departmentId)))
       .map((a) => ({ number: a.address, department: departments.find((x) => x.id === a.departmentId)?.code ?? '', isDefault: a.isDefault }));
@@ -156,26 +156,26 @@ export class SmsOutboundService implements ChannelSender {
 
   /** Stores the hand-over's outcome as the next status and history event; a faster report is not undone. */
   async recordResult(messageId: number, result: SendResult): Promise<MessageStatus> {
-    return this.d.db.transaction(async (m) => {
-      if (result.externalId || result.from) await this.d.messages.update(messageId, { ...(result.externalId ? { externalId: result.externalId } : {}), ...(result.from ? { fromAddress: result.from } : {}), ...(result.meta ? { meta: result.meta } : {}) }, m);
-      const moved = await this.d.messages.advanceStatus(messageId, result.status, replaceableBy(result.status), m);
-      await this.d.messages.addEvent({ messageId, status: result.status, providerStatus: result.providerStatus ?? null, at: this.d.clock(), detail: result.detail && Object.keys(result.detail).length ? result.detail : null }, m);
-      return moved ? result.status : ((await this.d.messages.byId(messageId, m))?.status ?? result.status);
+    return this.deps.db.transaction(async (m) => {
+      if (result.externalId || result.from) await this.deps.messages.update(messageId, { ...(result.externalId ? { externalId: result.externalId } : {}), ...(result.from ? { fromAddress: result.from } : {}), ...(result.meta ? { meta: result.meta } : {}) }, m);
+      const moved = await this.deps.messages.advanceStatus(messageId, result.status, replaceableBy(result.status), m);
+      await this.deps.messages.addEvent({ messageId, status: result.status, providerStatus: result.providerStatus ?? null, at: this.deps.clock(), detail: result.detail && Object.keys(result.detail).length ? result.detail : null }, m);
+      return moved ? result.status : ((await this.deps.messages.byId(messageId, m))?.status ?? result.status);
     });
   }
 
   /** An automatic answer on an inquiry (HELP), stored on its timeline and sent like a reply. */
   async answerOnInquiry(inquiryId: number, to: string, from: string, body: string): Promise<void> {
-    const now = this.d.clock();
-    const { message } = await this.d.db.transaction(async (m) => {
-      const r = await this.d.messages.insertOnce(
+    const now = this.deps.clock();
+    const { message } = await this.deps.db.transaction(async (m) => {
+      const r = await this.deps.messages.insertOnce(
         { inquiryId, channel: 'sms', direction: 'out', kind: 'message', body, bodyHtml: null, subject: null, fromAddress: from, toAddress: to, externalId: null, status: 'queued', meta: { automatic: 'help' }, authorId: null, createdAt: now, updatedAt: now },
         m,
       );
-      await this.d.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
+      await this.deps.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
       return r;
     });
-    await this.d.annotate?.(message.id, to);
+    await this.deps.annotate?.(message.id, to);
     await this.handOver(message.id, from, to, body);
   }
 
@@ -189,7 +189,7 @@ export class SmsOutboundService implements ChannelSender {
     const seen = new Map<string, { phone: string; name: string | null }>();
     const bad: string[] = [];
     to.forEach((r, i) => {
-      const phone = toE164(r.phone, this.d.defaultCountry);
+      const phone = toE164(r.phone, this.deps.defaultCountry);
       if (!phone) bad.push(String(i));
       else if (!seen.has(phone)) seen.set(phone, { phone, name: r.name?.trim() || null });
     });
@@ -199,10 +199,10 @@ export class SmsOutboundService implements ChannelSender {
 
   /** The sender an actor asked for (if they may use it), else their department's, else the default. */
   async senderFor(actor: Actor, requested?: string): Promise<DepartmentAddress> {
-    const numbers = (await this.d.departments.addresses()).filter((a) => a.channel === 'sms');
+    const numbers = (await this.deps.departments.addresses()).filter((a) => a.channel === 'sms');
     const allowed = (a: DepartmentAddress) => actor.role === 'admin' || a.isDefault || actor.departmentIds.includes(a.departmentId);
     if (requested) {
-      const wanted = toE164(requested, this.d.defaultCountry) ?? requested;
+      const wanted = toE164(requested, this.deps.defaultCountry) ?? requested;
       const hit = numbers.find((a) => a.address === wanted);
       if (!hit) throw badRequest(`${requested} is not one of our sender numbers`, [{ path: ['from'], message: 'unknown sender number' }]);
       if (!allowed(hit)) throw forbidden('This sender number belongs to another department');
@@ -211,7 +211,7 @@ export class SmsOutboundService implements ChannelSender {
     const own = numbers.filter((a) => actor.departmentIds.includes(a.departmentId));
     const chosen = own.find((a) => a.isDefault) ?? own[0] ?? numbers.find((a) => a.isDefault);
     if (chosen) return chosen;
-    const switchboard = await this.d.departments.byCode(SWITCHBOARD);
+    const switchboard = await this.deps.departments.byCode(SWITCHBOARD);
     throw new AppError(409, 'no_sender', `No SMS sender number is configured${switchboard ? '; add one to a department' : ''}`);
   }
 }

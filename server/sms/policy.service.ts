@@ -34,16 +34,16 @@ const HOST = /^(?=.{3,191}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}$/;
 export class SmsPolicy implements SendGate {
   private prefixes: { at: number; rows: { prefix: string; operator: string }[] } | null = null;
 
-  constructor(private readonly d: SmsPolicyDeps) {}
+  constructor(private readonly deps: SmsPolicyDeps) {}
 
   async hold(send: { sender: string; body: string; recipients: number }) {
     if (await this.senderPaused(send.sender)) return { state: 'paused' as const, reason: null, pausedBy: 'sender' as const };
-    const allowed = (await this.d.policy.allowList()).map((a) => a.host);
+    const allowed = (await this.deps.policy.allowList()).map((a) => a.host);
     const urls = linkedHosts(send.body).filter((h) => !isAllowedHost(h, allowed));
-    const rule = this.d.volume ?? DEFAULT_VOLUME_RULE;
+    const rule = this.deps.volume ?? DEFAULT_VOLUME_RULE;
     let volume: { recipients: number; dailyAverage: number } | undefined;
     if (send.recipients > rule.floor) {
-      const last30 = await this.d.sends.volumeSince(send.sender, new Date(this.d.clock().getTime() - 30 * DAY_MS));
+      const last30 = await this.deps.sends.volumeSince(send.sender, new Date(this.deps.clock().getTime() - 30 * DAY_MS));
       const dailyAverage = Math.round((last30 / 30) * 10) / 10;
       if (send.recipients > rule.factor * dailyAverage) volume = { recipients: send.recipients, dailyAverage };
     }
@@ -52,28 +52,28 @@ export class SmsPolicy implements SendGate {
   }
 
   async senderPaused(sender: string): Promise<boolean> {
-    return (await this.d.policy.holdOf(sender)) !== null;
+    return (await this.deps.policy.holdOf(sender)) !== null;
   }
 
   /** The longest configured prefix of the number wins (+4790 before +479). */
   async operatorOf(phone: string): Promise<string | null> {
-    if (!this.prefixes || Date.now() - this.prefixes.at > 30_000) this.prefixes = { at: Date.now(), rows: await this.d.policy.operatorPrefixes() };
+    if (!this.prefixes || Date.now() - this.prefixes.at > 30_000) this.prefixes = { at: Date.now(), rows: await this.deps.policy.operatorPrefixes() };
     let best: { prefix: string; operator: string } | null = null;
     for (const r of this.prefixes.rows) if (phone.startsWith(r.prefix) && (!best || r.prefix.length > best.prefix.length)) best = r;
     return best?.operator ?? null;
   }
 
   async allowList(): Promise<{ host: string; createdAt: Date }[]> {
-    return (await this.d.policy.allowList()).map((a) => ({ host: a.host, createdAt: a.createdAt }));
+    return (await this.deps.policy.allowList()).map((a) => ({ host: a.host, createdAt: a.createdAt }));
   }
 
   async allowHost(actor: Actor, raw: string, route: string): Promise<{ host: string; created: boolean }> {
     assertAdmin(actor);
     const host = raw.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^\*\./, '');
     if (!HOST.test(host)) throw badRequest(`${raw} is not a host name such as kommune.no`, [{ path: ['host'], message: 'not a host name' }]);
-    const created = await this.d.db.transaction(async (m) => {
-      const ok = await this.d.policy.allow(host, actor.id, this.d.clock(), m);
-      if (ok) await this.d.audit.record([{ userId: actor.id, action: 'create', entityType: 'sms_policy', entityId: `allow:${host}`.slice(0, 64), route }], m);
+    const created = await this.deps.db.transaction(async (m) => {
+      const ok = await this.deps.policy.allow(host, actor.id, this.deps.clock(), m);
+      if (ok) await this.deps.audit.record([{ userId: actor.id, action: 'create', entityType: 'sms_policy', entityId: `allow:${host}`.slice(0, 64), route }], m);
       return ok;
     });
     return { host, created };
@@ -81,22 +81,22 @@ export class SmsPolicy implements SendGate {
 
   async disallowHost(actor: Actor, host: string, route: string): Promise<boolean> {
     assertAdmin(actor);
-    return this.d.db.transaction(async (m) => {
-      const ok = await this.d.policy.disallow(host.toLowerCase(), m);
-      if (ok) await this.d.audit.record([{ userId: actor.id, action: 'delete', entityType: 'sms_policy', entityId: `allow:${host}`.slice(0, 64), route }], m);
+    return this.deps.db.transaction(async (m) => {
+      const ok = await this.deps.policy.disallow(host.toLowerCase(), m);
+      if (ok) await this.deps.audit.record([{ userId: actor.id, action: 'delete', entityType: 'sms_policy', entityId: `allow:${host}`.slice(0, 64), route }], m);
       return ok;
     });
   }
 
   async operatorPrefixes() {
-    return (await this.d.policy.operatorPrefixes()).map((r) => ({ prefix: r.prefix, operator: r.operator }));
+    return (await this.deps.policy.operatorPrefixes()).map((r) => ({ prefix: r.prefix, operator: r.operator }));
   }
 
   async setOperatorPrefixes(actor: Actor, rows: { prefix: string; operator: string }[], route: string) {
     assertAdmin(actor);
-    await this.d.db.transaction(async (m) => {
-      await this.d.policy.replaceOperatorPrefixes(rows, m);
-      await this.d.audit.record([{ userId: actor.id, action: 'update', entityType: 'sms_policy', entityId: 'operator-prefixes', route }], m);
+    await this.deps.db.transaction(async (m) => {
+      await this.deps.policy.replaceOperatorPrefixes(rows, m);
+      await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'sms_policy', entityId: 'operator-prefixes', route }], m);
     });
     this.prefixes = null;
     return this.operatorPrefixes();

@@ -7,7 +7,7 @@ import { SmsOutboundInfoEntity, SmsSendEntity, type SendState, type SmsOutboundI
 
 /** Officers' sends and the SMS channel's per-message facts (send, country, operator). */
 export class SmsSendRepository {
-  constructor(private readonly deps: { db: Database }) {}
+  constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
   private repo(m?: EntityManager) {
     return (m ?? this.deps.db.dataSource.manager).getRepository(SmsSendEntity);
@@ -30,7 +30,7 @@ export class SmsSendRepository {
     const r = await this.repo(m)
       .createQueryBuilder()
       .update()
-      .set({ state: to, updatedAt: new Date(), ...patch } as QueryDeepPartialEntity<SmsSend>)
+      .set({ state: to, updatedAt: this.deps.clock(), ...patch } as QueryDeepPartialEntity<SmsSend>)
       .where('id = :id', { id })
       .andWhere('state IN (:...from)', { from })
       .execute();

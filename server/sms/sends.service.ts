@@ -73,48 +73,48 @@ export const countryOf = (e164: string): string | null => parsePhoneNumberFromSt
  * right before handing it over, so a job that runs again after a restart sends nothing twice.
  */
 export class SmsSendService {
-  constructor(private readonly d: SmsSendDeps) {}
+  constructor(private readonly deps: SmsSendDeps) {}
 
   async send(actor: Actor, req: SendRequest, route: string): Promise<{ send: SendView; items: SentItem[]; segments: number }> {
     if (!SENDING_ROLES.includes(actor.role)) throw forbidden('Your role may not send SMS');
-    const out = this.d.outbound;
+    const out = this.deps.outbound;
     out.assertTemplate(req.body);
     if (!req.to.length) throw badRequest('Name at least one recipient', [{ path: ['to'], message: 'no recipients' }]);
     if (req.to.length > MAX_RECIPIENTS) throw badRequest(`At most ${MAX_RECIPIENTS} recipients per send`, [{ path: ['to'], message: 'too many recipients' }]);
-    const now = this.d.clock();
+    const now = this.deps.clock();
     if (req.sendAt && req.sendAt.getTime() < now.getTime()) throw badRequest('sendAt is in the past', [{ path: ['sendAt'], message: 'in the past' }]);
     if (req.sendAt && req.sendAt.getTime() > now.getTime() + MAX_AHEAD_MS) throw badRequest('sendAt is more than a year ahead', [{ path: ['sendAt'], message: 'too far ahead' }]);
     const sender = await out.senderFor(actor, req.from);
     const recipients = out.normalise(req.to);
-    const hold = await this.d.gate.hold({ sender: sender.address, body: req.body, recipients: recipients.length });
+    const hold = await this.deps.gate.hold({ sender: sender.address, body: req.body, recipients: recipients.length });
     const sendAt = req.sendAt ?? null;
     const state: SendState = hold?.state ?? (sendAt ? 'scheduled' : 'sending');
     const status: MessageStatus = hold?.state ?? (sendAt ? 'scheduled' : 'queued');
-    const operators = await Promise.all(recipients.map((r) => this.d.gate.operatorOf(r.phone)));
+    const operators = await Promise.all(recipients.map((r) => this.deps.gate.operatorOf(r.phone)));
 
-    const { send, stored } = await this.d.db.transaction(async (m) => {
-      const send = await this.d.sends.insert(
+    const { send, stored } = await this.deps.db.transaction(async (m) => {
+      const send = await this.deps.sends.insert(
         { departmentId: sender.departmentId, sender: sender.address, body: req.body, sendAt, state, holdReason: hold?.reason ?? null, pausedBy: hold?.pausedBy ?? null, recipients: recipients.length, createdBy: actor.id, approvedBy: null, createdAt: now, updatedAt: now },
         m,
       );
       const stored: { message: Message; to: string; body: string }[] = [];
       for (const r of recipients) {
         const body = mergeTemplate(req.body, { name: r.name });
-        const { contact } = await this.d.contacts.findOrCreate({ phone: r.phone }, { name: r.name ?? null }, m);
-        const inquiry = await this.d.inquiries.insert(
+        const { contact } = await this.deps.contacts.findOrCreate({ phone: r.phone }, { name: r.name ?? null }, m);
+        const inquiry = await this.deps.inquiries.insert(
           { channel: 'sms', direction: 'out', state: 'waiting', departmentId: sender.departmentId, assigneeId: null, contactId: contact.id, caseId: null, subject: null, summary: toSummary(body), channelAddress: sender.address, citizenAddress: r.phone, createdAt: now, lastActivityAt: now, closedAt: null },
           m,
         );
-        const { message } = await this.d.messages.insertOnce(
+        const { message } = await this.deps.messages.insertOnce(
           { inquiryId: inquiry.id, channel: 'sms', direction: 'out', kind: 'message', body, bodyHtml: null, subject: null, fromAddress: sender.address, toAddress: r.phone, externalId: null, status, meta: null, authorId: actor.id, createdAt: now, updatedAt: now },
           m,
         );
         const detail = { sendId: send.id, ...(sendAt && status === 'scheduled' ? { sendAt: sendAt.toISOString() } : {}), ...(hold ? { reason: hold.state === 'paused' ? 'sender_paused' : 'needs_approval', ...hold.reason } : {}) };
-        await this.d.messages.addEvent({ messageId: message.id, status, providerStatus: null, at: now, detail }, m);
+        await this.deps.messages.addEvent({ messageId: message.id, status, providerStatus: null, at: now, detail }, m);
         stored.push({ message, to: r.phone, body });
       }
-      await this.d.sends.addInfo(stored.map((x, i) => ({ messageId: x.message.id, sendId: send.id, country: countryOf(x.to), operator: operators[i] })), m);
-      await this.d.audit.record(stored.map((x) => ({ userId: actor.id, action: 'create', entityType: 'message', entityId: x.message.id, route })), m);
+      await this.deps.sends.addInfo(stored.map((x, i) => ({ messageId: x.message.id, sendId: send.id, country: countryOf(x.to), operator: operators[i] })), m);
+      await this.deps.audit.record(stored.map((x) => ({ userId: actor.id, action: 'create', entityType: 'message', entityId: x.message.id, route })), m);
       return { send, stored };
     });
 
@@ -129,45 +129,45 @@ export class SmsSendService {
         const errorCode = result.detail?.errorCode;
         items[i] = { ...items[i], status: now, externalId: result.externalId, ...(errorCode ? { error: { code: String(errorCode), message: String(result.detail?.errorMessage ?? '') } } : {}) };
       }));
-      await this.d.db.transaction((m) => this.d.sends.transition(send.id, 'sent', ['sending'], m));
+      await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sent', ['sending'], m));
     }
-    return { send: await this.view((await this.d.sends.byId(send.id))!), items, segments: items.reduce((n, x) => n + x.segments, 0) };
+    return { send: await this.view((await this.deps.sends.byId(send.id))!), items, segments: items.reduce((n, x) => n + x.segments, 0) };
   }
 
   /** The job: hands over every message of the send still scheduled, each claimed first. */
   async run(sendId: number): Promise<void> {
-    const send = await this.d.sends.byId(sendId);
+    const send = await this.deps.sends.byId(sendId);
     if (!send || (send.state !== 'scheduled' && send.state !== 'sending')) return;
-    const now = this.d.clock();
+    const now = this.deps.clock();
     // Ran early (another process's clock, a rescheduled send): wait for the right time.
     if (send.sendAt && send.sendAt.getTime() > now.getTime() + 1000) return this.enqueue(send);
-    if (await this.d.gate.senderPaused(send.sender)) {
+    if (await this.deps.gate.senderPaused(send.sender)) {
       await this.hold(send.id, ['scheduled', 'sending'], 'paused', ['scheduled'], { reason: 'sender_paused' }, { pausedBy: 'sender' });
       return;
     }
     // A cancel that committed first wins: then this transition fails and nothing is sent.
-    if (send.state === 'scheduled' && !(await this.d.db.transaction((m) => this.d.sends.transition(send.id, 'sending', ['scheduled'], m)))) return;
-    const targets = await this.d.sends.messagesOf(send.id, ['scheduled']);
+    if (send.state === 'scheduled' && !(await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sending', ['scheduled'], m)))) return;
+    const targets = await this.deps.sends.messagesOf(send.id, ['scheduled']);
     await this.parallel(targets.map((t) => async () => {
-      const claimed = await this.d.db.transaction(async (m) => {
-        if (!(await this.d.messages.advanceStatus(t.id, 'queued', ['scheduled'], m))) return false;
-        await this.d.messages.addEvent({ messageId: t.id, status: 'queued', providerStatus: null, at: this.d.clock(), detail: { sendId: send.id } }, m);
+      const claimed = await this.deps.db.transaction(async (m) => {
+        if (!(await this.deps.messages.advanceStatus(t.id, 'queued', ['scheduled'], m))) return false;
+        await this.deps.messages.addEvent({ messageId: t.id, status: 'queued', providerStatus: null, at: this.deps.clock(), detail: { sendId: send.id } }, m);
         return true;
       });
-      if (claimed) await this.d.outbound.handOver(t.id, send.sender, t.toAddress, t.body);
+      if (claimed) await this.deps.outbound.handOver(t.id, send.sender, t.toAddress, t.body);
     }));
-    await this.d.db.transaction((m) => this.d.sends.transition(send.id, 'sent', ['sending'], m));
+    await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sent', ['sending'], m));
   }
 
   /** After a restart: every send that should have a job gets one (a pending job with the same key is left alone). */
   async recover(): Promise<number> {
-    const due = await this.d.sends.scheduled();
+    const due = await this.deps.sends.scheduled();
     for (const s of due) await this.enqueue(s);
     return due.length;
   }
 
   enqueue(send: Pick<SmsSend, 'id' | 'sendAt'>): Promise<void> {
-    return this.d.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}`, runAt: send.sendAt ?? this.d.clock(), attempts: 3 });
+    return this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}`, runAt: send.sendAt ?? this.deps.clock(), attempts: 3 });
   }
 
   /**
@@ -176,11 +176,11 @@ export class SmsSendService {
    */
   async hold(sendId: number, from: SendState[], to: SendState, messagesFrom: MessageStatus[], detail: Record<string, unknown>, patch: Parameters<SmsSendRepository['transition']>[4] = {}): Promise<boolean> {
     const status: MessageStatus = to === 'cancelled' || to === 'rejected' ? 'stopped' : (to as MessageStatus);
-    return this.d.db.transaction(async (m) => {
-      if (!(await this.d.sends.transition(sendId, to, from, m, patch))) return false;
-      for (const x of await this.d.sends.messagesOf(sendId, messagesFrom, m)) {
-        if (await this.d.messages.advanceStatus(x.id, status, messagesFrom, m)) {
-          await this.d.messages.addEvent({ messageId: x.id, status, providerStatus: null, at: this.d.clock(), detail: { sendId, ...detail } }, m);
+    return this.deps.db.transaction(async (m) => {
+      if (!(await this.deps.sends.transition(sendId, to, from, m, patch))) return false;
+      for (const x of await this.deps.sends.messagesOf(sendId, messagesFrom, m)) {
+        if (await this.deps.messages.advanceStatus(x.id, status, messagesFrom, m)) {
+          await this.deps.messages.addEvent({ messageId: x.id, status, providerStatus: null, at: this.deps.clock(), detail: { sendId, ...detail } }, m);
         }
       }
       return true;
@@ -200,7 +200,7 @@ export class SmsSendService {
       createdBy: s.createdBy,
       approvedBy: s.approvedBy,
       createdAt: s.createdAt,
-      statuses: counts ?? (await this.d.sends.statusCounts([s.id])).get(s.id) ?? {},
+      statuses: counts ?? (await this.deps.sends.statusCounts([s.id])).get(s.id) ?? {},
     };
   }
 

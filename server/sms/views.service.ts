@@ -30,7 +30,7 @@ function decodeSmsCursor(sort: SmsSort, cursor: string): { value: string | numbe
 
 /** Delivery-status views of outbound SMS: list, one message's history, CSV export. */
 export class SmsViewService {
-  constructor(private readonly d: { db: Database; views: SmsViewRepository; messages: MessageRepository; inquiries: InquiryRepository }) {}
+  constructor(private readonly deps: { db: Database; views: SmsViewRepository; messages: MessageRepository; inquiries: InquiryRepository }) {}
 
   private scope(actor: Actor): number[] | undefined {
     if (!VIEWERS.includes(actor.role)) throw forbidden('Your role may not see SMS delivery status');
@@ -45,7 +45,7 @@ export class SmsViewService {
   async list(actor: Actor, q: SmsListQuery): Promise<Page<SmsMessageView>> {
     const limit = q.limit ?? 50;
     const f = this.filter(actor, q, limit + 1);
-    const rows = await this.d.views.list(f);
+    const rows = await this.deps.views.list(f);
     const page = rows.slice(0, limit);
     return { items: page.map(view), nextCursor: rows.length > limit ? encodeSmsCursor(f.sort, page[page.length - 1]) : null };
   }
@@ -54,7 +54,7 @@ export class SmsViewService {
   async *all(actor: Actor, q: Omit<SmsListQuery, 'cursor' | 'limit'>, max = 100_000): AsyncGenerator<SmsMessageRow> {
     let f = this.filter(actor, q, 1000);
     for (let n = 0; n < max; ) {
-      const rows = await this.d.views.list(f);
+      const rows = await this.deps.views.list(f);
       for (const r of rows) yield r;
       n += rows.length;
       if (rows.length < f.limit) return;
@@ -67,10 +67,10 @@ export class SmsViewService {
   /** One recipient's message with its whole event history. */
   async history(actor: Actor, id: number): Promise<SmsMessageHistoryView> {
     const scope = this.scope(actor);
-    const message = await this.d.messages.byId(id);
-    const inquiry = message && message.channel === 'sms' ? await this.d.inquiries.byId(message.inquiryId) : null;
+    const message = await this.deps.messages.byId(id);
+    const inquiry = message && message.channel === 'sms' ? await this.deps.inquiries.byId(message.inquiryId) : null;
     if (!message || !inquiry || (scope && !scope.includes(inquiry.departmentId))) throw notFound('Message');
-    const events = await this.d.messages.events(id);
+    const events = await this.deps.messages.events(id);
     return {
       id: message.id,
       direction: message.direction,

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { AppError } from '../core/errors';
 import type { MessageStatusService } from '../register/message-status.service';
 import type { SmsInboundService } from './inbound.service';
-import { keywordOf } from '../../channels/twilio-sms/keywords';
 import { parseInboundSms, parseStatusCallback } from '../../channels/twilio-sms/parse';
 
 export const INBOUND_PATH = '/webhooks/twilio/sms';
@@ -28,16 +27,16 @@ const fail = (res: express.Response, status: number, code: string, message: stri
  * public URL Twilio called), then a body we can parse; only then is anything written, and the
  * answer comes after the write has committed. A store that fails answers 503 so Twilio retries.
  */
-export function smsWebhooks(d: SmsWebhookDeps): Router {
+export function smsWebhooks(deps: SmsWebhookDeps): Router {
   const r = Router();
   const form: RequestHandler[] = [
     (req, res, next) => (req.is('application/x-www-form-urlencoded') ? next() : fail(res, 400, 'malformed_form', 'Twilio webhooks are form-encoded')),
     express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 300 }),
     (req, res, next) => {
       const signature = req.get('x-twilio-signature');
-      const url = d.publicBaseUrl + req.originalUrl;
+      const url = deps.publicBaseUrl + req.originalUrl;
       const params = (req.body ?? {}) as Record<string, unknown>;
-      if (!signature || !twilio.validateRequest(d.authToken, signature, url, params)) {
+      if (!signature || !twilio.validateRequest(deps.authToken, signature, url, params)) {
         return fail(res, 403, 'invalid_signature', 'The request is not signed by Twilio for this URL');
       }
       next();
@@ -45,18 +44,18 @@ export function smsWebhooks(d: SmsWebhookDeps): Router {
   ];
 
   r.post(STATUS_PATH, ...form, async (req, res) => {
-    const event = parseStatusCallback(req.body, d.clock());
+    const event = parseStatusCallback(req.body, deps.clock());
     if (!event) return fail(res, 400, 'malformed_form', 'Not a Twilio status callback');
-    const outcome = await storing(d, () => d.status.applyReport({ channel: 'sms', externalId: event.externalId, status: event.status, providerStatus: event.providerStatus, at: event.at, detail: event.detail }));
+    const outcome = await storing(deps, () => deps.status.applyReport({ channel: 'sms', externalId: event.externalId, status: event.status, providerStatus: event.providerStatus, at: event.at, detail: event.detail }));
     if (!outcome) return unavailable(res);
-    if (outcome.applied === 'no_such_message') d.logger.warn({ externalId: event.externalId }, 'status report for a message we do not know');
+    if (outcome.applied === 'no_such_message') deps.logger.warn({ externalId: event.externalId }, 'status report for a message we do not know');
     res.type('text/xml').send(EMPTY_TWIML);
   });
 
   r.post(INBOUND_PATH, ...form, async (req, res) => {
-    const sms = parseInboundSms(req.body, d.clock());
+    const sms = parseInboundSms(req.body, deps.clock());
     if (!sms) return fail(res, 400, 'malformed_form', 'Not a Twilio inbound message');
-    const recorded = await storing(d, () => d.inbound.receive({ ...sms, keyword: keywordOf(sms.body) }));
+    const recorded = await storing(deps, () => deps.inbound.receive(sms));
     if (!recorded) return unavailable(res);
     res.type('text/xml').send(EMPTY_TWIML);
   });
@@ -71,12 +70,12 @@ export function smsWebhooks(d: SmsWebhookDeps): Router {
 }
 
 /** Runs a write; anything but a caller's mistake means it is not stored, and Twilio should try again. */
-async function storing<T>(d: SmsWebhookDeps, write: () => Promise<T>): Promise<T | null> {
+async function storing<T>(deps: SmsWebhookDeps, write: () => Promise<T>): Promise<T | null> {
   try {
     return await write();
   } catch (e) {
     if (e instanceof AppError && e.status < 500) throw e;
-    d.logger.error({ err: e }, 'SMS webhook could not be stored');
+    deps.logger.error({ err: e }, 'SMS webhook could not be stored');
     return null;
   }
 }

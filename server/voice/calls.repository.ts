@@ -9,7 +9,7 @@ import { CallEntity, type CallOutcome, type CallRecord } from './entities';
  * happened, so two server processes (or two agents) can never both take or move the same call.
  */
 export class CallRepository {
-  constructor(private readonly deps: { db: Database }) {}
+  constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
   private repo(m?: EntityManager) {
     return (m ?? this.deps.db.dataSource.manager).getRepository(CallEntity);
@@ -57,7 +57,7 @@ export class CallRepository {
         .getRepository(CallEntity)
         .createQueryBuilder()
         .update()
-        .set({ ...set, updatedAt: new Date() })
+        .set({ ...set, updatedAt: this.deps.clock() })
         .where(`call_sid = :callSid AND ${where}`, { ...params, callSid })
         .execute();
     const r = m ? await run(m) : await this.deps.db.statement(run);

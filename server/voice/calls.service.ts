@@ -12,8 +12,11 @@ import { SWITCHBOARD, type DepartmentRepository } from '../register/departments.
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { MessageRepository } from '../register/messages.repository';
 import type { CallIncoming } from '../contracts/socket-events';
-import type { CallForm, StatusForm } from '../../channels/twilio-voice/parse';
+import { TERMINAL_STATUSES, type CallForm, type StatusForm } from '../../channels/twilio-voice/parse';
 import type { CallNotifier } from './call-notifier';
+import { texts } from '../core/texts';
+
+const notes = texts('nb');
 
 export interface CallServiceDeps {
   db: Database;
@@ -36,19 +39,19 @@ export interface CallServiceDeps {
  * to an agent lives in handover.ts.
  */
 export class CallService {
-  constructor(readonly d: CallServiceDeps) {}
+  constructor(readonly deps: CallServiceDeps) {}
 
   fromOf(form: CallForm): string | null {
-    return form.From ? toE164(form.From, this.d.defaultCountry) : null;
+    return form.From ? toE164(form.From, this.deps.defaultCountry) : null;
   }
 
   /** The first webhook of a call. */
   begin(form: CallForm, lang: string): Promise<CallRecord> {
-    return this.d.calls.insertOnce({ callSid: form.CallSid, fromE164: this.fromOf(form), toNumber: form.To?.slice(0, 32) ?? null, lang }, this.d.clock());
+    return this.deps.calls.insertOnce({ callSid: form.CallSid, fromE164: this.fromOf(form), toNumber: form.To?.slice(0, 32) ?? null, lang }, this.deps.clock());
   }
 
   private async department(code: string): Promise<Department> {
-    const dep = (await this.d.departments.byCode(code)) ?? (await this.d.departments.byCode(SWITCHBOARD));
+    const dep = (await this.deps.departments.byCode(code)) ?? (await this.deps.departments.byCode(SWITCHBOARD));
     if (!dep) throw new Error('The switchboard department is missing; start-up creates it');
     return dep;
   }
@@ -61,36 +64,36 @@ export class CallService {
    */
   async route(form: CallForm, departmentCode: string, lang: string): Promise<void> {
     // Read first: the first webhook has almost always written the call (begin() is insert-first).
-    const call = (await this.d.calls.bySid(form.CallSid)) ?? (await this.begin(form, lang));
+    const call = (await this.deps.calls.bySid(form.CallSid)) ?? (await this.begin(form, lang));
     const dep = await this.department(departmentCode);
     if (call.state === 'queued' && call.departmentId === dep.id) return this.announce(call.callSid);
-    const now = this.d.clock();
+    const now = this.deps.clock();
     const from = this.fromOf(form);
     const entry = { departmentId: dep.id, lang, at: now, announced: true };
     let queued = false;
-    const rec = await this.d.inbound.record(
+    const rec = await this.deps.inbound.record(
       {
         channel: 'phone',
         externalId: form.CallSid,
         from: from ? { phone: from } : {},
         to: form.To?.slice(0, 32) ?? null,
         kind: 'call',
-        body: `Innkommende samtale fra ${from ?? 'skjult nummer'} til ${dep.name}.`,
+        body: notes.callIncoming(from, dep.name),
         receivedAt: now,
         departmentCode: dep.code,
         meta: { lang, menu: dep.menuDigit ?? null },
       },
       {
         within: async ({ inquiry, message }, m) => {
-          queued = await this.d.calls.queue(form.CallSid, { ...entry, inquiryId: inquiry.id, messageId: message.id }, m);
+          queued = await this.deps.calls.queue(form.CallSid, { ...entry, inquiryId: inquiry.id, messageId: message.id }, m);
         },
       },
     );
     // Twilio retried a webhook whose inquiry is already stored: only the queue entry is left to do.
-    if (rec.duplicate) queued = await this.d.calls.queue(form.CallSid, { ...entry, inquiryId: rec.inquiry.id, messageId: rec.message.id });
+    if (rec.duplicate) queued = await this.deps.calls.queue(form.CallSid, { ...entry, inquiryId: rec.inquiry.id, messageId: rec.message.id });
     if (!queued) return;
     const contact = rec.contact ? { id: rec.contact.id, name: rec.contact.name } : null;
-    this.d.notifier.incoming(dep.id, { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep.code, contact });
+    this.deps.notifier.incoming(dep.id, { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep.code, contact });
   }
 
   /** Outside opening hours the caller asked to be called back: an open inquiry with their number. */
@@ -98,18 +101,18 @@ export class CallService {
     await this.begin(form, lang);
     const dep = await this.department(departmentCode);
     const from = this.fromOf(form);
-    const rec = await this.d.inbound.record({
+    const rec = await this.deps.inbound.record({
       channel: 'phone',
       externalId: form.CallSid,
       from: from ? { phone: from } : {},
       to: form.To?.slice(0, 32) ?? null,
       kind: 'call',
-      body: `Ønsker å bli ringt opp: ${from ?? 'skjult nummer'} ringte ${dep.name} utenom åpningstid.`,
-      receivedAt: this.d.clock(),
+      body: notes.callbackWanted(from, dep.name),
+      receivedAt: this.deps.clock(),
       departmentCode: dep.code,
       meta: { lang, callback: true },
     });
-    await this.d.calls.markCallback(form.CallSid, { inquiryId: rec.inquiry.id, departmentId: dep.id });
+    await this.deps.calls.markCallback(form.CallSid, { inquiryId: rec.inquiry.id, departmentId: dep.id });
   }
 
   /**
@@ -117,53 +120,53 @@ export class CallService {
    * waitUrl fetch calls this too, so a process that died after storing the call is covered.
    */
   async announce(callSid: string): Promise<void> {
-    if (!(await this.d.calls.markNotified(callSid, this.d.clock()))) return;
-    const call = await this.d.calls.bySid(callSid);
+    if (!(await this.deps.calls.markNotified(callSid, this.deps.clock()))) return;
+    const call = await this.deps.calls.bySid(callSid);
     if (!call?.departmentId) return;
-    this.d.notifier.incoming(call.departmentId, await this.incomingPayload(call));
+    this.deps.notifier.incoming(call.departmentId, await this.incomingPayload(call));
   }
 
   async incomingPayload(call: CallRecord): Promise<CallIncoming> {
-    const dep = call.departmentId ? await this.d.departments.byId(call.departmentId) : null;
-    const contact = call.fromE164 ? await this.d.contacts.byPhone(call.fromE164) : null;
+    const dep = call.departmentId ? await this.deps.departments.byId(call.departmentId) : null;
+    const contact = call.fromE164 ? await this.deps.contacts.byPhone(call.fromE164) : null;
     return { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep?.code ?? SWITCHBOARD, contact: contact ? { id: contact.id, name: contact.name } : null };
   }
 
   /** Calls still waiting for an agent of these departments: offered to an agent who becomes available. */
   async waitingFor(user: Pick<User, 'role'>, departmentIds: number[]): Promise<CallIncoming[]> {
-    const calls = await this.d.calls.waitingIn(user.role === 'admin' ? 'all' : departmentIds);
+    const calls = await this.deps.calls.waitingIn(user.role === 'admin' ? 'all' : departmentIds);
     return Promise.all(calls.map((c) => this.incomingPayload(c)));
   }
 
   /** Twilio's status callback: the call ended. Answered calls close their inquiry; missed ones stay open for a call-back. */
   async statusChanged(form: StatusForm): Promise<void> {
-    if (!(['completed', 'busy', 'no-answer', 'failed', 'canceled'] as string[]).includes(form.CallStatus)) return;
-    const call = await this.d.calls.bySid(form.CallSid);
+    if (!TERMINAL_STATUSES.includes(form.CallStatus)) return;
+    const call = await this.deps.calls.bySid(form.CallSid);
     if (!call || call.state === 'ended') return;
     const outcome: CallOutcome = call.answeredAt ? 'answered' : call.outcome === 'callback' ? 'callback' : call.state === 'queued' ? 'missed' : form.CallStatus === 'failed' ? 'failed' : 'abandoned';
-    const now = this.d.clock();
-    const ended = await this.d.db.transaction(async (m) => {
-      if (!(await this.d.calls.end(call.callSid, { outcome, duration: form.CallDuration ?? null, at: now }, m))) return false;
+    const now = this.deps.clock();
+    const ended = await this.deps.db.transaction(async (m) => {
+      if (!(await this.deps.calls.end(call.callSid, { outcome, duration: form.CallDuration ?? null, at: now }, m))) return false;
       if (call.messageId) {
-        const msg = await this.d.messages.byId(call.messageId, m);
-        await this.d.messages.update(call.messageId, { meta: { ...(msg?.meta ?? {}), outcome, duration: form.CallDuration ?? null } }, m);
+        const msg = await this.deps.messages.byId(call.messageId, m);
+        await this.deps.messages.update(call.messageId, { meta: { ...(msg?.meta ?? {}), outcome, duration: form.CallDuration ?? null } }, m);
       }
       if (call.inquiryId) {
         if (outcome === 'answered') {
-          await this.d.inquiries.update(call.inquiryId, { state: 'closed', closedAt: now, lastActivityAt: now }, m);
+          await this.deps.inquiries.update(call.inquiryId, { state: 'closed', closedAt: now, lastActivityAt: now }, m);
         } else if (outcome === 'missed') {
-          await this.note(call.inquiryId, null, `Tapt anrop etter ${secondsSince(call.queuedAt, now)} s i kø. Ring tilbake: ${call.fromE164 ?? 'skjult nummer'}.`, now, m);
-          await this.d.inquiries.update(call.inquiryId, { state: 'open', lastActivityAt: now }, m);
+          await this.note(call.inquiryId, null, notes.callMissed(secondsSince(call.queuedAt, now), call.fromE164), now, m);
+          await this.deps.inquiries.update(call.inquiryId, { state: 'open', lastActivityAt: now }, m);
         }
       }
       return true;
     });
-    if (ended && call.departmentId) this.d.notifier.ended(call.departmentId, { callSid: call.callSid, outcome });
+    if (ended && call.departmentId) this.deps.notifier.ended(call.departmentId, { callSid: call.callSid, outcome });
   }
 
   /** A line on the inquiry's timeline saying who did what with the call. */
   async note(inquiryId: number, authorId: number | null, body: string, at: Date, m: Parameters<MessageRepository['insertOnce']>[1]) {
-    await this.d.messages.insertOnce(
+    await this.deps.messages.insertOnce(
       { inquiryId, channel: 'phone', direction: 'internal', kind: 'note', body, bodyHtml: null, subject: null, fromAddress: null, toAddress: null, externalId: null, status: null, meta: null, authorId, createdAt: at, updatedAt: at },
       m,
     );

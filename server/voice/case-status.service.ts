@@ -52,31 +52,31 @@ const hash = (salt: string, code: string) => createHash('sha256').update(`${salt
 export class CaseStatusService {
   private readonly limits: CaseStatusLimits;
 
-  constructor(private readonly d: CaseStatusDeps) {
-    this.limits = { ...DEFAULT_LIMITS, ...d.limits };
+  constructor(private readonly deps: CaseStatusDeps) {
+    this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
   }
 
   async caseEntered(v: { callSid: string; from?: string; to?: string; keys: string | undefined; lang: Lang }): Promise<CaseEntered> {
     const candidates = caseNumbersFromKeys(v.keys ?? '');
     if (!candidates.length) return 'none';
-    const now = this.d.clock();
+    const now = this.deps.clock();
     const hourAgo = new Date(now.getTime() - 3600_000);
-    const from = v.from ? toE164(v.from, this.d.defaultCountry) : null;
-    if (from && (await this.d.verifications.countSince({ fromE164: from }, hourAgo)) >= this.limits.perNumberPerHour) return 'limited';
-    const kase = (await this.d.cases.byNumbers(candidates))[0] ?? null;
-    if (kase && (await this.d.verifications.countSince({ caseId: kase.id }, hourAgo)) >= this.limits.perCasePerHour) return 'limited';
+    const from = v.from ? toE164(v.from, this.deps.defaultCountry) : null;
+    if (from && (await this.deps.verifications.countSince({ fromE164: from }, hourAgo)) >= this.limits.perNumberPerHour) return 'limited';
+    const kase = (await this.deps.cases.byNumbers(candidates))[0] ?? null;
+    if (kase && (await this.deps.verifications.countSince({ caseId: kase.id }, hourAgo)) >= this.limits.perCasePerHour) return 'limited';
 
     let target: string | null = null;
     if (kase) {
-      const links = await this.d.cases.contactsOf(kase.id);
-      const contacts = await this.d.contacts.withAddresses(await this.d.contacts.byIds(links.map((l) => l.contactId)));
+      const links = await this.deps.cases.contactsOf(kase.id);
+      const contacts = await this.deps.contacts.withAddresses(await this.deps.contacts.byIds(links.map((l) => l.contactId)));
       const phones = contacts.flatMap((c) => c.phones);
-      const callerIdOnly = await this.d.verifications.callerIdOnly(kase.category);
+      const callerIdOnly = await this.deps.verifications.callerIdOnly(kase.category);
       target = from && phones.includes(from) ? from : callerIdOnly ? null : (phones.find(isMobileLike) ?? null);
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const salt = randomBytes(16).toString('hex');
-    await this.d.verifications.insert({
+    await this.deps.verifications.insert({
       callSid: v.callSid,
       caseId: kase?.id ?? null,
       fromE164: from,
@@ -93,49 +93,49 @@ export class CaseStatusService {
   }
 
   private async send(to: string, calledNumber: string | null, body: string) {
-    const sms = this.d.sms;
+    const sms = this.deps.sms;
     try {
       if (sms) {
         // Not journaled: a one-time code is no document of the case, and must not sit in the register.
         await sms.send({ messageId: 0, inquiryId: null, to, from: calledNumber, body, meta: { purpose: 'one-time-code' } });
       } else {
         if (!calledNumber) throw new Error('no number to send the code from');
-        await this.d.provider.sendSms({ from: calledNumber, to, body });
+        await this.deps.provider.sendSms({ from: calledNumber, to, body });
       }
     } catch (err) {
       // The caller hears the same prompt either way; the failure is for the operators.
-      this.d.logger.error({ err }, 'sending the case-status code failed');
+      this.deps.logger.error({ err }, 'sending the case-status code failed');
     }
   }
 
   /** Admin: whether a case category's status may be heard only from a number on file for the case. */
   setCategory(category: string, callerIdOnly: boolean): Promise<void> {
-    return this.d.verifications.setCategory(category, callerIdOnly);
+    return this.deps.verifications.setCategory(category, callerIdOnly);
   }
 
   async codeEntered(v: { callSid: string; keys: string | undefined }): Promise<CodeEntered> {
-    const ver = await this.d.verifications.latestForCall(v.callSid);
+    const ver = await this.deps.verifications.latestForCall(v.callSid);
     if (!ver || ver.state === 'locked' || ver.state === 'refused') return { kind: 'locked' };
     if (ver.state === 'verified') return { kind: 'none' };
     const digits = (v.keys ?? '').replace(/#/g, '');
     if (!digits) return { kind: 'none' };
-    if (this.d.clock() > ver.expiresAt) {
-      await this.d.verifications.setState(ver.id, 'locked');
+    if (this.deps.clock() > ver.expiresAt) {
+      await this.deps.verifications.setState(ver.id, 'locked');
       return { kind: 'locked' };
     }
-    if (!(await this.d.verifications.countAttempt(ver.id, ver.attempts))) return { kind: 'wrong' };
+    if (!(await this.deps.verifications.countAttempt(ver.id, ver.attempts))) return { kind: 'wrong' };
     const ok = ver.codeHash !== null && /^\d{4,8}$/.test(digits) && timingSafeEqual(Buffer.from(hash(ver.salt, digits)), Buffer.from(ver.codeHash));
     if (!ok) {
       if (ver.attempts + 1 >= this.limits.maxTries) {
-        await this.d.verifications.setState(ver.id, 'locked');
+        await this.deps.verifications.setState(ver.id, 'locked');
         return { kind: 'locked' };
       }
       return { kind: 'wrong' };
     }
-    await this.d.verifications.setState(ver.id, 'verified');
-    const kase = ver.caseId ? await this.d.cases.byId(ver.caseId) : null;
+    await this.deps.verifications.setState(ver.id, 'verified');
+    const kase = ver.caseId ? await this.deps.cases.byId(ver.caseId) : null;
     if (!kase) return { kind: 'verified', cases: [] };
-    await this.d.audit.record([{ userId: null, action: 'speak', entityType: 'case', entityId: kase.caseNumber, route: `voice:case-status ${v.callSid}` }]);
+    await this.deps.audit.record([{ userId: null, action: 'speak', entityType: 'case', entityId: kase.caseNumber, route: `voice:case-status ${v.callSid}` }]);
     return { kind: 'verified', cases: [{ caseNumber: kase.caseNumber, title: kase.title, status: kase.statusSpoken ?? kase.status }] };
   }
 }

@@ -1,4 +1,3 @@
-import type { User } from '../auth/entities';
 import type { CallRecord } from './entities';
 import { type Actor, type Scope } from '../core/access';
 import type { ContactService } from '../register/contacts.service';
@@ -8,10 +7,14 @@ import type { UserRepository } from '../auth/users.repository';
 import type { ContactRef, ScreenPop } from '../contracts/socket-events';
 import { withQuery } from '../../ivr/compose';
 import { voicePaths, type CallState } from '../../ivr/state';
+import { LANGUAGES } from '../../ivr/languages';
 import type { CallNotifier } from './call-notifier';
 import type { CallService } from './calls.service';
 import { dialTwiml, enqueueTwiml } from './endpoint';
 import type { VoiceProvider } from '../../channels/twilio-voice/adapter';
+import { texts } from '../core/texts';
+
+const notes = texts('nb');
 
 export interface HandoverDeps {
   calls: CallService;
@@ -44,23 +47,23 @@ const WORKERS = ['admin', 'agent', 'caseworker'];
 
 /** Moving a call to people: an agent accepting it, and a transfer to a colleague or a department. */
 export class Handover {
-  constructor(private readonly d: HandoverDeps) {}
+  constructor(private readonly deps: HandoverDeps) {}
 
-  private get c() {
-    return this.d.calls.d;
+  private get callDeps() {
+    return this.deps.calls.deps;
   }
 
   private state(call: CallRecord, departmentCode: string): CallState {
-    const lang = (['nb-NO', 'en-GB', 'pl-PL', 'da-DK'] as const).find((l) => l === call.lang) ?? 'nb-NO';
+    const lang = LANGUAGES.find((l) => l === call.lang) ?? LANGUAGES[0];
     return { lang, tries: 0, department: departmentCode };
   }
 
   private async deptCode(id: number | null) {
-    return id ? ((await this.c.departments.byId(id))?.code ?? 'switchboard') : 'switchboard';
+    return id ? ((await this.callDeps.departments.byId(id))?.code ?? 'switchboard') : 'switchboard';
   }
 
   private dialAction(call: CallRecord, code: string) {
-    return withQuery(this.d.publicBaseUrl, voicePaths.dial, this.state(call, code));
+    return withQuery(this.deps.publicBaseUrl, voicePaths.dial, this.state(call, code));
   }
 
   /**
@@ -69,29 +72,29 @@ export class Handover {
    * agent told it is theirs.
    */
   async accept(agent: AgentRef, callSid: string): Promise<AcceptAnswer> {
-    const call = await this.c.calls.bySid(callSid);
+    const call = await this.callDeps.calls.bySid(callSid);
     if (!call || !call.departmentId) return { ok: false, reason: 'not_found' };
     if (!WORKERS.includes(agent.role) || (agent.role !== 'admin' && !agent.departmentIds.includes(call.departmentId))) return { ok: false, reason: 'not_your_department' };
     if (call.state === 'ended') return { ok: false, reason: 'ended' };
     if (call.state !== 'queued') return { ok: false, reason: 'taken' };
-    const now = this.c.clock();
+    const now = this.callDeps.clock();
     // The agent's phone or SIP address is read beside the claim rather than after it: one round trip fewer.
-    const [claimed, user] = await Promise.all([this.c.calls.claim(callSid, agent.userId, now), this.d.users.byId(agent.userId)]);
+    const [claimed, user] = await Promise.all([this.callDeps.calls.claim(callSid, agent.userId, now), this.deps.users.byId(agent.userId)]);
     if (!claimed) return { ok: false, reason: 'taken' };
     const code = await this.deptCode(call.departmentId);
     try {
-      await this.d.provider.redirect(callSid, dialTwiml(user ?? { id: agent.userId, phone: null, sip: null }, this.dialAction(call, code), call.toNumber));
+      await this.deps.provider.redirect(callSid, dialTwiml(user ?? { id: agent.userId, phone: null, sip: null }, this.dialAction(call, code), call.toNumber));
     } catch (err) {
-      this.c.logger.warn({ err, callSid }, 'moving the call to the agent failed; back to the queue');
-      await this.c.calls.release(callSid, agent.userId);
+      this.callDeps.logger.warn({ err, callSid }, 'moving the call to the agent failed; back to the queue');
+      await this.callDeps.calls.release(callSid, agent.userId);
       return { ok: false, reason: 'unreachable' };
     }
-    this.d.notifier.taken(call.departmentId, { callSid, by: { id: agent.userId, name: agent.name } });
+    this.deps.notifier.taken(call.departmentId, { callSid, by: { id: agent.userId, name: agent.name } });
     const inquiryId = call.inquiryId;
     const assigned = inquiryId
-      ? this.c.db.transaction(async (m) => {
-          await this.c.inquiries.update(inquiryId, { assigneeId: agent.userId, lastActivityAt: now }, m);
-          await this.d.calls.note(inquiryId, agent.userId, `Samtalen ble besvart av ${agent.name}.`, now, m);
+      ? this.callDeps.db.transaction(async (m) => {
+          await this.callDeps.inquiries.update(inquiryId, { assigneeId: agent.userId, lastActivityAt: now }, m);
+          await this.deps.calls.note(inquiryId, agent.userId, notes.callAnswered(agent.name), now, m);
         })
       : Promise.resolve();
     // The pop's reads do not depend on the assignment, so they run beside it; the pop still goes out
@@ -100,18 +103,18 @@ export class Handover {
     const scope: Scope = agent.role === 'admin' ? { all: true } : { all: false, departmentIds: agent.departmentIds };
     const popping = (async () => this.pop(call, scope, call.transferFromId ? await this.transferOf(call) : undefined))();
     const [pop] = await Promise.all([popping, assigned]);
-    this.d.notifier.popToUser(agent.userId, pop);
+    this.deps.notifier.popToUser(agent.userId, pop);
     return { ok: true };
   }
 
   private async transferOf(call: CallRecord): Promise<{ from: ContactRef; note: string } | undefined> {
-    const from = call.transferFromId ? await this.d.users.byId(call.transferFromId) : null;
+    const from = call.transferFromId ? await this.deps.users.byId(call.transferFromId) : null;
     return from ? { from: { id: from.id, name: from.name }, note: call.transferNote ?? '' } : undefined;
   }
 
   /** The screen pop: who is calling, their cases and recent inquiries, within the receiver's scope. */
   async pop(call: CallRecord, scope: Scope, transfer?: { from: ContactRef; note: string }): Promise<ScreenPop> {
-    const ctx = call.fromE164 ? await this.d.contacts.callerContext(call.fromE164, scope) : { from: 'anonymous', contact: null, cases: [], inquiries: [] };
+    const ctx = call.fromE164 ? await this.deps.contacts.callerContext(call.fromE164, scope) : { from: 'anonymous', contact: null, cases: [], inquiries: [] };
     return {
       callSid: call.callSid,
       from: ctx.from,
@@ -125,78 +128,76 @@ export class Handover {
   /** POST /api/calls/:callSid/transfer: to a named colleague, or into a department's queue. */
   async transfer(actor: Actor, callSid: string, input: TransferInput, route: string) {
     if (!WORKERS.includes(actor.role)) throw forbidden();
-    const call = await this.c.calls.bySid(callSid);
+    const call = await this.callDeps.calls.bySid(callSid);
     if (!call) throw notFound('Call');
     if (actor.role !== 'admin' && call.agentId !== actor.id) throw forbidden('Only the agent on the call can transfer it');
     if (call.state !== 'connected' || call.agentId === null) throw new AppError(409, 'call_not_connected', 'The call is not connected to anyone, so it cannot be transferred');
     const from: ContactRef = { id: actor.id, name: actor.name };
-    const now = this.c.clock();
+    const now = this.callDeps.clock();
     const holder = call.agentId;
 
     if (input.toUserEmail) {
-      const target = await this.d.users.byEmail(input.toUserEmail);
+      const target = await this.deps.users.byEmail(input.toUserEmail);
       if (!target || !target.active || !WORKERS.includes(target.role)) throw badRequest('No active agent or caseworker has that e-mail', [{ path: ['toUserEmail'], message: 'unknown user' }]);
-      const targetDeps = await this.d.users.departmentIds(target.id);
+      const targetDeps = await this.deps.users.departmentIds(target.id);
       const code = await this.deptCode(call.departmentId);
       await this.redirect(callSid, dialTwiml(target, this.dialAction(call, code), call.toNumber));
-      const moved = await this.c.db.transaction(async (m) => {
-        if (!(await this.c.calls.transferToUser(callSid, holder, target.id, input.note, m))) return false;
+      const moved = await this.callDeps.db.transaction(async (m) => {
+        if (!(await this.callDeps.calls.transferToUser(callSid, holder, target.id, input.note, m))) return false;
         if (call.inquiryId) {
           const patch: { assigneeId: number; lastActivityAt: Date; departmentId?: number } = { assigneeId: target.id, lastActivityAt: now };
           // The receiver must be able to open the inquiry: it follows them when it sits outside their departments.
           if (target.role !== 'admin' && call.departmentId && !targetDeps.includes(call.departmentId) && targetDeps.length) patch.departmentId = targetDeps[0];
-          await this.c.inquiries.update(call.inquiryId, patch, m);
-          await this.d.calls.note(call.inquiryId, actor.id, `Satt over fra ${actor.name} til ${target.name}: ${input.note}`, now, m);
+          await this.callDeps.inquiries.update(call.inquiryId, patch, m);
+          await this.deps.calls.note(call.inquiryId, actor.id, notes.callTransferred(actor.name, target.name, input.note), now, m);
         }
         return true;
       });
       if (!moved) throw new AppError(409, 'call_moved', 'The call changed hands meanwhile');
       await this.audit(actor, callSid, route);
       const scope: Scope = target.role === 'admin' ? { all: true } : { all: false, departmentIds: targetDeps };
-      this.d.notifier.popToUser(target.id, await this.pop(call, scope, { from, note: input.note }));
+      this.deps.notifier.popToUser(target.id, await this.pop(call, scope, { from, note: input.note }));
       return { callSid, state: 'connected', to: { user: { id: target.id, name: target.name } } };
     }
 
-    const dep = await this.c.departments.byCode(input.toDepartment!);
+    const dep = await this.callDeps.departments.byCode(input.toDepartment!);
     if (!dep) throw badRequest(`Unknown department "${input.toDepartment}"`, [{ path: ['toDepartment'], message: 'unknown department' }]);
-    await this.redirect(callSid, enqueueTwiml(dep.code, withQuery(this.d.publicBaseUrl, voicePaths.wait, this.state(call, dep.code))));
-    const moved = await this.c.db.transaction(async (m) => {
-      const ok = await this.c.calls.queue(callSid, { departmentId: dep.id, inquiryId: null, messageId: null, lang: call.lang, at: now, transferFromId: actor.id, transferNote: input.note, fromAgentId: holder }, m);
+    await this.redirect(callSid, enqueueTwiml(dep.code, withQuery(this.deps.publicBaseUrl, voicePaths.wait, this.state(call, dep.code))));
+    const moved = await this.callDeps.db.transaction(async (m) => {
+      const ok = await this.callDeps.calls.queue(callSid, { departmentId: dep.id, inquiryId: null, messageId: null, lang: call.lang, at: now, transferFromId: actor.id, transferNote: input.note, fromAgentId: holder }, m);
       if (!ok) return false;
       if (call.inquiryId) {
-        await this.c.inquiries.update(call.inquiryId, { departmentId: dep.id, assigneeId: null, lastActivityAt: now }, m);
-        await this.d.calls.note(call.inquiryId, actor.id, `Satt over fra ${actor.name} til ${dep.name}: ${input.note}`, now, m);
+        await this.callDeps.inquiries.update(call.inquiryId, { departmentId: dep.id, assigneeId: null, lastActivityAt: now }, m);
+        await this.deps.calls.note(call.inquiryId, actor.id, notes.callTransferred(actor.name, dep.name, input.note), now, m);
       }
       return true;
     });
     if (!moved) throw new AppError(409, 'call_moved', 'The call changed hands meanwhile');
     await this.audit(actor, callSid, route);
-    const queued = (await this.c.calls.bySid(callSid))!;
-    this.d.notifier.popToAvailable(dep.id, await this.pop(queued, { all: false, departmentIds: [dep.id] }, { from, note: input.note }));
-    await this.d.calls.announce(callSid);
+    const queued = (await this.callDeps.calls.bySid(callSid))!;
+    this.deps.notifier.popToAvailable(dep.id, await this.pop(queued, { all: false, departmentIds: [dep.id] }, { from, note: input.note }));
+    await this.deps.calls.announce(callSid);
     return { callSid, state: 'queued', to: { department: dep.code } };
   }
 
   private async redirect(callSid: string, twiml: string) {
     try {
-      await this.d.provider.redirect(callSid, twiml);
+      await this.deps.provider.redirect(callSid, twiml);
     } catch (err) {
-      this.c.logger.warn({ err, callSid }, 'Twilio refused to move the call');
+      this.callDeps.logger.warn({ err, callSid }, 'Twilio refused to move the call');
       throw new AppError(503, 'provider_unavailable', 'Twilio could not move the call; try again');
     }
   }
 
   private audit(actor: Actor, callSid: string, route: string) {
-    return this.d.audit.record([{ userId: actor.id, action: 'transfer', entityType: 'call', entityId: callSid, route }]);
+    return this.deps.audit.record([{ userId: actor.id, action: 'transfer', entityType: 'call', entityId: callSid, route }]);
   }
 
   /** The agent's leg ended without a conversation (no answer, busy): the call goes back to the queue. */
   async agentMissed(callSid: string) {
-    const call = await this.c.calls.bySid(callSid);
+    const call = await this.callDeps.calls.bySid(callSid);
     if (!call || call.state !== 'connected' || !call.agentId || !call.departmentId) return;
-    const ok = await this.c.calls.queue(callSid, { departmentId: call.departmentId, inquiryId: null, messageId: null, lang: call.lang, at: this.c.clock(), fromAgentId: call.agentId });
-    if (ok) await this.d.calls.announce(callSid);
+    const ok = await this.callDeps.calls.queue(callSid, { departmentId: call.departmentId, inquiryId: null, messageId: null, lang: call.lang, at: this.callDeps.clock(), fromAgentId: call.agentId });
+    if (ok) await this.deps.calls.announce(callSid);
   }
 }
-
-export type { User };

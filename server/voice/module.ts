@@ -8,7 +8,8 @@ import type { UserRepository } from '../auth/module';
 import { buildFlow } from '../../ivr/flow';
 import type { Flow } from '../../ivr/schema';
 import type { Speech } from '../../ivr/speech/speech';
-import { SimulatedVoiceProvider, TwilioVoiceProvider, type VoiceProvider } from '../../channels/twilio-voice/adapter';
+import { TwilioVoiceProvider, type VoiceProvider } from '../../channels/twilio-voice/adapter';
+import { FakeVoiceProvider } from '../../channels/twilio-voice/fake';
 import { simulatorPage } from '../../channels/twilio-voice/simulator/page';
 import { captioned } from '../../channels/twilio-voice/simulator/captions';
 import { CallRepository } from './calls.repository';
@@ -53,7 +54,7 @@ export function createVoice(
 ): VoiceFeature {
   const { config, db, logger, clock, audit } = kernel;
   const { register } = deps;
-  const provider = opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : new SimulatedVoiceProvider());
+  const provider = opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : new FakeVoiceProvider());
   // The simulation token is public so the demo's call simulator can sign; in production without
   // Twilio credentials nobody may sign, so a random token makes every voice webhook a 403.
   const authToken = config.twilio?.authToken ?? (config.env === 'production' ? randomBytes(24).toString('hex') : SIMULATION_AUTH_TOKEN);
@@ -66,7 +67,7 @@ export function createVoice(
   const notifier = agentCallNotifier(deps.agents);
   const calls = new CallService({
     db,
-    calls: new CallRepository({ db }),
+    calls: new CallRepository({ db, clock }),
     contacts: register.contacts,
     departments: register.departments,
     inquiries: register.inquiries,

@@ -14,17 +14,17 @@ import { voicePaths } from '../../ivr/state';
  * The speech chain from config: Google TTS when GOOGLE_APPLICATION_CREDENTIALS is set, then the
  * offline espeak-ng engine; a prompt neither can speak falls back to Twilio's <Say>.
  */
-export function speechFromConfig(c: { googleCredentials?: string; publicBaseUrl: string; authToken?: string; cacheDir?: string | null; logger: Logger; google?: SpeechEngine }): Speech {
+export function speechFromConfig(config: { googleCredentials?: string; publicBaseUrl: string; authToken?: string; cacheDir?: string | null; logger: Logger; google?: SpeechEngine }): Speech {
   const engines: SpeechEngine[] = [];
-  if (c.google) engines.push(c.google);
-  else if (c.googleCredentials) engines.push(new GoogleSpeechEngine(new TextToSpeechClient({ keyFilename: c.googleCredentials })));
+  if (config.google) engines.push(config.google);
+  else if (config.googleCredentials) engines.push(new GoogleSpeechEngine(new TextToSpeechClient({ keyFilename: config.googleCredentials })));
   engines.push(new EspeakEngine());
   return new CachedSpeech({
     engines,
-    audioBaseUrl: `${c.publicBaseUrl}${voicePaths.audio}`,
+    audioBaseUrl: `${config.publicBaseUrl}${voicePaths.audio}`,
     // Without a Twilio token (simulation) a per-process secret; audio URLs then differ per process, which only costs a synthesis.
-    secret: c.authToken ?? randomBytes(32).toString('hex'),
-    dir: c.cacheDir === undefined ? path.join(os.tmpdir(), 'servicetorg-tts') : c.cacheDir,
-    logger: c.logger,
+    secret: config.authToken ?? randomBytes(32).toString('hex'),
+    dir: config.cacheDir === undefined ? path.join(os.tmpdir(), 'servicetorg-tts') : config.cacheDir,
+    logger: config.logger,
   });
 }

@@ -38,13 +38,13 @@ const callSidParam = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'not a CallSid');
 const invalid = (res: Response, message: string) => res.status(400).json({ error: { code: 'invalid_input', message } });
 
 /** The voice webhooks: signed, form-encoded, answered with TwiML; and the synthesised audio they point at. */
-export function voiceWebhooks(d: VoiceRoutesDeps): Router {
+export function voiceWebhooks(deps: VoiceRoutesDeps): Router {
   const r = Router();
-  const signed = twilioWebhook({ authToken: d.authToken, publicBaseUrl: d.publicBaseUrl });
+  const signed = twilioWebhook({ authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl });
 
   async function context(): Promise<StepContext> {
-    const { flow, hours } = await d.menu();
-    return { flow, hours, now: d.clock(), speech: d.speech.renderer, url: (path, state) => withQuery(d.publicBaseUrl, path, state) };
+    const { flow, hours } = await deps.menu();
+    return { flow, hours, now: deps.clock(), speech: deps.speech.renderer, url: (path, state) => withQuery(deps.publicBaseUrl, path, state) };
   }
 
   /** One webhook: parse the form and the state, run the step, do what it asks, answer TwiML. */
@@ -56,44 +56,44 @@ export function voiceWebhooks(d: VoiceRoutesDeps): Router {
       const state = stateFromQuery(req.query, ctx.flow.defaultLanguage);
       if (!state) return invalid(res, 'Invalid call state in the URL');
       const result = await handle(form.data, state, ctx);
-      res.status(200).type('text/xml').send(await d.speech.prepare(result.prompts, result.twiml));
+      res.status(200).type('text/xml').send(await deps.speech.prepare(result.prompts, result.twiml));
     });
   }
 
   step(voicePaths.start, callForm, async (form, state, ctx) => {
-    await d.calls.begin(form, state.lang);
+    await deps.calls.begin(form, state.lang);
     return startCall(ctx, state);
   });
 
   step(voicePaths.menu, gatherForm, async (form, state, ctx) => {
     const result = menuChoice(ctx, state, form.Digits || undefined);
-    if (result.effect?.kind === 'enqueue') await d.calls.route(form, result.effect.department, result.next.lang);
+    if (result.effect?.kind === 'enqueue') await deps.calls.route(form, result.effect.department, result.next.lang);
     return result;
   });
 
   step(voicePaths.closed, gatherForm, async (form, state, ctx) => {
     const result = closedChoice(ctx, state, form.Digits || undefined);
-    if (result.effect?.kind === 'callback') await d.calls.requestCallback(form, result.effect.department, state.lang);
+    if (result.effect?.kind === 'callback') await deps.calls.requestCallback(form, result.effect.department, state.lang);
     return result;
   });
 
   step(voicePaths.wait, callForm, async (form, state, ctx) => {
-    await d.calls.announce(form.CallSid);
+    await deps.calls.announce(form.CallSid);
     return holdMusic(ctx, state);
   });
 
   step(voicePaths.dial, dialForm, async (form, state, ctx) => {
     const result = dialEnded(ctx, state, form.DialCallStatus);
-    if (result.effect?.kind === 'enqueue') await d.handover.agentMissed(form.CallSid);
+    if (result.effect?.kind === 'enqueue') await deps.handover.agentMissed(form.CallSid);
     return result;
   });
 
   step(voicePaths.caseNumber, gatherForm, async (form, state, ctx) => {
-    const outcome = await d.caseStatus.caseEntered({ callSid: form.CallSid, from: form.From, to: form.To, keys: form.Digits, lang: state.lang });
+    const outcome = await deps.caseStatus.caseEntered({ callSid: form.CallSid, from: form.From, to: form.To, keys: form.Digits, lang: state.lang });
     return caseNumberEntered(ctx, state, outcome);
   });
 
-  step(voicePaths.caseCode, gatherForm, async (form, state, ctx) => codeEntered(ctx, state, await d.caseStatus.codeEntered({ callSid: form.CallSid, keys: form.Digits })));
+  step(voicePaths.caseCode, gatherForm, async (form, state, ctx) => codeEntered(ctx, state, await deps.caseStatus.codeEntered({ callSid: form.CallSid, keys: form.Digits })));
 
   step(voicePaths.caseMore, gatherForm, async (form, state, ctx) => afterReading(ctx, state, form.Digits || undefined));
 
@@ -101,12 +101,12 @@ export function voiceWebhooks(d: VoiceRoutesDeps): Router {
   r.post(voicePaths.status, ...signed, async (req, res) => {
     const form = statusForm.safeParse(req.body);
     if (!form.success) return invalid(res, `Invalid status callback: ${form.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-    await d.calls.statusChanged(form.data);
+    await deps.calls.statusChanged(form.data);
     res.status(200).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response/>');
   });
 
-  if (d.speech.audio) {
-    const audio = d.speech.audio.bind(d.speech);
+  if (deps.speech.audio) {
+    const audio = deps.speech.audio.bind(deps.speech);
     r.get(`${voicePaths.audio}/:key`, async (req, res) => {
       const key = /^([0-9a-f]{64})\.wav$/.exec(String(req.params.key));
       const wav = key ? await audio(key[1]) : null;
@@ -119,13 +119,13 @@ export function voiceWebhooks(d: VoiceRoutesDeps): Router {
 }
 
 /** The staff side under /api: transfer a call, and which case categories need a caller-ID match. */
-export function voiceStaffRoutes(d: { handover: Handover; caseStatus: CaseStatusService; audit: AuditRepository }): Router {
+export function voiceStaffRoutes(deps: { handover: Handover; caseStatus: CaseStatusService; audit: AuditRepository }): Router {
   const r = Router();
 
   r.post('/calls/:callSid/transfer', async (req, res) => {
     const callSid = parse(callSidParam, req.params.callSid, 'call id');
     const body = parse(transferBody, req.body);
-    res.json(await d.handover.transfer(actorOf(res), callSid, body, routeOf(req)));
+    res.json(await deps.handover.transfer(actorOf(res), callSid, body, routeOf(req)));
   });
 
   r.put('/voice/case-categories/:category', async (req, res) => {
@@ -133,8 +133,8 @@ export function voiceStaffRoutes(d: { handover: Handover; caseStatus: CaseStatus
     assertAdmin(actor);
     const category = parse(z.string().trim().min(1).max(64), req.params.category, 'category');
     const body = parse(z.object({ callerIdOnly: z.boolean() }).strict(), req.body);
-    await d.caseStatus.setCategory(category, body.callerIdOnly);
-    await d.audit.record([{ userId: actor.id, action: 'update', entityType: 'department', entityId: `case-category:${category}`.slice(0, 64), route: routeOf(req) }]);
+    await deps.caseStatus.setCategory(category, body.callerIdOnly);
+    await deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'department', entityId: `case-category:${category}`.slice(0, 64), route: routeOf(req) }]);
     res.json({ category, callerIdOnly: body.callerIdOnly });
   });
 

@@ -4,7 +4,7 @@ import { WebFormEntity, type WebFormRow } from './entities';
 import { conflict } from '../core/errors';
 
 export class WebFormRepository {
-  constructor(private readonly deps: { db: Database }) {}
+  constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
   private repo() {
     return this.deps.db.dataSource.manager.getRepository(WebFormEntity);
@@ -19,7 +19,7 @@ export class WebFormRepository {
   }
 
   async create(row: Omit<WebFormRow, 'id' | 'createdAt' | 'updatedAt'>): Promise<WebFormRow> {
-    const now = new Date();
+    const now = this.deps.clock();
     try {
       return (await this.deps.db.transaction((m) => m.getRepository(WebFormEntity).save({ ...row, createdAt: now, updatedAt: now }))) as WebFormRow;
     } catch (e) {

@@ -44,7 +44,7 @@ export function createWebForms(
   const { db, clock } = kernel;
   const logger = kernel.logger.child({ channel: 'web' });
   const maxFileBytes = opts.maxFileBytes ?? 10 * 1024 * 1024;
-  const forms = new WebFormRepository({ db });
+  const forms = new WebFormRepository({ db, clock });
   const service = new WebFormService({
     forms,
     departments: deps.register.departments,

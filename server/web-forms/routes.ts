@@ -34,15 +34,15 @@ function html(res: Response, status: number, body: string) {
 }
 
 /** The staff API under /api: GET and POST /forms. */
-export function webFormAdminRoutes(d: { service: WebFormService }): Router {
+export function webFormAdminRoutes(deps: { service: WebFormService }): Router {
   const r = Router();
-  r.get('/forms', async (_req, res) => res.json({ items: await d.service.list(actorOf(res)) }));
-  r.post('/forms', async (req, res) => res.status(201).json(await d.service.create(actorOf(res), parse(formBody, req.body))));
+  r.get('/forms', async (_req, res) => res.json({ items: await deps.service.list(actorOf(res)) }));
+  r.post('/forms', async (req, res) => res.status(201).json(await deps.service.create(actorOf(res), parse(formBody, req.body))));
   return r;
 }
 
 /** The public pages, /public/forms/:slug: server-rendered, no script, no log-in. */
-export function webFormPages(d: WebFormRouteDeps): Router {
+export function webFormPages(deps: WebFormRouteDeps): Router {
   const r = Router();
   const pub = Router();
   pub.get('/assets/form.css', (_req, res) => {
@@ -53,29 +53,29 @@ export function webFormPages(d: WebFormRouteDeps): Router {
   pub.get('/:slug', async (req, res) => {
     const lang = langOf(req);
     const slug = slugOf(req);
-    const form = slug ? await d.service.load(slug) : null;
+    const form = slug ? await deps.service.load(slug) : null;
     if (!form) return html(res, 404, renderMessage(lang, t(lang).notFound));
     html(res, 200, renderForm({ slug: form.slug, lang, def: form.def, values: {}, errors: {}, sid: newSid() }));
   });
 
   pub.post('/:slug', async (req, res) => {
     let lang = langOf(req);
-    const limited = d.limiter.hit(req.ip ?? 'unknown');
+    const limited = deps.limiter.hit(req.ip ?? 'unknown');
     if (!limited.ok) {
       res.setHeader('Retry-After', String(limited.retryAfterSec));
       return html(res, 429, renderMessage(lang, t(lang).rateLimited));
     }
     const slug = slugOf(req);
-    const form = slug ? await d.service.load(slug) : null;
+    const form = slug ? await deps.service.load(slug) : null;
     if (!form) return html(res, 404, renderMessage(lang, t(lang).notFound));
 
     let fields: Record<string, string>;
     let files: UploadedFile[] = [];
     if (req.is('multipart/form-data')) {
-      ({ fields, files } = await readMultipart(req, d.limits));
+      ({ fields, files } = await readMultipart(req, deps.limits));
     } else {
       await new Promise<void>((resolve, reject) =>
-        express.urlencoded({ extended: false, limit: d.limits.maxBodyBytes, parameterLimit: 100 })(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
+        express.urlencoded({ extended: false, limit: deps.limits.maxBodyBytes, parameterLimit: 100 })(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
       );
       fields = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
     }
@@ -83,10 +83,10 @@ export function webFormPages(d: WebFormRouteDeps): Router {
 
     if ((fields.website ?? '').trim() !== '') {
       // A bot filled the field people never see: thank it and record nothing.
-      d.logger.warn({ form: form.slug }, 'web form honeypot filled; submission dropped');
+      deps.logger.warn({ form: form.slug }, 'web form honeypot filled; submission dropped');
       return html(res, 200, renderThanks(lang, form.def.title[lang], null, false));
     }
-    const result = await d.service.submit(form.slug, lang, fields, files);
+    const result = await deps.service.submit(form.slug, lang, fields, files);
     if (result.kind === 'invalid') {
       return html(res, 400, renderForm({ slug: form.slug, lang, def: form.def, values: result.values, errors: result.errors, sid: fields.sid ?? newSid() }));
     }

@@ -9,6 +9,8 @@ import type { WebFormRepository } from './forms.repository';
 import type { ChannelSender } from '../inbound/contract';
 import { createHash } from 'node:crypto';
 import { inertText } from '../../channels/sanitise';
+import { inquiryTag } from '../../channels/mail-format/case-tag';
+import { texts } from '../core/texts';
 import { formBody, storedDefinition, type FormDefinition, type Lang } from './definition';
 import { submissionText, validateSubmission, type FieldErrors, type UploadedFile } from './submission';
 import type { z } from 'zod';
@@ -44,20 +46,20 @@ const SID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** Forms as data (admin) and citizens' submissions into the register (through InboundService). */
 export class WebFormService {
-  constructor(private readonly d: WebFormDeps) {}
+  constructor(private readonly deps: WebFormDeps) {}
 
   async create(actor: Actor, body: z.infer<typeof formBody>) {
     assertAdmin(actor);
-    const department = await this.d.departments.byCode(body.department);
+    const department = await this.deps.departments.byCode(body.department);
     if (!department) throw badRequest(`Unknown department "${body.department}"`, [{ path: ['department'], message: 'unknown department' }]);
     const def: FormDefinition = { title: body.title, ...(body.intro ? { intro: body.intro } : {}), fields: body.fields };
-    const row = await this.d.forms.create({ slug: body.slug, departmentId: department.id, definition: def, active: body.active, createdBy: actor.id });
+    const row = await this.deps.forms.create({ slug: body.slug, departmentId: department.id, definition: def, active: body.active, createdBy: actor.id });
     return this.view(row.id, row.slug, department.code, row.active, def);
   }
 
   async list(actor: Actor) {
     assertAdmin(actor);
-    const rows = await this.d.forms.list();
+    const rows = await this.deps.forms.list();
     const out = [];
     for (const r of rows) {
       const f = await this.load(r.slug, true);
@@ -72,12 +74,12 @@ export class WebFormService {
 
   /** An active form ready to render; a stored definition that no longer validates is treated as absent. */
   async load(slug: string, includeInactive = false): Promise<LoadedForm | null> {
-    const row = await this.d.forms.bySlug(slug);
+    const row = await this.deps.forms.bySlug(slug);
     if (!row || (!row.active && !includeInactive)) return null;
     const def = storedDefinition.safeParse(row.definition);
-    const department = await this.d.departments.byId(row.departmentId);
+    const department = await this.deps.departments.byId(row.departmentId);
     if (!def.success || !department) {
-      this.d.logger.error({ form: row.id }, 'stored web form definition is invalid');
+      this.deps.logger.error({ form: row.id }, 'stored web form definition is invalid');
       return null;
     }
     return { id: row.id, slug: row.slug, departmentCode: department.code, active: row.active, def: def.data };
@@ -86,7 +88,7 @@ export class WebFormService {
   async submit(slug: string, lang: Lang, raw: Record<string, string>, files: UploadedFile[]): Promise<SubmitResult> {
     const form = await this.load(slug);
     if (!form) throw notFound('Form');
-    const checked = validateSubmission(form.def, raw, files, lang, { maxFileBytes: this.d.maxFileBytes });
+    const checked = validateSubmission(form.def, raw, files, lang, { maxFileBytes: this.deps.maxFileBytes });
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors, values: checked.values };
     const { values } = checked.value;
     const by = (purpose: string) => {
@@ -97,9 +99,9 @@ export class WebFormService {
     const phone = by('phone');
     const name = by('name');
     const sid = SID.test(raw.sid ?? '') ? raw.sid : newSid();
-    const now = this.d.clock();
+    const now = this.deps.clock();
 
-    const result = await this.d.inbound.record({
+    const result = await this.deps.inbound.record({
       channel: 'web',
       externalId: `form:${form.slug}:${sid}`,
       from: { ...(email ? { email } : {}), ...(phone ? { phone } : {}), ...(name ? { name: inertText(name) } : {}) },
@@ -130,28 +132,27 @@ export class WebFormService {
       content: f.content,
       createdAt: now,
     }));
-    await this.d.attachments.addAttachments(rows);
+    await this.deps.attachments.addAttachments(rows);
   }
 
   /** By e-mail when the citizen gave an address; else by SMS when there is a number and an SMS channel. */
   private async sendReceipt(inquiry: Parameters<AutomaticMessages['send']>[0]['inquiry'], form: LoadedForm, lang: Lang, email?: string, phone?: string): Promise<boolean> {
     const title = form.def.title[lang];
-    const mailer = this.d.senders.email;
+    const t = texts(lang);
+    const mailer = this.deps.senders.email;
     if (email && mailer) {
-      const body = lang === 'en'
-        ? `We have received your inquiry "${title}". Your reference number is ${inquiry.id}.\nReply to this e-mail to add anything; keep the reference in the subject line.\n\nThis is an automatic message.`
-        : `Vi har mottatt henvendelsen din «${title}». Referansenummeret ditt er ${inquiry.id}.\nSvar på denne e-posten hvis du vil legge til noe; behold referansen i emnefeltet.\n\nDette er en automatisk melding.`;
-      const subject = `${lang === 'en' ? 'Receipt' : 'Kvittering'}: ${title} [#${inquiry.id}]`.slice(0, 255);
-      const m = await this.d.automatic.send({ inquiry, channel: 'email', sender: mailer, to: email, from: null, subject, body, purpose: 'receipt' });
+      const body = `${t.formReceiptReceived(title, inquiry.id)}\n${t.replyToAdd}\n\n${t.automaticMessage}`;
+      const subject = t.formReceiptSubject(title, inquiryTag(inquiry.id)).slice(0, 255);
+      const m = await this.deps.automatic.send({ inquiry, channel: 'email', sender: mailer, to: email, from: null, subject, body, purpose: 'receipt' });
       return m.status !== 'failed';
     }
-    const sms = this.d.senders.sms;
+    const sms = this.deps.senders.sms;
     if (phone && sms && inquiry.citizenAddress?.startsWith('+')) {
-      const body = lang === 'en' ? `We have received your inquiry. Reference: ${inquiry.id}.` : `Vi har mottatt henvendelsen din. Referanse: ${inquiry.id}.`;
-      const m = await this.d.automatic.send({ inquiry, channel: 'sms', sender: sms, to: inquiry.citizenAddress, from: null, subject: null, body, purpose: 'receipt' });
+      const body = t.smsReceipt(inquiry.id);
+      const m = await this.deps.automatic.send({ inquiry, channel: 'sms', sender: sms, to: inquiry.citizenAddress, from: null, subject: null, body, purpose: 'receipt' });
       return m.status !== 'failed';
     }
-    this.d.logger.info({ inquiryId: inquiry.id, form: form.slug }, phone ? 'no SMS channel: web form receipt not sent' : 'no address: web form receipt not sent');
+    this.deps.logger.info({ inquiryId: inquiry.id, form: form.slug }, phone ? 'no SMS channel: web form receipt not sent' : 'no address: web form receipt not sent');
     return false;
   }
 }

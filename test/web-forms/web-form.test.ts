@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import type { SimulatedMailTransport } from '../../channels/smtp/transport';
+import type { FakeMailTransport } from '../../channels/smtp/fake';
 import { engines } from '../support/engines';
 import { eventually } from '../support/eventually';
 import { describeWithMailServers, startMailServers, type MailServers } from '../support/mail-servers';
@@ -35,11 +35,11 @@ describe.each(engines())('web forms on $name', (engine) => {
   let s: TestServer;
   let admin: string;
   let agent: string;
-  let outbox: SimulatedMailTransport['outbox'];
+  let outbox: FakeMailTransport['outbox'];
 
   beforeAll(async () => {
     s = await startServer(engine, { web: { rateLimit: { max: 3, windowMs: 60_000 }, maxFileBytes: 10_000 } });
-    outbox = (s.app.email!.transport as SimulatedMailTransport).outbox;
+    outbox = (s.app.email!.transport as FakeMailTransport).outbox;
     await s.department('byggesak');
     admin = (await s.user('admin@kommune.test', 'admin', [])).token;
     agent = (await s.user('agent@kommune.test', 'agent', ['byggesak'])).token;

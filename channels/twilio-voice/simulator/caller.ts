@@ -33,20 +33,20 @@ export class SimulatedCall {
   last: Turn | null = null;
   readonly transcript: string[] = [];
 
-  constructor(private readonly o: CallerOptions) {
-    this.callSid = o.callSid ?? newCallSid();
+  constructor(private readonly options: CallerOptions) {
+    this.callSid = options.callSid ?? newCallSid();
   }
 
   private fields(extra: Record<string, string>): Record<string, string> {
-    return { AccountSid: this.o.accountSid, ApiVersion: '2010-04-01', CallSid: this.callSid, Direction: 'inbound', From: this.o.from, To: this.o.to, CallStatus: 'in-progress', ...extra };
+    return { AccountSid: this.options.accountSid, ApiVersion: '2010-04-01', CallSid: this.callSid, Direction: 'inbound', From: this.options.from, To: this.options.to, CallStatus: 'in-progress', ...extra };
   }
 
   /** Signs and POSTs to a URL as Twilio would (the URL is a public one; it is sent to the local server). */
   async post(url: string, extra: Record<string, string> = {}, opts: { signature?: string } = {}): Promise<Turn> {
-    const absolute = new URL(url, this.o.publicBaseUrl).toString();
+    const absolute = new URL(url, this.options.publicBaseUrl).toString();
     const params = this.fields(extra);
-    const signature = opts.signature ?? twilio.getExpectedTwilioSignature(this.o.authToken, absolute, params);
-    const target = this.o.serverUrl.replace(/\/+$/, '') + absolute.slice(new URL(absolute).origin.length);
+    const signature = opts.signature ?? twilio.getExpectedTwilioSignature(this.options.authToken, absolute, params);
+    const target = this.options.serverUrl.replace(/\/+$/, '') + absolute.slice(new URL(absolute).origin.length);
     const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
     const body = await res.text();
     let twiml: TwimlNode | null = null;

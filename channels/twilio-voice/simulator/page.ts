@@ -81,7 +81,7 @@ ${problem ? `<p><strong>Samtalen stoppet / The call stopped:</strong> ${esc(prob
 Log in as agent1@servicetorg.demo in another tab, set yourself available, and press Call again to see the screen pop.</p>`;
 }
 
-export function simulatorPage(d: SimulatorPageDeps): Router {
+export function simulatorPage(deps: SimulatorPageDeps): Router {
   const r = Router();
   let running = 0;
 
@@ -99,8 +99,8 @@ export function simulatorPage(d: SimulatorPageDeps): Router {
     // The call goes to this same server, over loopback, on the port this request arrived at.
     const call = new SimulatedCall({
       serverUrl: `http://127.0.0.1:${req.socket.localPort}`,
-      publicBaseUrl: d.publicBaseUrl,
-      authToken: d.authToken,
+      publicBaseUrl: deps.publicBaseUrl,
+      authToken: deps.authToken,
       accountSid: `AC${'0'.repeat(32)}`,
       from: parsed.data.from,
       to: parsed.data.to,
@@ -127,11 +127,11 @@ export function simulatorPage(d: SimulatorPageDeps): Router {
     } catch (e) {
       // A key pressed where nothing listens, or a slow server: show how far the call got.
       problem = e instanceof Error ? e.message : String(e);
-      d.logger.debug({ err: e, callSid: call.callSid }, 'simulated call stopped');
+      deps.logger.debug({ err: e, callSid: call.callSid }, 'simulated call stopped');
     } finally {
       running--;
     }
-    send(res, 200, page(parsed.data, transcript(turns, problem, d.caption)));
+    send(res, 200, page(parsed.data, transcript(turns, problem, deps.caption)));
   });
 
   return r;

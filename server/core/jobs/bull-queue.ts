@@ -23,9 +23,9 @@ export class BullJobQueue implements JobQueue {
   /** BullMQ leaves connections it was given open; these are ours to quit. */
   private readonly workerConnections: Redis[] = [];
 
-  constructor(private readonly d: BullQueueDeps) {
+  constructor(private readonly deps: BullQueueDeps) {
     // BullMQ's blocking commands need a connection that retries forever rather than failing a request.
-    this.connection = new Redis(d.redisUrl, { maxRetriesPerRequest: null });
+    this.connection = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
   }
 
   handle<T extends Record<string, unknown>>(queue: string, handler: JobHandler<T>): void {
@@ -35,14 +35,14 @@ export class BullJobQueue implements JobQueue {
   private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.d.prefix });
+      q = new Queue(name, { connection: this.connection, prefix: this.deps.prefix });
       this.queues.set(name, q);
     }
     return q;
   }
 
   async add(queue: string, data: Record<string, unknown>, opts: JobOptions): Promise<void> {
-    const delay = opts.runAt ? Math.max(0, opts.runAt.getTime() - this.d.clock().getTime()) : 0;
+    const delay = opts.runAt ? Math.max(0, opts.runAt.getTime() - this.deps.clock().getTime()) : 0;
     await this.queue(queue).add(queue, data, {
       jobId: opts.key,
       delay,
@@ -57,11 +57,11 @@ export class BullJobQueue implements JobQueue {
   async remove(queue: string, key: string): Promise<void> {
     await this.queue(queue)
       .remove(key)
-      .catch((err) => this.d.logger.debug({ err, queue, key }, 'job not removed (running or gone)'));
+      .catch((err) => this.deps.logger.debug({ err, queue, key }, 'job not removed (running or gone)'));
   }
 
   async start(): Promise<void> {
-    const backoff = this.d.backoff ?? DEFAULT_BACKOFF;
+    const backoff = this.deps.backoff ?? DEFAULT_BACKOFF;
     for (const [name, handler] of this.handlers) {
       const connection = this.connection.duplicate();
       this.workerConnections.push(connection);
@@ -74,19 +74,19 @@ export class BullJobQueue implements JobQueue {
             await handler.run(job.data as Record<string, unknown>, { attempt, final });
           } catch (err) {
             // Recorded before BullMQ drops the job, so a dead letter is never lost with it.
-            if (final) await handler.dead?.(job.data as Record<string, unknown>, err).catch((e) => this.d.logger.error({ err: e }, 'dead-letter handler failed'));
+            if (final) await handler.dead?.(job.data as Record<string, unknown>, err).catch((e) => this.deps.logger.error({ err: e }, 'dead-letter handler failed'));
             throw err;
           }
         },
         {
           connection,
-          prefix: this.d.prefix,
-          concurrency: this.d.concurrency ?? 4,
+          prefix: this.deps.prefix,
+          concurrency: this.deps.concurrency ?? 4,
           settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(backoff, attemptsMade) },
         },
       );
-      worker.on('failed', (job, err) => this.d.logger.warn({ err, queue: name, key: job?.id, attempt: job?.attemptsMade }, 'job failed'));
-      worker.on('error', (err) => this.d.logger.warn({ err, queue: name }, 'job worker error'));
+      worker.on('failed', (job, err) => this.deps.logger.warn({ err, queue: name, key: job?.id, attempt: job?.attemptsMade }, 'job failed'));
+      worker.on('error', (err) => this.deps.logger.warn({ err, queue: name }, 'job worker error'));
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));

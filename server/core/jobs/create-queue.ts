@@ -13,7 +13,7 @@ export interface JobQueueOptions {
 }
 
 /** BullMQ when Redis is configured, so several processes share the work; the database otherwise. */
-export function createJobQueue(d: { redisUrl?: string; jobs: JobRepository; logger: Logger; clock: () => Date }, o: JobQueueOptions = {}): JobQueue {
-  if (d.redisUrl) return new BullJobQueue({ redisUrl: d.redisUrl, prefix: o.prefix ?? 'servicetorg', logger: d.logger, clock: d.clock, backoff: o.backoff });
-  return new DbJobQueue({ jobs: d.jobs, logger: d.logger, clock: d.clock, pollMs: o.pollMs, backoff: o.backoff });
+export function createJobQueue(deps: { redisUrl?: string; jobs: JobRepository; logger: Logger; clock: () => Date }, options: JobQueueOptions = {}): JobQueue {
+  if (deps.redisUrl) return new BullJobQueue({ redisUrl: deps.redisUrl, prefix: options.prefix ?? 'servicetorg', logger: deps.logger, clock: deps.clock, backoff: options.backoff });
+  return new DbJobQueue({ jobs: deps.jobs, logger: deps.logger, clock: deps.clock, pollMs: options.pollMs, backoff: options.backoff });
 }

@@ -26,25 +26,25 @@ export class DbJobQueue implements JobQueue {
   private polling: Promise<void> | null = null;
   private stopped = true;
 
-  constructor(private readonly d: DbQueueDeps) {}
+  constructor(private readonly deps: DbQueueDeps) {}
 
   handle<T extends Record<string, unknown>>(queue: string, handler: JobHandler<T>): void {
     this.handlers.set(queue, handler as unknown as JobHandler<Record<string, unknown>>);
   }
 
   async add(queue: string, data: Record<string, unknown>, opts: JobOptions): Promise<void> {
-    const now = this.d.clock();
-    await this.d.jobs.add({ queue, jobKey: opts.key, payload: data, runAt: opts.runAt ?? now, maxAttempts: opts.attempts ?? DEFAULT_ATTEMPTS, now });
+    const now = this.deps.clock();
+    await this.deps.jobs.add({ queue, jobKey: opts.key, payload: data, runAt: opts.runAt ?? now, maxAttempts: opts.attempts ?? DEFAULT_ATTEMPTS, now });
     if (!this.stopped && (opts.runAt ?? now) <= now) this.kick();
   }
 
   remove(queue: string, key: string): Promise<void> {
-    return this.d.jobs.removePending(queue, key);
+    return this.deps.jobs.removePending(queue, key);
   }
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.d.pollMs ?? 1000);
+    this.timer = setInterval(() => this.kick(), this.deps.pollMs ?? 1000);
     this.timer.unref();
     this.kick();
   }
@@ -67,46 +67,46 @@ export class DbJobQueue implements JobQueue {
   async idle(): Promise<void> {
     for (;;) {
       await this.kick();
-      if (!this.running.size && !(await this.d.jobs.due([...this.handlers.keys()], this.d.clock(), 1)).length) return;
+      if (!this.running.size && !(await this.deps.jobs.due([...this.handlers.keys()], this.deps.clock(), 1)).length) return;
       await Promise.race([...this.running, new Promise((r) => setTimeout(r, 20))]);
     }
   }
 
   private async poll(): Promise<void> {
     try {
-      const free = (this.d.concurrency ?? 4) - this.running.size;
+      const free = (this.deps.concurrency ?? 4) - this.running.size;
       if (free <= 0) return;
-      const now = this.d.clock();
-      for (const job of await this.d.jobs.due([...this.handlers.keys()], now, free)) {
+      const now = this.deps.clock();
+      for (const job of await this.deps.jobs.due([...this.handlers.keys()], now, free)) {
         if (this.stopped) return;
-        const leaseUntil = new Date(now.getTime() + (this.d.leaseMs ?? 5 * 60_000));
-        if (!(await this.d.jobs.claim(job.id, now, leaseUntil))) continue;
+        const leaseUntil = new Date(now.getTime() + (this.deps.leaseMs ?? 5 * 60_000));
+        if (!(await this.deps.jobs.claim(job.id, now, leaseUntil))) continue;
         const run = this.run(job.id).finally(() => this.running.delete(run));
         this.running.add(run);
       }
     } catch (err) {
-      this.d.logger.warn({ err }, 'job poll failed');
+      this.deps.logger.warn({ err }, 'job poll failed');
     }
   }
 
   private async run(id: number): Promise<void> {
-    const job = await this.d.jobs.byId(id);
+    const job = await this.deps.jobs.byId(id);
     const handler = job && this.handlers.get(job.queue);
     if (!job || !handler) return;
     const final = job.attempts >= job.maxAttempts;
     try {
       await handler.run(job.payload, { attempt: job.attempts, final });
-      await this.d.jobs.done(id);
+      await this.deps.jobs.done(id);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const now = this.d.clock();
+      const now = this.deps.clock();
       if (final) {
-        this.d.logger.error({ err, queue: job.queue, key: job.jobKey }, 'job failed for the last time');
-        await handler.dead?.(job.payload, err).catch((e) => this.d.logger.error({ err: e }, 'dead-letter handler failed'));
-        await this.d.jobs.dead(id, message, now);
+        this.deps.logger.error({ err, queue: job.queue, key: job.jobKey }, 'job failed for the last time');
+        await handler.dead?.(job.payload, err).catch((e) => this.deps.logger.error({ err: e }, 'dead-letter handler failed'));
+        await this.deps.jobs.dead(id, message, now);
       } else {
-        this.d.logger.warn({ err, queue: job.queue, key: job.jobKey, attempt: job.attempts }, 'job failed; will retry');
-        await this.d.jobs.retryAt(id, new Date(now.getTime() + backoffDelay(this.d.backoff ?? DEFAULT_BACKOFF, job.attempts)), message, now);
+        this.deps.logger.warn({ err, queue: job.queue, key: job.jobKey, attempt: job.attempts }, 'job failed; will retry');
+        await this.deps.jobs.retryAt(id, new Date(now.getTime() + backoffDelay(this.deps.backoff ?? DEFAULT_BACKOFF, job.attempts)), message, now);
       }
     }
     if (!this.stopped) this.kick();
