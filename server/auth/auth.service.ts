@@ -5,7 +5,7 @@ import type { User } from './entities';
 import type { AuditRepository } from '../core/audit.repository';
 import type { AuthFailureRepository, TokenRepository } from './tokens.repository';
 import type { UserRepository } from './users.repository';
-import type { Actor } from '../core/access';
+import { mustEnrolTotp, type Actor } from '../core/access';
 import { AppError } from '../core/errors';
 import { decoyHash, verifyPassword } from './passwords';
 
@@ -87,7 +87,7 @@ export class AuthService {
       const claimed = step !== null && (await this.d.db.transaction((m) => this.d.users.claimTotpStep(user.id, step, m)));
       if (!claimed) return this.fail(keys, 'invalid_totp', 'The code is wrong or has already been used');
     }
-    const scope: 'full' | 'enrol' = user.role === 'admin' && !user.totpEnabled ? 'enrol' : 'full';
+    const scope: 'full' | 'enrol' = mustEnrolTotp(user) ? 'enrol' : 'full';
     const token = randomBytes(32).toString('base64url');
     const now = this.d.clock();
     await this.d.db.transaction(async (m) => {

@@ -9,7 +9,7 @@ import type { DepartmentRepository } from './departments.repository';
 import type { InquiryRepository } from './inquiries.repository';
 import type { MessageRepository } from './messages.repository';
 import type { UserRepository } from '../auth/users.repository';
-import { assertCanWorkInquiries, inScope, registerScope, type Actor } from '../core/access';
+import { actsIn, assertCanWorkInquiries, inScope, registerScope, type Actor } from '../core/access';
 import { AppError, badRequest, notFound } from '../core/errors';
 import type { DomainEvents } from '../core/events';
 import { replaceableBy } from './message-status.service';
@@ -157,7 +157,7 @@ export class InquiryService {
       if (patch.assigneeId !== null) {
         const user = await this.d.users.byId(patch.assigneeId);
         const deps = user ? await this.d.users.departmentIds(user.id) : [];
-        if (!user || !user.active || (user.role !== 'admin' && !deps.includes(departmentId))) {
+        if (!user || !user.active || !actsIn({ role: user.role, departmentIds: deps }, departmentId)) {
           throw badRequest('The assignee must be an active member of the inquiry’s department', [{ path: ['assigneeId'], message: 'not a member' }]);
         }
       }
