@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AuthService } from '../../auth/auth.service';
 import type { DomainEvents } from '../events';
 import { toSummary } from '../summary';
+import { actsInEveryDepartment } from '../access';
 import { agentStatusPayload, rooms, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '../../contracts/socket-events';
 
 export type AgentsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -29,7 +30,7 @@ export function attachAgents(io: Server, deps: { auth: AuthService; events: Doma
 
   nsp.on('connection', (socket) => {
     const { userId, departmentIds, role } = socket.data;
-    socket.join([rooms.user(userId), ...departmentIds.map(rooms.department), ...(role === 'admin' ? [rooms.everything] : [])]);
+    socket.join([rooms.user(userId), ...departmentIds.map(rooms.department), ...(actsInEveryDepartment({ role }) ? [rooms.everything] : [])]);
     socket.on('agent:status', (payload, ack) => {
       const parsed = agentStatusPayload.safeParse(payload);
       if (!parsed.success) return typeof ack === 'function' && ack({ ok: false, reason: 'invalid_payload' });
