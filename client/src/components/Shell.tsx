@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ACCESS } from '../../../server/contracts/access';
 import { api } from '../lib/api';
 import { useI18n, type Locale } from '../lib/i18n';
 import { href, navigate, parseRoute, useHash } from '../lib/router';
@@ -12,9 +13,9 @@ import { Inbox } from './Inbox';
 import { InquiryPage } from './InquiryPage';
 import { LocaleSwitch } from './LocaleSwitch';
 
-const REGISTER_ROLES = ['admin', 'agent', 'caseworker', 'records'];
-const CALL_ROLES = ['admin', 'agent', 'caseworker'];
-const STATUS_ROLES = ['admin', 'officer'];
+const REGISTER_ROLES = ACCESS.readRegister;
+const CALL_ROLES = ACCESS.takeCalls;
+const STATUS_ROLES = ACCESS.sendAlerts;
 
 /** The logged-in console: header, the current view, and (for those who take calls) the calls panel. */
 export function Shell({ session, setLocale, onLogOut }: { session: Session; setLocale: (l: Locale) => void; onLogOut: () => void }) {
