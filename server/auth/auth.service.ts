@@ -5,7 +5,7 @@ import type { User } from './entities';
 import type { AuditRepository } from '../core/audit.repository';
 import type { AuthFailureRepository, TokenRepository } from './tokens.repository';
 import type { UserRepository } from './users.repository';
-import type { Actor, AuthenticatedActor } from '../core/access';
+import { mustEnrolTotp, type Actor, type AuthenticatedActor } from '../core/access';
 import type { SessionView, TokenScope, TotpEnrolmentView, UserView } from '../contracts/views';
 import { AppError } from '../core/errors';
 import { decoyHash, verifyPassword } from './passwords';
@@ -71,7 +71,7 @@ export class AuthService {
       const claimed = step !== null && (await this.deps.db.transaction((m) => this.deps.users.claimTotpStep(user.id, step, m)));
       if (!claimed) return this.fail(keys, 'invalid_totp', 'The code is wrong or has already been used');
     }
-    const scope: TokenScope = user.role === 'admin' && !user.totpEnabled ? 'enrol' : 'full';
+    const scope: TokenScope = mustEnrolTotp(user) ? 'enrol' : 'full';
     const token = randomBytes(32).toString('base64url');
     const now = this.deps.clock();
     await this.deps.db.transaction(async (m) => {

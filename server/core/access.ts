@@ -1,6 +1,9 @@
 import type { TokenScope } from '../contracts/views';
+import { may, TOTP_REQUIRED, type Capability } from '../contracts/access';
 import type { Role } from '../contracts/names';
 import { forbidden } from './errors';
+
+export { may, type Capability } from '../contracts/access';
 
 /** Who is acting: the authenticated user with the departments they belong to. */
 export interface Actor {
@@ -27,17 +30,55 @@ export interface Authenticator {
 /** Which rows a read may see: everything, or only rows owned by these departments. */
 export type Scope = { all: true } | { all: false; departmentIds: number[] };
 
+/** Anyone with a role: an actor, a user row, an agent's socket. */
+type Holder = { role: string };
+/** Anyone with a role and the departments they belong to. */
+type Member = Holder & { departmentIds: readonly number[] };
+
 /*
- * The one access policy. Frontline roles see their own departments; admin sees all; records
- * reads all (it answers for the journal) but changes nothing; integration only upserts cases and
- * reads the cases it wrote; officers send alerts and see delivery status, not the register.
+ * The one access policy; who has which capability is the table in server/contracts/access.ts.
+ * Frontline roles see their own departments; admin sees and acts in all; records reads all (it
+ * answers for the journal) but changes nothing; integration only upserts cases and reads the cases
+ * it wrote; officers send alerts and see delivery status, not the register.
  */
-const REGISTER_READERS: Role[] = ['admin', 'agent', 'caseworker', 'records'];
-const INQUIRY_WORKERS: Role[] = ['admin', 'agent', 'caseworker'];
+
+/** 403 unless the actor's role has the capability; the message is what the caller is told. */
+export function assertMay(actor: Holder, capability: Capability, message?: string): void {
+  if (!may(actor.role, capability)) throw forbidden(message);
+}
+
+export function isAdmin(who: Holder): boolean {
+  return may(who.role, 'administer');
+}
+
+/** Reads the rows of every department, not only its own (admin, records). */
+export function seesEveryDepartment(who: Holder): boolean {
+  return may(who.role, 'seeEveryDepartment');
+}
+
+/** Acts in every department as if a member of each (admin). */
+export function actsInEveryDepartment(who: Holder): boolean {
+  return may(who.role, 'actInEveryDepartment');
+}
+
+/** Whether someone may act for this department: a member of it, or one who acts in every department. */
+export function actsIn(who: Member, departmentId: number): boolean {
+  return actsInEveryDepartment(who) || who.departmentIds.includes(departmentId);
+}
+
+/** The departments someone acts in, as a scope for what they are shown. */
+export function actingScope(who: Member): Scope {
+  return actsInEveryDepartment(who) ? { all: true } : { all: false, departmentIds: [...who.departmentIds] };
+}
+
+/** Whether a login must enrol an authenticator before doing anything else. */
+export function mustEnrolTotp(who: Holder & { totpEnabled: boolean }): boolean {
+  return (TOTP_REQUIRED as readonly string[]).includes(who.role) && !who.totpEnabled;
+}
 
 export function registerScope(actor: Actor): Scope {
-  if (!REGISTER_READERS.includes(actor.role)) throw forbidden();
-  if (actor.role === 'admin' || actor.role === 'records') return { all: true };
+  assertMay(actor, 'readRegister');
+  if (seesEveryDepartment(actor)) return { all: true };
   return { all: false, departmentIds: actor.departmentIds };
 }
 
@@ -46,20 +87,20 @@ export function inScope(scope: Scope, departmentId: number): boolean {
 }
 
 export function assertCanWorkInquiries(actor: Actor): void {
-  if (!INQUIRY_WORKERS.includes(actor.role)) throw forbidden();
+  assertMay(actor, 'workInquiries');
 }
 
 export function assertCanUpsertCases(actor: Actor): void {
-  if (actor.role !== 'admin' && actor.role !== 'integration') throw forbidden('Only the case system (integration) or an admin may write cases');
+  assertMay(actor, 'upsertCases', 'Only the case system (integration) or an admin may write cases');
 }
 
 /** Reading one case file: register readers by department, integration only what it created. */
 export function canReadCase(actor: Actor, c: { departmentId: number; createdBy: number | null }): boolean {
-  if (actor.role === 'integration') return c.createdBy === actor.id;
-  if (!REGISTER_READERS.includes(actor.role)) return false;
+  if (may(actor.role, 'readOwnCasesOnly')) return c.createdBy === actor.id;
+  if (!may(actor.role, 'readRegister')) return false;
   return inScope(registerScope(actor), c.departmentId);
 }
 
 export function assertAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw forbidden('Only an administrator may do this');
+  assertMay(actor, 'administer', 'Only an administrator may do this');
 }

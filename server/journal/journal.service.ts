@@ -15,9 +15,8 @@ import type { DepartmentRepository } from '../register/departments.repository';
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { JournalRepository } from './journal.repository';
 import type { MessageRepository } from '../register/messages.repository';
-import type { Actor } from '../core/access';
+import { assertMay, type Actor } from '../core/access';
 import type { RegisterEvents } from '../register/events';
-import { forbidden } from '../core/errors';
 
 export const JOURNAL_QUEUE = 'journal-deliver';
 /** With the default backoff (2 s doubling, capped at 10 minutes) 20 runs span about two hours. */
@@ -44,7 +43,7 @@ export interface JournalDeps {
 }
 
 export function assertRecords(actor: Actor): void {
-  if (actor.role !== 'records' && actor.role !== 'admin') throw forbidden('Only the records role or an administrator may do this');
+  assertMay(actor, 'keepRecords', 'Only the records role or an administrator may do this');
 }
 
 const wordIn = (text: string, word: string) => new RegExp(`(^|[^\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'iu').test(text);

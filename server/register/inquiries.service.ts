@@ -11,7 +11,7 @@ import type { DepartmentRepository } from './departments.repository';
 import type { InquiryRepository } from './inquiries.repository';
 import type { MessageRepository } from './messages.repository';
 import type { StaffDirectory } from './staff';
-import { assertCanWorkInquiries, inScope, registerScope, type Actor } from '../core/access';
+import { actsIn, assertCanWorkInquiries, inScope, registerScope, type Actor } from '../core/access';
 import { AppError, badRequest, notFound } from '../core/errors';
 import type { RegisterEvents } from './events';
 import { replaceableBy } from './message-status.service';
@@ -118,7 +118,7 @@ export class InquiryService {
       if (patch.assigneeId !== null) {
         const user = await this.deps.users.byId(patch.assigneeId);
         const deps = user ? await this.deps.users.departmentIds(user.id) : [];
-        if (!user || !user.active || (user.role !== 'admin' && !deps.includes(departmentId))) {
+        if (!user || !user.active || !actsIn({ role: user.role, departmentIds: deps }, departmentId)) {
           throw badRequest('The assignee must be an active member of the inquiry’s department', [{ path: ['assigneeId'], message: 'not a member' }]);
         }
       }

@@ -3,22 +3,20 @@ import type { Database } from '../core/db/database';
 import { isUniqueViolation } from '../core/db/database';
 import type { DepartmentRepository } from '../register/departments.repository';
 import type { SmsGroupRepository } from './groups.repository';
-import type { Actor } from '../core/access';
+import { actsIn, actsInEveryDepartment, assertMay, type Actor } from '../core/access';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors';
 import { toE164 } from '../core/phone';
 import type { Recipient } from './outbound.service';
-
-const GROUP_ROLES = ['admin', 'officer', 'agent', 'caseworker'];
 
 /** Saved recipient groups: made once by an officer, sent to by anyone in the owning department. */
 export class SmsGroupService {
   constructor(private readonly deps: { db: Database; groups: SmsGroupRepository; departments: DepartmentRepository; defaultCountry: CountryCode; clock: () => Date }) {}
 
   async create(actor: Actor, input: { name: string; department?: string; members: Recipient[] }) {
-    if (!GROUP_ROLES.includes(actor.role)) throw forbidden('Your role may not manage SMS groups');
+    assertMay(actor, 'manageSmsGroups', 'Your role may not manage SMS groups');
     const department = input.department ? await this.deps.departments.byCode(input.department) : await this.deps.departments.byId(actor.departmentIds[0] ?? -1);
     if (!department) throw badRequest('Name the department that owns the group', [{ path: ['department'], message: 'unknown department' }]);
-    if (actor.role !== 'admin' && !actor.departmentIds.includes(department.id)) throw forbidden('You are not a member of this department');
+    if (!actsIn(actor, department.id)) throw forbidden('You are not a member of this department');
     const members = new Map<string, { phone: string; name: string | null }>();
     const bad: number[] = [];
     input.members.forEach((r, i) => {
@@ -37,15 +35,15 @@ export class SmsGroupService {
   }
 
   async list(actor: Actor) {
-    if (!GROUP_ROLES.includes(actor.role)) throw forbidden('Your role may not use SMS groups');
-    const [groups, departments] = await Promise.all([this.deps.groups.list(actor.role === 'admin' ? null : actor.departmentIds), this.deps.departments.list()]);
+    assertMay(actor, 'manageSmsGroups', 'Your role may not use SMS groups');
+    const [groups, departments] = await Promise.all([this.deps.groups.list(actsInEveryDepartment(actor) ? null : actor.departmentIds), this.deps.departments.list()]);
     return groups.map((g) => ({ id: g.id, name: g.name, department: departments.find((x) => x.id === g.departmentId)?.code ?? '', members: g.members }));
   }
 
   /** The group's members as recipients, if the actor may send to it (else 404, as if it did not exist). */
   async recipients(actor: Actor, groupId: number): Promise<Recipient[]> {
     const group = await this.deps.groups.byId(groupId);
-    if (!group || (actor.role !== 'admin' && !actor.departmentIds.includes(group.departmentId))) throw notFound('SMS group');
+    if (!group || !actsIn(actor, group.departmentId)) throw notFound('SMS group');
     return (await this.deps.groups.members(groupId)).map((x) => ({ phone: x.phone, name: x.name }));
   }
 }

@@ -12,14 +12,13 @@ import { SWITCHBOARD, type DepartmentRepository } from '../register/departments.
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { MessageRepository } from '../register/messages.repository';
 import type { StopListRepository } from './stop-list.repository';
-import type { Actor } from '../core/access';
+import { actsIn, type Actor } from '../core/access';
 import { AppError, badRequest, forbidden } from '../core/errors';
 import { replaceableBy } from '../register/message-status.service';
 import { toE164 } from '../core/phone';
 import { toSummary } from '../core/summary';
 import type { RegisterEvents } from '../register/events';
 
-export const SENDING_ROLES = ['admin', 'officer', 'agent', 'caseworker'];
 /** One request sends to at most this many numbers; the answer waits for every hand-over to the provider. */
 export const MAX_RECIPIENTS = 5000;
 
@@ -136,7 +135,7 @@ export class SmsOutboundService implements ChannelSender {
   async sendersFor(actor: Actor): Promise<{ number: string; department: string; isDefault: boolean }[]> {
     const [numbers, departments] = await Promise.all([this.deps.departments.addresses(), this.deps.departments.list()]);
     return numbers
-      .filter((a) => a.channel === 'sms' && (actor.role === 'admin' || a.isDefault || actor.departmentIds.includes(a.departmentId)))
+      .filter((a) => a.channel === 'sms' && (a.isDefault || actsIn(actor, a.departmentId)))
       .map((a) => ({ number: a.address, department: departments.find((x) => x.id === a.departmentId)?.code ?? '', isDefault: a.isDefault }));
   }
 
@@ -200,7 +199,7 @@ export class SmsOutboundService implements ChannelSender {
   /** The sender an actor asked for (if they may use it), else their department's, else the default. */
   async senderFor(actor: Actor, requested?: string): Promise<DepartmentAddress> {
     const numbers = (await this.deps.departments.addresses()).filter((a) => a.channel === 'sms');
-    const allowed = (a: DepartmentAddress) => actor.role === 'admin' || a.isDefault || actor.departmentIds.includes(a.departmentId);
+    const allowed = (a: DepartmentAddress) => a.isDefault || actsIn(actor, a.departmentId);
     if (requested) {
       const wanted = toE164(requested, this.deps.defaultCountry) ?? requested;
       const hit = numbers.find((a) => a.address === wanted);

@@ -4,11 +4,9 @@ import type { AuditRepository } from '../core/audit.repository';
 import type { SmsPolicyRepository } from './policy.repository';
 import type { SmsSendRepository } from './sends.repository';
 import type { Database } from '../core/db/database';
-import type { Actor } from '../core/access';
-import { assertAdmin } from '../core/access';
+import { actsInEveryDepartment, assertAdmin, assertMay, may, type Actor } from '../core/access';
 import { conflict, forbidden, notFound } from '../core/errors';
 import { decodeCursor, encodeCursor } from '../core/http/cursors';
-import { SENDING_ROLES } from './outbound.service';
 import { SEND_QUEUE, type SendView, type SmsSendService } from './sends.service';
 
 export interface SmsSendControlDeps {
@@ -32,9 +30,9 @@ export class SmsSendControl {
   constructor(private readonly deps: SmsSendControlDeps) {}
 
   async list(actor: Actor, q: { states?: SendState[]; cursor?: string; limit?: number }): Promise<{ items: SendView[]; nextCursor: string | null }> {
-    if (!SENDING_ROLES.includes(actor.role)) throw forbidden('Your role may not see SMS sends');
+    assertMay(actor, 'sendSms', 'Your role may not see SMS sends');
     const limit = q.limit ?? 50;
-    const rows = await this.deps.sends.list({ states: q.states, departmentIds: actor.role === 'admin' ? undefined : actor.departmentIds, beforeId: q.cursor ? decodeCursor(q.cursor) : undefined, limit: limit + 1 });
+    const rows = await this.deps.sends.list({ states: q.states, departmentIds: actsInEveryDepartment(actor) ? undefined : actor.departmentIds, beforeId: q.cursor ? decodeCursor(q.cursor) : undefined, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const counts = await this.deps.sends.statusCounts(page.map((s) => s.id));
     return { items: await Promise.all(page.map((s) => this.deps.service.view(s, counts.get(s.id) ?? {}))), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
@@ -149,15 +147,15 @@ export class SmsSendControl {
   /** Only officers and admins review, never the author of the send (admins excepted). */
   private async reviewable(actor: Actor, id: number): Promise<SmsSend> {
     const send = await this.visible(actor, id);
-    if (actor.role !== 'admin' && actor.role !== 'officer') throw forbidden('Only an officer or an administrator may review a send');
-    if (actor.role !== 'admin' && send.createdBy === actor.id) throw forbidden('Another officer or an administrator must review your send');
+    assertMay(actor, 'reviewSends', 'Only an officer or an administrator may review a send');
+    if (!may(actor.role, 'approveOwnSends') && send.createdBy === actor.id) throw forbidden('Another officer or an administrator must review your send');
     return send;
   }
 
   /** The send if the actor may act on it: admins all, senders their departments'; others get 404. */
   async visible(actor: Actor, id: number): Promise<SmsSend> {
     const send = await this.deps.sends.byId(id);
-    const allowed = actor.role === 'admin' || (SENDING_ROLES.includes(actor.role) && send && actor.departmentIds.includes(send.departmentId));
+    const allowed = actsInEveryDepartment(actor) || (may(actor.role, 'sendSms') && send && actor.departmentIds.includes(send.departmentId));
     if (!send || !allowed) throw notFound('Send');
     return send;
   }

@@ -10,9 +10,9 @@ import type { ContactRepository } from '../register/contacts.repository';
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { MessageRepository } from '../register/messages.repository';
 import type { SmsSendRepository } from './sends.repository';
-import type { Actor } from '../core/access';
-import { badRequest, forbidden } from '../core/errors';
-import { MAX_RECIPIENTS, SENDING_ROLES, type Recipient, type SentItem, type SmsOutboundService } from './outbound.service';
+import { assertMay, type Actor } from '../core/access';
+import { badRequest } from '../core/errors';
+import { MAX_RECIPIENTS, type Recipient, type SentItem, type SmsOutboundService } from './outbound.service';
 import { toSummary } from '../core/summary';
 
 export const SEND_QUEUE = 'sms-send';
@@ -76,7 +76,7 @@ export class SmsSendService {
   constructor(private readonly deps: SmsSendDeps) {}
 
   async send(actor: Actor, req: SendRequest, route: string): Promise<{ send: SendView; items: SentItem[]; segments: number }> {
-    if (!SENDING_ROLES.includes(actor.role)) throw forbidden('Your role may not send SMS');
+    assertMay(actor, 'sendSms', 'Your role may not send SMS');
     const out = this.deps.outbound;
     out.assertTemplate(req.body);
     if (!req.to.length) throw badRequest('Name at least one recipient', [{ path: ['to'], message: 'no recipients' }]);

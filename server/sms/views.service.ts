@@ -2,12 +2,9 @@ import type { Database } from '../core/db/database';
 import type { MessageRepository } from '../register/messages.repository';
 import type { SmsMessageFilter, SmsMessageRow, SmsSort, SmsViewRepository } from './views.repository';
 import type { InquiryRepository } from '../register/inquiries.repository';
-import type { Actor } from '../core/access';
+import { assertMay, seesEveryDepartment, type Actor } from '../core/access';
 import type { Page, SmsMessageHistoryView, SmsMessageView } from '../contracts/views';
-import { badRequest, forbidden, notFound } from '../core/errors';
-
-/** Who sees delivery status: those who send (their departments' messages), admins and records (all). */
-const VIEWERS = ['admin', 'records', 'officer', 'agent', 'caseworker'];
+import { badRequest, notFound } from '../core/errors';
 
 /** The repository's filters as staff give them: sort optional, paging by an opaque cursor. */
 export type SmsListQuery = Omit<SmsMessageFilter, 'departmentIds' | 'sort' | 'after' | 'limit'> & { sort?: SmsSort; cursor?: string; limit?: number };
@@ -33,8 +30,8 @@ export class SmsViewService {
   constructor(private readonly deps: { db: Database; views: SmsViewRepository; messages: MessageRepository; inquiries: InquiryRepository }) {}
 
   private scope(actor: Actor): number[] | undefined {
-    if (!VIEWERS.includes(actor.role)) throw forbidden('Your role may not see SMS delivery status');
-    return actor.role === 'admin' || actor.role === 'records' ? undefined : actor.departmentIds;
+    assertMay(actor, 'seeDeliveryStatus', 'Your role may not see SMS delivery status');
+    return seesEveryDepartment(actor) ? undefined : actor.departmentIds;
   }
 
   private filter(actor: Actor, q: SmsListQuery, limit: number): SmsMessageFilter {

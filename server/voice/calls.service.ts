@@ -6,6 +6,7 @@ import type { Department } from '../register/departments.entities';
 import type { CallOutcome, CallRecord } from './entities';
 import type { InboundService } from '../inbound/inbound.service';
 import { toE164 } from '../core/phone';
+import { actsInEveryDepartment } from '../core/access';
 import type { CallRepository } from './calls.repository';
 import type { ContactRepository } from '../register/contacts.repository';
 import { SWITCHBOARD, type DepartmentRepository } from '../register/departments.repository';
@@ -134,7 +135,7 @@ export class CallService {
 
   /** Calls still waiting for an agent of these departments: offered to an agent who becomes available. */
   async waitingFor(user: Pick<User, 'role'>, departmentIds: number[]): Promise<CallIncoming[]> {
-    const calls = await this.deps.calls.waitingIn(user.role === 'admin' ? 'all' : departmentIds);
+    const calls = await this.deps.calls.waitingIn(actsInEveryDepartment(user) ? 'all' : departmentIds);
     return Promise.all(calls.map((c) => this.incomingPayload(c)));
   }
 

@@ -1,5 +1,5 @@
 import type { CallRecord } from './entities';
-import { type Actor, type Scope } from '../core/access';
+import { actingScope, actsIn, assertMay, may, type Actor, type Scope } from '../core/access';
 import type { ContactService } from '../register/contacts.service';
 import { AppError, badRequest, forbidden, notFound } from '../core/errors';
 import type { AuditRepository } from '../core/audit.repository';
@@ -43,8 +43,6 @@ export interface TransferInput {
   note: string;
 }
 
-const WORKERS = ['admin', 'agent', 'caseworker'];
-
 /** Moving a call to people: an agent accepting it, and a transfer to a colleague or a department. */
 export class Handover {
   constructor(private readonly deps: HandoverDeps) {}
@@ -74,7 +72,7 @@ export class Handover {
   async accept(agent: AgentRef, callSid: string): Promise<AcceptAnswer> {
     const call = await this.callDeps.calls.bySid(callSid);
     if (!call || !call.departmentId) return { ok: false, reason: 'not_found' };
-    if (!WORKERS.includes(agent.role) || (agent.role !== 'admin' && !agent.departmentIds.includes(call.departmentId))) return { ok: false, reason: 'not_your_department' };
+    if (!may(agent.role, 'takeCalls') || !actsIn(agent, call.departmentId)) return { ok: false, reason: 'not_your_department' };
     if (call.state === 'ended') return { ok: false, reason: 'ended' };
     if (call.state !== 'queued') return { ok: false, reason: 'taken' };
     const now = this.callDeps.clock();
@@ -100,8 +98,7 @@ export class Handover {
     // The pop's reads do not depend on the assignment, so they run beside it; the pop still goes out
     // only once the assignment is stored. (They use another pooled connection, but the transaction
     // never waits for them, so this cannot starve the pool.)
-    const scope: Scope = agent.role === 'admin' ? { all: true } : { all: false, departmentIds: agent.departmentIds };
-    const popping = (async () => this.pop(call, scope, call.transferFromId ? await this.transferOf(call) : undefined))();
+    const popping = (async () => this.pop(call, actingScope(agent), call.transferFromId ? await this.transferOf(call) : undefined))();
     const [pop] = await Promise.all([popping, assigned]);
     this.deps.notifier.popToUser(agent.userId, pop);
     return { ok: true };
@@ -127,10 +124,10 @@ export class Handover {
 
   /** POST /api/calls/:callSid/transfer: to a named colleague, or into a department's queue. */
   async transfer(actor: Actor, callSid: string, input: TransferInput, route: string) {
-    if (!WORKERS.includes(actor.role)) throw forbidden();
+    assertMay(actor, 'takeCalls');
     const call = await this.callDeps.calls.bySid(callSid);
     if (!call) throw notFound('Call');
-    if (actor.role !== 'admin' && call.agentId !== actor.id) throw forbidden('Only the agent on the call can transfer it');
+    if (!may(actor.role, 'transferAnyCall') && call.agentId !== actor.id) throw forbidden('Only the agent on the call can transfer it');
     if (call.state !== 'connected' || call.agentId === null) throw new AppError(409, 'call_not_connected', 'The call is not connected to anyone, so it cannot be transferred');
     const from: ContactRef = { id: actor.id, name: actor.name };
     const now = this.callDeps.clock();
@@ -138,7 +135,7 @@ export class Handover {
 
     if (input.toUserEmail) {
       const target = await this.deps.users.byEmail(input.toUserEmail);
-      if (!target || !target.active || !WORKERS.includes(target.role)) throw badRequest('No active agent or caseworker has that e-mail', [{ path: ['toUserEmail'], message: 'unknown user' }]);
+      if (!target || !target.active || !may(target.role, 'takeCalls')) throw badRequest('No active agent or caseworker has that e-mail', [{ path: ['toUserEmail'], message: 'unknown user' }]);
       const targetDeps = await this.deps.users.departmentIds(target.id);
       const code = await this.deptCode(call.departmentId);
       await this.redirect(callSid, dialTwiml(target, this.dialAction(call, code), call.toNumber));
@@ -147,7 +144,7 @@ export class Handover {
         if (call.inquiryId) {
           const patch: { assigneeId: number; lastActivityAt: Date; departmentId?: number } = { assigneeId: target.id, lastActivityAt: now };
           // The receiver must be able to open the inquiry: it follows them when it sits outside their departments.
-          if (target.role !== 'admin' && call.departmentId && !targetDeps.includes(call.departmentId) && targetDeps.length) patch.departmentId = targetDeps[0];
+          if (call.departmentId && !actsIn({ role: target.role, departmentIds: targetDeps }, call.departmentId) && targetDeps.length) patch.departmentId = targetDeps[0];
           await this.callDeps.inquiries.update(call.inquiryId, patch, m);
           await this.deps.calls.note(call.inquiryId, actor.id, notes.callTransferred(actor.name, target.name, input.note), now, m);
         }
@@ -155,7 +152,7 @@ export class Handover {
       });
       if (!moved) throw new AppError(409, 'call_moved', 'The call changed hands meanwhile');
       await this.audit(actor, callSid, route);
-      const scope: Scope = target.role === 'admin' ? { all: true } : { all: false, departmentIds: targetDeps };
+      const scope = actingScope({ role: target.role, departmentIds: targetDeps });
       this.deps.notifier.popToUser(target.id, await this.pop(call, scope, { from, note: input.note }));
       return { callSid, state: 'connected', to: { user: { id: target.id, name: target.name } } };
     }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ACCESS, may } from '../../../server/contracts/access';
 import { api } from '../shared/api';
 import { useI18n, type Locale } from '../shared/i18n';
 import { href, navigate, parseRoute, useHash } from '../shared/router';
@@ -12,9 +13,9 @@ import { Inbox } from '../features/inbox/Inbox';
 import { InquiryPage } from '../features/inquiry/InquiryPage';
 import { LocaleSwitch } from '../shared/LocaleSwitch';
 
-const REGISTER_ROLES = ['admin', 'agent', 'caseworker', 'records'];
-const CALL_ROLES = ['admin', 'agent', 'caseworker'];
-const STATUS_ROLES = ['admin', 'officer'];
+const REGISTER_ROLES = ACCESS.readRegister;
+const CALL_ROLES = ACCESS.takeCalls;
+const STATUS_ROLES = ACCESS.sendAlerts;
 
 /** The logged-in console: header, the current view, and (for those who take calls) the calls panel. */
 export function Shell({ session, setLocale, onLogOut }: { session: SessionView; setLocale: (l: Locale) => void; onLogOut: () => void }) {
@@ -67,7 +68,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
     if (!parseRoute(hash)) navigate(seesRegister ? href.inbox() : href.status());
   }, [hash, seesRegister]);
 
-  const myDepartments = role === 'admin' || role === 'records' ? departments : departments.filter((d) => session.user.departments.includes(d.id));
+  const myDepartments = may(role, 'seeEveryDepartment') ? departments : departments.filter((d) => session.user.departments.includes(d.id));
 
   let view;
   if (route.name === 'status') view = seesStatus ? <DeliveryStatus messageId={route.messageId} /> : null;

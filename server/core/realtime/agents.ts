@@ -1,6 +1,7 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../access';
+import { actsInEveryDepartment } from '../access';
 import { agentStatusPayload, type AgentStatus, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '../../contracts/socket-events';
 
 export type AgentsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -48,7 +49,7 @@ export function createAgents(io: Server, deps: { authenticator: Authenticator; l
 
   nsp.on('connection', (socket) => {
     const { userId, departmentIds, role } = socket.data;
-    socket.join([rooms.user(userId), ...departmentIds.map(rooms.department), ...(role === 'admin' ? [rooms.everything] : [])]);
+    socket.join([rooms.user(userId), ...departmentIds.map(rooms.department), ...(actsInEveryDepartment({ role }) ? [rooms.everything] : [])]);
     // Presence is set here and only here; features hear of it afterwards, in the order they registered.
     socket.on('agent:status', async (payload, ack) => {
       const parsed = agentStatusPayload.safeParse(payload);
