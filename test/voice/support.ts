@@ -60,4 +60,12 @@ export function collect<E extends keyof ServerToClientEvents>(socket: AgentSocke
 
 export const accept = (socket: AgentSocket, callSid: string) => new Promise<{ ok: boolean; reason?: string }>((r) => socket.emit('call:accept', { callSid }, r));
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A request and its ack on the agent's own socket (re-stating the status it already has). The
+ * server writes to a socket in order, so when the ack is back, everything it sent that socket before
+ * has arrived: asserting that an event did not come is then meaningful, without a sleep.
+ */
+export async function roundTrip(socket: AgentSocket, status: 'available' | 'busy' | 'away'): Promise<void> {
+  const ack = await new Promise((r) => socket.emit('agent:status', { status }, r));
+  expect(ack).toEqual({ ok: true });
+}
