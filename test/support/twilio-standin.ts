@@ -12,6 +12,8 @@ export interface StandinMessage {
   sid: string;
   accountSid: string;
   params: Record<string, string>;
+  /** Wall-clock ms when the stand-in took the request: lets a test prove a send waited for its time. */
+  receivedAt: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function startTwilioStandin(opts: { callbackOrigin: () => string; a
       const params = Object.fromEntries(new URLSearchParams(raw));
       if (!params.To) return send(res, 400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
       const sid = 'SM' + randomBytes(16).toString('hex');
-      messages.push({ sid, accountSid: m[1], params });
+      messages.push({ sid, accountSid: m[1], params, receivedAt: Date.now() });
       send(res, 201, {
         account_sid: m[1],
         api_version: '2010-04-01',
