@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
-import { PUBLIC_BASE_URL, startTwilioStandin } from '../support/twilio-standin';
+import { PUBLIC_BASE_URL, startSmsRestStandin } from '../support/twilio-standin';
 import { browserAvailable, buildConsole, launch, openPage, screenshot, type Watched } from './browser';
 import { eventually, sleep } from '../support/eventually';
 import { citizenSends, citizenWrites, logIn, makeUser, smsNumber } from './helpers';
@@ -23,7 +23,7 @@ const SKATT_NUMBER = '+4759440003';
  */
 run('console: inbox, timeline and replies (Chromium)', () => {
   let s: TestServer;
-  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let standin: Awaited<ReturnType<typeof startSmsRestStandin>>;
   let browser: Browser;
   let helse: Watched;
   let skatt: Watched;
@@ -31,7 +31,7 @@ run('console: inbox, timeline and replies (Chromium)', () => {
 
   beforeAll(async () => {
     buildConsole();
-    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
+    standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
     s = await startServer(engines()[0], { env: standin.env });
     browser = await launch();
     await makeUser(s, 'kari.helse@kommune.no', 'agent', ['helse']);

@@ -7,11 +7,11 @@ import { engines, type Engine } from '../support/engines';
 import { startArchiveStandin } from '../support/archive-standin';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 import { startServer, type TestServer } from '../support/server';
-import { postSignedForm, smsSid, startTwilioStandin, STANDIN_ACCOUNT_SID } from '../support/twilio-standin';
-import { sleep, until as waitUntil } from '../support/eventually';
+import { postSignedForm, smsSid, startSmsRestStandin, STANDIN_ACCOUNT_SID } from '../support/twilio-standin';
+import { eventually, sleep } from '../support/eventually';
 
 // Journal deliveries are retried with backoff, so its conditions get longer than the default.
-const until = (ok: () => boolean | Promise<boolean>) => waitUntil(ok, 15_000);
+const until = (ok: () => boolean | Promise<boolean>) => eventually(ok, 'a journal condition', 15_000, 25);
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const XSD = path.join(__dirname, 'fixtures', 'noark5-arkivstruktur-subset.xsd');
 const YEAR = new Date().getUTCFullYear();
@@ -21,7 +21,7 @@ const cases = engines().flatMap((engine) => (['database', 'bullmq'] as const).ma
 
 describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine; queue: 'database' | 'bullmq' }) => {
   let s: TestServer;
-  let twilio: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let twilio: Awaited<ReturnType<typeof startSmsRestStandin>>;
   let archive: Awaited<ReturnType<typeof startArchiveStandin>>;
   let failing = false;
   let records: string;
@@ -39,7 +39,7 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
   const entryOf = async (messageId: number) => (await entries()).find((e) => e.messageId === messageId);
 
   beforeAll(async () => {
-    twilio = await startTwilioStandin({ callbackOrigin: () => s.url });
+    twilio = await startSmsRestStandin({ callbackOrigin: () => s.url });
     archive = await startArchiveStandin({ failing: () => failing });
     s = await startServer(engine, {
       env: { ...twilio.env, ...(queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL } : {}) },

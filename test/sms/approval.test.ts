@@ -1,7 +1,7 @@
 import { smsChannel } from '../../server/sms/module';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
-import { startTwilioStandin } from '../support/twilio-standin';
+import { startSmsRestStandin } from '../support/twilio-standin';
 import type { DbJobQueue } from '../../server/core/jobs/db-queue';
 import { eventually } from '../support/eventually';
 
@@ -9,7 +9,7 @@ const phones = (from: number, n: number) => Array.from({ length: n }, (_, i) => 
 
 describe.each(engines())('SMS sends awaiting approval and paused on $name', (engine) => {
   let s: TestServer;
-  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let standin: Awaited<ReturnType<typeof startSmsRestStandin>>;
   let author: string;
   let reviewer: string;
   let admin: string;
@@ -25,7 +25,7 @@ describe.each(engines())('SMS sends awaiting approval and paused on $name', (eng
   const settle = () => (s.app.jobs as DbJobQueue).idle();
 
   beforeAll(async () => {
-    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
+    standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
     s = await startServer(engine, { env: standin.env, clock, jobs: { pollMs: 50 }, channels: (core) => [smsChannel(core, { volume: { factor: 5, floor: 20 } })] });
     const teknisk = await s.department('teknisk');
     await s.app.db.transaction(async (m) => {

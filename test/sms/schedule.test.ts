@@ -1,7 +1,7 @@
 import { engines, type Engine } from '../support/engines';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 import { startServer, type TestServer } from '../support/server';
-import { startTwilioStandin } from '../support/twilio-standin';
+import { startSmsRestStandin } from '../support/twilio-standin';
 import { eventually } from '../support/eventually';
 
 
@@ -9,7 +9,7 @@ const cases = engines().flatMap((engine) => (['database', 'bullmq'] as const).ma
 
 describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engine: Engine; queue: 'database' | 'bullmq' }) => {
   let s: TestServer;
-  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let standin: Awaited<ReturnType<typeof startSmsRestStandin>>;
   let database: TestServer['database'];
   let officer: string;
   let admin: string;
@@ -19,7 +19,7 @@ describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engin
   const inAWhile = (ms: number) => new Date(Date.now() + ms).toISOString();
 
   beforeAll(async () => {
-    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
+    standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
     database = await engine.create();
     s = await start();
     const teknisk = await s.department('teknisk');

@@ -17,11 +17,11 @@ export interface StandinMessage {
 }
 
 /**
- * A local stand-in for Twilio's Messages REST API on 127.0.0.1: it takes the SDK's form-encoded
+ * The SMS REST stand-in: Twilio's Messages REST API on 127.0.0.1: it takes the SDK's form-encoded
  * POST /2010-04-01/Accounts/{Sid}/Messages.json, checks Basic auth, answers 201 with Twilio's JSON,
  * and posts status callbacks signed with the twilio package's own signature function.
  */
-export async function startTwilioStandin(opts: { callbackOrigin: () => string; autoReport?: string[] }) {
+export async function startSmsRestStandin(opts: { callbackOrigin: () => string }) {
   const messages: StandinMessage[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -56,12 +56,6 @@ export async function startTwilioStandin(opts: { callbackOrigin: () => string; a
         to: params.To,
         uri: `/2010-04-01/Accounts/${m[1]}/Messages/${sid}.json`,
       });
-      if (opts.autoReport?.length && params.StatusCallback) {
-        // Like Twilio: reports come after the API has answered, one after another.
-        setTimeout(async () => {
-          for (const status of opts.autoReport!) await report(sid, status).catch(() => undefined);
-        }, 20);
-      }
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

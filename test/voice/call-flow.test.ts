@@ -1,7 +1,7 @@
 import { findAll, readTwiml } from '../../ivr/twiml-reader';
 import { engines } from '../support/engines';
 import type { TestServer } from '../support/server';
-import type { TwilioStandin } from './twilio-standin';
+import type { VoiceRestStandin } from './twilio-standin';
 import { eventually } from '../support/eventually';
 import { accept, agentSocket, caller, collect, next, roundTrip, startVoiceServer, type AgentSocket } from './support';
 
@@ -12,7 +12,7 @@ import { accept, agentSocket, caller, collect, next, roundTrip, startVoiceServer
  */
 describe.each(engines())('voice calls on $name', (engine) => {
   let s: TestServer;
-  let standin: TwilioStandin;
+  let standin: VoiceRestStandin;
   let close: () => Promise<void>;
   const sockets: AgentSocket[] = [];
   let admin: { token: string };

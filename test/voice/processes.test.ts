@@ -5,11 +5,11 @@ import { createLogger } from '../../server/core/logger';
 import { hashPassword } from '../../server/auth/passwords';
 import { engines, type Engine } from '../support/engines';
 import { TEST_PASSWORD, TEST_PASSWORD_COST } from '../support/server';
-import { startTwilioStandin, type TwilioStandin } from './twilio-standin';
+import { startVoiceRestStandin, type VoiceRestStandin } from './twilio-standin';
 import { ACCOUNT_SID, AUTH_TOKEN, accept, agentSocket, caller, next, voiceEnv, type AgentSocket } from './support';
 
 /** Two server processes' worth of compose() on one database, as production runs them. */
-async function pair(engine: Engine, standin: TwilioStandin, redis: boolean) {
+async function pair(engine: Engine, standin: VoiceRestStandin, redis: boolean) {
   const db = await engine.create();
   const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...voiceEnv(standin), ...(redis ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}) };
   const start = async () => {
@@ -34,10 +34,10 @@ async function pair(engine: Engine, standin: TwilioStandin, redis: boolean) {
 }
 
 describe.each(engines())('two server processes on $name', (engine) => {
-  let standin: TwilioStandin;
+  let standin: VoiceRestStandin;
   const sockets: AgentSocket[] = [];
   beforeAll(async () => {
-    standin = await startTwilioStandin(ACCOUNT_SID, AUTH_TOKEN);
+    standin = await startVoiceRestStandin(ACCOUNT_SID, AUTH_TOKEN);
   });
   afterAll(async () => {
     sockets.forEach((s) => s.close());
