@@ -185,7 +185,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   if (config.redisUrl) {
     const pub = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
     const sub = pub.duplicate();
-    io.adapter(createAdapter(pub, sub));
+    // A deployment's own key prefix (tests give each suite one) keeps its pushes from reaching another's sockets.
+    io.adapter(createAdapter(pub, sub, opts.jobs?.prefix ? { key: `${opts.jobs.prefix}:socket.io` } : {}));
     redisClients = [pub, sub];
   }
   const agents = attachAgents(io, { auth: core.auth, events, logger });

@@ -4,6 +4,7 @@ import { compose, type Composed } from '../../server/index';
 import { createLogger } from '../../server/core/logger';
 import { hashPassword } from '../../server/auth/passwords';
 import { engines, type Engine } from '../support/engines';
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 import { TEST_PASSWORD, TEST_PASSWORD_COST } from '../support/server';
 import { startVoiceRestStandin, type VoiceRestStandin } from './twilio-standin';
 import { ACCOUNT_SID, AUTH_TOKEN, accept, agentSocket, caller, next, voiceEnv, type AgentSocket } from './support';
@@ -11,9 +12,11 @@ import { ACCOUNT_SID, AUTH_TOKEN, accept, agentSocket, caller, next, voiceEnv, t
 /** Two server processes' worth of compose() on one database, as production runs them. */
 async function pair(engine: Engine, standin: VoiceRestStandin, redis: boolean) {
   const db = await engine.create();
-  const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...voiceEnv(standin), ...(redis ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}) };
+  const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...voiceEnv(standin), ...(redis ? { REDIS_URL: TEST_REDIS_URL } : {}) };
+  // Its own BullMQ prefix and Socket.IO adapter key: the defaults are shared with every other run on this Redis.
+  const prefix = uniquePrefix();
   const start = async () => {
-    const app = await compose(loadConfig(env), { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, voice: { speech: saySpeech } });
+    const app = await compose(loadConfig(env), { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, voice: { speech: saySpeech }, jobs: { prefix } });
     return { app, url: `http://127.0.0.1:${await app.listen(0)}` };
   };
   const a = await start();
@@ -29,6 +32,7 @@ async function pair(engine: Engine, standin: VoiceRestStandin, redis: boolean) {
   const closeAll = async (...apps: Composed[]) => {
     for (const x of apps) await x.close().catch(() => undefined);
     await db.drop();
+    if (redis) await dropPrefix(prefix);
   };
   return { a, b, agent, closeAll };
 }
