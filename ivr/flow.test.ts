@@ -28,10 +28,11 @@ describe('voice flow fixtures', () => {
     ['default-language-not-offered', 'defaultLanguage', 'not among the languages'],
     ['language-without-prompts', 'prompts.pl-PL', 'no prompts for pl-PL'],
     ['unknown-placeholder', 'prompts.en-GB.queued', 'unknown placeholder {department}'],
-    ['missing-prompt', 'prompts.da-DK.goodbye', ''],
-    ['unsupported-language', 'languages.1', ''],
-    ['zero-tries', 'maxTries', ''],
-    ['blank-prompt', 'prompts.nb-NO.greeting', ''],
+    // The next four are zod's own messages: the fragment names the check that refused the fixture.
+    ['missing-prompt', 'prompts.da-DK.goodbye', 'expected string, received undefined'],
+    ['unsupported-language', 'languages.1', 'Invalid option: expected one of "nb-NO"|"en-GB"|"pl-PL"|"da-DK"'],
+    ['zero-tries', 'maxTries', 'expected number to be >=1'],
+    ['blank-prompt', 'prompts.nb-NO.greeting', 'expected string to have >=1 characters'],
     ['language-twice', 'languages', 'listed twice'],
   ];
 
@@ -41,6 +42,8 @@ describe('voice flow fixtures', () => {
   });
 
   it.each(reasons)('refuses bad/%s at %s', (name, at, message) => {
+    // An empty fragment is contained in every message and would let any failure pass.
+    expect(message.trim()).not.toBe('');
     const e = failure(name);
     // Only the named problem: the fixture differs from a good flow in one place.
     expect(e.issues).toHaveLength(1);

@@ -72,7 +72,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const io = new SocketServer({ serveClient: false, cors: { origin: false } });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }) : null;
   const redisSub = redis?.duplicate() ?? null;
-  if (redis && redisSub) io.adapter(createAdapter(redis, redisSub));
+  // A deployment's own key prefix (tests give each suite one) keeps its pushes from reaching another's sockets.
+  if (redis && redisSub) io.adapter(createAdapter(redis, redisSub, opts.jobs?.prefix ? { key: `${opts.jobs.prefix}:socket.io` } : {}));
 
   const auth = createAuth(kernel);
   const agents = createAgents(io, { authenticator: auth.service, logger });

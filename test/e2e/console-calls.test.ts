@@ -5,9 +5,10 @@ import { saySpeech } from '../../ivr/speech/speech';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
 import { ACCOUNT_SID, AUTH_TOKEN, caller, voiceEnv } from '../voice/support';
-import { startTwilioStandin, type TwilioStandin } from '../voice/twilio-standin';
+import { startVoiceRestStandin, type VoiceRestStandin } from '../voice/twilio-standin';
 import { browserAvailable, buildConsole, launch, openPage, screenshot, type Watched } from './browser';
-import { citizenSends, citizenWrites, logIn, makeUser, providerReports, sleep, smsNumber } from './helpers';
+import { eventually } from '../support/eventually';
+import { citizenSends, citizenWrites, logIn, makeUser, providerReports, smsNumber } from './helpers';
 
 const run = browserAvailable() ? describe : describe.skip;
 const HELSE_NUMBER = '+4759440002';
@@ -20,7 +21,7 @@ const HELSE_NUMBER = '+4759440002';
  */
 run('console: calls, screen pop, contact, case and delivery status (Chromium)', () => {
   let s: TestServer;
-  let standin: TwilioStandin;
+  let standin: VoiceRestStandin;
   let browser: Browser;
   let kari: Watched;
   let ola: Watched;
@@ -31,7 +32,7 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
 
   beforeAll(async () => {
     buildConsole();
-    standin = await startTwilioStandin(ACCOUNT_SID, AUTH_TOKEN);
+    standin = await startVoiceRestStandin(ACCOUNT_SID, AUTH_TOKEN);
     s = await startServer(engines()[0], { env: voiceEnv(standin), voice: { speech: saySpeech } });
     browser = await launch();
     // HELSE is choice 2 of the voice menu, and owns an SMS number.
@@ -79,8 +80,7 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     const statusOf = async (id: number) => (await s.app.agents.namespace.fetchSockets()).find((x) => x.data.userId === id)?.data.status;
     for (const [w, id] of [[kari, userIds.kari!], [ola, userIds.ola!]] as const) {
       await w.page.getByLabel('Tilgjengelig').check();
-      for (let i = 0; i < 100 && (await statusOf(id)) !== 'available'; i++) await sleep(50);
-      expect(await statusOf(id)).toBe('available');
+      await eventually(async () => (await statusOf(id)) === 'available', `user ${id} available at the server`, 5000, 50);
     }
   });
 

@@ -90,4 +90,3 @@ export async function logIn(page: Page, url: string, email: string, opts: { pass
   await page.press('input[autocomplete="current-password"]', 'Enter');
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { EmailFeature } from '../../server/email/module';
 import { createLogger } from '../../server/core/logger';
 import { engines } from '../support/engines';
-import { eventually } from '../support/eventually';
+import { eventually, sleep } from '../support/eventually';
 import { describeWithMailServers, startMailServers, type MailServers } from '../support/mail-servers';
 import { startServer, type TestServer } from '../support/server';
 import { liveMarkup } from '../support/xss';
@@ -77,7 +77,7 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
       for (let i = 0; i < 2; i++) await send({ from: 'ola@innbygger.test', to: 'helse@kommune.test', subject: 'Etter krasj', text: 'Hei', messageId: '<crash-1@innbygger.test>' });
       await eventually(() => email.watcher!.stats.processed >= processed + 2, 'both copies to be read');
       await mailTo('ola@innbygger.test', (r) => r.includes('In-Reply-To: <crash-1@innbygger.test>'));
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
       expect(ms.delivered('ola@innbygger.test').filter((r) => r.includes('In-Reply-To: <crash-1@innbygger.test>'))).toHaveLength(1);
       const timeline = (await s.api('GET', `/api/inquiries/${rec.inquiry.id}`, { token: agent })).body.timeline;
       expect(timeline.map((t: { direction: string }) => t.direction)).toEqual(['in', 'out']);
@@ -132,7 +132,7 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
       expect(await messageByMid('loop-3@innbygger.test')).toBeNull();
       const timeline = (await s.api('GET', `/api/inquiries/${first.inquiryId}`, { token: agent })).body.timeline;
       expect(timeline.filter((t: { direction: string }) => t.direction === 'out')).toHaveLength(1);
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
       expect(ms.delivered('auto@innbygger.test')).toHaveLength(1);
     });
 
@@ -220,7 +220,8 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
       const cursorBefore = (await s.app.db.dataSource.query('SELECT uid_validity AS v FROM mail_cursors'))[0].v;
       await ms.stopDovecot();
       ms.forgetUids(MAILBOX);
-      await new Promise((r) => setTimeout(r, 1100)); // Dovecot's new UIDVALIDITY is the current second
+      // Dovecot's new UIDVALIDITY is the current second: wait only until a second after the old one has begun.
+      await eventually(() => Math.floor(Date.now() / 1000) > Number(cursorBefore), 'a second after the old UIDVALIDITY', 5000, 50);
       await ms.startDovecot();
       await send({ from: 'per@innbygger.test', to: 'byggesak@kommune.test', subject: 'Etter renummerering', text: 'ny', messageId: '<after-uidvalidity@innbygger.test>', headers: { 'X-Auto-Response-Suppress': 'All' } });
       await arrived('after-uidvalidity@innbygger.test');

@@ -3,7 +3,7 @@ import type { DbJobQueue } from '../../server/core/jobs/db-queue';
 import { engines } from '../support/engines';
 import { startArchiveStandin } from '../support/archive-standin';
 import { startServer, type TestServer } from '../support/server';
-import { postSignedForm, smsSid, startTwilioStandin, STANDIN_ACCOUNT_SID } from '../support/twilio-standin';
+import { postSignedForm, smsSid, startSmsRestStandin, STANDIN_ACCOUNT_SID } from '../support/twilio-standin';
 
 /*
  * An archive that is down for an hour loses nothing. The embedded queue takes its times from the
@@ -11,14 +11,14 @@ import { postSignedForm, smsSid, startTwilioStandin, STANDIN_ACCOUNT_SID } from 
  */
 describe.each(engines())('journal delivery through an archive outage of an hour on $name', (engine) => {
   let s: TestServer;
-  let twilio: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let twilio: Awaited<ReturnType<typeof startSmsRestStandin>>;
   let archive: Awaited<ReturnType<typeof startArchiveStandin>>;
   const t0 = Date.now();
   let now = t0;
   const OUTAGE_MS = 60 * 60_000;
 
   beforeAll(async () => {
-    twilio = await startTwilioStandin({ callbackOrigin: () => s.url });
+    twilio = await startSmsRestStandin({ callbackOrigin: () => s.url });
     archive = await startArchiveStandin({ failing: () => now < t0 + OUTAGE_MS });
     s = await startServer(engine, { env: twilio.env, clock: () => new Date(now), jobs: { pollMs: 20 } });
     const teknisk = await s.department('teknisk');

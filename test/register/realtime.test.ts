@@ -1,6 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, InquiryNew, ServerToClientEvents } from '../../server/contracts/socket-events';
 import { engines } from '../support/engines';
+import { eventually } from '../support/eventually';
 import { startServer, type TestServer } from '../support/server';
 
 type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -51,13 +52,17 @@ describe.each(engines())('agent sockets on $name', (engine) => {
     const body = 'Hei, jeg har et spørsmål om hjemmesykepleie for min mor som bor alene og trenger hjelp morgen og kveld hver dag.';
     const r = await s.app.inbound.record({ channel: 'sms', externalId: 'SM-rt-1', from: { phone: '+4791234567' }, to: '+4759440002', body, receivedAt: new Date(), departmentCode: 'helse' });
     await s.app.inbound.record({ channel: 'sms', externalId: 'SM-rt-1', from: { phone: '+4791234567' }, to: '+4759440002', body, receivedAt: new Date(), departmentCode: 'helse' });
-    // Wait for the pushes (bounded), then a little longer so a duplicate would have arrived too.
-    for (let i = 0; i < 100 && (got.s1.length < 1 || got.s2.length < 1); i++) await new Promise((res) => setTimeout(res, 50));
-    await new Promise((res) => setTimeout(res, 300));
+    // Positive controls: one more helse inquiry, and one for skatt. Each socket receives its pushes
+    // in the order they were sent, so once s1 and s2 have the helse control and s3 the skatt one,
+    // a duplicate of the first push, or a leak of it to skatt, would already be in hand.
+    const helseControl = await s.app.inbound.record({ channel: 'sms', externalId: 'SM-rt-2', from: { phone: '+4791234568' }, to: '+4759440002', body: 'Kontroll for helse.', receivedAt: new Date(), departmentCode: 'helse' });
+    const skattControl = await s.app.inbound.record({ channel: 'sms', externalId: 'SM-rt-3', from: { phone: '+4791234569' }, to: '+4759440003', body: 'Kontroll for skatt.', receivedAt: new Date(), departmentCode: 'skatt' });
+    await eventually(() => got.s1.some((p) => p.id === helseControl.inquiry.id) && got.s2.some((p) => p.id === helseControl.inquiry.id), 'the helse control push at both helse agents');
+    await eventually(() => got.s3.some((p) => p.id === skattControl.inquiry.id), 'the skatt control push at the skatt agent');
 
-    expect(got.s1).toHaveLength(1);
-    expect(got.s2).toHaveLength(1);
-    expect(got.s3).toHaveLength(0);
+    expect(got.s1.map((p) => p.id)).toEqual([r.inquiry.id, helseControl.inquiry.id]);
+    expect(got.s2.map((p) => p.id)).toEqual([r.inquiry.id, helseControl.inquiry.id]);
+    expect(got.s3.map((p) => p.id)).toEqual([skattControl.inquiry.id]);
     expect(got.s1[0]).toMatchObject({ id: r.inquiry.id, channel: 'sms', department: 'helse', contact: { id: r.contact!.id } });
     expect(got.s1[0].summary.length).toBeGreaterThanOrEqual(80);
     expect(body.startsWith(got.s1[0].summary.replace(/…$/, ''))).toBe(true);

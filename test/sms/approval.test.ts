@@ -1,22 +1,31 @@
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
-import { startTwilioStandin } from '../support/twilio-standin';
-import { sleep, until } from '../support/eventually';
+import { startSmsRestStandin } from '../support/twilio-standin';
+import type { DbJobQueue } from '../../server/core/jobs/db-queue';
+import { eventually } from '../support/eventually';
 
 const phones = (from: number, n: number) => Array.from({ length: n }, (_, i) => `+479140${String(from + i).padStart(4, '0')}`);
 
 describe.each(engines())('SMS sends awaiting approval and paused on $name', (engine) => {
   let s: TestServer;
-  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let standin: Awaited<ReturnType<typeof startSmsRestStandin>>;
   let author: string;
   let reviewer: string;
   let admin: string;
   const sentTo = (phone: string) => standin.messages.filter((m) => m.params.To === phone).length;
   const history = async (id: number) => (await s.api('GET', `/api/messages/${id}`, { token: admin })).body;
+  /*
+   * The server's clock runs with the wall clock plus `ahead`, so a test moves time on instead of
+   * sleeping; the embedded queue takes its times from that clock. `settle` runs every job that is
+   * due by it and waits for them: after it, whatever was going to be sent has been sent.
+   */
+  let ahead = 0;
+  const clock = () => new Date(Date.now() + ahead);
+  const settle = () => (s.app.jobs as DbJobQueue).idle();
 
   beforeAll(async () => {
-    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
-    s = await startServer(engine, { env: standin.env, jobs: { pollMs: 50 }, channels: ['sms'], sms: { volume: { factor: 5, floor: 20 } } });
+    standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
+    s = await startServer(engine, { env: standin.env, clock, jobs: { pollMs: 50 }, channels: ['sms'], sms: { volume: { factor: 5, floor: 20 } } });
     const teknisk = await s.department('teknisk');
     await s.app.db.transaction(async (m) => {
       await s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m);
@@ -36,7 +45,8 @@ describe.each(engines())('SMS sends awaiting approval and paused on $name', (eng
     const r = await s.api('POST', '/api/sms/messages', { token: author, body: { to: [a, b], body: 'Svar på https://skjema.example.com/x innen fredag' } });
     expect(r.status).toBe(201);
     expect(r.body.send).toMatchObject({ state: 'awaiting_approval', holdReason: { urls: ['skjema.example.com'] }, statuses: { awaiting_approval: 2 } });
-    await sleep(300);
+    expect((s.app.jobs as DbJobQueue).kind).toBe('database');
+    await settle();
     expect(sentTo(a) + sentTo(b)).toBe(0);
     expect((await s.api('GET', '/api/sms/sends?state=awaiting_approval', { token: reviewer })).body.items.map((x: { id: number }) => x.id)).toContain(r.body.send.id);
 
@@ -44,13 +54,13 @@ describe.each(engines())('SMS sends awaiting approval and paused on $name', (eng
     const approved = await s.api('POST', `/api/sms/sends/${r.body.send.id}/approve`, { token: reviewer });
     expect(approved.status).toBe(200);
     expect(approved.body.approvedBy).toBeGreaterThan(0);
-    await until(() => sentTo(a) === 1 && sentTo(b) === 1);
+    await eventually(() => sentTo(a) === 1 && sentTo(b) === 1, 'the approved send at the stand-in');
     expect((await s.api('POST', `/api/sms/sends/${r.body.send.id}/approve`, { token: reviewer })).status).toBe(409);
     const h = await history(r.body.items[0].id);
     expect(h.events.map((e: { status: string }) => e.status)).toEqual(['awaiting_approval', 'scheduled', 'queued', 'queued']);
     expect(h.events[0]).toMatchObject({ reason: 'needs_approval', urls: ['skjema.example.com'] });
     expect(h.events[1]).toMatchObject({ reason: 'approved' });
-    await sleep(200);
+    await settle();
     expect(sentTo(a) + sentTo(b)).toBe(2);
   });
 
@@ -79,33 +89,36 @@ describe.each(engines())('SMS sends awaiting approval and paused on $name', (eng
     expect(over.body.send).toMatchObject({ state: 'awaiting_approval', holdReason: { volume: { recipients: 21, dailyAverage: 0.7 } } });
     expect(phones(200, 21).map(sentTo).reduce((x, y) => x + y)).toBe(0);
     await s.api('POST', `/api/sms/sends/${over.body.send.id}/approve`, { token: admin });
-    await until(() => phones(200, 21).every((p) => sentTo(p) === 1));
+    await eventually(() => phones(200, 21).every((p) => sentTo(p) === 1), 'the approved large send at the stand-in');
   });
 
   it('pauses a sender: its scheduled and new sends wait, and go once when an admin resumes it', async () => {
     const [a, b, c] = phones(300, 3);
-    const scheduled = await s.api('POST', '/api/sms/messages', { token: author, body: { to: a, body: 'Planlagt', sendAt: new Date(Date.now() + 800).toISOString() } });
+    const scheduled = await s.api('POST', '/api/sms/messages', { token: author, body: { to: a, body: 'Planlagt', sendAt: new Date(clock().getTime() + 800).toISOString() } });
     expect((await s.api('POST', '/api/sms/senders/+4759440004/pause', { token: author, body: {} })).status).toBe(403);
     const paused = await s.api('POST', '/api/sms/senders/+4759440004/pause', { token: admin, body: { reason: 'Mistenkelig trafikk' } });
     expect(paused.body.paused).toEqual([scheduled.body.send.id]);
     const now = await s.api('POST', '/api/sms/messages', { token: author, body: { to: [b, c], body: 'Straks' } });
     expect(now.body.send).toMatchObject({ state: 'paused', pausedBy: 'sender', statuses: { paused: 2 } });
-    await sleep(1300);
+    // Past the scheduled send's time, and every due job run: a paused send must still not go.
+    ahead += 1300;
+    await settle();
     expect([a, b, c].map(sentTo)).toEqual([0, 0, 0]);
     expect((await s.api('POST', `/api/sms/sends/${now.body.send.id}/resume`, { token: admin, body: {} })).status).toBe(409);
 
     const resumed = await s.api('POST', '/api/sms/senders/+4759440004/resume', { token: admin, body: { action: 'send' } });
     expect(resumed.body.resumed.sort()).toEqual([scheduled.body.send.id, now.body.send.id].sort());
-    await until(() => [a, b, c].every((p) => sentTo(p) === 1));
+    await eventually(() => [a, b, c].every((p) => sentTo(p) === 1), 'the resumed sends at the stand-in');
     expect((await history(now.body.items[0].id)).events.map((e: { status: string }) => e.status)).toEqual(['paused', 'scheduled', 'queued', 'queued']);
   });
 
   it('pauses one send and cancels it on resume: stopped as cancelled, nothing sent', async () => {
     const [a] = phones(400, 1);
-    const r = await s.api('POST', '/api/sms/messages', { token: author, body: { to: a, body: 'Senere', sendAt: new Date(Date.now() + 600).toISOString() } });
+    const r = await s.api('POST', '/api/sms/messages', { token: author, body: { to: a, body: 'Senere', sendAt: new Date(clock().getTime() + 600).toISOString() } });
     expect((await s.api('POST', `/api/sms/sends/${r.body.send.id}/pause`, { token: reviewer })).status).toBe(403);
     expect((await s.api('POST', `/api/sms/sends/${r.body.send.id}/pause`, { token: admin })).body).toMatchObject({ state: 'paused', pausedBy: 'send', statuses: { paused: 1 } });
-    await sleep(900);
+    ahead += 900;
+    await settle();
     expect(sentTo(a)).toBe(0);
     const cancelled = await s.api('POST', `/api/sms/sends/${r.body.send.id}/resume`, { token: admin, body: { action: 'cancel' } });
     expect(cancelled.body).toMatchObject({ state: 'cancelled', statuses: { stopped: 1 } });

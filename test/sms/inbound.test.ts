@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
-import { postSignedForm, smsSid, startTwilioStandin, STANDIN_ACCOUNT_SID } from '../support/twilio-standin';
+import { postSignedForm, smsSid, startSmsRestStandin, STANDIN_ACCOUNT_SID } from '../support/twilio-standin';
 import { loadConfig } from '../../server/core/config';
 import { compose } from '../../server/index';
 import { createLogger } from '../../server/core/logger';
@@ -21,10 +21,10 @@ const form = (o: Record<string, string> = {}): Record<string, string> => ({
 
 describe.each(engines())('inbound SMS webhook on $name', (engine) => {
   let s: TestServer;
-  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let standin: Awaited<ReturnType<typeof startSmsRestStandin>>;
   let helse: number;
   beforeAll(async () => {
-    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
+    standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
     s = await startServer(engine, { env: standin.env });
     helse = await s.department('helse');
     await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: helse, channel: 'sms', address: '+4759440002', isDefault: false }, m));

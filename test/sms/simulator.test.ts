@@ -1,4 +1,5 @@
 import { engines } from '../support/engines';
+import { eventually } from '../support/eventually';
 import { startServer, type TestServer } from '../support/server';
 
 /** Demo mode: no Twilio credentials, so the SDK talks to the in-process simulator, which reports back signed. */
@@ -20,12 +21,10 @@ describe.each(engines())('SMS simulation (demo mode) on $name', (engine) => {
     const r = await s.api('POST', `/api/inquiries/${inquiry.id}/messages`, { token: agent, body: { body } });
     expect(r.status).toBe(201);
     expect(r.body.externalId).toMatch(/^SM[0-9a-f]{32}$/);
-    const end = Date.now() + 5000;
-    for (;;) {
+    return eventually(async () => {
       const m = await s.api('GET', `/api/messages/${r.body.id}`, { token: agent });
-      if (['delivered', 'undelivered', 'failed'].includes(m.body.status) || Date.now() > end) return m.body;
-      await new Promise((x) => setTimeout(x, 20));
-    }
+      return ['delivered', 'undelivered', 'failed'].includes(m.body.status) ? m.body : null;
+    }, `message ${r.body.id} to reach a final status`, 5000, 20);
   }
 
   it('says so in /health', async () => {

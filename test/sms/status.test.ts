@@ -1,6 +1,6 @@
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
-import { postSignedForm, smsSid, startTwilioStandin, STANDIN_ACCOUNT_SID } from '../support/twilio-standin';
+import { postSignedForm, smsSid, startSmsRestStandin, STANDIN_ACCOUNT_SID } from '../support/twilio-standin';
 import type { MessageStatus } from '../../server/contracts/names';
 
 const STATUS_PATH = '/webhooks/twilio/sms/status';
@@ -27,10 +27,10 @@ function shuffle<T>(xs: T[], seed = 42): T[] {
 
 describe.each(engines())('SMS delivery status on $name', (engine) => {
   let s: TestServer;
-  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let standin: Awaited<ReturnType<typeof startSmsRestStandin>>;
   let inquiryId: number;
   beforeAll(async () => {
-    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
+    standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
     s = await startServer(engine, { env: standin.env });
     const switchboard = (await s.app.register.departments.byCode('switchboard'))!.id;
     const now = new Date();

@@ -1,10 +1,10 @@
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
-import { startTwilioStandin } from '../support/twilio-standin';
+import { startSmsRestStandin } from '../support/twilio-standin';
 
 describe.each(engines())('SMS delivery views and CSV export on $name', (engine) => {
   let s: TestServer;
-  let standin: Awaited<ReturnType<typeof startTwilioStandin>>;
+  let standin: Awaited<ReturnType<typeof startSmsRestStandin>>;
   let officer: string;
   let other: string;
   let admin: string;
@@ -13,7 +13,7 @@ describe.each(engines())('SMS delivery views and CSV export on $name', (engine) 
   const TRICKY = '=HYPERLINK("http://evil.test","klikk"), og "sitat"\nny linje';
 
   beforeAll(async () => {
-    standin = await startTwilioStandin({ callbackOrigin: () => s.url });
+    standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
     s = await startServer(engine, { env: standin.env });
     const teknisk = await s.department('teknisk');
     const helse = await s.department('helse');

@@ -11,7 +11,7 @@ export interface ArchiveRequest {
  * A records archive's JSON intake on 127.0.0.1: answers 500 while `failing()` says so, otherwise
  * stores the post under its Idempotency-Key (a repeat is answered 200 and not stored again).
  */
-export async function startArchiveStandin(opts: { failing: () => boolean }) {
+export async function startArchiveStandin(opts: { failing: (key: string | undefined) => boolean }) {
   const requests: ArchiveRequest[] = [];
   const stored = new Map<string, Record<string, unknown>>();
   const server = http.createServer((req, res) => {
@@ -27,7 +27,7 @@ export async function startArchiveStandin(opts: { failing: () => boolean }) {
         /* kept empty: answered 400 below */
       }
       let status = 201;
-      if (opts.failing()) status = 500;
+      if (opts.failing(key)) status = 500;
       else if (!key || req.method !== 'POST' || req.headers['content-type'] !== 'application/json' || body.idempotencyKey !== key) status = 400;
       else if (stored.has(key)) status = 200;
       else stored.set(key, body);

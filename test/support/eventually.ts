@@ -17,11 +17,3 @@ export async function eventually<T>(fn: () => Promise<T> | T, what: string, time
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Polls a condition every 25 ms until it holds; fails after `ms`. An error in the condition fails at once. */
-export async function until(ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}

@@ -50,29 +50,51 @@ export function describeWithMailServers(name: string, fn: () => void): void {
   describe.skip(name, fn);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
+/*
+ * Ports: picking a free port and closing it before the server binds it lets a parallel jest worker
+ * (or another run on the machine) take it in between. Instead each jest worker draws from its own
+ * range below the kernel's ephemeral ports (so no client socket lands there either), every start
+ * carries a unique banner that is read back from the port, and a start whose server could not bind
+ * (it exits) or whose port answers with someone else's banner is retried on fresh ports.
+ */
+const PORT_BASE = 20_000;
+const PORTS_PER_WORKER = 1_200;
+function candidatePorts(): [number, number] {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 0) % 10;
+  const first = PORT_BASE + worker * PORTS_PER_WORKER + 2 * Math.floor(Math.random() * (PORTS_PER_WORKER / 2));
+  return [first, first + 1];
+}
+
+/** A port held by another listener, or a server that exited before listening: worth a retry elsewhere. */
+class PortUnavailable extends Error {}
+
+function firstLine(port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    let got = '';
+    const done = (v: string | null) => {
+      c.destroy();
+      resolve(v);
+    };
+    c.setTimeout(3000, () => done(got));
+    c.on('data', (d) => {
+      got += d.toString('utf8');
+      if (got.includes('\n')) done(got.split('\n')[0]);
     });
+    c.once('error', () => done(null));
+    c.once('close', () => done(got || null));
   });
 }
 
-async function waitForPort(port: number, what: string, log: () => string, timeoutMs = 15_000): Promise<void> {
+/** Waits until `port` greets with `banner`: proof that this instance, not another listener, has it. */
+async function waitForBanner(port: number, banner: string, child: () => ChildProcess | null, what: string, log: () => string, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = net.connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
+    const line = await firstLine(port);
+    if (line?.includes(banner)) return;
+    const p = child();
+    if (!p || p.exitCode !== null || p.signalCode !== null) throw new PortUnavailable(`${what} exited before listening on ${port}:\n${log()}`);
+    if (line !== null && line !== '') throw new PortUnavailable(`port ${port} answers for someone else, not ${what}: ${line}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${what} did not listen on ${port}:\n${log()}`);
@@ -101,13 +123,23 @@ const idOf = (flag: '-u' | '-g', name: string) => Number(spawnSync('id', [flag, 
 
 /** `aliases` deliver further addresses into a mailbox's folder (address → mailbox address). */
 export async function startMailServers(opts: { mailboxes: string[]; aliases?: Record<string, string> }): Promise<MailServers> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts, candidatePorts());
+    } catch (e) {
+      if (!(e instanceof PortUnavailable) || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function startOnce(opts: { mailboxes: string[]; aliases?: Record<string, string> }, [imapPort, smtpPort]: [number, number]): Promise<MailServers> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'st-mail-'));
+  const banner = `servicetorg-test-${process.pid}-${path.basename(dir)}`;
   fs.chmodSync(dir, 0o755);
   const maildir = path.join(dir, 'maildir');
   const etc = path.join(dir, 'postfix-etc');
   fs.mkdirSync(maildir);
   fs.mkdirSync(etc);
-  const [imapPort, smtpPort] = [await freePort(), await freePort()];
   const uid = idOf('-u', 'dovecot');
   const gid = idOf('-g', 'dovecot');
   const mailboxes = opts.mailboxes.map((a) => a.toLowerCase());
@@ -116,7 +148,7 @@ export async function startMailServers(opts: { mailboxes: string[]; aliases?: Re
   for (const a of mailboxes) for (const sub of ['new', 'cur', 'tmp']) fs.mkdirSync(path.join(folder(a), sub), { recursive: true });
   spawnSync('chown', ['-R', `${uid}:${gid}`, maildir]);
 
-  const vars = { DIR: dir, MAILDIR: maildir, IMAP_PORT: imapPort, SMTP_PORT: smtpPort, UID: uid, GID: gid, DOMAINS: domains.join(', '), MAILBOX_MAP: mailboxMap(mailboxes, opts.aliases ?? {}) };
+  const vars = { BANNER: banner, DIR: dir, MAILDIR: maildir, IMAP_PORT: imapPort, SMTP_PORT: smtpPort, UID: uid, GID: gid, DOMAINS: domains.join(', '), MAILBOX_MAP: mailboxMap(mailboxes, opts.aliases ?? {}) };
   const dovecotConf = path.join(dir, 'dovecot.conf');
   fs.writeFileSync(dovecotConf, fill(fs.readFileSync(path.join(TEMPLATES, 'dovecot.conf.tmpl'), 'utf8'), vars));
   fs.writeFileSync(path.join(dir, 'dovecot-passwd'), mailboxes.map((a) => `${a}:{PLAIN}${MAIL_PASSWORD}\n`).join(''));
@@ -133,7 +165,7 @@ export async function startMailServers(opts: { mailboxes: string[]; aliases?: Re
     // as a real restart does; the master alone leaves them running.
     dovecot = spawn('/usr/sbin/dovecot', ['-F', '-c', dovecotConf], { stdio: 'ignore', detached: true });
     live.add(dovecot);
-    await waitForPort(imapPort, 'Dovecot', readLog('dovecot.log'));
+    await waitForBanner(imapPort, banner, () => dovecot, 'Dovecot', readLog('dovecot.log'));
   };
   const stopDovecot = async () => {
     const p = dovecot;
@@ -155,11 +187,12 @@ export async function startMailServers(opts: { mailboxes: string[]; aliases?: Re
   const postfix = spawn('/usr/sbin/postfix', ['-c', etc, 'start-fg'], { stdio: ['ignore', postfixLog, postfixLog] });
   live.add(postfix);
   try {
-    await Promise.all([startDovecot(), waitForPort(smtpPort, 'Postfix', readLog('postfix.log'))]);
+    await Promise.all([startDovecot(), waitForBanner(smtpPort, banner, () => postfix, 'Postfix', readLog('postfix.log'))]);
   } catch (e) {
     await stopDovecot();
     spawnSync('/usr/sbin/postfix', ['-c', etc, 'stop']);
     postfix.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   }
 

@@ -18,7 +18,7 @@ export interface TestServer {
   api(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   login(email: string, password?: string): Promise<string>;
   /** Creates a user directly (bypassing the admin API) and returns a token for them. */
-  user(email: string, role: Role, departments: string[], opts?: { totp?: boolean }): Promise<{ id: number; token: string; secret?: string }>;
+  user(email: string, role: Role, departments: string[], opts?: { totp?: boolean }): Promise<{ id: number; token: string; secret?: string; /** The TOTP code the login used. */ usedCode?: string }>;
   department(code: string, menuDigit?: number | null): Promise<number>;
   count(table: string): Promise<number>;
   close(): Promise<void>;
@@ -72,9 +72,10 @@ export async function startServer(engine: Engine, opts: ComposeOptions & { env?:
     if (o.totp || role === 'admin') {
       secret = authenticator.generateSecret(20);
       await app.db.transaction((m) => app.auth.users.update(u.id, { totpSecret: secret, totpEnabled: true }, m));
-      const r = await api('POST', '/api/auth/login', { body: { email, password: TEST_PASSWORD, totp: authenticator.generate(secret) } });
+      const usedCode = authenticator.generate(secret);
+      const r = await api('POST', '/api/auth/login', { body: { email, password: TEST_PASSWORD, totp: usedCode } });
       if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);
-      return { id: u.id, token: r.body.token, secret };
+      return { id: u.id, token: r.body.token, secret, usedCode };
     }
     return { id: u.id, token: await login(email) };
   };

@@ -12,14 +12,16 @@ export interface StandinMessage {
   sid: string;
   accountSid: string;
   params: Record<string, string>;
+  /** Wall-clock ms when the stand-in took the request: lets a test prove a send waited for its time. */
+  receivedAt: number;
 }
 
 /**
- * A local stand-in for Twilio's Messages REST API on 127.0.0.1: it takes the SDK's form-encoded
+ * The SMS REST stand-in: Twilio's Messages REST API on 127.0.0.1: it takes the SDK's form-encoded
  * POST /2010-04-01/Accounts/{Sid}/Messages.json, checks Basic auth, answers 201 with Twilio's JSON,
  * and posts status callbacks signed with the twilio package's own signature function.
  */
-export async function startTwilioStandin(opts: { callbackOrigin: () => string; autoReport?: string[] }) {
+export async function startSmsRestStandin(opts: { callbackOrigin: () => string }) {
   const messages: StandinMessage[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -33,7 +35,7 @@ export async function startTwilioStandin(opts: { callbackOrigin: () => string; a
       const params = Object.fromEntries(new URLSearchParams(raw));
       if (!params.To) return send(res, 400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
       const sid = 'SM' + randomBytes(16).toString('hex');
-      messages.push({ sid, accountSid: m[1], params });
+      messages.push({ sid, accountSid: m[1], params, receivedAt: Date.now() });
       send(res, 201, {
         account_sid: m[1],
         api_version: '2010-04-01',
@@ -54,12 +56,6 @@ export async function startTwilioStandin(opts: { callbackOrigin: () => string; a
         to: params.To,
         uri: `/2010-04-01/Accounts/${m[1]}/Messages/${sid}.json`,
       });
-      if (opts.autoReport?.length && params.StatusCallback) {
-        // Like Twilio: reports come after the API has answered, one after another.
-        setTimeout(async () => {
-          for (const status of opts.autoReport!) await report(sid, status).catch(() => undefined);
-        }, 20);
-      }
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -1,8 +1,9 @@
 import { findAll, readTwiml } from '../../ivr/twiml-reader';
 import { engines } from '../support/engines';
 import type { TestServer } from '../support/server';
-import type { TwilioStandin } from './twilio-standin';
-import { accept, agentSocket, caller, collect, next, sleep, startVoiceServer, type AgentSocket } from './support';
+import type { VoiceRestStandin } from './twilio-standin';
+import { eventually } from '../support/eventually';
+import { accept, agentSocket, caller, collect, next, roundTrip, startVoiceServer, type AgentSocket } from './support';
 
 /*
  * Whole calls through signed webhooks, the way Twilio makes them, against a local stand-in for
@@ -11,7 +12,7 @@ import { accept, agentSocket, caller, collect, next, sleep, startVoiceServer, ty
  */
 describe.each(engines())('voice calls on $name', (engine) => {
   let s: TestServer;
-  let standin: TwilioStandin;
+  let standin: VoiceRestStandin;
   let close: () => Promise<void>;
   const sockets: AgentSocket[] = [];
   let admin: { token: string };
@@ -75,7 +76,10 @@ describe.each(engines())('voice calls on $name', (engine) => {
     expect(in1).toEqual({ callSid: call.callSid, from: citizen, department: 'helse', contact: { id: expect.any(Number), name: 'Kari Nordmann' } });
     expect(in2).toEqual(in1);
     expect((await call.hold()).heard[0]).toContain('Vennligst vent');
-    await sleep(50);
+    // s1 and s2 got call:incoming from one room broadcast (the positive control); a round trip on
+    // the busy agent's own socket comes back after anything the server sent it before, so a ring
+    // meant for it would be in busyGot now.
+    await roundTrip(sBusy, 'busy');
     expect(busyGot).toHaveLength(0);
 
     const taken = [next(s1, 'call:taken'), next(s2, 'call:taken')];
@@ -84,8 +88,11 @@ describe.each(engines())('voice calls on $name', (engine) => {
     expect([r1.ok, r2.ok].sort()).toEqual([false, true]);
     expect([r1, r2].find((r) => !r.ok)).toEqual({ ok: false, reason: 'taken' });
     await Promise.all(taken);
-    await sleep(100);
     const winner = r1.ok ? { id: a1.id, token: a1.token, pops: pops[0] } : { id: a2.id, token: a2.token, pops: pops[1] };
+    // The winner's pop arrives (positive control); after a round trip on the loser's socket, a pop
+    // sent to the loser too would have arrived as well.
+    await eventually(() => winner.pops.length > 0, "the winner's screen-pop");
+    await roundTrip(r1.ok ? s2 : s1, 'available');
     expect(pops[0].length + pops[1].length).toBe(1);
     const pop = winner.pops[0];
     expect(pop).toMatchObject({ callSid: call.callSid, from: citizen, contact: { name: 'Kari Nordmann' } });

@@ -1,6 +1,6 @@
 import { engines } from '../support/engines';
 import type { TestServer } from '../support/server';
-import type { TwilioStandin } from './twilio-standin';
+import type { VoiceRestStandin } from './twilio-standin';
 import { OUR_NUMBER, caller, startVoiceServer } from './support';
 
 /*
@@ -9,7 +9,7 @@ import { OUR_NUMBER, caller, startVoiceServer } from './support';
  */
 describe.each(engines())('case status by phone on $name', (engine) => {
   let s: TestServer;
-  let standin: TwilioStandin;
+  let standin: VoiceRestStandin;
   let close: () => Promise<void>;
   const owner = '+4798765432';
   const TITLE = 'Søknad om tilbygg';

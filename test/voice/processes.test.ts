@@ -4,16 +4,19 @@ import { compose, type Composed } from '../../server/index';
 import { createLogger } from '../../server/core/logger';
 import { hashPassword } from '../../server/auth/passwords';
 import { engines, type Engine } from '../support/engines';
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 import { TEST_PASSWORD, TEST_PASSWORD_COST } from '../support/server';
-import { startTwilioStandin, type TwilioStandin } from './twilio-standin';
+import { startVoiceRestStandin, type VoiceRestStandin } from './twilio-standin';
 import { ACCOUNT_SID, AUTH_TOKEN, accept, agentSocket, caller, next, voiceEnv, type AgentSocket } from './support';
 
 /** Two server processes' worth of compose() on one database, as production runs them. */
-async function pair(engine: Engine, standin: TwilioStandin, redis: boolean) {
+async function pair(engine: Engine, standin: VoiceRestStandin, redis: boolean) {
   const db = await engine.create();
-  const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...voiceEnv(standin), ...(redis ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}) };
+  const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...voiceEnv(standin), ...(redis ? { REDIS_URL: TEST_REDIS_URL } : {}) };
+  // Its own BullMQ prefix and Socket.IO adapter key: the defaults are shared with every other run on this Redis.
+  const prefix = uniquePrefix();
   const start = async () => {
-    const app = await compose(loadConfig(env), { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, voice: { speech: saySpeech } });
+    const app = await compose(loadConfig(env), { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, voice: { speech: saySpeech }, jobs: { prefix } });
     return { app, url: `http://127.0.0.1:${await app.listen(0)}` };
   };
   const a = await start();
@@ -29,15 +32,16 @@ async function pair(engine: Engine, standin: TwilioStandin, redis: boolean) {
   const closeAll = async (...apps: Composed[]) => {
     for (const x of apps) await x.close().catch(() => undefined);
     await db.drop();
+    if (redis) await dropPrefix(prefix);
   };
   return { a, b, agent, closeAll };
 }
 
 describe.each(engines())('two server processes on $name', (engine) => {
-  let standin: TwilioStandin;
+  let standin: VoiceRestStandin;
   const sockets: AgentSocket[] = [];
   beforeAll(async () => {
-    standin = await startTwilioStandin(ACCOUNT_SID, AUTH_TOKEN);
+    standin = await startVoiceRestStandin(ACCOUNT_SID, AUTH_TOKEN);
   });
   afterAll(async () => {
     sockets.forEach((s) => s.close());

@@ -5,7 +5,7 @@ import type { VoiceChannelOptions } from '../../server/voice/module';
 import { saySpeech } from '../../ivr/speech/speech';
 import type { Engine } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
-import { startTwilioStandin, type TwilioStandin } from './twilio-standin';
+import { startVoiceRestStandin, type VoiceRestStandin } from './twilio-standin';
 
 export type AgentSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -15,13 +15,13 @@ export const AUTH_TOKEN = 'test-auth-token-for-signatures';
 export const PUBLIC_BASE_URL = 'https://voice.kommune.test';
 export const OUR_NUMBER = '+4771111000';
 
-export function voiceEnv(standin: TwilioStandin): Record<string, string> {
+export function voiceEnv(standin: VoiceRestStandin): Record<string, string> {
   return { TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_URL: standin.url, PUBLIC_BASE_URL };
 }
 
 /** A server with Twilio pointed at a local stand-in; prompts as <Say> unless a test asks for real speech. */
-export async function startVoiceServer(engine: Engine, voice: VoiceChannelOptions = { speech: saySpeech }): Promise<{ s: TestServer; standin: TwilioStandin; close(): Promise<void> }> {
-  const standin = await startTwilioStandin(ACCOUNT_SID, AUTH_TOKEN);
+export async function startVoiceServer(engine: Engine, voice: VoiceChannelOptions = { speech: saySpeech }): Promise<{ s: TestServer; standin: VoiceRestStandin; close(): Promise<void> }> {
+  const standin = await startVoiceRestStandin(ACCOUNT_SID, AUTH_TOKEN);
   const s = await startServer(engine, { env: voiceEnv(standin), voice });
   return { s, standin, close: async () => (await s.close(), await standin.close()) };
 }
@@ -60,4 +60,12 @@ export function collect<E extends keyof ServerToClientEvents>(socket: AgentSocke
 
 export const accept = (socket: AgentSocket, callSid: string) => new Promise<{ ok: boolean; reason?: string }>((r) => socket.emit('call:accept', { callSid }, r));
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A request and its ack on the agent's own socket (re-stating the status it already has). The
+ * server writes to a socket in order, so when the ack is back, everything it sent that socket before
+ * has arrived: asserting that an event did not come is then meaningful, without a sleep.
+ */
+export async function roundTrip(socket: AgentSocket, status: 'available' | 'busy' | 'away'): Promise<void> {
+  const ack = await new Promise((r) => socket.emit('agent:status', { status }, r));
+  expect(ack).toEqual({ ok: true });
+}

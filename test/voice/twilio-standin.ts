@@ -16,10 +16,10 @@ export interface StandinSms {
 }
 
 /**
- * A local stand-in for api.twilio.com that speaks the REST format the twilio SDK uses for the two
+ * The voice REST stand-in: a local api.twilio.com that speaks the REST format the twilio SDK uses for the two
  * calls we make: a call's update and a message's create. It checks the SDK's basic auth.
  */
-export async function startTwilioStandin(accountSid: string, authToken: string) {
+export async function startVoiceRestStandin(accountSid: string, authToken: string) {
   const calls: StandinCall[] = [];
   const sms: StandinSms[] = [];
   let failNext = 0;
@@ -58,4 +58,4 @@ export async function startTwilioStandin(accountSid: string, authToken: string) 
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
-export type TwilioStandin = Awaited<ReturnType<typeof startTwilioStandin>>;
+export type VoiceRestStandin = Awaited<ReturnType<typeof startVoiceRestStandin>>;
