@@ -12,6 +12,8 @@ const ROOT = path.resolve(__dirname, '../..');
 const CLIENT = path.join(ROOT, 'client', 'src');
 const CONTRACTS = path.join(ROOT, 'server', 'contracts');
 const NAMES = path.join(CONTRACTS, 'names.ts');
+/** The capability table: pure values, like names.ts, imported by the console to show what a role may do. */
+const ACCESS = path.join(CONTRACTS, 'access.ts');
 
 interface Edge {
   from: string;
@@ -98,15 +100,16 @@ describe('import boundaries between the console and the server', () => {
     expect(out.map(show)).toEqual([]);
   });
 
-  it('the console takes values only from server/contracts/names.ts; everything else there is erased types', () => {
-    const values = clientEdges.filter((e) => inside(CONTRACTS, e.to) && !e.typeOnly && e.to !== NAMES);
+  it('the console takes values only from server/contracts/names.ts and access.ts; everything else there is erased types', () => {
+    const values = clientEdges.filter((e) => inside(CONTRACTS, e.to) && !e.typeOnly && e.to !== NAMES && e.to !== ACCESS);
     expect(values.map(show)).toEqual([]);
   });
 
-  it('names.ts imports nothing, and views.ts only ./names', () => {
+  it('names.ts imports nothing, and views.ts and access.ts only ./names', () => {
     expect(edges(NAMES).map(show)).toEqual([]);
     const text = fs.readFileSync(NAMES, 'utf8');
     expect(text).not.toMatch(/^\s*import\s/m);
+    expect(edges(ACCESS).map((e) => rel(e.to))).toEqual(['server/contracts/names.ts']);
     expect(edges(path.join(CONTRACTS, 'views.ts')).map((e) => rel(e.to))).toEqual(['server/contracts/names.ts']);
   });
 

@@ -290,6 +290,8 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     await helse.page.keyboard.press('Enter');
     await helse.page.waitForURL(`**/#/inquiries/${id}`);
     await helse.page.locator('.timeline').waitFor();
+    // The page moves focus to its heading once it has rendered; wait for that, then check where focus is.
+    await helse.page.waitForFunction(() => document.activeElement?.id === 'inquiry-title', undefined, { timeout: 5000 }).catch(() => undefined);
     expect(await helse.page.evaluate(() => document.activeElement?.id)).toBe('inquiry-title');
     expect(await unlabelled()).toEqual([]);
   });
