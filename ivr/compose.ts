@@ -1,6 +1,5 @@
 import twilio from 'twilio';
-import type { Lang } from './languages';
-import { VOICES } from './languages';
+import { type Lang, VOICES } from './languages';
 import type { Flow } from './schema';
 import { stateQuery, type CallState } from './state';
 

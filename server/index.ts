@@ -15,14 +15,12 @@ import { openKernel, type Kernel, type KernelOptions } from './core/kernel';
 import { createAgents, type Agents } from './core/realtime/agents';
 import { createAuth, createStaffAdministration, type AuthFeature, type AuthOptions } from './auth/module';
 import { createRegister, createInquiryDesk, type Register } from './register/module';
-import { createInbound } from './inbound/module';
-import type { InboundService, ChannelSender } from './inbound/module';
+import { createInbound, type InboundService, type ChannelSender } from './inbound/module';
 import { createSms, type SmsChannelOptions, type SmsFeature } from './sms/module';
 import { createVoice, type VoiceChannelOptions, type VoiceFeature } from './voice/module';
 import { createEmail, type EmailChannelOptions, type EmailFeature } from './email/module';
 import { createWebForms, type WebFormOptions, type WebFormsFeature } from './web-forms/module';
-import { createJournal, type JournalOptions } from './journal/module';
-import type { JournalFeature } from './journal/module';
+import { createJournal, type JournalOptions, type JournalFeature } from './journal/module';
 import type { InquiryService } from './register/inquiries.service';
 
 export interface ComposeOptions extends KernelOptions, AuthOptions {

@@ -1,5 +1,4 @@
-import type { Prompt, PromptRenderer } from '../compose';
-import { sayRenderer } from '../compose';
+import { type Prompt, type PromptRenderer, sayRenderer } from '../compose';
 
 /**
  * Speech as the voice channel sees it: a pure renderer for TwiML, and `prepare`, awaited before the

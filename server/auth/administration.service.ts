@@ -1,6 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
+import { type Database, isUniqueViolation } from '../core/db/database';
 import type { Role } from '../contracts/names';
 import type { User } from './entities';
 import type { AuditRepository } from '../core/audit.repository';

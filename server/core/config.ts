@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import type { CountryCode } from 'libphonenumber-js';
-import { getCountries } from 'libphonenumber-js';
+import { type CountryCode, getCountries } from 'libphonenumber-js';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());

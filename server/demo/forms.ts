@@ -1,6 +1,5 @@
 import type { DepartmentRepository } from '../register/module';
-import type { WebFormRepository } from '../web-forms/module';
-import { formBody, type FormInput } from '../web-forms/module';
+import { type WebFormRepository, formBody, type FormInput } from '../web-forms/module';
 
 /** The demo's public web forms, so /public/forms/kontakt shows something on a fresh clone. */
 const DEMO_FORMS: FormInput[] = [

@@ -1,12 +1,10 @@
 import type { Logger } from 'pino';
 import type { Database } from '../core/db/database';
-import type { Register } from '../register/module';
+import { type Register, SWITCHBOARD } from '../register/module';
 import type { InboundService } from '../inbound/module';
-import type { UserRepository } from '../auth/module';
+import { type UserRepository, hashPassword } from '../auth/module';
 import type { Channel } from '../contracts/names';
-import { hashPassword } from '../auth/module';
 import { toE164 } from '../core/phone';
-import { SWITCHBOARD } from '../register/module';
 
 /** Demo password of every demo staff account; printed at start in demo mode. */
 export const DEMO_PASSWORD = 'demo-password-1';

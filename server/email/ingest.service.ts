@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
-import type { Attachment } from '../register/attachments.entities';
-import type { AutomaticMessages } from '../register/automatic-messages';
-import type { InboundService } from '../inbound/inbound.service';
-import type { MessageStatusService } from '../register/message-status.service';
-import type { InquiryRepository } from '../register/inquiries.repository';
+import type { Attachment, AutomaticMessages, MessageStatusService, InquiryRepository, AttachmentRepository, MessageRepository } from '../register/module';
+import type { InboundService } from '../inbound/module';
 import type { MailRepository } from './mail.repository';
-import type { AttachmentRepository } from '../register/module';
-import type { MessageRepository } from '../register/messages.repository';
 import type { ChannelSender } from '../inbound/contract';
 import type { BounceReport } from '../../channels/imap/bounce';
 import { parseMail, type MailAttachment } from '../../channels/imap/parse';

@@ -1,8 +1,5 @@
 import pino from 'pino';
-import type { Inquiry } from '../register/entities';
-import type { Department, DepartmentAddress } from '../register/departments.entities';
-import type { DepartmentRepository } from '../register/departments.repository';
-import type { InquiryRepository } from '../register/inquiries.repository';
+import type { Inquiry, Department, DepartmentAddress, DepartmentRepository, InquiryRepository } from '../register/module';
 import type { MailRepository } from './mail.repository';
 import { MailSender } from './mail-sender';
 import type { MailToSend, MailTransport } from '../../channels/smtp/transport';

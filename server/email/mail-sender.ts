@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Inquiry } from '../register/entities';
-import type { DepartmentRepository } from '../register/departments.repository';
-import type { InquiryRepository } from '../register/inquiries.repository';
+import type { Inquiry, DepartmentRepository, InquiryRepository } from '../register/module';
 import type { MailRepository } from './mail.repository';
 import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
 import { newMessageId, normaliseMessageId } from '../../channels/mail-format/message-id';

@@ -1,8 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
+import { type Database, isUniqueViolation } from '../core/db/database';
 import { MailCursorEntity, type MailCursor } from './entities';
-import { InquiryEntity, MessageEntity, type Inquiry, type Message } from '../register/entities';
+import { InquiryEntity, MessageEntity, type Inquiry, type Message } from '../register/module';
 
 /** Channels whose messages carry e-mail Message-IDs (a web form's receipt goes out by e-mail). */
 const MAIL_CHANNELS = ['email', 'web'];

@@ -12,7 +12,6 @@ import { DEFAULT_ATTACHMENT_LIMITS, MailIngest, type AttachmentLimits } from './
 import { MailSender } from './mail-sender';
 
 export type { MailRepository } from './mail.repository';
-export type { Attachment } from '../register/attachments.entities';
 
 export interface EmailChannelOptions {
   /** Send an automatic receipt when a mail opens an inquiry (default on). */

@@ -1,4 +1,4 @@
-import type { Inquiry } from '../register/entities';
+import type { Inquiry } from '../register/module';
 import { inquiryTag } from '../../channels/mail-format/case-tag';
 import { bilingual, texts } from '../core/texts';
 

@@ -1,5 +1,5 @@
 import type { Database } from '../core/db/database';
-import type { Department } from '../register/departments.entities';
+import type { Department } from '../register/module';
 import { caseNumberCandidates } from './case-numbers';
 import { chooseInquiry, planMessage, planNewCitizen, type Plan, type PlanDeps, type Prepared, type Written } from './inbound-plan';
 

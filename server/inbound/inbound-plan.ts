@@ -1,12 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { CountryCode } from 'libphonenumber-js';
 import type { InboundContact } from './contract';
-import type { CaseFile, Contact, Inquiry, Message } from '../register/entities';
-import type { Department } from '../register/departments.entities';
+import { type CaseFile, type Contact, type Inquiry, type Message, type Department, type ContactKey, type ContactRepository, newestOf, type Continuation, type InquiryRepository, type MessageRepository } from '../register/module';
 import type { Statement } from '../core/db/transactions';
-import type { ContactKey, ContactRepository } from '../register/contacts.repository';
-import { newestOf, type Continuation, type InquiryRepository } from '../register/inquiries.repository';
-import type { MessageRepository } from '../register/messages.repository';
 import { toE164 } from '../core/phone';
 import { toSummary } from '../core/summary';
 

@@ -1,8 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
-import { MessageEntity, type Message } from '../register/entities';
+import { type Database, isUniqueViolation } from '../core/db/database';
+import { MessageEntity, type Message } from '../register/module';
 import { JournalCounterEntity, JournalEntryEntity, JournalRuleEntity, JournalSettingEntity, type DeliveryState, type JournalEntry, type JournalRule } from './entities';
 
 /** The journal's tables. Entries are written once and never edited, except for their delivery state. */

@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
-import type { Inquiry, Message } from '../register/entities';
+import { type Database, isUniqueViolation } from '../core/db/database';
+import type { Inquiry, Message, CaseRepository, ContactRepository, DepartmentRepository, InquiryRepository, MessageRepository, RegisterEvents } from '../register/module';
 import type { DeliveryState, JournalEntry, JournalRule } from './entities';
 import type { JobQueue } from '../core/jobs/queue';
 import { arkivstrukturXml, documentType, sha256, stableUuid } from './noark';
-import type { UserRepository } from '../auth/users.repository';
+import type { UserRepository } from '../auth/module';
 import { pushEntry } from './push';
 import type { AuditRepository } from '../core/audit.repository';
-import type { CaseRepository } from '../register/cases.repository';
-import type { ContactRepository } from '../register/contacts.repository';
-import type { DepartmentRepository } from '../register/departments.repository';
-import type { InquiryRepository } from '../register/inquiries.repository';
 import type { JournalRepository } from './journal.repository';
-import type { MessageRepository } from '../register/messages.repository';
 import { assertMay, type Actor } from '../core/access';
-import type { RegisterEvents } from '../register/events';
 
 export const JOURNAL_QUEUE = 'journal-deliver';
 /** With the default backoff (2 s doubling, capped at 10 minutes) 20 runs span about two hours. */

@@ -1,5 +1,4 @@
-import type { Agents } from '../core/realtime/agents';
-import { rooms } from '../core/realtime/agents';
+import { type Agents, rooms } from '../core/realtime/agents';
 import { toSummary } from '../core/summary';
 import type { RegisterEvents } from './events';
 

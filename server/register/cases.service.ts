@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { CountryCode } from 'libphonenumber-js';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
+import { type Database, isUniqueViolation } from '../core/db/database';
 import type { CaseFile } from './entities';
 import type { CaseView } from '../contracts/views';
 import type { AuditRepository } from '../core/audit.repository';

@@ -1,6 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
+import { type Database, isUniqueViolation } from '../core/db/database';
 import { currentRead } from '../core/db/current-read';
 import { ContactEmailEntity, ContactEntity, ContactPhoneEntity, InquiryEntity, type Contact, type Inquiry } from './entities';
 import { fromRow, insertStatements, lastInsertId, selectList, toDate } from '../core/db/entity-sql';

@@ -1,5 +1,4 @@
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
+import { type Database, isUniqueViolation } from '../core/db/database';
 import type { AuditRepository } from '../core/audit.repository';
 import { assertAdmin, type Actor } from '../core/access';
 import { conflict } from '../core/errors';

@@ -1,5 +1,4 @@
-import type { Channel, MessageStatus } from '../contracts/names';
-import { MESSAGE_STATUSES } from '../contracts/names';
+import { type Channel, type MessageStatus, MESSAGE_STATUSES } from '../contracts/names';
 import type { Database } from '../core/db/database';
 import type { MessageRepository } from './messages.repository';
 

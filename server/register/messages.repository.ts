@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
+import { type Database, isUniqueViolation } from '../core/db/database';
 import { currentRead } from '../core/db/current-read';
 import { insertRow, insertStatements, lastInsertId } from '../core/db/entity-sql';
 import type { Statement } from '../core/db/transactions';

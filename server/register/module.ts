@@ -42,6 +42,10 @@ export type { Attachment } from './attachments.entities';
 export type { StaffDirectory, StaffMember } from './staff';
 export { SWITCHBOARD } from './departments.repository';
 export { replaceableBy } from './message-status.service';
+export { InquiryEntity, MessageEntity } from './entities';
+export type { ContactKey } from './contacts.repository';
+export { newestOf } from './inquiries.repository';
+export type { Continuation } from './inquiries.repository';
 
 /**
  * The one register: departments, contacts, cases, inquiries and their messages with every

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { In } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import type { Database } from '../core/db/database';
 import { SmsGroupEntity, SmsGroupMemberEntity, type SmsGroup, type SmsGroupMember } from './entities';
 

@@ -1,7 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
-import type { DepartmentRepository } from '../register/departments.repository';
+import { type Database, isUniqueViolation } from '../core/db/database';
+import type { DepartmentRepository } from '../register/module';
 import type { SmsGroupRepository } from './groups.repository';
 import { actsIn, actsInEveryDepartment, assertMay, type Actor } from '../core/access';
 import { badRequest, conflict, forbidden, notFound } from '../core/errors';

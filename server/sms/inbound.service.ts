@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Database } from '../core/db/database';
 import type { StopListRepository } from './stop-list.repository';
-import type { InboundResult, InboundService } from '../inbound/inbound.service';
+import type { InboundResult, InboundService } from '../inbound/module';
 import { toE164 } from '../core/phone';
 import type { InboundSms } from '../../channels/twilio-sms/parse';
 

@@ -3,21 +3,14 @@ import type { ProviderSendResult, SmsProvider } from '../../channels/twilio-sms/
 import { mergeTemplate, segmentInfo, unknownMergeFields, type SegmentInfo } from '../../channels/twilio-sms/compose-text';
 import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
 import type { Database } from '../core/db/database';
-import type { Inquiry, Message } from '../register/entities';
-import type { DepartmentAddress } from '../register/departments.entities';
+import { type Inquiry, type Message, type DepartmentAddress, type ContactRepository, SWITCHBOARD, type DepartmentRepository, type InquiryRepository, type MessageRepository, replaceableBy, type RegisterEvents } from '../register/module';
 import type { MessageStatus } from '../contracts/names';
 import type { AuditRepository } from '../core/audit.repository';
-import type { ContactRepository } from '../register/contacts.repository';
-import { SWITCHBOARD, type DepartmentRepository } from '../register/departments.repository';
-import type { InquiryRepository } from '../register/inquiries.repository';
-import type { MessageRepository } from '../register/messages.repository';
 import type { StopListRepository } from './stop-list.repository';
 import { actsIn, type Actor } from '../core/access';
 import { AppError, badRequest, forbidden } from '../core/errors';
-import { replaceableBy } from '../register/message-status.service';
 import { toE164 } from '../core/phone';
 import { toSummary } from '../core/summary';
-import type { RegisterEvents } from '../register/events';
 
 /** One request sends to at most this many numbers; the answer waits for every hand-over to the provider. */
 export const MAX_RECIPIENTS = 5000;

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
+import { type Database, isUniqueViolation } from '../core/db/database';
 import { SmsOperatorPrefixEntity, SmsSenderHoldEntity, SmsUrlAllowEntity, type SmsOperatorPrefix, type SmsSenderHold, type SmsUrlAllow } from './policy.entities';
 
 /** Admins' SMS rules: the link allow-list, paused senders and the operator prefix table. */

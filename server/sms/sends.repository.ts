@@ -2,7 +2,7 @@ import { In, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Database } from '../core/db/database';
 import type { MessageStatus } from '../contracts/names';
-import { MessageEntity } from '../register/entities';
+import { MessageEntity } from '../register/module';
 import { SmsOutboundInfoEntity, SmsSendEntity, type SendState, type SmsOutboundInfo, type SmsSend } from './sends.entities';
 
 /** Officers' sends and the SMS channel's per-message facts (send, country, operator). */

@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { SmsGroupService } from './groups.service';
-import type { Recipient, SmsOutboundService } from './outbound.service';
+import { type Recipient, type SmsOutboundService, MAX_RECIPIENTS } from './outbound.service';
 import type { SmsSendService } from './sends.service';
-import { MAX_RECIPIENTS } from './outbound.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
 

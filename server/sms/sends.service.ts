@@ -1,14 +1,11 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { mergeTemplate, segmentInfo } from '../../channels/twilio-sms/compose-text';
 import type { Database } from '../core/db/database';
-import type { Message } from '../register/entities';
+import type { Message, ContactRepository, InquiryRepository, MessageRepository } from '../register/module';
 import type { MessageStatus } from '../contracts/names';
 import type { SendState, SmsSend } from './sends.entities';
 import type { JobQueue } from '../core/jobs/queue';
 import type { AuditRepository } from '../core/audit.repository';
-import type { ContactRepository } from '../register/contacts.repository';
-import type { InquiryRepository } from '../register/inquiries.repository';
-import type { MessageRepository } from '../register/messages.repository';
 import type { SmsSendRepository } from './sends.repository';
 import { assertMay, type Actor } from '../core/access';
 import { badRequest } from '../core/errors';

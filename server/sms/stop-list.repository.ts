@@ -1,7 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import { In } from 'typeorm';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
+import { type EntityManager, In } from 'typeorm';
+import { type Database, isUniqueViolation } from '../core/db/database';
 import { SmsStopEntryEntity } from './entities';
 
 /** Per sender number, the citizens' numbers that asked us to stop. */

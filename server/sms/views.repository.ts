@@ -1,6 +1,6 @@
 import type { Database } from '../core/db/database';
 import type { MessageStatus } from '../contracts/names';
-import { MessageEntity } from '../register/entities';
+import { MessageEntity } from '../register/module';
 
 export const SMS_SORTS = ['createdAt', '-createdAt', 'status', '-status', 'to', '-to'] as const;
 export type SmsSort = (typeof SMS_SORTS)[number];

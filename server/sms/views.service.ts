@@ -1,7 +1,6 @@
 import type { Database } from '../core/db/database';
-import type { MessageRepository } from '../register/messages.repository';
+import type { MessageRepository, InquiryRepository } from '../register/module';
 import type { SmsMessageFilter, SmsMessageRow, SmsSort, SmsViewRepository } from './views.repository';
-import type { InquiryRepository } from '../register/inquiries.repository';
 import { assertMay, seesEveryDepartment, type Actor } from '../core/access';
 import type { Page, SmsMessageHistoryView, SmsMessageView } from '../contracts/views';
 import { badRequest, notFound } from '../core/errors';

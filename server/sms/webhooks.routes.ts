@@ -2,7 +2,7 @@ import express, { Router, type ErrorRequestHandler, type RequestHandler } from '
 import twilio from 'twilio';
 import type { Logger } from 'pino';
 import { AppError } from '../core/errors';
-import type { MessageStatusService } from '../register/message-status.service';
+import type { MessageStatusService } from '../register/module';
 import type { SmsInboundService } from './inbound.service';
 import { parseInboundSms, parseStatusCallback } from '../../channels/twilio-sms/parse';
 

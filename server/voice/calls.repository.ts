@@ -1,7 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
+import { type Database, isUniqueViolation } from '../core/db/database';
 import { CallEntity, type CallOutcome, type CallRecord } from './entities';
 
 /**

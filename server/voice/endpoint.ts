@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import type { User } from '../auth/entities';
+import type { User } from '../auth/module';
 import { queueName } from '../../ivr/menu';
 
 const { VoiceResponse } = twilio.twiml;

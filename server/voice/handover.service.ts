@@ -1,9 +1,9 @@
 import type { CallRecord } from './entities';
 import { actingScope, actsIn, assertMay, may, type Actor, type Scope } from '../core/access';
-import type { ContactService } from '../register/contacts.service';
+import type { ContactService } from '../register/module';
 import { AppError, badRequest, forbidden, notFound } from '../core/errors';
 import type { AuditRepository } from '../core/audit.repository';
-import type { UserRepository } from '../auth/users.repository';
+import type { UserRepository } from '../auth/module';
 import type { ContactRef, ScreenPop } from '../contracts/socket-events';
 import { withQuery } from '../../ivr/compose';
 import { voicePaths, type CallState } from '../../ivr/state';

@@ -1,5 +1,4 @@
-import type { Database } from '../core/db/database';
-import { isUniqueViolation } from '../core/db/database';
+import { type Database, isUniqueViolation } from '../core/db/database';
 import { WebFormEntity, type WebFormRow } from './entities';
 import { conflict } from '../core/errors';
 

@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Attachment, AttachmentRepository } from '../register/module';
+import type { Attachment, AttachmentRepository, AutomaticMessages, DepartmentRepository } from '../register/module';
 import { assertAdmin, type Actor } from '../core/access';
-import type { AutomaticMessages, DepartmentRepository } from '../register/module';
 import { badRequest, notFound } from '../core/errors';
 import type { InboundService } from '../inbound/module';
 import type { WebFormRepository } from './forms.repository';
 import type { ChannelSender } from '../inbound/contract';
-import { createHash } from 'node:crypto';
 import { inertText } from '../../channels/sanitise';
 import { inquiryTag } from '../../channels/mail-format/case-tag';
 import { texts } from '../core/texts';

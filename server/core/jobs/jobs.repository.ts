@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Database } from '../db/database';
-import { isUniqueViolation } from '../db/database';
+import { type Database, isUniqueViolation } from '../db/database';
 import { JobEntity, type JobRow } from './job.entities';
 
 /** The embedded queue's table. Every state change is one conditional UPDATE, so two processes never both claim a job. */

@@ -1,7 +1,6 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import type { Authenticator } from '../access';
-import { actsInEveryDepartment } from '../access';
+import { type Authenticator, actsInEveryDepartment } from '../access';
 import { agentStatusPayload, type AgentStatus, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '../../contracts/socket-events';
 
 export type AgentsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
