@@ -203,7 +203,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       await core.jobs.start();
       const reconcile = () => core.journal.reconcile().catch((err) => logger.warn({ err }, 'journal reconcile failed'));
       void reconcile();
-      reconciler = setInterval(reconcile, opts.journal?.reconcileEveryMs ?? 10 * 60_000);
+      reconciler = setInterval(() => void reconcile(), opts.journal?.reconcileEveryMs ?? 10 * 60_000);
       reconciler.unref();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -218,7 +218,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       await core.jobs.stop().catch((err) => logger.warn({ err }, 'job queue stop failed'));
       for (const c of channels) await c.stop?.().catch((err) => logger.warn({ err, channel: c.channel }, 'channel stop failed'));
       await new Promise<void>((resolve) => {
-        io.close(() => resolve());
+        void io.close(() => resolve());
         httpServer.closeIdleConnections?.();
         setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
       });

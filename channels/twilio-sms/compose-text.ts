@@ -55,5 +55,6 @@ function valueOf(field: string, values: MergeValues): string {
 }
 
 function escapeValue(v: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this strips
   return v.replace(/[<>{}]/g, '').replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 100);
 }

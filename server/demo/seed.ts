@@ -55,7 +55,7 @@ function prng(seed: number) {
  */
 export async function seedDemoData(core: CoreGraph, opts: { logger?: Logger; contacts?: number; passwordCost?: number } = {}): Promise<boolean> {
   const { db, repos } = core;
-  const existing = await db.dataSource.query('SELECT COUNT(*) AS n FROM contacts');
+  const existing = (await db.dataSource.query('SELECT COUNT(*) AS n FROM contacts')) as { n: unknown }[];
   if (Number(existing[0].n) > 0 || (await repos.departments.byCode(DEMO_DEPARTMENTS[0].code))) return false;
   const rand = prng(20260510);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];

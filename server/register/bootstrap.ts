@@ -7,7 +7,7 @@ import { hashPassword } from '../auth/passwords';
 export async function ensureSwitchboard(core: Pick<CoreGraph, 'db' | 'repos'>): Promise<void> {
   if (await core.repos.departments.byCode(SWITCHBOARD)) return;
   await core.db.transaction(async (m) => {
-    const again = await m.query(`SELECT id FROM departments WHERE code = ?`, [SWITCHBOARD]);
+    const again = (await m.query(`SELECT id FROM departments WHERE code = ?`, [SWITCHBOARD])) as unknown[];
     if (again.length) return;
     await core.repos.departments.create({ code: SWITCHBOARD, name: 'Sentralbord', menuDigit: null }, m);
   });

@@ -98,7 +98,7 @@ export function smsChannel(core: CoreGraph, opts: SmsChannelOptions = {}): Chann
     simulator,
     async start() {
       const sweep = () => core.messageStatus.markUnreported().catch((err) => logger.warn({ err }, 'delivery report sweep failed'));
-      sweeper = setInterval(sweep, opts.sweepEveryMs ?? 3600_000);
+      sweeper = setInterval(() => void sweep(), opts.sweepEveryMs ?? 3600_000);
       sweeper.unref();
       // Jobs lost with a Redis flush or never written before a crash: the database says what is due.
       await sends.recover();

@@ -3,7 +3,7 @@ import type { ProviderSendResult, SmsProvider } from '../../channels/twilio-sms/
 import { mergeTemplate, segmentInfo, unknownMergeFields, type SegmentInfo } from '../../channels/twilio-sms/compose-text';
 import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
 import type { Database } from '../core/db/database';
-import type { Inquiry, Message } from '../register/entities';
+import type { Inquiry } from '../register/entities';
 import type { DepartmentAddress } from '../register/departments.entities';
 import type { MessageStatus } from '../contracts/names';
 import type { AuditRepository } from '../core/audit.repository';
@@ -16,7 +16,6 @@ import type { Actor } from '../core/access';
 import { AppError, badRequest, forbidden } from '../core/errors';
 import { replaceableBy } from '../register/message-status.service';
 import { toE164 } from '../core/phone';
-import { toSummary } from '../core/summary';
 import type { DomainEvents } from '../core/events';
 
 export const SENDING_ROLES = ['admin', 'officer', 'agent', 'caseworker'];

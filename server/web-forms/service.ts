@@ -12,7 +12,7 @@ import type { WebFormRepository } from './forms.repository';
 import type { ChannelSender } from '../inbound/contract';
 import { createHash } from 'node:crypto';
 import { inertText } from '../../channels/sanitise';
-import { formBody, storedDefinition, type FormDefinition, type Lang } from './definition';
+import { type formBody, storedDefinition, type FormDefinition, type Lang } from './definition';
 import { submissionText, validateSubmission, type FieldErrors, type UploadedFile } from './submission';
 import type { z } from 'zod';
 

@@ -56,9 +56,13 @@ export async function startTwilioStandin(opts: { callbackOrigin: () => string; a
       });
       if (opts.autoReport?.length && params.StatusCallback) {
         // Like Twilio: reports come after the API has answered, one after another.
-        setTimeout(async () => {
-          for (const status of opts.autoReport!) await report(sid, status).catch(() => undefined);
-        }, 20);
+        setTimeout(
+          () =>
+            void (async () => {
+              for (const status of opts.autoReport!) await report(sid, status).catch(() => undefined);
+            })(),
+          20,
+        );
       }
     });
   });

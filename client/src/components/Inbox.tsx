@@ -46,7 +46,7 @@ export function Inbox({ session, departments }: { session: Session; departments:
   const { t } = useI18n();
   const [filters, setFilters] = useState<Filters>(() => {
     try {
-      return { channel: '', state: '', department: '', assignee: '', ...JSON.parse(sessionStorage.getItem(FILTER_KEY) ?? '{}') };
+      return { channel: '', state: '', department: '', assignee: '', ...(JSON.parse(sessionStorage.getItem(FILTER_KEY) ?? '{}') as Partial<Filters>) };
     } catch {
       return { channel: '', state: '', department: '', assignee: '' };
     }
@@ -77,6 +77,8 @@ export function Inbox({ session, departments }: { session: Session; departments:
     return () => {
       socket.io.off('reconnect', reload);
     };
+    // loaded.reload is the stable callback; `loaded` itself is a new object on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [socket, loaded.reload]);
 
   useSocketEvent('inquiry:new', (p) => {

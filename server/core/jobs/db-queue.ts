@@ -35,7 +35,7 @@ export class DbJobQueue implements JobQueue {
   async add(queue: string, data: Record<string, unknown>, opts: JobOptions): Promise<void> {
     const now = this.d.clock();
     await this.d.jobs.add({ queue, jobKey: opts.key, payload: data, runAt: opts.runAt ?? now, maxAttempts: opts.attempts ?? DEFAULT_ATTEMPTS, now });
-    if (!this.stopped && (opts.runAt ?? now) <= now) this.kick();
+    if (!this.stopped && (opts.runAt ?? now) <= now) void this.kick();
   }
 
   remove(queue: string, key: string): Promise<void> {
@@ -44,9 +44,10 @@ export class DbJobQueue implements JobQueue {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.d.pollMs ?? 1000);
+    // kick() never rejects: poll() logs its own failures.
+    this.timer = setInterval(() => void this.kick(), this.d.pollMs ?? 1000);
     this.timer.unref();
-    this.kick();
+    void this.kick();
   }
 
   async stop(): Promise<void> {
@@ -109,6 +110,6 @@ export class DbJobQueue implements JobQueue {
         await this.d.jobs.retryAt(id, new Date(now.getTime() + backoffDelay(this.d.backoff ?? DEFAULT_BACKOFF, job.attempts)), message, now);
       }
     }
-    if (!this.stopped) this.kick();
+    if (!this.stopped) void this.kick();
   }
 }

@@ -14,6 +14,8 @@ export type AgentsNamespace = Namespace<ClientToServerEvents, ServerToClientEven
 export function attachAgents(io: Server, deps: { auth: AuthService; events: DomainEvents; logger: Logger }): AgentsNamespace {
   const nsp = io.of('/agents') as AgentsNamespace;
 
+  // The body catches every error and answers through next().
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   nsp.use(async (socket, next) => {
     try {
       const token = (socket.handshake.auth as { token?: unknown })?.token;
@@ -29,14 +31,14 @@ export function attachAgents(io: Server, deps: { auth: AuthService; events: Doma
 
   nsp.on('connection', (socket) => {
     const { userId, departmentIds, role } = socket.data;
-    socket.join([rooms.user(userId), ...departmentIds.map(rooms.department), ...(role === 'admin' ? [rooms.everything] : [])]);
+    void socket.join([rooms.user(userId), ...departmentIds.map(rooms.department), ...(role === 'admin' ? [rooms.everything] : [])]);
     socket.on('agent:status', (payload, ack) => {
       const parsed = agentStatusPayload.safeParse(payload);
       if (!parsed.success) return typeof ack === 'function' && ack({ ok: false, reason: 'invalid_payload' });
       socket.data.status = parsed.data.status;
       const availableRooms = socket.data.departmentIds.map(rooms.available);
-      if (parsed.data.status === 'available') socket.join(availableRooms);
-      else for (const r of availableRooms) socket.leave(r);
+      if (parsed.data.status === 'available') void socket.join(availableRooms);
+      else for (const r of availableRooms) void socket.leave(r);
       if (typeof ack === 'function') ack({ ok: true });
     });
   });
