@@ -125,7 +125,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       await kernel.jobs.stop().catch((err) => logger.warn({ err }, 'job queue stop failed'));
       for (const work of background) await Promise.resolve(work.stop()).catch((err) => logger.warn({ err, work: work.name }, 'background work stop failed'));
       await new Promise<void>((resolve) => {
-        io.close(() => resolve());
+        void io.close(() => resolve());
         httpServer.closeIdleConnections?.();
         setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
       });

@@ -254,7 +254,7 @@ async function insertAll(conn: mysql.Connection, table: string, total: number, b
 function* rows(total: number, header: string, row: (i: number) => string): Generator<string> {
   for (let from = 1; from <= total; from += ROWS_PER_INSERT) {
     const to = Math.min(total, from + ROWS_PER_INSERT - 1);
-    const parts: string[] = new Array(to - from + 1);
+    const parts = new Array<string>(to - from + 1);
     for (let i = from; i <= to; i++) parts[i - from] = row(i);
     yield `${header} VALUES ${parts.join(',')}`;
   }
@@ -452,7 +452,7 @@ async function captureSql(db: Database, fn: () => Promise<unknown>): Promise<{ s
   ds.logger = new Proxy(original, {
     get(target, prop) {
       if (prop === 'logQuery') return (sql: string, params?: unknown[]) => seen.push({ sql, params: params ?? [] });
-      return Reflect.get(target, prop);
+      return Reflect.get(target, prop) as unknown;
     },
   });
   try {

@@ -199,7 +199,7 @@ async function main() {
   } finally {
     for (const s of sockets) s.close();
     for (const c of children) if (c.connected) c.disconnect();
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())));
     redis?.kill();
     await conn.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
     await conn.end();

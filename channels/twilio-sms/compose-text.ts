@@ -54,6 +54,9 @@ function valueOf(field: string, values: MergeValues): string {
   return '';
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this strips
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
 function escapeValue(v: string): string {
-  return v.replace(/[<>{}]/g, '').replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 100);
+  return v.replace(/[<>{}]/g, '').replace(CONTROL_CHARACTERS, ' ').slice(0, 100);
 }

@@ -21,6 +21,7 @@ export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8'
 
 const escapeXml = (s: string) =>
   s
+    // eslint-disable-next-line no-control-regex -- characters XML 1.0 forbids are exactly what this strips
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

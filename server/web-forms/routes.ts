@@ -7,7 +7,7 @@ import { formBody, LANGS, type Lang } from './definition';
 import { t } from './i18n';
 import { BodyTooLarge, readMultipart } from './multipart';
 import type { FixedWindowLimiter } from './rate-limit';
-import { renderForm, renderMessage, renderThanks, STYLESHEET, STYLESHEET_PATH } from './render';
+import { renderForm, renderMessage, renderThanks, STYLESHEET } from './render';
 import { newSid, type WebFormService } from './service';
 import type { UploadedFile } from './submission';
 
@@ -22,7 +22,8 @@ export interface WebFormRouteDeps {
 }
 
 const langOf = (req: Request): Lang => {
-  const q = typeof req.query.lang === 'string' ? req.query.lang : typeof req.body?.lang === 'string' ? req.body.lang : '';
+  const fromBody = (req.body as { lang?: unknown } | undefined)?.lang;
+  const q = typeof req.query.lang === 'string' ? req.query.lang : typeof fromBody === 'string' ? fromBody : '';
   return (LANGS as readonly string[]).includes(q) ? (q as Lang) : 'nb';
 };
 const slugOf = (req: Request) => (/^[a-z0-9][a-z0-9-]{0,62}$/.test(String(req.params.slug)) ? String(req.params.slug) : null);

@@ -47,7 +47,7 @@ export function buildConsole() {
       // A lock older than two minutes belongs to a killed run.
       const held = fs.statSync(lock, { throwIfNoEntry: false });
       if (held && Date.now() - held.mtimeMs > 120_000) fs.rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error('timed out waiting for another console build');
+      if (Date.now() > deadline) throw new Error('timed out waiting for another console build', { cause: e });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
   }

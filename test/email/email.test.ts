@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import pino from 'pino';
 import type { EmailFeature } from '../../server/email/module';
@@ -188,7 +189,7 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
         const r = await s.api('GET', `/api/messages/${m.id}/attachments`, { token: agent });
         return r.body.items?.length === 3 ? r.body.items : null;
       }, 'attachments');
-      expect(list[0]).toMatchObject({ filename: 'soknad.pdf', contentType: 'application/pdf', size: small.length, status: 'stored', sha256: require('node:crypto').createHash('sha256').update(small).digest('hex') });
+      expect(list[0]).toMatchObject({ filename: 'soknad.pdf', contentType: 'application/pdf', size: small.length, status: 'stored', sha256: createHash('sha256').update(small).digest('hex') });
       expect(list[1]).toMatchObject({ filename: 'tegning.png', size: 30_000, status: 'refused' });
       expect(list[1].reason).toMatch(/larger than the .* limit/);
       expect(list[2]).toMatchObject({ filename: 'virus.exe', status: 'refused', reason: 'this file type is not accepted' });

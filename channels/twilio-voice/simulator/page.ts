@@ -91,7 +91,7 @@ export function simulatorPage(deps: SimulatorPageDeps): Router {
 
   r.post('/simulator', express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }), async (req: Request, res: Response) => {
     const raw = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-    const echo = Object.fromEntries(['from', 'to', 'keys'].map((k) => [k, typeof raw[k] === 'string' ? String(raw[k]).slice(0, 200) : undefined]).filter(([, x]) => x !== undefined));
+    const echo = Object.fromEntries(['from', 'to', 'keys'].map((k) => [k, typeof raw[k] === 'string' ? String(raw[k]).slice(0, 200) : undefined]).filter(([, x]) => x !== undefined)) as Partial<Record<'from' | 'to' | 'keys', string>>;
     const parsed = form.safeParse(raw);
     if (!parsed.success) return send(res, 400, page(echo, '', parsed.error.issues.map((i) => i.message).join('; ')));
     if (running >= MAX_CONCURRENT) return send(res, 429, page(echo, '', 'for mange samtaler samtidig / too many calls at once; try again'));

@@ -72,7 +72,7 @@ export function isDatabaseUnavailable(e: unknown): boolean {
 async function connect(databaseUrl: string, schema: Schema): Promise<DataSource> {
   const dataSource = await new DataSource(dataSourceOptions(databaseUrl, schema)).initialize();
   if (dataSource.options.type !== 'mysql') return dataSource;
-  const [{ v }] = await dataSource.query('SELECT VERSION() AS v');
+  const [{ v }] = (await dataSource.query('SELECT VERSION() AS v')) as { v: unknown }[];
   if (!/mariadb/i.test(String(v))) return dataSource;
   await dataSource.destroy();
   return new DataSource({ ...dataSourceOptions(databaseUrl, schema), type: 'mariadb' } as DataSourceOptions).initialize();

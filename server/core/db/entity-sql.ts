@@ -60,10 +60,10 @@ export function selectList(m: EntityManager, target: EntitySchema<ObjectLiteral>
 export function fromRow<T>(m: EntityManager, target: EntitySchema<T>, raw: ObjectLiteral, prefix = ''): T {
   const out: ObjectLiteral = {};
   for (const c of columnsOf(m, target as EntitySchema<ObjectLiteral>).all) {
-    const v = raw[prefix + c.propertyName];
+    const v: unknown = raw[prefix + c.propertyName];
     if (v === null || v === undefined) out[c.propertyName] = null;
     else if (c.type === 'datetime') out[c.propertyName] = toDate(v as Date | string);
-    else if (c.type === 'simple-json') out[c.propertyName] = typeof v === 'string' ? JSON.parse(v) : v;
+    else if (c.type === 'simple-json') out[c.propertyName] = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
     else if (c.type === Number) out[c.propertyName] = Number(v);
     else if (c.type === Boolean) out[c.propertyName] = Boolean(Number(v));
     else out[c.propertyName] = v;

@@ -29,4 +29,4 @@ export function requireAuth(auth: Authenticator, opts: { allowEnrolScope?: boole
 export const actorOf = (res: Response): AuthenticatedActor => res.locals.actor as AuthenticatedActor;
 
 /** "POST /api/inquiries/:id": the route pattern, for audit records. */
-export const routeOf = (req: Request) => `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`;
+export const routeOf = (req: Request) => `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? req.path}`;

@@ -46,7 +46,7 @@ export class DbJobQueue implements JobQueue {
     this.stopped = false;
     this.timer = setInterval(() => this.kick(), this.deps.pollMs ?? 1000);
     this.timer.unref();
-    this.kick();
+    void this.kick();
   }
 
   async stop(): Promise<void> {
@@ -109,6 +109,6 @@ export class DbJobQueue implements JobQueue {
         await this.deps.jobs.retryAt(id, new Date(now.getTime() + backoffDelay(this.deps.backoff ?? DEFAULT_BACKOFF, job.attempts)), message, now);
       }
     }
-    if (!this.stopped) this.kick();
+    if (!this.stopped) void this.kick();
   }
 }

@@ -33,6 +33,8 @@ export function createAgents(io: Server, deps: { authenticator: Authenticator; l
   const connectionHandlers: ((socket: AgentSocket) => void)[] = [];
   const presenceHandlers: ((socket: AgentSocket, status: AgentStatus) => void | Promise<void>)[] = [];
 
+  // The body catches every error and answers through next().
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   nsp.use(async (socket, next) => {
     try {
       const token = (socket.handshake.auth as { token?: unknown })?.token;

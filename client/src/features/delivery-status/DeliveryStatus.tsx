@@ -50,6 +50,8 @@ export function DeliveryStatus({ messageId }: { messageId?: number }) {
       },
     );
   };
+  // Once, on mount: later loads follow the filter form.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => load(EMPTY), []);
 
   const more = async () => {

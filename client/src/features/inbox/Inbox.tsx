@@ -49,7 +49,7 @@ export function Inbox({ session, departments }: { session: SessionView; departme
   const { t } = useI18n();
   const [filters, setFilters] = useState<Filters>(() => {
     try {
-      return { channel: '', state: '', department: '', assignee: '', ...JSON.parse(sessionStorage.getItem(FILTER_KEY) ?? '{}') };
+      return { channel: '', state: '', department: '', assignee: '', ...(JSON.parse(sessionStorage.getItem(FILTER_KEY) ?? '{}') as Partial<Filters>) };
     } catch {
       return { channel: '', state: '', department: '', assignee: '' };
     }
@@ -80,6 +80,8 @@ export function Inbox({ session, departments }: { session: SessionView; departme
     return () => {
       socket.io.off('reconnect', reload);
     };
+    // loaded.reload is the stable callback; `loaded` itself is a new object on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [socket, loaded.reload]);
 
   useSocketEvent('inquiry:new', (p) => {

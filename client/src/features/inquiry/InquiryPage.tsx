@@ -55,13 +55,15 @@ export function InquiryPage({ id, session }: { id: number; session: SessionView 
           /* the next round tries again */
         }
       }
-      if (!stopped && Date.now() < until) timer = setTimeout(poll, STATUS_POLL_MS);
+      if (!stopped && Date.now() < until) timer = setTimeout(() => void poll(), STATUS_POLL_MS);
     };
-    timer = setTimeout(poll, STATUS_POLL_MS);
+    timer = setTimeout(() => void poll(), STATUS_POLL_MS);
     return () => {
       stopped = true;
       clearTimeout(timer);
     };
+    // Restart polling only when the set of messages on their way changes, not on every re-render of `loaded`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [onTheWay]);
 
   const patch = async (body: Record<string, unknown>) => {
