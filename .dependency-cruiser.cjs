@@ -54,7 +54,7 @@ module.exports = {
     {
       name: 'migrations-import-no-code',
       severity: 'error',
-      comment: 'A migration is frozen in time: it must not change when today\'s entities or services do.',
+      comment: "A migration is frozen in time: it must not change when today's entities or services do.",
       from: { path: '^migrations/' },
       to: { path: '^(server|channels|ivr|client)/' },
     },
@@ -78,7 +78,11 @@ module.exports = {
     exclude: { path: '(^|/)(node_modules|dist|coverage|test-artifacts)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.tsx', '.js', '.json'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

@@ -10,7 +10,10 @@ export const openingHoursSchema = z
   .object({
     timezone: z.string().refine(isTimeZone, 'unknown time zone'),
     weekly: z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), z.array(span).max(6)),
-    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(400).default([]),
+    holidays: z
+      .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/))
+      .max(400)
+      .default([]),
   })
   .strict();
 export type Hours = z.infer<typeof openingHoursSchema>;
@@ -28,7 +31,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function localParts(now: Date, timeZone: string) {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     formatters.set(timeZone, f);
   }
   const p = Object.fromEntries(f.formatToParts(now).map((x) => [x.type, x.value]));

@@ -74,7 +74,8 @@ export const flowSchema = z
   .strict()
   .superRefine((f, ctx) => {
     if (new Set(f.languages).size !== f.languages.length) ctx.addIssue({ code: 'custom', path: ['languages'], message: 'a language is listed twice' });
-    if (!f.languages.includes(f.defaultLanguage)) ctx.addIssue({ code: 'custom', path: ['defaultLanguage'], message: 'the default language is not among the languages' });
+    if (!f.languages.includes(f.defaultLanguage))
+      ctx.addIssue({ code: 'custom', path: ['defaultLanguage'], message: 'the default language is not among the languages' });
     for (const l of f.languages) {
       if (!f.prompts[l]) ctx.addIssue({ code: 'custom', path: ['prompts', l], message: `no prompts for ${l}` });
     }

@@ -125,7 +125,11 @@ describe('case status steps', () => {
   });
 
   it('reads case number, title and spoken status once verified', () => {
-    const r = codeEntered(ctx(), { ...fresh, lang: 'en-GB' }, { kind: 'verified', cases: [{ caseNumber: '2026/17', title: 'Garage', status: 'A decision has been made.' }] });
+    const r = codeEntered(
+      ctx(),
+      { ...fresh, lang: 'en-GB' },
+      { kind: 'verified', cases: [{ caseNumber: '2026/17', title: 'Garage', status: 'A decision has been made.' }] },
+    );
     expect(spoken(read(r.twiml))).toEqual(['Case 2026/17, Garage. A decision has been made.', 'Press 1 to hear another case, or hang up.', 'Goodbye.']);
     expect(findAll(read(afterReading(ctx(), fresh, '1').twiml), 'Gather')[0].attrs.action).toContain(voicePaths.caseNumber);
   });

@@ -69,14 +69,7 @@ export class CreateInquiries1732000000004 implements MigrationInterface {
     });
     await createTableOnce(q, {
       name: 'message_events',
-      columns: [
-        idColumn(),
-        int('message_id'),
-        str('status', 32),
-        str('provider_status', 64, true),
-        datetime('at'),
-        longText(q, 'detail', true),
-      ],
+      columns: [idColumn(), int('message_id'), str('status', 32), str('provider_status', 64, true), datetime('at'), longText(q, 'detail', true)],
       indices: [index('ix_message_events_message', ['message_id', 'id'])],
       foreignKeys: [fk('message_id', 'messages', 'CASCADE')],
     });

@@ -23,13 +23,22 @@ export class CreateSmsSends1732100000002 implements MigrationInterface {
         datetime('created_at'),
         datetime('updated_at'),
       ],
-      indices: [index('ix_sms_sends_state', ['state', 'send_at']), index('ix_sms_sends_department', ['department_id', 'id']), index('ix_sms_sends_sender', ['sender', 'state'])],
+      indices: [
+        index('ix_sms_sends_state', ['state', 'send_at']),
+        index('ix_sms_sends_department', ['department_id', 'id']),
+        index('ix_sms_sends_sender', ['sender', 'state']),
+      ],
       foreignKeys: [fk('department_id', 'departments'), fk('created_by', 'users', 'SET NULL'), fk('approved_by', 'users', 'SET NULL')],
     });
     await createTableOnce(q, {
       name: 'sms_outbound',
       columns: [idColumn(), int('message_id'), int('send_id', true), str('country', 2, true), str('operator', 64, true)],
-      indices: [index('uq_sms_outbound_message', ['message_id'], true), index('ix_sms_outbound_send', ['send_id', 'message_id']), index('ix_sms_outbound_country', ['country']), index('ix_sms_outbound_operator', ['operator'])],
+      indices: [
+        index('uq_sms_outbound_message', ['message_id'], true),
+        index('ix_sms_outbound_send', ['send_id', 'message_id']),
+        index('ix_sms_outbound_country', ['country']),
+        index('ix_sms_outbound_operator', ['operator']),
+      ],
       foreignKeys: [fk('message_id', 'messages', 'CASCADE'), fk('send_id', 'sms_sends', 'CASCADE')],
     });
   }

@@ -34,7 +34,11 @@ export class CreateCalls1732200000001 implements MigrationInterface {
         datetime('created_at'),
         datetime('updated_at'),
       ],
-      indices: [index('uq_calls_sid', ['call_sid'], true), index('ix_calls_state_department', ['state', 'department_id']), index('ix_calls_inquiry', ['inquiry_id'])],
+      indices: [
+        index('uq_calls_sid', ['call_sid'], true),
+        index('ix_calls_state_department', ['state', 'department_id']),
+        index('ix_calls_inquiry', ['inquiry_id']),
+      ],
       foreignKeys: [
         fk('department_id', 'departments', 'SET NULL'),
         fk('inquiry_id', 'inquiries', 'SET NULL'),

@@ -12,7 +12,13 @@ export class CreateMailState1732300000001 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await createTableOnce(q, {
       name: 'mail_cursors',
-      columns: [idColumn(), str('mailbox', 191), str('uid_validity', 20), { name: 'last_uid', type: 'bigint', isNullable: false, default: 0 }, datetime('updated_at')],
+      columns: [
+        idColumn(),
+        str('mailbox', 191),
+        str('uid_validity', 20),
+        { name: 'last_uid', type: 'bigint', isNullable: false, default: 0 },
+        datetime('updated_at'),
+      ],
       indices: [index('uq_mail_cursors_mailbox', ['mailbox'], true)],
     });
     await createTableOnce(q, {

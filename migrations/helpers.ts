@@ -49,8 +49,7 @@ export const longText = (q: QueryRunner, name: string, nullable = false): TableC
 export const fk = (column: string, table: string, onDelete: 'CASCADE' | 'RESTRICT' | 'SET NULL' = 'RESTRICT') =>
   new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete });
 
-export const index = (name: string, columns: string[], unique = false) =>
-  new TableIndex({ name, columnNames: columns, isUnique: unique });
+export const index = (name: string, columns: string[], unique = false) => new TableIndex({ name, columnNames: columns, isUnique: unique });
 
 /** Creates the table unless it is already there, so a re-run after a half-applied migration is harmless. */
 export async function createTableOnce(

@@ -11,4 +11,6 @@ try {
   console.warn('build-client: Vite is not installed (dev dependencies omitted); the console is not rebuilt.');
   process.exit(0);
 }
-execFileSync(process.execPath, [viteBin, 'build', '--config', path.join(__dirname, '..', 'client', 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit' });
+execFileSync(process.execPath, [viteBin, 'build', '--config', path.join(__dirname, '..', 'client', 'vite.config.ts'), '--logLevel', 'warn'], {
+  stdio: 'inherit',
+});

@@ -82,17 +82,35 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const email = runs('email') ? createEmail(kernel, { register, inbound }, opts.email) : null;
   const webForms = runs('web') ? createWebForms(kernel, { register, inbound, senders: { email: email?.sender, sms: sms?.sender } }, opts.web) : null;
   const voice = runs('phone') ? createVoice(kernel, { register, inbound, users: auth.users, agents, sms: sms?.sender }, opts.voice) : null;
-  const senders: Partial<Record<Channel, ChannelSender>> = { ...(sms && { sms: sms.sender }), ...(email && { email: email.sender }), ...(webForms && { web: webForms.sender }) };
+  const senders: Partial<Record<Channel, ChannelSender>> = {
+    ...(sms && { sms: sms.sender }),
+    ...(email && { email: email.sender }),
+    ...(webForms && { web: webForms.sender }),
+  };
   const desk = createInquiryDesk(kernel, { register, staff: auth.users, senders });
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
 
-  const features: Feature[] = [auth, staffAdministration, register, desk, ...[sms, voice, email, webForms].filter((f): f is NonNullable<typeof f> => f !== null), journal];
+  const features: Feature[] = [
+    auth,
+    staffAdministration,
+    register,
+    desk,
+    ...[sms, voice, email, webForms].filter((f): f is NonNullable<typeof f> => f !== null),
+    journal,
+  ];
   const background: BackgroundWork[] = features.flatMap((f) => f.background ?? []);
 
   await register.departmentService.ensureSwitchboard();
 
   let draining = false;
-  const app = createApp({ db, logger, authenticator: auth.service, features, console: consoleRouter({ dir: opts.consoleDir, logger }), isDraining: () => draining });
+  const app = createApp({
+    db,
+    logger,
+    authenticator: auth.service,
+    features,
+    console: consoleRouter({ dir: opts.consoleDir, logger }),
+    isDraining: () => draining,
+  });
   const httpServer = http.createServer(app);
   io.attach(httpServer);
 

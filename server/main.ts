@@ -37,9 +37,13 @@ async function main() {
   const lines = [
     '',
     `Servicetorg is running at ${config.publicBaseUrl} (port ${port}, ${server.db.dialect} database); the agent console is at ${config.publicBaseUrl}/`,
-    simulated.length ? `SIMULATION MODE: ${simulated.join(', ')} run locally because no credentials are set; nothing leaves this machine.` : 'All providers are live.',
+    simulated.length
+      ? `SIMULATION MODE: ${simulated.join(', ')} run locally because no credentials are set; nothing leaves this machine.`
+      : 'All providers are live.',
   ];
-  lines.push(`${config.imapUrl ? 'Inbound e-mail: watching the IMAP_URL mailbox.' : 'Inbound e-mail is off (IMAP_URL is not set).'} Web forms: ${config.publicBaseUrl}/public/forms/<slug>.`);
+  lines.push(
+    `${config.imapUrl ? 'Inbound e-mail: watching the IMAP_URL mailbox.' : 'Inbound e-mail is off (IMAP_URL is not set).'} Web forms: ${config.publicBaseUrl}/public/forms/<slug>.`,
+  );
   if (admin?.demo) lines.push(`Demo administrator: ${admin.email} / ${admin.password} (enrol TOTP at first log-in)`);
   if (config.demoData) lines.push('Demo agents: agent1@servicetorg.demo … / password "demo-password-1" (see README)');
   console.log(lines.join('\n') + '\n');

@@ -56,12 +56,15 @@ async function baseline(imapPort: number): Promise<number> {
   const uids = ((await c.search({ all: true }, { uid: true })) || []) as number[];
   let bytes = 0;
   for (let i = 0; i < uids.length; i += 50) {
-    for (const m of await c.fetchAll(uids.slice(i, i + 50).join(','), { uid: true, source: true, internalDate: true }, { uid: true })) bytes += m.source?.length ?? 0;
+    for (const m of await c.fetchAll(uids.slice(i, i + 50).join(','), { uid: true, source: true, internalDate: true }, { uid: true }))
+      bytes += m.source?.length ?? 0;
   }
   const seconds = (performance.now() - started) / 1000;
   lock.release();
   await c.logout();
-  console.log(`baseline: bare imapflow fetched ${uids.length} sources (${(bytes / 1e6).toFixed(1)} MB) in ${seconds.toFixed(2)} s = ${(uids.length / seconds).toFixed(0)} messages/s`);
+  console.log(
+    `baseline: bare imapflow fetched ${uids.length} sources (${(bytes / 1e6).toFixed(1)} MB) in ${seconds.toFixed(2)} s = ${(uids.length / seconds).toFixed(0)} messages/s`,
+  );
   return uids.length / seconds;
 }
 
@@ -78,7 +81,11 @@ async function seenCount(imapPort: number): Promise<number> {
 function startServer(env: Record<string, string>, log: string): ChildProcess {
   const out = fs.openSync(log, 'a');
   // node itself, not the tsx wrapper, so SIGKILL hits the process that holds the connections.
-  return spawn(process.execPath, ['--import', 'tsx', 'bench/imap-ingest/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  return spawn(process.execPath, ['--import', 'tsx', 'bench/imap-ingest/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out],
+  });
 }
 
 async function main() {
@@ -96,7 +103,8 @@ async function main() {
     await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     const dbUrl = `${ADMIN_URL.replace(/\/+$/, '')}/${dbName}`;
     const env = { DATABASE_URL: dbUrl, IMAP_URL: ms.imapUrl(MAILBOX), PORT: '0', LOG_LEVEL: 'warn', DEMO_DATA: 'off', NODE_ENV: 'development', SMTP_URL: '' };
-    const count = async () => Number(((await admin.query(`SELECT COUNT(*) AS n FROM \`${dbName}\`.messages WHERE direction = 'in'`)) as [{ n: number }[], unknown])[0][0].n);
+    const count = async () =>
+      Number(((await admin.query(`SELECT COUNT(*) AS n FROM \`${dbName}\`.messages WHERE direction = 'in'`)) as [{ n: number }[], unknown])[0][0].n);
     const log = path.join(ms.dir, 'server.log');
 
     // Run 1: until half the mail is in, then SIGKILL.
@@ -147,7 +155,9 @@ async function main() {
     const distinct = await q(`SELECT COUNT(DISTINCT external_id) AS n FROM \`${dbName}\`.messages WHERE direction = 'in' AND external_id LIKE 'bench-%'`);
     const rows = await q(`SELECT COUNT(*) AS n FROM \`${dbName}\`.messages WHERE direction = 'in' AND external_id LIKE 'bench-%'`);
     const inquiries = await q(`SELECT COUNT(*) AS n FROM \`${dbName}\`.inquiries`);
-    const doubleReceipts = await q(`SELECT COUNT(*) AS n FROM (SELECT inquiry_id FROM \`${dbName}\`.messages WHERE direction = 'out' GROUP BY inquiry_id HAVING COUNT(*) > 1) x`);
+    const doubleReceipts = await q(
+      `SELECT COUNT(*) AS n FROM (SELECT inquiry_id FROM \`${dbName}\`.messages WHERE direction = 'out' GROUP BY inquiry_id HAVING COUNT(*) > 1) x`,
+    );
     const receipts = await q(`SELECT COUNT(*) AS n FROM \`${dbName}\`.messages WHERE direction = 'out'`);
     const seen = await seenCount(ms.imapPort);
     const active = (t1 - t0) / 1000 + (lastGrowth - (t2 || lastGrowth)) / 1000;
@@ -155,11 +165,20 @@ async function main() {
 
     console.log(`run 2: ${last - atKill} more recorded after the restart; ${rate2.toFixed(0)} messages/s`);
     console.log('');
-    console.log(`machine load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
-    console.log(`ingest rate (MariaDB, receipts ${process.env.BENCH_RECEIPTS === 'off' ? 'off' : 'on'}, SMTP simulated): ${overall.toFixed(0)} messages/s overall  (goal ≥ ${GOAL_RATE}: ${overall >= GOAL_RATE ? 'met' : 'NOT met'})`);
+    console.log(
+      `machine load average at the end: ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores`,
+    );
+    console.log(
+      `ingest rate (MariaDB, receipts ${process.env.BENCH_RECEIPTS === 'off' ? 'off' : 'on'}, SMTP simulated): ${overall.toFixed(0)} messages/s overall  (goal ≥ ${GOAL_RATE}: ${overall >= GOAL_RATE ? 'met' : 'NOT met'})`,
+    );
     console.log(`ratio to the bare IMAP fetch baseline: ${(overall / base).toFixed(3)} (baseline ${base.toFixed(0)} messages/s)`);
     console.log(`flagged \\Seen on the server: ${seen} of ${N}`);
-    console.log(`lost: ${N - distinct}   duplicated: ${rows - distinct}   inquiries: ${inquiries}   receipts: ${receipts}, inquiries with more than one receipt: ${doubleReceipts}`);
+    console.log(
+      `lost: ${N - distinct}   duplicated: ${rows - distinct}   inquiries: ${inquiries}   receipts: ${receipts}, inquiries with more than one receipt: ${doubleReceipts}`,
+    );
     console.log(`goals: lost 0 ${N - distinct === 0 ? 'met' : 'NOT met'}; duplicated 0 ${rows - distinct === 0 && doubleReceipts === 0 ? 'met' : 'NOT met'}`);
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');

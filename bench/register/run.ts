@@ -96,10 +96,96 @@ function numberOf(i: number): string {
   return `+47${prefix}${String(k % 10_000_000).padStart(7, '0')}`;
 }
 
-const FIRST = ['Ola', 'Kari', 'Nora', 'Emma', 'Jakob', 'Lukas', 'Ingrid', 'Sofie', 'Henrik', 'Åse', 'Bjørn', 'Sigrid', 'Magnus', 'Ida', 'Håkon', 'Tone', 'Lars', 'Marit', 'Eirik', 'Solveig', 'Ahmed', 'Fatima', 'Piotr', 'Agnieszka', 'Mohammed', 'Linnea', 'Per', 'Astrid', 'Jon', 'Ragnhild'];
-const LAST = ['Hansen', 'Johansen', 'Olsen', 'Larsen', 'Andersen', 'Pedersen', 'Nilsen', 'Kristiansen', 'Jensen', 'Karlsen', 'Johnsen', 'Pettersen', 'Eriksen', 'Berg', 'Haugen', 'Hagen', 'Johannessen', 'Andreassen', 'Jacobsen', 'Dahl', 'Jørgensen', 'Halvorsen', 'Lund', 'Sæther', 'Bakke', 'Strand', 'Lie', 'Moen', 'Ødegård', 'Kowalski'];
-const STREETS = ['Storgata', 'Kirkeveien', 'Skolegata', 'Fjordveien', 'Bjørkelia', 'Sjøgata', 'Granveien', 'Kongens gate', 'Elvebakken', 'Solbakken', 'Møllerveien', 'Havnegata'];
-const PLACES = [['5003', 'Bergen'], ['7011', 'Trondheim'], ['4006', 'Stavanger'], ['9008', 'Tromsø'], ['3015', 'Drammen'], ['1606', 'Fredrikstad'], ['2317', 'Hamar'], ['6002', 'Ålesund'], ['8006', 'Bodø'], ['0150', 'Oslo']] as const;
+const FIRST = [
+  'Ola',
+  'Kari',
+  'Nora',
+  'Emma',
+  'Jakob',
+  'Lukas',
+  'Ingrid',
+  'Sofie',
+  'Henrik',
+  'Åse',
+  'Bjørn',
+  'Sigrid',
+  'Magnus',
+  'Ida',
+  'Håkon',
+  'Tone',
+  'Lars',
+  'Marit',
+  'Eirik',
+  'Solveig',
+  'Ahmed',
+  'Fatima',
+  'Piotr',
+  'Agnieszka',
+  'Mohammed',
+  'Linnea',
+  'Per',
+  'Astrid',
+  'Jon',
+  'Ragnhild',
+];
+const LAST = [
+  'Hansen',
+  'Johansen',
+  'Olsen',
+  'Larsen',
+  'Andersen',
+  'Pedersen',
+  'Nilsen',
+  'Kristiansen',
+  'Jensen',
+  'Karlsen',
+  'Johnsen',
+  'Pettersen',
+  'Eriksen',
+  'Berg',
+  'Haugen',
+  'Hagen',
+  'Johannessen',
+  'Andreassen',
+  'Jacobsen',
+  'Dahl',
+  'Jørgensen',
+  'Halvorsen',
+  'Lund',
+  'Sæther',
+  'Bakke',
+  'Strand',
+  'Lie',
+  'Moen',
+  'Ødegård',
+  'Kowalski',
+];
+const STREETS = [
+  'Storgata',
+  'Kirkeveien',
+  'Skolegata',
+  'Fjordveien',
+  'Bjørkelia',
+  'Sjøgata',
+  'Granveien',
+  'Kongens gate',
+  'Elvebakken',
+  'Solbakken',
+  'Møllerveien',
+  'Havnegata',
+];
+const PLACES = [
+  ['5003', 'Bergen'],
+  ['7011', 'Trondheim'],
+  ['4006', 'Stavanger'],
+  ['9008', 'Tromsø'],
+  ['3015', 'Drammen'],
+  ['1606', 'Fredrikstad'],
+  ['2317', 'Hamar'],
+  ['6002', 'Ålesund'],
+  ['8006', 'Bodø'],
+  ['0150', 'Oslo'],
+] as const;
 const DEPARTMENTS = [
   ['bench-byggesak', 'Byggesak'],
   ['bench-helse', 'Helse og omsorg'],
@@ -111,7 +197,20 @@ const DEPARTMENTS = [
   ['bench-kultur', 'Kultur og idrett'],
 ] as const;
 const DEPT_WEIGHTS = [22, 20, 14, 12, 12, 10, 6, 4];
-const CASE_TITLES = ['Søknad om byggetillatelse', 'Klage på vedtak', 'Søknad om barnehageplass', 'Hjemmetjenester', 'Søknad om skoleskyss', 'Eiendomsskatt – klage', 'Tilskudd til lag og foreninger', 'Vann og avløp – lekkasje', 'Søknad om startlån', 'Parkeringstillatelse', 'Søknad om avlastning', 'Nabovarsel – innsigelse'];
+const CASE_TITLES = [
+  'Søknad om byggetillatelse',
+  'Klage på vedtak',
+  'Søknad om barnehageplass',
+  'Hjemmetjenester',
+  'Søknad om skoleskyss',
+  'Eiendomsskatt – klage',
+  'Tilskudd til lag og foreninger',
+  'Vann og avløp – lekkasje',
+  'Søknad om startlån',
+  'Parkeringstillatelse',
+  'Søknad om avlastning',
+  'Nabovarsel – innsigelse',
+];
 const OPEN_STATUSES = ['Mottatt', 'Under behandling', 'Venter på dokumentasjon', 'Til uttalelse'];
 const CLOSED_STATUSES = ['Avsluttet', 'Vedtak fattet', 'Trukket'];
 const PHRASES = [
@@ -241,7 +340,9 @@ async function insertAll(conn: mysql.Connection, table: string, total: number, b
     done = Math.min(total, done + ROWS_PER_INSERT);
     if (done / total >= nextReport) {
       const el = Date.now() - t0;
-      log(`  ${table}: ${fmtN(done)} / ${fmtN(total)} (${Math.round((100 * done) / total)} %) ${fmtS(el)}, ${fmtN(Math.round(done / (el / 1000 || 1)))} rows/s`);
+      log(
+        `  ${table}: ${fmtN(done)} / ${fmtN(total)} (${Math.round((100 * done) / total)} %) ${fmtS(el)}, ${fmtN(Math.round(done / (el / 1000 || 1)))} rows/s`,
+      );
       while (done / total >= nextReport) nextReport += 0.1;
     }
   }
@@ -284,13 +385,19 @@ async function fill(conn: mysql.Connection, plan: Plan, deptIds: number[]) {
   const expected = { contacts: N_CONTACTS, contact_phones: N_CONTACTS, cases: N_CASES, case_contacts: plan.links, inquiries: N_INQUIRIES };
   const tc = Date.now();
   const have = await counts(conn);
-  log(`Row counts now: ${Object.entries(have).map(([t, n]) => `${t}=${fmtN(n)}`).join(', ')} (counted in ${fmtS(Date.now() - tc)})`);
+  log(
+    `Row counts now: ${Object.entries(have)
+      .map(([t, n]) => `${t}=${fmtN(n)}`)
+      .join(', ')} (counted in ${fmtS(Date.now() - tc)})`,
+  );
   if (Object.entries(expected).every(([t, n]) => have[t] === n)) {
     log('Fill: skipped, the register is already there at the expected counts.');
     return;
   }
 
-  log(`Fill: ${fmtN(N_CONTACTS)} contacts, ${fmtN(N_CASES)} cases (${fmtN(plan.links)} case links), ${fmtN(N_INQUIRIES)} inquiries, ${fmtN(ROWS_PER_INSERT)} rows per INSERT`);
+  log(
+    `Fill: ${fmtN(N_CONTACTS)} contacts, ${fmtN(N_CASES)} cases (${fmtN(plan.links)} case links), ${fmtN(N_INQUIRIES)} inquiries, ${fmtN(ROWS_PER_INSERT)} rows per INSERT`,
+  );
   await conn.query('SET SESSION foreign_key_checks = 0, unique_checks = 0');
   for (const t of FILL_TABLES) await conn.query(`TRUNCATE TABLE \`${t}\``);
   const times: [string, number][] = [];
@@ -302,33 +409,49 @@ async function fill(conn: mysql.Connection, plan: Plan, deptIds: number[]) {
     const header = 'INSERT INTO contacts (id, name, kind, address, postal_code, city, language, created_at, updated_at)';
     times.push([
       'contacts',
-      await insertAll(conn, 'contacts', N_CONTACTS, rows(N_CONTACTS, header, (i) => {
-        const org = r.float() < 0.04;
-        const name = org ? `${pick(r, LAST)} ${pick(r, ['AS', 'Eiendom AS', 'Bygg AS', 'Borettslag'])}` : `${pick(r, FIRST)} ${pick(r, LAST)}`;
-        const [postal, city] = pick(r, PLACES);
-        const created = sqlDate(START_MS + Math.floor((i / N_CONTACTS) * SPAN_MS));
-        return `(${i},${q(name)},'${org ? 'organisation' : 'person'}',${q(`${pick(r, STREETS)} ${1 + r.int(120)}`)},'${postal}',${q(city)},${r.float() < 0.9 ? "'nb'" : "'en'"},${created},${created})`;
-      })),
+      await insertAll(
+        conn,
+        'contacts',
+        N_CONTACTS,
+        rows(N_CONTACTS, header, (i) => {
+          const org = r.float() < 0.04;
+          const name = org ? `${pick(r, LAST)} ${pick(r, ['AS', 'Eiendom AS', 'Bygg AS', 'Borettslag'])}` : `${pick(r, FIRST)} ${pick(r, LAST)}`;
+          const [postal, city] = pick(r, PLACES);
+          const created = sqlDate(START_MS + Math.floor((i / N_CONTACTS) * SPAN_MS));
+          return `(${i},${q(name)},'${org ? 'organisation' : 'person'}',${q(`${pick(r, STREETS)} ${1 + r.int(120)}`)},'${postal}',${q(city)},${r.float() < 0.9 ? "'nb'" : "'en'"},${created},${created})`;
+        }),
+      ),
     ]);
     times.push([
       'contact_phones',
-      await insertAll(conn, 'contact_phones', N_CONTACTS, rows(N_CONTACTS, 'INSERT INTO contact_phones (id, contact_id, e164)', (i) => `(${i},${i},'${numberOf(i)}')`)),
+      await insertAll(
+        conn,
+        'contact_phones',
+        N_CONTACTS,
+        rows(N_CONTACTS, 'INSERT INTO contact_phones (id, contact_id, e164)', (i) => `(${i},${i},'${numberOf(i)}')`),
+      ),
     ]);
   }
 
   // Cases and who is party to them.
   {
     const r = rng(2);
-    const header = 'INSERT INTO cases (id, case_number, title, status, status_spoken, is_open, department_id, caseworker_id, category, created_by, created_at, updated_at)';
+    const header =
+      'INSERT INTO cases (id, case_number, title, status, status_spoken, is_open, department_id, caseworker_id, category, created_by, created_at, updated_at)';
     times.push([
       'cases',
-      await insertAll(conn, 'cases', N_CASES, rows(N_CASES, header, (j) => {
-        const createdMs = START_MS + Math.floor((j / N_CASES) * SPAN_MS);
-        const open = plan.caseOpen[j] === 1;
-        const year = new Date(createdMs).getUTCFullYear();
-        const status = open ? pick(r, OPEN_STATUSES) : pick(r, CLOSED_STATUSES);
-        return `(${j},'${year}/${pad(j, 7)}',${q(pick(r, CASE_TITLES))},${q(status)},NULL,${open ? 1 : 0},${deptIds[plan.caseDept[j]]},NULL,NULL,NULL,${sqlDate(createdMs)},${sqlDate(createdMs + r.int(90) * 86_400_000)})`;
-      })),
+      await insertAll(
+        conn,
+        'cases',
+        N_CASES,
+        rows(N_CASES, header, (j) => {
+          const createdMs = START_MS + Math.floor((j / N_CASES) * SPAN_MS);
+          const open = plan.caseOpen[j] === 1;
+          const year = new Date(createdMs).getUTCFullYear();
+          const status = open ? pick(r, OPEN_STATUSES) : pick(r, CLOSED_STATUSES);
+          return `(${j},'${year}/${pad(j, 7)}',${q(pick(r, CASE_TITLES))},${q(status)},NULL,${open ? 1 : 0},${deptIds[plan.caseDept[j]]},NULL,NULL,NULL,${sqlDate(createdMs)},${sqlDate(createdMs + r.int(90) * 86_400_000)})`;
+        }),
+      ),
     ]);
     function* links(): Generator<string> {
       let parts: string[] = [];
@@ -352,22 +475,28 @@ async function fill(conn: mysql.Connection, plan: Plan, deptIds: number[]) {
       'INSERT INTO inquiries (id, channel, direction, state, department_id, assignee_id, contact_id, case_id, subject, summary, channel_address, citizen_address, created_at, last_activity_at, closed_at)';
     times.push([
       'inquiries',
-      await insertAll(conn, 'inquiries', N_INQUIRIES, rows(N_INQUIRIES, header, (n) => {
-        const contact = 1 + r.int(N_CONTACTS);
-        const channel = CHANNELS[weighted(r, CHANNEL_WEIGHTS)];
-        const start = plan.contactCaseStart[contact];
-        const own = plan.contactCaseStart[contact + 1] - start;
-        let caseId = 0;
-        if (own > 0 && r.float() < 0.4) caseId = plan.contactCases[start + r.int(own)];
-        const dept = caseId ? plan.caseDept[caseId] : weighted(r, DEPT_WEIGHTS);
-        const createdMs = START_MS + Math.floor((n / N_INQUIRIES) * SPAN_MS);
-        const recent = n > N_INQUIRIES * 0.97;
-        const state = recent ? pick(r, ['open', 'waiting', 'closed'] as const) : 'closed';
-        const lastMs = createdMs + r.int(3 * 86_400_000);
-        const citizen = channel === 'phone' || channel === 'sms' ? `'${numberOf(contact)}'` : channel === 'email' ? `'innbygger${contact}@example.no'` : 'NULL';
-        const ours = channel === 'phone' || channel === 'sms' ? "'+4755500000'" : channel === 'email' ? "'post@kommune.example.no'" : 'NULL';
-        return `(${n},'${channel}','${r.float() < 0.88 ? 'in' : 'out'}','${state}',${deptIds[dept]},NULL,${contact},${caseId || 'NULL'},${channel === 'email' ? "'Henvendelse'" : 'NULL'},${q(summary(r))},${ours},${citizen},${sqlDate(createdMs)},${sqlDate(lastMs)},${state === 'closed' ? sqlDate(lastMs) : 'NULL'})`;
-      })),
+      await insertAll(
+        conn,
+        'inquiries',
+        N_INQUIRIES,
+        rows(N_INQUIRIES, header, (n) => {
+          const contact = 1 + r.int(N_CONTACTS);
+          const channel = CHANNELS[weighted(r, CHANNEL_WEIGHTS)];
+          const start = plan.contactCaseStart[contact];
+          const own = plan.contactCaseStart[contact + 1] - start;
+          let caseId = 0;
+          if (own > 0 && r.float() < 0.4) caseId = plan.contactCases[start + r.int(own)];
+          const dept = caseId ? plan.caseDept[caseId] : weighted(r, DEPT_WEIGHTS);
+          const createdMs = START_MS + Math.floor((n / N_INQUIRIES) * SPAN_MS);
+          const recent = n > N_INQUIRIES * 0.97;
+          const state = recent ? pick(r, ['open', 'waiting', 'closed'] as const) : 'closed';
+          const lastMs = createdMs + r.int(3 * 86_400_000);
+          const citizen =
+            channel === 'phone' || channel === 'sms' ? `'${numberOf(contact)}'` : channel === 'email' ? `'innbygger${contact}@example.no'` : 'NULL';
+          const ours = channel === 'phone' || channel === 'sms' ? "'+4755500000'" : channel === 'email' ? "'post@kommune.example.no'" : 'NULL';
+          return `(${n},'${channel}','${r.float() < 0.88 ? 'in' : 'out'}','${state}',${deptIds[dept]},NULL,${contact},${caseId || 'NULL'},${channel === 'email' ? "'Henvendelse'" : 'NULL'},${q(summary(r))},${ours},${citizen},${sqlDate(createdMs)},${sqlDate(lastMs)},${state === 'closed' ? sqlDate(lastMs) : 'NULL'})`;
+        }),
+      ),
     ]);
   }
 
@@ -378,7 +507,9 @@ async function fill(conn: mysql.Connection, plan: Plan, deptIds: number[]) {
   const analyzeMs = Date.now() - ta;
   log('Fill times:');
   for (const [t, ms] of times) log(`  ${t.padEnd(15)} ${fmtS(ms).padStart(9)}`);
-  log(`  ${'total'.padEnd(15)} ${fmtS(fillMs).padStart(9)}  (${fmtN(N_CONTACTS * 2 + N_CASES + plan.links + N_INQUIRIES)} rows; ANALYZE TABLE afterwards ${fmtS(analyzeMs)})`);
+  log(
+    `  ${'total'.padEnd(15)} ${fmtS(fillMs).padStart(9)}  (${fmtN(N_CONTACTS * 2 + N_CASES + plan.links + N_INQUIRIES)} rows; ANALYZE TABLE afterwards ${fmtS(analyzeMs)})`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,8 +559,20 @@ function bareLookup(pool: mysql.Pool, deptCode: Map<number, string>) {
     return {
       from: e164,
       contact: { id: contact.id, name: contact.name },
-      cases: (caseRows as CaseRow[]).map((k) => ({ caseNumber: k.case_number, title: k.title, status: k.status, department: deptCode.get(k.department_id) ?? String(k.department_id) })),
-      inquiries: (inquiryRows as InquiryRow[]).map((i) => ({ id: i.id, channel: i.channel, direction: i.direction, createdAt: i.created_at, summary: i.summary, caseNumber: i.case_number })),
+      cases: (caseRows as CaseRow[]).map((k) => ({
+        caseNumber: k.case_number,
+        title: k.title,
+        status: k.status,
+        department: deptCode.get(k.department_id) ?? String(k.department_id),
+      })),
+      inquiries: (inquiryRows as InquiryRow[]).map((i) => ({
+        id: i.id,
+        channel: i.channel,
+        direction: i.direction,
+        createdAt: i.created_at,
+        summary: i.summary,
+        caseNumber: i.case_number,
+      })),
     } as CallerContext;
   };
 }
@@ -495,7 +638,9 @@ async function main() {
       await new Promise((r) => setTimeout(r, 500));
     }
     const [[after]] = (await admin.query('SELECT @@innodb_buffer_pool_size AS bp')) as unknown as [{ bp: number }[]];
-    log(`Raised innodb_buffer_pool_size for this benchmark: SET GLOBAL innodb_buffer_pool_size = ${Math.floor(BUFFER_POOL)} → now ${fmtN(Number(after.bp))} bytes (not persisted; a server restart restores the configured size)`);
+    log(
+      `Raised innodb_buffer_pool_size for this benchmark: SET GLOBAL innodb_buffer_pool_size = ${Math.floor(BUFFER_POOL)} → now ${fmtN(Number(after.bp))} bytes (not persisted; a server restart restores the configured size)`,
+    );
   }
   await admin.end();
 
@@ -527,7 +672,8 @@ async function main() {
   // The numbers to look up: existing ones at random, and about one in ten that nobody has.
   const r = rng(99);
   const numbers: string[] = [];
-  for (let k = 0; k < LOOKUPS; k++) numbers.push(r.float() < 0.1 ? numberOf(N_CONTACTS + 1 + r.int(NUMBER_SPACE - N_CONTACTS - 1)) : numberOf(1 + r.int(N_CONTACTS)));
+  for (let k = 0; k < LOOKUPS; k++)
+    numbers.push(r.float() < 0.1 ? numberOf(N_CONTACTS + 1 + r.int(NUMBER_SPACE - N_CONTACTS - 1)) : numberOf(1 + r.int(N_CONTACTS)));
 
   // An agent in two mid-sized departments (about a quarter of the cases and inquiries).
   const agentScope: Scope = { all: false, departmentIds: [deptIds[2], deptIds[4]] };
@@ -609,9 +755,13 @@ async function main() {
     const loadAfter = os.loadavg()[0];
     const P = percentiles(tProduct);
     const B = percentiles(tBare);
-    log(`Lookups: ${fmtN(P.n)} (${fmtN(found)} known numbers, ${fmtN(P.n - found)} unknown), ${fmtN(caseRows)} open cases and ${fmtN(inquiryRows)} inquiries returned, ${fmtS(measuredMs)}; InnoDB pages read from disk meanwhile: ${fmtN(diskReadsDuring)}`);
+    log(
+      `Lookups: ${fmtN(P.n)} (${fmtN(found)} known numbers, ${fmtN(P.n - found)} unknown), ${fmtN(caseRows)} open cases and ${fmtN(inquiryRows)} inquiries returned, ${fmtS(measuredMs)}; InnoDB pages read from disk meanwhile: ${fmtN(diskReadsDuring)}`,
+    );
     // This process and MariaDB account for about 1.0-1.5 of it; more means something else shares the cores.
-    log(`Load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} on ${os.cpus().length} cores${Math.max(loadBefore, loadAfter) > 2 ? ' (other work was running: tail latencies include waiting for a core)' : ''}`);
+    log(
+      `Load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} on ${os.cpus().length} cores${Math.max(loadBefore, loadAfter) > 2 ? ' (other work was running: tail latencies include waiting for a core)' : ''}`,
+    );
     log(`                         p50       p90       p99       max      mean   (ms)`);
     log(`  product (TypeORM) ${ms3(P.p50)}  ${ms3(P.p90)}  ${ms3(P.p99)}  ${ms3(P.max)}  ${ms3(P.mean)}`);
     log(`  bare mysql2       ${ms3(B.p50)}  ${ms3(B.p90)}  ${ms3(B.p99)}  ${ms3(B.max)}  ${ms3(B.mean)}`);
@@ -622,7 +772,9 @@ async function main() {
     for (const m of mismatchExamples) log(`    e.g. ${m}`);
     const goalP99 = P.p99 <= GOAL_P99_MS;
     const goalRatio = r99 <= GOAL_RATIO && r50 <= GOAL_RATIO;
-    log(`  goal p99 ≤ ${GOAL_P99_MS} ms: ${goalP99 ? 'MET' : 'MISSED'} (${P.p99.toFixed(3)} ms); goal ≤ ${GOAL_RATIO}× bare: ${goalRatio ? 'MET' : 'MISSED'} (p50 ${r50.toFixed(2)}×, p99 ${r99.toFixed(2)}×)`);
+    log(
+      `  goal p99 ≤ ${GOAL_P99_MS} ms: ${goalP99 ? 'MET' : 'MISSED'} (${P.p99.toFixed(3)} ms); goal ≤ ${GOAL_RATIO}× bare: ${goalRatio ? 'MET' : 'MISSED'} (p50 ${r50.toFixed(2)}×, p99 ${r99.toFixed(2)}×)`,
+    );
     allGoalsMet &&= goalP99 && goalRatio && mismatches === 0;
     summaryRows.push(
       `  ${label}: product p50 ${P.p50.toFixed(3)} / p99 ${P.p99.toFixed(3)} ms, bare p50 ${B.p50.toFixed(3)} / p99 ${B.p99.toFixed(3)} ms, ratio p50 ${r50.toFixed(2)}× p99 ${r99.toFixed(2)}×, mismatches ${mismatches}`,

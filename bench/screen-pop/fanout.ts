@@ -63,7 +63,9 @@ function freePort(): Promise<number> {
 
 async function startRedis(): Promise<{ url: string; proc: ChildProcess }> {
   const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 100; i++) {
     const up = await new Promise<boolean>((r) => {
       const c = net.connect(port, '127.0.0.1', () => (c.end(), r(true)));
@@ -137,7 +139,11 @@ async function main() {
 
     const t0 = performance.now();
     const tokens = await inBatches(emails, 20, async (email, i) => {
-      const res = await fetch(`${servers[i % 2].url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+      const res = await fetch(`${servers[i % 2].url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: PASSWORD }),
+      });
       if (res.status !== 200) throw new Error(`login ${email}: ${res.status}`);
       return ((await res.json()) as { token: string }).token;
     });
@@ -162,11 +168,20 @@ async function main() {
         else received.get(c.callSid)?.push(performance.now() - at);
       });
     });
-    log(`${sockets.length} sockets connected (${MEASURED} available in the measured department, half on each process) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    log(
+      `${sockets.length} sockets connected (${MEASURED} available in the measured department, half on each process) in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    );
 
     const callOn = (i: number, n: number) => {
       const s = servers[i % 2];
-      return new SimulatedCall({ serverUrl: s.url, publicBaseUrl: s.publicBaseUrl, authToken: SIMULATION_AUTH_TOKEN, accountSid: `AC${'0'.repeat(32)}`, from: `+4791${String(n).padStart(6, '0')}`, to: '+4771111000' });
+      return new SimulatedCall({
+        serverUrl: s.url,
+        publicBaseUrl: s.publicBaseUrl,
+        authToken: SIMULATION_AUTH_TOKEN,
+        accountSid: `AC${'0'.repeat(32)}`,
+        from: `+4791${String(n).padStart(6, '0')}`,
+        to: '+4771111000',
+      });
     };
     const webhook: number[] = [];
     const route = async (i: number, measured: boolean) => {
@@ -191,7 +206,12 @@ async function main() {
     const all = [...received.values()].flat();
     const last = [...received.values()].filter((x) => x.length === MEASURED).map((x) => Math.max(...x));
     const p99 = pct(all, 99);
-    console.log(`\ncall:incoming fan-out on MariaDB + Redis, 2 server processes, ${sockets.length} sockets, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(
+      `\ncall:incoming fan-out on MariaDB + Redis, 2 server processes, ${sockets.length} sockets, ${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     console.log(`routing webhook (signed POST → TwiML)            ${fmt(webhook)}`);
     console.log(`routing webhook → call:incoming, each agent     ${fmt(all)}  (${all.length}/${CALLS * MEASURED} delivered, ${strays} to other departments)`);
     console.log(`routing webhook → last of the ${MEASURED} agents         ${fmt(last)}`);

@@ -77,7 +77,10 @@ async function main() {
     baseline.push(performance.now() - t);
   }
 
-  const child = fork(path.join(__dirname, 'server.ts'), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'server.ts'), [], {
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`] : [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ready = serverReady.parse(
     await new Promise((resolve, reject) => {
       child.once('message', resolve);
@@ -87,10 +90,22 @@ async function main() {
   );
   const url = `http://127.0.0.1:${ready.port}`;
   const base = ready.publicBaseUrl;
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
   const { token } = (await login.json()) as { token: string };
 
-  const newCall = (i: number) => new SimulatedCall({ serverUrl: url, publicBaseUrl: base, authToken: SIMULATION_AUTH_TOKEN, accountSid: `AC${'0'.repeat(32)}`, from: numbers[i % numbers.length], to: '+4771111000' });
+  const newCall = (i: number) =>
+    new SimulatedCall({
+      serverUrl: url,
+      publicBaseUrl: base,
+      authToken: SIMULATION_AUTH_TOKEN,
+      accountSid: `AC${'0'.repeat(32)}`,
+      from: numbers[i % numbers.length],
+      to: '+4771111000',
+    });
   const menu: number[] = [];
   for (let i = 0; i < 500; i++) {
     const t = performance.now();
@@ -131,12 +146,19 @@ async function main() {
   const serverCpu = cpuUser + cpuSystem;
   const wall = (performance.now() - wall0) / 1000;
   agent.close();
-  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   child.disconnect();
   await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
 
   const speech = new CachedSpeech({ engines: [new EspeakEngine()], audioBaseUrl: `${base}/a`, secret: 'bench', dir: null, logger: pino({ level: 'silent' }) });
-  const status = 'Sak 2026/1234 om tilbygg til enebolig er under behandling. Vi venter på uttalelse fra naboene og regner med å fatte vedtak innen fire uker. Du får svar i posten og på SMS.'.padEnd(200, '.');
+  const status =
+    'Sak 2026/1234 om tilbygg til enebolig er under behandling. Vi venter på uttalelse fra naboene og regner med å fatte vedtak innen fire uker. Du får svar i posten og på SMS.'.padEnd(
+      200,
+      '.',
+    );
   const synth: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
@@ -151,11 +173,17 @@ async function main() {
     hits.push(performance.now() - t);
   }
 
-  console.log(`\nVoice bench on ${db.dialect}${onRegister ? ' (callers drawn from the existing register)' : ''}, ${os.cpus().length} cores, load average after the calls ${load}`);
+  console.log(
+    `\nVoice bench on ${db.dialect}${onRegister ? ' (callers drawn from the existing register)' : ''}, ${os.cpus().length} cores, load average after the calls ${load}`,
+  );
   console.log(`baseline  indexed SELECT contact by phone   ${fmt(baseline)}`);
   console.log(`menu      signed webhook → TwiML            ${fmt(menu)}  ratio p99 ${(pct(menu, 99) / pct(baseline, 99)).toFixed(1)}x`);
-  console.log(`pop       routing webhook → screen-pop      ${fmt(popLatency)}  at 50 calls/s, ${popLatency.length}/${CALLS} popped  ratio p99 ${(pct(popLatency, 99) / pct(baseline, 99)).toFixed(1)}x`);
-  console.log(`          server process CPU during the calls: ${serverCpu.toFixed(2)} s over ${wall.toFixed(2)} s wall, ${((serverCpu * 1000) / CALLS).toFixed(1)} ms per call (user ${cpuUser.toFixed(2)} s, system ${cpuSystem.toFixed(2)} s)`);
+  console.log(
+    `pop       routing webhook → screen-pop      ${fmt(popLatency)}  at 50 calls/s, ${popLatency.length}/${CALLS} popped  ratio p99 ${(pct(popLatency, 99) / pct(baseline, 99)).toFixed(1)}x`,
+  );
+  console.log(
+    `          server process CPU during the calls: ${serverCpu.toFixed(2)} s over ${wall.toFixed(2)} s wall, ${((serverCpu * 1000) / CALLS).toFixed(1)} ms per call (user ${cpuUser.toFixed(2)} s, system ${cpuSystem.toFixed(2)} s)`,
+  );
   console.log(`tts       cache hit (prepare)               ${fmt(hits)}`);
   console.log(`tts       espeak-ng+sox, 200-char status    ${fmt(synth)}`);
   if (mark) await forgetBenchRows(databaseUrl, mark);

@@ -11,7 +11,9 @@ import { loadConfig } from '../../server/core/config';
 import { compose, type Composed } from '../../server/index';
 import { saySpeech } from '../../ivr/speech/speech';
 
-export const serverStart = z.object({ databaseUrl: z.string().min(1), redisUrl: z.string().optional(), maxSeconds: z.number().int().positive().max(3600) }).strict();
+export const serverStart = z
+  .object({ databaseUrl: z.string().min(1), redisUrl: z.string().optional(), maxSeconds: z.number().int().positive().max(3600) })
+  .strict();
 export type ServerStart = z.infer<typeof serverStart>;
 export const serverReady = z.object({ port: z.number().int(), publicBaseUrl: z.string() }).strict();
 

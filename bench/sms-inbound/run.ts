@@ -74,7 +74,9 @@ function signedRequests(n: number, tag: string): Signed[] {
 }
 
 async function startChild(mode: 'product' | 'bare', databaseUrl: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', path.join(__dirname, 'servers.ts'), mode, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', path.join(__dirname, 'servers.ts'), mode, databaseUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const rl = readline.createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
@@ -137,11 +139,14 @@ async function measure(mode: 'product' | 'bare', admin: mysql.Connection) {
     const before = { server: cpuSeconds(child.pid), db: cpuSeconds(mariadbPid()) };
     const result = await load(port, requests);
     const after = { server: cpuSeconds(child.pid), db: cpuSeconds(mariadbPid()) };
-    const used = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / REQUESTS * 1000);
+    const used = (a: number | null, b: number | null) => (a === null || b === null ? null : ((b - a) / REQUESTS) * 1000);
     const cpu = { server: used(before.server, after.server), db: used(before.db, after.db) };
     const table = mode === 'product' ? "messages WHERE channel = 'sms'" : 'inbound';
     const [[row]] = (await admin.query(`SELECT COUNT(*) AS n FROM \`${db}\`.${table}`)) as unknown as [[{ n: number }]];
-    const codes = (r: autocannon.Result) => Object.entries((r as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}).map(([c, v]) => `${c}x${v.count}`).join(' ');
+    const codes = (r: autocannon.Result) =>
+      Object.entries((r as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
+        .map(([c, v]) => `${c}x${v.count}`)
+        .join(' ');
     // Acknowledged (2xx) requests must each be stored once; a 503 says "not stored, retry" as Twilio expects.
     const acknowledged = WARMUP + REQUESTS - warm.non2xx - warm.errors - result.non2xx - result.errors;
     return { mode, result, cpu, stored: Number(row.n), expected: acknowledged, codes: `warm-up ${codes(warm)}; measured ${codes(result)}` };
@@ -162,7 +167,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   const admin = await mysql.createConnection({ uri: SERVER_URL });
-  console.log(`bench/sms-inbound: ${REQUESTS} signed inbound webhooks per server and round, ${CONNECTIONS} connections, ${ROUNDS} rounds, MariaDB at ${new URL(SERVER_URL).host}`);
+  console.log(
+    `bench/sms-inbound: ${REQUESTS} signed inbound webhooks per server and round, ${CONNECTIONS} connections, ${ROUNDS} rounds, MariaDB at ${new URL(SERVER_URL).host}`,
+  );
   const rounds: { bare: Measured; product: Measured; throughput: number; p50: number; p99: number }[] = [];
   for (let r = 1; r <= ROUNDS; r++) {
     console.log(`round ${r}: load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${availableParallelism()} cores`);
@@ -172,7 +179,8 @@ async function main() {
     const b = await measure(first === 'bare' ? 'product' : 'bare', admin);
     const [bare, product] = first === 'bare' ? [a, b] : [b, a];
     for (const x of [bare, product]) console.log(`  ${line(x)}`);
-    for (const x of [bare, product]) console.log(`  ${x.mode.padEnd(8)} status codes: ${x.codes}; CPU per request: server ${ms(x.cpu.server)}, MariaDB ${ms(x.cpu.db)}`);
+    for (const x of [bare, product])
+      console.log(`  ${x.mode.padEnd(8)} status codes: ${x.codes}; CPU per request: server ${ms(x.cpu.server)}, MariaDB ${ms(x.cpu.db)}`);
     const round = {
       bare,
       product,
@@ -188,7 +196,9 @@ async function main() {
   const throughput = median(rounds.map((x) => x.throughput));
   const p50 = median(rounds.map((x) => x.p50));
   const p99 = median(rounds.map((x) => x.p99));
-  console.log(`median of ${ROUNDS} rounds: throughput ${throughput.toFixed(2)}x bare (goal >= ${GOAL_THROUGHPUT})   p50 ${p50.toFixed(2)}x   p99 ${p99.toFixed(2)}x bare (goal <= ${GOAL_P99})`);
+  console.log(
+    `median of ${ROUNDS} rounds: throughput ${throughput.toFixed(2)}x bare (goal >= ${GOAL_THROUGHPUT})   p50 ${p50.toFixed(2)}x   p99 ${p99.toFixed(2)}x bare (goal <= ${GOAL_P99})`,
+  );
   const complete = rounds.every((x) => x.bare.stored === x.bare.expected && x.product.stored === x.product.expected);
   const met = throughput >= GOAL_THROUGHPUT && p99 <= GOAL_P99;
   console.log(`goals ${met ? 'MET' : 'NOT MET'}; every acknowledged request stored exactly once: ${complete ? 'yes' : 'NO'}`);

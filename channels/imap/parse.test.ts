@@ -141,7 +141,10 @@ describe('subject tags and Message-IDs', () => {
 
 describe('sniffHeaders', () => {
   it('finds the sender and whether the mail answers another, from the raw header block only', () => {
-    expect(sniffHeaders(Buffer.from('From: "Kari, N" <Kari@Innbygger.test>\r\nSubject: x\r\n\r\nIn-Reply-To: <not-a-header>'))).toEqual({ sender: 'kari@innbygger.test', answers: false });
+    expect(sniffHeaders(Buffer.from('From: "Kari, N" <Kari@Innbygger.test>\r\nSubject: x\r\n\r\nIn-Reply-To: <not-a-header>'))).toEqual({
+      sender: 'kari@innbygger.test',
+      answers: false,
+    });
     expect(sniffHeaders(Buffer.from('From: per@innbygger.test\r\nReferences:\r\n <a@b>\r\n\r\nbody'))).toEqual({ sender: 'per@innbygger.test', answers: true });
     expect(sniffHeaders(Buffer.from('Subject: none\r\n\r\n'))).toEqual({ sender: '', answers: false });
   });

@@ -99,7 +99,9 @@ export function parseMail(mail: ParsedMail, ctx: ParseContext): ParsedInboundMai
     meta: {
       messageId: ownId,
       inReplyTo: threadIds[0] ?? null,
-      cc: addresses(mail.cc).map((a) => a.address).slice(0, 50),
+      cc: addresses(mail.cc)
+        .map((a) => a.address)
+        .slice(0, 50),
       ...(automatic ? { automatic: cls.reason } : {}),
     },
     thread: { ...(tags.caseNumber ? { caseNumber: tags.caseNumber } : {}) },

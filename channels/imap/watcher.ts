@@ -107,7 +107,8 @@ export class ImapWatcher {
         }
       } catch (err) {
         this.stats.lastError = (err as Error).message;
-        if (!this.stopping) this.deps.logger.warn({ err: (err as Error).message, mailbox: this.deps.cursorKey, retryInMs: delay }, 'IMAP watch interrupted; reconnecting');
+        if (!this.stopping)
+          this.deps.logger.warn({ err: (err as Error).message, mailbox: this.deps.cursorKey, retryInMs: delay }, 'IMAP watch interrupted; reconnecting');
       } finally {
         this.connected = false;
         this.wake = null;
@@ -122,7 +123,7 @@ export class ImapWatcher {
 
   /** Brings the register up to date with the folder. */
   private async sync(client: ImapFlow): Promise<void> {
-    this.stats.syncs++; 
+    this.stats.syncs++;
     const box = client.mailbox as MailboxObject;
     const uidValidity = String(box.uidValidity);
     let cursor = await this.deps.cursors.get(this.deps.cursorKey);
@@ -151,7 +152,12 @@ export class ImapWatcher {
       for (const uid of batch) {
         const m = byUid.get(uid);
         // A mail expunged since the search has nothing to record.
-        if (m?.source) mails.push({ uid, source: m.source, internalDate: m.internalDate instanceof Date ? m.internalDate : m.internalDate ? new Date(m.internalDate) : new Date() });
+        if (m?.source)
+          mails.push({
+            uid,
+            source: m.source,
+            internalDate: m.internalDate instanceof Date ? m.internalDate : m.internalDate ? new Date(m.internalDate) : new Date(),
+          });
       }
       const outcome = await this.record(mails);
       // The cursor moves over the unbroken run of recorded (or skipped) mail only; anything after a

@@ -22,7 +22,10 @@ export class FakeMailTransport implements MailTransport {
   readonly simulated = true;
   readonly outbox: SimulatedMail[] = [];
 
-  constructor(private readonly logger: Logger, private readonly clock: () => Date = () => new Date()) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   async sendMail(mail: MailToSend): Promise<MailSendInfo> {
     this.outbox.push({ ...mail, headers: mail.headers ?? {}, at: this.clock() });

@@ -32,7 +32,12 @@ export class TwilioSmsAdapter implements SmsProvider {
 
   async send(sms: ProviderSms): Promise<ProviderSendResult> {
     try {
-      const r = await this.deps.client.messages.create({ from: sms.from, to: sms.to, body: sms.body, ...(sms.statusCallback ? { statusCallback: sms.statusCallback } : {}) });
+      const r = await this.deps.client.messages.create({
+        from: sms.from,
+        to: sms.to,
+        body: sms.body,
+        ...(sms.statusCallback ? { statusCallback: sms.statusCallback } : {}),
+      });
       const segments = Number(r.numSegments);
       return {
         externalId: r.sid,
@@ -45,7 +50,13 @@ export class TwilioSmsAdapter implements SmsProvider {
       // Twilio refused this message (bad number, unsubscribed recipient): a final answer, not an outage.
       const rest = e as { status?: number; code?: number; message?: string };
       if (typeof rest.status === 'number' && rest.status >= 400 && rest.status < 500 && rest.status !== 429) {
-        return { externalId: null, status: 'failed', providerStatus: null, error: { code: String(rest.code ?? rest.status), message: (rest.message ?? 'Refused by Twilio').slice(0, 500) }, numSegments: null };
+        return {
+          externalId: null,
+          status: 'failed',
+          providerStatus: null,
+          error: { code: String(rest.code ?? rest.status), message: (rest.message ?? 'Refused by Twilio').slice(0, 500) },
+          numSegments: null,
+        };
       }
       throw e;
     }

@@ -58,5 +58,8 @@ function valueOf(field: string, values: MergeValues): string {
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
 
 function escapeValue(v: string): string {
-  return v.replace(/[<>{}]/g, '').replace(CONTROL_CHARACTERS, ' ').slice(0, 100);
+  return v
+    .replace(/[<>{}]/g, '')
+    .replace(CONTROL_CHARACTERS, ' ')
+    .slice(0, 100);
 }

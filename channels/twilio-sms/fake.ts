@@ -37,7 +37,8 @@ export class FakeTwilioSms extends twilio.RequestClient {
   override async request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
     const url = new URL(opts.uri);
     const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(url.pathname);
-    if (opts.method.toUpperCase() !== 'POST' || !m) return reply(404, { code: 20404, message: 'The requested resource was not found (simulation)', status: 404 });
+    if (opts.method.toUpperCase() !== 'POST' || !m)
+      return reply(404, { code: 20404, message: 'The requested resource was not found (simulation)', status: 404 });
     const data = (opts.data ?? {}) as Record<string, string | undefined>;
     const { To: to, From: from, Body: body = '', StatusCallback: callback } = data;
     if (!to) return reply(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
@@ -77,7 +78,12 @@ export class FakeTwilioSms extends twilio.RequestClient {
   private scheduleReports(callback: string, m: { sid: string; accountSid: string; from: string; to: string }) {
     const delays = this.options.delaysMs ?? { sent: 400, final: [1500, 5000] };
     const roll = this.random();
-    const final: Record<string, string> = roll < 0.9 ? { MessageStatus: 'delivered' } : roll < 0.96 ? { MessageStatus: 'undelivered', ErrorCode: '30003' } : { MessageStatus: 'failed', ErrorCode: '30006' };
+    const final: Record<string, string> =
+      roll < 0.9
+        ? { MessageStatus: 'delivered' }
+        : roll < 0.96
+          ? { MessageStatus: 'undelivered', ErrorCode: '30003' }
+          : { MessageStatus: 'failed', ErrorCode: '30006' };
     const base = { MessageSid: m.sid, SmsSid: m.sid, AccountSid: m.accountSid, From: m.from, To: m.to, ApiVersion: '2010-04-01' };
     this.later(delays.sent, () => this.post(callback, { ...base, MessageStatus: 'sent', SmsStatus: 'sent' }));
     const [lo, hi] = delays.final;
@@ -98,7 +104,11 @@ export class FakeTwilioSms extends twilio.RequestClient {
     const signature = twilio.getExpectedTwilioSignature(this.options.authToken, callback, params);
     const origin = this.options.callbackOrigin?.();
     const target = origin ? origin + new URL(callback).pathname + new URL(callback).search : callback;
-    const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
+    const res = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(params).toString(),
+    });
     await res.arrayBuffer();
     if (!res.ok) this.options.logger.warn({ status: res.status, sid: params.MessageSid }, 'simulated status callback refused');
   }

@@ -18,7 +18,11 @@ const KEYWORDS: Record<string, SmsKeyword> = {
 
 /** The keyword a message consists of, ignoring case, surrounding space and trailing punctuation. */
 export function keywordOf(body: string): SmsKeyword | null {
-  const word = body.trim().replace(/[.!?,;:]+$/u, '').trim().toLowerCase();
+  const word = body
+    .trim()
+    .replace(/[.!?,;:]+$/u, '')
+    .trim()
+    .toLowerCase();
   if (!word || word.length > 16) return null;
   return KEYWORDS[word] ?? null;
 }

@@ -27,7 +27,13 @@ describe('parseInboundSms', () => {
       keyword: null,
       receivedAt: at,
       continueWithinMs: SMS_CONTINUE_WITHIN_MS,
-      meta: { accountSid: 'AC0123456789abcdef0123456789abcdef', media: [], numSegments: 1, fromCountry: 'NO', messagingServiceSid: 'MG2c4e6a8b0d1f3a5c7e9b1d3f5a7c9e11' },
+      meta: {
+        accountSid: 'AC0123456789abcdef0123456789abcdef',
+        media: [],
+        numSegments: 1,
+        fromCountry: 'NO',
+        messagingServiceSid: 'MG2c4e6a8b0d1f3a5c7e9b1d3f5a7c9e11',
+      },
     });
     expect(SMS_CONTINUE_WITHIN_MS).toBe(14 * 24 * 3600 * 1000);
   });
@@ -70,7 +76,11 @@ describe('parseStatusCallback', () => {
   });
 
   it('keeps Twilio’s error code, with Twilio’s text when the callback carries only the code', () => {
-    expect(parseStatusCallback(statusUndelivered, at)).toMatchObject({ status: 'undelivered', error: { code: '30003', message: 'Unreachable destination handset' }, detail: { errorCode: '30003', errorMessage: 'Unreachable destination handset' } });
+    expect(parseStatusCallback(statusUndelivered, at)).toMatchObject({
+      status: 'undelivered',
+      error: { code: '30003', message: 'Unreachable destination handset' },
+      detail: { errorCode: '30003', errorMessage: 'Unreachable destination handset' },
+    });
     expect(parseStatusCallback(statusFailed, at)).toMatchObject({ status: 'failed', error: { code: '30006', message: 'Landline or unreachable carrier' } });
   });
 
@@ -155,7 +165,9 @@ describe('compose-text', () => {
 
 describe('redirectTwilioUri', () => {
   it('swaps Twilio’s origin for the configured one and leaves others alone', () => {
-    expect(redirectTwilioUri('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?x=1', 'http://127.0.0.1:9999')).toBe('http://127.0.0.1:9999/2010-04-01/Accounts/AC1/Messages.json?x=1');
+    expect(redirectTwilioUri('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?x=1', 'http://127.0.0.1:9999')).toBe(
+      'http://127.0.0.1:9999/2010-04-01/Accounts/AC1/Messages.json?x=1',
+    );
     expect(redirectTwilioUri('https://example.com/a', 'http://127.0.0.1:9999')).toBe('https://example.com/a');
   });
 });

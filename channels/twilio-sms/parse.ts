@@ -119,8 +119,16 @@ const ERROR_TEXTS: Record<string, string> = {
 const statusForm = z.object({
   MessageSid: sid('(SM|MM)'),
   AccountSid: sid('AC'),
-  MessageStatus: z.string().trim().min(1).max(64).regex(/^[a-z_-]+$/i, 'must be a status word'),
-  ErrorCode: z.string().regex(/^\d{1,6}$/).optional(),
+  MessageStatus: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z_-]+$/i, 'must be a status word'),
+  ErrorCode: z
+    .string()
+    .regex(/^\d{1,6}$/)
+    .optional(),
   ErrorMessage: formField.optional(),
   RawDlrDoneDate: z.string().max(32).optional(),
   To: address.optional(),
@@ -144,7 +152,8 @@ export function parseStatusCallback(body: unknown, receivedAt: Date): SmsStatusE
   if (!form.success) return null;
   const f = form.data;
   const providerStatus = f.MessageStatus.toLowerCase();
-  const error = f.ErrorCode && f.ErrorCode !== '0' ? { code: f.ErrorCode, message: f.ErrorMessage || ERROR_TEXTS[f.ErrorCode] || `Twilio error ${f.ErrorCode}` } : null;
+  const error =
+    f.ErrorCode && f.ErrorCode !== '0' ? { code: f.ErrorCode, message: f.ErrorMessage || ERROR_TEXTS[f.ErrorCode] || `Twilio error ${f.ErrorCode}` } : null;
   const detail: Record<string, unknown> = {};
   if (error) {
     detail.errorCode = error.code;

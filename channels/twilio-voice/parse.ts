@@ -18,7 +18,13 @@ export const callForm = z
   .loose();
 export type CallForm = z.infer<typeof callForm>;
 
-export const gatherForm = callForm.extend({ Digits: z.string().max(40).regex(/^[0-9*#]*$/, 'only keypad digits').optional() });
+export const gatherForm = callForm.extend({
+  Digits: z
+    .string()
+    .max(40)
+    .regex(/^[0-9*#]*$/, 'only keypad digits')
+    .optional(),
+});
 
 export const dialForm = callForm.extend({ DialCallStatus: z.string().max(32).optional() });
 

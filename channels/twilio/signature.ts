@@ -12,7 +12,10 @@ export function twilioWebhook(opts: { authToken: string; publicBaseUrl: string }
     const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
     const url = opts.publicBaseUrl + req.originalUrl;
     if (!signature || !twilio.validateRequest(opts.authToken, signature, url, params)) {
-      res.status(403).type('application/json').send({ error: { code: 'invalid_signature', message: 'X-Twilio-Signature does not match this request' } });
+      res
+        .status(403)
+        .type('application/json')
+        .send({ error: { code: 'invalid_signature', message: 'X-Twilio-Signature does not match this request' } });
       return;
     }
     next();

@@ -19,7 +19,8 @@ function counting(name: string, fail = false): SpeechEngine & { calls: number } 
   };
 }
 const base = 'https://voice.test/webhooks/twilio/voice/audio';
-const twimlOf = (speech: CachedSpeech, text: string) => `<?xml version="1.0" encoding="UTF-8"?><Response><Play>${speech.url({ text, lang: 'nb-NO' })}</Play></Response>`;
+const twimlOf = (speech: CachedSpeech, text: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Response><Play>${speech.url({ text, lang: 'nb-NO' })}</Play></Response>`;
 
 describe('speech cache', () => {
   it('synthesises a (text, voice) once and serves it by an unguessable key', async () => {

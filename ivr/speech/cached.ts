@@ -131,7 +131,10 @@ export function sayInstead(twiml: string, failed: Prompt[], urlOf: (p: Prompt) =
   for (const p of failed) {
     const say = new twilio.twiml.VoiceResponse();
     say.say({ language: p.lang, voice: VOICES[p.lang].say as never }, p.text);
-    const element = say.toString().replace(/^.*<Response>/, '').replace(/<\/Response>$/, '');
+    const element = say
+      .toString()
+      .replace(/^.*<Response>/, '')
+      .replace(/<\/Response>$/, '');
     out = out.split(`<Play>${urlOf(p)}</Play>`).join(element);
   }
   return out;

@@ -15,7 +15,13 @@ export function wavInfo(buf: Buffer): { format: number; channels: number; sample
   while (off + 8 <= buf.length) {
     const id = buf.toString('ascii', off, off + 4);
     const size = buf.readUInt32LE(off + 4);
-    if (id === 'fmt ') fmt = { format: buf.readUInt16LE(off + 8), channels: buf.readUInt16LE(off + 10), sampleRate: buf.readUInt32LE(off + 12), bitsPerSample: buf.readUInt16LE(off + 22) };
+    if (id === 'fmt ')
+      fmt = {
+        format: buf.readUInt16LE(off + 8),
+        channels: buf.readUInt16LE(off + 10),
+        sampleRate: buf.readUInt32LE(off + 12),
+        bitsPerSample: buf.readUInt16LE(off + 22),
+      };
     if (id === 'data') return fmt ? { ...fmt, dataBytes: Math.min(size, buf.length - off - 8) } : null;
     off += 8 + size + (size % 2);
   }

@@ -38,7 +38,9 @@ describe('Google Cloud TTS engine', () => {
         cb(null, { voices: [] });
       },
     });
-    port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    );
   });
   afterAll(() => server.forceShutdown());
 
@@ -46,7 +48,13 @@ describe('Google Cloud TTS engine', () => {
     // Credentials that name their universe, so the auth library never looks for a cloud metadata server;
     // with sslCreds given no token is ever fetched, and the key is never used.
     const credentials = { client_email: 'tts-test@servicetorg.iam.gserviceaccount.com', private_key: 'unused', universe_domain: 'googleapis.com' };
-    const client = new TextToSpeechClient({ apiEndpoint: '127.0.0.1', port, sslCreds: grpc.credentials.createInsecure(), credentials, projectId: 'servicetorg-test' });
+    const client = new TextToSpeechClient({
+      apiEndpoint: '127.0.0.1',
+      port,
+      sslCreds: grpc.credentials.createInsecure(),
+      credentials,
+      projectId: 'servicetorg-test',
+    });
     const engine = new GoogleSpeechEngine(client);
     const wav = await engine.synthesize('Sak 2026/17 er under behandling.', 'nb-NO');
     expect(wavInfo(wav)).toMatchObject({ format: MULAW, sampleRate: 8000, dataBytes: 8000 });

@@ -23,7 +23,11 @@ export interface StaffAdministrationDeps {
 export class StaffAdministration {
   constructor(private readonly deps: StaffAdministrationDeps) {}
 
-  async createUser(actor: Actor, input: { email: string; name: string; password: string; role: Role; departments: string[]; phone?: string | null; sip?: string | null; locale?: string }, route: string): Promise<User> {
+  async createUser(
+    actor: Actor,
+    input: { email: string; name: string; password: string; role: Role; departments: string[]; phone?: string | null; sip?: string | null; locale?: string },
+    route: string,
+  ): Promise<User> {
     assertAdmin(actor);
     const departmentIds: number[] = [];
     for (const [i, code] of input.departments.entries()) {

@@ -22,7 +22,10 @@ export function authRoutes(deps: { auth: AuthService }): Router {
 
   r.get('/me', enrolOk, async (_req, res) => {
     const a = actorOf(res);
-    const me: MeView = { user: { id: a.id, email: a.email, name: a.name, role: a.role, departments: a.departmentIds, totpEnabled: a.totpEnabled, locale: a.locale }, scope: a.scope };
+    const me: MeView = {
+      user: { id: a.id, email: a.email, name: a.name, role: a.role, departments: a.departmentIds, totpEnabled: a.totpEnabled, locale: a.locale },
+      scope: a.scope,
+    };
     res.json(me);
   });
 

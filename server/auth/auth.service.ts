@@ -39,9 +39,15 @@ export class AuthService {
       const { count, oldest } = await this.deps.failures.recent(key, new Date(now - FAILURE_WINDOW_MS));
       if (count >= MAX_FAILURES && oldest) {
         const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + FAILURE_WINDOW_MS - now) / 1000));
-        throw new AppError(429, 'too_many_attempts', 'Too many failed attempts; try again later', { retryAfterSeconds: retryAfter }, {
-          'Retry-After': String(retryAfter),
-        });
+        throw new AppError(
+          429,
+          'too_many_attempts',
+          'Too many failed attempts; try again later',
+          { retryAfterSeconds: retryAfter },
+          {
+            'Retry-After': String(retryAfter),
+          },
+        );
       }
     }
   }
@@ -75,7 +81,10 @@ export class AuthService {
     const token = randomBytes(32).toString('base64url');
     const now = this.deps.clock();
     await this.deps.db.transaction(async (m) => {
-      await this.deps.tokens.create({ id: hashToken(token), userId: user.id, scope, createdAt: now, expiresAt: new Date(now.getTime() + this.deps.tokenTtlMs), revokedAt: null }, m);
+      await this.deps.tokens.create(
+        { id: hashToken(token), userId: user.id, scope, createdAt: now, expiresAt: new Date(now.getTime() + this.deps.tokenTtlMs), revokedAt: null },
+        m,
+      );
       await this.deps.audit.record([{ userId: user.id, action: 'login', entityType: 'user', entityId: user.id, route: 'POST /api/auth/login', ip }], m);
     });
     return { token, user: await this.publicUser(user), scope };

@@ -7,7 +7,6 @@ import type { Role } from '../contracts/names';
  * department memberships, bearer tokens and failed log-ins. Re-exported by ./entities.
  */
 
-
 export interface User {
   id: number;
   email: string;

@@ -22,7 +22,10 @@ export async function ensureFirstAdmin(
   }
   const passwordHash = await hashPassword(chosen.password);
   await deps.db.transaction((m) =>
-    deps.users.create({ email: chosen.email, name: 'Administrator', passwordHash, role: 'admin', departmentIds: deps.switchboardId ? [deps.switchboardId] : [] }, m),
+    deps.users.create(
+      { email: chosen.email, name: 'Administrator', passwordHash, role: 'admin', departmentIds: deps.switchboardId ? [deps.switchboardId] : [] },
+      m,
+    ),
   );
   return chosen;
 }

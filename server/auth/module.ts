@@ -28,14 +28,34 @@ export interface AuthFeature extends Feature {
 export function createAuth(kernel: Kernel): AuthFeature {
   const { db, clock, config, audit } = kernel;
   const users = new UserRepository({ db, clock });
-  const service = new AuthService({ db, users, tokens: new TokenRepository({ db }), failures: new AuthFailureRepository({ db }), audit, clock, tokenTtlMs: config.tokenTtlMs, issuer: 'Servicetorg' });
+  const service = new AuthService({
+    db,
+    users,
+    tokens: new TokenRepository({ db }),
+    failures: new AuthFailureRepository({ db }),
+    audit,
+    clock,
+    tokenTtlMs: config.tokenTtlMs,
+    issuer: 'Servicetorg',
+  });
   const apiBeforeAuth = Router();
   apiBeforeAuth.use('/auth', authRoutes({ auth: service }));
   return { service, users, routes: { apiBeforeAuth } };
 }
 
 /** Staff accounts, created by administrators; built once the register's departments exist. */
-export function createStaffAdministration(kernel: Kernel, deps: { auth: AuthFeature; departments: { byCode(code: string): Promise<{ id: number } | null> } }, opts: AuthOptions = {}): Feature {
-  const admin = new StaffAdministration({ db: kernel.db, departments: deps.departments, users: deps.auth.users, audit: kernel.audit, passwordCost: opts.passwordCost, defaultCountry: kernel.config.defaultCountry });
+export function createStaffAdministration(
+  kernel: Kernel,
+  deps: { auth: AuthFeature; departments: { byCode(code: string): Promise<{ id: number } | null> } },
+  opts: AuthOptions = {},
+): Feature {
+  const admin = new StaffAdministration({
+    db: kernel.db,
+    departments: deps.departments,
+    users: deps.auth.users,
+    audit: kernel.audit,
+    passwordCost: opts.passwordCost,
+    defaultCountry: kernel.config.defaultCountry,
+  });
   return { routes: { api: staffAdministrationRoutes({ admin }) } };
 }

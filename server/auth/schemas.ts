@@ -5,7 +5,14 @@ import { email, text } from '../core/http/schemas';
 /** Log-in, TOTP and user administration bodies. */
 
 export const loginBody = z
-  .object({ email: z.string().trim().max(191), password: z.string().min(1).max(1024), totp: z.string().regex(/^\d{6}$/, 'must be 6 digits').optional() })
+  .object({
+    email: z.string().trim().max(191),
+    password: z.string().min(1).max(1024),
+    totp: z
+      .string()
+      .regex(/^\d{6}$/, 'must be 6 digits')
+      .optional(),
+  })
   .strict();
 
 export const totpBody = z.object({ totp: z.string().regex(/^\d{6}$/, 'must be 6 digits') }).strict();

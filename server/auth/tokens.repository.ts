@@ -23,7 +23,13 @@ export class TokenRepository {
   }
 
   async revokeAllOfUser(userId: number, at: Date, m: EntityManager): Promise<void> {
-    await m.getRepository(AuthTokenEntity).createQueryBuilder().update().set({ revokedAt: at }).where('user_id = :userId AND revoked_at IS NULL', { userId }).execute();
+    await m
+      .getRepository(AuthTokenEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: at })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId })
+      .execute();
   }
 }
 

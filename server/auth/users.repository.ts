@@ -11,7 +11,9 @@ export class UserRepository {
   }
 
   byEmail(email: string, m?: EntityManager): Promise<User | null> {
-    return this.manager(m).getRepository(UserEntity).findOne({ where: { email: email.toLowerCase() } });
+    return this.manager(m)
+      .getRepository(UserEntity)
+      .findOne({ where: { email: email.toLowerCase() } });
   }
 
   byId(id: number, m?: EntityManager): Promise<User | null> {
@@ -39,7 +41,16 @@ export class UserRepository {
   }
 
   async create(
-    input: { email: string; name: string; passwordHash: string; role: Role; departmentIds: number[]; phone?: string | null; sip?: string | null; locale?: string },
+    input: {
+      email: string;
+      name: string;
+      passwordHash: string;
+      role: Role;
+      departmentIds: number[];
+      phone?: string | null;
+      sip?: string | null;
+      locale?: string;
+    },
     m: EntityManager,
   ): Promise<User> {
     const user = (await m.getRepository(UserEntity).save({
@@ -83,6 +94,8 @@ export class UserRepository {
 
   async byIds(ids: number[]): Promise<User[]> {
     if (!ids.length) return [];
-    return this.manager().getRepository(UserEntity).find({ where: { id: In(ids) } });
+    return this.manager()
+      .getRepository(UserEntity)
+      .find({ where: { id: In(ids) } });
   }
 }

@@ -32,8 +32,6 @@ export class AuditRepository {
   }
 
   forEntity(entityType: string, entityId: string | number) {
-    return this.deps.db.dataSource.manager
-      .getRepository(AuditEventEntity)
-      .find({ where: { entityType, entityId: String(entityId) }, order: { id: 'ASC' } });
+    return this.deps.db.dataSource.manager.getRepository(AuditEventEntity).find({ where: { entityType, entityId: String(entityId) }, order: { id: 'ASC' } });
   }
 }

@@ -39,7 +39,10 @@ export const configSchema = z
     REDIS_URL: optionalUrl(['redis://', 'rediss://']),
     TWILIO_ACCOUNT_SID: z.preprocess(
       emptyToUndefined,
-      z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits').optional(),
+      z
+        .string()
+        .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits')
+        .optional(),
     ),
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_API_URL: optionalUrl(['http://', 'https://']),
@@ -55,12 +58,16 @@ export const configSchema = z
         .default('NO')
         .refine((v) => countries.has(v), { message: 'must be an ISO 3166 country code such as NO' }),
     ),
-    LOG_LEVEL: z.preprocess(
-      emptyToUndefined,
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ),
+    LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     DEMO_DATA: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
-    TOKEN_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(24 * 30).default(12)),
+    TOKEN_TTL_HOURS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(12),
+    ),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TWILIO_ACCOUNT_SID) !== Boolean(c.TWILIO_AUTH_TOKEN)) {
@@ -115,9 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: c.DATABASE_URL,
     redisUrl: c.REDIS_URL,
     twilio:
-      c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN
-        ? { accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, apiUrl: c.TWILIO_API_URL }
-        : undefined,
+      c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN ? { accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, apiUrl: c.TWILIO_API_URL } : undefined,
     smtpUrl: c.SMTP_URL,
     imapUrl: c.IMAP_URL,
     googleCredentials: c.GOOGLE_APPLICATION_CREDENTIALS,

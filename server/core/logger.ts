@@ -9,7 +9,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: { service: 'servicetorg' },
-      redact: { paths: ['body', '*.body', 'password', '*.password', 'token', '*.token', 'req.headers.authorization', 'from', 'to', '*.from', '*.to'], censor: '[redacted]' },
+      redact: {
+        paths: ['body', '*.body', 'password', '*.password', 'token', '*.token', 'req.headers.authorization', 'from', 'to', '*.from', '*.to'],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

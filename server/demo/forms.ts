@@ -10,7 +10,13 @@ const DEMO_FORMS: FormInput[] = [
     intro: { nb: 'Skriv til oss, så svarer vi så snart vi kan.', en: 'Write to us and we will answer as soon as we can.' },
     fields: [
       { name: 'navn', type: 'text', purpose: 'name', required: true, label: { nb: 'Navn', en: 'Name' } },
-      { name: 'epost', type: 'email', purpose: 'email', label: { nb: 'E-post', en: 'E-mail' }, help: { nb: 'Vi sender kvittering hit.', en: 'We send the receipt here.' } },
+      {
+        name: 'epost',
+        type: 'email',
+        purpose: 'email',
+        label: { nb: 'E-post', en: 'E-mail' },
+        help: { nb: 'Vi sender kvittering hit.', en: 'We send the receipt here.' },
+      },
       { name: 'telefon', type: 'tel', purpose: 'phone', label: { nb: 'Mobilnummer', en: 'Mobile number' } },
       { name: 'melding', type: 'textarea', required: true, label: { nb: 'Hva gjelder det?', en: 'What is it about?' } },
     ],
@@ -46,6 +52,12 @@ export async function seedDemoForms(deps: { register: { departments: DepartmentR
     const f = formBody.parse(input);
     const department = await deps.register.departments.byCode(f.department);
     if (!department || (await forms.bySlug(f.slug))) continue;
-    await forms.create({ slug: f.slug, departmentId: department.id, definition: { title: f.title, ...(f.intro ? { intro: f.intro } : {}), fields: f.fields }, active: true, createdBy: null });
+    await forms.create({
+      slug: f.slug,
+      departmentId: department.id,
+      definition: { title: f.title, ...(f.intro ? { intro: f.intro } : {}), fields: f.fields },
+      active: true,
+      createdBy: null,
+    });
   }
 }

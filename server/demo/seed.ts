@@ -18,8 +18,52 @@ export const DEMO_DEPARTMENTS = [
   { code: 'sosial', name: 'Sosiale tjenester', menuDigit: 6, sms: '+4759440006', email: 'sosial@kommune.demo' },
 ];
 
-const FIRST = ['Ola', 'Kari', 'Per', 'Ingrid', 'Lars', 'Anne', 'Jon', 'Marit', 'Knut', 'Silje', 'Magnus', 'Nora', 'Emil', 'Sofie', 'Aksel', 'Åse', 'Bjørn', 'Tove', 'Ewa', 'Piotr', 'Mette', 'Søren'];
-const LAST = ['Hansen', 'Johansen', 'Olsen', 'Larsen', 'Andersen', 'Pedersen', 'Nilsen', 'Kristiansen', 'Jensen', 'Karlsen', 'Johnsen', 'Berg', 'Haugen', 'Hagen', 'Bakken', 'Nowak', 'Dahl', 'Lie', 'Moen', 'Strand'];
+const FIRST = [
+  'Ola',
+  'Kari',
+  'Per',
+  'Ingrid',
+  'Lars',
+  'Anne',
+  'Jon',
+  'Marit',
+  'Knut',
+  'Silje',
+  'Magnus',
+  'Nora',
+  'Emil',
+  'Sofie',
+  'Aksel',
+  'Åse',
+  'Bjørn',
+  'Tove',
+  'Ewa',
+  'Piotr',
+  'Mette',
+  'Søren',
+];
+const LAST = [
+  'Hansen',
+  'Johansen',
+  'Olsen',
+  'Larsen',
+  'Andersen',
+  'Pedersen',
+  'Nilsen',
+  'Kristiansen',
+  'Jensen',
+  'Karlsen',
+  'Johnsen',
+  'Berg',
+  'Haugen',
+  'Hagen',
+  'Bakken',
+  'Nowak',
+  'Dahl',
+  'Lie',
+  'Moen',
+  'Strand',
+];
 const STREETS = ['Storgata', 'Kirkegata', 'Fjordgata', 'Parkveien', 'Skoleveien', 'Torget', 'Bjørnsons gate', 'Romsdalsgata'];
 const STATUSES: [string, string][] = [
   ['Mottatt', 'Saken er mottatt og venter på en saksbehandler.'],
@@ -85,8 +129,18 @@ export async function seedDemoData(deps: DemoDeps, opts: { logger?: Logger; cont
     await repos.departments.addAddress({ departmentId: switchboard.id, channel: 'phone', address: '+4771111000', isDefault: true }, m);
     const staff: { email: string; name: string; role: 'agent' | 'caseworker' | 'officer' | 'records' | 'integration'; departmentIds: number[] }[] = [];
     made.forEach((d, i) => {
-      staff.push({ email: `agent${i + 1}@servicetorg.demo`, name: `${FIRST[i]} ${LAST[i]} (førstelinje)`, role: 'agent', departmentIds: [d.id, switchboard.id] });
-      staff.push({ email: `caseworker${i + 1}@servicetorg.demo`, name: `${FIRST[i + 6]} ${LAST[i + 6]} (saksbehandler)`, role: 'caseworker', departmentIds: [d.id] });
+      staff.push({
+        email: `agent${i + 1}@servicetorg.demo`,
+        name: `${FIRST[i]} ${LAST[i]} (førstelinje)`,
+        role: 'agent',
+        departmentIds: [d.id, switchboard.id],
+      });
+      staff.push({
+        email: `caseworker${i + 1}@servicetorg.demo`,
+        name: `${FIRST[i + 6]} ${LAST[i + 6]} (saksbehandler)`,
+        role: 'caseworker',
+        departmentIds: [d.id],
+      });
     });
     staff.push({ email: 'officer@servicetorg.demo', name: 'Kommunikasjonsrådgiver', role: 'officer', departmentIds: [switchboard.id] });
     staff.push({ email: 'records@servicetorg.demo', name: 'Arkivleder', role: 'records', departmentIds: [] });
@@ -111,7 +165,18 @@ export async function seedDemoData(deps: DemoDeps, opts: { logger?: Logger; cont
 
   await db.transaction(async (m) => {
     for (const p of people) {
-      await repos.contacts.create({ name: p.name, phones: [p.phone], emails: p.email ? [p.email] : [], address: `${pick(STREETS)} ${1 + Math.floor(rand() * 60)}`, postalCode: '6413', city: 'Molde', language: 'nb' }, m);
+      await repos.contacts.create(
+        {
+          name: p.name,
+          phones: [p.phone],
+          emails: p.email ? [p.email] : [],
+          address: `${pick(STREETS)} ${1 + Math.floor(rand() * 60)}`,
+          postalCode: '6413',
+          city: 'Molde',
+          language: 'nb',
+        },
+        m,
+      );
     }
   });
 
@@ -126,7 +191,13 @@ export async function seedDemoData(deps: DemoDeps, opts: { logger?: Logger; cont
       const number = `2026/${++caseSeq}`;
       await register.caseService.upsert(
         number,
-        { title: pick(TOPICS[dept.code]), status, statusSpoken: `Sak ${number}: ${spoken}`, department: dept.code, contacts: [{ name: person.name, phone: person.phone, email: person.email, role: 'søker' }] },
+        {
+          title: pick(TOPICS[dept.code]),
+          status,
+          statusSpoken: `Sak ${number}: ${spoken}`,
+          department: dept.code,
+          contacts: [{ name: person.name, phone: person.phone, email: person.email, role: 'søker' }],
+        },
         integrationActor,
         'demo seed',
       );
@@ -140,7 +211,13 @@ export async function seedDemoData(deps: DemoDeps, opts: { logger?: Logger; cont
     const person = pick(people);
     const own = caseNumbers.filter((c) => c.person === person);
     const c = own.length && rand() < 0.6 ? pick(own) : undefined;
-    items.push({ at: now - Math.floor(rand() * 30 * 86400_000), channel: pick(['sms', 'email', 'web', 'phone'] as const), person, dept: c?.dept ?? pick(departments), caseNumber: c?.number });
+    items.push({
+      at: now - Math.floor(rand() * 30 * 86400_000),
+      channel: pick(['sms', 'email', 'web', 'phone'] as const),
+      person,
+      dept: c?.dept ?? pick(departments),
+      caseNumber: c?.number,
+    });
   }
   items.sort((a, b) => a.at - b.at);
   for (const [i, it] of items.entries()) {

@@ -87,9 +87,24 @@ export class MailIngest {
     await this.storeAttachments(result.message.id, parsed.attachments);
 
     let receipt = false;
-    if (this.deps.receipts && parsed.kind === 'message' && !parsed.noAutoResponse && !/^(no-?reply|do-?not-?reply)@/i.test(citizen) && (await this.owesReceipt(result))) {
+    if (
+      this.deps.receipts &&
+      parsed.kind === 'message' &&
+      !parsed.noAutoResponse &&
+      !/^(no-?reply|do-?not-?reply)@/i.test(citizen) &&
+      (await this.owesReceipt(result))
+    ) {
       const r = receiptFor(result.inquiry, contact.subject ?? null);
-      await this.deps.automatic.send({ inquiry: result.inquiry, channel: 'email', sender: this.deps.sender, to: citizen, from: contact.to, subject: r.subject, body: r.body, purpose: 'receipt' });
+      await this.deps.automatic.send({
+        inquiry: result.inquiry,
+        channel: 'email',
+        sender: this.deps.sender,
+        to: citizen,
+        from: contact.to,
+        subject: r.subject,
+        body: r.body,
+        purpose: 'receipt',
+      });
       receipt = true;
     }
     return { kind: 'recorded', inquiryId: result.inquiry.id, messageId: result.message.id, opened: result.opened, duplicate: result.duplicate, receipt };
@@ -135,7 +150,8 @@ export class MailIngest {
       return { ...base, status: 'stored', reason: null, content: a.content };
     });
     await this.deps.attachments.addAttachments(rows);
-    for (const r of rows) if (r.status === 'refused') this.deps.logger.warn({ messageId, ordinal: r.ordinal, size: r.size, reason: r.reason }, 'attachment refused');
+    for (const r of rows)
+      if (r.status === 'refused') this.deps.logger.warn({ messageId, ordinal: r.ordinal, size: r.size, reason: r.reason }, 'attachment refused');
   }
 
   /** A delivery report marks our outbound message failed with the remote server's reason, once. */

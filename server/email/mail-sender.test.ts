@@ -51,19 +51,34 @@ describe('MailSender', () => {
     expect(m.inReplyTo).toBe('<second@innbygger.test>');
     expect(m.references).toEqual(['<first@innbygger.test>', '<st.5.aa@kommune.test>', '<second@innbygger.test>']);
     expect(m.headers).toEqual({});
-    expect(r).toEqual({ externalId: m.messageId.slice(1, -1), status: 'sent', from: 'byggesak@kommune.test', meta: { smtpResponse: '250 2.0.0 Ok: queued', from: 'byggesak@kommune.test' } });
+    expect(r).toEqual({
+      externalId: m.messageId.slice(1, -1),
+      status: 'sent',
+      from: 'byggesak@kommune.test',
+      meta: { smtpResponse: '250 2.0.0 Ok: queued', from: 'byggesak@kommune.test' },
+    });
   });
 
   it('keeps the address the citizen wrote to when it is the department’s, and marks automatic mail', async () => {
     const t = new Capturing();
-    await sender(t).send({ messageId: 1, inquiryId: 12, to: 'kari@innbygger.test', from: 'Plan@Kommune.test', body: 'Kvittering', subject: 'Mottatt [#12]', meta: { autoSubmitted: 'auto-replied', subjectAsIs: true } });
+    await sender(t).send({
+      messageId: 1,
+      inquiryId: 12,
+      to: 'kari@innbygger.test',
+      from: 'Plan@Kommune.test',
+      body: 'Kvittering',
+      subject: 'Mottatt [#12]',
+      meta: { autoSubmitted: 'auto-replied', subjectAsIs: true },
+    });
     expect(t.sent[0]).toMatchObject({ from: 'plan@kommune.test', subject: 'Mottatt [#12]', headers: { 'Auto-Submitted': 'auto-replied' } });
     expect(t.sent[0].inReplyTo).toBeUndefined();
   });
 
   it('fails with the server’s words when the only recipient is refused', async () => {
     const t = new Capturing({ accepted: [], rejected: ['kari@innbygger.test'], response: '550 5.1.1 User unknown' });
-    await expect(sender(t).send({ messageId: 1, inquiryId: 12, to: 'kari@innbygger.test', from: null, body: 'x', subject: null })).rejects.toThrow('550 5.1.1 User unknown');
+    await expect(sender(t).send({ messageId: 1, inquiryId: 12, to: 'kari@innbygger.test', from: null, body: 'x', subject: null })).rejects.toThrow(
+      '550 5.1.1 User unknown',
+    );
   });
 
   it('in simulation records the mail in memory, labels the result simulated, and logs ids only', async () => {

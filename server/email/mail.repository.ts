@@ -63,7 +63,11 @@ export class MailRepository {
       .getRepository(InquiryEntity)
       .createQueryBuilder('i')
       .innerJoin('cases', 'k', 'k.id = i.case_id')
-      .where('k.case_number = :caseNumber AND i.citizen_address = :citizen AND i.state IN (:...states)', { caseNumber, citizen: citizenAddress, states: ['open', 'waiting'] })
+      .where('k.case_number = :caseNumber AND i.citizen_address = :citizen AND i.state IN (:...states)', {
+        caseNumber,
+        citizen: citizenAddress,
+        states: ['open', 'waiting'],
+      })
       .orderBy('i.id', 'DESC')
       .getOne();
   }

@@ -9,6 +9,14 @@ export function receiptFor(inquiry: Pick<Inquiry, 'id'>, subject: string | null)
   const about = subject ? subject.replace(/\s+/g, ' ').trim().slice(0, 150) : nb.mailReceiptNoSubject;
   return {
     subject: nb.mailReceiptSubject(about, inquiryTag(inquiry.id)).slice(0, 255),
-    body: [nb.mailReceiptReceived(inquiry.id), nb.replyToAdd, '', en.mailReceiptReceived(inquiry.id), en.replyToAdd, '', bilingual((t) => t.automaticMessage)].join('\n'),
+    body: [
+      nb.mailReceiptReceived(inquiry.id),
+      nb.replyToAdd,
+      '',
+      en.mailReceiptReceived(inquiry.id),
+      en.replyToAdd,
+      '',
+      bilingual((t) => t.automaticMessage),
+    ].join('\n'),
   };
 }

@@ -1,7 +1,19 @@
 import type { EntityManager } from 'typeorm';
 import type { CountryCode } from 'libphonenumber-js';
 import type { InboundContact } from './contract';
-import { type CaseFile, type Contact, type Inquiry, type Message, type Department, type ContactKey, type ContactRepository, newestOf, type Continuation, type InquiryRepository, type MessageRepository } from '../register/module';
+import {
+  type CaseFile,
+  type Contact,
+  type Inquiry,
+  type Message,
+  type Department,
+  type ContactKey,
+  type ContactRepository,
+  newestOf,
+  type Continuation,
+  type InquiryRepository,
+  type MessageRepository,
+} from '../register/module';
 import type { Statement } from '../core/db/transactions';
 import { toE164 } from '../core/phone';
 import { toSummary } from '../core/summary';
@@ -44,7 +56,10 @@ export function prepare(input: InboundContact, defaultCountry: CountryCode): Pre
     key: phone ? { phone } : email ? { email } : null,
     name: input.from.name ?? null,
     now,
-    continuation: citizenAddress && input.continueWithinMs ? { channel: input.channel, channelAddress: input.to, since: new Date(now.getTime() - input.continueWithinMs) } : null,
+    continuation:
+      citizenAddress && input.continueWithinMs
+        ? { channel: input.channel, channelAddress: input.to, since: new Date(now.getTime() - input.continueWithinMs) }
+        : null,
   };
 }
 
@@ -138,7 +153,14 @@ export function planNewCitizen(deps: PlanDeps, p: Prepared, key: ContactKey, nam
     newCitizen: true,
     written: ([[c], [i], [x]]) => {
       const stored = { ...inquiry, id: Number(i.id), contactId: Number(c.id) };
-      return { contact: { ...contact.row, id: Number(c.id) }, inquiry: stored, message: { ...messageRow(p, stored.id), id: Number(x.id) }, opened: true, department, caseNumber: namedCase?.caseNumber ?? null };
+      return {
+        contact: { ...contact.row, id: Number(c.id) },
+        inquiry: stored,
+        message: { ...messageRow(p, stored.id), id: Number(x.id) },
+        opened: true,
+        department,
+        caseNumber: namedCase?.caseNumber ?? null,
+      };
     },
   };
 }

@@ -3,7 +3,19 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { InboundContact } from './contract';
 import { isUniqueViolation, type Database } from '../core/db/database';
 import type { TransactionSteps } from '../core/db/transactions';
-import { type Contact, type Inquiry, type Message, type Department, type CaseRepository, type ContactRepository, SWITCHBOARD, type DepartmentRepository, type InquiryRepository, type MessageRepository, type RegisterEvents } from '../register/module';
+import {
+  type Contact,
+  type Inquiry,
+  type Message,
+  type Department,
+  type CaseRepository,
+  type ContactRepository,
+  SWITCHBOARD,
+  type DepartmentRepository,
+  type InquiryRepository,
+  type MessageRepository,
+  type RegisterEvents,
+} from '../register/module';
 import { caseNumberCandidates } from './case-numbers';
 import { batchable, InboundBatcher, type BatchItem } from './inbound-batch';
 import { chooseInquiry, planMessage, planNewCitizen, prepare, type Prepared, type Written } from './inbound-plan';
@@ -90,7 +102,14 @@ export class InboundService {
     return this.deps.db.transaction((m, steps) => this.write(item.p, item.department, item.departments, m, steps, within));
   }
 
-  private async write(p: Prepared, department: Department, departments: Department[], m: EntityManager, steps: TransactionSteps, within?: Within): Promise<Written> {
+  private async write(
+    p: Prepared,
+    department: Department,
+    departments: Department[],
+    m: EntityManager,
+    steps: TransactionSteps,
+    within?: Within,
+  ): Promise<Written> {
     const { input } = p;
     // Locked until commit: a citizen's concurrent messages take turns, so two cannot open two
     // inquiries. The lock's statement starts the transaction and brings the inquiries this

@@ -3,7 +3,6 @@ import { at, id } from '../core/db/columns';
 
 /* Mappings for the journal: rules, archive settings, number series and one entry per journaled message. */
 
-
 export const JOURNAL_RULE_KINDS = ['all', 'case', 'department', 'keyword'] as const;
 export type JournalRuleKind = (typeof JOURNAL_RULE_KINDS)[number];
 

@@ -2,7 +2,15 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { type Database, isUniqueViolation } from '../core/db/database';
 import { MessageEntity, type Message } from '../register/module';
-import { JournalCounterEntity, JournalEntryEntity, JournalRuleEntity, JournalSettingEntity, type DeliveryState, type JournalEntry, type JournalRule } from './entities';
+import {
+  JournalCounterEntity,
+  JournalEntryEntity,
+  JournalRuleEntity,
+  JournalSettingEntity,
+  type DeliveryState,
+  type JournalEntry,
+  type JournalRule,
+} from './entities';
 
 /** The journal's tables. Entries are written once and never edited, except for their delivery state. */
 export class JournalRepository {
@@ -13,7 +21,9 @@ export class JournalRepository {
   }
 
   rules(): Promise<JournalRule[]> {
-    return this.m().getRepository(JournalRuleEntity).find({ order: { id: 'ASC' } });
+    return this.m()
+      .getRepository(JournalRuleEntity)
+      .find({ order: { id: 'ASC' } });
   }
 
   async replaceRules(rows: Omit<JournalRule, 'id'>[], m: EntityManager): Promise<void> {
@@ -37,7 +47,12 @@ export class JournalRepository {
   async nextNumber(key: string, m: EntityManager): Promise<number> {
     const repo = m.getRepository(JournalCounterEntity);
     for (;;) {
-      const r = await repo.createQueryBuilder().update().set({ last: () => 'last_value + 1' }).where('counter_key = :key', { key }).execute();
+      const r = await repo
+        .createQueryBuilder()
+        .update()
+        .set({ last: () => 'last_value + 1' })
+        .where('counter_key = :key', { key })
+        .execute();
       if ((r.affected ?? 0) > 0) return (await repo.findOneOrFail({ where: { key } })).last;
       try {
         await repo.insert({ key, last: 1 });
@@ -61,7 +76,12 @@ export class JournalRepository {
   }
 
   /** Moves the delivery state only from one of `from`; false when another run got there first. */
-  async setDelivery(id: number, to: DeliveryState, from: DeliveryState[], patch: Partial<Pick<JournalEntry, 'lastError' | 'deliveredAt'>> = {}): Promise<boolean> {
+  async setDelivery(
+    id: number,
+    to: DeliveryState,
+    from: DeliveryState[],
+    patch: Partial<Pick<JournalEntry, 'lastError' | 'deliveredAt'>> = {},
+  ): Promise<boolean> {
     const r = await this.deps.db.transaction((m) =>
       m
         .getRepository(JournalEntryEntity)
@@ -77,18 +97,35 @@ export class JournalRepository {
 
   async failedAttempt(id: number, error: string): Promise<void> {
     await this.deps.db.transaction((m) =>
-      m.getRepository(JournalEntryEntity).createQueryBuilder().update().set({ attempts: () => 'attempts + 1', lastError: error.slice(0, 2000) }).where('id = :id', { id }).execute(),
+      m
+        .getRepository(JournalEntryEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ attempts: () => 'attempts + 1', lastError: error.slice(0, 2000) })
+        .where('id = :id', { id })
+        .execute(),
     );
   }
 
-  list(q: { states?: DeliveryState[]; from?: Date; to?: Date; beforeId?: number; afterId?: number; limit: number; order?: 'ASC' | 'DESC' }): Promise<JournalEntry[]> {
+  list(q: {
+    states?: DeliveryState[];
+    from?: Date;
+    to?: Date;
+    beforeId?: number;
+    afterId?: number;
+    limit: number;
+    order?: 'ASC' | 'DESC';
+  }): Promise<JournalEntry[]> {
     const qb = this.m().getRepository(JournalEntryEntity).createQueryBuilder('j');
     if (q.states?.length) qb.andWhere('j.delivery_state IN (:...states)', { states: q.states });
     if (q.from) qb.andWhere('j.journal_date >= :from', { from: this.deps.db.param(q.from) });
     if (q.to) qb.andWhere('j.journal_date < :to', { to: this.deps.db.param(q.to) });
     if (q.beforeId) qb.andWhere('j.id < :before', { before: q.beforeId });
     if (q.afterId) qb.andWhere('j.id > :after', { after: q.afterId });
-    return qb.orderBy('j.id', q.order ?? 'DESC').limit(q.limit).getMany();
+    return qb
+      .orderBy('j.id', q.order ?? 'DESC')
+      .limit(q.limit)
+      .getMany();
   }
 
   /** Messages of the register since a time that have no journal post: what a crash between commit and event left out. */

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Database, isUniqueViolation } from '../core/db/database';
-import type { Inquiry, Message, CaseRepository, ContactRepository, DepartmentRepository, InquiryRepository, MessageRepository, RegisterEvents } from '../register/module';
+import type {
+  Inquiry,
+  Message,
+  CaseRepository,
+  ContactRepository,
+  DepartmentRepository,
+  InquiryRepository,
+  MessageRepository,
+  RegisterEvents,
+} from '../register/module';
 import type { DeliveryState, JournalEntry, JournalRule } from './entities';
 import type { JobQueue } from '../core/jobs/queue';
 import { arkivstrukturXml, documentType, sha256, stableUuid } from './noark';
@@ -39,7 +48,8 @@ export function assertRecords(actor: Actor): void {
   assertMay(actor, 'keepRecords', 'Only the records role or an administrator may do this');
 }
 
-const wordIn = (text: string, word: string) => new RegExp(`(^|[^\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'iu').test(text);
+const wordIn = (text: string, word: string) =>
+  new RegExp(`(^|[^\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'iu').test(text);
 
 /**
  * Journaling, for every channel: a message received or sent is matched against the rules
@@ -78,11 +88,20 @@ export class JournalService {
     const rules = await this.rules();
     const department = await this.deps.departments.byId(inq.departmentId);
     const text = `${message.subject ?? ''} ${message.body}`;
-    const matches = rules.some((r) => r.kind === 'all' || (r.kind === 'case' && inq.caseId !== null) || (r.kind === 'department' && department?.code === r.value) || (r.kind === 'keyword' && r.value && wordIn(text, r.value)));
+    const matches = rules.some(
+      (r) =>
+        r.kind === 'all' ||
+        (r.kind === 'case' && inq.caseId !== null) ||
+        (r.kind === 'department' && department?.code === r.value) ||
+        (r.kind === 'keyword' && r.value && wordIn(text, r.value)),
+    );
     if (!matches) return null;
     const existing = await this.deps.journal.entryByMessage(message.id);
     if (existing) return existing;
-    const [caseFile, contact] = await Promise.all([inq.caseId ? this.deps.cases.byId(inq.caseId) : null, inq.contactId ? this.deps.contacts.byId(inq.contactId) : null]);
+    const [caseFile, contact] = await Promise.all([
+      inq.caseId ? this.deps.cases.byId(inq.caseId) : null,
+      inq.contactId ? this.deps.contacts.byId(inq.contactId) : null,
+    ]);
 
     const incoming = message.direction === 'in';
     const partyAddress = incoming ? message.fromAddress : message.toAddress;
@@ -196,7 +215,11 @@ export class JournalService {
       await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'journal', entityId: 'archive', route }], m);
     });
     if (target.pushUrl) {
-      for (let page = await this.deps.journal.list({ states: ['unconfigured'], limit: 500, order: 'ASC' }); page.length; page = await this.deps.journal.list({ states: ['unconfigured'], limit: 500, order: 'ASC' })) {
+      for (
+        let page = await this.deps.journal.list({ states: ['unconfigured'], limit: 500, order: 'ASC' });
+        page.length;
+        page = await this.deps.journal.list({ states: ['unconfigured'], limit: 500, order: 'ASC' })
+      ) {
         for (const e of page) if (await this.deps.journal.setDelivery(e.id, 'pending', ['unconfigured'])) await this.enqueue(e.id);
       }
     }
@@ -212,7 +235,7 @@ export class JournalService {
   async exportXml(actor: Actor, from: Date, to: Date, route: string): Promise<string> {
     assertRecords(actor);
     const entries: JournalEntry[] = [];
-    for (let afterId = 0; ; ) {
+    for (let afterId = 0; ;) {
       const page = await this.deps.journal.list({ from, to, afterId, limit: 1000, order: 'ASC' });
       entries.push(...page);
       if (page.length < 1000) break;
@@ -221,7 +244,9 @@ export class JournalService {
     const caseIds = [...new Set(entries.map((e) => e.caseId).filter((x): x is number => x !== null))];
     const files = await this.deps.cases.byIds(caseIds);
     const workers = await this.deps.users.byIds([...new Set(files.map((c) => c.caseworkerId).filter((x): x is number => x !== null))]);
-    const cases = new Map(files.map((c) => [c.id, { createdAt: c.createdAt, open: c.isOpen, caseworker: workers.find((u) => u.id === c.caseworkerId)?.name ?? null }]));
+    const cases = new Map(
+      files.map((c) => [c.id, { createdAt: c.createdAt, open: c.isOpen, caseworker: workers.find((u) => u.id === c.caseworkerId)?.name ?? null }]),
+    );
     await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'journal', entityId: 'export', route }]);
     // Posts of one folder together, each folder in journal order.
     entries.sort((a, b) => (a.caseId ?? -a.inquiryId) - (b.caseId ?? -b.inquiryId) || a.id - b.id);

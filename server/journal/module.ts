@@ -21,7 +21,11 @@ export interface JournalOptions {
  * Journaling for every channel, as public-records law asks: matching messages become numbered
  * posts, delivered to the archive as retried jobs; the records role reads, retries and exports.
  */
-export function createJournal(kernel: Kernel, deps: { register: Register; users: UserRepository }, opts: JournalOptions = {}): Feature & { service: JournalService; repository: JournalRepository } {
+export function createJournal(
+  kernel: Kernel,
+  deps: { register: Register; users: UserRepository },
+  opts: JournalOptions = {},
+): Feature & { service: JournalService; repository: JournalRepository } {
   const { db, clock, logger, audit, jobs } = kernel;
   const { register } = deps;
   const repository = new JournalRepository({ db });

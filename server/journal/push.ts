@@ -19,7 +19,14 @@ export function pushPayload(e: JournalEntry) {
     administrativEnhet: e.department,
     tittel: e.title,
     kanal: e.channel,
-    dokument: { dokumenttype: documentType(e.channel), format: 'text/plain; charset=UTF-8', innhold: e.body, sjekksum: e.checksum, sjekksumAlgoritme: 'SHA256', filstoerrelse: e.size },
+    dokument: {
+      dokumenttype: documentType(e.channel),
+      format: 'text/plain; charset=UTF-8',
+      innhold: e.body,
+      sjekksum: e.checksum,
+      sjekksumAlgoritme: 'SHA256',
+      filstoerrelse: e.size,
+    },
   };
 }
 

@@ -13,7 +13,9 @@ import { parse } from '../core/http/validate';
 const rule = z
   .object({ kind: z.enum(JOURNAL_RULE_KINDS), value: z.string().trim().min(1).max(191).nullable().optional() })
   .strict()
-  .refine((r) => (r.kind === 'department' || r.kind === 'keyword' ? Boolean(r.value) : !r.value), { message: 'department and keyword rules name a value; all and case rules do not' });
+  .refine((r) => (r.kind === 'department' || r.kind === 'keyword' ? Boolean(r.value) : !r.value), {
+    message: 'department and keyword rules name a value; all and case rules do not',
+  });
 export const rulesBody = z.object({ rules: z.array(rule).min(1).max(100) }).strict();
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -34,7 +36,15 @@ export const exportQuery = z
   .strict()
   .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['to'] })
   .refine((q) => q.to.getTime() - q.from.getTime() <= 367 * 24 * 3600_000, { message: 'export at most a year at a time', path: ['to'] });
-export const entryQuery = z.object({ state: z.enum(DELIVERY_STATES).optional(), from: day.optional(), to: day.optional(), cursor: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }).strict();
+export const entryQuery = z
+  .object({
+    state: z.enum(DELIVERY_STATES).optional(),
+    from: day.optional(),
+    to: day.optional(),
+    cursor: z.string().max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
 
 const view = (e: JournalEntry) => ({
   id: e.id,
@@ -68,7 +78,13 @@ export function journalRoutes(deps: { journal: JournalService }): Router {
 
   r.put('/journal/rules', async (req, res) => {
     const body = parse(rulesBody, req.body);
-    res.json({ rules: await j.setRules(actorOf(res), body.rules.map((x) => ({ kind: x.kind, value: x.value ?? null })), routeOf(req)) });
+    res.json({
+      rules: await j.setRules(
+        actorOf(res),
+        body.rules.map((x) => ({ kind: x.kind, value: x.value ?? null })),
+        routeOf(req),
+      ),
+    });
   });
 
   r.get('/journal/archive', async (_req, res) => {
@@ -81,7 +97,13 @@ export function journalRoutes(deps: { journal: JournalService }): Router {
 
   const list = async (actor: Parameters<JournalService['entries']>[0], q: z.infer<typeof entryQuery>) => {
     const limit = q.limit ?? 100;
-    const rows = await j.entries(actor, { states: q.state ? [q.state] : undefined, from: q.from, to: q.to, beforeId: q.cursor ? decodeCursor(q.cursor) : undefined, limit: limit + 1 });
+    const rows = await j.entries(actor, {
+      states: q.state ? [q.state] : undefined,
+      from: q.from,
+      to: q.to,
+      beforeId: q.cursor ? decodeCursor(q.cursor) : undefined,
+      limit: limit + 1,
+    });
     const page = rows.slice(0, limit);
     return { items: page.map(view), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
   };

@@ -17,6 +17,8 @@ export function pushInquiriesToAgents(events: RegisterEvents, agents: Agents): v
   });
 
   events.on('inquiry:updated', ({ inquiry, message }) => {
-    agents.to(rooms.department(inquiry.departmentId), rooms.everything).emit('inquiry:updated', { id: inquiry.id, summary: toSummary(message.body, message.subject) });
+    agents
+      .to(rooms.department(inquiry.departmentId), rooms.everything)
+      .emit('inquiry:updated', { id: inquiry.id, summary: toSummary(message.body, message.subject) });
   });
 }

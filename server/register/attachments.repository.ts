@@ -31,11 +31,6 @@ export class AttachmentRepository {
   }
 
   async attachmentWithContent(id: number): Promise<Attachment | null> {
-    return this.manager
-      .getRepository(AttachmentEntity)
-      .createQueryBuilder('a')
-      .addSelect('a.content')
-      .where('a.id = :id', { id })
-      .getOne();
+    return this.manager.getRepository(AttachmentEntity).createQueryBuilder('a').addSelect('a.content').where('a.id = :id', { id }).getOne();
   }
 }

@@ -10,7 +10,12 @@ import type { AttachmentRepository } from './attachments.repository';
 import type { MessageRepository } from '../register/messages.repository';
 
 /** Staff (under /api) read a message's attachments (and why any was refused) within the register's access rules. */
-export function attachmentRoutes(deps: { attachments: AttachmentRepository; messages: MessageRepository; inquiries: InquiryRepository; audit: AuditRepository }): Router {
+export function attachmentRoutes(deps: {
+  attachments: AttachmentRepository;
+  messages: MessageRepository;
+  inquiries: InquiryRepository;
+  audit: AuditRepository;
+}): Router {
   const r = Router();
 
   const visibleMessage = async (actor: Parameters<typeof registerScope>[0], messageId: number) => {
@@ -24,7 +29,15 @@ export function attachmentRoutes(deps: { attachments: AttachmentRepository; mess
     const message = await visibleMessage(actorOf(res), parse(idParam, req.params.id, 'message id'));
     const rows = await deps.attachments.attachmentsOf(message.id);
     res.json({
-      items: rows.map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, status: a.status, reason: a.reason })),
+      items: rows.map((a) => ({
+        id: a.id,
+        filename: a.filename,
+        contentType: a.contentType,
+        size: a.size,
+        sha256: a.sha256,
+        status: a.status,
+        reason: a.reason,
+      })),
     });
   });
 

@@ -32,20 +32,51 @@ export class AutomaticMessages {
     const meta = { automatic: input.purpose };
     const { message } = await this.deps.db.transaction(async (m) => {
       const r = await this.deps.messages.insertOnce(
-        { inquiryId: input.inquiry.id, channel: input.channel, direction: 'out', kind: 'message', body: input.body, bodyHtml: null, subject: input.subject, fromAddress: input.from, toAddress: input.to, externalId: null, status: 'queued', meta, authorId: null, createdAt: now, updatedAt: now },
+        {
+          inquiryId: input.inquiry.id,
+          channel: input.channel,
+          direction: 'out',
+          kind: 'message',
+          body: input.body,
+          bodyHtml: null,
+          subject: input.subject,
+          fromAddress: input.from,
+          toAddress: input.to,
+          externalId: null,
+          status: 'queued',
+          meta,
+          authorId: null,
+          createdAt: now,
+          updatedAt: now,
+        },
         m,
       );
       await this.deps.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
       return r;
     });
     try {
-      const sent = await input.sender.send({ messageId: message.id, inquiryId: input.inquiry.id, to: input.to, from: input.from, body: input.body, subject: input.subject, meta: { autoSubmitted: 'auto-replied', subjectAsIs: true } });
+      const sent = await input.sender.send({
+        messageId: message.id,
+        inquiryId: input.inquiry.id,
+        to: input.to,
+        from: input.from,
+        body: input.body,
+        subject: input.subject,
+        meta: { autoSubmitted: 'auto-replied', subjectAsIs: true },
+      });
       const status = await this.deps.db.transaction(async (m) => {
-        await this.deps.messages.update(message.id, { externalId: sent.externalId, fromAddress: sent.from ?? input.from, meta: { ...meta, ...(sent.meta ?? {}) } }, m);
+        await this.deps.messages.update(
+          message.id,
+          { externalId: sent.externalId, fromAddress: sent.from ?? input.from, meta: { ...meta, ...(sent.meta ?? {}) } },
+          m,
+        );
         // As for an agent's reply: a delivery report that overtook the hand-over is not undone.
         const moved = await this.deps.messages.advanceStatus(message.id, sent.status, replaceableBy(sent.status), m);
         const detail = sent.detail && Object.keys(sent.detail).length ? sent.detail : null;
-        await this.deps.messages.addEvent({ messageId: message.id, status: sent.status, providerStatus: sent.providerStatus ?? null, at: this.deps.clock(), detail }, m);
+        await this.deps.messages.addEvent(
+          { messageId: message.id, status: sent.status, providerStatus: sent.providerStatus ?? null, at: this.deps.clock(), detail },
+          m,
+        );
         return moved ? sent.status : ((await this.deps.messages.byId(message.id, m))?.status ?? sent.status);
       });
       Object.assign(message, { externalId: sent.externalId, status, fromAddress: sent.from ?? input.from });
@@ -54,7 +85,10 @@ export class AutomaticMessages {
       this.deps.logger.warn({ messageId: message.id, inquiryId: input.inquiry.id, err: reason }, 'automatic message failed');
       await this.deps.db.transaction(async (m) => {
         await this.deps.messages.update(message.id, { status: 'failed', meta: { ...meta, error: reason } }, m);
-        await this.deps.messages.addEvent({ messageId: message.id, status: 'failed', providerStatus: null, at: this.deps.clock(), detail: { error: reason } }, m);
+        await this.deps.messages.addEvent(
+          { messageId: message.id, status: 'failed', providerStatus: null, at: this.deps.clock(), detail: { error: reason } },
+          m,
+        );
       });
       message.status = 'failed';
     }

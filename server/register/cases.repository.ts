@@ -32,12 +32,16 @@ export class CaseRepository {
 
   async byIds(ids: number[]): Promise<CaseFile[]> {
     if (!ids.length) return [];
-    return this.manager().getRepository(CaseEntity).find({ where: { id: In(ids) } });
+    return this.manager()
+      .getRepository(CaseEntity)
+      .find({ where: { id: In(ids) } });
   }
 
   async byNumbers(numbers: string[], m?: EntityManager): Promise<CaseFile[]> {
     if (!numbers.length) return [];
-    return this.manager(m).getRepository(CaseEntity).find({ where: { caseNumber: In(numbers) } });
+    return this.manager(m)
+      .getRepository(CaseEntity)
+      .find({ where: { caseNumber: In(numbers) } });
   }
 
   async insert(row: Omit<CaseFile, 'id'>, m: EntityManager): Promise<CaseFile> {
@@ -49,7 +53,9 @@ export class CaseRepository {
   }
 
   contactsOf(caseId: number, m?: EntityManager): Promise<CaseContact[]> {
-    return this.manager(m).getRepository(CaseContactEntity).find({ where: { caseId }, order: { contactId: 'ASC' } });
+    return this.manager(m)
+      .getRepository(CaseContactEntity)
+      .find({ where: { caseId }, order: { contactId: 'ASC' } });
   }
 
   async linkContact(link: CaseContact, m: EntityManager) {
@@ -78,7 +84,13 @@ export class CaseRepository {
     }
     sql += ` ORDER BY k.id DESC LIMIT ${limitOf(opts.limit ?? 100)}`;
     const rows: CaseSummaryRow[] = await this.manager().query(sql, params);
-    return rows.map((r) => ({ ...r, id: Number(r.id), departmentId: Number(r.departmentId), contactId: Number(r.contactId), isOpen: Boolean(Number(r.isOpen)) }));
+    return rows.map((r) => ({
+      ...r,
+      id: Number(r.id),
+      departmentId: Number(r.departmentId),
+      contactId: Number(r.contactId),
+      isOpen: Boolean(Number(r.isOpen)),
+    }));
   }
 
   /** Contacts that appear on a case within the scope: how frontline staff get to see a contact. */
@@ -96,6 +108,8 @@ export class CaseRepository {
   }
 
   async createdBy(userId: number, limit: number): Promise<CaseFile[]> {
-    return this.manager().getRepository(CaseEntity).find({ where: { createdBy: userId }, order: { id: 'DESC' }, take: limit });
+    return this.manager()
+      .getRepository(CaseEntity)
+      .find({ where: { createdBy: userId }, order: { id: 'DESC' }, take: limit });
   }
 }

@@ -31,7 +31,19 @@ export interface CaseUpsertInput {
 }
 
 /** Statuses the case systems we know use for a finished case; anything else counts as open. */
-const CLOSED_STATUSES = new Set(['closed', 'avsluttet', 'ferdig', 'ferdigbehandlet', 'arkivert', 'archived', 'cancelled', 'henlagt', 'zamknięta', 'afsluttet', 'lukket']);
+const CLOSED_STATUSES = new Set([
+  'closed',
+  'avsluttet',
+  'ferdig',
+  'ferdigbehandlet',
+  'arkivert',
+  'archived',
+  'cancelled',
+  'henlagt',
+  'zamknięta',
+  'afsluttet',
+  'lukket',
+]);
 export const isOpenStatus = (status: string) => !CLOSED_STATUSES.has(status.trim().toLowerCase());
 
 export interface CaseDeps {
@@ -54,10 +66,12 @@ export class CaseService {
     const department = await this.deps.departments.byCode(input.department);
     if (!department) throw badRequest(`Unknown department "${input.department}"`, [{ path: ['department'], message: 'unknown department' }]);
     const caseworker = input.caseworkerEmail ? await this.deps.users.byEmail(input.caseworkerEmail) : null;
-    if (input.caseworkerEmail && !caseworker) throw badRequest(`Unknown caseworker "${input.caseworkerEmail}"`, [{ path: ['caseworkerEmail'], message: 'no such user' }]);
+    if (input.caseworkerEmail && !caseworker)
+      throw badRequest(`Unknown caseworker "${input.caseworkerEmail}"`, [{ path: ['caseworkerEmail'], message: 'no such user' }]);
     const parties = input.contacts.map((c, i) => {
       const phone = c.phone ? toE164(c.phone, this.deps.defaultCountry) : undefined;
-      if (c.phone && !phone) throw badRequest(`contacts[${i}].phone is not a valid phone number`, [{ path: ['contacts', i, 'phone'], message: 'not a valid phone number' }]);
+      if (c.phone && !phone)
+        throw badRequest(`contacts[${i}].phone is not a valid phone number`, [{ path: ['contacts', i, 'phone'], message: 'not a valid phone number' }]);
       return { name: c.name ?? null, phone: phone ?? undefined, email: c.email?.toLowerCase(), role: c.role ?? null };
     });
 
@@ -192,7 +206,13 @@ export class CaseService {
       department: department?.code ?? String(c.departmentId),
       category: c.category,
       caseworker: caseworker ? { id: caseworker.id, email: caseworker.email, name: caseworker.name } : null,
-      contacts: contacts.map((ct) => ({ id: ct.id, name: ct.name, role: links.find((l) => l.contactId === ct.id)?.role ?? null, phones: ct.phones, emails: ct.emails })),
+      contacts: contacts.map((ct) => ({
+        id: ct.id,
+        name: ct.name,
+        role: links.find((l) => l.contactId === ct.id)?.role ?? null,
+        phones: ct.phones,
+        emails: ct.emails,
+      })),
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
     };

@@ -62,7 +62,10 @@ export class ContactRepository {
    * the lookup's tail latency (bench/register).
    */
   async byPhone(e164: string, m?: EntityManager): Promise<Contact | null> {
-    const rows: ContactRow[] = await this.manager(m).query(`SELECT ${CONTACT_COLUMNS} FROM contact_phones p INNER JOIN contacts c ON c.id = p.contact_id WHERE p.e164 = ?`, [e164]);
+    const rows: ContactRow[] = await this.manager(m).query(
+      `SELECT ${CONTACT_COLUMNS} FROM contact_phones p INNER JOIN contacts c ON c.id = p.contact_id WHERE p.e164 = ?`,
+      [e164],
+    );
     return rows.length ? toContact(rows[0]) : null;
   }
 
@@ -81,15 +84,21 @@ export class ContactRepository {
 
   async byIds(ids: number[]): Promise<Contact[]> {
     if (!ids.length) return [];
-    return this.manager().getRepository(ContactEntity).find({ where: { id: In(ids) } });
+    return this.manager()
+      .getRepository(ContactEntity)
+      .find({ where: { id: In(ids) } });
   }
 
   async withAddresses(contacts: Contact[]): Promise<ContactWithAddresses[]> {
     if (!contacts.length) return [];
     const ids = contacts.map((c) => c.id);
     const [phones, emails] = await Promise.all([
-      this.manager().getRepository(ContactPhoneEntity).find({ where: { contactId: In(ids) }, order: { id: 'ASC' } }),
-      this.manager().getRepository(ContactEmailEntity).find({ where: { contactId: In(ids) }, order: { id: 'ASC' } }),
+      this.manager()
+        .getRepository(ContactPhoneEntity)
+        .find({ where: { contactId: In(ids) }, order: { id: 'ASC' } }),
+      this.manager()
+        .getRepository(ContactEmailEntity)
+        .find({ where: { contactId: In(ids) }, order: { id: 'ASC' } }),
     ]);
     return contacts.map((c) => ({
       ...c,
@@ -206,7 +215,13 @@ export class ContactRepository {
    * the contact's rows are locked by their insert. Another message from the same new citizen may
    * commit first: then the batch is undone to its savepoint and that contact is locked instead.
    */
-  async createLocked(key: ContactKey, name: string | null, m: EntityManager, steps: Pick<TransactionSteps, 'read' | 'together'>, continuation?: Continuation): Promise<Owner & { created: boolean }> {
+  async createLocked(
+    key: ContactKey,
+    name: string | null,
+    m: EntityManager,
+    steps: Pick<TransactionSteps, 'read' | 'together'>,
+    continuation?: Continuation,
+  ): Promise<Owner & { created: boolean }> {
     const { row, statements } = this.creating(key, name, m, this.deps.clock());
     try {
       const [[{ id }], continuable] = await steps.together([
@@ -214,7 +229,11 @@ export class ContactRepository {
         ...statements,
         ...(continuation ? [continuableSelect(this.deps.db, m, { ...continuation, citizenAddress: addressOf(key)[2] })] : []),
       ]);
-      return { contact: { id: Number(id), ...row }, created: true, continuable: continuation ? continuable.map((r) => fromRow(m, InquiryEntity, r)) : undefined };
+      return {
+        contact: { id: Number(id), ...row },
+        created: true,
+        continuable: continuation ? continuable.map((r) => fromRow(m, InquiryEntity, r)) : undefined,
+      };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       await m.query('ROLLBACK TO SAVEPOINT new_contact');

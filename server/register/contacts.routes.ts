@@ -12,7 +12,9 @@ export function contactRoutes(deps: { contacts: ContactService }): Router {
   r.get('/contacts', async (req, res) => {
     const q = parse(contactQuery, req.query, 'query');
     const actor = actorOf(res);
-    const items = q.phone ? await deps.contacts.findByPhone(actor, q.phone, routeOf(req), req.ip) : await deps.contacts.findByEmail(actor, q.email!, routeOf(req), req.ip);
+    const items = q.phone
+      ? await deps.contacts.findByPhone(actor, q.phone, routeOf(req), req.ip)
+      : await deps.contacts.findByEmail(actor, q.email!, routeOf(req), req.ip);
     res.json({ items });
   });
 

@@ -65,10 +65,22 @@ export class ContactService {
     return view;
   }
 
-  private async present(actor: Actor, scope: Scope, found: Awaited<ReturnType<ContactRepository['byIds']>>, route: string, ip?: string): Promise<ContactView[]> {
-    const visible = await this.visibleIds(found.map((c) => c.id), scope);
+  private async present(
+    actor: Actor,
+    scope: Scope,
+    found: Awaited<ReturnType<ContactRepository['byIds']>>,
+    route: string,
+    ip?: string,
+  ): Promise<ContactView[]> {
+    const visible = await this.visibleIds(
+      found.map((c) => c.id),
+      scope,
+    );
     const contacts = await this.deps.contacts.withAddresses(found.filter((c) => visible.has(c.id)));
-    const cases = await this.deps.cases.ofContacts(contacts.map((c) => c.id), scope);
+    const cases = await this.deps.cases.ofContacts(
+      contacts.map((c) => c.id),
+      scope,
+    );
     const views: ContactView[] = [];
     for (const c of contacts) {
       const own = cases.filter((k) => k.contactId === c.id);
@@ -82,10 +94,22 @@ export class ContactService {
         postalCode: c.postalCode,
         city: c.city,
         language: c.language,
-        cases: await Promise.all(own.map(async (k) => ({ caseNumber: k.caseNumber, title: k.title, status: k.status, open: k.isOpen, department: await this.code(k.departmentId), role: k.role }))),
+        cases: await Promise.all(
+          own.map(async (k) => ({
+            caseNumber: k.caseNumber,
+            title: k.title,
+            status: k.status,
+            open: k.isOpen,
+            department: await this.code(k.departmentId),
+            role: k.role,
+          })),
+        ),
       });
     }
-    if (views.length) await this.deps.audit.record(views.map((v) => ({ userId: actor.id, action: 'read' as const, entityType: 'contact' as const, entityId: v.id, route, ip })));
+    if (views.length)
+      await this.deps.audit.record(
+        views.map((v) => ({ userId: actor.id, action: 'read' as const, entityType: 'contact' as const, entityId: v.id, route, ip })),
+      );
     return views;
   }
 
@@ -103,8 +127,17 @@ export class ContactService {
     return {
       from: e164,
       contact: { id: contact.id, name: contact.name },
-      cases: await Promise.all(cases.map(async (k) => ({ caseNumber: k.caseNumber, title: k.title, status: k.status, department: await this.code(k.departmentId) }))),
-      inquiries: inquiries.map((i: RecentInquiryRow) => ({ id: i.id, channel: i.channel, direction: i.direction, createdAt: i.createdAt, summary: i.summary, caseNumber: i.caseNumber })),
+      cases: await Promise.all(
+        cases.map(async (k) => ({ caseNumber: k.caseNumber, title: k.title, status: k.status, department: await this.code(k.departmentId) })),
+      ),
+      inquiries: inquiries.map((i: RecentInquiryRow) => ({
+        id: i.id,
+        channel: i.channel,
+        direction: i.direction,
+        createdAt: i.createdAt,
+        summary: i.summary,
+        caseNumber: i.caseNumber,
+      })),
     };
   }
 }

@@ -6,7 +6,14 @@ import type { DepartmentView } from '../contracts/views';
 import type { Department, OpeningHours } from './departments.entities';
 import { SWITCHBOARD, type DepartmentRepository } from './departments.repository';
 
-const view = (d: Department): DepartmentView => ({ id: d.id, code: d.code, name: d.name, menuDigit: d.menuDigit, email: d.email, openingHours: d.openingHours });
+const view = (d: Department): DepartmentView => ({
+  id: d.id,
+  code: d.code,
+  name: d.name,
+  menuDigit: d.menuDigit,
+  email: d.email,
+  openingHours: d.openingHours,
+});
 
 /** The municipality's departments: listed for everyone signed in, created by administrators. */
 export class DepartmentService {
@@ -16,7 +23,11 @@ export class DepartmentService {
     return (await this.deps.departments.list()).map(view);
   }
 
-  async create(actor: Actor, input: { code: string; name: string; menuDigit?: number | null; email?: string | null; openingHours?: OpeningHours | null }, route: string): Promise<DepartmentView> {
+  async create(
+    actor: Actor,
+    input: { code: string; name: string; menuDigit?: number | null; email?: string | null; openingHours?: OpeningHours | null },
+    route: string,
+  ): Promise<DepartmentView> {
     assertAdmin(actor);
     const { db, departments, audit } = this.deps;
     if (await departments.byCode(input.code)) throw conflict('department_exists', `Department "${input.code}" already exists`);

@@ -114,7 +114,6 @@ export const CaseContactEntity = new EntitySchema<CaseContact>({
   },
 });
 
-
 export interface Inquiry {
   id: number;
   channel: Channel;
@@ -156,7 +155,6 @@ export const InquiryEntity = new EntitySchema<Inquiry>({
     closedAt: { type: 'datetime', name: 'closed_at', precision: 3, nullable: true },
   },
 });
-
 
 export interface Message {
   id: number;

@@ -75,7 +75,10 @@ export class InquiryRepository {
     if (filter.assigneeId === null) qb.andWhere('i.assignee_id IS NULL');
     else if (filter.assigneeId !== undefined) qb.andWhere('i.assignee_id = :assigneeId', { assigneeId: filter.assigneeId });
     if (filter.beforeId !== undefined) qb.andWhere('i.id < :beforeId', { beforeId: filter.beforeId });
-    return qb.orderBy('i.id', 'DESC').take(filter.limit + 1).getMany();
+    return qb
+      .orderBy('i.id', 'DESC')
+      .take(filter.limit + 1)
+      .getMany();
   }
 
   /** A contact's latest inquiries on every channel, with the case number: the other half of the screen pop. */
@@ -144,11 +147,15 @@ export function continuableWhere(db: Database, alias: string, q: Continuation): 
 /** The read of InquiryRepository.continuable as a statement, to send together with others. */
 export function continuableSelect(db: Database, m: EntityManager, q: Continuation & { citizenAddress: string }): Statement {
   const where = continuableWhere(db, 'i', q);
-  return { sql: `SELECT ${selectList(m, InquiryEntity, 'i')} FROM inquiries i WHERE i.citizen_address = ? AND ${where.sql}`, params: [q.citizenAddress, ...where.params] };
+  return {
+    sql: `SELECT ${selectList(m, InquiryEntity, 'i')} FROM inquiries i WHERE i.citizen_address = ? AND ${where.sql}`,
+    params: [q.citizenAddress, ...where.params],
+  };
 }
 
 /**
  * The newest by id. Not ORDER BY id DESC LIMIT 1 in SQL: MariaDB may then walk the primary key
  * backwards instead of the citizen index, and a citizen has few open inquiries.
  */
-export const newestOf = (inquiries: Inquiry[]): Inquiry | null => inquiries.reduce<Inquiry | null>((newest, x) => (!newest || x.id > newest.id ? x : newest), null);
+export const newestOf = (inquiries: Inquiry[]): Inquiry | null =>
+  inquiries.reduce<Inquiry | null>((newest, x) => (!newest || x.id > newest.id ? x : newest), null);

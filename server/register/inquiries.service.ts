@@ -46,7 +46,6 @@ function timelineItem(x: Message, author: TimelineItemView['author']): TimelineI
   };
 }
 
-
 export interface InquiryDeps {
   db: Database;
   inquiries: InquiryRepository;
@@ -80,7 +79,16 @@ export class InquiryService {
     if (q.caseNumber) caseId = (await this.deps.cases.byNumber(q.caseNumber))?.id ?? -1;
     const assigneeId = q.assignee === 'me' ? actor.id : q.assignee === 'none' ? null : q.assignee;
     const rows = await this.deps.inquiries.list(
-      { channel: q.channel, state: q.state, departmentId, contactId: q.contact, caseId, assigneeId, beforeId: q.cursor ? decodeCursor(q.cursor) : undefined, limit },
+      {
+        channel: q.channel,
+        state: q.state,
+        departmentId,
+        contactId: q.contact,
+        caseId,
+        assigneeId,
+        beforeId: q.cursor ? decodeCursor(q.cursor) : undefined,
+        limit,
+      },
       scope,
     );
     const page = rows.slice(0, limit);
@@ -104,7 +112,12 @@ export class InquiryService {
   }
 
   /** Assign, change state or move to another department. */
-  async update(actor: Actor, id: number, patch: { state?: InquiryState; assigneeId?: number | null; department?: string }, route: string): Promise<InquiryView> {
+  async update(
+    actor: Actor,
+    id: number,
+    patch: { state?: InquiryState; assigneeId?: number | null; department?: string },
+    route: string,
+  ): Promise<InquiryView> {
     assertCanWorkInquiries(actor);
     const inquiry = await this.visible(actor, id);
     const changes: Partial<Inquiry> = {};
@@ -144,7 +157,23 @@ export class InquiryService {
     const now = this.deps.clock();
     const { message } = await this.deps.db.transaction(async (m) => {
       const r = await this.deps.messages.insertOnce(
-        { inquiryId: id, channel: inquiry.channel, direction: 'internal', kind: 'note', body, bodyHtml: null, subject: null, fromAddress: null, toAddress: null, externalId: null, status: null, meta: null, authorId: actor.id, createdAt: now, updatedAt: now },
+        {
+          inquiryId: id,
+          channel: inquiry.channel,
+          direction: 'internal',
+          kind: 'note',
+          body,
+          bodyHtml: null,
+          subject: null,
+          fromAddress: null,
+          toAddress: null,
+          externalId: null,
+          status: null,
+          meta: null,
+          authorId: actor.id,
+          createdAt: now,
+          updatedAt: now,
+        },
         m,
       );
       await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'inquiry', entityId: id, route }], m);
@@ -167,7 +196,23 @@ export class InquiryService {
     const from = inquiry.channelAddress;
     const { message } = await this.deps.db.transaction(async (m) => {
       const r = await this.deps.messages.insertOnce(
-        { inquiryId: id, channel: inquiry.channel, direction: 'out', kind: 'message', body, bodyHtml: null, subject: inquiry.subject, fromAddress: from, toAddress: inquiry.citizenAddress, externalId: null, status: 'queued', meta: null, authorId: actor.id, createdAt: now, updatedAt: now },
+        {
+          inquiryId: id,
+          channel: inquiry.channel,
+          direction: 'out',
+          kind: 'message',
+          body,
+          bodyHtml: null,
+          subject: inquiry.subject,
+          fromAddress: from,
+          toAddress: inquiry.citizenAddress,
+          externalId: null,
+          status: 'queued',
+          meta: null,
+          authorId: actor.id,
+          createdAt: now,
+          updatedAt: now,
+        },
         m,
       );
       await this.deps.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
@@ -182,17 +227,24 @@ export class InquiryService {
         // A delivery report may already have moved the message on; the hand-over must not undo it.
         const moved = await this.deps.messages.advanceStatus(message.id, sent.status, replaceableBy(sent.status), m);
         const detail = sent.detail && Object.keys(sent.detail).length ? sent.detail : null;
-        await this.deps.messages.addEvent({ messageId: message.id, status: sent.status, providerStatus: sent.providerStatus ?? null, at: this.deps.clock(), detail }, m);
+        await this.deps.messages.addEvent(
+          { messageId: message.id, status: sent.status, providerStatus: sent.providerStatus ?? null, at: this.deps.clock(), detail },
+          m,
+        );
         return moved ? sent.status : ((await this.deps.messages.byId(message.id, m))?.status ?? sent.status);
       });
       Object.assign(message, { externalId: sent.externalId, status, fromAddress: sent.from ?? from });
       // Every channel's reply reaches journaling this way; a channel that also reports it (SMS) is harmless, entries are per message.
-      if (sent.externalId && status !== 'failed' && status !== 'stopped') this.deps.events?.emit('message:sent', { inquiry, message, channel: inquiry.channel });
+      if (sent.externalId && status !== 'failed' && status !== 'stopped')
+        this.deps.events?.emit('message:sent', { inquiry, message, channel: inquiry.channel });
     } catch (e) {
       const reason = (e as Error).message?.slice(0, 500) ?? 'send failed';
       await this.deps.db.transaction(async (m) => {
         await this.deps.messages.update(message.id, { status: 'failed', meta: { error: reason } }, m);
-        await this.deps.messages.addEvent({ messageId: message.id, status: 'failed', providerStatus: null, at: this.deps.clock(), detail: { error: reason } }, m);
+        await this.deps.messages.addEvent(
+          { messageId: message.id, status: 'failed', providerStatus: null, at: this.deps.clock(), detail: { error: reason } },
+          m,
+        );
       });
       message.status = 'failed';
     }

@@ -80,7 +80,13 @@ export class MessageStatusService {
   }
 
   /** Records the event and moves the message's status if the model allows it, in one transaction. */
-  async apply(messageId: number, status: MessageStatus | null, providerStatus: string | null, at: Date, detail: Record<string, unknown> | null): Promise<ApplyOutcome> {
+  async apply(
+    messageId: number,
+    status: MessageStatus | null,
+    providerStatus: string | null,
+    at: Date,
+    detail: Record<string, unknown> | null,
+  ): Promise<ApplyOutcome> {
     return this.deps.db.transaction(async (m) => {
       const changed = status ? await this.deps.messages.advanceStatus(messageId, status, replaceableBy(status), m) : false;
       const current = changed ? status : ((await this.deps.messages.byId(messageId, m))?.status ?? null);

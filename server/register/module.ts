@@ -109,7 +109,10 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
  * Staff at work on inquiries: lists, timelines, assignment, notes, and replies on the inquiry's
  * own channel. Built last, once every channel that can carry a reply exists.
  */
-export function createInquiryDesk(kernel: Kernel, deps: { register: Register; staff: StaffDirectory; senders: Partial<Record<Channel, ChannelSender>> }): Feature & { inquiries: InquiryService } {
+export function createInquiryDesk(
+  kernel: Kernel,
+  deps: { register: Register; staff: StaffDirectory; senders: Partial<Record<Channel, ChannelSender>> },
+): Feature & { inquiries: InquiryService } {
   const { register } = deps;
   const inquiries = new InquiryService({
     db: kernel.db,

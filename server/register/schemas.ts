@@ -10,13 +10,19 @@ export const openingHours = z
     timezone: z.string().max(64).default('Europe/Oslo'),
     // Partial: a day left out is a closed day (zod 4's record over an enum would demand all seven).
     weekly: z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), z.array(hhmmSpan).max(6)),
-    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(366).default([]),
+    holidays: z
+      .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/))
+      .max(366)
+      .default([]),
   })
   .strict();
 
 export const departmentBody = z
   .object({
-    code: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, - or _'),
+    code: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, - or _'),
     name: text(191),
     menuDigit: z.number().int().min(1).max(8).nullable().optional(),
     email: email.optional(),
@@ -24,7 +30,12 @@ export const departmentBody = z
   })
   .strict();
 
-export const caseNumberParam = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}/._-]+$/u, 'may hold letters, digits, / . _ -');
+export const caseNumberParam = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}/._-]+$/u, 'may hold letters, digits, / . _ -');
 
 export const caseBody = z
   .object({
@@ -36,11 +47,7 @@ export const caseBody = z
     category: z.string().trim().max(64).nullable().optional(),
     open: z.boolean().optional(),
     contacts: z
-      .array(
-        z
-          .object({ name: optionalText(191), phone: z.string().trim().max(40).optional(), email: email.optional(), role: optionalText(64) })
-          .strict(),
-      )
+      .array(z.object({ name: optionalText(191), phone: z.string().trim().max(40).optional(), email: email.optional(), role: optionalText(64) }).strict())
       .max(100)
       .default([]),
   })

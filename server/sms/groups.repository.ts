@@ -41,6 +41,8 @@ export class SmsGroupRepository {
   }
 
   members(groupId: number): Promise<SmsGroupMember[]> {
-    return this.manager().getRepository(SmsGroupMemberEntity).find({ where: { groupId }, order: { id: 'ASC' } });
+    return this.manager()
+      .getRepository(SmsGroupMemberEntity)
+      .find({ where: { groupId }, order: { id: 'ASC' } });
   }
 }

@@ -9,7 +9,9 @@ import type { Recipient } from './outbound.service';
 
 /** Saved recipient groups: made once by an officer, sent to by anyone in the owning department. */
 export class SmsGroupService {
-  constructor(private readonly deps: { db: Database; groups: SmsGroupRepository; departments: DepartmentRepository; defaultCountry: CountryCode; clock: () => Date }) {}
+  constructor(
+    private readonly deps: { db: Database; groups: SmsGroupRepository; departments: DepartmentRepository; defaultCountry: CountryCode; clock: () => Date },
+  ) {}
 
   async create(actor: Actor, input: { name: string; department?: string; members: Recipient[] }) {
     assertMay(actor, 'manageSmsGroups', 'Your role may not manage SMS groups');
@@ -23,9 +25,15 @@ export class SmsGroupService {
       if (!phone) bad.push(i);
       else if (!members.has(phone)) members.set(phone, { phone, name: r.name?.trim() || null });
     });
-    if (bad.length) throw badRequest('Some members are not valid phone numbers', bad.slice(0, 20).map((i) => ({ path: ['members', i], message: 'not a valid phone number' })));
+    if (bad.length)
+      throw badRequest(
+        'Some members are not valid phone numbers',
+        bad.slice(0, 20).map((i) => ({ path: ['members', i], message: 'not a valid phone number' })),
+      );
     try {
-      const group = await this.deps.db.transaction((m) => this.deps.groups.create({ name: input.name, departmentId: department.id, createdBy: actor.id, createdAt: this.deps.clock() }, [...members.values()], m));
+      const group = await this.deps.db.transaction((m) =>
+        this.deps.groups.create({ name: input.name, departmentId: department.id, createdBy: actor.id, createdAt: this.deps.clock() }, [...members.values()], m),
+      );
       return { id: group.id, name: group.name, department: department.code, members: members.size };
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict('group_exists', 'The department already has a group with this name');
@@ -35,7 +43,10 @@ export class SmsGroupService {
 
   async list(actor: Actor) {
     assertMay(actor, 'manageSmsGroups', 'Your role may not use SMS groups');
-    const [groups, departments] = await Promise.all([this.deps.groups.list(actsInEveryDepartment(actor) ? null : actor.departmentIds), this.deps.departments.list()]);
+    const [groups, departments] = await Promise.all([
+      this.deps.groups.list(actsInEveryDepartment(actor) ? null : actor.departmentIds),
+      this.deps.departments.list(),
+    ]);
     return groups.map((g) => ({ id: g.id, name: g.name, department: departments.find((x) => x.id === g.departmentId)?.code ?? '', members: g.members }));
   }
 

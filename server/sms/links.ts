@@ -12,7 +12,11 @@ const BARE_HOST = /(?<![\w@.-])((?:[a-z0-9æøå](?:[a-z0-9æøå-]*[a-z0-9æø�
 export function linkedHosts(text: string): string[] {
   const hosts = new Set<string>();
   const rest = text.replace(SCHEME_URL, (_all, authority: string) => {
-    const host = authority.replace(/^[^@]*@/, '').replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
+    const host = authority
+      .replace(/^[^@]*@/, '')
+      .replace(/:\d+$/, '')
+      .replace(/\.$/, '')
+      .toLowerCase();
     if (host) hosts.add(host);
     return ' ';
   });

@@ -95,18 +95,47 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
       outbound.answerOnInquiry(inquiryId, citizen, ourNumber, helpText).catch((err) => logger.error({ err, inquiryId }, 'HELP answer failed')),
   });
 
-  const sends = new SmsSendService({ db, messages: register.messages, inquiries: register.inquiries, contacts: register.contacts, audit, sends: sendRepo, outbound, jobs, gate: policy, defaultCountry: config.defaultCountry, clock });
+  const sends = new SmsSendService({
+    db,
+    messages: register.messages,
+    inquiries: register.inquiries,
+    contacts: register.contacts,
+    audit,
+    sends: sendRepo,
+    outbound,
+    jobs,
+    gate: policy,
+    defaultCountry: config.defaultCountry,
+    clock,
+  });
   const control = new SmsSendControl({ db, sends: sendRepo, policy: policyRepo, service: sends, jobs, audit, clock });
   jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data) => sends.run(Number(data.sendId)) });
   const api = Router();
   // Views first: GET /sms/messages.csv and /sms/messages/:id sit beside POST /sms/messages.
-  api.use(smsViewRoutes({ views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: register.messages, inquiries: register.inquiries }) }));
-  api.use(smsRoutes({ sms: outbound, sends, groups: new SmsGroupService({ db, groups: new SmsGroupRepository({ db }), departments: register.departments, defaultCountry: config.defaultCountry, clock }) }));
+  api.use(
+    smsViewRoutes({ views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: register.messages, inquiries: register.inquiries }) }),
+  );
+  api.use(
+    smsRoutes({
+      sms: outbound,
+      sends,
+      groups: new SmsGroupService({
+        db,
+        groups: new SmsGroupRepository({ db }),
+        departments: register.departments,
+        defaultCountry: config.defaultCountry,
+        clock,
+      }),
+    }),
+  );
   api.use(smsSendRoutes({ control, policy }));
 
   return {
     channels: { sms: simulator ? 'simulated' : 'live' },
-    routes: { webhooks: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: register.messageStatus, clock, logger }), api },
+    routes: {
+      webhooks: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: register.messageStatus, clock, logger }),
+      api,
+    },
     background: [
       repeating('delivery report sweep', opts.sweepEveryMs ?? 3600_000, () => register.messageStatus.markUnreported(), logger),
       // Jobs lost with a Redis flush or never written before a crash: the database says what is due.

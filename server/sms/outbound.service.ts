@@ -3,7 +3,18 @@ import type { ProviderSendResult, SmsProvider } from '../../channels/twilio-sms/
 import { mergeTemplate, segmentInfo, unknownMergeFields, type SegmentInfo } from '../../channels/twilio-sms/compose-text';
 import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
 import type { Database } from '../core/db/database';
-import { type Inquiry, type Message, type DepartmentAddress, type ContactRepository, SWITCHBOARD, type DepartmentRepository, type InquiryRepository, type MessageRepository, replaceableBy, type RegisterEvents } from '../register/module';
+import {
+  type Inquiry,
+  type Message,
+  type DepartmentAddress,
+  type ContactRepository,
+  SWITCHBOARD,
+  type DepartmentRepository,
+  type InquiryRepository,
+  type MessageRepository,
+  replaceableBy,
+  type RegisterEvents,
+} from '../register/module';
 import type { MessageStatus } from '../contracts/names';
 import type { AuditRepository } from '../core/audit.repository';
 import type { StopListRepository } from './stop-list.repository';
@@ -64,7 +75,8 @@ export class SmsOutboundService implements ChannelSender {
   async send(message: OutboundMessage): Promise<SendResult> {
     const inquiry = message.inquiryId ? await this.deps.inquiries.byId(message.inquiryId) : null;
     const from = await this.replySender(inquiry, message.from);
-    if (!from) return { externalId: null, status: 'failed', from: null, detail: { errorCode: 'no_sender', errorMessage: 'No SMS sender number is configured' } };
+    if (!from)
+      return { externalId: null, status: 'failed', from: null, detail: { errorCode: 'no_sender', errorMessage: 'No SMS sender number is configured' } };
     if (message.messageId > 0) await this.deps.annotate?.(message.messageId, message.to);
     return this.dispatch(message.messageId, from, message.to, message.body);
   }
@@ -101,7 +113,14 @@ export class SmsOutboundService implements ChannelSender {
     const detail: Record<string, unknown> = {};
     if (r.error) Object.assign(detail, { errorCode: r.error.code, errorMessage: r.error.message });
     if (r.numSegments) detail.segments = r.numSegments;
-    return { externalId: r.externalId, status: r.status, from, providerStatus: r.providerStatus, detail, meta: r.numSegments ? { segments: r.numSegments } : undefined };
+    return {
+      externalId: r.externalId,
+      status: r.status,
+      from,
+      providerStatus: r.providerStatus,
+      detail,
+      meta: r.numSegments ? { segments: r.numSegments } : undefined,
+    };
   }
 
   private async announceSent(messageId: number): Promise<void> {
@@ -114,7 +133,9 @@ export class SmsOutboundService implements ChannelSender {
   /** Segments and encoding of a text, per recipient when a name is merged in. */
   preview(body: string, to: Recipient[] = []) {
     this.assertTemplate(body);
-    const merged = to.length ? to.slice(0, 100).map((r) => ({ to: r.phone, body: mergeTemplate(body, { name: r.name }) })) : [{ to: null, body: mergeTemplate(body, { name: '' }) }];
+    const merged = to.length
+      ? to.slice(0, 100).map((r) => ({ to: r.phone, body: mergeTemplate(body, { name: r.name }) }))
+      : [{ to: null, body: mergeTemplate(body, { name: '' }) }];
     const items = merged.map((x) => ({ ...x, ...segmentInfo(x.body) }));
     return {
       ...segmentInfo(body),
@@ -149,9 +170,27 @@ export class SmsOutboundService implements ChannelSender {
   /** Stores the hand-over's outcome as the next status and history event; a faster report is not undone. */
   async recordResult(messageId: number, result: SendResult): Promise<MessageStatus> {
     return this.deps.db.transaction(async (m) => {
-      if (result.externalId || result.from) await this.deps.messages.update(messageId, { ...(result.externalId ? { externalId: result.externalId } : {}), ...(result.from ? { fromAddress: result.from } : {}), ...(result.meta ? { meta: result.meta } : {}) }, m);
+      if (result.externalId || result.from)
+        await this.deps.messages.update(
+          messageId,
+          {
+            ...(result.externalId ? { externalId: result.externalId } : {}),
+            ...(result.from ? { fromAddress: result.from } : {}),
+            ...(result.meta ? { meta: result.meta } : {}),
+          },
+          m,
+        );
       const moved = await this.deps.messages.advanceStatus(messageId, result.status, replaceableBy(result.status), m);
-      await this.deps.messages.addEvent({ messageId, status: result.status, providerStatus: result.providerStatus ?? null, at: this.deps.clock(), detail: result.detail && Object.keys(result.detail).length ? result.detail : null }, m);
+      await this.deps.messages.addEvent(
+        {
+          messageId,
+          status: result.status,
+          providerStatus: result.providerStatus ?? null,
+          at: this.deps.clock(),
+          detail: result.detail && Object.keys(result.detail).length ? result.detail : null,
+        },
+        m,
+      );
       return moved ? result.status : ((await this.deps.messages.byId(messageId, m))?.status ?? result.status);
     });
   }
@@ -161,7 +200,23 @@ export class SmsOutboundService implements ChannelSender {
     const now = this.deps.clock();
     const { message } = await this.deps.db.transaction(async (m) => {
       const r = await this.deps.messages.insertOnce(
-        { inquiryId, channel: 'sms', direction: 'out', kind: 'message', body, bodyHtml: null, subject: null, fromAddress: from, toAddress: to, externalId: null, status: 'queued', meta: { automatic: 'help' }, authorId: null, createdAt: now, updatedAt: now },
+        {
+          inquiryId,
+          channel: 'sms',
+          direction: 'out',
+          kind: 'message',
+          body,
+          bodyHtml: null,
+          subject: null,
+          fromAddress: from,
+          toAddress: to,
+          externalId: null,
+          status: 'queued',
+          meta: { automatic: 'help' },
+          authorId: null,
+          createdAt: now,
+          updatedAt: now,
+        },
         m,
       );
       await this.deps.messages.addEvent({ messageId: r.message.id, status: 'queued', providerStatus: null, at: now, detail: null }, m);
@@ -173,7 +228,10 @@ export class SmsOutboundService implements ChannelSender {
 
   assertTemplate(body: string) {
     const unknown = unknownMergeFields(body);
-    if (unknown.length) throw badRequest(`Unknown merge field ${unknown.map((f) => `{{${f}}}`).join(', ')}; use {{name}} or {{first_name}}`, [{ path: ['body'], message: 'unknown merge field' }]);
+    if (unknown.length)
+      throw badRequest(`Unknown merge field ${unknown.map((f) => `{{${f}}}`).join(', ')}; use {{name}} or {{first_name}}`, [
+        { path: ['body'], message: 'unknown merge field' },
+      ]);
   }
 
   /** Numbers in E.164, each once; an invalid one refuses the whole send so nobody gets half an alert. */
@@ -185,7 +243,11 @@ export class SmsOutboundService implements ChannelSender {
       if (!phone) bad.push(String(i));
       else if (!seen.has(phone)) seen.set(phone, { phone, name: r.name?.trim() || null });
     });
-    if (bad.length) throw badRequest('Some recipients are not valid phone numbers', bad.slice(0, 20).map((i) => ({ path: ['to', Number(i)], message: 'not a valid phone number' })));
+    if (bad.length)
+      throw badRequest(
+        'Some recipients are not valid phone numbers',
+        bad.slice(0, 20).map((i) => ({ path: ['to', Number(i)], message: 'not a valid phone number' })),
+      );
     return [...seen.values()];
   }
 

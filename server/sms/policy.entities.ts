@@ -3,7 +3,6 @@ import { at, id } from '../core/db/columns';
 
 /* Mappings for admins' SMS rules: allowed link hosts, paused sender numbers, operator prefixes. */
 
-
 /** A web host officers may link to without review (subdomains included); managed by admins. */
 export interface SmsUrlAllow {
   id: number;
@@ -28,7 +27,13 @@ export interface SmsSenderHold {
 export const SmsSenderHoldEntity = new EntitySchema<SmsSenderHold>({
   name: 'SmsSenderHold',
   tableName: 'sms_sender_holds',
-  columns: { id, sender: { type: String, length: 32 }, reason: { type: String, length: 500, nullable: true }, createdBy: { type: Number, name: 'created_by', nullable: true }, createdAt: at('created_at') },
+  columns: {
+    id,
+    sender: { type: String, length: 32 },
+    reason: { type: String, length: 500, nullable: true },
+    createdBy: { type: Number, name: 'created_by', nullable: true },
+    createdAt: at('created_at'),
+  },
 });
 
 /** Number prefix → mobile operator, for views when the delivery report does not name one. */

@@ -1,6 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { type Database, isUniqueViolation } from '../core/db/database';
-import { SmsOperatorPrefixEntity, SmsSenderHoldEntity, SmsUrlAllowEntity, type SmsOperatorPrefix, type SmsSenderHold, type SmsUrlAllow } from './policy.entities';
+import {
+  SmsOperatorPrefixEntity,
+  SmsSenderHoldEntity,
+  SmsUrlAllowEntity,
+  type SmsOperatorPrefix,
+  type SmsSenderHold,
+  type SmsUrlAllow,
+} from './policy.entities';
 
 /** Admins' SMS rules: the link allow-list, paused senders and the operator prefix table. */
 export class SmsPolicyRepository {
@@ -11,7 +18,9 @@ export class SmsPolicyRepository {
   }
 
   allowList(): Promise<SmsUrlAllow[]> {
-    return this.m().getRepository(SmsUrlAllowEntity).find({ order: { host: 'ASC' } });
+    return this.m()
+      .getRepository(SmsUrlAllowEntity)
+      .find({ order: { host: 'ASC' } });
   }
 
   /** False when the host was already there. */
@@ -34,7 +43,9 @@ export class SmsPolicyRepository {
   }
 
   holds(): Promise<SmsSenderHold[]> {
-    return this.m().getRepository(SmsSenderHoldEntity).find({ order: { id: 'ASC' } });
+    return this.m()
+      .getRepository(SmsSenderHoldEntity)
+      .find({ order: { id: 'ASC' } });
   }
 
   async hold(sender: string, reason: string | null, createdBy: number, at: Date, m: EntityManager): Promise<boolean> {
@@ -52,7 +63,9 @@ export class SmsPolicyRepository {
   }
 
   operatorPrefixes(): Promise<SmsOperatorPrefix[]> {
-    return this.m().getRepository(SmsOperatorPrefixEntity).find({ order: { prefix: 'ASC' } });
+    return this.m()
+      .getRepository(SmsOperatorPrefixEntity)
+      .find({ order: { prefix: 'ASC' } });
   }
 
   /** Replaces the whole table: the admin edits it as one list. */

@@ -69,11 +69,17 @@ export class SmsPolicy implements SendGate {
 
   async allowHost(actor: Actor, raw: string, route: string): Promise<{ host: string; created: boolean }> {
     assertAdmin(actor);
-    const host = raw.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^\*\./, '');
+    const host = raw
+      .trim()
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/.*$/, '')
+      .replace(/^\*\./, '');
     if (!HOST.test(host)) throw badRequest(`${raw} is not a host name such as kommune.no`, [{ path: ['host'], message: 'not a host name' }]);
     const created = await this.deps.db.transaction(async (m) => {
       const ok = await this.deps.policy.allow(host, actor.id, this.deps.clock(), m);
-      if (ok) await this.deps.audit.record([{ userId: actor.id, action: 'create', entityType: 'sms_policy', entityId: `allow:${host}`.slice(0, 64), route }], m);
+      if (ok)
+        await this.deps.audit.record([{ userId: actor.id, action: 'create', entityType: 'sms_policy', entityId: `allow:${host}`.slice(0, 64), route }], m);
       return ok;
     });
     return { host, created };
@@ -83,7 +89,8 @@ export class SmsPolicy implements SendGate {
     assertAdmin(actor);
     return this.deps.db.transaction(async (m) => {
       const ok = await this.deps.policy.disallow(host.toLowerCase(), m);
-      if (ok) await this.deps.audit.record([{ userId: actor.id, action: 'delete', entityType: 'sms_policy', entityId: `allow:${host}`.slice(0, 64), route }], m);
+      if (ok)
+        await this.deps.audit.record([{ userId: actor.id, action: 'delete', entityType: 'sms_policy', entityId: `allow:${host}`.slice(0, 64), route }], m);
       return ok;
     });
   }

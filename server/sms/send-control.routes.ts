@@ -13,13 +13,21 @@ const stateList = z
   .string()
   .transform((v) => v.split(',').map((x) => x.trim()))
   .pipe(z.array(z.enum(SEND_STATES)).min(1));
-export const sendListQuery = z.object({ state: stateList.optional(), cursor: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(200).optional() }).strict();
+export const sendListQuery = z
+  .object({ state: stateList.optional(), cursor: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(200).optional() })
+  .strict();
 
 const resumeBody = z.object({ action: z.enum(['send', 'cancel']).default('send') }).strict();
 const pauseSenderBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();
 const senderParam = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4759440004');
 const hostBody = z.object({ host: z.string().trim().min(3).max(200) }).strict();
-const operatorTable = z.object({ items: z.array(z.object({ prefix: z.string().regex(/^\+[1-9]\d{0,14}$/, 'a number prefix such as +4790'), operator: z.string().trim().min(1).max(64) }).strict()).max(2000) }).strict();
+const operatorTable = z
+  .object({
+    items: z
+      .array(z.object({ prefix: z.string().regex(/^\+[1-9]\d{0,14}$/, 'a number prefix such as +4790'), operator: z.string().trim().min(1).max(64) }).strict())
+      .max(2000),
+  })
+  .strict();
 
 export function smsSendRoutes(deps: { control: SmsSendControl; policy: SmsPolicy }): Router {
   const r = Router();
@@ -69,7 +77,8 @@ export function smsSendRoutes(deps: { control: SmsSendControl; policy: SmsPolicy
 
   r.delete('/sms/url-allowlist/:host', async (req, res) => {
     const host = parse(z.string().min(3).max(191), req.params.host, 'host');
-    if (!(await deps.policy.disallowHost(actorOf(res), host, routeOf(req)))) return void res.status(404).json({ error: { code: 'not_found', message: `${host} is not on the allow-list` } });
+    if (!(await deps.policy.disallowHost(actorOf(res), host, routeOf(req))))
+      return void res.status(404).json({ error: { code: 'not_found', message: `${host} is not on the allow-list` } });
     res.status(204).end();
   });
 

@@ -32,10 +32,18 @@ export class SmsSendControl {
   async list(actor: Actor, q: { states?: SendState[]; cursor?: string; limit?: number }): Promise<{ items: SendView[]; nextCursor: string | null }> {
     assertMay(actor, 'sendSms', 'Your role may not see SMS sends');
     const limit = q.limit ?? 50;
-    const rows = await this.deps.sends.list({ states: q.states, departmentIds: actsInEveryDepartment(actor) ? undefined : actor.departmentIds, beforeId: q.cursor ? decodeCursor(q.cursor) : undefined, limit: limit + 1 });
+    const rows = await this.deps.sends.list({
+      states: q.states,
+      departmentIds: actsInEveryDepartment(actor) ? undefined : actor.departmentIds,
+      beforeId: q.cursor ? decodeCursor(q.cursor) : undefined,
+      limit: limit + 1,
+    });
     const page = rows.slice(0, limit);
     const counts = await this.deps.sends.statusCounts(page.map((s) => s.id));
-    return { items: await Promise.all(page.map((s) => this.deps.service.view(s, counts.get(s.id) ?? {}))), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+    return {
+      items: await Promise.all(page.map((s) => this.deps.service.view(s, counts.get(s.id) ?? {}))),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
+    };
   }
 
   async get(actor: Actor, id: number): Promise<SendView & { messages: { id: number; to: string; status: string }[] }> {
@@ -48,7 +56,11 @@ export class SmsSendControl {
   async cancel(actor: Actor, id: number, route: string): Promise<SendView> {
     const send = await this.visible(actor, id);
     const ok = await this.deps.service.hold(id, CANCELLABLE, 'cancelled', ['scheduled', 'awaiting_approval', 'paused'], { reason: 'cancelled', by: actor.id });
-    if (!ok) throw conflict('not_cancellable', `The send is ${(await this.deps.sends.byId(id))?.state ?? send.state}; only a send that has not started can be cancelled`);
+    if (!ok)
+      throw conflict(
+        'not_cancellable',
+        `The send is ${(await this.deps.sends.byId(id))?.state ?? send.state}; only a send that has not started can be cancelled`,
+      );
     await this.deps.jobs.remove(SEND_QUEUE, `send-${id}`);
     await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'sms_send', entityId: id, route }]);
     return this.deps.service.view((await this.deps.sends.byId(id))!);
@@ -60,7 +72,14 @@ export class SmsSendControl {
    */
   async approve(actor: Actor, id: number, route: string): Promise<SendView> {
     const send = await this.reviewable(actor, id);
-    const ok = await this.deps.service.hold(id, ['awaiting_approval'], 'scheduled', ['awaiting_approval'], { reason: 'approved', by: actor.id }, { approvedBy: actor.id });
+    const ok = await this.deps.service.hold(
+      id,
+      ['awaiting_approval'],
+      'scheduled',
+      ['awaiting_approval'],
+      { reason: 'approved', by: actor.id },
+      { approvedBy: actor.id },
+    );
     if (!ok) throw conflict('not_awaiting_approval', 'The send is not awaiting approval');
     await this.deps.service.enqueue(send);
     await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'sms_send', entityId: id, route }]);
@@ -79,7 +98,14 @@ export class SmsSendControl {
   async pause(actor: Actor, id: number, route: string): Promise<SendView> {
     assertAdmin(actor);
     await this.visible(actor, id);
-    const ok = await this.deps.service.hold(id, ['scheduled', 'awaiting_approval', 'sending'], 'paused', ['scheduled', 'awaiting_approval'], { reason: 'paused', by: actor.id }, { pausedBy: 'send' });
+    const ok = await this.deps.service.hold(
+      id,
+      ['scheduled', 'awaiting_approval', 'sending'],
+      'paused',
+      ['scheduled', 'awaiting_approval'],
+      { reason: 'paused', by: actor.id },
+      { pausedBy: 'send' },
+    );
     if (!ok) throw conflict('not_pausable', 'Only a send that is scheduled, awaiting approval or under way can be paused');
     await this.deps.jobs.remove(SEND_QUEUE, `send-${id}`);
     await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'sms_send', entityId: id, route }]);
@@ -91,7 +117,8 @@ export class SmsSendControl {
     assertAdmin(actor);
     const send = await this.visible(actor, id);
     if (send.state !== 'paused') throw conflict('not_paused', 'The send is not paused');
-    if (send.pausedBy === 'sender' && (await this.deps.policy.holdOf(send.sender))) throw conflict('sender_paused', `The sender ${send.sender} is paused; resume the sender`);
+    if (send.pausedBy === 'sender' && (await this.deps.policy.holdOf(send.sender)))
+      throw conflict('sender_paused', `The sender ${send.sender} is paused; resume the sender`);
     await this.release(send, action, actor.id);
     await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'sms_send', entityId: id, route }]);
     return this.deps.service.view((await this.deps.sends.byId(id))!);
@@ -108,7 +135,17 @@ export class SmsSendControl {
     if (!created) throw conflict('already_paused', `${sender} is already paused`);
     const paused: number[] = [];
     for (const s of await this.deps.sends.list({ states: ['scheduled', 'awaiting_approval', 'sending'], sender, limit: 10_000 })) {
-      if (await this.deps.service.hold(s.id, ['scheduled', 'awaiting_approval', 'sending'], 'paused', ['scheduled', 'awaiting_approval'], { reason: 'sender_paused', by: actor.id }, { pausedBy: 'sender' })) paused.push(s.id);
+      if (
+        await this.deps.service.hold(
+          s.id,
+          ['scheduled', 'awaiting_approval', 'sending'],
+          'paused',
+          ['scheduled', 'awaiting_approval'],
+          { reason: 'sender_paused', by: actor.id },
+          { pausedBy: 'sender' },
+        )
+      )
+        paused.push(s.id);
       await this.deps.jobs.remove(SEND_QUEUE, `send-${s.id}`);
     }
     return { sender, paused };
@@ -141,7 +178,8 @@ export class SmsSendControl {
       await this.deps.service.hold(send.id, ['paused'], 'awaiting_approval', ['paused'], { reason: 'resumed', by, ...send.holdReason }, { pausedBy: null });
       return;
     }
-    if (await this.deps.service.hold(send.id, ['paused'], 'scheduled', ['paused'], { reason: 'resumed', by }, { pausedBy: null })) await this.deps.service.enqueue(send);
+    if (await this.deps.service.hold(send.id, ['paused'], 'scheduled', ['paused'], { reason: 'resumed', by }, { pausedBy: null }))
+      await this.deps.service.enqueue(send);
   }
 
   /** Only officers and admins review, never the author of the send (admins excepted). */

@@ -70,4 +70,3 @@ export const SmsOutboundInfoEntity = new EntitySchema<SmsOutboundInfo>({
 });
 
 export const smsSendEntities = [SmsSendEntity, SmsOutboundInfoEntity];
-

@@ -26,7 +26,13 @@ export class SmsSendRepository {
   }
 
   /** Moves the send's state only from one of `from`: one conditional UPDATE, so two requests cannot both win. */
-  async transition(id: number, to: SendState, from: SendState[], m: EntityManager, patch: Partial<Pick<SmsSend, 'pausedBy' | 'approvedBy' | 'sendAt'>> = {}): Promise<boolean> {
+  async transition(
+    id: number,
+    to: SendState,
+    from: SendState[],
+    m: EntityManager,
+    patch: Partial<Pick<SmsSend, 'pausedBy' | 'approvedBy' | 'sendAt'>> = {},
+  ): Promise<boolean> {
     const r = await this.repo(m)
       .createQueryBuilder()
       .update()
@@ -73,7 +79,11 @@ export class SmsSendRepository {
   }
 
   /** The send's messages, optionally only those in some statuses. */
-  async messagesOf(sendId: number, statuses?: MessageStatus[], m?: EntityManager): Promise<{ id: number; toAddress: string; body: string; status: MessageStatus }[]> {
+  async messagesOf(
+    sendId: number,
+    statuses?: MessageStatus[],
+    m?: EntityManager,
+  ): Promise<{ id: number; toAddress: string; body: string; status: MessageStatus }[]> {
     const qb = (m ?? this.deps.db.dataSource.manager)
       .getRepository(MessageEntity)
       .createQueryBuilder('x')

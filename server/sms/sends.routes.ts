@@ -9,13 +9,25 @@ import { parse } from '../core/http/validate';
 /* Officers' SMS: which numbers they may send from, what a text costs, and sending it. */
 
 const phone = z.string().trim().min(3).max(40);
-const recipient = z.union([phone.transform((p) => ({ phone: p, name: null as string | null })), z.object({ phone, name: z.string().trim().max(100).nullable().optional() }).strict()]);
+const recipient = z.union([
+  phone.transform((p) => ({ phone: p, name: null as string | null })),
+  z.object({ phone, name: z.string().trim().max(100).nullable().optional() }).strict(),
+]);
 const recipients = z.union([recipient.transform((r) => [r]), z.array(recipient).min(1).max(MAX_RECIPIENTS)]);
 const smsBody = z.string().min(1).max(1600);
 
 export const smsPreviewBody = z.object({ body: smsBody, to: recipients.optional() }).strict();
 export const smsSendBody = z
-  .object({ to: recipients.optional(), group: z.number().int().positive().optional(), body: smsBody, from: phone.optional(), sendAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional() })
+  .object({
+    to: recipients.optional(),
+    group: z.number().int().positive().optional(),
+    body: smsBody,
+    from: phone.optional(),
+    sendAt: z.iso
+      .datetime({ offset: true })
+      .transform((v) => new Date(v))
+      .optional(),
+  })
   .strict()
   .refine((b) => b.to !== undefined || b.group !== undefined, { message: 'name recipients in to, a saved group, or both', path: ['to'] });
 export const smsGroupBody = z
@@ -31,7 +43,12 @@ export function smsRoutes(deps: { sms: SmsOutboundService; sends: SmsSendService
 
   r.post('/sms/preview', async (req, res) => {
     const body = parse(smsPreviewBody, req.body);
-    res.json(deps.sms.preview(body.body, body.to?.map((x) => ({ phone: x.phone, name: x.name ?? null }))));
+    res.json(
+      deps.sms.preview(
+        body.body,
+        body.to?.map((x) => ({ phone: x.phone, name: x.name ?? null })),
+      ),
+    );
   });
 
   r.post('/sms/messages', async (req, res) => {
@@ -49,7 +66,13 @@ export function smsRoutes(deps: { sms: SmsOutboundService; sends: SmsSendService
 
   r.post('/sms/groups', async (req, res) => {
     const body = parse(smsGroupBody, req.body);
-    res.status(201).json(await deps.groups.create(actorOf(res), { name: body.name, department: body.department, members: body.members.map((x) => ({ phone: x.phone, name: x.name ?? null })) }));
+    res.status(201).json(
+      await deps.groups.create(actorOf(res), {
+        name: body.name,
+        department: body.department,
+        members: body.members.map((x) => ({ phone: x.phone, name: x.name ?? null })),
+      }),
+    );
   });
 
   return r;

@@ -19,7 +19,11 @@ const MAX_AHEAD_MS = 366 * 24 * 3600_000;
 
 /** What decides, before anything is stored, whether a send must wait: a paused sender, or a reason for approval. */
 export interface SendGate {
-  hold(send: { sender: string; body: string; recipients: number }): Promise<{ state: 'paused' | 'awaiting_approval'; reason: SmsSend['holdReason']; pausedBy?: 'sender' } | null>;
+  hold(send: {
+    sender: string;
+    body: string;
+    recipients: number;
+  }): Promise<{ state: 'paused' | 'awaiting_approval'; reason: SmsSend['holdReason']; pausedBy?: 'sender' } | null>;
   senderPaused(sender: string): Promise<boolean>;
   /** Operator of a number from the configured prefix table, when there is one. */
   operatorOf(phone: string): Promise<string | null>;
@@ -80,7 +84,8 @@ export class SmsSendService {
     if (req.to.length > MAX_RECIPIENTS) throw badRequest(`At most ${MAX_RECIPIENTS} recipients per send`, [{ path: ['to'], message: 'too many recipients' }]);
     const now = this.deps.clock();
     if (req.sendAt && req.sendAt.getTime() < now.getTime()) throw badRequest('sendAt is in the past', [{ path: ['sendAt'], message: 'in the past' }]);
-    if (req.sendAt && req.sendAt.getTime() > now.getTime() + MAX_AHEAD_MS) throw badRequest('sendAt is more than a year ahead', [{ path: ['sendAt'], message: 'too far ahead' }]);
+    if (req.sendAt && req.sendAt.getTime() > now.getTime() + MAX_AHEAD_MS)
+      throw badRequest('sendAt is more than a year ahead', [{ path: ['sendAt'], message: 'too far ahead' }]);
     const sender = await out.senderFor(actor, req.from);
     const recipients = out.normalise(req.to);
     const hold = await this.deps.gate.hold({ sender: sender.address, body: req.body, recipients: recipients.length });
@@ -91,7 +96,20 @@ export class SmsSendService {
 
     const { send, stored } = await this.deps.db.transaction(async (m) => {
       const send = await this.deps.sends.insert(
-        { departmentId: sender.departmentId, sender: sender.address, body: req.body, sendAt, state, holdReason: hold?.reason ?? null, pausedBy: hold?.pausedBy ?? null, recipients: recipients.length, createdBy: actor.id, approvedBy: null, createdAt: now, updatedAt: now },
+        {
+          departmentId: sender.departmentId,
+          sender: sender.address,
+          body: req.body,
+          sendAt,
+          state,
+          holdReason: hold?.reason ?? null,
+          pausedBy: hold?.pausedBy ?? null,
+          recipients: recipients.length,
+          createdBy: actor.id,
+          approvedBy: null,
+          createdAt: now,
+          updatedAt: now,
+        },
         m,
       );
       const stored: { message: Message; to: string; body: string }[] = [];
@@ -99,19 +117,60 @@ export class SmsSendService {
         const body = mergeTemplate(req.body, { name: r.name });
         const { contact } = await this.deps.contacts.findOrCreate({ phone: r.phone }, { name: r.name ?? null }, m);
         const inquiry = await this.deps.inquiries.insert(
-          { channel: 'sms', direction: 'out', state: 'waiting', departmentId: sender.departmentId, assigneeId: null, contactId: contact.id, caseId: null, subject: null, summary: toSummary(body), channelAddress: sender.address, citizenAddress: r.phone, createdAt: now, lastActivityAt: now, closedAt: null },
+          {
+            channel: 'sms',
+            direction: 'out',
+            state: 'waiting',
+            departmentId: sender.departmentId,
+            assigneeId: null,
+            contactId: contact.id,
+            caseId: null,
+            subject: null,
+            summary: toSummary(body),
+            channelAddress: sender.address,
+            citizenAddress: r.phone,
+            createdAt: now,
+            lastActivityAt: now,
+            closedAt: null,
+          },
           m,
         );
         const { message } = await this.deps.messages.insertOnce(
-          { inquiryId: inquiry.id, channel: 'sms', direction: 'out', kind: 'message', body, bodyHtml: null, subject: null, fromAddress: sender.address, toAddress: r.phone, externalId: null, status, meta: null, authorId: actor.id, createdAt: now, updatedAt: now },
+          {
+            inquiryId: inquiry.id,
+            channel: 'sms',
+            direction: 'out',
+            kind: 'message',
+            body,
+            bodyHtml: null,
+            subject: null,
+            fromAddress: sender.address,
+            toAddress: r.phone,
+            externalId: null,
+            status,
+            meta: null,
+            authorId: actor.id,
+            createdAt: now,
+            updatedAt: now,
+          },
           m,
         );
-        const detail = { sendId: send.id, ...(sendAt && status === 'scheduled' ? { sendAt: sendAt.toISOString() } : {}), ...(hold ? { reason: hold.state === 'paused' ? 'sender_paused' : 'needs_approval', ...hold.reason } : {}) };
+        const detail = {
+          sendId: send.id,
+          ...(sendAt && status === 'scheduled' ? { sendAt: sendAt.toISOString() } : {}),
+          ...(hold ? { reason: hold.state === 'paused' ? 'sender_paused' : 'needs_approval', ...hold.reason } : {}),
+        };
         await this.deps.messages.addEvent({ messageId: message.id, status, providerStatus: null, at: now, detail }, m);
         stored.push({ message, to: r.phone, body });
       }
-      await this.deps.sends.addInfo(stored.map((x, i) => ({ messageId: x.message.id, sendId: send.id, country: countryOf(x.to), operator: operators[i] })), m);
-      await this.deps.audit.record(stored.map((x) => ({ userId: actor.id, action: 'create', entityType: 'message', entityId: x.message.id, route })), m);
+      await this.deps.sends.addInfo(
+        stored.map((x, i) => ({ messageId: x.message.id, sendId: send.id, country: countryOf(x.to), operator: operators[i] })),
+        m,
+      );
+      await this.deps.audit.record(
+        stored.map((x) => ({ userId: actor.id, action: 'create', entityType: 'message', entityId: x.message.id, route })),
+        m,
+      );
       return { send, stored };
     });
 
@@ -121,11 +180,18 @@ export class SmsSendService {
     });
     if (state === 'scheduled') await this.enqueue(send);
     if (state === 'sending') {
-      await this.parallel(stored.map((s, i) => async () => {
-        const { status: now, result } = await out.handOver(s.message.id, sender.address, s.to, s.body);
-        const errorCode = result.detail?.errorCode;
-        items[i] = { ...items[i], status: now, externalId: result.externalId, ...(errorCode ? { error: { code: String(errorCode), message: String(result.detail?.errorMessage ?? '') } } : {}) };
-      }));
+      await this.parallel(
+        stored.map((s, i) => async () => {
+          const { status: now, result } = await out.handOver(s.message.id, sender.address, s.to, s.body);
+          const errorCode = result.detail?.errorCode;
+          items[i] = {
+            ...items[i],
+            status: now,
+            externalId: result.externalId,
+            ...(errorCode ? { error: { code: String(errorCode), message: String(result.detail?.errorMessage ?? '') } } : {}),
+          };
+        }),
+      );
       await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sent', ['sending'], m));
     }
     return { send: await this.view((await this.deps.sends.byId(send.id))!), items, segments: items.reduce((n, x) => n + x.segments, 0) };
@@ -145,14 +211,16 @@ export class SmsSendService {
     // A cancel that committed first wins: then this transition fails and nothing is sent.
     if (send.state === 'scheduled' && !(await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sending', ['scheduled'], m)))) return;
     const targets = await this.deps.sends.messagesOf(send.id, ['scheduled']);
-    await this.parallel(targets.map((t) => async () => {
-      const claimed = await this.deps.db.transaction(async (m) => {
-        if (!(await this.deps.messages.advanceStatus(t.id, 'queued', ['scheduled'], m))) return false;
-        await this.deps.messages.addEvent({ messageId: t.id, status: 'queued', providerStatus: null, at: this.deps.clock(), detail: { sendId: send.id } }, m);
-        return true;
-      });
-      if (claimed) await this.deps.outbound.handOver(t.id, send.sender, t.toAddress, t.body);
-    }));
+    await this.parallel(
+      targets.map((t) => async () => {
+        const claimed = await this.deps.db.transaction(async (m) => {
+          if (!(await this.deps.messages.advanceStatus(t.id, 'queued', ['scheduled'], m))) return false;
+          await this.deps.messages.addEvent({ messageId: t.id, status: 'queued', providerStatus: null, at: this.deps.clock(), detail: { sendId: send.id } }, m);
+          return true;
+        });
+        if (claimed) await this.deps.outbound.handOver(t.id, send.sender, t.toAddress, t.body);
+      }),
+    );
     await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sent', ['sending'], m));
   }
 
@@ -171,7 +239,14 @@ export class SmsSendService {
    * Moves a send to a holding or final state and, in the same transaction, each of its messages
    * still in one of `messagesFrom`; the history keeps why. False when the send was no longer in `from`.
    */
-  async hold(sendId: number, from: SendState[], to: SendState, messagesFrom: MessageStatus[], detail: Record<string, unknown>, patch: Parameters<SmsSendRepository['transition']>[4] = {}): Promise<boolean> {
+  async hold(
+    sendId: number,
+    from: SendState[],
+    to: SendState,
+    messagesFrom: MessageStatus[],
+    detail: Record<string, unknown>,
+    patch: Parameters<SmsSendRepository['transition']>[4] = {},
+  ): Promise<boolean> {
     const status: MessageStatus = to === 'cancelled' || to === 'rejected' ? 'stopped' : (to as MessageStatus);
     return this.deps.db.transaction(async (m) => {
       if (!(await this.deps.sends.transition(sendId, to, from, m, patch))) return false;

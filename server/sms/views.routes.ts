@@ -17,15 +17,24 @@ const statusList = z
 const isoTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 const filters = {
   status: statusList.optional(),
-  country: z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code such as NO').transform((v) => v.toUpperCase()).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'an ISO 3166 country code such as NO')
+    .transform((v) => v.toUpperCase())
+    .optional(),
   operator: z.string().trim().min(1).max(64).optional(),
-  sender: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4759440004').optional(),
+  sender: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4759440004')
+    .optional(),
   send: idParam.optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
   sort: z.enum(SMS_SORTS).optional(),
 };
-export const smsListQuery = z.object({ ...filters, cursor: z.string().max(300).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }).strict();
+export const smsListQuery = z
+  .object({ ...filters, cursor: z.string().max(300).optional(), limit: z.coerce.number().int().min(1).max(500).optional() })
+  .strict();
 export const smsExportQuery = z.object(filters).strict();
 
 const CSV_COLUMNS = ['id', 'created_at', 'updated_at', 'status', 'sender', 'recipient', 'country', 'operator', 'send_id', 'provider_id', 'body'];
@@ -35,12 +44,34 @@ export function smsViewRoutes(deps: { views: SmsViewService }): Router {
 
   r.get('/sms/messages', async (req, res) => {
     const q = parse(smsListQuery, req.query, 'query');
-    res.json(await deps.views.list(actorOf(res), { statuses: q.status, country: q.country, operator: q.operator, sender: q.sender, sendId: q.send, from: q.from, to: q.to, sort: q.sort, cursor: q.cursor, limit: q.limit }));
+    res.json(
+      await deps.views.list(actorOf(res), {
+        statuses: q.status,
+        country: q.country,
+        operator: q.operator,
+        sender: q.sender,
+        sendId: q.send,
+        from: q.from,
+        to: q.to,
+        sort: q.sort,
+        cursor: q.cursor,
+        limit: q.limit,
+      }),
+    );
   });
 
   r.get('/sms/messages.csv', async (req, res) => {
     const q = parse(smsExportQuery, req.query, 'query');
-    const rows = deps.views.all(actorOf(res), { statuses: q.status, country: q.country, operator: q.operator, sender: q.sender, sendId: q.send, from: q.from, to: q.to, sort: q.sort });
+    const rows = deps.views.all(actorOf(res), {
+      statuses: q.status,
+      country: q.country,
+      operator: q.operator,
+      sender: q.sender,
+      sendId: q.send,
+      from: q.from,
+      to: q.to,
+      sort: q.sort,
+    });
     // The first page is read before anything is written, so a refused request still gets its JSON error.
     const first = await rows.next();
     res.setHeader('content-type', 'text/csv; charset=utf-8');

@@ -35,7 +35,19 @@ export class SmsViewService {
 
   private filter(actor: Actor, q: SmsListQuery, limit: number): SmsMessageFilter {
     const sort = q.sort ?? '-createdAt';
-    return { departmentIds: this.scope(actor), statuses: q.statuses, country: q.country, operator: q.operator, sender: q.sender, sendId: q.sendId, from: q.from, to: q.to, sort, after: q.cursor ? decodeSmsCursor(sort, q.cursor) : undefined, limit };
+    return {
+      departmentIds: this.scope(actor),
+      statuses: q.statuses,
+      country: q.country,
+      operator: q.operator,
+      sender: q.sender,
+      sendId: q.sendId,
+      from: q.from,
+      to: q.to,
+      sort,
+      after: q.cursor ? decodeSmsCursor(sort, q.cursor) : undefined,
+      limit,
+    };
   }
 
   async list(actor: Actor, q: SmsListQuery): Promise<Page<SmsMessageView>> {
@@ -49,7 +61,7 @@ export class SmsViewService {
   /** Every matching row, page by page, so an export of a year does not sit in memory at once. */
   async *all(actor: Actor, q: Omit<SmsListQuery, 'cursor' | 'limit'>, max = 100_000): AsyncGenerator<SmsMessageRow> {
     let f = this.filter(actor, q, 1000);
-    for (let n = 0; n < max; ) {
+    for (let n = 0; n < max;) {
       const rows = await this.deps.views.list(f);
       for (const r of rows) yield r;
       n += rows.length;
@@ -82,5 +94,18 @@ export class SmsViewService {
 }
 
 function view(r: SmsMessageRow): SmsMessageView {
-  return { id: r.id, inquiryId: r.inquiryId, status: r.status, from: r.fromAddress, to: r.toAddress, country: r.country, operator: r.operator, sendId: r.sendId, body: r.body, externalId: r.externalId, createdAt: r.createdAt, updatedAt: r.updatedAt };
+  return {
+    id: r.id,
+    inquiryId: r.inquiryId,
+    status: r.status,
+    from: r.fromAddress,
+    to: r.toAddress,
+    country: r.country,
+    operator: r.operator,
+    sendId: r.sendId,
+    body: r.body,
+    externalId: r.externalId,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
 }

@@ -46,7 +46,16 @@ export function smsWebhooks(deps: SmsWebhookDeps): Router {
   r.post(STATUS_PATH, ...form, async (req, res) => {
     const event = parseStatusCallback(req.body, deps.clock());
     if (!event) return fail(res, 400, 'malformed_form', 'Not a Twilio status callback');
-    const outcome = await storing(deps, () => deps.status.applyReport({ channel: 'sms', externalId: event.externalId, status: event.status, providerStatus: event.providerStatus, at: event.at, detail: event.detail }));
+    const outcome = await storing(deps, () =>
+      deps.status.applyReport({
+        channel: 'sms',
+        externalId: event.externalId,
+        status: event.status,
+        providerStatus: event.providerStatus,
+        at: event.at,
+        detail: event.detail,
+      }),
+    );
     if (!outcome) return unavailable(res);
     if (outcome.applied === 'no_such_message') deps.logger.warn({ externalId: event.externalId }, 'status report for a message we do not know');
     res.type('text/xml').send(EMPTY_TWIML);
@@ -62,7 +71,8 @@ export function smsWebhooks(deps: SmsWebhookDeps): Router {
 
   const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
     const e = err as { type?: string; status?: number };
-    if (e.type && typeof e.status === 'number' && e.status < 500) return fail(res, e.status === 413 ? 413 : 400, 'malformed_form', 'The form could not be read');
+    if (e.type && typeof e.status === 'number' && e.status < 500)
+      return fail(res, e.status === 413 ? 413 : 400, 'malformed_form', 'The form could not be read');
     next(err);
   };
   r.use([INBOUND_PATH, STATUS_PATH], bodyErrors);

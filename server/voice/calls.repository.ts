@@ -50,7 +50,13 @@ export class CallRepository {
     }
   }
 
-  private async change(callSid: string, set: QueryDeepPartialEntity<CallRecord>, where: string, params: Record<string, unknown>, m?: EntityManager): Promise<boolean> {
+  private async change(
+    callSid: string,
+    set: QueryDeepPartialEntity<CallRecord>,
+    where: string,
+    params: Record<string, unknown>,
+    m?: EntityManager,
+  ): Promise<boolean> {
     const run = (tm: EntityManager) =>
       tm
         .getRepository(CallEntity)
@@ -70,10 +76,27 @@ export class CallRepository {
    */
   queue(
     callSid: string,
-    v: { departmentId: number; inquiryId: number | null; messageId: number | null; lang: string; at: Date; transferFromId?: number | null; transferNote?: string | null; fromAgentId?: number; announced?: boolean },
+    v: {
+      departmentId: number;
+      inquiryId: number | null;
+      messageId: number | null;
+      lang: string;
+      at: Date;
+      transferFromId?: number | null;
+      transferNote?: string | null;
+      fromAgentId?: number;
+      announced?: boolean;
+    },
     m?: EntityManager,
   ) {
-    const set: QueryDeepPartialEntity<CallRecord> = { state: 'queued', departmentId: v.departmentId, agentId: null, lang: v.lang, queuedAt: v.at, notifiedAt: v.announced ? v.at : null };
+    const set: QueryDeepPartialEntity<CallRecord> = {
+      state: 'queued',
+      departmentId: v.departmentId,
+      agentId: null,
+      lang: v.lang,
+      queuedAt: v.at,
+      notifiedAt: v.announced ? v.at : null,
+    };
     if (v.inquiryId !== null) set.inquiryId = v.inquiryId;
     if (v.messageId !== null) set.messageId = v.messageId;
     if (v.transferFromId !== undefined) set.transferFromId = v.transferFromId;
@@ -84,7 +107,9 @@ export class CallRepository {
 
   /** The one agent whose UPDATE finds the call still queued gets it. */
   claim(callSid: string, agentId: number, at: Date): Promise<boolean> {
-    return this.change(callSid, { state: 'connected', agentId, answeredAt: () => 'COALESCE(answered_at, :answeredAt)' } as never, "state = 'queued'", { answeredAt: this.deps.db.param(at) });
+    return this.change(callSid, { state: 'connected', agentId, answeredAt: () => 'COALESCE(answered_at, :answeredAt)' } as never, "state = 'queued'", {
+      answeredAt: this.deps.db.param(at),
+    });
   }
 
   /** Gives a claimed call back to the queue when it could not be moved to the agent. */
@@ -99,7 +124,13 @@ export class CallRepository {
 
   /** Hands a connected call from one user to another. */
   transferToUser(callSid: string, fromAgentId: number, toUserId: number, note: string, m?: EntityManager): Promise<boolean> {
-    return this.change(callSid, { agentId: toUserId, transferFromId: fromAgentId, transferNote: note }, "state = 'connected' AND agent_id = :fromAgentId", { fromAgentId }, m);
+    return this.change(
+      callSid,
+      { agentId: toUserId, transferFromId: fromAgentId, transferNote: note },
+      "state = 'connected' AND agent_id = :fromAgentId",
+      { fromAgentId },
+      m,
+    );
   }
 
   end(callSid: string, v: { outcome: CallOutcome; duration: number | null; at: Date }, m?: EntityManager): Promise<boolean> {
@@ -113,7 +144,8 @@ export class CallRepository {
 
   /** Calls waiting in these departments' queues, oldest first: what an agent who becomes available is offered. */
   waitingIn(departmentIds: number[] | 'all', limit = 50): Promise<CallRecord[]> {
-    const where = departmentIds === 'all' ? { state: 'queued' as const } : { state: 'queued' as const, departmentId: In(departmentIds.length ? departmentIds : [-1]) };
+    const where =
+      departmentIds === 'all' ? { state: 'queued' as const } : { state: 'queued' as const, departmentId: In(departmentIds.length ? departmentIds : [-1]) };
     return this.repo().find({ where, order: { id: 'ASC' }, take: limit });
   }
 }

@@ -2,7 +2,14 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Logger } from 'pino';
 import type { Database } from '../core/db/database';
 import type { User } from '../auth/module';
-import { type Department, type ContactRepository, SWITCHBOARD, type DepartmentRepository, type InquiryRepository, type MessageRepository } from '../register/module';
+import {
+  type Department,
+  type ContactRepository,
+  SWITCHBOARD,
+  type DepartmentRepository,
+  type InquiryRepository,
+  type MessageRepository,
+} from '../register/module';
 import type { CallOutcome, CallRecord } from './entities';
 import type { InboundService } from '../inbound/module';
 import { toE164 } from '../core/phone';
@@ -126,7 +133,12 @@ export class CallService {
   async incomingPayload(call: CallRecord): Promise<CallIncoming> {
     const dep = call.departmentId ? await this.deps.departments.byId(call.departmentId) : null;
     const contact = call.fromE164 ? await this.deps.contacts.byPhone(call.fromE164) : null;
-    return { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep?.code ?? SWITCHBOARD, contact: contact ? { id: contact.id, name: contact.name } : null };
+    return {
+      callSid: call.callSid,
+      from: call.fromE164 ?? 'anonymous',
+      department: dep?.code ?? SWITCHBOARD,
+      contact: contact ? { id: contact.id, name: contact.name } : null,
+    };
   }
 
   /** Calls still waiting for an agent of these departments: offered to an agent who becomes available. */
@@ -140,7 +152,15 @@ export class CallService {
     if (!TERMINAL_STATUSES.includes(form.CallStatus)) return;
     const call = await this.deps.calls.bySid(form.CallSid);
     if (!call || call.state === 'ended') return;
-    const outcome: CallOutcome = call.answeredAt ? 'answered' : call.outcome === 'callback' ? 'callback' : call.state === 'queued' ? 'missed' : form.CallStatus === 'failed' ? 'failed' : 'abandoned';
+    const outcome: CallOutcome = call.answeredAt
+      ? 'answered'
+      : call.outcome === 'callback'
+        ? 'callback'
+        : call.state === 'queued'
+          ? 'missed'
+          : form.CallStatus === 'failed'
+            ? 'failed'
+            : 'abandoned';
     const now = this.deps.clock();
     const ended = await this.deps.db.transaction(async (m) => {
       if (!(await this.deps.calls.end(call.callSid, { outcome, duration: form.CallDuration ?? null, at: now }, m))) return false;
@@ -164,7 +184,23 @@ export class CallService {
   /** A line on the inquiry's timeline saying who did what with the call. */
   async note(inquiryId: number, authorId: number | null, body: string, at: Date, m: Parameters<MessageRepository['insertOnce']>[1]) {
     await this.deps.messages.insertOnce(
-      { inquiryId, channel: 'phone', direction: 'internal', kind: 'note', body, bodyHtml: null, subject: null, fromAddress: null, toAddress: null, externalId: null, status: null, meta: null, authorId, createdAt: at, updatedAt: at },
+      {
+        inquiryId,
+        channel: 'phone',
+        direction: 'internal',
+        kind: 'note',
+        body,
+        bodyHtml: null,
+        subject: null,
+        fromAddress: null,
+        toAddress: null,
+        externalId: null,
+        status: null,
+        meta: null,
+        authorId,
+        createdAt: at,
+        updatedAt: at,
+      },
       m,
     );
   }

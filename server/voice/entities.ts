@@ -3,7 +3,6 @@ import { at, id } from '../core/db/columns';
 
 /* Mappings of the voice channel's tables (migrations 1732200000001 and …002). */
 
-
 export const CALL_STATES = ['menu', 'queued', 'connected', 'ended'] as const;
 export type CallStateName = (typeof CALL_STATES)[number];
 export type CallOutcome = 'answered' | 'missed' | 'callback' | 'abandoned' | 'failed';

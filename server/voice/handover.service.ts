@@ -128,14 +128,16 @@ export class Handover {
     const call = await this.callDeps.calls.bySid(callSid);
     if (!call) throw notFound('Call');
     if (!may(actor.role, 'transferAnyCall') && call.agentId !== actor.id) throw forbidden('Only the agent on the call can transfer it');
-    if (call.state !== 'connected' || call.agentId === null) throw new AppError(409, 'call_not_connected', 'The call is not connected to anyone, so it cannot be transferred');
+    if (call.state !== 'connected' || call.agentId === null)
+      throw new AppError(409, 'call_not_connected', 'The call is not connected to anyone, so it cannot be transferred');
     const from: ContactRef = { id: actor.id, name: actor.name };
     const now = this.callDeps.clock();
     const holder = call.agentId;
 
     if (input.toUserEmail) {
       const target = await this.deps.users.byEmail(input.toUserEmail);
-      if (!target || !target.active || !may(target.role, 'takeCalls')) throw badRequest('No active agent or caseworker has that e-mail', [{ path: ['toUserEmail'], message: 'unknown user' }]);
+      if (!target || !target.active || !may(target.role, 'takeCalls'))
+        throw badRequest('No active agent or caseworker has that e-mail', [{ path: ['toUserEmail'], message: 'unknown user' }]);
       const targetDeps = await this.deps.users.departmentIds(target.id);
       const code = await this.deptCode(call.departmentId);
       await this.redirect(callSid, dialTwiml(target, this.dialAction(call, code), call.toNumber));
@@ -144,7 +146,8 @@ export class Handover {
         if (call.inquiryId) {
           const patch: { assigneeId: number; lastActivityAt: Date; departmentId?: number } = { assigneeId: target.id, lastActivityAt: now };
           // The receiver must be able to open the inquiry: it follows them when it sits outside their departments.
-          if (call.departmentId && !actsIn({ role: target.role, departmentIds: targetDeps }, call.departmentId) && targetDeps.length) patch.departmentId = targetDeps[0];
+          if (call.departmentId && !actsIn({ role: target.role, departmentIds: targetDeps }, call.departmentId) && targetDeps.length)
+            patch.departmentId = targetDeps[0];
           await this.callDeps.inquiries.update(call.inquiryId, patch, m);
           await this.deps.calls.note(call.inquiryId, actor.id, notes.callTransferred(actor.name, target.name, input.note), now, m);
         }
@@ -161,7 +164,20 @@ export class Handover {
     if (!dep) throw badRequest(`Unknown department "${input.toDepartment}"`, [{ path: ['toDepartment'], message: 'unknown department' }]);
     await this.redirect(callSid, enqueueTwiml(dep.code, withQuery(this.deps.publicBaseUrl, voicePaths.wait, this.state(call, dep.code))));
     const moved = await this.callDeps.db.transaction(async (m) => {
-      const ok = await this.callDeps.calls.queue(callSid, { departmentId: dep.id, inquiryId: null, messageId: null, lang: call.lang, at: now, transferFromId: actor.id, transferNote: input.note, fromAgentId: holder }, m);
+      const ok = await this.callDeps.calls.queue(
+        callSid,
+        {
+          departmentId: dep.id,
+          inquiryId: null,
+          messageId: null,
+          lang: call.lang,
+          at: now,
+          transferFromId: actor.id,
+          transferNote: input.note,
+          fromAgentId: holder,
+        },
+        m,
+      );
       if (!ok) return false;
       if (call.inquiryId) {
         await this.callDeps.inquiries.update(call.inquiryId, { departmentId: dep.id, assigneeId: null, lastActivityAt: now }, m);
@@ -194,7 +210,14 @@ export class Handover {
   async agentMissed(callSid: string) {
     const call = await this.callDeps.calls.bySid(callSid);
     if (!call || call.state !== 'connected' || !call.agentId || !call.departmentId) return;
-    const ok = await this.callDeps.calls.queue(callSid, { departmentId: call.departmentId, inquiryId: null, messageId: null, lang: call.lang, at: this.callDeps.clock(), fromAgentId: call.agentId });
+    const ok = await this.callDeps.calls.queue(callSid, {
+      departmentId: call.departmentId,
+      inquiryId: null,
+      messageId: null,
+      lang: call.lang,
+      at: this.callDeps.clock(),
+      fromAgentId: call.agentId,
+    });
     if (ok) await this.deps.calls.announce(callSid);
   }
 }

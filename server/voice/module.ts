@@ -61,7 +61,15 @@ export function createVoice(
   // The simulator page signs with the public simulation token, so it exists only where that token
   // is the one in use: no Twilio credentials, and never in production.
   const simulatorOn = !config.twilio && config.env !== 'production';
-  const chosenSpeech = opts.speech ?? speechFromConfig({ googleCredentials: config.googleCredentials, publicBaseUrl: config.publicBaseUrl, authToken: config.twilio?.authToken, cacheDir: opts.speechCacheDir, logger });
+  const chosenSpeech =
+    opts.speech ??
+    speechFromConfig({
+      googleCredentials: config.googleCredentials,
+      publicBaseUrl: config.publicBaseUrl,
+      authToken: config.twilio?.authToken,
+      cacheDir: opts.speechCacheDir,
+      logger,
+    });
   const captions = simulatorOn ? captioned(chosenSpeech) : null;
   const speech = captions?.speech ?? chosenSpeech;
   const notifier = agentCallNotifier(deps.agents);
@@ -78,7 +86,15 @@ export function createVoice(
     defaultCountry: config.defaultCountry,
     notifier,
   });
-  const handover = new Handover({ calls, users: deps.users, contacts: register.contactService, audit, provider, publicBaseUrl: config.publicBaseUrl, notifier });
+  const handover = new Handover({
+    calls,
+    users: deps.users,
+    contacts: register.contactService,
+    audit,
+    provider,
+    publicBaseUrl: config.publicBaseUrl,
+    notifier,
+  });
   const caseStatus = new CaseStatusService({
     verifications: new VerificationRepository({ db }),
     cases: register.cases,

@@ -14,7 +14,14 @@ import { voicePaths } from '../../ivr/state';
  * The speech chain from config: Google TTS when GOOGLE_APPLICATION_CREDENTIALS is set, then the
  * offline espeak-ng engine; a prompt neither can speak falls back to Twilio's <Say>.
  */
-export function speechFromConfig(config: { googleCredentials?: string; publicBaseUrl: string; authToken?: string; cacheDir?: string | null; logger: Logger; google?: SpeechEngine }): Speech {
+export function speechFromConfig(config: {
+  googleCredentials?: string;
+  publicBaseUrl: string;
+  authToken?: string;
+  cacheDir?: string | null;
+  logger: Logger;
+  google?: SpeechEngine;
+}): Speech {
   const engines: SpeechEngine[] = [];
   if (config.google) engines.push(config.google);
   else if (config.googleCredentials) engines.push(new GoogleSpeechEngine(new TextToSpeechClient({ keyFilename: config.googleCredentials })));

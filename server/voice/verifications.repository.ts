@@ -20,7 +20,9 @@ export class VerificationRepository {
 
   /** Codes asked for since `since` by one number or for one case: the rate limits count these. */
   async countSince(by: { fromE164: string } | { caseId: number }, since: Date): Promise<number> {
-    const qb = this.repo().createQueryBuilder('v').where('v.created_at >= :since', { since: this.deps.db.param(since) });
+    const qb = this.repo()
+      .createQueryBuilder('v')
+      .where('v.created_at >= :since', { since: this.deps.db.param(since) });
     if ('fromE164' in by) qb.andWhere('v.from_e164 = :f', { f: by.fromE164 });
     else qb.andWhere('v.case_id = :c', { c: by.caseId });
     return qb.getCount();
@@ -32,7 +34,12 @@ export class VerificationRepository {
    */
   async countAttempt(id: number, seen: number): Promise<boolean> {
     const r = await this.deps.db.transaction((m) =>
-      this.repo(m).createQueryBuilder().update().set({ attempts: seen + 1 }).where("id = :id AND attempts = :seen AND state = 'pending'", { id, seen }).execute(),
+      this.repo(m)
+        .createQueryBuilder()
+        .update()
+        .set({ attempts: seen + 1 })
+        .where("id = :id AND attempts = :seen AND state = 'pending'", { id, seen })
+        .execute(),
     );
     return (r.affected ?? 0) > 0;
   }

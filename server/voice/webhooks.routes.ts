@@ -30,7 +30,11 @@ export interface VoiceRoutesDeps {
 }
 
 const transferBody = z
-  .object({ toUserEmail: z.string().email().max(191).optional(), toDepartment: z.string().min(1).max(64).optional(), note: z.string().trim().max(500).default('') })
+  .object({
+    toUserEmail: z.string().email().max(191).optional(),
+    toDepartment: z.string().min(1).max(64).optional(),
+    note: z.string().trim().max(500).default(''),
+  })
   .strict()
   .refine((b) => Boolean(b.toUserEmail) !== Boolean(b.toDepartment), { message: 'give exactly one of toUserEmail and toDepartment', path: ['toUserEmail'] });
 const callSidParam = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'not a CallSid');
@@ -56,7 +60,10 @@ export function voiceWebhooks(deps: VoiceRoutesDeps): Router {
       const state = stateFromQuery(req.query, ctx.flow.defaultLanguage);
       if (!state) return invalid(res, 'Invalid call state in the URL');
       const result = await handle(form.data, state, ctx);
-      res.status(200).type('text/xml').send(await deps.speech.prepare(result.prompts, result.twiml));
+      res
+        .status(200)
+        .type('text/xml')
+        .send(await deps.speech.prepare(result.prompts, result.twiml));
     });
   }
 
@@ -93,7 +100,9 @@ export function voiceWebhooks(deps: VoiceRoutesDeps): Router {
     return caseNumberEntered(ctx, state, outcome);
   });
 
-  step(voicePaths.caseCode, gatherForm, async (form, state, ctx) => codeEntered(ctx, state, await deps.caseStatus.codeEntered({ callSid: form.CallSid, keys: form.Digits })));
+  step(voicePaths.caseCode, gatherForm, async (form, state, ctx) =>
+    codeEntered(ctx, state, await deps.caseStatus.codeEntered({ callSid: form.CallSid, keys: form.Digits })),
+  );
 
   step(voicePaths.caseMore, gatherForm, async (form, state, ctx) => afterReading(ctx, state, form.Digits || undefined));
 
@@ -134,7 +143,9 @@ export function voiceStaffRoutes(deps: { handover: Handover; caseStatus: CaseSta
     const category = parse(z.string().trim().min(1).max(64), req.params.category, 'category');
     const body = parse(z.object({ callerIdOnly: z.boolean() }).strict(), req.body);
     await deps.caseStatus.setCategory(category, body.callerIdOnly);
-    await deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'department', entityId: `case-category:${category}`.slice(0, 64), route: routeOf(req) }]);
+    await deps.audit.record([
+      { userId: actor.id, action: 'update', entityType: 'department', entityId: `case-category:${category}`.slice(0, 64), route: routeOf(req) },
+    ]);
     res.json({ category, callerIdOnly: body.callerIdOnly });
   });
 

@@ -24,7 +24,11 @@ export const fieldSchema = z
     maxLength: z.number().int().min(1).max(10_000).optional(),
     /** What the answer says about the citizen: used to create or match the contact and send the receipt. */
     purpose: z.enum(['name', 'email', 'phone']).optional(),
-    options: z.array(z.object({ value: z.string().regex(/^[\w-]{1,64}$/), label: bilingual(200) }).strict()).min(1).max(100).optional(),
+    options: z
+      .array(z.object({ value: z.string().regex(/^[\w-]{1,64}$/), label: bilingual(200) }).strict())
+      .min(1)
+      .max(100)
+      .optional(),
   })
   .strict()
   .superRefine((f, ctx) => {
@@ -57,7 +61,8 @@ export const formBody = z
       seen.add(field.name);
     });
     for (const purpose of ['name', 'email', 'phone'] as const) {
-      if (f.fields.filter((x) => x.purpose === purpose).length > 1) ctx.addIssue({ code: 'custom', path: ['fields'], message: `only one field may have purpose ${purpose}` });
+      if (f.fields.filter((x) => x.purpose === purpose).length > 1)
+        ctx.addIssue({ code: 'custom', path: ['fields'], message: `only one field may have purpose ${purpose}` });
     }
     if (f.fields.filter((x) => x.type === 'file').length > 5) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'at most 5 file fields' });
   });

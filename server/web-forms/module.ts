@@ -63,7 +63,12 @@ export function createWebForms(
     forms,
     routes: {
       api: webFormAdminRoutes({ service }),
-      public: webFormPages({ service, limiter: new FixedWindowLimiter({ max, windowMs }), limits: { maxFileBytes, maxFieldBytes: 20_000, maxFiles: 5, maxBodyBytes: 200_000 }, logger }),
+      public: webFormPages({
+        service,
+        limiter: new FixedWindowLimiter({ max, windowMs }),
+        limits: { maxFileBytes, maxFieldBytes: 20_000, maxFiles: 5, maxBodyBytes: 200_000 },
+        logger,
+      }),
     },
   };
 }

@@ -8,11 +8,17 @@ export class BodyTooLarge extends Error {}
  * Reads a multipart/form-data submission with hard limits: a file past `maxFileBytes` is cut off
  * and flagged (the form then says it is too large), and too many parts or fields end the request.
  */
-export function readMultipart(req: Request, limits: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number }): Promise<{ fields: Record<string, string>; files: UploadedFile[] }> {
+export function readMultipart(
+  req: Request,
+  limits: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number },
+): Promise<{ fields: Record<string, string>; files: UploadedFile[] }> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { fields: 60, parts: 70, files: limits.maxFiles, fileSize: limits.maxFileBytes + 1, fieldSize: limits.maxFieldBytes } });
+      bb = busboy({
+        headers: req.headers,
+        limits: { fields: 60, parts: 70, files: limits.maxFiles, fileSize: limits.maxFileBytes + 1, fieldSize: limits.maxFieldBytes },
+      });
     } catch (e) {
       return reject(e);
     }

@@ -76,9 +76,14 @@ export function webFormPages(deps: WebFormRouteDeps): Router {
       ({ fields, files } = await readMultipart(req, deps.limits));
     } else {
       await new Promise<void>((resolve, reject) =>
-        express.urlencoded({ extended: false, limit: deps.limits.maxBodyBytes, parameterLimit: 100 })(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
+        express.urlencoded({ extended: false, limit: deps.limits.maxBodyBytes, parameterLimit: 100 })(req, res, (err?: unknown) =>
+          err ? reject(err) : resolve(),
+        ),
       );
-      fields = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+      fields = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<
+        string,
+        string
+      >;
     }
     lang = (LANGS as readonly string[]).includes(fields.lang ?? '') ? (fields.lang as Lang) : lang;
 
@@ -98,7 +103,8 @@ export function webFormPages(deps: WebFormRouteDeps): Router {
   const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
     const lang = langOf(req);
     const e = err as { type?: string; status?: number };
-    if (err instanceof BodyTooLarge || e.type === 'entity.too.large' || e.type === 'parameters.too.many') return html(res, 413, renderMessage(lang, t(lang).tooLarge));
+    if (err instanceof BodyTooLarge || e.type === 'entity.too.large' || e.type === 'parameters.too.many')
+      return html(res, 413, renderMessage(lang, t(lang).tooLarge));
     if (err instanceof AppError && err.status === 404) return html(res, 404, renderMessage(lang, t(lang).notFound));
     next(err);
   };

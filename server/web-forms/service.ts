@@ -22,8 +22,7 @@ export interface LoadedForm {
 }
 
 export type SubmitResult =
-  | { kind: 'invalid'; errors: FieldErrors; values: Record<string, string> }
-  | { kind: 'recorded'; reference: number; receipt: boolean; duplicate: boolean };
+  { kind: 'invalid'; errors: FieldErrors; values: Record<string, string> } | { kind: 'recorded'; reference: number; receipt: boolean; duplicate: boolean };
 
 export interface WebFormDeps {
   forms: WebFormRepository;
@@ -134,7 +133,13 @@ export class WebFormService {
   }
 
   /** By e-mail when the citizen gave an address; else by SMS when there is a number and an SMS channel. */
-  private async sendReceipt(inquiry: Parameters<AutomaticMessages['send']>[0]['inquiry'], form: LoadedForm, lang: Lang, email?: string, phone?: string): Promise<boolean> {
+  private async sendReceipt(
+    inquiry: Parameters<AutomaticMessages['send']>[0]['inquiry'],
+    form: LoadedForm,
+    lang: Lang,
+    email?: string,
+    phone?: string,
+  ): Promise<boolean> {
     const title = form.def.title[lang];
     const t = texts(lang);
     const mailer = this.deps.senders.email;
@@ -147,10 +152,22 @@ export class WebFormService {
     const sms = this.deps.senders.sms;
     if (phone && sms && inquiry.citizenAddress?.startsWith('+')) {
       const body = t.smsReceipt(inquiry.id);
-      const m = await this.deps.automatic.send({ inquiry, channel: 'sms', sender: sms, to: inquiry.citizenAddress, from: null, subject: null, body, purpose: 'receipt' });
+      const m = await this.deps.automatic.send({
+        inquiry,
+        channel: 'sms',
+        sender: sms,
+        to: inquiry.citizenAddress,
+        from: null,
+        subject: null,
+        body,
+        purpose: 'receipt',
+      });
       return m.status !== 'failed';
     }
-    this.deps.logger.info({ inquiryId: inquiry.id, form: form.slug }, phone ? 'no SMS channel: web form receipt not sent' : 'no address: web form receipt not sent');
+    this.deps.logger.info(
+      { inquiryId: inquiry.id, form: form.slug },
+      phone ? 'no SMS channel: web form receipt not sent' : 'no address: web form receipt not sent',
+    );
     return false;
   }
 }

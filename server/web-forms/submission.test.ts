@@ -18,7 +18,9 @@ const def = storedDefinition.parse({
 
 describe('web form submissions', () => {
   it('names each bad field in the reader’s language and keeps what was typed', () => {
-    const r = validateSubmission(def, { navn: '  ', epost: 'x@', tel: 'abc', dato: '2026-13-45', valg: 'z', tekst: 'for lang tekst' }, [], 'en', { maxFileBytes: 10 });
+    const r = validateSubmission(def, { navn: '  ', epost: 'x@', tel: 'abc', dato: '2026-13-45', valg: 'z', tekst: 'for lang tekst' }, [], 'en', {
+      maxFileBytes: 10,
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toEqual({
@@ -34,14 +36,24 @@ describe('web form submissions', () => {
   });
 
   it('accepts good answers and writes them as plain, inert text', () => {
-    const r = validateSubmission(def, { navn: ' Kari <b>N</b> ', epost: 'kari@innbygger.test', valg: 'a', ok: 'on', tekst: '<script>' }, [], 'nb', { maxFileBytes: 10 });
+    const r = validateSubmission(def, { navn: ' Kari <b>N</b> ', epost: 'kari@innbygger.test', valg: 'a', ok: 'on', tekst: '<script>' }, [], 'nb', {
+      maxFileBytes: 10,
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(submissionText(def, r.value)).toBe('Navn: Kari &lt;b>N&lt;/b>\nE-post: kari@innbygger.test\nValg: A\nJeg samtykker: Ja\nTekst:\n&lt;script>');
   });
 
   it('refuses form definitions that cannot work', () => {
-    const bad = formBody.safeParse({ slug: 'a', department: 'x', title: { nb: 'a', en: 'a' }, fields: [{ name: 'sid', type: 'text', purpose: 'email', label: { nb: 'a', en: 'a' } }, { name: 'b', type: 'text', options: [], label: { nb: 'a', en: 'a' } }] });
+    const bad = formBody.safeParse({
+      slug: 'a',
+      department: 'x',
+      title: { nb: 'a', en: 'a' },
+      fields: [
+        { name: 'sid', type: 'text', purpose: 'email', label: { nb: 'a', en: 'a' } },
+        { name: 'b', type: 'text', options: [], label: { nb: 'a', en: 'a' } },
+      ],
+    });
     expect(bad.success).toBe(false);
     const paths = bad.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(paths).toEqual(expect.arrayContaining(['fields.0.purpose: purpose email needs type email', 'fields.0.name: is reserved']));

@@ -78,7 +78,12 @@ describe.each(engines())('access matrix on $name', (engine) => {
     const putCase = async (key: CaseKey, tok: string) => {
       const r = await s.api('PUT', `/api/cases/${enc(CASE_NUMBER[key])}`, {
         token: tok,
-        body: { title: `Case ${key}`, status: 'under behandling', department: CODE[CASE_DEP[key]], contacts: [{ name: `Party ${key}`, phone: PHONE[key === 'A' ? 'caseA' : 'caseB'] }] },
+        body: {
+          title: `Case ${key}`,
+          status: 'under behandling',
+          department: CODE[CASE_DEP[key]],
+          contacts: [{ name: `Party ${key}`, phone: PHONE[key === 'A' ? 'caseA' : 'caseB'] }],
+        },
       });
       expect(r.status).toBe(201);
     };
@@ -140,7 +145,9 @@ describe.each(engines())('access matrix on $name', (engine) => {
       }
       expect(r.status).toBe(200);
       const ids = r.body.items.map((i: { id: number }) => i.id).sort();
-      const expected = INQUIRY_KEYS.filter((k) => row.reads!.includes(INQUIRY_DEP[k])).map((k) => inquiryId[k]).sort();
+      const expected = INQUIRY_KEYS.filter((k) => row.reads!.includes(INQUIRY_DEP[k]))
+        .map((k) => inquiryId[k])
+        .sort();
       expect(ids).toEqual(expected);
       const allowedCodes = row.reads.map((d) => CODE[d]);
       for (const item of r.body.items) expect(allowedCodes).toContain(item.department);
@@ -153,7 +160,11 @@ describe.each(engines())('access matrix on $name', (engine) => {
         return;
       }
       expect(r.status).toBe(200);
-      const expected = row.reads.includes(dep) ? INQUIRY_KEYS.filter((k) => INQUIRY_DEP[k] === dep).map((k) => inquiryId[k]).sort() : [];
+      const expected = row.reads.includes(dep)
+        ? INQUIRY_KEYS.filter((k) => INQUIRY_DEP[k] === dep)
+            .map((k) => inquiryId[k])
+            .sort()
+        : [];
       expect(r.body.items.map((i: { id: number }) => i.id).sort()).toEqual(expected);
     });
 

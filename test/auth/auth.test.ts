@@ -44,7 +44,10 @@ describe.each(engines())('staff auth on $name', (engine) => {
   it('locks an account after 5 wrong passwords in 15 minutes with 429 and Retry-After, even for the right password', async () => {
     await s.user('locked@kommune.no', 'agent', ['helse']);
     for (let i = 0; i < 5; i++) {
-      const r = await s.api('POST', '/api/auth/login', { body: { email: 'locked@kommune.no', password: `wrong-${i}` }, headers: { 'x-forwarded-for': `10.0.0.${i}` } });
+      const r = await s.api('POST', '/api/auth/login', {
+        body: { email: 'locked@kommune.no', password: `wrong-${i}` },
+        headers: { 'x-forwarded-for': `10.0.0.${i}` },
+      });
       expect(r.status).toBe(401);
       expect(r.body.error.code).toBe('invalid_credentials');
     }
@@ -69,7 +72,10 @@ describe.each(engines())('staff auth on $name', (engine) => {
     const enrol = await s.api('POST', '/api/auth/totp/enrol', { token });
     expect(enrol.status).toBe(200);
     expect(enrol.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\/Servicetorg:root%40kommune\.no\?secret=/);
-    const wrong = await s.api('POST', '/api/auth/totp/confirm', { token, body: { totp: '000000' === authenticator.generate(enrol.body.secret) ? '111111' : '000000' } });
+    const wrong = await s.api('POST', '/api/auth/totp/confirm', {
+      token,
+      body: { totp: '000000' === authenticator.generate(enrol.body.secret) ? '111111' : '000000' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('invalid_totp');
     const confirmed = authenticator.generate(enrol.body.secret);

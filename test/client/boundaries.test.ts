@@ -55,10 +55,21 @@ function edges(file: string, text = fs.readFileSync(file, 'utf8')): Edge[] {
       }
     }
     // import('…') types and calls count too.
-    if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal) && node.argument.literal.text.startsWith('.')) {
+    if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal) &&
+      node.argument.literal.text.startsWith('.')
+    ) {
       out.push({ from: file, to: resolve(file, node.argument.literal.text), typeOnly: true });
     }
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0]) && node.arguments[0].text.startsWith('.')) {
+    if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0]) &&
+      node.arguments[0].text.startsWith('.')
+    ) {
       out.push({ from: file, to: resolve(file, node.arguments[0].text), typeOnly: false });
     }
     ts.forEachChild(node, visit);

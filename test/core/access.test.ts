@@ -68,7 +68,9 @@ describe('capability table', () => {
 
 describe('policy', () => {
   test('assertMay answers 403 with the caller’s message, or the default one', () => {
-    expect(() => assertMay(actor('agent'), 'administer', 'Only an administrator may do this')).toThrow(expect.objectContaining({ status: 403, code: 'forbidden', message: 'Only an administrator may do this' }));
+    expect(() => assertMay(actor('agent'), 'administer', 'Only an administrator may do this')).toThrow(
+      expect.objectContaining({ status: 403, code: 'forbidden', message: 'Only an administrator may do this' }),
+    );
     expect(() => assertMay(actor('officer'), 'readRegister')).toThrow(AppError);
     expect(() => assertMay(actor('officer'), 'sendSms')).not.toThrow();
   });

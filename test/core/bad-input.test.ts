@@ -74,7 +74,9 @@ describe.each(engines())('bad input on $name', (engine) => {
 
     // An administrator half-way through TOTP enrolment, for /api/auth/totp/confirm.
     const passwordHash = (await s.app.auth.users.byEmail('login@kommune.no'))!.passwordHash;
-    await s.app.db.transaction((m) => s.app.auth.users.create({ email: 'enrolling@kommune.no', name: 'Enrolling', passwordHash, role: 'admin', departmentIds: [] }, m));
+    await s.app.db.transaction((m) =>
+      s.app.auth.users.create({ email: 'enrolling@kommune.no', name: 'Enrolling', passwordHash, role: 'admin', departmentIds: [] }, m),
+    );
     enrolToken = await s.login('enrolling@kommune.no');
     const enrol = await s.api('POST', '/api/auth/totp/enrol', { token: enrolToken });
     expect(enrol.status).toBe(200);
@@ -85,14 +87,27 @@ describe.each(engines())('bad input on $name', (engine) => {
       body: { title: 'Byggesøknad', status: 'mottatt', department: 'bygg', contacts: [{ name: 'Ola', phone: '+4791234567' }] },
     });
     expect(put.status).toBe(201);
-    const r = await s.app.inbound.record({ channel: 'sms', externalId: 'SM-bad-1', from: { phone: '+4798765432' }, to: '+4740000000', body: 'Hei', receivedAt: new Date(), departmentCode: 'helse' });
+    const r = await s.app.inbound.record({
+      channel: 'sms',
+      externalId: 'SM-bad-1',
+      from: { phone: '+4798765432' },
+      to: '+4740000000',
+      body: 'Hei',
+      receivedAt: new Date(),
+      departmentCode: 'helse',
+    });
     inquiryId = r.inquiry.id;
   });
   afterAll(() => s.close());
 
   const snapshot = async () => Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await s.count(t)] as const)));
 
-  const caseBody = () => ({ title: 'Ny sak', status: 'mottatt', department: 'bygg', contacts: [{ name: 'Kari', phone: '+4790000001', email: 'kari@example.no', role: 'søker' }] });
+  const caseBody = () => ({
+    title: 'Ny sak',
+    status: 'mottatt',
+    department: 'bygg',
+    contacts: [{ name: 'Kari', phone: '+4790000001', email: 'kari@example.no', role: 'søker' }],
+  });
   const userBody = () => ({ email: 'new.user@kommune.no', name: 'New User', password: 'long-enough-password', role: 'agent', departments: ['helse'] });
 
   const ROUTES: RouteSpec[] = [
@@ -144,7 +159,10 @@ describe.each(engines())('bad input on $name', (engine) => {
         menuDigit: 3,
         email: 'skole@kommune.no',
         // Open on weekdays only: the days left out are closed days.
-        openingHours: { timezone: 'Europe/Oslo', weekly: { '1': ['08:00-15:30'], '2': ['08:00-15:30'], '3': ['08:00-15:30'], '4': ['08:00-15:30'], '5': ['08:00-14:00'] } },
+        openingHours: {
+          timezone: 'Europe/Oslo',
+          weekly: { '1': ['08:00-15:30'], '2': ['08:00-15:30'], '3': ['08:00-15:30'], '4': ['08:00-15:30'], '5': ['08:00-14:00'] },
+        },
       }),
       accepts: 201,
       bad: () => [
@@ -212,7 +230,18 @@ describe.each(engines())('bad input on $name', (engine) => {
         ['contact e-mail that is not an address', { body: { ...caseBody(), contacts: [{ name: 'Kari', email: 'kari-at-example' }] }, field: 'contacts' }],
         ['unparseable phone', { body: { ...caseBody(), contacts: [{ name: 'Kari', phone: 'not-a-number' }] } }],
         ['phone too short to be a number', { body: { ...caseBody(), contacts: [{ name: 'Kari', phone: '123' }] } }],
-        ['a good contact followed by an unparseable phone', { body: { ...caseBody(), contacts: [{ name: 'Kari', phone: '+4790000001' }, { name: 'Per', phone: '+47 12' }] } }],
+        [
+          'a good contact followed by an unparseable phone',
+          {
+            body: {
+              ...caseBody(),
+              contacts: [
+                { name: 'Kari', phone: '+4790000001' },
+                { name: 'Per', phone: '+47 12' },
+              ],
+            },
+          },
+        ],
         ['unknown department', { body: { ...caseBody(), department: 'nope' } }],
         ['unknown caseworker', { body: { ...caseBody(), caseworkerEmail: 'nobody@kommune.no' } }],
       ],
@@ -226,7 +255,18 @@ describe.each(engines())('bad input on $name', (engine) => {
       accepts: 200,
       bad: () => [
         ['title too long', { body: { ...caseBody(), title: long(256) }, field: 'title' }],
-        ['unparseable phone', { body: { ...caseBody(), contacts: [{ name: 'Ola', phone: '+4791234567' }, { name: 'Kari', phone: 'abc' }] } }],
+        [
+          'unparseable phone',
+          {
+            body: {
+              ...caseBody(),
+              contacts: [
+                { name: 'Ola', phone: '+4791234567' },
+                { name: 'Kari', phone: 'abc' },
+              ],
+            },
+          },
+        ],
         ['unknown department', { body: { ...caseBody(), department: 'nope' } }],
         ['open as a string', { body: { ...caseBody(), open: 'false' }, field: 'open' }],
       ],
@@ -317,7 +357,11 @@ describe.each(engines())('bad input on $name', (engine) => {
       const before = await snapshot();
       const rowBefore = await route.row?.();
       const headers: Record<string, string> = { 'content-type': c.contentType ?? 'application/json' };
-      const res = await s.api(route.method, c.path ?? route.path(), { token: route.token(), headers, ...(c.raw !== undefined ? { raw: c.raw } : { body: c.body }) });
+      const res = await s.api(route.method, c.path ?? route.path(), {
+        token: route.token(),
+        headers,
+        ...(c.raw !== undefined ? { raw: c.raw } : { body: c.body }),
+      });
 
       expect(res.status).toBe(400);
       expect(Object.keys(res.body)).toEqual(['error']);

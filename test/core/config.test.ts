@@ -3,7 +3,13 @@ import { ConfigError, loadConfig } from '../../server/core/config';
 describe('configuration', () => {
   it('defaults to SQLite, port 3000 and Norway, with simulation for every provider', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, databaseUrl: 'sqlite:data/servicetorg.sqlite', publicBaseUrl: 'http://localhost:3000', defaultCountry: 'NO', demoData: true });
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: 'sqlite:data/servicetorg.sqlite',
+      publicBaseUrl: 'http://localhost:3000',
+      defaultCountry: 'NO',
+      demoData: true,
+    });
     expect(c.twilio).toBeUndefined();
     expect(c.redisUrl).toBeUndefined();
   });
@@ -23,7 +29,14 @@ describe('configuration', () => {
   });
 
   it('reads MariaDB, Redis and Twilio settings', () => {
-    const c = loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/test', REDIS_URL: 'redis://127.0.0.1:6379', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'secret', PUBLIC_BASE_URL: 'https://kommune.example/', NODE_ENV: 'production' });
+    const c = loadConfig({
+      DATABASE_URL: 'mysql://root@127.0.0.1:3306/test',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'secret',
+      PUBLIC_BASE_URL: 'https://kommune.example/',
+      NODE_ENV: 'production',
+    });
     expect(c.publicBaseUrl).toBe('https://kommune.example');
     expect(c.twilio).toEqual({ accountSid: `AC${'0'.repeat(32)}`, authToken: 'secret', apiUrl: undefined });
     expect(c.demoData).toBe(false);

@@ -11,7 +11,11 @@ const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'node_modules', '.bin', 'depcruise');
 
 function cruise(cwd: string, paths: string[]): { rule: string; from: string; to: string }[] {
-  const r = spawnSync(BIN, [...paths, '--config', path.join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json'], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(BIN, [...paths, '--config', path.join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json'], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (!r.stdout) throw new Error(`depcruise gave no output: ${r.stderr}`);
   const report = JSON.parse(r.stdout) as { summary: { violations: { rule: { name: string }; from: string; to: string }[] } };
   return report.summary.violations.map((v) => ({ rule: v.rule.name, from: v.from, to: v.to }));
@@ -36,12 +40,21 @@ describe('import rules (dependency-cruiser)', () => {
       plant('server/inbound/contract.ts', 'export interface InboundContact { body: string }\n');
       plant('server/core/kernel.ts', "import { sms } from '../sms/module';\nexport const k = sms;\n");
       plant('server/contracts/names.ts', "import { k } from '../core/kernel';\nexport const n = k;\n");
-      plant('channels/twilio-sms/adapter.ts', "import { sms } from '../../server/sms/module';\nimport type { InboundContact } from '../../server/inbound/contract';\nexport const a = sms;\nexport type C = InboundContact;\n");
-      plant('server/journal/service.ts', "import { internal } from '../sms/outbound.service';\nimport { sms } from '../sms/module';\nexport const j = internal + sms;\n");
+      plant(
+        'channels/twilio-sms/adapter.ts',
+        "import { sms } from '../../server/sms/module';\nimport type { InboundContact } from '../../server/inbound/contract';\nexport const a = sms;\nexport type C = InboundContact;\n",
+      );
+      plant(
+        'server/journal/service.ts',
+        "import { internal } from '../sms/outbound.service';\nimport { sms } from '../sms/module';\nexport const j = internal + sms;\n",
+      );
       plant('server/voice/a.ts', "import { b } from './b';\nexport const a = () => b;\n");
       plant('server/voice/b.ts', "import { a } from './a';\nexport const b = () => a;\n");
       plant('migrations/1-Create.ts', "import { n } from '../server/contracts/names';\nexport const m = n;\n");
-      plant('client/src/main.ts', "import { sms } from '../../server/sms/module';\nimport { n } from '../../server/contracts/names';\nexport const c = sms + n;\n");
+      plant(
+        'client/src/main.ts',
+        "import { sms } from '../../server/sms/module';\nimport { n } from '../../server/contracts/names';\nexport const c = sms + n;\n",
+      );
       plant('server/web-forms/render.ts', "import { c } from '../../client/src/main';\nexport const r = c;\n");
       const found = cruise(dir, ['server', 'channels', 'migrations', 'client/src']);
       const by = (rule: string) => found.filter((v) => v.rule === rule).map((v) => `${v.from} → ${v.to}`);

@@ -8,7 +8,8 @@ describe.each(engines())('migrations on $name', (engine) => {
     const database = await engine.create();
     const db = await openDatabase(database.url, schema);
     try {
-      const tables = async () => (await db.dataSource.createQueryRunner().getTables(['contacts', 'inquiries', 'messages', 'audit_events'])).map((t) => t.name.split('.').pop());
+      const tables = async () =>
+        (await db.dataSource.createQueryRunner().getTables(['contacts', 'inquiries', 'messages', 'audit_events'])).map((t) => t.name.split('.').pop());
       expect(await tables()).toEqual(expect.arrayContaining(['contacts', 'inquiries', 'messages', 'audit_events']));
       expect(await db.dataSource.runMigrations()).toHaveLength(0);
       for (let i = 0; i < migrations.length; i++) await db.dataSource.undoLastMigration();

@@ -26,7 +26,14 @@ describe('the server process', () => {
   }, 30_000);
 
   it('starts on SQLite, reports health, labels simulation mode, and drains on SIGTERM', async () => {
-    const p = run({ PORT: '0', DATABASE_URL: `sqlite:${dir}/b.sqlite`, DEMO_DATA: 'off', ADMIN_EMAIL: 'boss@kommune.no', ADMIN_PASSWORD: 'long-enough-password', LOG_LEVEL: 'warn' });
+    const p = run({
+      PORT: '0',
+      DATABASE_URL: `sqlite:${dir}/b.sqlite`,
+      DEMO_DATA: 'off',
+      ADMIN_EMAIL: 'boss@kommune.no',
+      ADMIN_PASSWORD: 'long-enough-password',
+      LOG_LEVEL: 'warn',
+    });
     // tsx compiles the whole server first: on a loaded machine (parallel jest workers) that took
     // more than the 25 s this used to allow, so the bound is generous and the output is in the error.
     const port = await eventually(() => Number(/port (\d+),/.exec(p.output())?.[1] ?? 0), 'the server to print its port', 75_000).catch((e: Error) => {
@@ -37,7 +44,11 @@ describe('the server process', () => {
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', dialect: 'sqlite' });
-    const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'boss@kommune.no', password: 'long-enough-password' }) });
+    const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'boss@kommune.no', password: 'long-enough-password' }),
+    });
     expect(login.status).toBe(200);
     expect((await login.json()).scope).toBe('enrol');
     p.child.kill('SIGTERM');

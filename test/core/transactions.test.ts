@@ -14,7 +14,14 @@ import { startServer, type TestServer } from '../support/server';
 describe.each(engines())('transactions on $name', (engine) => {
   let s: TestServer;
   let n = 0;
-  const department = (code: string): Omit<Department, 'id'> => ({ code, name: `Avdeling ${code}`, menuDigit: null, email: null, openingHours: { timezone: 'Europe/Oslo', weekly: {}, holidays: [] }, createdAt: new Date() });
+  const department = (code: string): Omit<Department, 'id'> => ({
+    code,
+    name: `Avdeling ${code}`,
+    menuDigit: null,
+    email: null,
+    openingHours: { timezone: 'Europe/Oslo', weekly: {}, holidays: [] },
+    createdAt: new Date(),
+  });
   const codes = async (prefix: string) => {
     const rows: { code: string }[] = await s.app.db.dataSource.query('SELECT code FROM departments WHERE code LIKE ? ORDER BY code', [`${prefix}%`]);
     return rows.map((r) => r.code);
@@ -30,7 +37,10 @@ describe.each(engines())('transactions on $name', (engine) => {
     const ids = await s.app.db.transaction(async (m, steps) => {
       const none = await steps.read('SELECT id FROM departments WHERE code = ?', [`${p}a`]);
       expect(none).toEqual([]);
-      const results = await steps.commitWith([...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}a`)), ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}b`))]);
+      const results = await steps.commitWith([
+        ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}a`)),
+        ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}b`)),
+      ]);
       return results.map((rows) => Number(rows[0].id));
     });
     expect(ids).toHaveLength(2);
@@ -47,7 +57,10 @@ describe.each(engines())('transactions on $name', (engine) => {
       await steps.read('SELECT id FROM departments WHERE code = ?', [`${p}taken`]);
       await m.query('INSERT INTO departments (code, name, created_at) VALUES (?, ?, ?)', [`${p}before`, 'x', s.app.db.param(new Date())]);
       // The second insert breaks the unique code: the first, and the one before, must go too.
-      return steps.commitWith([...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}fresh`)), ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}taken`))]);
+      return steps.commitWith([
+        ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}fresh`)),
+        ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}taken`)),
+      ]);
     });
     const error = await attempt.then(
       () => null,
@@ -78,8 +91,17 @@ describe.each(engines())('transactions on $name', (engine) => {
     const p = `t${++n}-`;
     await s.app.db.transaction((m, steps) => steps.commitWith(insertStatements(s.app.db, m, DepartmentEntity, department(`${p}taken`))));
     const kept = await s.app.db.transaction(async (m, steps) => {
-      const [[first]] = await steps.together([{ sql: 'SAVEPOINT probe', params: [] }, ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}one`))]);
-      const failed = await steps.together([{ sql: 'SAVEPOINT batch', params: [] }, ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}two`)), ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}taken`))]).catch((e: unknown) => e);
+      const [[first]] = await steps.together([
+        { sql: 'SAVEPOINT probe', params: [] },
+        ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}one`)),
+      ]);
+      const failed = await steps
+        .together([
+          { sql: 'SAVEPOINT batch', params: [] },
+          ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}two`)),
+          ...insertStatements(s.app.db, m, DepartmentEntity, department(`${p}taken`)),
+        ])
+        .catch((e: unknown) => e);
       expect(isUniqueViolation(failed)).toBe(true);
       await m.query('ROLLBACK TO SAVEPOINT batch');
       await steps.commitWith([]);
@@ -112,7 +134,9 @@ describe.each(engines())('transactions on $name', (engine) => {
 
   it('holds a lock taken by the first read until the commit', async () => {
     const p = `t${++n}-`;
-    const [{ id }] = await s.app.db.transaction(async (m, steps) => steps.commitWith(insertStatements(s.app.db, m, DepartmentEntity, department(`${p}row`)))).then((r) => r[0]);
+    const [{ id }] = await s.app.db
+      .transaction(async (m, steps) => steps.commitWith(insertStatements(s.app.db, m, DepartmentEntity, department(`${p}row`))))
+      .then((r) => r[0]);
     const waited: Record<string, number> = {};
     const lockSql = `SELECT id FROM departments WHERE id = ?${engine.name === 'mariadb' ? ' FOR UPDATE' : ''}`;
     const writer = (name: string, hold: number) => {

@@ -9,7 +9,12 @@ describe.each(engines())('demo data on $name', (engine) => {
       expect(await seedDemoData(s.app, { contacts: 40, passwordCost: TEST_PASSWORD_COST })).toBe(true);
       const deps = await s.app.register.departments.list();
       expect(deps.map((d) => d.code).sort()).toEqual([...DEMO_DEPARTMENTS.map((d) => d.code), 'switchboard'].sort());
-      expect(deps.filter((d) => d.menuDigit !== null).map((d) => d.menuDigit).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(
+        deps
+          .filter((d) => d.menuDigit !== null)
+          .map((d) => d.menuDigit)
+          .sort(),
+      ).toEqual([1, 2, 3, 4, 5, 6]);
       expect(await s.count('contacts')).toBe(40);
       expect(await s.count('cases')).toBeGreaterThan(20);
       const channels = await s.app.db.dataSource.query('SELECT DISTINCT channel FROM inquiries');

@@ -65,7 +65,15 @@ export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -99,7 +107,8 @@ export async function openPage(browser: Browser, baseUrl: string, viewport = { w
   });
   page.on('request', (r) => {
     const u = r.url();
-    if (!u.startsWith(baseUrl) && !u.startsWith('ws://127.0.0.1') && !u.startsWith('data:') && !u.startsWith('blob:') && !u.startsWith('about:')) w.foreign.push(u);
+    if (!u.startsWith(baseUrl) && !u.startsWith('ws://127.0.0.1') && !u.startsWith('data:') && !u.startsWith('blob:') && !u.startsWith('about:'))
+      w.foreign.push(u);
   });
   return w;
 }

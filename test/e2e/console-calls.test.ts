@@ -44,15 +44,32 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     const integration = await s.user('sak@kommune.no', 'integration', []);
     const put = await s.api('PUT', '/api/cases/2026%2F1234', {
       token: integration.token,
-      body: { title: 'Søknad om hjemmesykepleie', status: 'Under behandling', department: 'helse', contacts: [{ name: 'Nora Nordmann', phone: '+47 911 11 111', role: 'søker' }] },
+      body: {
+        title: 'Søknad om hjemmesykepleie',
+        status: 'Under behandling',
+        department: 'helse',
+        contacts: [{ name: 'Nora Nordmann', phone: '+47 911 11 111', role: 'søker' }],
+      },
     });
     expect(put.status).toBe(201);
     const r = await citizenSends(s, { from: '+4791111111', to: HELSE_NUMBER, body: 'Hei, gjelder sak 2026/1234: når får jeg svar på søknaden?' });
     ids.inquiry = r.inquiryId;
     ids.message = r.messageId;
     // A few more inquiries on other channels, so the inbox behind the pop looks like a working day.
-    await citizenWrites(s, { channel: 'email', from: { email: 'ida@example.no', name: 'Ida Hansen' }, subject: 'Trygghetsalarm til far', body: 'Hei, far (84) har falt to ganger denne måneden. Kan han få trygghetsalarm?', departmentCode: 'helse' });
-    await citizenWrites(s, { channel: 'web', from: { email: 'ali@example.no', name: 'Ali Karimi' }, subject: 'Skjema: hjelpemidler', body: 'Søker om rullator og dusjkrakk etter hofteoperasjon.', departmentCode: 'helse' });
+    await citizenWrites(s, {
+      channel: 'email',
+      from: { email: 'ida@example.no', name: 'Ida Hansen' },
+      subject: 'Trygghetsalarm til far',
+      body: 'Hei, far (84) har falt to ganger denne måneden. Kan han få trygghetsalarm?',
+      departmentCode: 'helse',
+    });
+    await citizenWrites(s, {
+      channel: 'web',
+      from: { email: 'ali@example.no', name: 'Ali Karimi' },
+      subject: 'Skjema: hjelpemidler',
+      body: 'Søker om rullator og dusjkrakk etter hofteoperasjon.',
+      departmentCode: 'helse',
+    });
     await citizenSends(s, { from: '+4795555555', to: HELSE_NUMBER, body: 'Takk for hjelpen i går! Hjemmetjenesten var veldig flinke.' });
 
     kari = await openPage(browser, s.url);
@@ -78,7 +95,10 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
 
   it('sends the presence switch to the server as agent:status', async () => {
     const statusOf = async (id: number) => (await s.app.agents.namespace.fetchSockets()).find((x) => x.data.userId === id)?.data.status;
-    for (const [w, id] of [[kari, userIds.kari!], [ola, userIds.ola!]] as const) {
+    for (const [w, id] of [
+      [kari, userIds.kari!],
+      [ola, userIds.ola!],
+    ] as const) {
       await w.page.getByLabel('Tilgjengelig').check();
       await eventually(async () => (await statusOf(id)) === 'available', `user ${id} available at the server`, 5000, 50);
     }
@@ -108,7 +128,9 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     await atKari.getByRole('button', { name: 'Svar' }).click();
     const pop = kari.page.locator(`.pop[data-call-sid="${call.callSid}"]`);
     await pop.waitFor({ timeout: 8000 });
-    await expect(pop.innerText()).resolves.toMatch(/Nora Nordmann[\s\S]*\+4791111111[\s\S]*2026\/1234[\s\S]*Søknad om hjemmesykepleie[\s\S]*Under behandling[\s\S]*gjelder sak 2026\/1234/);
+    await expect(pop.innerText()).resolves.toMatch(
+      /Nora Nordmann[\s\S]*\+4791111111[\s\S]*2026\/1234[\s\S]*Søknad om hjemmesykepleie[\s\S]*Under behandling[\s\S]*gjelder sak 2026\/1234/,
+    );
     expect(await atKari.count()).toBe(0);
     expect(await kari.page.title()).not.toMatch(/^☎/);
 
@@ -134,7 +156,10 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     await pop.getByLabel('Notat').fill('Lurer på status i søknaden, har ringt to ganger før.');
     await pop.getByRole('button', { name: 'Sett over' }).click();
     const res = await answer;
-    expect(JSON.parse(res.request().postData() ?? '{}')).toEqual({ toUserEmail: 'siv.saksbehandler@kommune.no', note: 'Lurer på status i søknaden, har ringt to ganger før.' });
+    expect(JSON.parse(res.request().postData() ?? '{}')).toEqual({
+      toUserEmail: 'siv.saksbehandler@kommune.no',
+      note: 'Lurer på status i søknaden, har ringt to ganger før.',
+    });
     expect(res.status()).toBe(200);
     await pop.getByRole('status').getByText('Samtalen er satt over.').waitFor();
 
@@ -162,7 +187,10 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     await kari.page.locator('main').getByRole('link', { name: 'Nora Nordmann' }).click();
     await kari.page.locator('#contact-title', { hasText: 'Nora Nordmann' }).waitFor();
     await kari.page.getByText('+4791111111').first().waitFor();
-    await kari.page.locator('main').getByRole('link', { name: /når får jeg svar/ }).click();
+    await kari.page
+      .locator('main')
+      .getByRole('link', { name: /når får jeg svar/ })
+      .click();
     await kari.page.waitForURL(`**/#/inquiries/${ids.inquiry}`);
   });
 
@@ -173,7 +201,14 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     const admin = await s.user('sms.admin@kommune.no', 'admin', []);
     const ops = await s.api('PUT', '/api/sms/operators', {
       token: admin.token,
-      body: { items: [{ prefix: '+4791', operator: 'Telenor' }, { prefix: '+4792', operator: 'Ice' }, { prefix: '+4793', operator: 'Telia' }, { prefix: '+467', operator: 'Telia' }] },
+      body: {
+        items: [
+          { prefix: '+4791', operator: 'Telenor' },
+          { prefix: '+4792', operator: 'Ice' },
+          { prefix: '+4793', operator: 'Telia' },
+          { prefix: '+467', operator: 'Telia' },
+        ],
+      },
     });
     expect(ops.status).toBe(200);
     await makeUser(s, 'anne.officer@kommune.no', 'officer', ['helse']);
@@ -233,14 +268,20 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     await officer.page.locator('.status-view select[name=status]').selectOption('failed');
     await officer.page.getByLabel('Land').fill('se');
     await officer.page.locator('.status-view input[name=from]').fill(day);
-    const filtered = officer.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/sms/messages' && new URL(r.url()).searchParams.get('status') === 'failed');
+    const filtered = officer.page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/sms/messages' && new URL(r.url()).searchParams.get('status') === 'failed',
+    );
     await officer.page.getByRole('button', { name: 'Bruk' }).click();
     expect((await filtered).status()).toBe(200);
     const q = new URLSearchParams(asked.at(-1));
     expect([q.get('status'), q.get('country'), new Date(q.get('from')!).getTime()]).toEqual(['failed', 'se', new Date(`${day}T00:00:00`).getTime()]);
     await officer.page.locator(`tr[data-message-id="${sent.delivered.id}"]`).waitFor({ state: 'detached' });
-    expect(await officer.page.locator('tr[data-message-id]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-message-id'))))).toEqual([sent.failed.id]);
-    await expect(officer.page.locator(`tr[data-message-id="${sent.failed.id}"]`).innerText()).resolves.toMatch(/Feilet[\s\S]*\+46701234567[\s\S]*SE[\s\S]*Telia/);
+    expect(await officer.page.locator('tr[data-message-id]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-message-id'))))).toEqual([
+      sent.failed.id,
+    ]);
+    await expect(officer.page.locator(`tr[data-message-id="${sent.failed.id}"]`).innerText()).resolves.toMatch(
+      /Feilet[\s\S]*\+46701234567[\s\S]*SE[\s\S]*Telia/,
+    );
 
     // Back to everything, then the CSV of what the list shows.
     await officer.page.locator('.status-view select[name=status]').selectOption('');

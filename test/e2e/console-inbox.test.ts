@@ -93,7 +93,8 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     await mark(helse.page);
     for (const socket of await s.app.agents.namespace.fetchSockets()) {
       // The transport drops as on a network failure; the client reconnects by itself.
-      if (socket.data.departmentIds.includes(await s.department('helse'))) (s.app.agents.namespace.sockets.get(socket.id)?.conn as { close(): void } | undefined)?.close();
+      if (socket.data.departmentIds.includes(await s.department('helse')))
+        (s.app.agents.namespace.sockets.get(socket.id)?.conn as { close(): void } | undefined)?.close();
     }
     const r = await citizenSends(s, { from: '+4791234000', to: HELSE_NUMBER, body: 'Sendt mens agenten var frakoblet.' });
     await helse.page.locator(`[data-inquiry-id="${r.inquiryId}"]`).waitFor({ timeout: 8000 });
@@ -160,7 +161,13 @@ run('console: inbox, timeline and replies (Chromium)', () => {
 
   it('shows the API refusing a reply clearly, and keeps the text', async () => {
     // A web form whose citizen left neither e-mail nor phone: there is nobody to reply to.
-    const r = await citizenWrites(s, { channel: 'web', from: { name: 'Anonym' }, subject: 'Tips om hull i veien', body: 'Stort hull i veien ved skolen.', departmentCode: 'helse' });
+    const r = await citizenWrites(s, {
+      channel: 'web',
+      from: { name: 'Anonym' },
+      subject: 'Tips om hull i veien',
+      body: 'Stort hull i veien ved skolen.',
+      departmentCode: 'helse',
+    });
     ids.anonymous = r.inquiryId;
     const before = standin.messages.length;
     await helse.page.goto(`${s.url}/#/inquiries/${r.inquiryId}`);
@@ -207,7 +214,12 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     // It reached the stand-in through the twilio SDK, from the department's number to the citizen.
     expect(standin.messages.length).toBe(before + 1);
     const sent = standin.messages.at(-1)!;
-    expect(sent.params).toEqual({ From: HELSE_NUMBER, To: '+4791234567', Body: 'Hei 😀 vi ringer deg', StatusCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/sms/status` });
+    expect(sent.params).toEqual({
+      From: HELSE_NUMBER,
+      To: '+4791234567',
+      Body: 'Hei 😀 vi ringer deg',
+      StatusCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/sms/status`,
+    });
     expect(created.externalId).toBe(sent.sid);
 
     // The console shows it on the timeline, queued, and clears the composer.

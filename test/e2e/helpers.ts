@@ -43,8 +43,16 @@ export async function citizenSends(s: TestServer, input: { from: string; to: str
  * that the IMAP watcher and the public form both call (those intakes have their own suites:
  * test/email.test.ts, test/web-form.test.ts).
  */
-export async function citizenWrites(s: TestServer, input: Omit<InboundContact, 'receivedAt' | 'externalId' | 'to'> & { channel: 'email' | 'web'; to?: string }) {
-  const r = await s.app.inbound.record({ externalId: `E2E-${randomBytes(8).toString('hex')}`, to: input.channel === 'email' ? 'post@kommune.no' : null, receivedAt: new Date(), ...input });
+export async function citizenWrites(
+  s: TestServer,
+  input: Omit<InboundContact, 'receivedAt' | 'externalId' | 'to'> & { channel: 'email' | 'web'; to?: string },
+) {
+  const r = await s.app.inbound.record({
+    externalId: `E2E-${randomBytes(8).toString('hex')}`,
+    to: input.channel === 'email' ? 'post@kommune.no' : null,
+    receivedAt: new Date(),
+    ...input,
+  });
   return { inquiryId: r.inquiry.id, messageId: r.message.id };
 }
 
@@ -76,7 +84,9 @@ export async function makeUser(s: TestServer, email: string, role: Role, departm
   const ids: number[] = [];
   for (const code of departments) ids.push(await s.department(code));
   const passwordHash = await hashPassword(TEST_PASSWORD, TEST_PASSWORD_COST);
-  const u = await s.app.db.transaction((m) => s.app.auth.users.create({ email, name: email.split('@')[0].replace(/\./g, ' '), passwordHash, role, departmentIds: ids }, m));
+  const u = await s.app.db.transaction((m) =>
+    s.app.auth.users.create({ email, name: email.split('@')[0].replace(/\./g, ' '), passwordHash, role, departmentIds: ids }, m),
+  );
   if (totpSecret) await s.app.db.transaction((m) => s.app.auth.users.update(u.id, { totpSecret, totpEnabled: true }, m));
   return u.id;
 }
@@ -89,4 +99,3 @@ export async function logIn(page: Page, url: string, email: string, opts: { pass
   if (opts.code) await page.fill('input[autocomplete="one-time-code"]', opts.code);
   await page.press('input[autocomplete="current-password"]', 'Enter');
 }
-

@@ -68,11 +68,23 @@ describe.each(engines())('inbound batches on $name', (engine) => {
     });
     for (const r of results.slice(40)) {
       expect(r).toMatchObject({ opened: true, duplicate: false });
-      const [row] = await s.app.db.dataSource.query('SELECT i.contact_id AS contact, p.contact_id AS owner, x.inquiry_id AS inquiry FROM messages x JOIN inquiries i ON i.id = x.inquiry_id JOIN contact_phones p ON p.e164 = i.citizen_address WHERE x.id = ?', [r.message.id]);
-      expect({ contact: Number(row.contact), owner: Number(row.owner), inquiry: Number(row.inquiry) }).toEqual({ contact: r.contact!.id, owner: r.contact!.id, inquiry: r.inquiry.id });
+      const [row] = await s.app.db.dataSource.query(
+        'SELECT i.contact_id AS contact, p.contact_id AS owner, x.inquiry_id AS inquiry FROM messages x JOIN inquiries i ON i.id = x.inquiry_id JOIN contact_phones p ON p.e164 = i.citizen_address WHERE x.id = ?',
+        [r.message.id],
+      );
+      expect({ contact: Number(row.contact), owner: Number(row.owner), inquiry: Number(row.inquiry) }).toEqual({
+        contact: r.contact!.id,
+        owner: r.contact!.id,
+        inquiry: r.inquiry.id,
+      });
     }
     expect(opened.length - openedBefore).toBe(40);
-    expect(recorded.slice(recordedBefore).map((e) => e.message.id).sort((a, b) => a - b)).toEqual(results.map((r) => r.message.id).sort((a, b) => a - b));
+    expect(
+      recorded
+        .slice(recordedBefore)
+        .map((e) => e.message.id)
+        .sort((a, b) => a - b),
+    ).toEqual(results.map((r) => r.message.id).sort((a, b) => a - b));
   });
 
   it('stores everything once when a batch holds a repeat delivery, a second message of one citizen and a case number', async () => {

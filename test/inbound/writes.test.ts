@@ -74,7 +74,9 @@ describe.each(engines())('inbound writes on $name', (engine) => {
       expect(Number(r.contact)).toBe(Number(r.owner));
       expect(Number(r.messages)).toBe(2);
       const reported = results.filter((x) => x.message.fromAddress === r.phone);
-      expect(reported.every((x) => x.inquiry.id === Number(r.inquiry) && x.contact?.id === Number(r.owner) && x.inquiry.contactId === Number(r.owner))).toBe(true);
+      expect(reported.every((x) => x.inquiry.id === Number(r.inquiry) && x.contact?.id === Number(r.owner) && x.inquiry.contactId === Number(r.owner))).toBe(
+        true,
+      );
     }
   });
 
@@ -150,6 +152,8 @@ describe.each(engines())('inbound writes on $name', (engine) => {
     const m = s.app.db.dataSource.manager;
     const [raw] = await m.query(`SELECT ${selectList(m, MessageEntity, 'x', 'p_')} FROM messages x WHERE x.id = ?`, [ids.messageId]);
     expect(fromRow(m, MessageEntity, raw, 'p_')).toEqual({ ...message, id: ids.messageId, inquiryId: ids.inquiryId });
-    await expect(s.app.db.transaction((tx) => updateRow(s.app.db, tx, InquiryEntity, ids.inquiryId, { nonsense: 1 } as never))).rejects.toThrow(/no column for nonsense/);
+    await expect(s.app.db.transaction((tx) => updateRow(s.app.db, tx, InquiryEntity, ids.inquiryId, { nonsense: 1 } as never))).rejects.toThrow(
+      /no column for nonsense/,
+    );
   });
 });

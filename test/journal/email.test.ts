@@ -12,9 +12,21 @@ describe.each(engines())('journaling of e-mail on $name', (engine) => {
   it('journals an e-mail about a case both ways: the citizen’s mail (I) and the agent’s reply (U)', async () => {
     const integration = await s.user('sak@kommune.no', 'integration', []);
     const agent = await s.user('agent@kommune.no', 'agent', ['byggesak']);
-    const put = await s.api('PUT', '/api/cases/2026%2F4321', { token: integration.token, body: { title: 'Tilbygg', status: 'Under behandling', department: 'byggesak', contacts: [{ name: 'Åse Berg', email: 'ase@epost.no' }] } });
+    const put = await s.api('PUT', '/api/cases/2026%2F4321', {
+      token: integration.token,
+      body: { title: 'Tilbygg', status: 'Under behandling', department: 'byggesak', contacts: [{ name: 'Åse Berg', email: 'ase@epost.no' }] },
+    });
     expect(put.status).toBe(201);
-    const inbound = await s.app.inbound.record({ channel: 'email', externalId: 'mail-1@epost.no', from: { email: 'ase@epost.no', name: 'Åse Berg' }, to: 'byggesak@kommune.no', subject: 'Spørsmål om sak 2026/4321', body: 'Når kommer svaret?', receivedAt: new Date(), departmentCode: 'byggesak' });
+    const inbound = await s.app.inbound.record({
+      channel: 'email',
+      externalId: 'mail-1@epost.no',
+      from: { email: 'ase@epost.no', name: 'Åse Berg' },
+      to: 'byggesak@kommune.no',
+      subject: 'Spørsmål om sak 2026/4321',
+      body: 'Når kommer svaret?',
+      receivedAt: new Date(),
+      departmentCode: 'byggesak',
+    });
     expect(inbound.inquiry.caseId).not.toBeNull();
     const incoming = await eventually(() => s.app.journal.repository.entryByMessage(inbound.message.id), 'the inbound mail’s journal entry');
 

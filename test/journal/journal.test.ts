@@ -15,9 +15,23 @@ const until = (ok: () => boolean | Promise<boolean>) => eventually(ok, 'a journa
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const XSD = path.join(__dirname, 'fixtures', 'noark5-arkivstruktur-subset.xsd');
 const YEAR = new Date().getUTCFullYear();
-type Entry = { id: number; journalaar: number; journalsekvensnummer: number; journalpostnummer: number; journalposttype: string; caseNumber: string | null; messageId: number; korrespondansepart: { navn: string; adresse: string }; sha256: string; deliveryState: string; title: string };
+type Entry = {
+  id: number;
+  journalaar: number;
+  journalsekvensnummer: number;
+  journalpostnummer: number;
+  journalposttype: string;
+  caseNumber: string | null;
+  messageId: number;
+  korrespondansepart: { navn: string; adresse: string };
+  sha256: string;
+  deliveryState: string;
+  title: string;
+};
 
-const cases = engines().flatMap((engine) => (['database', 'bullmq'] as const).map((queue) => ({ engine, queue, name: `${engine.name} with the ${queue} queue` })));
+const cases = engines().flatMap((engine) =>
+  (['database', 'bullmq'] as const).map((queue) => ({ engine, queue, name: `${engine.name} with the ${queue} queue` })),
+);
 
 describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine; queue: 'database' | 'bullmq' }) => {
   let s: TestServer;
@@ -45,7 +59,9 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
 
   beforeAll(async () => {
     twilio = await startSmsRestStandin({ callbackOrigin: () => s.url });
-    archive = await startArchiveStandin({ failing: (key) => failing === true || (failing === 'twice-each' && archive.requests.filter((r) => r.key === key && r.status === 500).length < 2) });
+    archive = await startArchiveStandin({
+      failing: (key) => failing === true || (failing === 'twice-each' && archive.requests.filter((r) => r.key === key && r.status === 500).length < 2),
+    });
     s = await startServer(engine, {
       env: { ...twilio.env, ...(queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL } : {}) },
       jobs: { prefix, pollMs: 30, backoff: { baseMs: 40, maxMs: 200 } },
@@ -53,12 +69,17 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
     });
     const teknisk = await s.department('teknisk');
     await s.department('helse');
-    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
+    await s.app.db.transaction((m) =>
+      s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m),
+    );
     records = (await s.user('records@kommune.no', 'records', [])).token;
     agent = (await s.user('agent@kommune.no', 'agent', ['teknisk', 'switchboard'])).token;
     officer = (await s.user('officer@kommune.no', 'officer', ['teknisk'])).token;
     admin = (await s.user('admin@kommune.no', 'admin', [])).token;
-    const put = await s.api('PUT', '/api/cases/2026%2F0042', { token: admin, body: { title: 'Byggesøknad Storgata 1', status: 'Under behandling', department: 'teknisk', contacts: [{ name: 'Kari Nordmann', phone: '+4791500001' }] } });
+    const put = await s.api('PUT', '/api/cases/2026%2F0042', {
+      token: admin,
+      body: { title: 'Byggesøknad Storgata 1', status: 'Under behandling', department: 'teknisk', contacts: [{ name: 'Kari Nordmann', phone: '+4791500001' }] },
+    });
     expect(put.status).toBe(201);
   });
   afterAll(async () => {
@@ -77,8 +98,24 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
     await until(async () => Boolean(await entryOf(reply.body.id)));
     const i = (await entryOf(inbound.id))!;
     const u = (await entryOf(reply.body.id))!;
-    expect(i).toMatchObject({ journalaar: YEAR, journalposttype: 'I', caseNumber: '2026/0042', journalpostnummer: 1, korrespondansepart: { navn: 'Kari Nordmann', adresse: '+4791500001' }, sha256: sha256(inbound.body), deliveryState: 'unconfigured' });
-    expect(u).toMatchObject({ journalaar: YEAR, journalposttype: 'U', caseNumber: '2026/0042', journalpostnummer: 2, journalsekvensnummer: i.journalsekvensnummer + 1, korrespondansepart: { adresse: '+4791500001' }, sha256: sha256('Svar kommer innen fredag.') });
+    expect(i).toMatchObject({
+      journalaar: YEAR,
+      journalposttype: 'I',
+      caseNumber: '2026/0042',
+      journalpostnummer: 1,
+      korrespondansepart: { navn: 'Kari Nordmann', adresse: '+4791500001' },
+      sha256: sha256(inbound.body),
+      deliveryState: 'unconfigured',
+    });
+    expect(u).toMatchObject({
+      journalaar: YEAR,
+      journalposttype: 'U',
+      caseNumber: '2026/0042',
+      journalpostnummer: 2,
+      journalsekvensnummer: i.journalsekvensnummer + 1,
+      korrespondansepart: { adresse: '+4791500001' },
+      sha256: sha256('Svar kommer innen fredag.'),
+    });
     expect(await entryOf(loose.id)).toBeUndefined();
     const doc = await fetch(`${s.url}/api/journal/entries/${i.id}/document`, { headers: { authorization: `Bearer ${records}` } });
     expect(sha256(await doc.text())).toBe(i.sha256);
@@ -90,7 +127,14 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
     expect((await s.api('PUT', '/api/journal/rules', { token: records, body: { rules: [{ kind: 'keyword' }] } })).status).toBe(400);
     expect((await s.api('PUT', '/api/journal/rules', { token: officer, body: { rules: [{ kind: 'all' }] } })).status).toBe(403);
     expect((await s.api('GET', '/api/journal/rules', { token: records })).body.rules).toEqual([{ kind: 'case', value: null }]);
-    expect((await s.api('PUT', '/api/journal/rules', { token: records, body: { rules: [{ kind: 'case' }, { kind: 'keyword', value: 'byggesak' }, { kind: 'department', value: 'helse' }] } })).status).toBe(200);
+    expect(
+      (
+        await s.api('PUT', '/api/journal/rules', {
+          token: records,
+          body: { rules: [{ kind: 'case' }, { kind: 'keyword', value: 'byggesak' }, { kind: 'department', value: 'helse' }] },
+        })
+      ).status,
+    ).toBe(200);
     const kw = await sms('+4791500003', 'Spørsmål om BYGGESAK i Storgata');
     const near = await sms('+4791500004', 'Spørsmål om byggesaksbehandling');
     await until(async () => Boolean(await entryOf(kw.id)));
@@ -110,7 +154,10 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
     failing = 'twice-each';
     const start = archive.requests.length;
     expect((await s.api('PUT', '/api/journal/archive', { token: records, body: { pushUrl: 'http://archive.example.no/x' } })).status).toBe(400);
-    expect((await s.api('PUT', '/api/journal/archive', { token: records, body: { pushUrl: archive.url, token: 'secret-token-1' } })).body).toEqual({ pushUrl: archive.url, token: 'set' });
+    expect((await s.api('PUT', '/api/journal/archive', { token: records, body: { pushUrl: archive.url, token: 'secret-token-1' } })).body).toEqual({
+      pushUrl: archive.url,
+      token: 'set',
+    });
     for (let n = 0; n < 5; n++) await sms(`+479150010${n}`, `Melding ${n} om sak 2026/0042`);
     await until(async () => (await entries()).every((e) => e.deliveryState === 'delivered'));
     failing = false;
@@ -125,7 +172,13 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
     expect(accepted.size).toBe(all.length);
     expect([...accepted.values()].every((n) => n === 1)).toBe(true);
     const one = [...archive.stored.values()].find((b) => (b.dokument as { innhold: string }).innhold === 'Melding 3 om sak 2026/0042')!;
-    expect(one).toMatchObject({ journalaar: YEAR, journalposttype: 'Inngående dokument', journalstatus: 'Journalført', saksmappe: { mappeID: '2026/0042' }, dokument: { sjekksum: sha256('Melding 3 om sak 2026/0042'), sjekksumAlgoritme: 'SHA256' } });
+    expect(one).toMatchObject({
+      journalaar: YEAR,
+      journalposttype: 'Inngående dokument',
+      journalstatus: 'Journalført',
+      saksmappe: { mappeID: '2026/0042' },
+      dokument: { sjekksum: sha256('Melding 3 om sak 2026/0042'), sjekksumAlgoritme: 'SHA256' },
+    });
     await sleep(300);
     expect([...archive.acceptedPerKey().values()].every((n) => n === 1)).toBe(true);
   });
@@ -165,6 +218,8 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
     expect(xml).toContain('<saksaar>2026</saksaar><sakssekvensnummer>42</sakssekvensnummer>');
     expect(xml).toContain(`<sjekksum>${sha256('Hei, gjelder sak 2026/0042: når kommer svaret?')}</sjekksum>`);
     expect(xml).toContain('<journalposttype>Utgående dokument</journalposttype>');
-    expect(xml).toContain('<korrespondanseparttype>Avsender</korrespondanseparttype><korrespondansepartNavn>Kari Nordmann</korrespondansepartNavn><telefonnummer>+4791500001</telefonnummer>');
+    expect(xml).toContain(
+      '<korrespondanseparttype>Avsender</korrespondanseparttype><korrespondansepartNavn>Kari Nordmann</korrespondansepartNavn><telefonnummer>+4791500001</telefonnummer>',
+    );
   });
 });

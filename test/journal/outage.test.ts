@@ -22,7 +22,9 @@ describe.each(engines())('journal delivery through an archive outage of an hour 
     archive = await startArchiveStandin({ failing: () => now < t0 + OUTAGE_MS });
     s = await startServer(engine, { env: twilio.env, clock: () => new Date(now), jobs: { pollMs: 20 } });
     const teknisk = await s.department('teknisk');
-    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
+    await s.app.db.transaction((m) =>
+      s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m),
+    );
     const admin = (await s.user('admin@kommune.no', 'admin', [])).token;
     await s.api('PUT', '/api/cases/2026%2F0007', { token: admin, body: { title: 'Vann og avløp', status: 'Åpen', department: 'teknisk', contacts: [] } });
     await s.api('PUT', '/api/journal/archive', { token: admin, body: { pushUrl: archive.url } });
@@ -35,12 +37,23 @@ describe.each(engines())('journal delivery through an archive outage of an hour 
 
   it('keeps retrying with backoff and delivers every post once when the archive is back, with no dead letter', async () => {
     for (let n = 0; n < 6; n++) {
-      const form = { MessageSid: smsSid(), AccountSid: STANDIN_ACCOUNT_SID, From: `+47915002${n}0`, To: '+4759440004', Body: `Sak 2026/0007, melding ${n}`, NumMedia: '0', ApiVersion: '2010-04-01' };
+      const form = {
+        MessageSid: smsSid(),
+        AccountSid: STANDIN_ACCOUNT_SID,
+        From: `+47915002${n}0`,
+        To: '+4759440004',
+        Body: `Sak 2026/0007, melding ${n}`,
+        NumMedia: '0',
+        ApiVersion: '2010-04-01',
+      };
       expect((await postSignedForm(s.url, '/webhooks/twilio/sms', form)).status).toBe(200);
     }
     const queue = s.app.jobs as DbJobQueue;
     expect(queue.kind).toBe('database');
-    const states = async () => (await s.app.db.dataSource.query('SELECT delivery_state AS d, COUNT(*) AS n FROM journal_entries GROUP BY delivery_state')).map((r: { d: string; n: number | string }) => [r.d, Number(r.n)]);
+    const states = async () =>
+      (await s.app.db.dataSource.query('SELECT delivery_state AS d, COUNT(*) AS n FROM journal_entries GROUP BY delivery_state')).map(
+        (r: { d: string; n: number | string }) => [r.d, Number(r.n)],
+      );
     await queue.idle();
     while (now < t0 + 3 * OUTAGE_MS) {
       const rows = await states();

@@ -57,7 +57,9 @@ describe.each(engines())('case upserts on $name', (engine) => {
       caseworker: { email: 'saksbehandler@kommune.no' },
       changed: true,
     });
-    expect(created.body.contacts).toEqual([expect.objectContaining({ name: 'Ola Nordmann', role: 'søker', phones: ['+4791234567'], emails: ['ola@example.no'] })]);
+    expect(created.body.contacts).toEqual([
+      expect.objectContaining({ name: 'Ola Nordmann', role: 'søker', phones: ['+4791234567'], emails: ['ola@example.no'] }),
+    ]);
     expect((await s.app.audit.forEntity('case', '2026/1234')).map((a) => a.action)).toEqual(['create']);
 
     const updated = await put('2026/1234', { ...body, status: 'Avsluttet', title: 'Byggesøknad, Storgata 1 B' });
@@ -127,9 +129,18 @@ describe.each(engines())('case upserts on $name', (engine) => {
     const role = await put('2026/2001', { ...body, contacts: [{ name: 'Lise', phone: '91500010', role: 'fullmektig' }] });
     expect(role.body.changed).toBe(true);
     expect(role.body.contacts[0].role).toBe('fullmektig');
-    const spoken = await put('2026/2001', { ...body, statusSpoken: 'Vi har mottatt søknaden.', contacts: [{ name: 'Lise', phone: '91500010', role: 'fullmektig' }] });
+    const spoken = await put('2026/2001', {
+      ...body,
+      statusSpoken: 'Vi har mottatt søknaden.',
+      contacts: [{ name: 'Lise', phone: '91500010', role: 'fullmektig' }],
+    });
     expect(spoken.body).toMatchObject({ changed: true, statusSpoken: 'Vi har mottatt søknaden.' });
-    const cw = await put('2026/2001', { ...body, statusSpoken: 'Vi har mottatt søknaden.', caseworkerEmail: 'saksbehandler@kommune.no', contacts: [{ name: 'Lise', phone: '91500010', role: 'fullmektig' }] });
+    const cw = await put('2026/2001', {
+      ...body,
+      statusSpoken: 'Vi har mottatt søknaden.',
+      caseworkerEmail: 'saksbehandler@kommune.no',
+      contacts: [{ name: 'Lise', phone: '91500010', role: 'fullmektig' }],
+    });
     expect(cw.body).toMatchObject({ changed: true, caseworker: { email: 'saksbehandler@kommune.no' } });
     expect(await updates('2026/2001')).toBe(3);
   });
@@ -156,7 +167,12 @@ describe.each(engines())('case upserts on $name', (engine) => {
     const a = await put('2026/3010', { title: 'A', status: 'Mottatt', department: 'bygg', contacts: [{ name: 'Jon Berg', email: 'Jon.Berg@Example.no' }] });
     expect(a.status).toBe(201);
     expect(a.body.contacts[0].emails).toEqual(['jon.berg@example.no']);
-    const b = await put('2026/3011', { title: 'B', status: 'Mottatt', department: 'bygg', contacts: [{ name: 'Jon Berg', email: 'jon.berg@example.no', phone: '915 00 020' }] });
+    const b = await put('2026/3011', {
+      title: 'B',
+      status: 'Mottatt',
+      department: 'bygg',
+      contacts: [{ name: 'Jon Berg', email: 'jon.berg@example.no', phone: '915 00 020' }],
+    });
     expect(b.status).toBe(201);
     expect(b.body.contacts[0]).toMatchObject({ id: a.body.contacts[0].id, phones: ['+4791500020'], emails: ['jon.berg@example.no'] });
     const after = await counts();
@@ -166,7 +182,14 @@ describe.each(engines())('case upserts on $name', (engine) => {
   });
 
   it('links a party to the contact an inbound SMS already made', async () => {
-    const sms = await s.app.inbound.record({ channel: 'sms', externalId: 'SM-cases-1', from: { phone: '+4791500030' }, to: '+4740000000', body: 'Hei', receivedAt: new Date() });
+    const sms = await s.app.inbound.record({
+      channel: 'sms',
+      externalId: 'SM-cases-1',
+      from: { phone: '+4791500030' },
+      to: '+4740000000',
+      body: 'Hei',
+      receivedAt: new Date(),
+    });
     const before = await counts();
     const r = await put('2026/3020', { title: 'A', status: 'Mottatt', department: 'bygg', contacts: [{ name: 'Eva Lie', phone: '915 00 030' }] });
     expect(r.status).toBe(201);
@@ -221,16 +244,24 @@ describe.each(engines())('case upserts on $name', (engine) => {
     expect(await s.app.register.cases.byNumber('2026/1234')).toEqual(existing);
   });
 
-  it.each([['+4791234567'], ['+47 912 34 567'], ['91234567'], ['912 34 567'], ['0047 91234567'], ['0047 912 34 567'], ['+47 91 23 45 67'], ['(+47) 912-34-567']])(
-    'GET /api/contacts?phone=%s finds the contact with its cases',
-    async (notation) => {
-      const r = await s.api('GET', `/api/contacts?phone=${encodeURIComponent(notation)}`, { token: admin });
-      expect(r.status).toBe(200);
-      expect(r.body.items).toHaveLength(1);
-      expect(r.body.items[0]).toMatchObject({ name: 'Ola Nordmann', phones: ['+4791234567'], emails: ['ola@example.no'] });
-      expect(r.body.items[0].cases).toEqual([expect.objectContaining({ caseNumber: '2026/1234', title: 'Byggesøknad, Storgata 1 B', status: 'Avsluttet', department: 'bygg', role: 'søker' })]);
-    },
-  );
+  it.each([
+    ['+4791234567'],
+    ['+47 912 34 567'],
+    ['91234567'],
+    ['912 34 567'],
+    ['0047 91234567'],
+    ['0047 912 34 567'],
+    ['+47 91 23 45 67'],
+    ['(+47) 912-34-567'],
+  ])('GET /api/contacts?phone=%s finds the contact with its cases', async (notation) => {
+    const r = await s.api('GET', `/api/contacts?phone=${encodeURIComponent(notation)}`, { token: admin });
+    expect(r.status).toBe(200);
+    expect(r.body.items).toHaveLength(1);
+    expect(r.body.items[0]).toMatchObject({ name: 'Ola Nordmann', phones: ['+4791234567'], emails: ['ola@example.no'] });
+    expect(r.body.items[0].cases).toEqual([
+      expect.objectContaining({ caseNumber: '2026/1234', title: 'Byggesøknad, Storgata 1 B', status: 'Avsluttet', department: 'bygg', role: 'søker' }),
+    ]);
+  });
 
   it('GET /api/contacts?phone= answers an empty list for a number nobody has and 400 for one that is not a number', async () => {
     const none = await s.api('GET', '/api/contacts?phone=99999999', { token: admin });

@@ -45,7 +45,9 @@ describe.each(engines())('inquiries on $name', (engine) => {
     agent = await s.user('agent@kommune.no', 'agent', ['sosial']);
     otherAgent = await s.user('teknisk@kommune.no', 'agent', ['teknisk']);
     const teknisk = (await s.app.register.departments.byCode('teknisk'))!;
-    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: teknisk.id, channel: 'sms', address: '+4740000099', isDefault: true }, m));
+    await s.app.db.transaction((m) =>
+      s.app.register.departments.addAddress({ departmentId: teknisk.id, channel: 'sms', address: '+4740000099', isDefault: true }, m),
+    );
     s.app.register.events.on('inquiry:opened', (e) => void opened.push(e));
     s.app.register.events.on('inquiry:updated', (e) => void updated.push(e));
   });
@@ -58,9 +60,39 @@ describe.each(engines())('inquiries on $name', (engine) => {
     beforeAll(async () => {
       const t = Date.now();
       f.sms1 = (await record({ from: { phone: '+4791600001' }, departmentCode: 'sosial', receivedAt: new Date(t) })).inquiry.id;
-      f.email = (await record({ channel: 'email', externalId: '<m1@example.no>', from: { email: 'a@example.no' }, to: 'post@kommune.no', subject: 'Søknad', departmentCode: 'sosial', receivedAt: new Date(t + 1) })).inquiry.id;
-      f.web = (await record({ channel: 'web', externalId: 'form-1', from: { email: 'b@example.no', name: 'B' }, to: null, kind: 'form', departmentCode: 'teknisk', receivedAt: new Date(t + 2) })).inquiry.id;
-      f.phone = (await record({ channel: 'phone', externalId: 'CA-1', from: { phone: '+4791600002' }, kind: 'call', body: 'Anrop', departmentCode: 'teknisk', receivedAt: new Date(t + 3) })).inquiry.id;
+      f.email = (
+        await record({
+          channel: 'email',
+          externalId: '<m1@example.no>',
+          from: { email: 'a@example.no' },
+          to: 'post@kommune.no',
+          subject: 'Søknad',
+          departmentCode: 'sosial',
+          receivedAt: new Date(t + 1),
+        })
+      ).inquiry.id;
+      f.web = (
+        await record({
+          channel: 'web',
+          externalId: 'form-1',
+          from: { email: 'b@example.no', name: 'B' },
+          to: null,
+          kind: 'form',
+          departmentCode: 'teknisk',
+          receivedAt: new Date(t + 2),
+        })
+      ).inquiry.id;
+      f.phone = (
+        await record({
+          channel: 'phone',
+          externalId: 'CA-1',
+          from: { phone: '+4791600002' },
+          kind: 'call',
+          body: 'Anrop',
+          departmentCode: 'teknisk',
+          receivedAt: new Date(t + 3),
+        })
+      ).inquiry.id;
       const last = await record({ from: { phone: '+47 916 00 001' }, departmentCode: 'teknisk', receivedAt: new Date(t + 4) });
       f.sms2 = last.inquiry.id;
       contactId = last.contact!.id;
@@ -124,7 +156,9 @@ describe.each(engines())('inquiries on $name', (engine) => {
       const t = Date.now();
       // Different citizens, so none continues another; increasing times, as they would arrive.
       for (let i = 0; i < 25; i++) {
-        made.push((await record({ from: { phone: `+479180${String(i).padStart(4, '0')}` }, departmentCode: 'sider', receivedAt: new Date(t + i * 1000) })).inquiry.id);
+        made.push(
+          (await record({ from: { phone: `+479180${String(i).padStart(4, '0')}` }, departmentCode: 'sider', receivedAt: new Date(t + i * 1000) })).inquiry.id,
+        );
       }
     });
 
@@ -184,8 +218,22 @@ describe.each(engines())('inquiries on $name', (engine) => {
 
     beforeAll(async () => {
       const t = Date.now() - 60_000;
-      const a = await record({ externalId: 'SM-timeline-1', from: { phone: '+4791900001' }, body: 'Første melding', departmentCode: 'sosial', receivedAt: new Date(t), continueWithinMs: 14 * DAY });
-      const b = await record({ externalId: 'SM-timeline-2', from: { phone: '+4791900001' }, body: 'Andre melding', departmentCode: 'sosial', receivedAt: new Date(t + 1000), continueWithinMs: 14 * DAY });
+      const a = await record({
+        externalId: 'SM-timeline-1',
+        from: { phone: '+4791900001' },
+        body: 'Første melding',
+        departmentCode: 'sosial',
+        receivedAt: new Date(t),
+        continueWithinMs: 14 * DAY,
+      });
+      const b = await record({
+        externalId: 'SM-timeline-2',
+        from: { phone: '+4791900001' },
+        body: 'Andre melding',
+        departmentCode: 'sosial',
+        receivedAt: new Date(t + 1000),
+        continueWithinMs: 14 * DAY,
+      });
       expect(b.inquiry.id).toBe(a.inquiry.id);
       id = a.inquiry.id;
       firstMessage = a.message.id;
@@ -196,7 +244,15 @@ describe.each(engines())('inquiries on $name', (engine) => {
       expect(note.status).toBe(201);
       const r = await s.api('GET', `/api/inquiries/${id}`, { token: agent.token });
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ id, channel: 'sms', department: 'sosial', status: 'open', caseNumber: null, citizenAddress: '+4791900001', summary: 'Første melding' });
+      expect(r.body).toMatchObject({
+        id,
+        channel: 'sms',
+        department: 'sosial',
+        status: 'open',
+        caseNumber: null,
+        citizenAddress: '+4791900001',
+        summary: 'Første melding',
+      });
       expect(r.body.contactId).toEqual(expect.any(Number));
       expect(r.body.timeline).toHaveLength(3);
       for (const item of r.body.timeline) {
@@ -204,9 +260,23 @@ describe.each(engines())('inquiries on $name', (engine) => {
         expect(Number.isNaN(new Date(item.createdAt).getTime())).toBe(false);
       }
       const [one, two, three] = r.body.timeline;
-      expect(one).toMatchObject({ id: firstMessage, channel: 'sms', direction: 'in', body: 'Første melding', externalId: 'SM-timeline-1', status: 'delivered' });
+      expect(one).toMatchObject({
+        id: firstMessage,
+        channel: 'sms',
+        direction: 'in',
+        body: 'Første melding',
+        externalId: 'SM-timeline-1',
+        status: 'delivered',
+      });
       expect(two).toMatchObject({ channel: 'sms', direction: 'in', body: 'Andre melding', externalId: 'SM-timeline-2', status: 'delivered' });
-      expect(three).toMatchObject({ id: note.body.id, direction: 'internal', body: 'Ringt tilbake, ingen svar', externalId: null, status: null, author: { id: agent.id } });
+      expect(three).toMatchObject({
+        id: note.body.id,
+        direction: 'internal',
+        body: 'Ringt tilbake, ingen svar',
+        externalId: null,
+        status: null,
+        author: { id: agent.id },
+      });
       expect(new Date(two.createdAt).getTime() - new Date(one.createdAt).getTime()).toBe(1000);
     });
 
@@ -277,7 +347,15 @@ describe.each(engines())('inquiries on $name', (engine) => {
       const bare = await startServer(engine, { channels: [] });
       try {
         const agentOfBare = await bare.user('bare@kommune.no', 'agent', ['helse']);
-        const made = await bare.app.inbound.record({ channel: 'sms', externalId: 'SM-bare-1', from: { phone: '+4791900009' }, to: '+4759000000', body: 'Hei', receivedAt: new Date(), departmentCode: 'helse' });
+        const made = await bare.app.inbound.record({
+          channel: 'sms',
+          externalId: 'SM-bare-1',
+          from: { phone: '+4791900009' },
+          to: '+4759000000',
+          body: 'Hei',
+          receivedAt: new Date(),
+          departmentCode: 'helse',
+        });
         const before = { messages: await bare.count('messages'), events: await bare.count('message_events'), audit: await bare.count('audit_events') };
         const inquiry = await bare.app.register.inquiries.byId(made.inquiry.id);
         const r = await bare.api('POST', `/api/inquiries/${made.inquiry.id}/messages`, { token: agentOfBare.token, body: { body: 'Hei, vi ser på saken.' } });
@@ -296,7 +374,15 @@ describe.each(engines())('inquiries on $name', (engine) => {
       const counts = async () => ({ inquiries: await s.count('inquiries'), messages: await s.count('messages'), contacts: await s.count('contacts') });
       const before = await counts();
       const openedBefore = opened.length;
-      const item: InboundContact = { channel: 'sms', externalId: 'SM-flood', from: { phone: '+4792000001' }, to: OUR_NUMBER, body: 'Samme melding', receivedAt: new Date(), continueWithinMs: 14 * DAY };
+      const item: InboundContact = {
+        channel: 'sms',
+        externalId: 'SM-flood',
+        from: { phone: '+4792000001' },
+        to: OUR_NUMBER,
+        body: 'Samme melding',
+        receivedAt: new Date(),
+        continueWithinMs: 14 * DAY,
+      };
       const results = await Promise.all(Array.from({ length: 200 }, () => s.app.inbound.record({ ...item })));
 
       expect(await counts()).toEqual({ inquiries: before.inquiries + 1, messages: before.messages + 1, contacts: before.contacts + 1 });
@@ -313,7 +399,9 @@ describe.each(engines())('inquiries on $name', (engine) => {
       const before = await s.count('inquiries');
       const openedBefore = opened.length;
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => record({ externalId: `SM-burst-${i}`, from: { phone: '+4792000002' }, body: `Del ${i}`, continueWithinMs: 14 * DAY })),
+        Array.from({ length: 20 }, (_, i) =>
+          record({ externalId: `SM-burst-${i}`, from: { phone: '+4792000002' }, body: `Del ${i}`, continueWithinMs: 14 * DAY }),
+        ),
       );
       expect(await s.count('inquiries')).toBe(before + 1);
       expect(new Set(results.map((r) => r.inquiry.id)).size).toBe(1);
@@ -366,7 +454,10 @@ describe.each(engines())('inquiries on $name', (engine) => {
     });
 
     it('links the case whose number the text names', async () => {
-      const put = await s.api('PUT', '/api/cases/2026%2F1234', { token: admin, body: { title: 'Byggesøknad', status: 'Mottatt', department: 'teknisk', contacts: [] } });
+      const put = await s.api('PUT', '/api/cases/2026%2F1234', {
+        token: admin,
+        body: { title: 'Byggesøknad', status: 'Mottatt', department: 'teknisk', contacts: [] },
+      });
       expect(put.status).toBe(201);
       const openedBefore = opened.length;
       const a = await record({ from: { phone: '+4792000030' }, body: 'Hei! Når får jeg svar i sak 2026/1234?' });
@@ -399,12 +490,18 @@ describe.each(engines())('inquiries on $name', (engine) => {
       expect(await dep(await record({ from: { phone: '+4792000041' }, to: '+4740000099' }))).toBe('teknisk');
       expect(await dep(await record({ from: { phone: '+4792000042' }, to: '+4740000099', departmentCode: 'sosial' }))).toBe('sosial');
       expect(await dep(await record({ from: { phone: '+4792000043' }, to: '+4740000777', departmentCode: 'finnes-ikke' }))).toBe('switchboard');
-      expect(await dep(await record({ channel: 'email', externalId: '<x1@example.no>', from: { email: 'c@example.no' }, to: 'ukjent@kommune.no', subject: 'Hei' }))).toBe('switchboard');
+      expect(
+        await dep(await record({ channel: 'email', externalId: '<x1@example.no>', from: { email: 'c@example.no' }, to: 'ukjent@kommune.no', subject: 'Hei' })),
+      ).toBe('switchboard');
       expect(await dep(await record({ channel: 'web', externalId: 'form-sb', from: { email: 'd@example.no' }, to: null, kind: 'form' }))).toBe('switchboard');
 
       const kultur = await s.api('POST', '/api/departments', { token: admin, body: { code: 'kultur', name: 'Kultur', email: 'kultur@kommune.no' } });
       expect(kultur.status).toBe(201);
-      expect(await dep(await record({ channel: 'email', externalId: '<x2@example.no>', from: { email: 'c@example.no' }, to: 'Kultur@Kommune.no', subject: 'Billetter' }))).toBe('kultur');
+      expect(
+        await dep(
+          await record({ channel: 'email', externalId: '<x2@example.no>', from: { email: 'c@example.no' }, to: 'Kultur@Kommune.no', subject: 'Billetter' }),
+        ),
+      ).toBe('kultur');
     });
 
     it('fires inquiry:opened once per new inquiry with its department and contact, and not for a duplicate', async () => {

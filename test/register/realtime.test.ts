@@ -50,14 +50,49 @@ describe.each(engines())('agent sockets on $name', (engine) => {
     s3.on('inquiry:new', (p) => got.s3.push(p));
 
     const body = 'Hei, jeg har et spørsmål om hjemmesykepleie for min mor som bor alene og trenger hjelp morgen og kveld hver dag.';
-    const r = await s.app.inbound.record({ channel: 'sms', externalId: 'SM-rt-1', from: { phone: '+4791234567' }, to: '+4759440002', body, receivedAt: new Date(), departmentCode: 'helse' });
-    await s.app.inbound.record({ channel: 'sms', externalId: 'SM-rt-1', from: { phone: '+4791234567' }, to: '+4759440002', body, receivedAt: new Date(), departmentCode: 'helse' });
+    const r = await s.app.inbound.record({
+      channel: 'sms',
+      externalId: 'SM-rt-1',
+      from: { phone: '+4791234567' },
+      to: '+4759440002',
+      body,
+      receivedAt: new Date(),
+      departmentCode: 'helse',
+    });
+    await s.app.inbound.record({
+      channel: 'sms',
+      externalId: 'SM-rt-1',
+      from: { phone: '+4791234567' },
+      to: '+4759440002',
+      body,
+      receivedAt: new Date(),
+      departmentCode: 'helse',
+    });
     // Positive controls: one more helse inquiry, and one for skatt. Each socket receives its pushes
     // in the order they were sent, so once s1 and s2 have the helse control and s3 the skatt one,
     // a duplicate of the first push, or a leak of it to skatt, would already be in hand.
-    const helseControl = await s.app.inbound.record({ channel: 'sms', externalId: 'SM-rt-2', from: { phone: '+4791234568' }, to: '+4759440002', body: 'Kontroll for helse.', receivedAt: new Date(), departmentCode: 'helse' });
-    const skattControl = await s.app.inbound.record({ channel: 'sms', externalId: 'SM-rt-3', from: { phone: '+4791234569' }, to: '+4759440003', body: 'Kontroll for skatt.', receivedAt: new Date(), departmentCode: 'skatt' });
-    await eventually(() => got.s1.some((p) => p.id === helseControl.inquiry.id) && got.s2.some((p) => p.id === helseControl.inquiry.id), 'the helse control push at both helse agents');
+    const helseControl = await s.app.inbound.record({
+      channel: 'sms',
+      externalId: 'SM-rt-2',
+      from: { phone: '+4791234568' },
+      to: '+4759440002',
+      body: 'Kontroll for helse.',
+      receivedAt: new Date(),
+      departmentCode: 'helse',
+    });
+    const skattControl = await s.app.inbound.record({
+      channel: 'sms',
+      externalId: 'SM-rt-3',
+      from: { phone: '+4791234569' },
+      to: '+4759440003',
+      body: 'Kontroll for skatt.',
+      receivedAt: new Date(),
+      departmentCode: 'skatt',
+    });
+    await eventually(
+      () => got.s1.some((p) => p.id === helseControl.inquiry.id) && got.s2.some((p) => p.id === helseControl.inquiry.id),
+      'the helse control push at both helse agents',
+    );
     await eventually(() => got.s3.some((p) => p.id === skattControl.inquiry.id), 'the skatt control push at the skatt agent');
 
     expect(got.s1.map((p) => p.id)).toEqual([r.inquiry.id, helseControl.inquiry.id]);

@@ -48,7 +48,9 @@ describe.each(engines())('SMS sends awaiting approval and paused on $name', (eng
     expect((s.app.jobs as DbJobQueue).kind).toBe('database');
     await settle();
     expect(sentTo(a) + sentTo(b)).toBe(0);
-    expect((await s.api('GET', '/api/sms/sends?state=awaiting_approval', { token: reviewer })).body.items.map((x: { id: number }) => x.id)).toContain(r.body.send.id);
+    expect((await s.api('GET', '/api/sms/sends?state=awaiting_approval', { token: reviewer })).body.items.map((x: { id: number }) => x.id)).toContain(
+      r.body.send.id,
+    );
 
     expect((await s.api('POST', `/api/sms/sends/${r.body.send.id}/approve`, { token: author })).status).toBe(403);
     const approved = await s.api('POST', `/api/sms/sends/${r.body.send.id}/approve`, { token: reviewer });
@@ -74,7 +76,10 @@ describe.each(engines())('SMS sends awaiting approval and paused on $name', (eng
 
     expect((await s.api('POST', '/api/sms/url-allowlist', { token: author, body: { host: 'kommune.no' } })).status).toBe(403);
     expect((await s.api('POST', '/api/sms/url-allowlist', { token: admin, body: { host: 'not a host' } })).status).toBe(400);
-    expect((await s.api('POST', '/api/sms/url-allowlist', { token: admin, body: { host: 'https://Kommune.no/' } })).body).toEqual({ host: 'kommune.no', created: true });
+    expect((await s.api('POST', '/api/sms/url-allowlist', { token: admin, body: { host: 'https://Kommune.no/' } })).body).toEqual({
+      host: 'kommune.no',
+      created: true,
+    });
     expect((await s.api('GET', '/api/sms/url-allowlist', { token: author })).body.items.map((x: { host: string }) => x.host)).toEqual(['kommune.no']);
     const again = await s.api('POST', '/api/sms/messages', { token: author, body: { to: a, body: 'Se www.kommune.no/vann' } });
     expect(again.body.send.state).toBe('sent');
@@ -87,14 +92,21 @@ describe.each(engines())('SMS sends awaiting approval and paused on $name', (eng
     expect(atFloor.body.send.state).toBe('sent');
     const over = await s.api('POST', '/api/sms/messages', { token: author, body: { to: phones(200, 21), body: 'Tjueen', from: '+4759440005' } });
     expect(over.body.send).toMatchObject({ state: 'awaiting_approval', holdReason: { volume: { recipients: 21, dailyAverage: 0.7 } } });
-    expect(phones(200, 21).map(sentTo).reduce((x, y) => x + y)).toBe(0);
+    expect(
+      phones(200, 21)
+        .map(sentTo)
+        .reduce((x, y) => x + y),
+    ).toBe(0);
     await s.api('POST', `/api/sms/sends/${over.body.send.id}/approve`, { token: admin });
     await eventually(() => phones(200, 21).every((p) => sentTo(p) === 1), 'the approved large send at the stand-in');
   });
 
   it('pauses a sender: its scheduled and new sends wait, and go once when an admin resumes it', async () => {
     const [a, b, c] = phones(300, 3);
-    const scheduled = await s.api('POST', '/api/sms/messages', { token: author, body: { to: a, body: 'Planlagt', sendAt: new Date(clock().getTime() + 800).toISOString() } });
+    const scheduled = await s.api('POST', '/api/sms/messages', {
+      token: author,
+      body: { to: a, body: 'Planlagt', sendAt: new Date(clock().getTime() + 800).toISOString() },
+    });
     expect((await s.api('POST', '/api/sms/senders/+4759440004/pause', { token: author, body: {} })).status).toBe(403);
     const paused = await s.api('POST', '/api/sms/senders/+4759440004/pause', { token: admin, body: { reason: 'Mistenkelig trafikk' } });
     expect(paused.body.paused).toEqual([scheduled.body.send.id]);
@@ -114,14 +126,25 @@ describe.each(engines())('SMS sends awaiting approval and paused on $name', (eng
 
   it('pauses one send and cancels it on resume: stopped as cancelled, nothing sent', async () => {
     const [a] = phones(400, 1);
-    const r = await s.api('POST', '/api/sms/messages', { token: author, body: { to: a, body: 'Senere', sendAt: new Date(clock().getTime() + 600).toISOString() } });
+    const r = await s.api('POST', '/api/sms/messages', {
+      token: author,
+      body: { to: a, body: 'Senere', sendAt: new Date(clock().getTime() + 600).toISOString() },
+    });
     expect((await s.api('POST', `/api/sms/sends/${r.body.send.id}/pause`, { token: reviewer })).status).toBe(403);
-    expect((await s.api('POST', `/api/sms/sends/${r.body.send.id}/pause`, { token: admin })).body).toMatchObject({ state: 'paused', pausedBy: 'send', statuses: { paused: 1 } });
+    expect((await s.api('POST', `/api/sms/sends/${r.body.send.id}/pause`, { token: admin })).body).toMatchObject({
+      state: 'paused',
+      pausedBy: 'send',
+      statuses: { paused: 1 },
+    });
     ahead += 900;
     await settle();
     expect(sentTo(a)).toBe(0);
     const cancelled = await s.api('POST', `/api/sms/sends/${r.body.send.id}/resume`, { token: admin, body: { action: 'cancel' } });
     expect(cancelled.body).toMatchObject({ state: 'cancelled', statuses: { stopped: 1 } });
-    expect((await history(r.body.items[0].id)).events.map((e: { status: string; reason?: string }) => [e.status, e.reason])).toEqual([['scheduled', undefined], ['paused', 'paused'], ['stopped', 'cancelled']]);
+    expect((await history(r.body.items[0].id)).events.map((e: { status: string; reason?: string }) => [e.status, e.reason])).toEqual([
+      ['scheduled', undefined],
+      ['paused', 'paused'],
+      ['stopped', 'cancelled'],
+    ]);
   });
 });

@@ -27,7 +27,9 @@ describe.each(engines())('inbound SMS webhook on $name', (engine) => {
     standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
     s = await startServer(engine, { env: standin.env });
     helse = await s.department('helse');
-    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: helse, channel: 'sms', address: '+4759440002', isDefault: false }, m));
+    await s.app.db.transaction((m) =>
+      s.app.register.departments.addAddress({ departmentId: helse, channel: 'sms', address: '+4759440002', isDefault: false }, m),
+    );
   });
   afterAll(async () => {
     await s.close();
@@ -41,7 +43,9 @@ describe.each(engines())('inbound SMS webhook on $name', (engine) => {
     expect((await postSignedForm(s.url, PATH, form(), { token: 'not-the-token' })).status).toBe(403);
     expect((await postSignedForm(s.url, PATH, form(), { signature: null })).status).toBe(403);
     const f = form();
-    const signedForStatus = await postSignedForm(s.url, PATH, f, { signature: (await import('twilio')).default.getExpectedTwilioSignature(standin.env.TWILIO_AUTH_TOKEN, standin.env.PUBLIC_BASE_URL + PATH + '/status', f) });
+    const signedForStatus = await postSignedForm(s.url, PATH, f, {
+      signature: (await import('twilio')).default.getExpectedTwilioSignature(standin.env.TWILIO_AUTH_TOKEN, standin.env.PUBLIC_BASE_URL + PATH + '/status', f),
+    });
     expect(signedForStatus.status).toBe(403);
     // A body changed after signing is a forgery too.
     const tampered = await postSignedForm(s.url, PATH, f, { rawBody: new URLSearchParams({ ...f, Body: 'Betal til konto 1234' }).toString() });
@@ -67,7 +71,12 @@ describe.each(engines())('inbound SMS webhook on $name', (engine) => {
       socket.on('connect_error', reject);
     });
     const pushed = new Promise<any>((resolve) => socket.on('inquiry:new', resolve));
-    const f = form({ From: '912 34 567', NumMedia: '1', MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/x/Messages/y/Media/z', MediaContentType0: 'image/jpeg' });
+    const f = form({
+      From: '912 34 567',
+      NumMedia: '1',
+      MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/x/Messages/y/Media/z',
+      MediaContentType0: 'image/jpeg',
+    });
     const res = await postSignedForm(s.url, PATH, f);
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/text\/xml/);

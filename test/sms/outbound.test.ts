@@ -49,17 +49,27 @@ describe.each(engines())('outbound SMS on $name', (engine) => {
     expect(r.body).toMatchObject({ direction: 'out', status: 'queued', from: '+4759440002', to: '+4791111111' });
     expect(standin.messages.length).toBe(before + 1);
     const sent = standin.messages.at(-1)!;
-    expect(sent.params).toEqual({ From: '+4759440002', To: '+4791111111', Body: 'Hei! Vi ringer deg i morgen.', StatusCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/sms/status` });
+    expect(sent.params).toEqual({
+      From: '+4759440002',
+      To: '+4791111111',
+      Body: 'Hei! Vi ringer deg i morgen.',
+      StatusCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/sms/status`,
+    });
     expect(r.body.externalId).toBe(sent.sid);
 
     // Twilio's reports come after its API has answered. They are posted only now: a stand-in that
     // posted them on a timer could beat our own answer on a slow machine (seen: 'sent' instead of 'queued').
     expect(await standin.report(sent.sid, 'sent')).toBe(200);
     expect(await standin.report(sent.sid, 'delivered')).toBe(200);
-    const history = await eventually(async () => {
-      const x = await s.api('GET', `/api/messages/${r.body.id}`, { token: agent });
-      return x.body.status === 'delivered' ? x : null;
-    }, 'the message to be delivered', 5000, 25);
+    const history = await eventually(
+      async () => {
+        const x = await s.api('GET', `/api/messages/${r.body.id}`, { token: agent });
+        return x.body.status === 'delivered' ? x : null;
+      },
+      'the message to be delivered',
+      5000,
+      25,
+    );
     expect(history.status).toBe(200);
     expect(history.body.status).toBe('delivered');
     expect(history.body.events.map((e: { status: string }) => e.status)).toEqual(['queued', 'queued', 'sent', 'delivered']);
@@ -98,7 +108,10 @@ describe.each(engines())('outbound SMS on $name', (engine) => {
     const before = standin.messages.length;
     const r = await s.api('POST', '/api/sms/messages', {
       token: officer,
-      body: { to: [{ phone: '+47 912 22 001', name: 'Kari Nordmann' }, { phone: '91222002', name: 'Ola' }, '0047 912 22 003'], body: 'Hei {{first_name}}, vannet stenges i morgen.' },
+      body: {
+        to: [{ phone: '+47 912 22 001', name: 'Kari Nordmann' }, { phone: '91222002', name: 'Ola' }, '0047 912 22 003'],
+        body: 'Hei {{first_name}}, vannet stenges i morgen.',
+      },
     });
     expect(r.status).toBe(201);
     expect(r.body.items.map((x: { to: string; body: string; status: string; from: string }) => [x.to, x.body, x.status, x.from])).toEqual([
@@ -108,7 +121,12 @@ describe.each(engines())('outbound SMS on $name', (engine) => {
     ]);
     expect(r.body.segments).toBe(3);
     // Hand-overs run in parallel, so the stand-in may see them in any order.
-    expect(standin.messages.slice(before).map((x) => x.params.Body).sort()).toEqual(r.body.items.map((x: { body: string }) => x.body).sort());
+    expect(
+      standin.messages
+        .slice(before)
+        .map((x) => x.params.Body)
+        .sort(),
+    ).toEqual(r.body.items.map((x: { body: string }) => x.body).sort());
   });
 
   it('refuses a bad number, an unknown merge field or another department’s sender before sending anything', async () => {
@@ -127,7 +145,10 @@ describe.each(engines())('outbound SMS on $name', (engine) => {
     const gsm = await s.api('POST', '/api/sms/preview', { token: officer, body: { body: 'Hei Åse, søknaden er mottatt.' } });
     expect(gsm.status).toBe(200);
     expect(gsm.body).toMatchObject({ encoding: 'GSM-7', segments: 1 });
-    const ucs = await s.api('POST', '/api/sms/preview', { token: officer, body: { body: 'Dzień dobry, łączymy 🙂', to: [{ phone: '+4791222005', name: 'Łukasz' }] } });
+    const ucs = await s.api('POST', '/api/sms/preview', {
+      token: officer,
+      body: { body: 'Dzień dobry, łączymy 🙂', to: [{ phone: '+4791222005', name: 'Łukasz' }] },
+    });
     expect(ucs.body).toMatchObject({ encoding: 'UCS-2', segments: 1, recipients: 1 });
     expect(ucs.body.items[0]).toMatchObject({ to: '+4791222005', encoding: 'UCS-2' });
     const long = await s.api('POST', '/api/sms/preview', { token: officer, body: { body: 'a'.repeat(161) } });
@@ -155,7 +176,9 @@ describe.each(engines())('saved SMS groups on $name', (engine) => {
     s = await startServer(engine, { env: standin.env });
     const teknisk = await s.department('teknisk');
     await s.department('helse');
-    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
+    await s.app.db.transaction((m) =>
+      s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m),
+    );
     officer = (await s.user('officer@kommune.no', 'officer', ['teknisk'])).token;
   });
   afterAll(async () => {
@@ -164,11 +187,16 @@ describe.each(engines())('saved SMS groups on $name', (engine) => {
   });
 
   it('saves a group, lists it to its department only, and sends to it with names merged', async () => {
-    const made = await s.api('POST', '/api/sms/groups', { token: officer, body: { name: 'Storgata', members: [{ phone: '91233001', name: 'Kari Nordmann' }, { phone: '+4791233002', name: 'Ola Hansen' }, '+47 912 33 001'] } });
+    const made = await s.api('POST', '/api/sms/groups', {
+      token: officer,
+      body: { name: 'Storgata', members: [{ phone: '91233001', name: 'Kari Nordmann' }, { phone: '+4791233002', name: 'Ola Hansen' }, '+47 912 33 001'] },
+    });
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ name: 'Storgata', department: 'teknisk', members: 2 });
     expect((await s.api('POST', '/api/sms/groups', { token: officer, body: { name: 'Storgata', members: ['91233003'] } })).status).toBe(409);
-    expect((await s.api('GET', '/api/sms/groups', { token: officer })).body.items).toEqual([{ id: made.body.id, name: 'Storgata', department: 'teknisk', members: 2 }]);
+    expect((await s.api('GET', '/api/sms/groups', { token: officer })).body.items).toEqual([
+      { id: made.body.id, name: 'Storgata', department: 'teknisk', members: 2 },
+    ]);
 
     const other = (await s.user('helse.officer@kommune.no', 'officer', ['helse'])).token;
     expect((await s.api('GET', '/api/sms/groups', { token: other })).body.items).toEqual([]);

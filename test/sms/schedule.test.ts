@@ -4,8 +4,9 @@ import { startServer, type TestServer } from '../support/server';
 import { startSmsRestStandin } from '../support/twilio-standin';
 import { eventually } from '../support/eventually';
 
-
-const cases = engines().flatMap((engine) => (['database', 'bullmq'] as const).map((queue) => ({ engine, queue, name: `${engine.name} with the ${queue} queue` })));
+const cases = engines().flatMap((engine) =>
+  (['database', 'bullmq'] as const).map((queue) => ({ engine, queue, name: `${engine.name} with the ${queue} queue` })),
+);
 
 describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engine: Engine; queue: 'database' | 'bullmq' }) => {
   let s: TestServer;
@@ -14,7 +15,13 @@ describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engin
   let officer: string;
   let admin: string;
   const prefix = uniquePrefix();
-  const start = (db = database) => startServer(engine, { env: { ...standin.env, ...(queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL } : {}) }, jobs: { prefix, pollMs: 50 }, database: db, keepDatabase: true });
+  const start = (db = database) =>
+    startServer(engine, {
+      env: { ...standin.env, ...(queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL } : {}) },
+      jobs: { prefix, pollMs: 50 },
+      database: db,
+      keepDatabase: true,
+    });
   const sentTo = (phone: string) => standin.messages.filter((m) => m.params.To === phone).length;
   const inAWhile = (ms: number) => new Date(Date.now() + ms).toISOString();
 
@@ -24,7 +31,9 @@ describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engin
     s = await start();
     const teknisk = await s.department('teknisk');
     await s.department('helse');
-    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m));
+    await s.app.db.transaction((m) =>
+      s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m),
+    );
     officer = (await s.user('officer@kommune.no', 'officer', ['teknisk'])).token;
     admin = (await s.user('admin@kommune.no', 'admin', [])).token;
   });
@@ -67,7 +76,10 @@ describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engin
     expect((await s.api('POST', `/api/sms/sends/${r.body.send.id}/cancel`, { token: officer })).status).toBe(409);
     // Positive control: a send due just after the cancelled one. Jobs come due in sendAt order, so
     // once the control is at the stand-in, the cancelled send's job has had its turn.
-    const control = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: '+4791300013', body: 'Kontroll', sendAt: new Date(new Date(sendAt).getTime() + 100).toISOString() } });
+    const control = await s.api('POST', '/api/sms/messages', {
+      token: officer,
+      body: { to: '+4791300013', body: 'Kontroll', sendAt: new Date(new Date(sendAt).getTime() + 100).toISOString() },
+    });
     expect(control.status).toBe(201);
     await eventually(() => sentTo('+4791300013') === 1, 'the control send at the stand-in');
     expect(sentTo('+4791300011') + sentTo('+4791300012')).toBe(0);
@@ -103,13 +115,18 @@ describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engin
     s = await start();
     // Positive control: a send scheduled after the second restart reaches the stand-in, so that
     // server's worker has run; a job left over from before would have sent again by then.
-    const control = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: '+4791300035', body: 'Kontroll etter omstart', sendAt: inAWhile(200) } });
+    const control = await s.api('POST', '/api/sms/messages', {
+      token: officer,
+      body: { to: '+4791300035', body: 'Kontroll etter omstart', sendAt: inAWhile(200) },
+    });
     expect(control.status).toBe(201);
     await eventually(() => sentTo('+4791300035') === 1, 'the control send after the second restart');
     expect(phones.map(sentTo)).toEqual([1, 1, 1, 1]);
     const rows = await s.app.db.dataSource.query("SELECT status, COUNT(*) AS n FROM messages WHERE body = 'Etter omstart' GROUP BY status");
     expect(rows.map((x: { status: string; n: number | string }) => [x.status, Number(x.n)])).toEqual([['queued', 4]]);
-    const queuedEvents = await s.app.db.dataSource.query("SELECT COUNT(*) AS n FROM message_events e JOIN messages m ON m.id = e.message_id WHERE m.body = 'Etter omstart' AND e.status = 'queued' AND e.provider_status IS NULL");
+    const queuedEvents = await s.app.db.dataSource.query(
+      "SELECT COUNT(*) AS n FROM message_events e JOIN messages m ON m.id = e.message_id WHERE m.body = 'Etter omstart' AND e.status = 'queued' AND e.provider_status IS NULL",
+    );
     expect(Number(queuedEvents[0].n)).toBe(4);
   });
 

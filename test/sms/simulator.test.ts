@@ -17,14 +17,26 @@ describe.each(engines())('SMS simulation (demo mode) on $name', (engine) => {
   afterAll(() => s.close());
 
   async function replyAndWait(body: string) {
-    const { inquiry } = await s.app.inbound.record({ channel: 'sms', externalId: 'SM' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32), from: { phone: '+4791234567' }, to: '+4759440000', body: 'Hei', receivedAt: new Date() });
+    const { inquiry } = await s.app.inbound.record({
+      channel: 'sms',
+      externalId: 'SM' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32),
+      from: { phone: '+4791234567' },
+      to: '+4759440000',
+      body: 'Hei',
+      receivedAt: new Date(),
+    });
     const r = await s.api('POST', `/api/inquiries/${inquiry.id}/messages`, { token: agent, body: { body } });
     expect(r.status).toBe(201);
     expect(r.body.externalId).toMatch(/^SM[0-9a-f]{32}$/);
-    return eventually(async () => {
-      const m = await s.api('GET', `/api/messages/${r.body.id}`, { token: agent });
-      return ['delivered', 'undelivered', 'failed'].includes(m.body.status) ? m.body : null;
-    }, `message ${r.body.id} to reach a final status`, 5000, 20);
+    return eventually(
+      async () => {
+        const m = await s.api('GET', `/api/messages/${r.body.id}`, { token: agent });
+        return ['delivered', 'undelivered', 'failed'].includes(m.body.status) ? m.body : null;
+      },
+      `message ${r.body.id} to reach a final status`,
+      5000,
+      20,
+    );
   }
 
   it('says so in /health', async () => {
@@ -46,6 +58,10 @@ describe.each(engines())('SMS simulation (demo mode) on $name', (engine) => {
     roll = 0.99;
     const m = await replyAndWait('Denne feiler');
     expect(m.status).toBe('failed');
-    expect(m.events.find((e: { status: string }) => e.status === 'failed')).toMatchObject({ status: 'failed', errorCode: '30006', errorMessage: 'Landline or unreachable carrier' });
+    expect(m.events.find((e: { status: string }) => e.status === 'failed')).toMatchObject({
+      status: 'failed',
+      errorCode: '30006',
+      errorMessage: 'Landline or unreachable carrier',
+    });
   });
 });

@@ -17,7 +17,7 @@ const LIVES: { reports: [string, Record<string, string>?][]; final: MessageStatu
 /** Deterministic shuffle, so a failure can be replayed. */
 function shuffle<T>(xs: T[], seed = 42): T[] {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = xs.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [xs[i], xs[j]] = [xs[j], xs[i]];
@@ -36,7 +36,25 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
     const now = new Date();
     inquiryId = (
       await s.app.db.transaction((m) =>
-        s.app.register.inquiries.insert({ channel: 'sms', direction: 'out', state: 'waiting', departmentId: switchboard, assigneeId: null, contactId: null, caseId: null, subject: null, summary: 'Varsel', channelAddress: '+4759440000', citizenAddress: null, createdAt: now, lastActivityAt: now, closedAt: null }, m),
+        s.app.register.inquiries.insert(
+          {
+            channel: 'sms',
+            direction: 'out',
+            state: 'waiting',
+            departmentId: switchboard,
+            assigneeId: null,
+            contactId: null,
+            caseId: null,
+            subject: null,
+            summary: 'Varsel',
+            channelAddress: '+4759440000',
+            citizenAddress: null,
+            createdAt: now,
+            lastActivityAt: now,
+            closedAt: null,
+          },
+          m,
+        ),
       )
     ).id;
   });
@@ -52,7 +70,23 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
       for (let i = 0; i < n; i++) {
         const sid = smsSid();
         const { message } = await s.app.register.messages.insertOnce(
-          { inquiryId, channel: 'sms', direction: 'out', kind: 'message', body: 'Varsel', bodyHtml: null, subject: null, fromAddress: '+4759440000', toAddress: `+479${String(1000000 + i)}`, externalId: sid, status: 'queued', meta: null, authorId: null, createdAt, updatedAt: createdAt },
+          {
+            inquiryId,
+            channel: 'sms',
+            direction: 'out',
+            kind: 'message',
+            body: 'Varsel',
+            bodyHtml: null,
+            subject: null,
+            fromAddress: '+4759440000',
+            toAddress: `+479${String(1000000 + i)}`,
+            externalId: sid,
+            status: 'queued',
+            meta: null,
+            authorId: null,
+            createdAt,
+            updatedAt: createdAt,
+          },
           m,
         );
         out.push({ id: message.id, sid });
@@ -61,7 +95,17 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
     });
   }
 
-  const form = (sid: string, status: string, extra: Record<string, string> = {}) => ({ MessageSid: sid, SmsSid: sid, AccountSid: STANDIN_ACCOUNT_SID, MessageStatus: status, SmsStatus: status, To: '+4791234567', From: '+4759440000', ApiVersion: '2010-04-01', ...extra });
+  const form = (sid: string, status: string, extra: Record<string, string> = {}) => ({
+    MessageSid: sid,
+    SmsSid: sid,
+    AccountSid: STANDIN_ACCOUNT_SID,
+    MessageStatus: status,
+    SmsStatus: status,
+    To: '+4791234567',
+    From: '+4759440000',
+    ApiVersion: '2010-04-01',
+    ...extra,
+  });
 
   it('refuses unsigned and malformed callbacks and changes nothing', async () => {
     const [msg] = await sentMessages(1);
@@ -92,7 +136,8 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
       const events = await s.app.register.messages.events(p.id);
       expect(events).toHaveLength(p.life.reports.length * 2);
       expect(events.map((e) => e.providerStatus).sort()).toEqual(p.life.reports.flatMap(([st]) => [st, st]).sort());
-      if (p.life.errorCode) expect(events.find((e) => e.providerStatus === p.life.final)!.detail).toMatchObject({ errorCode: p.life.errorCode, errorMessage: expect.any(String) });
+      if (p.life.errorCode)
+        expect(events.find((e) => e.providerStatus === p.life.final)!.detail).toMatchObject({ errorCode: p.life.errorCode, errorMessage: expect.any(String) });
     }
   });
 
@@ -106,7 +151,16 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
     const finalOf = (p: (typeof plan)[number]) => {
       const got = new Set(reports.filter((r) => r.p === p).map((r) => r.st));
       const order = ['queued', 'accepted', 'sending', 'sent', 'read', 'delivered', 'undelivered', 'failed'];
-      const mapped = { queued: 'queued', accepted: 'queued', sending: 'queued', sent: 'sent', delivered: 'delivered', read: 'delivered', undelivered: 'undelivered', failed: 'failed' } as Record<string, MessageStatus>;
+      const mapped = {
+        queued: 'queued',
+        accepted: 'queued',
+        sending: 'queued',
+        sent: 'sent',
+        delivered: 'delivered',
+        read: 'delivered',
+        undelivered: 'undelivered',
+        failed: 'failed',
+      } as Record<string, MessageStatus>;
       const finals = [...got].filter((x) => ['delivered', 'read', 'undelivered', 'failed'].includes(x));
       if (finals.length) return mapped[finals[0]];
       const best = [...got].filter((x) => x in mapped).sort((a, b) => order.indexOf(b) - order.indexOf(a))[0];
@@ -118,7 +172,10 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
         const { p, st, extra } = reports[i];
         const errorCode = extra?.ErrorCode;
         const { statusFromTwilio } = await import('../../channels/twilio-sms/parse');
-        await s.app.register.messageStatus.applyReport({ channel: 'sms', externalId: p.sid, status: statusFromTwilio(st), providerStatus: st, at: new Date(), detail: errorCode ? { errorCode } : null }, 0);
+        await s.app.register.messageStatus.applyReport(
+          { channel: 'sms', externalId: p.sid, status: statusFromTwilio(st), providerStatus: st, at: new Date(), detail: errorCode ? { errorCode } : null },
+          0,
+        );
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
@@ -130,7 +187,9 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
       const chunk = ids.slice(i, i + 500);
       const rows = await s.app.db.dataSource.query(`SELECT id, status FROM messages WHERE id IN (${chunk.join(',')})`);
       for (const r of rows) statuses.set(Number(r.id), r.status);
-      const ev = await s.app.db.dataSource.query(`SELECT message_id AS id, COUNT(*) AS n FROM message_events WHERE message_id IN (${chunk.join(',')}) GROUP BY message_id`);
+      const ev = await s.app.db.dataSource.query(
+        `SELECT message_id AS id, COUNT(*) AS n FROM message_events WHERE message_id IN (${chunk.join(',')}) GROUP BY message_id`,
+      );
       for (const r of ev) eventCounts.set(Number(r.id), Number(r.n));
     }
     const wrong = plan.filter((p) => statuses.get(p.id) !== finalOf(p)).map((p) => ({ id: p.id, got: statuses.get(p.id), want: finalOf(p) }));

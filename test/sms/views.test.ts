@@ -25,11 +25,23 @@ describe.each(engines())('SMS delivery views and CSV export on $name', (engine) 
     other = (await s.user('helse@kommune.no', 'officer', ['helse'])).token;
     admin = (await s.user('admin@kommune.no', 'admin', [])).token;
     records = (await s.user('records@kommune.no', 'records', [])).token;
-    const table = await s.api('PUT', '/api/sms/operators', { token: admin, body: { items: [{ prefix: '+479', operator: 'Annen NO' }, { prefix: '+4790', operator: 'Telenor' }, { prefix: '+4791', operator: 'Telia' }] } });
+    const table = await s.api('PUT', '/api/sms/operators', {
+      token: admin,
+      body: {
+        items: [
+          { prefix: '+479', operator: 'Annen NO' },
+          { prefix: '+4790', operator: 'Telenor' },
+          { prefix: '+4791', operator: 'Telia' },
+        ],
+      },
+    });
     expect(table.status).toBe(200);
     expect((await s.api('PUT', '/api/sms/operators', { token: officer, body: { items: [] } })).status).toBe(403);
 
-    const sent = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: ['+4790000001', '+4791000002', '+46701234567', '+4790000003', '+4794000004'], body: 'Varsel {{name}}' } });
+    const sent = await s.api('POST', '/api/sms/messages', {
+      token: officer,
+      body: { to: ['+4790000001', '+4791000002', '+46701234567', '+4790000003', '+4794000004'], body: 'Varsel {{name}}' },
+    });
     expect(sent.status).toBe(201);
     for (const x of sent.body.items) ids[x.to] = x.id;
     const tricky = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: '+4790000005', body: TRICKY } });
@@ -51,15 +63,26 @@ describe.each(engines())('SMS delivery views and CSV export on $name', (engine) 
   };
 
   it('filters by status, country (from the number), operator (from the prefix table), sender and time', async () => {
-    expect((await list('')).map((x) => x.to).sort()).toEqual(['+4790000001', '+4790000003', '+4790000005', '+4791000002', '+46701234567', '+4794000004'].sort());
+    expect((await list('')).map((x) => x.to).sort()).toEqual(
+      ['+4790000001', '+4790000003', '+4790000005', '+4791000002', '+46701234567', '+4794000004'].sort(),
+    );
     expect((await list('?country=se')).map((x) => [x.to, x.country, x.operator])).toEqual([['+46701234567', 'SE', null]]);
     expect((await list('?operator=Telenor')).map((x) => x.to).sort()).toEqual(['+4790000001', '+4790000003', '+4790000005']);
     expect((await list('?operator=Annen%20NO')).map((x) => x.to)).toEqual(['+4794000004']);
-    expect((await list('?status=delivered,failed')).map((x) => [x.to, x.status]).sort()).toEqual([['+4790000001', 'delivered'], ['+4791000002', 'failed']]);
+    expect((await list('?status=delivered,failed')).map((x) => [x.to, x.status]).sort()).toEqual([
+      ['+4790000001', 'delivered'],
+      ['+4791000002', 'failed'],
+    ]);
     expect(await list('?sender=%2B4759440002')).toEqual([]);
     expect((await list('?sender=%2B4759440002', admin)).map((x) => x.to)).toEqual(['+4790000006']);
     expect(await list(`?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
-    expect((await list(`?from=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).length).toBe(6);
+    expect(
+      (
+        await list(
+          `?from=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+        )
+      ).length,
+    ).toBe(6);
     expect((await s.api('GET', '/api/sms/messages?status=bogus', { token: officer })).status).toBe(400);
     expect((await s.api('GET', '/api/sms/messages?from=yesterday', { token: officer })).status).toBe(400);
   });
@@ -76,7 +99,11 @@ describe.each(engines())('SMS delivery views and CSV export on $name', (engine) 
       const paged: number[] = [];
       let cursor: string | null = null;
       do {
-        const r: { status: number; body: { items: { id: number }[]; nextCursor: string | null } } = await s.api('GET', `/api/sms/messages?sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
+        const r: { status: number; body: { items: { id: number }[]; nextCursor: string | null } } = await s.api(
+          'GET',
+          `/api/sms/messages?sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          { token: admin },
+        );
         paged.push(...r.body.items.map((x) => x.id));
         cursor = r.body.nextCursor;
       } while (cursor);

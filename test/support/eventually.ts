@@ -16,4 +16,3 @@ export async function eventually<T>(fn: () => Promise<T> | T, what: string, time
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-

@@ -22,7 +22,8 @@ export default async function globalSetup() {
     await conn.end();
     process.env.SERVICETORG_TEST_MARIADB = '1';
   } catch (e) {
-    if (process.env.CI === 'true') throw new Error(`MariaDB is required under CI=true but is not reachable at ${MARIADB_ADMIN_URL}: ${(e as Error).message}`, { cause: e });
+    if (process.env.CI === 'true')
+      throw new Error(`MariaDB is required under CI=true but is not reachable at ${MARIADB_ADMIN_URL}: ${(e as Error).message}`, { cause: e });
     process.env.SERVICETORG_TEST_MARIADB = '0';
     console.warn(
       `\n!!! SKIPPING every MariaDB test: no MariaDB at ${MARIADB_ADMIN_URL} (${(e as Error).message}).\n` +

@@ -87,7 +87,14 @@ function firstLine(port: number): Promise<string | null> {
 }
 
 /** Waits until `port` greets with `banner`: proof that this instance, not another listener, has it. */
-async function waitForBanner(port: number, banner: string, child: () => ChildProcess | null, what: string, log: () => string, timeoutMs = 15_000): Promise<void> {
+async function waitForBanner(
+  port: number,
+  banner: string,
+  child: () => ChildProcess | null,
+  what: string,
+  log: () => string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const line = await firstLine(port);
@@ -148,12 +155,25 @@ async function startOnce(opts: { mailboxes: string[]; aliases?: Record<string, s
   for (const a of mailboxes) for (const sub of ['new', 'cur', 'tmp']) fs.mkdirSync(path.join(folder(a), sub), { recursive: true });
   spawnSync('chown', ['-R', `${uid}:${gid}`, maildir]);
 
-  const vars = { BANNER: banner, DIR: dir, MAILDIR: maildir, IMAP_PORT: imapPort, SMTP_PORT: smtpPort, UID: uid, GID: gid, DOMAINS: domains.join(', '), MAILBOX_MAP: mailboxMap(mailboxes, opts.aliases ?? {}) };
+  const vars = {
+    BANNER: banner,
+    DIR: dir,
+    MAILDIR: maildir,
+    IMAP_PORT: imapPort,
+    SMTP_PORT: smtpPort,
+    UID: uid,
+    GID: gid,
+    DOMAINS: domains.join(', '),
+    MAILBOX_MAP: mailboxMap(mailboxes, opts.aliases ?? {}),
+  };
   const dovecotConf = path.join(dir, 'dovecot.conf');
   fs.writeFileSync(dovecotConf, fill(fs.readFileSync(path.join(TEMPLATES, 'dovecot.conf.tmpl'), 'utf8'), vars));
   fs.writeFileSync(path.join(dir, 'dovecot-passwd'), mailboxes.map((a) => `${a}:{PLAIN}${MAIL_PASSWORD}\n`).join(''));
   fs.writeFileSync(path.join(etc, 'main.cf'), fill(fs.readFileSync(path.join(TEMPLATES, 'postfix-main.cf.tmpl'), 'utf8'), vars));
-  fs.writeFileSync(path.join(etc, 'master.cf'), fs.readFileSync(path.join(TEMPLATES, 'postfix-master.cf'), 'utf8').replace('SMTPD_LISTEN', `127.0.0.1:${smtpPort}`));
+  fs.writeFileSync(
+    path.join(etc, 'master.cf'),
+    fs.readFileSync(path.join(TEMPLATES, 'postfix-master.cf'), 'utf8').replace('SMTPD_LISTEN', `127.0.0.1:${smtpPort}`),
+  );
   fs.mkdirSync(path.join(dir, 'postfix-data'));
   fs.mkdirSync(path.join(dir, 'postfix-queue'));
   spawnSync('chown', ['postfix', path.join(dir, 'postfix-data')]);

@@ -15,17 +15,29 @@ export interface TestServer {
   database: { url: string; drop(): Promise<void> };
   app: Composed;
   /** JSON request against the running server. */
-  api(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   login(email: string, password?: string): Promise<string>;
   /** Creates a user directly (bypassing the admin API) and returns a token for them. */
-  user(email: string, role: Role, departments: string[], opts?: { totp?: boolean }): Promise<{ id: number; token: string; secret?: string; /** The TOTP code the login used. */ usedCode?: string }>;
+  user(
+    email: string,
+    role: Role,
+    departments: string[],
+    opts?: { totp?: boolean },
+  ): Promise<{ id: number; token: string; secret?: string; /** The TOTP code the login used. */ usedCode?: string }>;
   department(code: string, menuDigit?: number | null): Promise<number>;
   count(table: string): Promise<number>;
   close(): Promise<void>;
 }
 
 /** `database` reuses one made earlier (a restart); `keepDatabase` leaves it for the next server to open. */
-export async function startServer(engine: Engine, opts: ComposeOptions & { env?: Record<string, string>; database?: TestServer['database']; keepDatabase?: boolean } = {}): Promise<TestServer> {
+export async function startServer(
+  engine: Engine,
+  opts: ComposeOptions & { env?: Record<string, string>; database?: TestServer['database']; keepDatabase?: boolean } = {},
+): Promise<TestServer> {
   const database = opts.database ?? (await engine.create());
   const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...opts.env });
   const app = await compose(config, { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, ...opts });

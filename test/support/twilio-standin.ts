@@ -66,7 +66,17 @@ export async function startSmsRestStandin(opts: { callbackOrigin: () => string }
     const msg = messages.find((x) => x.sid === sid);
     if (!msg) throw new Error(`stand-in never saw ${sid}`);
     const callback = msg.params.StatusCallback;
-    const params = { MessageSid: sid, SmsSid: sid, AccountSid: msg.accountSid, From: msg.params.From, To: msg.params.To, MessageStatus: status, SmsStatus: status, ApiVersion: '2010-04-01', ...extra };
+    const params = {
+      MessageSid: sid,
+      SmsSid: sid,
+      AccountSid: msg.accountSid,
+      From: msg.params.From,
+      To: msg.params.To,
+      MessageStatus: status,
+      SmsStatus: status,
+      ApiVersion: '2010-04-01',
+      ...extra,
+    };
     const signature = twilio.getExpectedTwilioSignature(STANDIN_AUTH_TOKEN, callback, params);
     const u = new URL(callback);
     const res = await fetch(opts.callbackOrigin() + u.pathname + u.search, {
@@ -93,7 +103,12 @@ function send(res: http.ServerResponse, status: number, body: unknown) {
 }
 
 /** Signs and posts a form to one of our webhooks the way Twilio does. */
-export async function postSignedForm(serverUrl: string, path: string, params: Record<string, string>, o: { token?: string; signature?: string | null; rawBody?: string; contentType?: string } = {}) {
+export async function postSignedForm(
+  serverUrl: string,
+  path: string,
+  params: Record<string, string>,
+  o: { token?: string; signature?: string | null; rawBody?: string; contentType?: string } = {},
+) {
   const signature = o.signature === undefined ? twilio.getExpectedTwilioSignature(o.token ?? STANDIN_AUTH_TOKEN, PUBLIC_BASE_URL + path, params) : o.signature;
   const headers: Record<string, string> = { 'content-type': o.contentType ?? 'application/x-www-form-urlencoded' };
   if (signature !== null) headers['x-twilio-signature'] = signature;

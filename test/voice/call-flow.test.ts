@@ -31,9 +31,15 @@ describe.each(engines())('voice calls on $name', (engine) => {
     cw = await s.user('cw@k.no', 'caseworker', ['byggesak']);
     await s.app.db.transaction((m) => m.getRepository('User').update({ id: cw.id }, { phone: '+4790000001' }));
     const integ = await s.user('int@k.no', 'integration', []);
-    const put = await s.api('PUT', '/api/cases/2026-17', { token: integ.token, body: { title: 'Hjemmesykepleie', status: 'Under behandling', department: 'helse', contacts: [{ name: 'Kari Nordmann', phone: '912 34 567' }] } });
+    const put = await s.api('PUT', '/api/cases/2026-17', {
+      token: integ.token,
+      body: { title: 'Hjemmesykepleie', status: 'Under behandling', department: 'helse', contacts: [{ name: 'Kari Nordmann', phone: '912 34 567' }] },
+    });
     expect(put.status).toBe(201);
-    const put2 = await s.api('PUT', '/api/cases/2026-18', { token: integ.token, body: { title: 'Garasje', status: 'Mottatt', department: 'byggesak', contacts: [{ name: 'Kari Nordmann', phone: citizen }] } });
+    const put2 = await s.api('PUT', '/api/cases/2026-18', {
+      token: integ.token,
+      body: { title: 'Garasje', status: 'Mottatt', department: 'byggesak', contacts: [{ name: 'Kari Nordmann', phone: citizen }] },
+    });
     expect(put2.status).toBe(201);
   });
   afterAll(async () => {
@@ -45,7 +51,11 @@ describe.each(engines())('voice calls on $name', (engine) => {
     const before = await s.count('calls');
     const forged = await caller(s.url, citizen).post('/webhooks/twilio/voice', {}, { signature: 'bm90LWEtc2lnbmF0dXJl' });
     expect(forged.status).toBe(403);
-    const unsigned = await fetch(`${s.url}/webhooks/twilio/voice/menu`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'CallSid=CA00&Digits=2' });
+    const unsigned = await fetch(`${s.url}/webhooks/twilio/voice/menu`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'CallSid=CA00&Digits=2',
+    });
     expect(unsigned.status).toBe(403);
     const malformed = await caller(s.url, citizen, { callSid: 'not-a-call-sid' }).ring();
     expect(malformed.status).toBe(400);
@@ -54,7 +64,12 @@ describe.each(engines())('voice calls on $name', (engine) => {
   });
 
   it('walks menu → department → race → pop → transfer → pop with note, and closes the call', async () => {
-    const [s1, s2, sCw, sBusy] = await Promise.all([agentSocket(s.url, a1.token), agentSocket(s.url, a2.token), agentSocket(s.url, cw.token), agentSocket(s.url, (await s.user('a3@k.no', 'agent', ['helse'])).token, 'busy')]);
+    const [s1, s2, sCw, sBusy] = await Promise.all([
+      agentSocket(s.url, a1.token),
+      agentSocket(s.url, a2.token),
+      agentSocket(s.url, cw.token),
+      agentSocket(s.url, (await s.user('a3@k.no', 'agent', ['helse'])).token, 'busy'),
+    ]);
     sockets.push(s1, s2, sCw, sBusy);
     const busyGot = collect(sBusy, 'call:incoming');
 
@@ -107,7 +122,10 @@ describe.each(engines())('voice calls on $name', (engine) => {
     expect(findAll(dial, 'Client')[0].text).toBe(`user-${winner.id}`);
 
     const popAtCw = next(sCw, 'screen-pop');
-    const tr = await s.api('POST', `/api/calls/${call.callSid}/transfer`, { token: winner.token, body: { toUserEmail: 'cw@k.no', note: 'Gjelder også garasjesaken' } });
+    const tr = await s.api('POST', `/api/calls/${call.callSid}/transfer`, {
+      token: winner.token,
+      body: { toUserEmail: 'cw@k.no', note: 'Gjelder også garasjesaken' },
+    });
     expect(tr.status).toBe(200);
     const cwPop = await popAtCw;
     expect(cwPop.transfer).toEqual({ from: { id: winner.id, name: winner.id === a1.id ? 'a1' : 'a2' }, note: 'Gjelder også garasjesaken' });

@@ -19,14 +19,24 @@ describe.each(engines())('case status by phone on $name', (engine) => {
     ({ s, standin, close } = await startVoiceServer(engine));
     await s.department('byggesak', 1);
     const integ = await s.user('int@k.no', 'integration', []);
-    const body = (category: string | null, phone: string) => ({ title: TITLE, status: 'Under behandling', statusSpoken: SPOKEN, department: 'byggesak', category, contacts: [{ name: 'Ola', phone }] });
+    const body = (category: string | null, phone: string) => ({
+      title: TITLE,
+      status: 'Under behandling',
+      statusSpoken: SPOKEN,
+      department: 'byggesak',
+      category,
+      contacts: [{ name: 'Ola', phone }],
+    });
     expect((await s.api('PUT', '/api/cases/2026-100', { token: integ.token, body: body(null, owner) })).status).toBe(201);
     expect((await s.api('PUT', '/api/cases/2026-200', { token: integ.token, body: body('barnevern', owner) })).status).toBe(201);
     expect((await s.api('PUT', '/api/cases/2026-300', { token: integ.token, body: body(null, '+4790001111') })).status).toBe(201);
     const admin = await s.user('admin@k.no', 'admin', []);
     expect((await s.api('PUT', '/api/voice/case-categories/barnevern', { token: integ.token, body: { callerIdOnly: true } })).status).toBe(403);
     expect((await s.api('PUT', '/api/voice/case-categories/barnevern', { token: admin.token, body: { callerIdOnly: 'yes' } })).status).toBe(400);
-    expect((await s.api('PUT', '/api/voice/case-categories/barnevern', { token: admin.token, body: { callerIdOnly: true } })).body).toEqual({ category: 'barnevern', callerIdOnly: true });
+    expect((await s.api('PUT', '/api/voice/case-categories/barnevern', { token: admin.token, body: { callerIdOnly: true } })).body).toEqual({
+      category: 'barnevern',
+      callerIdOnly: true,
+    });
   });
   afterAll(() => close());
 
@@ -60,7 +70,9 @@ describe.each(engines())('case status by phone on $name', (engine) => {
     const right = await call.press(`${code}#`);
     expect(right.heard[0]).toBe(`Sak 2026-100, ${TITLE}. ${SPOKEN}`);
     const audit = await s.app.audit.forEntity('case', '2026-100');
-    expect(audit.filter((a) => a.action === 'speak')).toEqual([expect.objectContaining({ userId: null, entityType: 'case', route: `voice:case-status ${call.callSid}` })]);
+    expect(audit.filter((a) => a.action === 'speak')).toEqual([
+      expect.objectContaining({ userId: null, entityType: 'case', route: `voice:case-status ${call.callSid}` }),
+    ]);
   });
 
   it('ends the attempt after three wrong codes, and the right code no longer helps', async () => {

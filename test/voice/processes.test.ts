@@ -12,11 +12,24 @@ import { ACCOUNT_SID, AUTH_TOKEN, accept, agentSocket, caller, next, voiceEnv, t
 /** Two server processes' worth of compose() on one database, as production runs them. */
 async function pair(engine: Engine, standin: VoiceRestStandin, redis: boolean) {
   const db = await engine.create();
-  const env = { DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...voiceEnv(standin), ...(redis ? { REDIS_URL: TEST_REDIS_URL } : {}) };
+  const env = {
+    DATABASE_URL: db.url,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    DEMO_DATA: 'off',
+    ...voiceEnv(standin),
+    ...(redis ? { REDIS_URL: TEST_REDIS_URL } : {}),
+  };
   // Its own BullMQ prefix and Socket.IO adapter key: the defaults are shared with every other run on this Redis.
   const prefix = uniquePrefix();
   const start = async () => {
-    const app = await compose(loadConfig(env), { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, voice: { speech: saySpeech }, jobs: { prefix } });
+    const app = await compose(loadConfig(env), {
+      logger: createLogger('silent'),
+      passwordCost: TEST_PASSWORD_COST,
+      voice: { speech: saySpeech },
+      jobs: { prefix },
+    });
     return { app, url: `http://127.0.0.1:${await app.listen(0)}` };
   };
   const a = await start();
@@ -26,7 +39,11 @@ async function pair(engine: Engine, standin: VoiceRestStandin, redis: boolean) {
   const passwordHash = await hashPassword(TEST_PASSWORD, TEST_PASSWORD_COST);
   const agent = async (email: string, on: { url: string }) => {
     await a.app.db.transaction((m) => a.app.auth.users.create({ email, name: email.split('@')[0], passwordHash, role: 'agent', departmentIds: [dep.id] }, m));
-    const res = await fetch(`${on.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: TEST_PASSWORD }) });
+    const res = await fetch(`${on.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: TEST_PASSWORD }),
+    });
     return ((await res.json()) as { token: string }).token;
   };
   const closeAll = async (...apps: Composed[]) => {
@@ -78,28 +95,28 @@ describe.each(engines())('two server processes on $name', (engine) => {
 
   // Several processes share one MariaDB in production; an SQLite file belongs to one process.
   if (engine.name === 'mariadb')
-  it('lets exactly one agent win a race across processes sharing Redis', async () => {
-    const { a, b, agent, closeAll } = await pair(engine, standin, true);
-    try {
-      const [t1, t2] = [await agent('r1@k.no', a), await agent('r2@k.no', b)];
-      const [s1, s2] = await Promise.all([agentSocket(a.url, t1), agentSocket(b.url, t2)]);
-      sockets.push(s1, s2);
-      const call = caller(a.url, '+4791239999');
-      await call.ring();
-      const incoming = Promise.all([next(s1, 'call:incoming'), next(s2, 'call:incoming')]);
-      await call.press('2');
-      const [i1, i2] = await incoming;
-      expect(i1.callSid).toBe(call.callSid);
-      expect(i2).toEqual(i1);
-      const taken = Promise.all([next(s1, 'call:taken'), next(s2, 'call:taken')]);
-      const answers = await Promise.all([accept(s1, call.callSid), accept(s2, call.callSid)]);
-      expect(answers.filter((x) => x.ok)).toHaveLength(1);
-      expect(answers.find((x) => !x.ok)).toEqual({ ok: false, reason: 'taken' });
-      const [k1, k2] = await taken;
-      expect(k1).toEqual(k2);
-      expect(standin.calls.filter((c) => c.callSid === call.callSid)).toHaveLength(1);
-    } finally {
-      await closeAll(a.app, b.app);
-    }
-  });
+    it('lets exactly one agent win a race across processes sharing Redis', async () => {
+      const { a, b, agent, closeAll } = await pair(engine, standin, true);
+      try {
+        const [t1, t2] = [await agent('r1@k.no', a), await agent('r2@k.no', b)];
+        const [s1, s2] = await Promise.all([agentSocket(a.url, t1), agentSocket(b.url, t2)]);
+        sockets.push(s1, s2);
+        const call = caller(a.url, '+4791239999');
+        await call.ring();
+        const incoming = Promise.all([next(s1, 'call:incoming'), next(s2, 'call:incoming')]);
+        await call.press('2');
+        const [i1, i2] = await incoming;
+        expect(i1.callSid).toBe(call.callSid);
+        expect(i2).toEqual(i1);
+        const taken = Promise.all([next(s1, 'call:taken'), next(s2, 'call:taken')]);
+        const answers = await Promise.all([accept(s1, call.callSid), accept(s2, call.callSid)]);
+        expect(answers.filter((x) => x.ok)).toHaveLength(1);
+        expect(answers.find((x) => !x.ok)).toEqual({ ok: false, reason: 'taken' });
+        const [k1, k2] = await taken;
+        expect(k1).toEqual(k2);
+        expect(standin.calls.filter((c) => c.callSid === call.callSid)).toHaveLength(1);
+      } finally {
+        await closeAll(a.app, b.app);
+      }
+    });
 });

@@ -44,7 +44,7 @@ describe.each(engines())('call simulator page on $name', (engine) => {
     expect(html).toContain('For HELSE, trykk 2.');
     expect(html).toContain('agent1@servicetorg.demo');
     expect(await s.count('inquiries')).toBe(before + 1);
-    const rows = await s.app.db.dataSource.query("SELECT channel FROM inquiries ORDER BY id DESC LIMIT 1");
+    const rows = await s.app.db.dataSource.query('SELECT channel FROM inquiries ORDER BY id DESC LIMIT 1');
     expect(rows[0].channel).toBe('phone');
     expect(await s.count('calls')).toBeGreaterThan(0);
   });

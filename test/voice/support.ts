@@ -20,14 +20,25 @@ export function voiceEnv(standin: VoiceRestStandin): Record<string, string> {
 }
 
 /** A server with Twilio pointed at a local stand-in; prompts as <Say> unless a test asks for real speech. */
-export async function startVoiceServer(engine: Engine, voice: VoiceChannelOptions = { speech: saySpeech }): Promise<{ s: TestServer; standin: VoiceRestStandin; close(): Promise<void> }> {
+export async function startVoiceServer(
+  engine: Engine,
+  voice: VoiceChannelOptions = { speech: saySpeech },
+): Promise<{ s: TestServer; standin: VoiceRestStandin; close(): Promise<void> }> {
   const standin = await startVoiceRestStandin(ACCOUNT_SID, AUTH_TOKEN);
   const s = await startServer(engine, { env: voiceEnv(standin), voice });
   return { s, standin, close: async () => (await s.close(), await standin.close()) };
 }
 
 export function caller(serverUrl: string, from: string, o: { to?: string; callSid?: string } = {}) {
-  return new SimulatedCall({ serverUrl, publicBaseUrl: PUBLIC_BASE_URL, authToken: AUTH_TOKEN, accountSid: ACCOUNT_SID, from, to: o.to ?? OUR_NUMBER, callSid: o.callSid });
+  return new SimulatedCall({
+    serverUrl,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    authToken: AUTH_TOKEN,
+    accountSid: ACCOUNT_SID,
+    from,
+    to: o.to ?? OUR_NUMBER,
+    callSid: o.callSid,
+  });
 }
 
 export async function agentSocket(url: string, token: string, status: 'available' | 'busy' | 'away' = 'available'): Promise<AgentSocket> {
@@ -44,10 +55,13 @@ export async function agentSocket(url: string, token: string, status: 'available
 export function next<E extends keyof ServerToClientEvents>(socket: AgentSocket, event: E, ms = 3000): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ${String(event)} within ${ms} ms`)), ms);
-    socket.once(event as never, ((p: never) => {
-      clearTimeout(t);
-      resolve(p);
-    }) as never);
+    socket.once(
+      event as never,
+      ((p: never) => {
+        clearTimeout(t);
+        resolve(p);
+      }) as never,
+    );
   });
 }
 
@@ -58,7 +72,8 @@ export function collect<E extends keyof ServerToClientEvents>(socket: AgentSocke
   return got;
 }
 
-export const accept = (socket: AgentSocket, callSid: string) => new Promise<{ ok: boolean; reason?: string }>((r) => socket.emit('call:accept', { callSid }, r));
+export const accept = (socket: AgentSocket, callSid: string) =>
+  new Promise<{ ok: boolean; reason?: string }>((r) => socket.emit('call:accept', { callSid }, r));
 
 /**
  * A request and its ack on the agent's own socket (re-stating the status it already has). The

@@ -29,7 +29,8 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
     req.on('end', () => {
       const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
-      if (req.headers.authorization !== expected) return json(401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+      if (req.headers.authorization !== expected)
+        return json(401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
       if (failNext > 0) {
         failNext--;
         return json(500, { code: 20500, message: 'Internal Server Error', status: 500 });
@@ -44,7 +45,15 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
       const msg = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(u.pathname);
       if (req.method === 'POST' && msg && msg[1] === accountSid) {
         sms.push({ from: form.From, to: form.To, body: form.Body, ...(form.StatusCallback ? { statusCallback: form.StatusCallback } : {}) });
-        return json(201, { sid: `SM${randomBytes(16).toString('hex')}`, account_sid: accountSid, from: form.From, to: form.To, body: form.Body, status: 'queued', api_version: '2010-04-01' });
+        return json(201, {
+          sid: `SM${randomBytes(16).toString('hex')}`,
+          account_sid: accountSid,
+          from: form.From,
+          to: form.To,
+          body: form.Body,
+          status: 'queued',
+          api_version: '2010-04-01',
+        });
       }
       json(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     });

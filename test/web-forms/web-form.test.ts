@@ -13,9 +13,23 @@ const FORM = {
   intro: { nb: 'Still spørsmålet ditt her.', en: 'Ask your question here.' },
   fields: [
     { name: 'navn', type: 'text', purpose: 'name', required: true, label: { nb: 'Navn', en: 'Name' } },
-    { name: 'epost', type: 'email', purpose: 'email', label: { nb: 'E-post', en: 'E-mail' }, help: { nb: 'Vi sender kvittering hit.', en: 'We send the receipt here.' } },
+    {
+      name: 'epost',
+      type: 'email',
+      purpose: 'email',
+      label: { nb: 'E-post', en: 'E-mail' },
+      help: { nb: 'Vi sender kvittering hit.', en: 'We send the receipt here.' },
+    },
     { name: 'telefon', type: 'tel', purpose: 'phone', label: { nb: 'Telefon', en: 'Phone' } },
-    { name: 'tema', type: 'select', label: { nb: 'Tema', en: 'Topic' }, options: [{ value: 'tilbygg', label: { nb: 'Tilbygg', en: 'Extension' } }, { value: 'garasje', label: { nb: 'Garasje', en: 'Garage' } }] },
+    {
+      name: 'tema',
+      type: 'select',
+      label: { nb: 'Tema', en: 'Topic' },
+      options: [
+        { value: 'tilbygg', label: { nb: 'Tilbygg', en: 'Extension' } },
+        { value: 'garasje', label: { nb: 'Garasje', en: 'Garage' } },
+      ],
+    },
     { name: 'sporsmal', type: 'textarea', required: true, maxLength: 2000, label: { nb: 'Spørsmål', en: 'Question' } },
     { name: 'vedlegg', type: 'file', label: { nb: 'Vedlegg', en: 'Attachment' } },
   ],
@@ -23,7 +37,12 @@ const FORM = {
 
 type Page = { status: number; html: string; headers: Headers };
 
-async function post(s: TestServer, slug: string, fields: Record<string, string>, opts: { ip?: string; file?: { name: string; content: Buffer; type: string } } = {}): Promise<Page> {
+async function post(
+  s: TestServer,
+  slug: string,
+  fields: Record<string, string>,
+  opts: { ip?: string; file?: { name: string; content: Buffer; type: string } } = {},
+): Promise<Page> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   if (opts.file) form.append('vedlegg', new Blob([new Uint8Array(opts.file.content)], { type: opts.file.type }), opts.file.name);
@@ -51,9 +70,14 @@ describe.each(engines())('web forms on $name', (engine) => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ slug: FORM.slug, department: 'byggesak', url: `/public/forms/${FORM.slug}`, active: true });
     expect((await s.api('POST', '/api/forms', { token: admin, body: FORM })).status).toBe(409);
-    const bad = await s.api('POST', '/api/forms', { token: admin, body: { ...FORM, slug: 'x', fields: [{ name: 'Bad Name', type: 'select', label: { nb: 'a', en: 'b' } }] } });
+    const bad = await s.api('POST', '/api/forms', {
+      token: admin,
+      body: { ...FORM, slug: 'x', fields: [{ name: 'Bad Name', type: 'select', label: { nb: 'a', en: 'b' } }] },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d: { path: (string | number)[] }) => d.path.join('.'))).toEqual(expect.arrayContaining(['fields.0.name', 'fields.0.options']));
+    expect(bad.body.error.details.map((d: { path: (string | number)[] }) => d.path.join('.'))).toEqual(
+      expect.arrayContaining(['fields.0.name', 'fields.0.options']),
+    );
     expect((await s.api('POST', '/api/forms', { token: admin, body: { ...FORM, slug: 'y', department: 'nope' } })).status).toBe(400);
     expect((await s.api('POST', '/api/forms', { token: agent, body: { ...FORM, slug: 'z' } })).status).toBe(403);
     const list = await s.api('GET', '/api/forms', { token: admin });
@@ -61,11 +85,16 @@ describe.each(engines())('web forms on $name', (engine) => {
   });
 
   it('renders an accessible page in Norwegian and English under a strict CSP with no script', async () => {
-    for (const [lang, label] of [['nb', 'Spørsmål'], ['en', 'Question']]) {
+    for (const [lang, label] of [
+      ['nb', 'Spørsmål'],
+      ['en', 'Question'],
+    ]) {
       const res = await fetch(`${s.url}/public/forms/${FORM.slug}?lang=${lang}`);
       const html = await res.text();
       expect(res.status).toBe(200);
-      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      );
       expect(html).toContain(`<html lang="${lang}">`);
       expect(html).not.toMatch(/<script|\son\w+=|style=/i);
       expect(html).toContain(`<label for="f-sporsmal">${label}`);
@@ -95,7 +124,13 @@ describe.each(engines())('web forms on $name', (engine) => {
 
   it('records a submission through the register, matches the contact and mails a receipt with the reference', async () => {
     await s.app.db.transaction((m) => s.app.register.contacts.create({ name: 'Kari', emails: ['kari@innbygger.test'] }, m));
-    const fields = { sid: 'sid-aaaaaaaaaaaaaaaaaaaa', navn: 'Kari <img src=x onerror=alert(1)>', epost: 'Kari@Innbygger.test', tema: 'garasje', sporsmal: 'Kan jeg bygge <script>alert(2)</script> garasje?' };
+    const fields = {
+      sid: 'sid-aaaaaaaaaaaaaaaaaaaa',
+      navn: 'Kari <img src=x onerror=alert(1)>',
+      epost: 'Kari@Innbygger.test',
+      tema: 'garasje',
+      sporsmal: 'Kan jeg bygge <script>alert(2)</script> garasje?',
+    };
     const res = await post(s, FORM.slug, fields, { ip: '10.0.0.3' });
     expect(res.status).toBe(200);
     const ref = Number(/Referansenummeret ditt er (\d+)/.exec(res.html)![1]);
@@ -126,14 +161,32 @@ describe.each(engines())('web forms on $name', (engine) => {
   });
 
   it('stores an uploaded file with its checksum and refuses one over the size limit', async () => {
-    const ok = await post(s, FORM.slug, { navn: 'Per', epost: 'per@innbygger.test', sporsmal: 'Se vedlegg' }, { ip: '10.0.0.5', file: { name: 'tegning.pdf', content: Buffer.from('%PDF-1.4 tegning'), type: 'application/pdf' } });
+    const ok = await post(
+      s,
+      FORM.slug,
+      { navn: 'Per', epost: 'per@innbygger.test', sporsmal: 'Se vedlegg' },
+      { ip: '10.0.0.5', file: { name: 'tegning.pdf', content: Buffer.from('%PDF-1.4 tegning'), type: 'application/pdf' } },
+    );
     expect(ok.status).toBe(200);
     const ref = Number(/Referansenummeret ditt er (\d+)/.exec(ok.html)![1]);
     const msgId = (await s.api('GET', `/api/inquiries/${ref}`, { token: agent })).body.timeline[0].id;
     const files = (await s.api('GET', `/api/messages/${msgId}/attachments`, { token: agent })).body.items;
-    expect(files).toEqual([expect.objectContaining({ filename: 'tegning.pdf', contentType: 'application/pdf', size: 16, status: 'stored', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+    expect(files).toEqual([
+      expect.objectContaining({
+        filename: 'tegning.pdf',
+        contentType: 'application/pdf',
+        size: 16,
+        status: 'stored',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      }),
+    ]);
 
-    const big = await post(s, FORM.slug, { navn: 'Per', sporsmal: 'Stor fil' }, { ip: '10.0.0.6', file: { name: 'stor.pdf', content: Buffer.alloc(20_000, 1), type: 'application/pdf' } });
+    const big = await post(
+      s,
+      FORM.slug,
+      { navn: 'Per', sporsmal: 'Stor fil' },
+      { ip: '10.0.0.6', file: { name: 'stor.pdf', content: Buffer.alloc(20_000, 1), type: 'application/pdf' } },
+    );
     expect(big.status).toBe(400);
     expect(big.html).toMatch(/id="f-vedlegg-error">Filen er for stor/);
   });
@@ -152,7 +205,11 @@ describe.each(engines())('web forms on $name', (engine) => {
   });
 
   it('refuses an oversized body with a page, and sends a phone-only citizen the receipt by SMS, failed with the reason while the department has no number', async () => {
-    const huge = await fetch(`${s.url}/public/forms/${FORM.slug}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.0.0.8' }, body: `navn=a&sporsmal=${'x'.repeat(300_000)}` });
+    const huge = await fetch(`${s.url}/public/forms/${FORM.slug}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.0.0.8' },
+      body: `navn=a&sporsmal=${'x'.repeat(300_000)}`,
+    });
     expect(huge.status).toBe(413);
     expect(await huge.text()).toContain('<html lang="nb">');
     const phone = await post(s, FORM.slug, { navn: 'Ola', telefon: '912 34 567', sporsmal: 'Ring meg' }, { ip: '10.0.0.9' });
@@ -170,7 +227,9 @@ describe.each(engines())('web forms on $name', (engine) => {
 
     // With a number of its own, the department's receipt goes out by SMS.
     const dep = (await s.app.register.departments.byCode('byggesak'))!;
-    await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: dep.id, channel: 'sms', address: '+4759440001', isDefault: true }, m));
+    await s.app.db.transaction((m) =>
+      s.app.register.departments.addAddress({ departmentId: dep.id, channel: 'sms', address: '+4759440001', isDefault: true }, m),
+    );
     const second = await post(s, FORM.slug, { navn: 'Ola', telefon: '+47 912 34 568', sporsmal: 'Ring meg igjen' }, { ip: '10.0.0.10' });
     expect(second.html).toContain('Vi har sendt deg en kvittering');
     const ref2 = Number(/Referansenummeret ditt er (\d+)/.exec(second.html)![1]);
@@ -188,7 +247,9 @@ describeWithMailServers('web form receipt through Postfix', () => {
       ms = await startMailServers({ mailboxes: ['kari@innbygger.test'] });
       s = await startServer(engine, { env: { SMTP_URL: ms.smtpUrl } });
       const dep = await s.department('byggesak');
-      await s.app.db.transaction((m) => s.app.register.departments.addAddress({ departmentId: dep, channel: 'email', address: 'byggesak@kommune.test', isDefault: true }, m));
+      await s.app.db.transaction((m) =>
+        s.app.register.departments.addAddress({ departmentId: dep, channel: 'email', address: 'byggesak@kommune.test', isDefault: true }, m),
+      );
       const admin = (await s.user('admin@kommune.test', 'admin', [])).token;
       expect((await s.api('POST', '/api/forms', { token: admin, body: FORM })).status).toBe(201);
     });

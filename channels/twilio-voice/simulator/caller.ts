@@ -38,7 +38,16 @@ export class SimulatedCall {
   }
 
   private fields(extra: Record<string, string>): Record<string, string> {
-    return { AccountSid: this.options.accountSid, ApiVersion: '2010-04-01', CallSid: this.callSid, Direction: 'inbound', From: this.options.from, To: this.options.to, CallStatus: 'in-progress', ...extra };
+    return {
+      AccountSid: this.options.accountSid,
+      ApiVersion: '2010-04-01',
+      CallSid: this.callSid,
+      Direction: 'inbound',
+      From: this.options.from,
+      To: this.options.to,
+      CallStatus: 'in-progress',
+      ...extra,
+    };
   }
 
   /** Signs and POSTs to a URL as Twilio would (the URL is a public one; it is sent to the local server). */
@@ -47,7 +56,11 @@ export class SimulatedCall {
     const params = this.fields(extra);
     const signature = opts.signature ?? twilio.getExpectedTwilioSignature(this.options.authToken, absolute, params);
     const target = this.options.serverUrl.replace(/\/+$/, '') + absolute.slice(new URL(absolute).origin.length);
-    const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
+    const res = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(params).toString(),
+    });
     const body = await res.text();
     let twiml: TwimlNode | null = null;
     if (res.status === 200 && body.includes('<Response')) twiml = readTwiml(body);

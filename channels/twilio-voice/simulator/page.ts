@@ -18,7 +18,10 @@ const MAX_KEY_GROUPS = 20;
 const CALL_TIMEOUT_MS = 10_000;
 const MAX_CONCURRENT = 4;
 
-const phone = z.string().trim().regex(/^\+?[0-9 ]{3,20}$/, 'telefonnummer / phone number: digits, optionally starting with +');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ]{3,20}$/, 'telefonnummer / phone number: digits, optionally starting with +');
 const form = z
   .object({
     from: phone.default('+4791234567'),
@@ -73,7 +76,9 @@ function heard(h: string, caption: SimulatorPageDeps['caption']): string {
 }
 
 function transcript(turns: { label: string; turn: Turn }[], problem: string, caption: SimulatorPageDeps['caption']): string {
-  const items = turns.map(({ label, turn }) => `<li><strong>${esc(label)}</strong> (HTTP ${turn.status})<ul>${turn.heard.map((h) => heard(h, caption)).join('')}</ul></li>`);
+  const items = turns.map(
+    ({ label, turn }) => `<li><strong>${esc(label)}</strong> (HTTP ${turn.status})<ul>${turn.heard.map((h) => heard(h, caption)).join('')}</ul></li>`,
+  );
   return `<h2>Hva innringeren hørte / What the caller heard</h2>
 <ol>${items.join('\n')}</ol>
 ${problem ? `<p><strong>Samtalen stoppet / The call stopped:</strong> ${esc(problem)}</p>` : ''}
@@ -85,13 +90,16 @@ export function simulatorPage(deps: SimulatorPageDeps): Router {
   const r = Router();
   let running = 0;
 
-  const send = (res: Response, status: number, html: string) => res.status(status).set('Content-Security-Policy', SIMULATOR_CSP).set('Cache-Control', 'no-store').type('html').send(html);
+  const send = (res: Response, status: number, html: string) =>
+    res.status(status).set('Content-Security-Policy', SIMULATOR_CSP).set('Cache-Control', 'no-store').type('html').send(html);
 
   r.get('/simulator', (_req, res) => send(res, 200, page({})));
 
   r.post('/simulator', express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }), async (req: Request, res: Response) => {
     const raw = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-    const echo = Object.fromEntries(['from', 'to', 'keys'].map((k) => [k, typeof raw[k] === 'string' ? String(raw[k]).slice(0, 200) : undefined]).filter(([, x]) => x !== undefined)) as Partial<Record<'from' | 'to' | 'keys', string>>;
+    const echo = Object.fromEntries(
+      ['from', 'to', 'keys'].map((k) => [k, typeof raw[k] === 'string' ? String(raw[k]).slice(0, 200) : undefined]).filter(([, x]) => x !== undefined),
+    ) as Partial<Record<'from' | 'to' | 'keys', string>>;
     const parsed = form.safeParse(raw);
     if (!parsed.success) return send(res, 400, page(echo, '', parsed.error.issues.map((i) => i.message).join('; ')));
     if (running >= MAX_CONCURRENT) return send(res, 429, page(echo, '', 'for mange samtaler samtidig / too many calls at once; try again'));
@@ -109,7 +117,9 @@ export function simulatorPage(deps: SimulatorPageDeps): Router {
     const deadline = Date.now() + CALL_TIMEOUT_MS;
     const within = async <T>(p: Promise<T>): Promise<T> => {
       let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('tidsavbrudd / timed out')), Math.max(0, deadline - Date.now()))));
+      const late = new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('tidsavbrudd / timed out')), Math.max(0, deadline - Date.now()))),
+      );
       try {
         return await Promise.race([p, late]);
       } finally {

@@ -21,7 +21,9 @@ export function App() {
   const [booting, setBooting] = useState(true);
   const [chosen, setChosen] = useState<Locale | null>(() => storedLocale());
 
-  const locale: Locale = session ? (storedLocale(session.user.id) ?? chosen ?? localeOf(session.user.locale)) : (chosen ?? (navigator.language.startsWith('en') ? 'en' : 'nb'));
+  const locale: Locale = session
+    ? (storedLocale(session.user.id) ?? chosen ?? localeOf(session.user.locale))
+    : (chosen ?? (navigator.language.startsWith('en') ? 'en' : 'nb'));
   const i18n = useMemo(() => ({ locale, t: translator(locale) }), [locale]);
 
   useEffect(() => {

@@ -14,7 +14,10 @@ const SHOWN = new Set(['status', 'at']);
  */
 export function MessageHistory({ id, source = 'inquiry' }: { id: number; source?: 'inquiry' | 'sms' }) {
   const { t, locale } = useI18n();
-  const loaded = useLoad(() => api<MessageDetailView | SmsMessageHistoryView>('GET', source === 'sms' ? endpoints.smsMessage(id) : endpoints.message(id)), [id, source]);
+  const loaded = useLoad(
+    () => api<MessageDetailView | SmsMessageHistoryView>('GET', source === 'sms' ? endpoints.smsMessage(id) : endpoints.message(id)),
+    [id, source],
+  );
   if (loaded.loading) return <Loading />;
   if (!loaded.data) return <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;
   const m = loaded.data;

@@ -16,12 +16,20 @@ export function connectAgents(token: string): AgentSocket {
 }
 
 /** Emits with an acknowledgement; a server that does not answer in time counts as a failure. */
-export function emitWithAck<E extends 'agent:status' | 'call:accept'>(socket: AgentSocket, event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<AckResult> {
+export function emitWithAck<E extends 'agent:status' | 'call:accept'>(
+  socket: AgentSocket,
+  event: E,
+  payload: Parameters<ClientToServerEvents[E]>[0],
+): Promise<AckResult> {
   return new Promise((resolve) => {
     // The generic event name defeats socket.io's overloads; the payload type is checked above.
-    (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emit(e: string, p: unknown, cb: (err: Error | null, r?: AckResult) => void): void }).emit(event, payload, (err, answer) => {
-      resolve(err || !answer ? { ok: false, reason: 'timeout' } : answer);
-    });
+    (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emit(e: string, p: unknown, cb: (err: Error | null, r?: AckResult) => void): void }).emit(
+      event,
+      payload,
+      (err, answer) => {
+        resolve(err || !answer ? { ok: false, reason: 'timeout' } : answer);
+      },
+    );
   });
 }
 

@@ -111,7 +111,8 @@ export async function openDatabase(databaseUrl: string, schema: Schema, opts: { 
       }
     }
   };
-  const inTransaction = dialect === 'mysql' ? mysqlTransactions(dataSource, { compound: dataSource.options.type === 'mariadb', sessionSetup: READ_COMMITTED }) : null;
+  const inTransaction =
+    dialect === 'mysql' ? mysqlTransactions(dataSource, { compound: dataSource.options.type === 'mariadb', sessionSetup: READ_COMMITTED }) : null;
   const transaction = async <T>(fn: TransactionBody<T>): Promise<T> => {
     if (!inTransaction) return serialised(() => sqliteTransaction(dataSource, fn));
     return retried(() => inTransaction(fn));

@@ -129,7 +129,13 @@ export async function insertRow<T extends ObjectLiteral>(db: Database, m: Entity
 }
 
 /** The statement that sets the given properties on the row with this id. */
-export function updateStatement<T extends ObjectLiteral>(db: Database, m: EntityManager, target: EntitySchema<T>, id: number, patch: Partial<T>): Statement | null {
+export function updateStatement<T extends ObjectLiteral>(
+  db: Database,
+  m: EntityManager,
+  target: EntitySchema<T>,
+  id: number,
+  patch: Partial<T>,
+): Statement | null {
   const { table, byProperty } = columnsOf(m, target as EntitySchema<ObjectLiteral>);
   const sets: string[] = [];
   const params: unknown[] = [];
@@ -143,7 +149,13 @@ export function updateStatement<T extends ObjectLiteral>(db: Database, m: Entity
 }
 
 /** Sets the given properties on the row with this id. */
-export async function updateRow<T extends ObjectLiteral>(db: Database, m: EntityManager, target: EntitySchema<T>, id: number, patch: Partial<T>): Promise<void> {
+export async function updateRow<T extends ObjectLiteral>(
+  db: Database,
+  m: EntityManager,
+  target: EntitySchema<T>,
+  id: number,
+  patch: Partial<T>,
+): Promise<void> {
   const update = updateStatement(db, m, target, id, patch);
   if (update) await m.query(update.sql, update.params);
 }

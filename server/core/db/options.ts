@@ -46,4 +46,3 @@ export function dataSourceOptions(databaseUrl: string, schema: Schema): DataSour
     extra: { connectionLimit: 25, enableKeepAlive: true },
   };
 }
-

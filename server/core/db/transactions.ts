@@ -68,7 +68,12 @@ export function mysqlTransactions(dataSource: DataSource, opts: { compound: bool
         }
         const sql = [...(tx.state === 'idle' ? ['START TRANSACTION'] : []), ...statements.map((s) => s.sql), ...(commit ? ['COMMIT'] : [])];
         tx.state = 'open';
-        return rowsets(await send(`BEGIN NOT ATOMIC ${sql.join('; ')}; END`, statements.flatMap((s) => s.params)));
+        return rowsets(
+          await send(
+            `BEGIN NOT ATOMIC ${sql.join('; ')}; END`,
+            statements.flatMap((s) => s.params),
+          ),
+        );
       };
       // TypeORM's save() starts a transaction of its own when it sees none active.
       (runner as { isTransactionActive: boolean }).isTransactionActive = true;

@@ -41,7 +41,9 @@ export function createApp(deps: AppDeps): Express {
       database = 'down';
     }
     const ok = database === 'ok' && !deps.isDraining?.();
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database, dialect: deps.db.dialect, draining: Boolean(deps.isDraining?.()), channels });
+    res
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ok' : 'unavailable', database, dialect: deps.db.dialect, draining: Boolean(deps.isDraining?.()), channels });
   });
 
   const routes = deps.features.map((f) => f.routes ?? {});

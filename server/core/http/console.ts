@@ -36,7 +36,10 @@ export function consoleRouter(deps: { dir?: string; logger: Logger }): Router {
   if (!fs.existsSync(path.join(dir, 'index.html'))) {
     deps.logger.warn({ dir }, 'the console is not built; run "npm run build:client"');
     r.get('/', (_req, res) => {
-      res.status(503).type('text/plain').send('The Servicetorg console is not built on this server. Run "npm run build:client" (npm ci does it) and restart.\n');
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The Servicetorg console is not built on this server. Run "npm run build:client" (npm ci does it) and restart.\n');
     });
     return r;
   }

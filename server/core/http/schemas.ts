@@ -9,4 +9,8 @@ import { z } from 'zod';
 export const text = (max: number) => z.string().trim().min(1).max(max);
 export const optionalText = (max: number) => z.string().trim().max(max).optional();
 export const email = z.string().trim().max(191).pipe(z.email());
-export const idParam = z.coerce.number().int().positive().max(2 ** 31 - 1);
+export const idParam = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);

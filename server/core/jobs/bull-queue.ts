@@ -74,7 +74,8 @@ export class BullJobQueue implements JobQueue {
             await handler.run(job.data as Record<string, unknown>, { attempt, final });
           } catch (err) {
             // Recorded before BullMQ drops the job, so a dead letter is never lost with it.
-            if (final) await handler.dead?.(job.data as Record<string, unknown>, err).catch((e) => this.deps.logger.error({ err: e }, 'dead-letter handler failed'));
+            if (final)
+              await handler.dead?.(job.data as Record<string, unknown>, err).catch((e) => this.deps.logger.error({ err: e }, 'dead-letter handler failed'));
             throw err;
           }
         },

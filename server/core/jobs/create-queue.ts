@@ -14,6 +14,13 @@ export interface JobQueueOptions {
 
 /** BullMQ when Redis is configured, so several processes share the work; the database otherwise. */
 export function createJobQueue(deps: { redisUrl?: string; jobs: JobRepository; logger: Logger; clock: () => Date }, options: JobQueueOptions = {}): JobQueue {
-  if (deps.redisUrl) return new BullJobQueue({ redisUrl: deps.redisUrl, prefix: options.prefix ?? 'servicetorg', logger: deps.logger, clock: deps.clock, backoff: options.backoff });
+  if (deps.redisUrl)
+    return new BullJobQueue({
+      redisUrl: deps.redisUrl,
+      prefix: options.prefix ?? 'servicetorg',
+      logger: deps.logger,
+      clock: deps.clock,
+      backoff: options.backoff,
+    });
   return new DbJobQueue({ jobs: deps.jobs, logger: deps.logger, clock: deps.clock, pollMs: options.pollMs, backoff: options.backoff });
 }

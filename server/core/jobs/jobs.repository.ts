@@ -16,7 +16,16 @@ export class JobRepository {
     await this.deps.db.transaction(async (m) => {
       const existing = await this.repo(m).findOne({ where: { queue: row.queue, jobKey: row.jobKey } });
       if (existing && existing.state !== 'dead') return;
-      const fields: QueryDeepPartialEntity<JobRow> = { payload: row.payload as QueryDeepPartialEntity<JobRow>['payload'], state: 'pending' as const, runAt: row.runAt, attempts: 0, maxAttempts: row.maxAttempts, lockedUntil: null, lastError: null, updatedAt: row.now };
+      const fields: QueryDeepPartialEntity<JobRow> = {
+        payload: row.payload as QueryDeepPartialEntity<JobRow>['payload'],
+        state: 'pending' as const,
+        runAt: row.runAt,
+        attempts: 0,
+        maxAttempts: row.maxAttempts,
+        lockedUntil: null,
+        lastError: null,
+        updatedAt: row.now,
+      };
       if (existing) return void (await this.repo(m).update({ id: existing.id, state: 'dead' }, fields));
       try {
         await this.repo(m).insert({ queue: row.queue, jobKey: row.jobKey, createdAt: row.now, ...fields } as QueryDeepPartialEntity<JobRow>);
@@ -66,11 +75,15 @@ export class JobRepository {
   }
 
   async retryAt(id: number, runAt: Date, error: string, now: Date): Promise<void> {
-    await this.deps.db.transaction((m) => this.repo(m).update({ id, state: 'running' }, { state: 'pending', runAt, lockedUntil: null, lastError: error.slice(0, 2000), updatedAt: now }));
+    await this.deps.db.transaction((m) =>
+      this.repo(m).update({ id, state: 'running' }, { state: 'pending', runAt, lockedUntil: null, lastError: error.slice(0, 2000), updatedAt: now }),
+    );
   }
 
   async dead(id: number, error: string, now: Date): Promise<void> {
-    await this.deps.db.transaction((m) => this.repo(m).update({ id, state: 'running' }, { state: 'dead', lockedUntil: null, lastError: error.slice(0, 2000), updatedAt: now }));
+    await this.deps.db.transaction((m) =>
+      this.repo(m).update({ id, state: 'running' }, { state: 'dead', lockedUntil: null, lastError: error.slice(0, 2000), updatedAt: now }),
+    );
   }
 
   count(queue: string, state?: JobRow['state']): Promise<number> {

@@ -108,7 +108,12 @@ export function CallsPanel({ departments }: { departments: DepartmentView[] }) {
         ))}
       </div>
       {pops.map((p) => (
-        <ScreenPop pop={p} departments={departments} key={`${p.callSid}-${p.transfer ? 't' : 'a'}`} onDismiss={() => setPops((old) => old.filter((x) => x !== p))} />
+        <ScreenPop
+          pop={p}
+          departments={departments}
+          key={`${p.callSid}-${p.transfer ? 't' : 'a'}`}
+          onDismiss={() => setPops((old) => old.filter((x) => x !== p))}
+        />
       ))}
     </aside>
   );

@@ -21,7 +21,8 @@ const startOf = (day: string, plusDays = 0) => {
   d.setDate(d.getDate() + plusDays);
   return d.toISOString();
 };
-const toQuery = (f: Filters, cursor?: string) => query({ ...f, sender: f.sender.replace(/\s/g, ''), from: f.from && startOf(f.from), to: f.to && startOf(f.to, 1), cursor });
+const toQuery = (f: Filters, cursor?: string) =>
+  query({ ...f, sender: f.sender.replace(/\s/g, ''), from: f.from && startOf(f.from), to: f.to && startOf(f.to, 1), cursor });
 
 /** Officers' view of SMS delivery: filters, a chart of statuses per day, CSV, and per-recipient history. */
 export function DeliveryStatus({ messageId }: { messageId?: number }) {

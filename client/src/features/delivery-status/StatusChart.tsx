@@ -22,7 +22,19 @@ export function StatusChart({ rows }: { rows: Json<SmsMessageView>[] }) {
   return (
     <figure class="chart">
       <figcaption>{t('chartTitle')}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H + 20}`} role="img" aria-label={buckets.map((b) => `${b.day}: ${order.filter((s) => b.counts[s]).map((s) => `${label(s)} ${b.counts[s]}`).join(', ')}`).join('; ')}>
+      <svg
+        viewBox={`0 0 ${W} ${H + 20}`}
+        role="img"
+        aria-label={buckets
+          .map(
+            (b) =>
+              `${b.day}: ${order
+                .filter((s) => b.counts[s])
+                .map((s) => `${label(s)} ${b.counts[s]}`)
+                .join(', ')}`,
+          )
+          .join('; ')}
+      >
         {buckets.map((b, i) => {
           let y = H;
           const x = PAD + i * slot + (slot - bar) / 2;

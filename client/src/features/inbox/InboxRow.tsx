@@ -8,7 +8,19 @@ import { ChannelBadge } from '../../shared/components';
 const WORKERS = ['admin', 'agent', 'caseworker'];
 
 /** One inquiry in the inbox: click or Enter opens it; the assign button works without opening. */
-export function InboxRow({ inquiry: r, departmentName, fresh, session, onChange }: { inquiry: Json<InquiryView>; departmentName: string; fresh: boolean; session: SessionView; onChange: (i: Json<InquiryView>) => void }) {
+export function InboxRow({
+  inquiry: r,
+  departmentName,
+  fresh,
+  session,
+  onChange,
+}: {
+  inquiry: Json<InquiryView>;
+  departmentName: string;
+  fresh: boolean;
+  session: SessionView;
+  onChange: (i: Json<InquiryView>) => void;
+}) {
   const { t, locale } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const open = () => navigate(href.inquiry(r.id));

@@ -50,7 +50,10 @@ export function InquiryPage({ id, session }: { id: number; session: SessionView 
         try {
           const m = await api<MessageDetailView>('GET', endpoints.message(mid));
           if (stopped) return;
-          if (m.status) loaded.setData((old) => (old ? { ...old, timeline: old.timeline.map((x) => (x.id === mid && x.status !== m.status ? { ...x, status: m.status } : x)) } : old));
+          if (m.status)
+            loaded.setData((old) =>
+              old ? { ...old, timeline: old.timeline.map((x) => (x.id === mid && x.status !== m.status ? { ...x, status: m.status } : x)) } : old,
+            );
         } catch {
           /* the next round tries again */
         }
@@ -102,7 +105,13 @@ export function InquiryPage({ id, session }: { id: number; session: SessionView 
         <dl class="facts">
           <div>
             <dt>{t('contact')}</dt>
-            <dd>{q.contact ? <a href={href.contact(q.contact.id)}>{q.contact.name ?? q.citizenAddress ?? `#${q.contact.id}`}</a> : (q.citizenAddress ?? t('unknownContact'))}</dd>
+            <dd>
+              {q.contact ? (
+                <a href={href.contact(q.contact.id)}>{q.contact.name ?? q.citizenAddress ?? `#${q.contact.id}`}</a>
+              ) : (
+                (q.citizenAddress ?? t('unknownContact'))
+              )}
+            </dd>
           </div>
           <div>
             <dt>{t('caseLabel')}</dt>
