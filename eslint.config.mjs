@@ -90,7 +90,7 @@ export default tseslint.config(
 
   // Printing is the job of command-line entry points and benchmarks; everything else logs through pino.
   {
-    files: ['scripts/**', 'bench/**', 'server/index.ts', 'server/cli/**'],
+    files: ['scripts/**', 'bench/**', 'server/main.ts', 'server/cli/**'],
     rules: { 'no-console': 'off' },
   },
   // Tests may warn that a suite is skipped (no Chromium, no Dovecot), nothing more.

@@ -147,7 +147,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
         httpServer.closeIdleConnections?.();
         setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
       });
-      await Promise.all([redis, redisSub].map((c) => c?.quit().catch(() => undefined)));
+      for (const client of [redis, redisSub]) await client?.quit().catch(() => undefined);
       await db.close();
     },
   };

@@ -5,7 +5,6 @@
  * A separate process keeps the load generator's own work (HTTP client, socket.io clients) off the
  * server's event loop, as Twilio and the agents' browsers are in production.
  */
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { loadConfig } from '../../server/core/config';
 import { compose, type Composed } from '../../server/index';

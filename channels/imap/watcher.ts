@@ -163,7 +163,7 @@ export class ImapWatcher {
       // The cursor moves over the unbroken run of recorded (or skipped) mail only; anything after a
       // failure is read again next time, and the register recognises what it already has.
       const done: number[] = [];
-      let failure: unknown = null;
+      let failure: Error | null = null;
       let unbroken = true;
       for (const uid of batch) {
         const r = outcome.get(uid);

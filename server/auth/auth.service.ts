@@ -5,7 +5,7 @@ import type { User } from './entities';
 import type { AuditRepository } from '../core/audit.repository';
 import type { AuthFailureRepository, TokenRepository } from './tokens.repository';
 import type { UserRepository } from './users.repository';
-import { mustEnrolTotp, type Actor, type AuthenticatedActor } from '../core/access';
+import { mustEnrolTotp, type AuthenticatedActor } from '../core/access';
 import type { SessionView, TokenScope, TotpEnrolmentView, UserView } from '../contracts/views';
 import { AppError } from '../core/errors';
 import { decoyHash, verifyPassword } from './passwords';

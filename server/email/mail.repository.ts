@@ -1,4 +1,4 @@
-import { In, type EntityManager } from 'typeorm';
+import { In } from 'typeorm';
 import { type Database, isUniqueViolation } from '../core/db/database';
 import { MailCursorEntity, type MailCursor } from './entities';
 import { InquiryEntity, MessageEntity, type Inquiry, type Message } from '../register/module';

@@ -33,7 +33,7 @@ export interface EmailFeature extends Feature {
 
 /** The e-mail channel from config: IMAP_URL enables the watcher, SMTP_URL the real transport. */
 export function createEmail(kernel: Kernel, deps: { register: Register; inbound: InboundService }, opts: EmailChannelOptions = {}): EmailFeature {
-  const { config, db, clock, audit } = kernel;
+  const { config, db, clock } = kernel;
   const { register } = deps;
   const logger = kernel.logger.child({ channel: 'email' });
   const mail = new MailRepository({ db, clock });

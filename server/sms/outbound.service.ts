@@ -5,7 +5,6 @@ import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/cont
 import type { Database } from '../core/db/database';
 import {
   type Inquiry,
-  type Message,
   type DepartmentAddress,
   type ContactRepository,
   SWITCHBOARD,
@@ -21,7 +20,6 @@ import type { StopListRepository } from './stop-list.repository';
 import { actsIn, type Actor } from '../core/access';
 import { AppError, badRequest, forbidden } from '../core/errors';
 import { toE164 } from '../core/phone';
-import { toSummary } from '../core/summary';
 
 /** One request sends to at most this many numbers; the answer waits for every hand-over to the provider. */
 export const MAX_RECIPIENTS = 5000;

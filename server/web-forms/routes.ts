@@ -76,7 +76,7 @@ export function webFormPages(deps: WebFormRouteDeps): Router {
       ({ fields, files } = await readMultipart(req, deps.limits));
     } else {
       await new Promise<void>((resolve, reject) =>
-        express.urlencoded({ extended: false, limit: deps.limits.maxBodyBytes, parameterLimit: 100 })(req, res, (err?: unknown) =>
+        express.urlencoded({ extended: false, limit: deps.limits.maxBodyBytes, parameterLimit: 100 })(req, res, (err?: Error) =>
           err ? reject(err) : resolve(),
         ),
       );

@@ -9,7 +9,7 @@ import type { ChannelSender } from '../inbound/contract';
 import { inertText } from '../../channels/sanitise';
 import { inquiryTag } from '../../channels/mail-format/case-tag';
 import { texts } from '../core/texts';
-import { formBody, storedDefinition, type FormDefinition, type Lang } from './definition';
+import { storedDefinition, type formBody, type FormDefinition, type Lang } from './definition';
 import { submissionText, validateSubmission, type FieldErrors, type UploadedFile } from './submission';
 import type { z } from 'zod';
 

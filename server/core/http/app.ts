@@ -32,7 +32,7 @@ export function createApp(deps: AppDeps): Express {
   const secure = helmet();
   app.use((req, res, next) => (req.path.startsWith('/webhooks/') ? next() : secure(req, res, next)));
 
-  const channels = Object.assign({}, ...deps.features.map((f) => f.channels ?? {}));
+  const channels: Feature['channels'] = Object.assign({}, ...deps.features.map((f) => f.channels ?? {})) as Feature['channels'];
   app.get('/health', async (_req, res) => {
     let database = 'ok';
     try {

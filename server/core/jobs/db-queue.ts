@@ -35,7 +35,7 @@ export class DbJobQueue implements JobQueue {
   async add(queue: string, data: Record<string, unknown>, opts: JobOptions): Promise<void> {
     const now = this.deps.clock();
     await this.deps.jobs.add({ queue, jobKey: opts.key, payload: data, runAt: opts.runAt ?? now, maxAttempts: opts.attempts ?? DEFAULT_ATTEMPTS, now });
-    if (!this.stopped && (opts.runAt ?? now) <= now) this.kick();
+    if (!this.stopped && (opts.runAt ?? now) <= now) void this.kick();
   }
 
   remove(queue: string, key: string): Promise<void> {
@@ -44,7 +44,7 @@ export class DbJobQueue implements JobQueue {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.deps.pollMs ?? 1000);
+    this.timer = setInterval(() => void this.kick(), this.deps.pollMs ?? 1000);
     this.timer.unref();
     void this.kick();
   }

@@ -50,7 +50,8 @@ export function createAgents(io: Server, deps: { authenticator: Authenticator; l
 
   nsp.on('connection', (socket) => {
     const { userId, departmentIds, role } = socket.data;
-    socket.join([rooms.user(userId), ...departmentIds.map(rooms.department), ...(actsInEveryDepartment({ role }) ? [rooms.everything] : [])]);
+    // In-process and Redis adapters join at once; the promise only says it has happened everywhere.
+    void socket.join([rooms.user(userId), ...departmentIds.map(rooms.department), ...(actsInEveryDepartment({ role }) ? [rooms.everything] : [])]);
     // Presence is set here and only here; features hear of it afterwards, in the order they registered.
     socket.on('agent:status', async (payload, ack) => {
       const parsed = agentStatusPayload.safeParse(payload);
@@ -58,8 +59,8 @@ export function createAgents(io: Server, deps: { authenticator: Authenticator; l
       const { status } = parsed.data;
       socket.data.status = status;
       const availableRooms = socket.data.departmentIds.map(rooms.available);
-      if (status === 'available') socket.join(availableRooms);
-      else for (const r of availableRooms) socket.leave(r);
+      if (status === 'available') void socket.join(availableRooms);
+      else for (const r of availableRooms) void socket.leave(r);
       if (typeof ack === 'function') ack({ ok: true });
       for (const handler of presenceHandlers) {
         try {
