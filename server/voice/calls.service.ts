@@ -183,26 +183,7 @@ export class CallService {
 
   /** A line on the inquiry's timeline saying who did what with the call. */
   async note(inquiryId: number, authorId: number | null, body: string, at: Date, m: Parameters<MessageRepository['insertOnce']>[1]) {
-    await this.deps.messages.insertOnce(
-      {
-        inquiryId,
-        channel: 'phone',
-        direction: 'internal',
-        kind: 'note',
-        body,
-        bodyHtml: null,
-        subject: null,
-        fromAddress: null,
-        toAddress: null,
-        externalId: null,
-        status: null,
-        meta: null,
-        authorId,
-        createdAt: at,
-        updatedAt: at,
-      },
-      m,
-    );
+    await this.deps.messages.insertNote({ inquiryId, channel: 'phone', body, authorId, at }, m);
   }
 }
 
