@@ -3,8 +3,7 @@ import { ConfigError, loadConfigFromEnvironment, type Config } from './core/conf
 import { createLogger } from './core/logger';
 import { ensureFirstAdmin } from './auth/module';
 import { SWITCHBOARD } from './register/module';
-import { seedDemoData } from './demo/seed';
-import { seedDemoForms } from './demo/forms';
+import { seedDemo } from './demo/module';
 import { compose } from './index';
 
 /** The process: read the environment once, build the server, say what runs, stop cleanly on a signal. */
@@ -23,10 +22,7 @@ async function main() {
   const server = await compose(config, { logger });
   const switchboard = await server.register.departments.byCode(SWITCHBOARD);
   const admin = await ensureFirstAdmin({ db: server.db, users: server.auth.users, logger, switchboardId: switchboard?.id ?? null }, config);
-  if (config.demoData) {
-    await seedDemoData(server, { logger });
-    await seedDemoForms(server);
-  }
+  if (config.demoData) await seedDemo(server, { logger });
   const port = await server.listen();
 
   const simulated = [
