@@ -143,8 +143,19 @@ export class CallService {
 
   /** Calls still waiting for an agent of these departments: offered to an agent who becomes available. */
   async waitingFor(user: Pick<User, 'role'>, departmentIds: number[]): Promise<CallIncoming[]> {
+    // Two statements however long the queue is: every agent who becomes available asks this.
     const calls = await this.deps.calls.waitingIn(actsInEveryDepartment(user) ? 'all' : departmentIds);
-    return Promise.all(calls.map((c) => this.incomingPayload(c)));
+    const callers = await this.deps.contacts.byPhones(calls.flatMap((c) => (c.fromE164 ? [c.fromE164] : [])));
+    const codes = new Map((await this.deps.departments.list()).map((d) => [d.id, d.code]));
+    return calls.map((c) => {
+      const contact = c.fromE164 ? callers.get(c.fromE164) : undefined;
+      return {
+        callSid: c.callSid,
+        from: c.fromE164 ?? 'anonymous',
+        department: (c.departmentId && codes.get(c.departmentId)) || SWITCHBOARD,
+        contact: contact ? { id: contact.id, name: contact.name } : null,
+      };
+    });
   }
 
   /** Twilio's status callback: the call ended. Answered calls close their inquiry; missed ones stay open for a call-back. */

@@ -143,7 +143,11 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     await atOla.waitFor({ state: 'detached', timeout: 8000 });
 
     // The call was moved to the winner's Twilio Client identity through the stand-in.
-    const moved = standin.calls.filter((c) => c.callSid === call.callSid);
+    // The move runs beside the pop, so it may land a moment after the accept.
+    const moved = await eventually(() => {
+      const m = standin.calls.filter((c) => c.callSid === call.callSid);
+      return m.length ? m : null;
+    }, 'the call moved to the agent by REST');
     expect(moved).toHaveLength(1);
     expect(findAll(findAll(readTwiml(moved[0].twiml!), 'Dial')[0], 'Client')[0].text).toBe(`user-${userIds.kari}`);
     await screenshot(kari.page, 'screen-pop');

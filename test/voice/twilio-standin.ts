@@ -23,6 +23,9 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
   const calls: StandinCall[] = [];
   const sms: StandinSms[] = [];
   let failNext = 0;
+  let delayNextMs = 0;
+  /** When each call update arrived and when it was answered, for asserting what waited on it. */
+  const moves: { callSid: string; at: number; answeredAt: number }[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
@@ -39,8 +42,15 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
       const u = new URL(req.url ?? '/', 'http://standin');
       const call = /^\/2010-04-01\/Accounts\/(AC\w+)\/Calls\/(CA\w+)\.json$/.exec(u.pathname);
       if (req.method === 'POST' && call && call[1] === accountSid) {
-        calls.push({ callSid: call[2], twiml: form.Twiml, url: form.Url });
-        return json(200, { sid: call[2], account_sid: accountSid, status: 'in-progress', api_version: '2010-04-01', uri: u.pathname });
+        const at = Date.now();
+        const delay = delayNextMs;
+        delayNextMs = 0;
+        setTimeout(() => {
+          calls.push({ callSid: call[2], twiml: form.Twiml, url: form.Url });
+          moves.push({ callSid: call[2], at, answeredAt: Date.now() });
+          json(200, { sid: call[2], account_sid: accountSid, status: 'in-progress', api_version: '2010-04-01', uri: u.pathname });
+        }, delay);
+        return;
       }
       const msg = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(u.pathname);
       if (req.method === 'POST' && msg && msg[1] === accountSid) {
@@ -64,6 +74,9 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
     calls,
     sms,
     failNext: (n = 1) => (failNext = n),
+    /** The next call update is answered only after this many milliseconds (Twilio far away, or slow). */
+    delayNext: (ms: number) => (delayNextMs = ms),
+    moves,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
