@@ -62,7 +62,7 @@ describe('configuration', () => {
       ['auto in production on SQLite', { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://st.kommune.no' }, false],
       ['on with MariaDB', { DATABASE_URL: 'mysql://root@127.0.0.1:3306/st', DEMO_DATA: 'on' }, true],
       ['off on SQLite', { DEMO_DATA: 'off' }, false],
-    ])('%s: demo data %s', (_label, env: Record<string, string>, on) => {
+    ])('%s', (_label, env: Record<string, string>, on) => {
       const c = loadConfig(env);
       expect(c.demoData).toBe(on);
       expect(c.simulateProviders).toBe(on);
