@@ -43,7 +43,9 @@ async function main() {
   ];
   const simulated = inState('simulated');
   if (simulated.length)
-    lines.push(`SIMULATION MODE (demo): ${simulated.map((c) => needs[c][0]).join(', ')} run locally because no credentials are set; nothing leaves this machine.`);
+    lines.push(
+      `SIMULATION MODE (demo): ${simulated.map((c) => needs[c][0]).join(', ')} run locally because no credentials are set; nothing leaves this machine.`,
+    );
   // Outside demo mode a channel without credentials is not faked: its sends fail, and this says why.
   for (const c of inState('not_configured')) lines.push(`NOT CONFIGURED: ${needs[c][0]}: sends fail until ${needs[c][1]}.`);
   if (!simulated.length && !inState('not_configured').length) lines.push('All providers are live.');

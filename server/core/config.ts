@@ -109,10 +109,7 @@ export const configSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['PUBLIC_BASE_URL'],
-          message:
-            c.NODE_ENV === 'production'
-              ? 'must be https in production'
-              : 'must be https; plain http only for localhost, 127.0.0.1 or [::1]',
+          message: c.NODE_ENV === 'production' ? 'must be https in production' : 'must be https; plain http only for localhost, 127.0.0.1 or [::1]',
         });
       }
     }

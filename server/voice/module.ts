@@ -67,7 +67,8 @@ export function createVoice(
 ): VoiceFeature {
   const { config, db, logger, clock, audit } = kernel;
   const { register } = deps;
-  const provider = opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : config.simulateProviders ? new FakeVoiceProvider() : unconfigured());
+  const provider =
+    opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : config.simulateProviders ? new FakeVoiceProvider() : unconfigured());
   // The simulation token is public so the demo's call simulator can sign; anywhere else without
   // Twilio credentials nobody may sign, so a random token makes every voice webhook a 403.
   const authToken = config.twilio?.authToken ?? (config.simulateProviders ? SIMULATION_AUTH_TOKEN : randomBytes(24).toString('hex'));
