@@ -57,7 +57,6 @@ class NotConfiguredVoice implements VoiceProvider {
     throw new Error(this.reason);
   }
 }
-const unconfigured = () => new NotConfiguredVoice();
 
 /** The voice menu, calls routed to departments, screen pops on answer and on transfer, case status read aloud. */
 export function createVoice(
@@ -68,7 +67,8 @@ export function createVoice(
   const { config, db, logger, clock, audit } = kernel;
   const { register } = deps;
   const provider =
-    opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : config.simulateProviders ? new FakeVoiceProvider() : unconfigured());
+    opts.provider ??
+    (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : config.simulateProviders ? new FakeVoiceProvider() : new NotConfiguredVoice());
   // The simulation token is public so the demo's call simulator can sign; anywhere else without
   // Twilio credentials nobody may sign, so a random token makes every voice webhook a 403.
   const authToken = config.twilio?.authToken ?? (config.simulateProviders ? SIMULATION_AUTH_TOKEN : randomBytes(24).toString('hex'));
