@@ -110,6 +110,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     features,
     console: consoleRouter({ dir: opts.consoleDir, logger }),
     isDraining: () => draining,
+    trustProxy: config.trustProxy,
   });
   const httpServer = http.createServer(app);
   io.attach(httpServer);

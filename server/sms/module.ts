@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kernel } from '../core/kernel';
-import { repeating, type Feature } from '../core/feature';
+import { notConfigured, repeating, type Feature } from '../core/feature';
 import type { Register } from '../register/module';
 import type { InboundService } from '../inbound/module';
 import { SmsGroupRepository } from './groups.repository';
@@ -39,7 +39,8 @@ export interface SmsChannelOptions {
 
 /**
  * The SMS channel: Twilio through its SDK when credentials are set (at TWILIO_API_URL if given),
- * otherwise the in-process simulator, signed with a token made up at start. Officers' sends,
+ * otherwise in demo mode the in-process simulator, signed with a token made up at start, and
+ * outside it not configured. Officers' sends,
  * groups, approval and pause, delivery views and the STOP list live here too.
  */
 export interface SmsFeature extends Feature {
@@ -60,10 +61,24 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
   if (config.twilio) {
     authToken = config.twilio.authToken;
     provider = new TwilioSmsAdapter({ client: createTwilioClient(config.twilio) });
-  } else {
+  } else if (config.simulateProviders) {
     authToken = randomBytes(16).toString('hex');
     simulator = new FakeTwilioSms({ authToken, logger, ...opts.simulator });
     provider = new TwilioSmsAdapter({ client: createTwilioClient({ accountSid: SIMULATED_ACCOUNT_SID, authToken }, simulator) });
+  } else {
+    // Not configured: a send fails at once with the reason, so nobody reads "delivered" for an
+    // alert that never left. A token nobody knows turns every SMS webhook away.
+    authToken = randomBytes(16).toString('hex');
+    const reason = notConfigured('SMS', ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']);
+    provider = {
+      send: async () => ({
+        externalId: null,
+        status: 'failed',
+        providerStatus: null,
+        error: { code: reason.errorCode, message: reason.errorMessage },
+        numSegments: null,
+      }),
+    };
   }
 
   const stopList = new StopListRepository({ db });
@@ -131,7 +146,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
   api.use(smsSendRoutes({ control, policy }));
 
   return {
-    channels: { sms: simulator ? 'simulated' : 'live' },
+    channels: { sms: config.twilio ? 'live' : simulator ? 'simulated' : 'not_configured' },
     routes: {
       webhooks: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: register.messageStatus, clock, logger }),
       api,

@@ -39,7 +39,10 @@ export async function startServer(
   opts: ComposeOptions & { env?: Record<string, string>; database?: TestServer['database']; keepDatabase?: boolean } = {},
 ): Promise<TestServer> {
   const database = opts.database ?? (await engine.create());
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...opts.env });
+  // Demo mode by default: channels without credentials run their simulations, which most suites
+  // drive (no demo data is seeded; that happens in main.ts). Suites about the real deployment say
+  // DEMO_DATA: 'off' or NODE_ENV: 'production' and get channels that are not configured.
+  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'on', ...opts.env });
   const app = await compose(config, { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, ...opts });
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
