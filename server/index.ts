@@ -73,7 +73,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // A deployment's own key prefix (tests give each suite one) keeps its pushes from reaching another's sockets.
   if (redis && redisSub) io.adapter(createAdapter(redis, redisSub, opts.jobs?.prefix ? { key: `${opts.jobs.prefix}:socket.io` } : {}));
 
-  const auth = createAuth(kernel);
+  const auth = createAuth(kernel, opts);
   const agents = createAgents(io, { authenticator: auth.service, logger });
   const register = createRegister(kernel, { staff: auth.users, agents });
   const staffAdministration = createStaffAdministration(kernel, { auth, departments: register.departments }, opts);
@@ -149,6 +149,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
         setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
       });
       for (const client of [redis, redisSub]) await client?.quit().catch(() => undefined);
+      await kernel.rateLimits.close();
       await db.close();
     },
   };

@@ -4,6 +4,7 @@ import { compose, type ComposeOptions, type Composed } from '../../server/index'
 import { createLogger } from '../../server/core/logger';
 import { hashPassword } from '../../server/auth/passwords';
 import type { Role } from '../../server/contracts/names';
+import { TOTP_REQUIRED } from '../../server/contracts/access';
 import type { Engine } from './engines';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -21,7 +22,7 @@ export interface TestServer {
     opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
   ): Promise<{ status: number; body: any; headers: Headers }>;
   login(email: string, password?: string): Promise<string>;
-  /** Creates a user directly (bypassing the admin API) and returns a token for them. */
+  /** Creates a user directly (bypassing the admin API) and returns a token for them; roles in TOTP_REQUIRED enrol unless `totp: false`. */
   user(
     email: string,
     role: Role,
@@ -84,7 +85,8 @@ export async function startServer(
     for (const code of departments) ids.push(await department(code));
     const u = await app.db.transaction((m) => app.auth.users.create({ email, name: email.split('@')[0], passwordHash, role, departmentIds: ids }, m));
     let secret: string | undefined;
-    if (o.totp || role === 'admin') {
+    // Roles that must enrol get an authenticator, as they would have to before their token did anything.
+    if (o.totp ?? TOTP_REQUIRED.includes(role)) {
       secret = authenticator.generateSecret(20);
       await app.db.transaction((m) => app.auth.users.update(u.id, { totpSecret: secret, totpEnabled: true }, m));
       const usedCode = authenticator.generate(secret);
