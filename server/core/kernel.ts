@@ -7,6 +7,7 @@ import { createJobQueue, type JobQueueOptions } from './jobs/create-queue';
 import { JobRepository } from './jobs/jobs.repository';
 import type { JobQueue } from './jobs/queue';
 import { createLogger } from './logger';
+import { OutboundHooks } from './outbound-hooks';
 
 /**
  * The shared kernel every feature is built on: config, logger, clock, database, the audit trail
@@ -20,6 +21,8 @@ export interface Kernel {
   audit: AuditRepository;
   /** Background work: BullMQ with REDIS_URL, the database-backed queue without. */
   jobs: JobQueue;
+  /** Outbound hooks, only to hosts an admin has listed. */
+  outbound: OutboundHooks;
 }
 
 export interface KernelOptions {
@@ -33,5 +36,6 @@ export async function openKernel(config: Config, schema: Schema, opts: KernelOpt
   const clock = opts.clock ?? (() => new Date());
   const db = await openDatabase(config.databaseUrl, schema);
   const jobs = createJobQueue({ redisUrl: config.redisUrl, jobs: new JobRepository({ db }), logger, clock }, opts.jobs);
-  return { config, logger, clock, db, audit: new AuditRepository({ db, clock }), jobs };
+  const audit = new AuditRepository({ db, clock });
+  return { config, logger, clock, db, audit, jobs, outbound: new OutboundHooks({ db, audit, clock, logger }) };
 }

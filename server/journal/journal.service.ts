@@ -16,6 +16,7 @@ import type { JobQueue } from '../core/jobs/queue';
 import { arkivstrukturXml, documentType, sha256, stableUuid } from './noark';
 import type { UserRepository } from '../auth/module';
 import { pushEntry } from './push';
+import type { OutboundHooks } from '../core/outbound-hooks';
 import type { AuditRepository } from '../core/audit.repository';
 import type { JournalRepository } from './journal.repository';
 import { assertMay, type Actor } from '../core/access';
@@ -38,6 +39,7 @@ export interface JournalDeps {
   departments: DepartmentRepository;
   users: UserRepository;
   audit: AuditRepository;
+  outbound: OutboundHooks;
   jobs: JobQueue;
   clock: () => Date;
   logger: Logger;
@@ -169,7 +171,7 @@ export class JournalService {
     const url = await this.deps.journal.setting(PUSH_URL);
     if (!url) return void (await this.deps.journal.setDelivery(entryId, 'unconfigured', ['pending']));
     try {
-      await pushEntry(url, entry, { token: await this.deps.journal.setting(PUSH_TOKEN) });
+      await pushEntry(this.deps.outbound, url, entry, { token: await this.deps.journal.setting(PUSH_TOKEN) });
     } catch (e) {
       await this.deps.journal.failedAttempt(entryId, (e as Error).message ?? String(e));
       throw e;
@@ -209,6 +211,7 @@ export class JournalService {
   /** Sets (or clears) the push target; posts made while none was set are queued for it. */
   async setArchive(actor: Actor, target: { pushUrl: string | null; token?: string | null }, route: string) {
     assertRecords(actor);
+    if (target.pushUrl) await this.deps.outbound.assertAllowed(target.pushUrl, 'pushUrl');
     await this.deps.db.transaction(async (m) => {
       await this.deps.journal.setSetting(PUSH_URL, target.pushUrl, m);
       if (target.token !== undefined) await this.deps.journal.setSetting(PUSH_TOKEN, target.token, m);
