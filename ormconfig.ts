@@ -4,6 +4,7 @@ import { migrations } from './migrations';
 import { authEntities } from './server/auth/entities';
 import { auditEntities } from './server/core/audit.entities';
 import { jobEntities } from './server/core/jobs/job.entities';
+import { outboundEntities } from './server/core/outbound-hooks';
 import { dataSourceOptions, type Schema } from './server/core/db/options';
 import { mailEntities } from './server/email/entities';
 import { journalEntities } from './server/journal/entities';
@@ -24,6 +25,7 @@ export const schema: Schema = {
     ...registerEntities,
     ...authEntities,
     ...auditEntities,
+    ...outboundEntities,
     ...jobEntities,
     ...smsEntities,
     ...smsSendEntities,

@@ -15,6 +15,7 @@ import { CreateMailState1732300000001 } from './1732300000001-CreateMailState';
 import { CreateWebForms1732300000002 } from './1732300000002-CreateWebForms';
 import { CreateRateLimits1732400000001 } from './1732400000001-CreateRateLimits';
 import { CreateApiKeysAndTotpRoles1732400000002 } from './1732400000002-CreateApiKeysAndTotpRoles';
+import { CreateOutboundHosts1732400000010 } from './1732400000010-CreateOutboundHosts';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   CreateWebForms1732300000002,
   CreateRateLimits1732400000001,
   CreateApiKeysAndTotpRoles1732400000002,
+  CreateOutboundHosts1732400000010,
 ];

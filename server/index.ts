@@ -10,6 +10,7 @@ import type { Channel } from './contracts/names';
 import type { Config } from './core/config';
 import type { BackgroundWork, Feature } from './core/feature';
 import { consoleRouter } from './core/http/console';
+import { outboundHostRoutes } from './core/http/outbound-hosts.routes';
 import { createApp } from './core/http/app';
 import { openKernel, type Kernel, type KernelOptions } from './core/kernel';
 import { createAgents, type Agents } from './core/realtime/agents';
@@ -91,6 +92,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
 
   const features: Feature[] = [
+    { routes: { api: outboundHostRoutes({ hooks: kernel.outbound }) } },
     auth,
     staffAdministration,
     register,

@@ -8,6 +8,7 @@ import { JobRepository } from './jobs/jobs.repository';
 import type { JobQueue } from './jobs/queue';
 import { createLogger } from './logger';
 import { createRateLimits, type RateLimits } from './rate-limits';
+import { OutboundHooks } from './outbound-hooks';
 
 /**
  * The shared kernel every feature is built on: config, logger, clock, database, the audit trail,
@@ -23,6 +24,8 @@ export interface Kernel {
   jobs: JobQueue;
   /** Named rate limiters on one store every process shares: Redis with REDIS_URL, the database without. */
   rateLimits: RateLimits;
+  /** Outbound hooks, only to hosts an admin has listed. */
+  outbound: OutboundHooks;
 }
 
 export interface KernelOptions {
@@ -37,5 +40,6 @@ export async function openKernel(config: Config, schema: Schema, opts: KernelOpt
   const db = await openDatabase(config.databaseUrl, schema);
   const jobs = createJobQueue({ redisUrl: config.redisUrl, jobs: new JobRepository({ db }), logger, clock }, opts.jobs);
   const rateLimits = createRateLimits({ db, redisUrl: config.redisUrl, prefix: opts.jobs?.prefix });
-  return { config, logger, clock, db, audit: new AuditRepository({ db, clock }), jobs, rateLimits };
+  const audit = new AuditRepository({ db, clock });
+  return { config, logger, clock, db, audit, jobs, rateLimits, outbound: new OutboundHooks({ db, audit, clock, logger }) };
 }

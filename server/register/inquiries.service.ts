@@ -232,12 +232,13 @@ export class InquiryService {
     return this.item(message, actor);
   }
 
-  /** A message with its whole status history, if the actor may see its inquiry. */
-  async message(actor: Actor, messageId: number): Promise<MessageDetailView> {
+  /** A message with its whole status history, if the actor may see its inquiry; reading it is audited. */
+  async message(actor: Actor, messageId: number, route: string, ip?: string): Promise<MessageDetailView> {
     const message = await this.deps.messages.byId(messageId);
     if (!message) throw notFound('Message');
     await this.visible(actor, message.inquiryId, 'Message');
     const events = await this.deps.messages.events(messageId);
+    await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'message', entityId: messageId, route, ip }]);
     return {
       id: message.id,
       inquiryId: message.inquiryId,

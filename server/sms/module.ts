@@ -128,7 +128,9 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
   const api = Router();
   // Views first: GET /sms/messages.csv and /sms/messages/:id sit beside POST /sms/messages.
   api.use(
-    smsViewRoutes({ views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: register.messages, inquiries: register.inquiries }) }),
+    smsViewRoutes({
+      views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: register.messages, inquiries: register.inquiries, audit }),
+    }),
   );
   api.use(
     smsRoutes({
