@@ -13,6 +13,7 @@ import { CreateCalls1732200000001 } from './1732200000001-CreateCalls';
 import { CreateCaseStatusVerifications1732200000002 } from './1732200000002-CreateCaseStatusVerifications';
 import { CreateMailState1732300000001 } from './1732300000001-CreateMailState';
 import { CreateWebForms1732300000002 } from './1732300000002-CreateWebForms';
+import { CaseStatusLimits1732412000001 } from './1732412000001-CaseStatusLimits';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   CreateCaseStatusVerifications1732200000002,
   CreateMailState1732300000001,
   CreateWebForms1732300000002,
+  CaseStatusLimits1732412000001,
 ];

@@ -23,10 +23,12 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
   const calls: StandinCall[] = [];
   const sms: StandinSms[] = [];
   let failNext = 0;
+  /** While set, a message's create waits for it (and is recorded only then), as a slow Twilio would. */
+  let smsGate: Promise<void> | null = null;
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
       if (req.headers.authorization !== expected)
@@ -44,6 +46,7 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
       }
       const msg = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(u.pathname);
       if (req.method === 'POST' && msg && msg[1] === accountSid) {
+        if (smsGate) await smsGate;
         sms.push({ from: form.From, to: form.To, body: form.Body, ...(form.StatusCallback ? { statusCallback: form.StatusCallback } : {}) });
         return json(201, {
           sid: `SM${randomBytes(16).toString('hex')}`,
@@ -64,6 +67,15 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
     calls,
     sms,
     failNext: (n = 1) => (failNext = n),
+    /** Holds every message create until the returned function is called. */
+    holdSms: () => {
+      let release!: () => void;
+      smsGate = new Promise<void>((r) => (release = r));
+      return () => {
+        smsGate = null;
+        release();
+      };
+    },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
