@@ -28,7 +28,7 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
-    req.on('end', async () => {
+    req.on('end', () => {
       const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
       if (req.headers.authorization !== expected)
@@ -46,17 +46,21 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
       }
       const msg = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(u.pathname);
       if (req.method === 'POST' && msg && msg[1] === accountSid) {
-        if (smsGate) await smsGate;
-        sms.push({ from: form.From, to: form.To, body: form.Body, ...(form.StatusCallback ? { statusCallback: form.StatusCallback } : {}) });
-        return json(201, {
-          sid: `SM${randomBytes(16).toString('hex')}`,
-          account_sid: accountSid,
-          from: form.From,
-          to: form.To,
-          body: form.Body,
-          status: 'queued',
-          api_version: '2010-04-01',
-        });
+        const answer = () => {
+          sms.push({ from: form.From, to: form.To, body: form.Body, ...(form.StatusCallback ? { statusCallback: form.StatusCallback } : {}) });
+          json(201, {
+            sid: `SM${randomBytes(16).toString('hex')}`,
+            account_sid: accountSid,
+            from: form.From,
+            to: form.To,
+            body: form.Body,
+            status: 'queued',
+            api_version: '2010-04-01',
+          });
+        };
+        if (smsGate) void smsGate.then(answer);
+        else answer();
+        return;
       }
       json(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     });
