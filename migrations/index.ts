@@ -14,6 +14,7 @@ import { CreateCaseStatusVerifications1732200000002 } from './1732200000002-Crea
 import { CreateMailState1732300000001 } from './1732300000001-CreateMailState';
 import { CreateWebForms1732300000002 } from './1732300000002-CreateWebForms';
 import { CaseStatusLimits1732412000001 } from './1732412000001-CaseStatusLimits';
+import { CreateSmsLimits1732412000002 } from './1732412000002-CreateSmsLimits';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   CreateMailState1732300000001,
   CreateWebForms1732300000002,
   CaseStatusLimits1732412000001,
+  CreateSmsLimits1732412000002,
 ];

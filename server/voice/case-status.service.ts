@@ -145,7 +145,9 @@ export class CaseStatusService {
     try {
       if (sms) {
         // Not journaled: a one-time code is no document of the case, and must not sit in the register.
-        await sms.send({ messageId: 0, inquiryId: null, to, from: calledNumber, body, meta: { purpose: 'one-time-code' } });
+        const r = await sms.send({ messageId: 0, inquiryId: null, to, from: calledNumber, body, meta: { purpose: 'one-time-code' } });
+        // The code is kept out of the register, so a refusal (country, daily cap) is recorded here.
+        if (r.status === 'stopped' || r.status === 'failed') this.deps.logger.warn({ status: r.status, reason: r.detail?.reason }, 'case-status code not sent');
       } else {
         if (!calledNumber) throw new Error('no number to send the code from');
         await this.deps.provider.sendSms({ from: calledNumber, to, body });
