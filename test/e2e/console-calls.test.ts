@@ -211,6 +211,8 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
       },
     });
     expect(ops.status).toBe(200);
+    // One recipient below is Swedish: sends go only to allowed countries.
+    expect((await s.api('PUT', '/api/sms/country-allowlist', { token: admin.token, body: { countries: ['SE'] } })).status).toBe(200);
     await makeUser(s, 'anne.officer@kommune.no', 'officer', ['helse']);
     const token = await s.login('anne.officer@kommune.no');
     const send = async (to: string[], body: string) => {
