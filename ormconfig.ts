@@ -11,6 +11,7 @@ import { journalEntities } from './server/journal/entities';
 import { registerEntities } from './server/register/entities';
 import { smsEntities } from './server/sms/entities';
 import { smsPolicyEntities } from './server/sms/policy.entities';
+import { smsLimitEntities } from './server/sms/limits.entities';
 import { smsSendEntities } from './server/sms/sends.entities';
 import { voiceEntities } from './server/voice/entities';
 import { webFormEntities } from './server/web-forms/entities';
@@ -30,6 +31,7 @@ export const schema: Schema = {
     ...smsEntities,
     ...smsSendEntities,
     ...smsPolicyEntities,
+    ...smsLimitEntities,
     ...voiceEntities,
     ...mailEntities,
     ...webFormEntities,

@@ -16,6 +16,8 @@ import { CreateWebForms1732300000002 } from './1732300000002-CreateWebForms';
 import { CreateRateLimits1732400000001 } from './1732400000001-CreateRateLimits';
 import { CreateApiKeysAndTotpRoles1732400000002 } from './1732400000002-CreateApiKeysAndTotpRoles';
 import { CreateOutboundHosts1732400000010 } from './1732400000010-CreateOutboundHosts';
+import { CaseStatusLimits1732412000001 } from './1732412000001-CaseStatusLimits';
+import { CreateSmsLimits1732412000002 } from './1732412000002-CreateSmsLimits';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -37,4 +39,6 @@ export const migrations = [
   CreateRateLimits1732400000001,
   CreateApiKeysAndTotpRoles1732400000002,
   CreateOutboundHosts1732400000010,
+  CaseStatusLimits1732412000001,
+  CreateSmsLimits1732412000002,
 ];

@@ -17,6 +17,8 @@ import { SmsViewRepository } from './views.repository';
 import { smsViewRoutes } from './views.routes';
 import { SmsPolicy, type VolumeRule } from './policy.service';
 import { SmsPolicyRepository } from './policy.repository';
+import { SmsLimits, type SmsLimitRules } from './limits.service';
+import { SmsLimitRepository } from './limits.repository';
 import { SmsSendControl } from './send-control.service';
 import { Router } from 'express';
 import { TwilioSmsAdapter, type SmsProvider } from '../../channels/twilio-sms/adapter';
@@ -35,6 +37,8 @@ export interface SmsChannelOptions {
   simulator?: Partial<Pick<SimulatorOptions, 'random' | 'delaysMs' | 'callbackOrigin'>>;
   /** When a send's volume needs approval; default more than 5× the sender's daily average and over 500. */
   volume?: VolumeRule;
+  /** Country allow-list aside: daily caps and the batch size a user without TOTP may send without approval. */
+  limits?: Partial<SmsLimitRules>;
 }
 
 /**
@@ -84,7 +88,8 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
   const stopList = new StopListRepository({ db });
   const sendRepo = new SmsSendRepository({ db, clock });
   const policyRepo = new SmsPolicyRepository({ db });
-  const policy = new SmsPolicy({ db, policy: policyRepo, sends: sendRepo, audit, clock, volume: opts.volume });
+  const limits = new SmsLimits({ db, limits: new SmsLimitRepository({ db }), audit, clock, rules: opts.limits });
+  const policy = new SmsPolicy({ db, policy: policyRepo, sends: sendRepo, audit, clock, volume: opts.volume, limits });
   const outbound = new SmsOutboundService({
     db,
     messages: register.messages,
@@ -98,6 +103,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     defaultCountry: config.defaultCountry,
     clock,
     events: register.events,
+    limits,
     annotate: async (messageId, to) => sendRepo.ensureInfo({ messageId, sendId: null, country: countryOf(to), operator: await policy.operatorOf(to) }),
   });
   const helpText = opts.helpText ?? DEFAULT_HELP_TEXT;
@@ -145,7 +151,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
       }),
     }),
   );
-  api.use(smsSendRoutes({ control, policy }));
+  api.use(smsSendRoutes({ control, policy, limits }));
 
   return {
     channels: { sms: config.twilio ? 'live' : simulator ? 'simulated' : 'not_configured' },

@@ -146,5 +146,7 @@ export function createVoice(
       api: voiceStaffRoutes({ handover, caseStatus, audit }),
       public: captions ? simulatorPage({ publicBaseUrl: config.publicBaseUrl, authToken, caption: captions.caption, logger }) : undefined,
     },
+    // Codes are sent after the caller was answered; the database must outlive the last of them.
+    background: [{ name: 'case-status codes', start: () => undefined, stop: () => caseStatus.idle() }],
   };
 }

@@ -227,6 +227,8 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
       },
     });
     expect(ops.status).toBe(200);
+    // One recipient below is Swedish: sends go only to allowed countries.
+    expect((await s.api('PUT', '/api/sms/country-allowlist', { token: admin.token, body: { countries: ['SE'] } })).status).toBe(200);
     // Officers send in bulk, so they must have enrolled TOTP; the API log-in uses this step's code.
     await makeUser(s, 'anne.officer@kommune.no', 'officer', ['helse'], OFFICER_TOTP);
     const login = await s.api('POST', '/api/auth/login', { body: { email: 'anne.officer@kommune.no', password: TEST_PASSWORD, totp: await officerCode() } });
