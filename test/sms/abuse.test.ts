@@ -122,12 +122,13 @@ describe.each(engines())('SMS pumping and toll fraud on $name', (engine) => {
   });
 
   it(`holds a send of more than ${BATCH} by a user without TOTP for approval; with TOTP it goes out`, async () => {
-    const held = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: norwegian(200, BATCH + 10), body: 'Vannet stenges i dag' } });
+    // Agents may send SMS without TOTP (officers must enrol it), so the agent is the sender without TOTP here.
+    const held = await s.api('POST', '/api/sms/messages', { token: agent, body: { to: norwegian(200, BATCH + 10), body: 'Vannet stenges i dag' } });
     expect(held.status).toBe(201);
     expect(held.body.send).toMatchObject({ state: 'awaiting_approval', holdReason: { batch: { recipients: BATCH + 10, limit: BATCH, totp: false } } });
     expect(norwegian(200, BATCH + 10).reduce((n, p) => n + sentTo(p), 0)).toBe(0);
 
-    const small = await s.api('POST', '/api/sms/messages', { token: officer, body: { to: norwegian(300, BATCH), body: 'Vannet stenges i dag' } });
+    const small = await s.api('POST', '/api/sms/messages', { token: agent, body: { to: norwegian(300, BATCH), body: 'Vannet stenges i dag' } });
     expect(small.body.send).toMatchObject({ state: 'sent', holdReason: null });
 
     const sent = await s.api('POST', '/api/sms/messages', { token: totpOfficer, body: { to: norwegian(400, BATCH + 10), body: 'Vannet stenges i dag' } });
