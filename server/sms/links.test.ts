@@ -1,3 +1,4 @@
+import { HOSTILE_PIECES, megabyteOf, TIME_LIMIT_MS, timed } from '../../test/support/adversarial';
 import { isAllowedHost, linkedHosts } from './links';
 
 describe('linkedHosts', () => {
@@ -22,5 +23,13 @@ describe('isAllowedHost', () => {
     expect(isAllowedHost('www.kommune.no', ['kommune.no'])).toBe(true);
     expect(isAllowedHost('evilkommune.no', ['kommune.no'])).toBe(false);
     expect(isAllowedHost('kommune.no.evil.com', ['kommune.no'])).toBe(false);
+  });
+});
+
+describe('linkedHosts on hostile text', () => {
+  it.each([...HOSTILE_PIECES, 'ææ.', 'http://'])('answers at once on a megabyte of %j', (piece) => {
+    const { result, ms } = timed(() => linkedHosts(megabyteOf(piece, ' kommune.no')));
+    expect(ms).toBeLessThan(TIME_LIMIT_MS);
+    expect(result).toContain('kommune.no');
   });
 });
