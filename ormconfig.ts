@@ -4,12 +4,14 @@ import { migrations } from './migrations';
 import { authEntities } from './server/auth/entities';
 import { auditEntities } from './server/core/audit.entities';
 import { jobEntities } from './server/core/jobs/job.entities';
+import { outboundEntities } from './server/core/outbound-hooks';
 import { dataSourceOptions, type Schema } from './server/core/db/options';
 import { mailEntities } from './server/email/entities';
 import { journalEntities } from './server/journal/entities';
 import { registerEntities } from './server/register/entities';
 import { smsEntities } from './server/sms/entities';
 import { smsPolicyEntities } from './server/sms/policy.entities';
+import { smsLimitEntities } from './server/sms/limits.entities';
 import { smsSendEntities } from './server/sms/sends.entities';
 import { voiceEntities } from './server/voice/entities';
 import { webFormEntities } from './server/web-forms/entities';
@@ -24,10 +26,12 @@ export const schema: Schema = {
     ...registerEntities,
     ...authEntities,
     ...auditEntities,
+    ...outboundEntities,
     ...jobEntities,
     ...smsEntities,
     ...smsSendEntities,
     ...smsPolicyEntities,
+    ...smsLimitEntities,
     ...voiceEntities,
     ...mailEntities,
     ...webFormEntities,

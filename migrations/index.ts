@@ -13,6 +13,11 @@ import { CreateCalls1732200000001 } from './1732200000001-CreateCalls';
 import { CreateCaseStatusVerifications1732200000002 } from './1732200000002-CreateCaseStatusVerifications';
 import { CreateMailState1732300000001 } from './1732300000001-CreateMailState';
 import { CreateWebForms1732300000002 } from './1732300000002-CreateWebForms';
+import { CreateRateLimits1732400000001 } from './1732400000001-CreateRateLimits';
+import { CreateApiKeysAndTotpRoles1732400000002 } from './1732400000002-CreateApiKeysAndTotpRoles';
+import { CreateOutboundHosts1732400000010 } from './1732400000010-CreateOutboundHosts';
+import { CaseStatusLimits1732412000001 } from './1732412000001-CaseStatusLimits';
+import { CreateSmsLimits1732412000002 } from './1732412000002-CreateSmsLimits';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -31,4 +36,9 @@ export const migrations = [
   CreateCaseStatusVerifications1732200000002,
   CreateMailState1732300000001,
   CreateWebForms1732300000002,
+  CreateRateLimits1732400000001,
+  CreateApiKeysAndTotpRoles1732400000002,
+  CreateOutboundHosts1732400000010,
+  CaseStatusLimits1732412000001,
+  CreateSmsLimits1732412000002,
 ];

@@ -10,6 +10,7 @@ import type { Channel } from './contracts/names';
 import type { Config } from './core/config';
 import type { BackgroundWork, Feature } from './core/feature';
 import { consoleRouter } from './core/http/console';
+import { outboundHostRoutes } from './core/http/outbound-hosts.routes';
 import { createApp } from './core/http/app';
 import { openKernel, type Kernel, type KernelOptions } from './core/kernel';
 import { createAgents, type Agents } from './core/realtime/agents';
@@ -73,7 +74,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // A deployment's own key prefix (tests give each suite one) keeps its pushes from reaching another's sockets.
   if (redis && redisSub) io.adapter(createAdapter(redis, redisSub, opts.jobs?.prefix ? { key: `${opts.jobs.prefix}:socket.io` } : {}));
 
-  const auth = createAuth(kernel);
+  const auth = createAuth(kernel, opts);
   const agents = createAgents(io, { authenticator: auth.service, logger });
   const register = createRegister(kernel, { staff: auth.users, agents });
   const staffAdministration = createStaffAdministration(kernel, { auth, departments: register.departments }, opts);
@@ -91,6 +92,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
 
   const features: Feature[] = [
+    { routes: { api: outboundHostRoutes({ hooks: kernel.outbound }) } },
     auth,
     staffAdministration,
     register,
@@ -110,6 +112,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     features,
     console: consoleRouter({ dir: opts.consoleDir, logger }),
     isDraining: () => draining,
+    trustProxy: config.trustProxy,
   });
   const httpServer = http.createServer(app);
   io.attach(httpServer);
@@ -148,6 +151,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
         setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
       });
       for (const client of [redis, redisSub]) await client?.quit().catch(() => undefined);
+      await kernel.rateLimits.close();
       await db.close();
     },
   };

@@ -18,6 +18,8 @@ export interface MailSendInfo {
 }
 export interface MailTransport {
   readonly simulated: boolean;
+  /** Set when there is no transport at all (no SMTP_URL outside demo mode): the reason a send fails. */
+  readonly notConfigured?: { errorCode: string; errorMessage: string };
   sendMail(mail: MailToSend): Promise<MailSendInfo>;
   close?(): void;
 }

@@ -1,24 +1,34 @@
 import express, { type RequestHandler } from 'express';
 import twilio from 'twilio';
 
+export interface TwilioWebhookOptions {
+  authToken: string;
+  publicBaseUrl: string;
+  /** Largest form accepted (default 64 kB) and most fields (default 200). */
+  limit?: string;
+  parameterLimit?: number;
+}
+
+const refuse = (res: express.Response, status: number, code: string, message: string) =>
+  res.status(status).type('application/json').send({ error: { code, message } });
+
 /**
- * Form parsing plus Twilio's signature check, before anything reads the body: the URL signed is
- * PUBLIC_BASE_URL + the path and query Twilio called, the params are the form fields.
+ * The one check every Twilio webhook passes before anything reads its body: a form (400 if the
+ * request is not form-encoded), then Twilio's signature over PUBLIC_BASE_URL + the path and query
+ * Twilio called, with the form fields as params (403 if it does not match).
  */
-export function twilioWebhook(opts: { authToken: string; publicBaseUrl: string }): RequestHandler[] {
-  const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
+export function twilioWebhook(opts: TwilioWebhookOptions): RequestHandler[] {
+  const isForm: RequestHandler = (req, res, next) =>
+    req.is('application/x-www-form-urlencoded') ? next() : refuse(res, 400, 'malformed_form', 'Twilio webhooks are form-encoded');
+  const form = express.urlencoded({ extended: false, limit: opts.limit ?? '64kb', parameterLimit: opts.parameterLimit ?? 200 });
   const verify: RequestHandler = (req, res, next) => {
     const signature = req.get('x-twilio-signature');
     const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
     const url = opts.publicBaseUrl + req.originalUrl;
     if (!signature || !twilio.validateRequest(opts.authToken, signature, url, params)) {
-      res
-        .status(403)
-        .type('application/json')
-        .send({ error: { code: 'invalid_signature', message: 'X-Twilio-Signature does not match this request' } });
-      return;
+      return refuse(res, 403, 'invalid_signature', 'X-Twilio-Signature does not match this request');
     }
     next();
   };
-  return [form, verify];
+  return [isForm, form, verify];
 }

@@ -3,15 +3,15 @@ import { authenticator } from 'otplib';
 import type { Database } from '../core/db/database';
 import type { User } from './entities';
 import type { AuditRepository } from '../core/audit.repository';
-import type { AuthFailureRepository, TokenRepository } from './tokens.repository';
+import type { TokenRepository } from './tokens.repository';
+import type { LoginThrottle } from './login-throttle';
+import type { ApiKeys } from './api-keys';
 import type { UserRepository } from './users.repository';
 import { mustEnrolTotp, type AuthenticatedActor } from '../core/access';
 import type { SessionView, TokenScope, TotpEnrolmentView, UserView } from '../contracts/views';
 import { AppError } from '../core/errors';
 import { decoyHash, verifyPassword } from './passwords';
 
-export const FAILURE_WINDOW_MS = 15 * 60_000;
-export const MAX_FAILURES = 5;
 const TOTP_STEP_MS = 30_000;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -20,7 +20,10 @@ export interface AuthDeps {
   db: Database;
   users: UserRepository;
   tokens: TokenRepository;
-  failures: AuthFailureRepository;
+  throttle: LoginThrottle;
+  /** Roles an administrator added to those that must enrol TOTP. */
+  totpRoles: () => Promise<readonly string[]>;
+  apiKeys: ApiKeys;
   audit: AuditRepository;
   clock: () => Date;
   tokenTtlMs: number;
@@ -33,27 +36,7 @@ export class AuthService {
     authenticator.options = { window: 1, step: TOTP_STEP_MS / 1000 };
   }
 
-  private async assertNotLocked(keys: string[]) {
-    const now = this.deps.clock().getTime();
-    for (const key of keys) {
-      const { count, oldest } = await this.deps.failures.recent(key, new Date(now - FAILURE_WINDOW_MS));
-      if (count >= MAX_FAILURES && oldest) {
-        const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + FAILURE_WINDOW_MS - now) / 1000));
-        throw new AppError(
-          429,
-          'too_many_attempts',
-          'Too many failed attempts; try again later',
-          { retryAfterSeconds: retryAfter },
-          {
-            'Retry-After': String(retryAfter),
-          },
-        );
-      }
-    }
-  }
-
-  private async fail(keys: string[], code: 'invalid_credentials' | 'invalid_totp', message: string): Promise<never> {
-    await this.deps.db.transaction((m) => this.deps.failures.record(keys, this.deps.clock(), m));
+  private fail(code: 'invalid_credentials' | 'invalid_totp', message: string): never {
     throw new AppError(401, code, message);
   }
 
@@ -66,18 +49,22 @@ export class AuthService {
 
   async login(input: { email: string; password: string; totp?: string }, ip: string): Promise<SessionView> {
     const email = input.email.toLowerCase();
-    const keys = [`account:${email}`, `ip:${ip}`];
-    await this.assertNotLocked(keys);
+    const admission = await this.deps.throttle.admit(email, ip);
     const user = await this.deps.users.byEmail(email);
     const ok = user && user.active ? await verifyPassword(input.password, user.passwordHash) : (await verifyPassword(input.password, await decoyHash()), false);
-    if (!user || !ok) return this.fail(keys, 'invalid_credentials', 'Wrong e-mail or password');
+    if (!user || !ok) return this.fail('invalid_credentials', 'Wrong e-mail or password');
     if (user.totpEnabled && user.totpSecret) {
-      if (!input.totp) throw new AppError(401, 'totp_required', 'This account needs the code from its authenticator app');
+      if (!input.totp) {
+        // The password was right: asking for the code is no failed guess.
+        await this.deps.throttle.succeeded(admission, { complete: false });
+        throw new AppError(401, 'totp_required', 'This account needs the code from its authenticator app');
+      }
       const step = this.matchTotp(input.totp, user.totpSecret);
       const claimed = step !== null && (await this.deps.db.transaction((m) => this.deps.users.claimTotpStep(user.id, step, m)));
-      if (!claimed) return this.fail(keys, 'invalid_totp', 'The code is wrong or has already been used');
+      if (!claimed) return this.fail('invalid_totp', 'The code is wrong or has already been used');
     }
-    const scope: TokenScope = mustEnrolTotp(user) ? 'enrol' : 'full';
+    await this.deps.throttle.succeeded(admission, { complete: true });
+    const scope: TokenScope = mustEnrolTotp(user, await this.deps.totpRoles()) ? 'enrol' : 'full';
     const token = randomBytes(32).toString('base64url');
     const now = this.deps.clock();
     await this.deps.db.transaction(async (m) => {
@@ -105,18 +92,24 @@ export class AuthService {
   /** The actor behind a bearer token, or null when the token is unknown, expired, revoked or its user disabled. */
   async authenticate(token: string): Promise<AuthenticatedActor | null> {
     if (!token || token.length > 200) return null;
+    const key = await this.deps.apiKeys.userOf(token);
+    if (key) return this.actor(key.user, `api-key:${key.keyId}`, 'full');
     const row = await this.deps.tokens.byId(hashToken(token));
     if (!row || row.revokedAt || row.expiresAt.getTime() <= this.deps.clock().getTime()) return null;
     const user = await this.deps.users.byId(row.userId);
     if (!user || !user.active) return null;
+    return this.actor(user, row.id, row.scope);
+  }
+
+  private async actor(user: User, tokenId: string, scope: TokenScope): Promise<AuthenticatedActor> {
     return {
       id: user.id,
       name: user.name,
       email: user.email,
       role: user.role,
       departmentIds: await this.deps.users.departmentIds(user.id),
-      tokenId: row.id,
-      scope: row.scope,
+      tokenId,
+      scope,
       totpEnabled: user.totpEnabled,
       locale: user.locale,
     };
@@ -135,12 +128,12 @@ export class AuthService {
 
   /** Finishes enrolment; the token that was limited to enrolment becomes a full one. */
   async confirmTotp(actor: AuthenticatedActor, code: string, ip: string): Promise<{ enrolled: true }> {
-    const keys = [`account:${actor.email}`, `ip:${ip}`];
-    await this.assertNotLocked(keys);
     const user = await this.deps.users.byId(actor.id);
     if (!user?.totpSecret || user.totpEnabled) throw new AppError(409, 'totp_not_pending', 'Start enrolment first');
+    const admission = await this.deps.throttle.admit(actor.email, ip);
     const step = this.matchTotp(code, user.totpSecret);
-    if (step === null) return this.fail(keys, 'invalid_totp', 'The code is wrong or has already been used');
+    if (step === null) return this.fail('invalid_totp', 'The code is wrong or has already been used');
+    await this.deps.throttle.succeeded(admission, { complete: true });
     await this.deps.db.transaction(async (m) => {
       await this.deps.users.update(user.id, { totpEnabled: true, totpLastStep: step }, m);
       await this.deps.tokens.setScope(actor.tokenId, 'full', m);

@@ -1,10 +1,11 @@
 import { EntitySchema } from 'typeorm';
-import { createdAt, id } from '../core/db/columns';
+import { at, createdAt, id } from '../core/db/columns';
 import type { Role } from '../contracts/names';
 
 /*
  * Staff and organisation tables: departments and their own numbers and mailboxes, users, their
- * department memberships, bearer tokens and failed log-ins. Re-exported by ./entities.
+ * department memberships, bearer tokens, failed log-ins (no longer written: see login-throttle.ts),
+ * API keys and the roles added to those that must enrol TOTP. Re-exported by ./entities.
  */
 
 export interface User {
@@ -91,4 +92,42 @@ export const AuthFailureEntity = new EntitySchema<AuthFailure>({
   },
 });
 
-export const authEntities = [UserEntity, UserDepartmentEntity, AuthTokenEntity, AuthFailureEntity];
+export interface ApiKey {
+  id: number;
+  name: string;
+  userId: number;
+  keyHash: string;
+  createdBy: number | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+export const ApiKeyEntity = new EntitySchema<ApiKey>({
+  name: 'ApiKey',
+  tableName: 'api_keys',
+  columns: {
+    id,
+    name: { type: String, length: 191 },
+    userId: { type: Number, name: 'user_id' },
+    keyHash: { type: String, length: 64, name: 'key_hash' },
+    createdBy: { type: Number, name: 'created_by', nullable: true },
+    createdAt,
+    revokedAt: at('revoked_at', true),
+  },
+});
+
+export interface TotpRole {
+  role: string;
+  addedBy: number | null;
+  addedAt: Date;
+}
+export const TotpRoleEntity = new EntitySchema<TotpRole>({
+  name: 'TotpRole',
+  tableName: 'totp_roles',
+  columns: {
+    role: { type: String, length: 32, primary: true },
+    addedBy: { type: Number, name: 'added_by', nullable: true },
+    addedAt: at('added_at'),
+  },
+});
+
+export const authEntities = [UserEntity, UserDepartmentEntity, AuthTokenEntity, AuthFailureEntity, ApiKeyEntity, TotpRoleEntity];

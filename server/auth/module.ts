@@ -5,7 +5,10 @@ import { StaffAdministration } from './administration.service';
 import { staffAdministrationRoutes } from './administration.routes';
 import { authRoutes } from './auth.routes';
 import { AuthService } from './auth.service';
-import { AuthFailureRepository, TokenRepository } from './tokens.repository';
+import { TokenRepository } from './tokens.repository';
+import { LoginThrottle, type ThrottleRule } from './login-throttle';
+import { ApiKeys, apiKeyRoutes } from './api-keys';
+import { TotpPolicy, totpPolicyRoutes } from './totp-policy';
 import { UserRepository } from './users.repository';
 
 export type { AuthService } from './auth.service';
@@ -17,6 +20,8 @@ export { hashPassword } from './passwords';
 export interface AuthOptions {
   /** Lower scrypt cost for test fixtures only; production keeps the default. */
   passwordCost?: number;
+  /** Log-in throttling per client and per account (defaults in login-throttle.ts). */
+  loginThrottle?: { client: ThrottleRule; account: ThrottleRule };
 }
 
 /** Log-in, TOTP and bearer tokens: who the staff are and how they prove it. */
@@ -25,14 +30,18 @@ export interface AuthFeature extends Feature {
   users: UserRepository;
 }
 
-export function createAuth(kernel: Kernel): AuthFeature {
+export function createAuth(kernel: Kernel, opts: AuthOptions = {}): AuthFeature {
   const { db, clock, config, audit } = kernel;
   const users = new UserRepository({ db, clock });
+  const totpPolicy = new TotpPolicy({ db, audit, clock });
+  const apiKeys = new ApiKeys({ db, users, audit, clock });
   const service = new AuthService({
     db,
     users,
     tokens: new TokenRepository({ db }),
-    failures: new AuthFailureRepository({ db }),
+    throttle: new LoginThrottle(kernel.rateLimits, opts.loginThrottle),
+    totpRoles: () => totpPolicy.added(),
+    apiKeys,
     audit,
     clock,
     tokenTtlMs: config.tokenTtlMs,
@@ -40,7 +49,9 @@ export function createAuth(kernel: Kernel): AuthFeature {
   });
   const apiBeforeAuth = Router();
   apiBeforeAuth.use('/auth', authRoutes({ auth: service }));
-  return { service, users, routes: { apiBeforeAuth } };
+  const api = Router();
+  api.use(apiKeyRoutes({ keys: apiKeys }), totpPolicyRoutes({ policy: totpPolicy }));
+  return { service, users, routes: { apiBeforeAuth, api } };
 }
 
 /** Staff accounts, created by administrators; built once the register's departments exist. */

@@ -20,6 +20,10 @@ export class UserRepository {
     return this.manager(m).getRepository(UserEntity).findOne({ where: { id } });
   }
 
+  byRole(role: string): Promise<User[]> {
+    return this.deps.db.dataSource.manager.getRepository(UserEntity).find({ where: { role: role as User['role'] }, order: { id: 'ASC' } });
+  }
+
   count(): Promise<number> {
     return this.manager().getRepository(UserEntity).count();
   }

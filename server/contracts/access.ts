@@ -47,8 +47,12 @@ export type Capability = keyof typeof table;
 export const ACCESS: { readonly [C in Capability]: readonly Role[] } = Object.freeze(table);
 for (const roles of Object.values(table)) Object.freeze(roles);
 
-/** Roles that must enrol an authenticator (TOTP) before their token may do anything but enrol. */
-export const TOTP_REQUIRED: readonly Role[] = Object.freeze<Role[]>(['admin']);
+/**
+ * Roles that must enrol an authenticator (TOTP) before their token may do anything but enrol: every
+ * person who can read the register in bulk or send in bulk. An admin may add roles (never remove
+ * these); integration is a machine account and never needs it.
+ */
+export const TOTP_REQUIRED: readonly Role[] = Object.freeze<Role[]>(['admin', 'officer', 'records']);
 
 /** Whether a role has a capability. Takes any string, since roles arrive from rows and sockets; an unknown role may nothing. */
 export function may(role: string, capability: Capability): boolean {

@@ -59,6 +59,8 @@ export interface ServerToClientEvents {
   /** The caller hung up or the call otherwise ended; clients drop it from their incoming list. */
   'call:ended': (payload: { callSid: string; outcome: string }) => void;
   'screen-pop': (payload: ScreenPop) => void;
+  /** The provider could not move an accepted call to this agent: it is back in the queue and offered again. */
+  'call:lost': (payload: { callSid: string; reason: string }) => void;
   'inquiry:new': (payload: InquiryNew) => void;
   'inquiry:updated': (payload: InquiryUpdated) => void;
 }

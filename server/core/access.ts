@@ -71,9 +71,9 @@ export function actingScope(who: Member): Scope {
   return actsInEveryDepartment(who) ? { all: true } : { all: false, departmentIds: [...who.departmentIds] };
 }
 
-/** Whether a login must enrol an authenticator before doing anything else. */
-export function mustEnrolTotp(who: Holder & { totpEnabled: boolean }): boolean {
-  return (TOTP_REQUIRED as readonly string[]).includes(who.role) && !who.totpEnabled;
+/** Whether a login must enrol an authenticator before doing anything else; `added` are the roles an admin added to the default ones. */
+export function mustEnrolTotp(who: Holder & { totpEnabled: boolean }, added: readonly string[] = []): boolean {
+  return ((TOTP_REQUIRED as readonly string[]).includes(who.role) || (added.includes(who.role) && who.role !== 'integration')) && !who.totpEnabled;
 }
 
 export function registerScope(actor: Actor): Scope {

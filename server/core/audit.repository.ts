@@ -5,7 +5,20 @@ import { AuditEventEntity } from './audit.entities';
 export interface AuditEntry {
   userId: number | null;
   action: 'read' | 'create' | 'update' | 'delete' | 'login' | 'logout' | 'transfer' | 'speak';
-  entityType: 'contact' | 'case' | 'inquiry' | 'message' | 'user' | 'department' | 'call' | 'sms_send' | 'sms_policy' | 'journal';
+  entityType:
+    | 'contact'
+    | 'case'
+    | 'inquiry'
+    | 'message'
+    | 'user'
+    | 'department'
+    | 'call'
+    | 'sms_send'
+    | 'sms_policy'
+    | 'journal'
+    | 'api_key'
+    | 'totp_policy'
+    | 'outbound_host';
   entityId: string | number;
   route: string;
   ip?: string | null;

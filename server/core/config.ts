@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { z } from 'zod';
 import { type CountryCode, getCountries } from 'libphonenumber-js';
 
@@ -17,6 +18,25 @@ const optionalUrl = (protocols: string[]) =>
   );
 
 const countries = new Set<string>(getCountries());
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Express's named subnets; anything else in a TRUST_PROXY list is an address or a CIDR range. */
+const NAMED_SUBNETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyAddress = (v: string) => {
+  if (NAMED_SUBNETS.has(v)) return true;
+  const [ip, bits, ...rest] = v.split('/');
+  const family = net.isIP(ip);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+
+/** TRUST_PROXY as express's `trust proxy` takes it: true/false, a hop count, or a list of addresses, CIDRs and named subnets. */
+export type TrustProxy = boolean | number | string[];
+const parseTrustProxy = (v: string): TrustProxy => {
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((p) => p.trim());
+};
 
 /**
  * Every setting Servicetorg reads, by the environment variable names fixed in MISSION.md.
@@ -60,6 +80,15 @@ export const configSchema = z
     ),
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     DEMO_DATA: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+    TRUST_PROXY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('loopback')
+        .refine((v) => v === 'true' || v === 'false' || /^\d+$/.test(v) || v.split(',').every((p) => isProxyAddress(p.trim())), {
+          message: 'must be true, false, a number of hops, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal',
+        }),
+    ),
     TOKEN_TTL_HOURS: z.preprocess(
       emptyToUndefined,
       z.coerce
@@ -70,6 +99,20 @@ export const configSchema = z
     ),
   })
   .superRefine((c, ctx) => {
+    // Twilio signs against this URL and citizens follow links to it: in production it must be named,
+    // and plain http is only for a server reached on this machine.
+    if (c.NODE_ENV === 'production' && !c.PUBLIC_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'must be set in production (https://…)' });
+    } else if (c.PUBLIC_BASE_URL) {
+      const url = new URL(c.PUBLIC_BASE_URL);
+      if (url.protocol === 'http:' && (c.NODE_ENV === 'production' || !LOOPBACK_HOSTS.has(url.hostname))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_BASE_URL'],
+          message: c.NODE_ENV === 'production' ? 'must be https in production' : 'must be https; plain http only for localhost, 127.0.0.1 or [::1]',
+        });
+      }
+    }
     if (Boolean(c.TWILIO_ACCOUNT_SID) !== Boolean(c.TWILIO_AUTH_TOKEN)) {
       ctx.addIssue({
         code: 'custom',
@@ -101,7 +144,16 @@ export interface Config {
   firstAdmin?: { email: string; password: string };
   defaultCountry: CountryCode;
   logLevel: RawConfig['LOG_LEVEL'];
+  /** Demo data and the demo accounts: DEMO_DATA=on, or `auto` on the embedded SQLite database outside production. */
   demoData: boolean;
+  /**
+   * Demo mode, decided here only: channels without credentials run their local simulations
+   * (SMS simulator, in-memory mail, the call simulator and its public signing token). Never in
+   * production; elsewhere only with demo data. Outside it such a channel is not configured and its
+   * sends fail with the reason.
+   */
+  simulateProviders: boolean;
+  trustProxy: TrustProxy;
   tokenTtlMs: number;
 }
 
@@ -115,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  const demoData = c.DEMO_DATA === 'on' || (c.DEMO_DATA === 'auto' && c.NODE_ENV !== 'production' && c.DATABASE_URL.startsWith('sqlite:'));
   return {
     env: c.NODE_ENV,
     port: c.PORT,
@@ -129,7 +182,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     firstAdmin: c.ADMIN_EMAIL && c.ADMIN_PASSWORD ? { email: c.ADMIN_EMAIL, password: c.ADMIN_PASSWORD } : undefined,
     defaultCountry: c.DEFAULT_COUNTRY as CountryCode,
     logLevel: c.LOG_LEVEL,
-    demoData: c.DEMO_DATA === 'on' || (c.DEMO_DATA === 'auto' && c.NODE_ENV !== 'production'),
+    demoData,
+    simulateProviders: demoData && c.NODE_ENV !== 'production',
+    trustProxy: parseTrustProxy(c.TRUST_PROXY),
     tokenTtlMs: c.TOKEN_TTL_HOURS * 3600_000,
   };
 }

@@ -21,12 +21,23 @@ export interface BackgroundWork {
   stop(): Promise<unknown> | void;
 }
 
+/**
+ * Where a channel's sends go: a real provider, its local simulation (demo mode only), or nowhere,
+ * because its credentials are not set; then sends fail with {@link notConfigured}'s reason.
+ */
+export type ChannelState = 'live' | 'simulated' | 'not_configured';
+
+/** The error detail of a send on a channel without credentials, naming what to set. */
+export function notConfigured(channel: string, variables: string[]): { errorCode: 'not_configured'; errorMessage: string } {
+  return { errorCode: 'not_configured', errorMessage: `${channel} is not configured: set ${variables.join(' and ')}` };
+}
+
 /** What every feature's module.ts offers the root, beside its own services. */
 export interface Feature {
   routes?: FeatureRoutes;
   background?: BackgroundWork[];
-  /** The channels it carries, and whether they reach a real provider or run their local simulation. */
-  channels?: Partial<Record<Channel, 'live' | 'simulated'>>;
+  /** The channels it carries, and whether they reach a real provider, run their local simulation, or are not configured. */
+  channels?: Partial<Record<Channel, ChannelState>>;
 }
 
 /** A timer as background work: `run` every `everyMs`, failures logged, never overlapping itself. */

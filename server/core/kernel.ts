@@ -7,10 +7,12 @@ import { createJobQueue, type JobQueueOptions } from './jobs/create-queue';
 import { JobRepository } from './jobs/jobs.repository';
 import type { JobQueue } from './jobs/queue';
 import { createLogger } from './logger';
+import { createRateLimits, type RateLimits } from './rate-limits';
+import { OutboundHooks } from './outbound-hooks';
 
 /**
- * The shared kernel every feature is built on: config, logger, clock, database, the audit trail
- * and the job queue. Built once by the root, first, and handed to each feature's module.
+ * The shared kernel every feature is built on: config, logger, clock, database, the audit trail,
+ * the job queue and the rate limits. Built once by the root, first, and handed to each feature's module.
  */
 export interface Kernel {
   config: Config;
@@ -20,6 +22,10 @@ export interface Kernel {
   audit: AuditRepository;
   /** Background work: BullMQ with REDIS_URL, the database-backed queue without. */
   jobs: JobQueue;
+  /** Named rate limiters on one store every process shares: Redis with REDIS_URL, the database without. */
+  rateLimits: RateLimits;
+  /** Outbound hooks, only to hosts an admin has listed. */
+  outbound: OutboundHooks;
 }
 
 export interface KernelOptions {
@@ -33,5 +39,7 @@ export async function openKernel(config: Config, schema: Schema, opts: KernelOpt
   const clock = opts.clock ?? (() => new Date());
   const db = await openDatabase(config.databaseUrl, schema);
   const jobs = createJobQueue({ redisUrl: config.redisUrl, jobs: new JobRepository({ db }), logger, clock }, opts.jobs);
-  return { config, logger, clock, db, audit: new AuditRepository({ db, clock }), jobs };
+  const rateLimits = createRateLimits({ db, redisUrl: config.redisUrl, prefix: opts.jobs?.prefix });
+  const audit = new AuditRepository({ db, clock });
+  return { config, logger, clock, db, audit, jobs, rateLimits, outbound: new OutboundHooks({ db, audit, clock, logger }) };
 }

@@ -1,8 +1,10 @@
 import pino, { type Logger } from 'pino';
+import { maskContacts, serializeError } from './log-redaction';
 
 /**
  * Structured JSON logs. Citizen data stays out: bodies, numbers and addresses are redacted
- * wherever they appear under these keys.
+ * wherever they appear under these keys; errors are logged by the fields we choose (no SQL, no
+ * parameters); and any number or e-mail address left in a finished line is masked on the way out.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -13,6 +15,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         paths: ['body', '*.body', 'password', '*.password', 'token', '*.token', 'req.headers.authorization', 'from', 'to', '*.from', '*.to'],
         censor: '[redacted]',
       },
+      serializers: { err: serializeError, error: serializeError, reason: serializeError },
+      hooks: { streamWrite: maskContacts },
     },
     destination,
   );

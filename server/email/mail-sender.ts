@@ -24,6 +24,9 @@ export class MailSender implements ChannelSender {
   constructor(private readonly deps: MailSenderDeps) {}
 
   async send(m: OutboundMessage): Promise<SendResult> {
+    // Without a transport the reply fails visibly with the reason, never reads as sent.
+    const missing = this.deps.transport.notConfigured;
+    if (missing) return { externalId: null, status: 'failed', detail: { ...missing } };
     const inquiry = m.inquiryId ? await this.deps.inquiries.byId(m.inquiryId) : null;
     const from = await this.fromAddress(inquiry, m.from);
     const thread = (m.inquiryId ? await this.deps.mail.mailIdsOf(m.inquiryId) : []).filter((t) => !t.id.startsWith('sha256:'));

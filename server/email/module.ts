@@ -1,5 +1,5 @@
 import type { Kernel } from '../core/kernel';
-import type { Feature } from '../core/feature';
+import { notConfigured, type Feature } from '../core/feature';
 import type { Register } from '../register/module';
 import type { InboundService } from '../inbound/module';
 import { MailRepository } from './mail.repository';
@@ -32,14 +32,22 @@ export interface EmailFeature extends Feature {
   imap: ImapSettings | null;
 }
 
-/** The e-mail channel from config: IMAP_URL enables the watcher, SMTP_URL the real transport. */
+/** The e-mail channel from config: IMAP_URL enables the watcher, SMTP_URL the real transport (without it: simulated in demo mode, else not configured). */
 export function createEmail(kernel: Kernel, deps: { register: Register; inbound: InboundService }, opts: EmailChannelOptions = {}): EmailFeature {
   const { config, db, clock } = kernel;
   const { register } = deps;
   const logger = kernel.logger.child({ channel: 'email' });
   const mail = new MailRepository({ db, clock });
   const imap = config.imapUrl ? parseImapUrl(config.imapUrl) : null;
-  const transport: MailTransport = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new FakeMailTransport(logger, clock);
+  const transport: MailTransport = config.smtpUrl
+    ? new SmtpTransport(config.smtpUrl)
+    : config.simulateProviders
+      ? new FakeMailTransport(logger, clock)
+      : {
+          simulated: false,
+          notConfigured: notConfigured('E-mail', ['SMTP_URL']),
+          sendMail: () => Promise.reject(new Error('E-mail is not configured: set SMTP_URL')),
+        };
   const defaultFrom = imap?.address ?? `servicetorg@${new URL(config.publicBaseUrl).hostname}`;
   const sender = new MailSender({ transport, mail, inquiries: register.inquiries, departments: register.departments, defaultFrom });
 
@@ -79,7 +87,7 @@ export function createEmail(kernel: Kernel, deps: { register: Register; inbound:
     : null;
 
   return {
-    channels: { email: transport.simulated ? 'simulated' : 'live' },
+    channels: { email: transport.notConfigured ? 'not_configured' : transport.simulated ? 'simulated' : 'live' },
     sender,
     transport,
     ingest,

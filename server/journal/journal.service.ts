@@ -17,6 +17,7 @@ import type { JobQueue } from '../core/jobs/queue';
 import { arkivstrukturXml, documentType, sha256, stableUuid } from './noark';
 import type { UserRepository } from '../auth/module';
 import { pushEntry } from './push';
+import type { OutboundHooks } from '../core/outbound-hooks';
 import type { AuditRepository } from '../core/audit.repository';
 import type { JournalRepository } from './journal.repository';
 import { assertMay, type Actor } from '../core/access';
@@ -39,6 +40,7 @@ export interface JournalDeps {
   departments: DepartmentRepository;
   users: UserRepository;
   audit: AuditRepository;
+  outbound: OutboundHooks;
   jobs: JobQueue;
   clock: () => Date;
   logger: Logger;
@@ -167,7 +169,7 @@ export class JournalService {
     const url = await this.deps.journal.setting(PUSH_URL);
     if (!url) return void (await this.deps.journal.setDelivery(entryId, 'unconfigured', ['pending']));
     try {
-      await pushEntry(url, entry, { token: await this.deps.journal.setting(PUSH_TOKEN) });
+      await pushEntry(this.deps.outbound, url, entry, { token: await this.deps.journal.setting(PUSH_TOKEN) });
     } catch (e) {
       await this.deps.journal.failedAttempt(entryId, (e as Error).message ?? String(e));
       throw e;
@@ -207,6 +209,7 @@ export class JournalService {
   /** Sets (or clears) the push target; posts made while none was set are queued for it. */
   async setArchive(actor: Actor, target: { pushUrl: string | null; token?: string | null }, route: string) {
     assertRecords(actor);
+    if (target.pushUrl) await this.deps.outbound.assertAllowed(target.pushUrl, 'pushUrl');
     await this.deps.db.transaction(async (m) => {
       await this.deps.journal.setSetting(PUSH_URL, target.pushUrl, m);
       if (target.token !== undefined) await this.deps.journal.setSetting(PUSH_TOKEN, target.token, m);
@@ -224,13 +227,16 @@ export class JournalService {
     return this.archive(actor);
   }
 
-  async entries(actor: Actor, q: { states?: DeliveryState[]; from?: Date; to?: Date; beforeId?: number; limit: number }) {
+  /** Posts name the citizen and the subject, so every post listed is recorded as read. */
+  async entries(actor: Actor, q: { states?: DeliveryState[]; from?: Date; to?: Date; beforeId?: number; limit: number }, route: string, ip?: string) {
     assertRecords(actor);
-    return this.deps.journal.list(q);
+    const rows = await this.deps.journal.list(q);
+    await this.deps.audit.record(rows.map((e) => ({ userId: actor.id, action: 'read' as const, entityType: 'journal' as const, entityId: e.id, route, ip })));
+    return rows;
   }
 
   /** Noark 5 arkivstruktur.xml of the posts journaled in [from, to). */
-  async exportXml(actor: Actor, from: Date, to: Date, route: string): Promise<string> {
+  async exportXml(actor: Actor, from: Date, to: Date, route: string, ip?: string): Promise<string> {
     assertRecords(actor);
     const entries: JournalEntry[] = [];
     for (let afterId = 0; ;) {
@@ -245,15 +251,18 @@ export class JournalService {
     const cases = new Map(
       files.map((c) => [c.id, { createdAt: c.createdAt, open: c.isOpen, caseworker: workers.find((u) => u.id === c.caseworkerId)?.name ?? null }]),
     );
-    await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'journal', entityId: 'export', route }]);
+    await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'journal', entityId: 'export', route, ip }]);
     // Posts of one folder together, each folder in journal order.
     entries.sort((a, b) => (a.caseId ?? -a.inquiryId) - (b.caseId ?? -b.inquiryId) || a.id - b.id);
     return arkivstrukturXml(entries, { from, to, createdAt: this.deps.clock(), createdBy: 'Servicetorg', organisation: 'Servicetorg', cases });
   }
 
-  async entry(actor: Actor, id: number): Promise<JournalEntry | null> {
+  /** One post with its document (the message text); reading it is audited. */
+  async entry(actor: Actor, id: number, route: string, ip?: string): Promise<JournalEntry | null> {
     assertRecords(actor);
-    return this.deps.journal.byId(id);
+    const entry = await this.deps.journal.byId(id);
+    if (entry) await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'journal', entityId: entry.id, route, ip }]);
+    return entry;
   }
 
   async retry(actor: Actor, entryId: number, route: string): Promise<JournalEntry | null> {

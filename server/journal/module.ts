@@ -26,7 +26,7 @@ export function createJournal(
   deps: { register: Register; users: UserRepository },
   opts: JournalOptions = {},
 ): Feature & { service: JournalService; repository: JournalRepository } {
-  const { db, clock, logger, audit, jobs } = kernel;
+  const { db, clock, logger, audit, jobs, outbound } = kernel;
   const { register } = deps;
   const repository = new JournalRepository({ db });
   const service = new JournalService({
@@ -39,6 +39,7 @@ export function createJournal(
     departments: register.departments,
     users: deps.users,
     audit,
+    outbound,
     jobs,
     clock,
     logger,

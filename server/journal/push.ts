@@ -1,3 +1,4 @@
+import type { OutboundHooks } from '../core/outbound-hooks';
 import type { JournalEntry } from './entities';
 import { documentType, journalposttype } from './noark';
 
@@ -30,21 +31,17 @@ export function pushPayload(e: JournalEntry) {
   };
 }
 
-export class ArchiveRefused extends Error {}
-
 /**
  * The generic archive adapter: one HTTPS POST of JSON per post, with an Idempotency-Key header the
  * archive uses to drop a repeat (our run can die after the archive stored a post but before we
- * marked it delivered). Anything but a 2xx is a failure to retry.
+ * marked it delivered). Anything but a 2xx is a failure to retry. It goes through the outbound
+ * hooks, so only to a host an admin listed, and its failures name no more than "unreachable" or
+ * the status class: the records role sees them as a post's last error.
  */
-export async function pushEntry(url: string, e: JournalEntry, opts: { token?: string | null; timeoutMs?: number } = {}): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
+export function pushEntry(hooks: OutboundHooks, url: string, e: JournalEntry, opts: { token?: string | null; timeoutMs?: number } = {}): Promise<void> {
+  return hooks.post('archive', url, {
     headers: { 'content-type': 'application/json', 'idempotency-key': e.idempotencyKey, ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
     body: JSON.stringify(pushPayload(e)),
-    redirect: 'error',
-    signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+    timeoutMs: opts.timeoutMs,
   });
-  await res.arrayBuffer().catch(() => undefined);
-  if (res.status < 200 || res.status > 299) throw new ArchiveRefused(`archive answered ${res.status}`);
 }

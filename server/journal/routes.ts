@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { DELIVERY_STATES, JOURNAL_RULE_KINDS, type JournalEntry } from './entities';
 import { notFound } from '../core/errors';
@@ -95,26 +95,31 @@ export function journalRoutes(deps: { journal: JournalService }): Router {
     res.json(await j.setArchive(actorOf(res), parse(archiveBody, req.body), routeOf(req)));
   });
 
-  const list = async (actor: Parameters<JournalService['entries']>[0], q: z.infer<typeof entryQuery>) => {
+  const list = async (req: Request, actor: Parameters<JournalService['entries']>[0], q: z.infer<typeof entryQuery>) => {
     const limit = q.limit ?? 100;
-    const rows = await j.entries(actor, {
-      states: q.state ? [q.state] : undefined,
-      from: q.from,
-      to: q.to,
-      beforeId: q.cursor ? decodeCursor(q.cursor) : undefined,
-      limit: limit + 1,
-    });
+    const rows = await j.entries(
+      actor,
+      {
+        states: q.state ? [q.state] : undefined,
+        from: q.from,
+        to: q.to,
+        beforeId: q.cursor ? decodeCursor(q.cursor) : undefined,
+        limit: limit + 1,
+      },
+      routeOf(req),
+      req.ip,
+    );
     const page = rows.slice(0, limit);
     return { items: page.map(view), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
   };
 
   r.get('/journal/entries', async (req, res) => {
-    res.json(await list(actorOf(res), parse(entryQuery, req.query, 'query')));
+    res.json(await list(req, actorOf(res), parse(entryQuery, req.query, 'query')));
   });
 
   r.get('/journal/dead-letters', async (req, res) => {
     const q = parse(entryQuery.omit({ state: true }), req.query, 'query');
-    res.json(await list(actorOf(res), { ...q, state: 'dead' }));
+    res.json(await list(req, actorOf(res), { ...q, state: 'dead' }));
   });
 
   r.post('/journal/dead-letters/:id/retry', async (req, res) => {
@@ -125,7 +130,7 @@ export function journalRoutes(deps: { journal: JournalService }): Router {
 
   r.get('/journal/export', async (req, res) => {
     const q = parse(exportQuery, req.query, 'query');
-    const xml = await j.exportXml(actorOf(res), q.from, q.to, routeOf(req));
+    const xml = await j.exportXml(actorOf(res), q.from, q.to, routeOf(req), req.ip);
     res.setHeader('content-type', 'application/xml; charset=utf-8');
     res.setHeader('content-disposition', 'attachment; filename="arkivstruktur.xml"');
     res.send(xml);
@@ -133,7 +138,7 @@ export function journalRoutes(deps: { journal: JournalService }): Router {
 
   /** The document a post's dokumentobjekt names (dokumenter/<systemID>.txt in the extract). */
   r.get('/journal/entries/:id/document', async (req, res) => {
-    const entry = await j.entry(actorOf(res), parse(idParam, req.params.id, 'entry id'));
+    const entry = await j.entry(actorOf(res), parse(idParam, req.params.id, 'entry id'), routeOf(req), req.ip);
     if (!entry) throw notFound('Journal post');
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.setHeader('x-checksum-sha256', entry.checksum);

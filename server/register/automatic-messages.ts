@@ -62,7 +62,8 @@ export class AutomaticMessages {
         from: input.from,
         body: input.body,
         subject: input.subject,
-        meta: { autoSubmitted: 'auto-replied', subjectAsIs: true },
+        // purpose: the channel limits automatic messages (an SMS receipt can be made to go anywhere).
+        meta: { autoSubmitted: 'auto-replied', subjectAsIs: true, purpose: input.purpose },
       });
       const status = await this.deps.db.transaction(async (m) => {
         await this.deps.messages.update(

@@ -1,6 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import { type Database, isUniqueViolation } from '../core/db/database';
 import { currentRead } from '../core/db/current-read';
+import { placeholders } from '../core/db/placeholders';
 import { ContactEmailEntity, ContactEntity, ContactPhoneEntity, InquiryEntity, type Contact, type Inquiry } from './entities';
 import { fromRow, insertStatements, lastInsertId, selectList, toDate } from '../core/db/entity-sql';
 import type { Statement, TransactionSteps } from '../core/db/transactions';
@@ -80,6 +81,17 @@ export class ContactRepository {
 
   byId(id: number, m?: EntityManager): Promise<Contact | null> {
     return this.manager(m).getRepository(ContactEntity).findOne({ where: { id } });
+  }
+
+  /** The owners of several numbers in one statement, by number (a number has at most one owner). */
+  async byPhones(e164s: string[]): Promise<Map<string, Contact>> {
+    const unique = [...new Set(e164s)].slice(0, 500);
+    if (!unique.length) return new Map();
+    const rows: (ContactRow & { e164: string })[] = await this.manager().query(
+      `SELECT ${CONTACT_COLUMNS}, p.e164 AS e164 FROM contact_phones p INNER JOIN contacts c ON c.id = p.contact_id WHERE p.e164 IN (${placeholders(unique)})`,
+      unique,
+    );
+    return new Map(rows.map((r) => [r.e164, toContact(r)]));
   }
 
   async byIds(ids: number[]): Promise<Contact[]> {

@@ -45,7 +45,7 @@ export function inquiryRoutes(deps: { inquiries: InquiryService }): Router {
   });
 
   r.get('/messages/:id', async (req, res) => {
-    res.json(await deps.inquiries.message(actorOf(res), parse(idParam, req.params.id, 'message id')));
+    res.json(await deps.inquiries.message(actorOf(res), parse(idParam, req.params.id, 'message id'), routeOf(req), req.ip));
   });
 
   return r;

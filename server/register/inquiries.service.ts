@@ -155,29 +155,10 @@ export class InquiryService {
     assertCanWorkInquiries(actor);
     const inquiry = await this.visible(actor, id);
     const now = this.deps.clock();
-    const { message } = await this.deps.db.transaction(async (m) => {
-      const r = await this.deps.messages.insertOnce(
-        {
-          inquiryId: id,
-          channel: inquiry.channel,
-          direction: 'internal',
-          kind: 'note',
-          body,
-          bodyHtml: null,
-          subject: null,
-          fromAddress: null,
-          toAddress: null,
-          externalId: null,
-          status: null,
-          meta: null,
-          authorId: actor.id,
-          createdAt: now,
-          updatedAt: now,
-        },
-        m,
-      );
+    const message = await this.deps.db.transaction(async (m) => {
+      const note = await this.deps.messages.insertNote({ inquiryId: id, channel: inquiry.channel, body, authorId: actor.id, at: now }, m);
       await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'inquiry', entityId: id, route }], m);
-      return r;
+      return note;
     });
     return this.item(message, actor);
   }
@@ -251,12 +232,13 @@ export class InquiryService {
     return this.item(message, actor);
   }
 
-  /** A message with its whole status history, if the actor may see its inquiry. */
-  async message(actor: Actor, messageId: number): Promise<MessageDetailView> {
+  /** A message with its whole status history, if the actor may see its inquiry; reading it is audited. */
+  async message(actor: Actor, messageId: number, route: string, ip?: string): Promise<MessageDetailView> {
     const message = await this.deps.messages.byId(messageId);
     if (!message) throw notFound('Message');
     await this.visible(actor, message.inquiryId, 'Message');
     const events = await this.deps.messages.events(messageId);
+    await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'message', entityId: messageId, route, ip }]);
     return {
       id: message.id,
       inquiryId: message.inquiryId,

@@ -27,6 +27,29 @@ export class MessageRepository {
    * key decides, with no read first: a provider's retry, or one racing the first delivery, gets
    * the first row back. Plain SQL, as every inbound and outbound message passes here.
    */
+  /** An internal note on an inquiry's timeline (staff's own words, or what happened to a call). */
+  async insertNote(
+    note: { inquiryId: number; channel: Message['channel']; body: string; authorId: number | null; at: Date },
+    m: EntityManager,
+  ): Promise<Message> {
+    const { at, ...rest } = note;
+    const row: Omit<Message, 'id'> = {
+      ...rest,
+      direction: 'internal',
+      kind: 'note',
+      bodyHtml: null,
+      subject: null,
+      fromAddress: null,
+      toAddress: null,
+      externalId: null,
+      status: null,
+      meta: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    return { id: await insertRow(this.deps.db, m, MessageEntity, row), ...row };
+  }
+
   async insertOnce(row: Omit<Message, 'id'>, m: EntityManager): Promise<{ message: Message; inserted: boolean }> {
     try {
       return { message: { id: await insertRow(this.deps.db, m, MessageEntity, row), ...row }, inserted: true };

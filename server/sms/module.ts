@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kernel } from '../core/kernel';
-import { repeating, type Feature } from '../core/feature';
+import { notConfigured, repeating, type Feature } from '../core/feature';
 import type { Register } from '../register/module';
 import type { InboundService } from '../inbound/module';
 import { SmsGroupRepository } from './groups.repository';
@@ -17,6 +17,8 @@ import { SmsViewRepository } from './views.repository';
 import { smsViewRoutes } from './views.routes';
 import { SmsPolicy, type VolumeRule } from './policy.service';
 import { SmsPolicyRepository } from './policy.repository';
+import { SmsLimits, type SmsLimitRules } from './limits.service';
+import { SmsLimitRepository } from './limits.repository';
 import { SmsSendControl } from './send-control.service';
 import { Router } from 'express';
 import { TwilioSmsAdapter, type SmsProvider } from '../../channels/twilio-sms/adapter';
@@ -35,11 +37,14 @@ export interface SmsChannelOptions {
   simulator?: Partial<Pick<SimulatorOptions, 'random' | 'delaysMs' | 'callbackOrigin'>>;
   /** When a send's volume needs approval; default more than 5× the sender's daily average and over 500. */
   volume?: VolumeRule;
+  /** Country allow-list aside: daily caps and the batch size a user without TOTP may send without approval. */
+  limits?: Partial<SmsLimitRules>;
 }
 
 /**
  * The SMS channel: Twilio through its SDK when credentials are set (at TWILIO_API_URL if given),
- * otherwise the in-process simulator, signed with a token made up at start. Officers' sends,
+ * otherwise in demo mode the in-process simulator, signed with a token made up at start, and
+ * outside it not configured. Officers' sends,
  * groups, approval and pause, delivery views and the STOP list live here too.
  */
 export interface SmsFeature extends Feature {
@@ -60,16 +65,31 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
   if (config.twilio) {
     authToken = config.twilio.authToken;
     provider = new TwilioSmsAdapter({ client: createTwilioClient(config.twilio) });
-  } else {
+  } else if (config.simulateProviders) {
     authToken = randomBytes(16).toString('hex');
     simulator = new FakeTwilioSms({ authToken, logger, ...opts.simulator });
     provider = new TwilioSmsAdapter({ client: createTwilioClient({ accountSid: SIMULATED_ACCOUNT_SID, authToken }, simulator) });
+  } else {
+    // Not configured: a send fails at once with the reason, so nobody reads "delivered" for an
+    // alert that never left. A token nobody knows turns every SMS webhook away.
+    authToken = randomBytes(16).toString('hex');
+    const reason = notConfigured('SMS', ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']);
+    provider = {
+      send: async () => ({
+        externalId: null,
+        status: 'failed',
+        providerStatus: null,
+        error: { code: reason.errorCode, message: reason.errorMessage },
+        numSegments: null,
+      }),
+    };
   }
 
   const stopList = new StopListRepository({ db });
   const sendRepo = new SmsSendRepository({ db, clock });
   const policyRepo = new SmsPolicyRepository({ db });
-  const policy = new SmsPolicy({ db, policy: policyRepo, sends: sendRepo, audit, clock, volume: opts.volume });
+  const limits = new SmsLimits({ db, limits: new SmsLimitRepository({ db }), audit, clock, rules: opts.limits });
+  const policy = new SmsPolicy({ db, policy: policyRepo, sends: sendRepo, audit, clock, volume: opts.volume, limits });
   const outbound = new SmsOutboundService({
     db,
     messages: register.messages,
@@ -83,6 +103,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     defaultCountry: config.defaultCountry,
     clock,
     events: register.events,
+    limits,
     annotate: async (messageId, to) => sendRepo.ensureInfo({ messageId, sendId: null, country: countryOf(to), operator: await policy.operatorOf(to) }),
   });
   const helpText = opts.helpText ?? DEFAULT_HELP_TEXT;
@@ -113,7 +134,9 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
   const api = Router();
   // Views first: GET /sms/messages.csv and /sms/messages/:id sit beside POST /sms/messages.
   api.use(
-    smsViewRoutes({ views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: register.messages, inquiries: register.inquiries }) }),
+    smsViewRoutes({
+      views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: register.messages, inquiries: register.inquiries, audit }),
+    }),
   );
   api.use(
     smsRoutes({
@@ -128,10 +151,10 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
       }),
     }),
   );
-  api.use(smsSendRoutes({ control, policy }));
+  api.use(smsSendRoutes({ control, policy, limits }));
 
   return {
-    channels: { sms: simulator ? 'simulated' : 'live' },
+    channels: { sms: config.twilio ? 'live' : simulator ? 'simulated' : 'not_configured' },
     routes: {
       webhooks: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: register.messageStatus, clock, logger }),
       api,

@@ -20,6 +20,7 @@ import type { StopListRepository } from './stop-list.repository';
 import { actsIn, type Actor } from '../core/access';
 import { AppError, badRequest, forbidden } from '../core/errors';
 import { toE164 } from '../core/phone';
+import type { AutomaticKind, SmsLimits } from './limits.service';
 
 /** One request sends to at most this many numbers; the answer waits for every hand-over to the provider. */
 export const MAX_RECIPIENTS = 5000;
@@ -41,6 +42,15 @@ export interface SmsOutboundDeps {
   annotate?: (messageId: number, to: string) => Promise<void>;
   /** Told when the provider has accepted a message, after the write. */
   events?: RegisterEvents;
+  /** Country allow-list and daily caps for automatic SMS (receipts, one-time codes). */
+  limits?: Pick<SmsLimits, 'refuseAutomatic'>;
+}
+
+/** Which automatic kind a message is, from what its sender put in `meta.purpose`. */
+function automaticKind(meta: Record<string, unknown> | undefined): AutomaticKind | null {
+  if (meta?.purpose === 'receipt') return 'receipt';
+  if (meta?.purpose === 'one-time-code') return 'code';
+  return null;
 }
 
 export interface Recipient {
@@ -76,6 +86,10 @@ export class SmsOutboundService implements ChannelSender {
     if (!from)
       return { externalId: null, status: 'failed', from: null, detail: { errorCode: 'no_sender', errorMessage: 'No SMS sender number is configured' } };
     if (message.messageId > 0) await this.deps.annotate?.(message.messageId, message.to);
+    // Anyone on the web or the phone can make us send these, so they are where SMS pumping starts.
+    const kind = automaticKind(message.meta);
+    const refused = kind && (await this.deps.limits?.refuseAutomatic(kind, message.to));
+    if (refused) return { externalId: null, status: 'stopped', from, detail: { ...refused } };
     return this.dispatch(message.messageId, from, message.to, message.body);
   }
 

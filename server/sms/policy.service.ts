@@ -6,6 +6,7 @@ import type { SmsSendRepository } from './sends.repository';
 import { assertAdmin, type Actor } from '../core/access';
 import { badRequest } from '../core/errors';
 import type { SendGate } from './sends.service';
+import type { SmsLimits } from './limits.service';
 
 /** A send is unusual when it is more than `factor` × the sender's 30-day daily average and over `floor` recipients. */
 export interface VolumeRule {
@@ -22,6 +23,8 @@ export interface SmsPolicyDeps {
   audit: AuditRepository;
   clock: () => Date;
   volume?: VolumeRule;
+  /** Country allow-list, batch size without TOTP and the per-user daily cap. */
+  limits: SmsLimits;
 }
 
 const HOST = /^(?=.{3,191}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}$/;
@@ -36,7 +39,7 @@ export class SmsPolicy implements SendGate {
 
   constructor(private readonly deps: SmsPolicyDeps) {}
 
-  async hold(send: { sender: string; body: string; recipients: number }) {
+  async hold(send: { sender: string; body: string; recipients: number; actor: { id: number; totpEnabled: boolean } }) {
     if (await this.senderPaused(send.sender)) return { state: 'paused' as const, reason: null, pausedBy: 'sender' as const };
     const allowed = (await this.deps.policy.allowList()).map((a) => a.host);
     const urls = linkedHosts(send.body).filter((h) => !isAllowedHost(h, allowed));
@@ -47,8 +50,19 @@ export class SmsPolicy implements SendGate {
       const dailyAverage = Math.round((last30 / 30) * 10) / 10;
       if (send.recipients > rule.factor * dailyAverage) volume = { recipients: send.recipients, dailyAverage };
     }
-    if (!urls.length && !volume) return null;
-    return { state: 'awaiting_approval' as const, reason: { ...(urls.length ? { urls } : {}), ...(volume ? { volume } : {}) } };
+    // Decided by the actor's own TOTP, not the role: any role may enrol, and a role says nothing about a stolen password.
+    const limit = this.deps.limits.rules.batchWithoutTotp;
+    const batch = !send.actor.totpEnabled && send.recipients > limit ? { recipients: send.recipients, limit, totp: false as const } : undefined;
+    const reason = { ...(urls.length ? { urls } : {}), ...(volume ? { volume } : {}), ...(batch ? { batch } : {}) };
+    if (Object.keys(reason).length) return { state: 'awaiting_approval' as const, reason };
+    // Counted only for sends that go without a person's look: an approved send was looked at.
+    if (!(await this.deps.limits.takeForUser(send.actor.id, send.recipients)))
+      return { state: 'awaiting_approval' as const, reason: { daily: { recipients: send.recipients, limit: this.deps.limits.rules.dailyPerUser } } };
+    return null;
+  }
+
+  outsideCountries(phones: string[]) {
+    return this.deps.limits.outsideCountries(phones);
   }
 
   async senderPaused(sender: string): Promise<boolean> {

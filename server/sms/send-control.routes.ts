@@ -2,10 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { SEND_STATES } from './sends.entities';
 import type { SmsPolicy } from './policy.service';
+import type { SmsLimits } from './limits.service';
 import type { SmsSendControl } from './send-control.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
+import { assertAdmin } from '../core/access';
 
 /* Officers' sends after they are made: list, read, cancel (and, for admins, pause and resume). */
 
@@ -29,7 +31,9 @@ const operatorTable = z
   })
   .strict();
 
-export function smsSendRoutes(deps: { control: SmsSendControl; policy: SmsPolicy }): Router {
+const countriesBody = z.object({ countries: z.array(z.string().trim().min(1).max(8)).max(250) }).strict();
+
+export function smsSendRoutes(deps: { control: SmsSendControl; policy: SmsPolicy; limits: SmsLimits }): Router {
   const r = Router();
 
   r.get('/sms/sends', async (req, res) => {
@@ -80,6 +84,17 @@ export function smsSendRoutes(deps: { control: SmsSendControl; policy: SmsPolicy
     if (!(await deps.policy.disallowHost(actorOf(res), host, routeOf(req))))
       return void res.status(404).json({ error: { code: 'not_found', message: `${host} is not on the allow-list` } });
     res.status(204).end();
+  });
+
+  // Countries SMS may go to (automatic and staff sends): Norway always, plus what an admin adds.
+  r.get('/sms/country-allowlist', async (_req, res) => {
+    res.json({ items: await deps.limits.countries() });
+  });
+
+  r.put('/sms/country-allowlist', async (req, res) => {
+    const actor = actorOf(res);
+    assertAdmin(actor);
+    res.json({ items: await deps.limits.setCountries(actor, parse(countriesBody, req.body).countries, routeOf(req)) });
   });
 
   r.get('/sms/operators', async (_req, res) => {

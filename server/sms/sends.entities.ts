@@ -6,10 +6,15 @@ import { at, id } from '../core/db/columns';
 export const SEND_STATES = ['scheduled', 'awaiting_approval', 'paused', 'sending', 'sent', 'cancelled', 'rejected'] as const;
 export type SendState = (typeof SEND_STATES)[number];
 
-/** Why a send waits for a person: a link to a host not on the allow-list, or far more than the sender's normal volume. */
+/**
+ * Why a send waits for a person: a link to a host not on the allow-list, far more than the
+ * sender's normal volume, a batch too large for a user without TOTP, or the user's daily cap.
+ */
 export interface HoldReason {
   urls?: string[];
   volume?: { recipients: number; dailyAverage: number };
+  batch?: { recipients: number; limit: number; totp: false };
+  daily?: { recipients: number; limit: number };
 }
 
 /** One officer's send to one or more recipients: each recipient has its own message row and history. */

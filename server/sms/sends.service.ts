@@ -11,6 +11,7 @@ import { assertMay, type Actor } from '../core/access';
 import { badRequest } from '../core/errors';
 import { MAX_RECIPIENTS, type Recipient, type SentItem, type SmsOutboundService } from './outbound.service';
 import { toSummary } from '../core/summary';
+import { toE164 } from '../core/phone';
 
 export const SEND_QUEUE = 'sms-send';
 const PARALLEL_SENDS = 8;
@@ -23,8 +24,12 @@ export interface SendGate {
     sender: string;
     body: string;
     recipients: number;
+    /** Who sends: whether they have TOTP decides how large a send may go without approval. */
+    actor: { id: number; totpEnabled: boolean };
   }): Promise<{ state: 'paused' | 'awaiting_approval'; reason: SmsSend['holdReason']; pausedBy?: 'sender' } | null>;
   senderPaused(sender: string): Promise<boolean>;
+  /** The numbers (E.164) in countries SMS may not go to. */
+  outsideCountries(phones: string[]): Promise<{ phone: string; country: string | null }[]>;
   /** Operator of a number from the configured prefix table, when there is one. */
   operatorOf(phone: string): Promise<string | null>;
 }
@@ -76,7 +81,7 @@ export const countryOf = (e164: string): string | null => parsePhoneNumberFromSt
 export class SmsSendService {
   constructor(private readonly deps: SmsSendDeps) {}
 
-  async send(actor: Actor, req: SendRequest, route: string): Promise<{ send: SendView; items: SentItem[]; segments: number }> {
+  async send(actor: Actor & { totpEnabled?: boolean }, req: SendRequest, route: string): Promise<{ send: SendView; items: SentItem[]; segments: number }> {
     assertMay(actor, 'sendSms', 'Your role may not send SMS');
     const out = this.deps.outbound;
     out.assertTemplate(req.body);
@@ -88,7 +93,13 @@ export class SmsSendService {
       throw badRequest('sendAt is more than a year ahead', [{ path: ['sendAt'], message: 'too far ahead' }]);
     const sender = await out.senderFor(actor, req.from);
     const recipients = out.normalise(req.to);
-    const hold = await this.deps.gate.hold({ sender: sender.address, body: req.body, recipients: recipients.length });
+    await this.assertCountries(req.to);
+    const hold = await this.deps.gate.hold({
+      sender: sender.address,
+      body: req.body,
+      recipients: recipients.length,
+      actor: { id: actor.id, totpEnabled: actor.totpEnabled === true },
+    });
     const sendAt = req.sendAt ?? null;
     const state: SendState = hold?.state ?? (sendAt ? 'scheduled' : 'sending');
     const status: MessageStatus = hold?.state ?? (sendAt ? 'scheduled' : 'queued');
@@ -195,6 +206,20 @@ export class SmsSendService {
       await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sent', ['sending'], m));
     }
     return { send: await this.view((await this.deps.sends.byId(send.id))!), items, segments: items.reduce((n, x) => n + x.segments, 0) };
+  }
+
+  /** 400 naming every recipient in a country we do not send to; checked before anything is written. */
+  private async assertCountries(to: Recipient[]): Promise<void> {
+    const phones = to.map((r) => toE164(r.phone, this.deps.defaultCountry) ?? r.phone);
+    const outside = new Map((await this.deps.gate.outsideCountries([...new Set(phones)])).map((x) => [x.phone, x.country]));
+    const bad = phones.map((phone, i) => ({ phone, i })).filter((x) => outside.has(x.phone));
+    if (bad.length)
+      throw badRequest(
+        `SMS may not go to ${[...new Set(bad.map((x) => outside.get(x.phone) ?? 'unknown country'))].join(', ')}: not on the country allow-list`,
+        bad
+          .slice(0, 100)
+          .map((x) => ({ path: ['to', x.i], message: `${x.phone}: ${outside.get(x.phone) ?? 'unknown country'} is not on the country allow-list` })),
+      );
   }
 
   /** The job: hands over every message of the send still scheduled, each claimed first. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MESSAGE_STATUSES } from '../contracts/names';
 import type { SmsViewService } from './views.service';
 import { SMS_SORTS } from './views.repository';
-import { actorOf } from '../core/http/require-auth';
+import { actorOf, routeOf } from '../core/http/require-auth';
 import { csvRow } from '../core/http/csv';
 import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
@@ -45,7 +45,30 @@ export function smsViewRoutes(deps: { views: SmsViewService }): Router {
   r.get('/sms/messages', async (req, res) => {
     const q = parse(smsListQuery, req.query, 'query');
     res.json(
-      await deps.views.list(actorOf(res), {
+      await deps.views.list(
+        actorOf(res),
+        {
+          statuses: q.status,
+          country: q.country,
+          operator: q.operator,
+          sender: q.sender,
+          sendId: q.send,
+          from: q.from,
+          to: q.to,
+          sort: q.sort,
+          cursor: q.cursor,
+          limit: q.limit,
+        },
+        { route: routeOf(req), ip: req.ip },
+      ),
+    );
+  });
+
+  r.get('/sms/messages.csv', async (req, res) => {
+    const q = parse(smsExportQuery, req.query, 'query');
+    const rows = deps.views.all(
+      actorOf(res),
+      {
         statuses: q.status,
         country: q.country,
         operator: q.operator,
@@ -54,24 +77,9 @@ export function smsViewRoutes(deps: { views: SmsViewService }): Router {
         from: q.from,
         to: q.to,
         sort: q.sort,
-        cursor: q.cursor,
-        limit: q.limit,
-      }),
+      },
+      { route: routeOf(req), ip: req.ip },
     );
-  });
-
-  r.get('/sms/messages.csv', async (req, res) => {
-    const q = parse(smsExportQuery, req.query, 'query');
-    const rows = deps.views.all(actorOf(res), {
-      statuses: q.status,
-      country: q.country,
-      operator: q.operator,
-      sender: q.sender,
-      sendId: q.send,
-      from: q.from,
-      to: q.to,
-      sort: q.sort,
-    });
     // The first page is read before anything is written, so a refused request still gets its JSON error.
     const first = await rows.next();
     res.setHeader('content-type', 'text/csv; charset=utf-8');
@@ -86,7 +94,7 @@ export function smsViewRoutes(deps: { views: SmsViewService }): Router {
   });
 
   r.get('/sms/messages/:id', async (req, res) => {
-    res.json(await deps.views.history(actorOf(res), parse(idParam, req.params.id, 'message id')));
+    res.json(await deps.views.history(actorOf(res), parse(idParam, req.params.id, 'message id'), { route: routeOf(req), ip: req.ip }));
   });
 
   return r;

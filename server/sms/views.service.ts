@@ -1,3 +1,4 @@
+import type { AuditRepository } from '../core/audit.repository';
 import type { Database } from '../core/db/database';
 import type { MessageRepository, InquiryRepository } from '../register/module';
 import type { SmsMessageFilter, SmsMessageRow, SmsSort, SmsViewRepository } from './views.repository';
@@ -24,9 +25,26 @@ function decodeSmsCursor(sort: SmsSort, cursor: string): { value: string | numbe
   throw badRequest('cursor is not one this API gave out for this sort', [{ path: ['cursor'], message: 'invalid cursor' }]);
 }
 
-/** Delivery-status views of outbound SMS: list, one message's history, CSV export. */
+/** Where a read came from, for the audit trail. */
+export interface ReadAt {
+  route: string;
+  ip?: string;
+}
+
+/**
+ * Delivery-status views of outbound SMS: list, one message's history, CSV export. Each shows
+ * message bodies, so every message shown is recorded as read, as an inquiry's timeline is.
+ */
 export class SmsViewService {
-  constructor(private readonly deps: { db: Database; views: SmsViewRepository; messages: MessageRepository; inquiries: InquiryRepository }) {}
+  constructor(
+    private readonly deps: { db: Database; views: SmsViewRepository; messages: MessageRepository; inquiries: InquiryRepository; audit: AuditRepository },
+  ) {}
+
+  private read(actor: Actor, ids: number[], at: ReadAt): Promise<void> {
+    return this.deps.audit.record(
+      ids.map((id) => ({ userId: actor.id, action: 'read' as const, entityType: 'message' as const, entityId: id, route: at.route, ip: at.ip })),
+    );
+  }
 
   private scope(actor: Actor): number[] | undefined {
     assertMay(actor, 'seeDeliveryStatus', 'Your role may not see SMS delivery status');
@@ -50,19 +68,30 @@ export class SmsViewService {
     };
   }
 
-  async list(actor: Actor, q: SmsListQuery): Promise<Page<SmsMessageView>> {
+  async list(actor: Actor, q: SmsListQuery, at: ReadAt): Promise<Page<SmsMessageView>> {
     const limit = q.limit ?? 50;
     const f = this.filter(actor, q, limit + 1);
     const rows = await this.deps.views.list(f);
     const page = rows.slice(0, limit);
+    await this.read(
+      actor,
+      page.map((r) => r.id),
+      at,
+    );
     return { items: page.map(view), nextCursor: rows.length > limit ? encodeSmsCursor(f.sort, page[page.length - 1]) : null };
   }
 
   /** Every matching row, page by page, so an export of a year does not sit in memory at once. */
-  async *all(actor: Actor, q: Omit<SmsListQuery, 'cursor' | 'limit'>, max = 100_000): AsyncGenerator<SmsMessageRow> {
+  async *all(actor: Actor, q: Omit<SmsListQuery, 'cursor' | 'limit'>, at: ReadAt, max = 100_000): AsyncGenerator<SmsMessageRow> {
     let f = this.filter(actor, q, 1000);
     for (let n = 0; n < max;) {
       const rows = await this.deps.views.list(f);
+      // Recorded a page at a time, before the page is written out.
+      await this.read(
+        actor,
+        rows.map((r) => r.id),
+        at,
+      );
       for (const r of rows) yield r;
       n += rows.length;
       if (rows.length < f.limit) return;
@@ -73,12 +102,13 @@ export class SmsViewService {
   }
 
   /** One recipient's message with its whole event history. */
-  async history(actor: Actor, id: number): Promise<SmsMessageHistoryView> {
+  async history(actor: Actor, id: number, at: ReadAt): Promise<SmsMessageHistoryView> {
     const scope = this.scope(actor);
     const message = await this.deps.messages.byId(id);
     const inquiry = message && message.channel === 'sms' ? await this.deps.inquiries.byId(message.inquiryId) : null;
     if (!message || !inquiry || (scope && !scope.includes(inquiry.departmentId))) throw notFound('Message');
     const events = await this.deps.messages.events(id);
+    await this.read(actor, [id], at);
     return {
       id: message.id,
       direction: message.direction,

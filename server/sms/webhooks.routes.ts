@@ -1,10 +1,12 @@
-import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import type express from 'express';
+import { Router, type ErrorRequestHandler } from 'express';
 import twilio from 'twilio';
 import type { Logger } from 'pino';
 import { AppError } from '../core/errors';
 import type { MessageStatusService } from '../register/module';
 import type { SmsInboundService } from './inbound.service';
 import { parseInboundSms, parseStatusCallback } from '../../channels/twilio-sms/parse';
+import { twilioWebhook } from '../../channels/twilio/signature';
 
 export const INBOUND_PATH = '/webhooks/twilio/sms';
 export const STATUS_PATH = '/webhooks/twilio/sms/status';
@@ -29,19 +31,7 @@ const fail = (res: express.Response, status: number, code: string, message: stri
  */
 export function smsWebhooks(deps: SmsWebhookDeps): Router {
   const r = Router();
-  const form: RequestHandler[] = [
-    (req, res, next) => (req.is('application/x-www-form-urlencoded') ? next() : fail(res, 400, 'malformed_form', 'Twilio webhooks are form-encoded')),
-    express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 300 }),
-    (req, res, next) => {
-      const signature = req.get('x-twilio-signature');
-      const url = deps.publicBaseUrl + req.originalUrl;
-      const params = (req.body ?? {}) as Record<string, unknown>;
-      if (!signature || !twilio.validateRequest(deps.authToken, signature, url, params)) {
-        return fail(res, 403, 'invalid_signature', 'The request is not signed by Twilio for this URL');
-      }
-      next();
-    },
-  ];
+  const form = twilioWebhook({ authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl, limit: '200kb', parameterLimit: 300 });
 
   r.post(STATUS_PATH, ...form, async (req, res) => {
     const event = parseStatusCallback(req.body, deps.clock());

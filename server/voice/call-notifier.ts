@@ -8,6 +8,7 @@ export interface CallNotifier {
   ended(departmentId: number, payload: { callSid: string; outcome: string }): void;
   popToUser(userId: number, payload: ScreenPop): void;
   popToAvailable(departmentId: number, payload: ScreenPop): void;
+  lost(userId: number, payload: { callSid: string; reason: string }): void;
 }
 
 export function agentCallNotifier(agents: Agents): CallNotifier {
@@ -17,5 +18,6 @@ export function agentCallNotifier(agents: Agents): CallNotifier {
     ended: (departmentId, payload) => agents.to(rooms.department(departmentId)).emit('call:ended', payload),
     popToUser: (userId, payload) => agents.to(rooms.user(userId)).emit('screen-pop', payload),
     popToAvailable: (departmentId, payload) => agents.to(rooms.available(departmentId)).emit('screen-pop', payload),
+    lost: (userId, payload) => agents.to(rooms.user(userId)).emit('call:lost', payload),
   };
 }

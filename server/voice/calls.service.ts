@@ -143,8 +143,19 @@ export class CallService {
 
   /** Calls still waiting for an agent of these departments: offered to an agent who becomes available. */
   async waitingFor(user: Pick<User, 'role'>, departmentIds: number[]): Promise<CallIncoming[]> {
+    // Two statements however long the queue is: every agent who becomes available asks this.
     const calls = await this.deps.calls.waitingIn(actsInEveryDepartment(user) ? 'all' : departmentIds);
-    return Promise.all(calls.map((c) => this.incomingPayload(c)));
+    const callers = await this.deps.contacts.byPhones(calls.flatMap((c) => (c.fromE164 ? [c.fromE164] : [])));
+    const codes = new Map((await this.deps.departments.list()).map((d) => [d.id, d.code]));
+    return calls.map((c) => {
+      const contact = c.fromE164 ? callers.get(c.fromE164) : undefined;
+      return {
+        callSid: c.callSid,
+        from: c.fromE164 ?? 'anonymous',
+        department: (c.departmentId && codes.get(c.departmentId)) || SWITCHBOARD,
+        contact: contact ? { id: contact.id, name: contact.name } : null,
+      };
+    });
   }
 
   /** Twilio's status callback: the call ended. Answered calls close their inquiry; missed ones stay open for a call-back. */
@@ -183,26 +194,7 @@ export class CallService {
 
   /** A line on the inquiry's timeline saying who did what with the call. */
   async note(inquiryId: number, authorId: number | null, body: string, at: Date, m: Parameters<MessageRepository['insertOnce']>[1]) {
-    await this.deps.messages.insertOnce(
-      {
-        inquiryId,
-        channel: 'phone',
-        direction: 'internal',
-        kind: 'note',
-        body,
-        bodyHtml: null,
-        subject: null,
-        fromAddress: null,
-        toAddress: null,
-        externalId: null,
-        status: null,
-        meta: null,
-        authorId,
-        createdAt: at,
-        updatedAt: at,
-      },
-      m,
-    );
+    await this.deps.messages.insertNote({ inquiryId, channel: 'phone', body, authorId, at }, m);
   }
 }
 

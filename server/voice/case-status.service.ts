@@ -14,9 +14,27 @@ export interface CaseStatusLimits {
   codeTtlMs: number;
   maxTries: number;
   perNumberPerHour: number;
+  /** Per keyed case number, whether or not such a case exists. */
   perCasePerHour: number;
+  /** All callers without a usable caller ID together: withheld numbers must not escape the per-number limit. */
+  anonymousPerHour: number;
+  /** The whole line: a ceiling on the SMS anyone can make it send, however many numbers they call from. */
+  globalPerHour: number;
 }
-export const DEFAULT_LIMITS: CaseStatusLimits = { codeTtlMs: 5 * 60_000, maxTries: 3, perNumberPerHour: 3, perCasePerHour: 5 };
+export const DEFAULT_LIMITS: CaseStatusLimits = {
+  codeTtlMs: 5 * 60_000,
+  maxTries: 3,
+  perNumberPerHour: 3,
+  perCasePerHour: 5,
+  anonymousPerHour: 10,
+  globalPerHour: 200,
+};
+
+/**
+ * What Twilio puts in From when the caller withheld or has no number (anonymous, restricted,
+ * unavailable, blocked); some parse as real numbers, so they are listed rather than guessed.
+ */
+const WITHHELD = new Set(['anonymous', 'restricted', 'unknown', 'unavailable', 'private', '+266696687', '+86282452253', '+8656696', '+2562533', '+7378742833']);
 
 export interface CaseStatusDeps {
   verifications: VerificationRepository;
@@ -50,45 +68,76 @@ const hash = (salt: string, code: string) => createHash('sha256').update(`${salt
  */
 export class CaseStatusService {
   private readonly limits: CaseStatusLimits;
+  private readonly pending = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: CaseStatusDeps) {
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
   }
 
+  /**
+   * Counts the request against the limits and answers at once. Every limit is counted before any
+   * case is looked up and the same way for a number that is no case, so `limited` reveals nothing;
+   * the case lookup and the SMS happen after the answer, so a real case does not answer slower.
+   */
   async caseEntered(v: { callSid: string; from?: string; to?: string; keys: string | undefined; lang: Lang }): Promise<CaseEntered> {
     const candidates = caseNumbersFromKeys(v.keys ?? '');
     if (!candidates.length) return 'none';
+    // Every way of keying one case number has the same digits, so the limit cannot be dodged by keying it another way.
+    const caseKey = (v.keys ?? '').replace(/\D/g, '');
     const now = this.deps.clock();
     const hourAgo = new Date(now.getTime() - 3600_000);
-    const from = v.from ? toE164(v.from, this.deps.defaultCountry) : null;
-    if (from && (await this.deps.verifications.countSince({ fromE164: from }, hourAgo)) >= this.limits.perNumberPerHour) return 'limited';
-    const kase = (await this.deps.cases.byNumbers(candidates))[0] ?? null;
-    if (kase && (await this.deps.verifications.countSince({ caseId: kase.id }, hourAgo)) >= this.limits.perCasePerHour) return 'limited';
+    const from = v.from && !WITHHELD.has(v.from.trim().toLowerCase()) ? toE164(v.from, this.deps.defaultCountry) : null;
+    const count = (by: Parameters<VerificationRepository['countSince']>[0]) => this.deps.verifications.countSince(by, hourAgo);
+    if ((await count('all')) >= this.limits.globalPerHour) return this.limited('line', v.callSid);
+    if (from ? (await count({ fromE164: from })) >= this.limits.perNumberPerHour : (await count('anonymous')) >= this.limits.anonymousPerHour)
+      return this.limited(from ? 'number' : 'anonymous', v.callSid);
+    if ((await count({ caseKey })) >= this.limits.perCasePerHour) return this.limited('case', v.callSid);
 
-    let target: string | null = null;
-    if (kase) {
-      const links = await this.deps.cases.contactsOf(kase.id);
-      const contacts = await this.deps.contacts.withAddresses(await this.deps.contacts.byIds(links.map((l) => l.contactId)));
-      const phones = contacts.flatMap((c) => c.phones);
-      const callerIdOnly = await this.deps.verifications.callerIdOnly(kase.category);
-      target = from && phones.includes(from) ? from : callerIdOnly ? null : (phones.find(isMobileLike) ?? null);
-    }
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const salt = randomBytes(16).toString('hex');
-    await this.deps.verifications.insert({
+    const row = await this.deps.verifications.insert({
       callSid: v.callSid,
-      caseId: kase?.id ?? null,
+      caseId: null,
+      caseKey,
       fromE164: from,
-      sentTo: target,
-      codeHash: target ? hash(salt, code) : null,
+      sentTo: null,
+      codeHash: null,
       salt,
       attempts: 0,
       state: 'pending',
       expiresAt: new Date(now.getTime() + this.limits.codeTtlMs),
       createdAt: now,
     });
-    if (target) await this.send(target, v.to ?? null, CODE_TEXT[v.lang](code));
+    // Detached, not a job: a code lost to a restart costs the caller one more try, and a queued job
+    // would outlive the five minutes the code is good for.
+    const work = this.deliver(row.id, salt, candidates, from, v.to ?? null, v.lang)
+      .catch((err: unknown) => this.deps.logger.error({ err, callSid: v.callSid }, 'case-status code: finding the case or sending failed'))
+      .finally(() => this.pending.delete(work));
+    this.pending.add(work);
     return 'sent';
+  }
+
+  /** Resolves when every code asked for so far has been sent or given up (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  private limited(which: 'line' | 'number' | 'anonymous' | 'case', callSid: string): CaseEntered {
+    this.deps.logger.warn({ limit: which, callSid }, 'case-status line: code limit reached');
+    return 'limited';
+  }
+
+  /** After the answer: the case, the number on file to send to, and the code, when there is one. */
+  private async deliver(verificationId: number, salt: string, candidates: string[], from: string | null, calledNumber: string | null, lang: Lang) {
+    const kase = (await this.deps.cases.byNumbers(candidates))[0] ?? null;
+    if (!kase) return;
+    const links = await this.deps.cases.contactsOf(kase.id);
+    const contacts = await this.deps.contacts.withAddresses(await this.deps.contacts.byIds(links.map((l) => l.contactId)));
+    const phones = contacts.flatMap((c) => c.phones);
+    const callerIdOnly = await this.deps.verifications.callerIdOnly(kase.category);
+    const target = from && phones.includes(from) ? from : callerIdOnly ? null : (phones.find(isMobileLike) ?? null);
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await this.deps.verifications.arm(verificationId, { caseId: kase.id, sentTo: target, codeHash: target ? hash(salt, code) : null });
+    if (target) await this.send(target, calledNumber, CODE_TEXT[lang](code));
   }
 
   private async send(to: string, calledNumber: string | null, body: string) {
@@ -96,7 +145,9 @@ export class CaseStatusService {
     try {
       if (sms) {
         // Not journaled: a one-time code is no document of the case, and must not sit in the register.
-        await sms.send({ messageId: 0, inquiryId: null, to, from: calledNumber, body, meta: { purpose: 'one-time-code' } });
+        const r = await sms.send({ messageId: 0, inquiryId: null, to, from: calledNumber, body, meta: { purpose: 'one-time-code' } });
+        // The code is kept out of the register, so a refusal (country, daily cap) is recorded here.
+        if (r.status === 'stopped' || r.status === 'failed') this.deps.logger.warn({ status: r.status, reason: r.detail?.reason }, 'case-status code not sent');
       } else {
         if (!calledNumber) throw new Error('no number to send the code from');
         await this.deps.provider.sendSms({ from: calledNumber, to, body });

@@ -60,6 +60,8 @@ export interface PhoneVerification {
   id: number;
   callSid: string;
   caseId: number | null;
+  /** The digits the caller keyed as a case number, whether or not such a case exists: the per-case limit counts these. */
+  caseKey: string | null;
   fromE164: string | null;
   sentTo: string | null;
   codeHash: string | null;
@@ -76,6 +78,7 @@ export const PhoneVerificationEntity = new EntitySchema<PhoneVerification>({
     id,
     callSid: { type: String, length: 64, name: 'call_sid' },
     caseId: { type: Number, name: 'case_id', nullable: true },
+    caseKey: { type: String, length: 20, name: 'case_key', nullable: true },
     fromE164: { type: String, length: 32, name: 'from_e164', nullable: true },
     sentTo: { type: String, length: 32, name: 'sent_to', nullable: true },
     codeHash: { type: String, length: 64, name: 'code_hash', nullable: true },

@@ -35,7 +35,7 @@ export interface AgentRef {
   departmentIds: number[];
 }
 
-export type AcceptAnswer = { ok: true } | { ok: false; reason: 'not_found' | 'not_your_department' | 'taken' | 'ended' | 'unreachable' };
+export type AcceptAnswer = { ok: true } | { ok: false; reason: 'not_found' | 'not_your_department' | 'taken' | 'ended' };
 
 export interface TransferInput {
   toUserEmail?: string;
@@ -66,8 +66,10 @@ export class Handover {
 
   /**
    * call:accept. The atomic claim decides the winner (across processes, since it is one UPDATE on
-   * the shared database); the winner's endpoint then gets the call by REST, and only then is the
-   * agent told it is theirs.
+   * the shared database). The winner gets the screen pop at once; moving the call to their phone by
+   * REST runs beside it, since that round trip (100–300 ms to Twilio) must not hold the pop back. If
+   * the move fails, the call goes back to the queue, the agent is told (call:lost) and the call is
+   * offered again.
    */
   async accept(agent: AgentRef, callSid: string): Promise<AcceptAnswer> {
     const call = await this.callDeps.calls.bySid(callSid);
@@ -80,13 +82,12 @@ export class Handover {
     const [claimed, user] = await Promise.all([this.callDeps.calls.claim(callSid, agent.userId, now), this.deps.users.byId(agent.userId)]);
     if (!claimed) return { ok: false, reason: 'taken' };
     const code = await this.deptCode(call.departmentId);
-    try {
-      await this.deps.provider.redirect(callSid, dialTwiml(user ?? { id: agent.userId, phone: null, sip: null }, this.dialAction(call, code), call.toNumber));
-    } catch (err) {
-      this.callDeps.logger.warn({ err, callSid }, 'moving the call to the agent failed; back to the queue');
-      await this.callDeps.calls.release(callSid, agent.userId);
-      return { ok: false, reason: 'unreachable' };
-    }
+    const moved = this.deps.provider
+      .redirect(callSid, dialTwiml(user ?? { id: agent.userId, phone: null, sip: null }, this.dialAction(call, code), call.toNumber))
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     this.deps.notifier.taken(call.departmentId, { callSid, by: { id: agent.userId, name: agent.name } });
     const inquiryId = call.inquiryId;
     const assigned = inquiryId
@@ -101,7 +102,24 @@ export class Handover {
     const popping = (async () => this.pop(call, actingScope(agent), call.transferFromId ? await this.transferOf(call) : undefined))();
     const [pop] = await Promise.all([popping, assigned]);
     this.deps.notifier.popToUser(agent.userId, pop);
+    // Handled after the pop, so an agent never hears of a lost call before its pop.
+    void moved.then((err) => (err ? this.moveFailed(call, agent, err) : undefined));
     return { ok: true };
+  }
+
+  /** The provider refused to move the call: back to the queue, unassigned, the agent told, offered again. */
+  private async moveFailed(call: CallRecord, agent: AgentRef, err: unknown): Promise<void> {
+    const { callSid, departmentId, inquiryId } = call;
+    this.callDeps.logger.warn({ err, callSid }, 'moving the call to the agent failed; back to the queue');
+    try {
+      if (!(await this.callDeps.calls.release(callSid, agent.userId))) return;
+      if (inquiryId) await this.callDeps.db.transaction((m) => this.callDeps.inquiries.update(inquiryId, { assigneeId: null }, m));
+      this.deps.notifier.lost(agent.userId, { callSid, reason: 'unreachable' });
+      const queued = await this.callDeps.calls.bySid(callSid);
+      if (queued && departmentId) this.deps.notifier.incoming(departmentId, await this.deps.calls.incomingPayload(queued));
+    } catch (e) {
+      this.callDeps.logger.error({ err: e, callSid }, 'putting a call back in the queue failed');
+    }
   }
 
   private async transferOf(call: CallRecord): Promise<{ from: ContactRef; note: string } | undefined> {

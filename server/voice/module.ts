@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kernel } from '../core/kernel';
-import type { Feature } from '../core/feature';
+import { notConfigured, type Feature } from '../core/feature';
 import type { Agents } from '../core/realtime/agents';
 import type { Register, Department } from '../register/module';
 import type { InboundService, ChannelSender } from '../inbound/module';
@@ -46,6 +46,18 @@ export interface VoiceFeature extends Feature {
   authToken: string;
 }
 
+/** Voice without Twilio credentials outside demo mode: every call to Twilio fails, saying what to set. */
+class NotConfiguredVoice implements VoiceProvider {
+  readonly simulated = false;
+  private readonly reason = notConfigured('Voice', ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']).errorMessage;
+  async redirect(): Promise<void> {
+    throw new Error(this.reason);
+  }
+  async sendSms(): Promise<{ sid: string }> {
+    throw new Error(this.reason);
+  }
+}
+
 /** The voice menu, calls routed to departments, screen pops on answer and on transfer, case status read aloud. */
 export function createVoice(
   kernel: Kernel,
@@ -54,13 +66,15 @@ export function createVoice(
 ): VoiceFeature {
   const { config, db, logger, clock, audit } = kernel;
   const { register } = deps;
-  const provider = opts.provider ?? (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : new FakeVoiceProvider());
-  // The simulation token is public so the demo's call simulator can sign; in production without
+  const provider =
+    opts.provider ??
+    (config.twilio ? TwilioVoiceProvider.fromConfig(config.twilio) : config.simulateProviders ? new FakeVoiceProvider() : new NotConfiguredVoice());
+  // The simulation token is public so the demo's call simulator can sign; anywhere else without
   // Twilio credentials nobody may sign, so a random token makes every voice webhook a 403.
-  const authToken = config.twilio?.authToken ?? (config.env === 'production' ? randomBytes(24).toString('hex') : SIMULATION_AUTH_TOKEN);
+  const authToken = config.twilio?.authToken ?? (config.simulateProviders ? SIMULATION_AUTH_TOKEN : randomBytes(24).toString('hex'));
   // The simulator page signs with the public simulation token, so it exists only where that token
-  // is the one in use: no Twilio credentials, and never in production.
-  const simulatorOn = !config.twilio && config.env !== 'production';
+  // is the one in use: demo mode (never production) without Twilio credentials.
+  const simulatorOn = !config.twilio && config.simulateProviders;
   const chosenSpeech =
     opts.speech ??
     speechFromConfig({
@@ -120,7 +134,7 @@ export function createVoice(
   };
 
   return {
-    channels: { phone: provider.simulated ? 'simulated' : 'live' },
+    channels: { phone: provider.simulated ? 'simulated' : provider instanceof NotConfiguredVoice ? 'not_configured' : 'live' },
     provider,
     calls,
     handover,
@@ -132,5 +146,7 @@ export function createVoice(
       api: voiceStaffRoutes({ handover, caseStatus, audit }),
       public: captions ? simulatorPage({ publicBaseUrl: config.publicBaseUrl, authToken, caption: captions.caption, logger }) : undefined,
     },
+    // Codes are sent after the caller was answered; the database must outlive the last of them.
+    background: [{ name: 'case-status codes', start: () => undefined, stop: () => caseStatus.idle() }],
   };
 }

@@ -120,7 +120,8 @@ export function voiceWebhooks(deps: VoiceRoutesDeps): Router {
       const key = /^([0-9a-f]{64})\.wav$/.exec(String(req.params.key));
       const wav = key ? await audio(key[1]) : null;
       if (!wav) return res.status(404).json({ error: { code: 'not_found', message: 'No such audio' } });
-      res.status(200).type('audio/wav').set('Cache-Control', 'public, max-age=86400').send(wav);
+      // The audio may read a citizen's case status aloud: Twilio fetches it once, and no shared cache may keep it.
+      res.status(200).type('audio/wav').set('Cache-Control', 'private, no-store').send(wav);
     });
   }
 

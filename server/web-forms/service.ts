@@ -162,7 +162,8 @@ export class WebFormService {
         body,
         purpose: 'receipt',
       });
-      return m.status !== 'failed';
+      // Stopped: outside the country allow-list or over the daily cap, recorded with the reason on the message.
+      return m.status !== 'failed' && m.status !== 'stopped';
     }
     this.deps.logger.info(
       { inquiryId: inquiry.id, form: form.slug },

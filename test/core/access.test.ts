@@ -53,11 +53,16 @@ describe('capability table', () => {
     for (const c of capabilities) expect(may('superuser', c)).toBe(false);
   });
 
-  test('only admin must enrol TOTP before acting, and only until it has', () => {
-    expect(TOTP_REQUIRED).toEqual(['admin']);
-    expect(mustEnrolTotp({ role: 'admin', totpEnabled: false })).toBe(true);
-    expect(mustEnrolTotp({ role: 'admin', totpEnabled: true })).toBe(false);
-    for (const role of ROLES.filter((r) => r !== 'admin')) expect(mustEnrolTotp({ role, totpEnabled: false })).toBe(false);
+  test('admin, officer and records (and roles an admin adds) must enrol TOTP before acting, and only until they have', () => {
+    expect(TOTP_REQUIRED).toEqual(['admin', 'officer', 'records']);
+    for (const role of TOTP_REQUIRED) {
+      expect(mustEnrolTotp({ role, totpEnabled: false })).toBe(true);
+      expect(mustEnrolTotp({ role, totpEnabled: true })).toBe(false);
+    }
+    for (const role of ROLES.filter((r) => !TOTP_REQUIRED.includes(r))) expect(mustEnrolTotp({ role, totpEnabled: false })).toBe(false);
+    // An admin may add roles; integration, a machine account, never needs TOTP even when added.
+    expect(mustEnrolTotp({ role: 'agent', totpEnabled: false }, ['agent'])).toBe(true);
+    expect(mustEnrolTotp({ role: 'integration', totpEnabled: false }, ['integration'])).toBe(false);
   });
 
   test('cannot be widened at run time', () => {

@@ -25,7 +25,13 @@ describe('the server process', () => {
     expect(p.output()).toContain('PORT:');
   }, 30_000);
 
-  it('starts on SQLite, reports health, labels simulation mode, and drains on SIGTERM', async () => {
+  it('refuses production without an https PUBLIC_BASE_URL', async () => {
+    const p = run({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://servicetorg.kommune.no', DATABASE_URL: `sqlite:${dir}/c.sqlite` });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toContain('PUBLIC_BASE_URL: must be https in production');
+  }, 30_000);
+
+  it('starts on SQLite without demo data, says which channels are not configured, reports health, and drains on SIGTERM', async () => {
     const p = run({
       PORT: '0',
       DATABASE_URL: `sqlite:${dir}/b.sqlite`,
@@ -40,10 +46,17 @@ describe('the server process', () => {
       throw new Error(`${e.message}\n${p.output()}`);
     });
     expect(port).toBeGreaterThan(0);
-    expect(p.output()).toMatch(/SIMULATION MODE: .*SMS and voice \(Twilio\)/);
+    expect(p.output()).toContain('NOT CONFIGURED: SMS (Twilio): sends fail until TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set.');
+    expect(p.output()).toContain('NOT CONFIGURED: outbound e-mail (SMTP): sends fail until SMTP_URL is set.');
+    expect(p.output()).not.toContain('SIMULATION MODE');
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', dialect: 'sqlite' });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      database: 'ok',
+      dialect: 'sqlite',
+      channels: { sms: 'not_configured', email: 'not_configured' },
+    });
     const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

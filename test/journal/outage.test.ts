@@ -27,7 +27,8 @@ describe.each(engines())('journal delivery through an archive outage of an hour 
     );
     const admin = (await s.user('admin@kommune.no', 'admin', [])).token;
     await s.api('PUT', '/api/cases/2026%2F0007', { token: admin, body: { title: 'Vann og avløp', status: 'Åpen', department: 'teknisk', contacts: [] } });
-    await s.api('PUT', '/api/journal/archive', { token: admin, body: { pushUrl: archive.url } });
+    expect((await s.api('POST', '/api/admin/outbound-hosts', { token: admin, body: { host: '127.0.0.1' } })).status).toBe(201);
+    expect((await s.api('PUT', '/api/journal/archive', { token: admin, body: { pushUrl: archive.url } })).status).toBe(200);
   });
   afterAll(async () => {
     await s.close();

@@ -37,6 +37,8 @@ describe.each(engines())('SMS delivery views and CSV export on $name', (engine) 
     });
     expect(table.status).toBe(200);
     expect((await s.api('PUT', '/api/sms/operators', { token: officer, body: { items: [] } })).status).toBe(403);
+    // Sends go only to allowed countries, and one recipient below is Swedish.
+    expect((await s.api('PUT', '/api/sms/country-allowlist', { token: admin, body: { countries: ['SE'] } })).status).toBe(200);
 
     const sent = await s.api('POST', '/api/sms/messages', {
       token: officer,

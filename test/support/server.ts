@@ -4,6 +4,7 @@ import { compose, type ComposeOptions, type Composed } from '../../server/index'
 import { createLogger } from '../../server/core/logger';
 import { hashPassword } from '../../server/auth/passwords';
 import type { Role } from '../../server/contracts/names';
+import { TOTP_REQUIRED } from '../../server/contracts/access';
 import type { Engine } from './engines';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -21,7 +22,7 @@ export interface TestServer {
     opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
   ): Promise<{ status: number; body: any; headers: Headers }>;
   login(email: string, password?: string): Promise<string>;
-  /** Creates a user directly (bypassing the admin API) and returns a token for them. */
+  /** Creates a user directly (bypassing the admin API) and returns a token for them; roles in TOTP_REQUIRED enrol unless `totp: false`. */
   user(
     email: string,
     role: Role,
@@ -39,7 +40,10 @@ export async function startServer(
   opts: ComposeOptions & { env?: Record<string, string>; database?: TestServer['database']; keepDatabase?: boolean } = {},
 ): Promise<TestServer> {
   const database = opts.database ?? (await engine.create());
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'off', ...opts.env });
+  // Demo mode by default: channels without credentials run their simulations, which most suites
+  // drive (no demo data is seeded; that happens in main.ts). Suites about the real deployment say
+  // DEMO_DATA: 'off' or NODE_ENV: 'production' and get channels that are not configured.
+  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'on', ...opts.env });
   const app = await compose(config, { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, ...opts });
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
@@ -81,7 +85,8 @@ export async function startServer(
     for (const code of departments) ids.push(await department(code));
     const u = await app.db.transaction((m) => app.auth.users.create({ email, name: email.split('@')[0], passwordHash, role, departmentIds: ids }, m));
     let secret: string | undefined;
-    if (o.totp || role === 'admin') {
+    // Roles that must enrol get an authenticator, as they would have to before their token did anything.
+    if (o.totp ?? TOTP_REQUIRED.includes(role)) {
       secret = authenticator.generateSecret(20);
       await app.db.transaction((m) => app.auth.users.update(u.id, { totpSecret: secret, totpEnabled: true }, m));
       const usedCode = authenticator.generate(secret);

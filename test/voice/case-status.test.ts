@@ -1,6 +1,7 @@
 import { engines } from '../support/engines';
 import type { TestServer } from '../support/server';
 import type { VoiceRestStandin } from './twilio-standin';
+import { saySpeech } from '../../ivr/speech/speech';
 import { OUR_NUMBER, caller, startVoiceServer } from './support';
 
 /*
@@ -15,8 +16,11 @@ describe.each(engines())('case status by phone on $name', (engine) => {
   const TITLE = 'Søknad om tilbygg';
   const SPOKEN = 'Saken er under behandling. Du kan regne med svar innen fire uker.';
 
+  /** The whole line's hourly ceiling; the last test uses up what the others left. */
+  const LINE_LIMIT = 40;
+
   beforeAll(async () => {
-    ({ s, standin, close } = await startVoiceServer(engine));
+    ({ s, standin, close } = await startVoiceServer(engine, { speech: saySpeech, caseStatusLimits: { anonymousPerHour: 2, globalPerHour: LINE_LIMIT } }));
     await s.department('byggesak', 1);
     const integ = await s.user('int@k.no', 'integration', []);
     const body = (category: string | null, phone: string) => ({
@@ -40,6 +44,8 @@ describe.each(engines())('case status by phone on $name', (engine) => {
   });
   afterAll(() => close());
 
+  /** Codes go out after the caller was answered: wait for every one asked for so far. */
+  const settled = () => s.app.voice!.caseStatus.idle();
   const leaks = (heard: string[]) => heard.some((h) => h.includes(TITLE) || h.includes(SPOKEN));
   const codeSentTo = (to: string) => {
     const sms = standin.sms.filter((m) => m.to === to).at(-1);
@@ -55,6 +61,7 @@ describe.each(engines())('case status by phone on $name', (engine) => {
     expect(sent.heard[0]).toContain('engangskode');
     expect(leaks(call.transcript)).toBe(false);
 
+    await settled();
     const sms = standin.sms.at(-1)!;
     expect(sms).toMatchObject({ to: owner, from: OUR_NUMBER });
     // Not in the register, so no delivery reports are asked for (they would find no message).
@@ -80,6 +87,7 @@ describe.each(engines())('case status by phone on $name', (engine) => {
     await call.ring();
     await call.press('9');
     await call.press('2026*100#');
+    await settled();
     const code = codeSentTo(owner)!;
     const bad = code === '111111' ? '222222' : '111111';
     expect((await call.press(`${bad}#`)).heard[0]).toContain('feil');
@@ -99,6 +107,7 @@ describe.each(engines())('case status by phone on $name', (engine) => {
     await call.ring();
     await call.press('9');
     expect((await call.press('1999*1#')).heard[0]).toContain('engangskode');
+    await settled();
     expect(standin.sms.length).toBe(before);
     expect((await call.press('123456#')).heard[0]).toContain('feil');
   });
@@ -109,6 +118,7 @@ describe.each(engines())('case status by phone on $name', (engine) => {
     await stranger.ring();
     await stranger.press('9');
     await stranger.press('2026*200#');
+    await settled();
     expect(standin.sms.length).toBe(before);
 
     // The owner calling from the number on file gets it.
@@ -116,6 +126,7 @@ describe.each(engines())('case status by phone on $name', (engine) => {
     await own.ring();
     await own.press('9');
     await own.press('2026*200#');
+    await settled();
     expect(standin.sms.at(-1)!.to).toBe(owner);
 
     // An ordinary case goes to the number on file even when someone else calls.
@@ -123,6 +134,7 @@ describe.each(engines())('case status by phone on $name', (engine) => {
     await other.ring();
     await other.press('9');
     await other.press('2026*300#');
+    await settled();
     expect(standin.sms.at(-1)!.to).toBe('+4790001111');
   });
 
@@ -137,6 +149,63 @@ describe.each(engines())('case status by phone on $name', (engine) => {
     }
     expect(heard.slice(0, 3).every((h) => h.includes('engangskode'))).toBe(true);
     expect(heard[3]).toContain('Vi kan ikke sende flere koder');
+  });
+
+  /** One call up to the case number; the TwiML answered to it. */
+  const keyCase = async (from: string, keys: string) => {
+    const call = caller(s.url, from);
+    await call.ring();
+    await call.press('9');
+    return call.press(keys);
+  };
+
+  it('answers an unknown case with exactly the TwiML of a known one', async () => {
+    const known = await keyCase('+4791000001', '2026*100#');
+    const unknown = await keyCase('+4791000002', '1999*77#');
+    expect(known.heard[0]).toContain('engangskode');
+    expect(unknown.body).toBe(known.body);
+    await settled();
+  });
+
+  it('answers before the code SMS is sent: the SMS goes out after the answer', async () => {
+    const before = standin.sms.length;
+    const release = standin.holdSms();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // Were the SMS sent before answering, the answer would wait for the held SMS and never come.
+      const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), 5000)));
+      const answered = await Promise.race([keyCase('+4791000003', '2026*100#'), timeout]);
+      expect(answered?.heard[0]).toContain('engangskode');
+      expect(standin.sms.length).toBe(before);
+    } finally {
+      clearTimeout(timer);
+      release();
+    }
+    await settled();
+    expect(standin.sms.slice(before)).toEqual([expect.objectContaining({ to: owner, from: OUR_NUMBER })]);
+  });
+
+  it('limits callers without a usable caller ID together, however their number is withheld', async () => {
+    const heard: string[] = [];
+    for (const [i, from] of ['anonymous', '+266696687', 'restricted'].entries()) heard.push((await keyCase(from, `1998*${i + 1}#`)).heard[0]);
+    expect(heard.slice(0, 2).every((h) => h.includes('engangskode'))).toBe(true);
+    expect(heard[2]).toContain('Vi kan ikke sende flere koder');
+  });
+
+  it('limits codes per case number whether or not the case exists, and however it is keyed', async () => {
+    const unknown: string[] = [];
+    for (let i = 0; i < 6; i++) unknown.push((await keyCase(`+479200000${i}`, i % 2 ? '1997*5#' : '19975#')).heard[0]);
+    expect(unknown.slice(0, 5).every((h) => h.includes('engangskode'))).toBe(true);
+    expect(unknown[5]).toContain('Vi kan ikke sende flere koder');
+  });
+
+  it('stops sending codes when the whole line reached its hourly limit', async () => {
+    const used = await s.count('phone_verifications');
+    expect(used).toBeLessThan(LINE_LIMIT);
+    for (let i = used; i < LINE_LIMIT; i++) expect((await keyCase(`+47930${String(i).padStart(5, '0')}`, `1996*${i}#`)).heard[0]).toContain('engangskode');
+    const over = await keyCase('+4794000000', '1995*1#');
+    expect(over.heard[0]).toContain('Vi kan ikke sende flere koder');
+    await settled();
   });
 });
 

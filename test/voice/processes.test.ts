@@ -4,6 +4,7 @@ import { compose, type Composed } from '../../server/index';
 import { createLogger } from '../../server/core/logger';
 import { hashPassword } from '../../server/auth/passwords';
 import { engines, type Engine } from '../support/engines';
+import { eventually } from '../support/eventually';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 import { TEST_PASSWORD, TEST_PASSWORD_COST } from '../support/server';
 import { startVoiceRestStandin, type VoiceRestStandin } from './twilio-standin';
@@ -87,7 +88,12 @@ describe.each(engines())('two server processes on $name', (engine) => {
       const pop = next(sock, 'screen-pop');
       expect(await accept(sock, call.callSid)).toEqual({ ok: true });
       expect((await pop).from).toBe('+4791230000');
-      expect(standin.calls.filter((c) => c.callSid === call.callSid)).toHaveLength(1);
+      expect(
+        await eventually(() => {
+          const m = standin.calls.filter((c) => c.callSid === call.callSid);
+          return m.length ? m : null;
+        }, 'the call moved to the agent by REST'),
+      ).toHaveLength(1);
     } finally {
       await closeAll(b.app);
     }
@@ -114,7 +120,12 @@ describe.each(engines())('two server processes on $name', (engine) => {
         expect(answers.find((x) => !x.ok)).toEqual({ ok: false, reason: 'taken' });
         const [k1, k2] = await taken;
         expect(k1).toEqual(k2);
-        expect(standin.calls.filter((c) => c.callSid === call.callSid)).toHaveLength(1);
+        expect(
+          await eventually(() => {
+            const m = standin.calls.filter((c) => c.callSid === call.callSid);
+            return m.length ? m : null;
+          }, 'the call moved to the agent by REST'),
+        ).toHaveLength(1);
       } finally {
         await closeAll(a.app, b.app);
       }

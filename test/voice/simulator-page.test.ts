@@ -65,7 +65,8 @@ describe.each(engines())('call simulator page on $name', (engine) => {
 
 describe.each(engines())('call simulator page is absent on $name', (engine) => {
   it.each([
-    ['in production', { NODE_ENV: 'production' }],
+    ['in production', { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://voice.kommune.test' }],
+    ['without demo data', { DEMO_DATA: 'off' }],
     ['with Twilio credentials', { TWILIO_ACCOUNT_SID: `AC${'a1'.repeat(16)}`, TWILIO_AUTH_TOKEN: 'real-token', PUBLIC_BASE_URL: 'https://voice.kommune.test' }],
   ])('%s', async (_label, env: Record<string, string>) => {
     const s = await startServer(engine, { env });

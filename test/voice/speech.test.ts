@@ -29,6 +29,8 @@ describe.each(engines())('synthesised prompts on $name', (engine) => {
       const res = await fetch(ctx.s.url + new URL(url).pathname);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('audio/wav');
+      // It may read a citizen's case status aloud: no shared cache keeps it.
+      expect(res.headers.get('cache-control')).toBe('private, no-store');
       expect(wavInfo(Buffer.from(await res.arrayBuffer()))).toMatchObject({ format: MULAW, sampleRate: 8000, channels: 1 });
     }
     expect((await fetch(`${ctx.s.url}/webhooks/twilio/voice/audio/${'0'.repeat(64)}.wav`)).status).toBe(404);

@@ -23,6 +23,11 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
   const calls: StandinCall[] = [];
   const sms: StandinSms[] = [];
   let failNext = 0;
+  let delayNextMs = 0;
+  /** When each call update arrived and when it was answered, for asserting what waited on it. */
+  const moves: { callSid: string; at: number; answeredAt: number }[] = [];
+  /** While set, a message's create waits for it (and is recorded only then), as a slow Twilio would. */
+  let smsGate: Promise<void> | null = null;
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
@@ -39,21 +44,33 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
       const u = new URL(req.url ?? '/', 'http://standin');
       const call = /^\/2010-04-01\/Accounts\/(AC\w+)\/Calls\/(CA\w+)\.json$/.exec(u.pathname);
       if (req.method === 'POST' && call && call[1] === accountSid) {
-        calls.push({ callSid: call[2], twiml: form.Twiml, url: form.Url });
-        return json(200, { sid: call[2], account_sid: accountSid, status: 'in-progress', api_version: '2010-04-01', uri: u.pathname });
+        const at = Date.now();
+        const delay = delayNextMs;
+        delayNextMs = 0;
+        setTimeout(() => {
+          calls.push({ callSid: call[2], twiml: form.Twiml, url: form.Url });
+          moves.push({ callSid: call[2], at, answeredAt: Date.now() });
+          json(200, { sid: call[2], account_sid: accountSid, status: 'in-progress', api_version: '2010-04-01', uri: u.pathname });
+        }, delay);
+        return;
       }
       const msg = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(u.pathname);
       if (req.method === 'POST' && msg && msg[1] === accountSid) {
-        sms.push({ from: form.From, to: form.To, body: form.Body, ...(form.StatusCallback ? { statusCallback: form.StatusCallback } : {}) });
-        return json(201, {
-          sid: `SM${randomBytes(16).toString('hex')}`,
-          account_sid: accountSid,
-          from: form.From,
-          to: form.To,
-          body: form.Body,
-          status: 'queued',
-          api_version: '2010-04-01',
-        });
+        const answer = () => {
+          sms.push({ from: form.From, to: form.To, body: form.Body, ...(form.StatusCallback ? { statusCallback: form.StatusCallback } : {}) });
+          json(201, {
+            sid: `SM${randomBytes(16).toString('hex')}`,
+            account_sid: accountSid,
+            from: form.From,
+            to: form.To,
+            body: form.Body,
+            status: 'queued',
+            api_version: '2010-04-01',
+          });
+        };
+        if (smsGate) void smsGate.then(answer);
+        else answer();
+        return;
       }
       json(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     });
@@ -64,6 +81,18 @@ export async function startVoiceRestStandin(accountSid: string, authToken: strin
     calls,
     sms,
     failNext: (n = 1) => (failNext = n),
+    /** The next call update is answered only after this many milliseconds (Twilio far away, or slow). */
+    delayNext: (ms: number) => (delayNextMs = ms),
+    moves,
+    /** Holds every message create until the returned function is called. */
+    holdSms: () => {
+      let release!: () => void;
+      smsGate = new Promise<void>((r) => (release = r));
+      return () => {
+        smsGate = null;
+        release();
+      };
+    },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

@@ -109,6 +109,7 @@ export const en = {
   accepting: 'Accepting…',
   callTaken: 'Taken by {name}',
   acceptFailed: 'Could not take the call: {reason}',
+  callLost: 'The call could not be put through to you; it is back in the queue.',
   noCalls: 'No calls waiting.',
   screenPop: 'Caller',
   transferredBy: 'Transferred by {name}',

@@ -103,6 +103,7 @@ export const nb: Record<MessageKey, string> = {
   accepting: 'Svarer…',
   callTaken: 'Tatt av {name}',
   acceptFailed: 'Kunne ikke ta samtalen: {reason}',
+  callLost: 'Samtalen kunne ikke settes over til deg; den er tilbake i køen.',
   noCalls: 'Ingen samtaler venter.',
   screenPop: 'Innringer',
   transferredBy: 'Satt over av {name}',

@@ -70,12 +70,42 @@ export function isDatabaseUnavailable(e: unknown): boolean {
  * mysql:// for both, so which one we reached is known only once connected.
  */
 async function connect(databaseUrl: string, schema: Schema): Promise<DataSource> {
-  const dataSource = await new DataSource(dataSourceOptions(databaseUrl, schema)).initialize();
+  const dataSource = pinSqlMode(await new DataSource(dataSourceOptions(databaseUrl, schema)).initialize());
   if (dataSource.options.type !== 'mysql') return dataSource;
   const [{ v }] = (await dataSource.query('SELECT VERSION() AS v')) as { v: unknown }[];
   if (!/mariadb/i.test(String(v))) return dataSource;
   await dataSource.destroy();
-  return new DataSource({ ...dataSourceOptions(databaseUrl, schema), type: 'mariadb' } as DataSourceOptions).initialize();
+  return pinSqlMode(await new DataSource({ ...dataSourceOptions(databaseUrl, schema), type: 'mariadb' } as DataSourceOptions).initialize());
+}
+
+/**
+ * entity-sql.ts and transactions.ts escape values on the client, backslash style; a session in
+ * NO_BACKSLASH_ESCAPES would read `\'` as a backslash followed by the end of the string, turning a
+ * citizen's message into SQL. The server's global mode is the DBA's to choose, so every pooled
+ * session gets a known mode (MariaDB's default, minus anything that changes quoting) the first
+ * time TypeORM hands it out. The statement is queued on the connection, not awaited: mysql2 runs a
+ * connection's commands in order, so it precedes whatever the caller sends, at no extra wait.
+ */
+export const SESSION_SQL_MODE = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
+
+interface PooledSession {
+  query(sql: string, cb: (err: Error | null) => void): unknown;
+  destroy(): void;
+}
+function pinSqlMode(dataSource: DataSource): DataSource {
+  if (dataSource.options.type !== 'mysql' && dataSource.options.type !== 'mariadb') return dataSource;
+  const driver = dataSource.driver as unknown as { prepareDbConnection(c: PooledSession): PooledSession };
+  const prepare = driver.prepareDbConnection.bind(driver);
+  const pinned = new WeakSet<PooledSession>();
+  driver.prepareDbConnection = (connection) => {
+    if (!pinned.has(connection)) {
+      pinned.add(connection);
+      // Should the mode be refused, the session cannot be trusted with our escaping: drop it rather than pool it.
+      connection.query(`SET SESSION sql_mode = '${SESSION_SQL_MODE}'`, (err) => err && connection.destroy());
+    }
+    return prepare(connection);
+  };
+  return dataSource;
 }
 
 /**

@@ -1,6 +1,7 @@
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import type { TrustProxy } from '../config';
 import type { Authenticator } from '../access';
 import type { Database } from '../db/database';
 import type { Feature } from '../feature';
@@ -16,6 +17,8 @@ export interface AppDeps {
   /** The console's files, served at `/` after everything else. */
   console?: Router;
   isDraining?: () => boolean;
+  /** Whose X-Forwarded-For to believe (TRUST_PROXY); req.ip, and so every per-address limit, rests on it. */
+  trustProxy: TrustProxy;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy);
   // Browser security headers for everything a browser loads; provider webhooks answer machines
   // (TwiML, JSON) and skip the ~15 headers per response on the busiest path.
   const secure = helmet();
@@ -50,6 +53,11 @@ export function createApp(deps: AppDeps): Express {
   for (const r of routes) if (r.webhooks) app.use(r.webhooks);
 
   const api = express.Router();
+  // Staff answers carry citizens' data: no browser or proxy cache may keep them.
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   api.use(express.json({ limit: '200kb', strict: true }));
   for (const r of routes) if (r.apiBeforeAuth) api.use(r.apiBeforeAuth);
   api.use(requireAuth(deps.authenticator));

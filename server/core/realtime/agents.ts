@@ -61,7 +61,6 @@ export function createAgents(io: Server, deps: { authenticator: Authenticator; l
       const availableRooms = socket.data.departmentIds.map(rooms.available);
       if (status === 'available') void socket.join(availableRooms);
       else for (const r of availableRooms) void socket.leave(r);
-      if (typeof ack === 'function') ack({ ok: true });
       for (const handler of presenceHandlers) {
         try {
           await handler(socket, status);
@@ -69,6 +68,8 @@ export function createAgents(io: Server, deps: { authenticator: Authenticator; l
           deps.logger.error({ err }, 'presence handler failed');
         }
       }
+      // Acknowledged once the features have acted on it (waiting calls offered), so an agent who has the ack has the offers.
+      if (typeof ack === 'function') ack({ ok: true });
     });
     for (const handler of connectionHandlers) handler(socket);
   });

@@ -45,6 +45,12 @@ export function CallsPanel({ departments }: { departments: DepartmentView[] }) {
     // The note stays a moment so the agent sees why the call stopped ringing.
     setTimeout(() => setCalls((old) => old.filter((x) => x.callSid !== callSid)), 4000);
   });
+  // The provider could not put the call through to this agent: the pop goes, and a note says why;
+  // the call rings again (call:incoming) for whoever is available.
+  useSocketEvent('call:lost', ({ callSid }) => {
+    setPops((old) => old.filter((x) => x.callSid !== callSid));
+    setStatusError(t('callLost'));
+  });
   useSocketEvent('screen-pop', (p) => {
     setCalls((old) => old.filter((x) => x.callSid !== p.callSid));
     setPops((old) => [p, ...old.filter((x) => x.callSid !== p.callSid || x.transfer !== p.transfer)]);
