@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { liveMarkup } from '../../test/support/xss';
+import { megabyteOf, TIME_LIMIT_MS, timed } from '../../test/support/adversarial';
 import { classifyMail } from './auto-reply';
 import { normaliseMessageId, referencedMessageIds } from '../mail-format/message-id';
-import { parseMail, type ParsedInboundMail } from './parse';
+import { MAX_BODY_CHARS, parseMail, type ParsedInboundMail } from './parse';
 import { sniffHeaders } from './sniff';
 import { extractTags, replySubject } from '../mail-format/case-tag';
 
@@ -147,5 +148,21 @@ describe('sniffHeaders', () => {
     });
     expect(sniffHeaders(Buffer.from('From: per@innbygger.test\r\nReferences:\r\n <a@b>\r\n\r\nbody'))).toEqual({ sender: 'per@innbygger.test', answers: true });
     expect(sniffHeaders(Buffer.from('Subject: none\r\n\r\n'))).toEqual({ sender: '', answers: false });
+  });
+});
+
+describe('parseMail on hostile mail', () => {
+  it.each(['<', '<a', '<br', '>', ' ', '\n\n\n<p>', '&lt;'])('reads a megabyte of %j as HTML at once', async (piece) => {
+    const raw = Buffer.from(
+      `From: kari@innbygger.test\r\nTo: byggesak@kommune.test\r\nSubject: [sak${' '.repeat(5000)}\r\nMessage-ID: <big@x>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${megabyteOf(piece, 'slutt')}`,
+    );
+    const mail = await simpleParser(raw);
+    const { result, ms } = timed(() =>
+      parseMail(mail, { receivedAt, sourceSha256: createHash('sha256').update(raw).digest('hex'), ownAddresses: own, mailboxAddress: 'post@kommune.test' }),
+    );
+    // sanitize-html's own linear pass takes up to a second on a megabyte here; a quadratic pattern would take minutes.
+    expect(ms).toBeLessThan(10 * TIME_LIMIT_MS);
+    expect(message(result).contact.body.length).toBeLessThanOrEqual(MAX_BODY_CHARS);
+    expect(message(result).tags).toEqual({});
   });
 });

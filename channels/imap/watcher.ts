@@ -31,7 +31,15 @@ export interface WatcherDeps {
   concurrency?: number;
   /** A mail that fails this often is skipped (and left unseen on the server) so it cannot stall the mailbox. */
   maxAttempts?: number;
+  /**
+   * Largest mail read, in bytes (RFC822.SIZE; default 25 MB). A larger one is not fetched: it is
+   * logged, counted and left unseen on the server for a person to read in a mail client. Fetches
+   * are also grouped so that one holds about this many bytes at most, never fifty large mails.
+   */
+  maxMessageBytes?: number;
 }
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 
 /** Timers that never keep the process alive on their own (a stopped watcher leaves some pending). */
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
@@ -50,7 +58,7 @@ export class ImapWatcher {
   private wake: (() => void) | null = null;
   private readonly attempts = new Map<number, number>();
   /** Connections made, syncs run: for tests and the health of the channel. */
-  readonly stats = { connections: 0, syncs: 0, processed: 0, lastError: null as string | null };
+  readonly stats = { connections: 0, syncs: 0, processed: 0, oversized: 0, lastError: null as string | null };
   connected = false;
 
   constructor(private readonly deps: WatcherDeps) {}
@@ -145,53 +153,102 @@ export class ImapWatcher {
     this.deps.logger.debug({ mailbox: this.deps.cursorKey, uidValidity, lastUid, exists: box.exists, newMail: uids.length }, 'IMAP sync');
     const size = this.deps.batchSize ?? 50;
     for (let i = 0; i < uids.length && !this.stopping; i += size) {
-      const batch = uids.slice(i, i + size);
-      const fetched = await client.fetchAll(batch.join(','), { uid: true, source: true, internalDate: true }, { uid: true });
-      const byUid = new Map(fetched.map((m) => [m.uid, m]));
-      const mails: FetchedMail[] = [];
-      for (const uid of batch) {
-        const m = byUid.get(uid);
-        // A mail expunged since the search has nothing to record.
-        if (m?.source)
-          mails.push({
-            uid,
-            source: m.source,
-            internalDate: m.internalDate instanceof Date ? m.internalDate : m.internalDate ? new Date(m.internalDate) : new Date(),
-          });
+      const { batches, oversized } = await this.plan(client, uids.slice(i, i + size));
+      for (const batch of batches) {
+        if (this.stopping) break;
+        lastUid = await this.syncBatch(client, uidValidity, lastUid, batch, oversized);
       }
-      const outcome = await this.record(mails);
-      // The cursor moves over the unbroken run of recorded (or skipped) mail only; anything after a
-      // failure is read again next time, and the register recognises what it already has.
-      const done: number[] = [];
-      let failure: Error | null = null;
-      let unbroken = true;
-      for (const uid of batch) {
-        const r = outcome.get(uid);
-        if (!byUid.get(uid)?.source || r === 'ok') {
-          if (r === 'ok') done.push(uid);
-          if (unbroken) lastUid = uid;
-          continue;
-        }
-        if (r instanceof Error) {
-          const n = (this.attempts.get(uid) ?? 0) + 1;
-          this.attempts.set(uid, n);
-          if (n >= (this.deps.maxAttempts ?? 5) && unbroken) {
-            this.deps.logger.error({ err: r.message, uid, mailbox: this.deps.cursorKey }, 'mail failed repeatedly; skipped and left unseen on the server');
-            this.attempts.delete(uid);
-            lastUid = uid; // moved past, but not flagged \Seen: it stays visible to a person
-            continue;
-          }
-          failure ??= r;
-        }
-        unbroken = false; // failed, or waiting behind its sender's failed mail
-      }
-      for (const uid of done) this.attempts.delete(uid);
-      this.stats.processed += done.length;
-      if (done.length) await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
-      await this.deps.cursors.save(this.deps.cursorKey, uidValidity, lastUid);
-      if (failure) throw failure;
     }
     if (!cursor) await this.deps.cursors.save(this.deps.cursorKey, uidValidity, lastUid);
+  }
+
+  /**
+   * Sizes first, then fetches of at most about maxMessageBytes each: fifty 40 MB mails read in one
+   * FETCH would exhaust memory, and since the cursor had not moved, again after every restart.
+   * A mail over the cap is never fetched; it stays in its batch so the cursor moves past it in order.
+   */
+  private async plan(client: ImapFlow, uids: number[]): Promise<{ batches: number[][]; oversized: Set<number> }> {
+    const cap = this.deps.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    const sized = await client.fetchAll(uids.join(','), { uid: true, size: true }, { uid: true });
+    const sizeOf = new Map(sized.map((m) => [m.uid, m.size ?? 0]));
+    const oversized = new Set<number>();
+    const batches: number[][] = [];
+    let current: number[] = [];
+    let bytes = 0;
+    for (const uid of uids) {
+      const n = sizeOf.get(uid) ?? 0;
+      if (n > cap) {
+        oversized.add(uid);
+        current.push(uid);
+        continue;
+      }
+      if (bytes > 0 && bytes + n > cap) {
+        batches.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(uid);
+      bytes += Math.max(n, 1);
+    }
+    if (current.length) batches.push(current);
+    return { batches, oversized };
+  }
+
+  /** Records one fetch's mails and moves the cursor; returns the new last UID. */
+  private async syncBatch(client: ImapFlow, uidValidity: string, lastUid: number, batch: number[], oversized: Set<number>): Promise<number> {
+    const wanted = batch.filter((uid) => !oversized.has(uid));
+    const fetched = wanted.length ? await client.fetchAll(wanted.join(','), { uid: true, source: true, internalDate: true }, { uid: true }) : [];
+    const byUid = new Map(fetched.map((m) => [m.uid, m]));
+    const mails: FetchedMail[] = [];
+    for (const uid of batch) {
+      const m = byUid.get(uid);
+      // A mail expunged since the search has nothing to record.
+      if (m?.source)
+        mails.push({
+          uid,
+          source: m.source,
+          internalDate: m.internalDate instanceof Date ? m.internalDate : m.internalDate ? new Date(m.internalDate) : new Date(),
+        });
+    }
+    const outcome = await this.record(mails);
+    // The cursor moves over the unbroken run of recorded (or skipped) mail only; anything after a
+    // failure is read again next time, and the register recognises what it already has.
+    const done: number[] = [];
+    let failure: Error | null = null;
+    let unbroken = true;
+    for (const uid of batch) {
+      const r = outcome.get(uid);
+      if (oversized.has(uid) && unbroken) {
+        this.stats.oversized++;
+        this.deps.logger.error(
+          { uid, mailbox: this.deps.cursorKey, maxMessageBytes: this.deps.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES },
+          'mail larger than the limit; not read, left unseen on the server',
+        );
+      }
+      if (!byUid.get(uid)?.source || r === 'ok') {
+        if (r === 'ok') done.push(uid);
+        if (unbroken) lastUid = uid;
+        continue;
+      }
+      if (r instanceof Error) {
+        const n = (this.attempts.get(uid) ?? 0) + 1;
+        this.attempts.set(uid, n);
+        if (n >= (this.deps.maxAttempts ?? 5) && unbroken) {
+          this.deps.logger.error({ err: r.message, uid, mailbox: this.deps.cursorKey }, 'mail failed repeatedly; skipped and left unseen on the server');
+          this.attempts.delete(uid);
+          lastUid = uid; // moved past, but not flagged \Seen: it stays visible to a person
+          continue;
+        }
+        failure ??= r;
+      }
+      unbroken = false; // failed, or waiting behind its sender's failed mail
+    }
+    for (const uid of done) this.attempts.delete(uid);
+    this.stats.processed += done.length;
+    if (done.length) await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
+    await this.deps.cursors.save(this.deps.cursorKey, uidValidity, lastUid);
+    if (failure) throw failure;
+    return lastUid;
   }
 
   /**

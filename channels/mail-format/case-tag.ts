@@ -4,7 +4,15 @@
  * "Saksnr", "Sak nr.", "Case", "Ref").
  */
 const INQUIRY_TAG = /\[#(\d{1,10})\]/;
-const CASE_TAG = /\[\s*(?:sak(?:snr\.?|\s*nr\.?)?|case|ref\.?)\s*:?\s*(\d{2,4}[/-]\d{1,7})\s*\]/i;
+// One whitespace run before the optional colon and one after it: `\s*:?\s*` let two runs share the
+// same spaces, which made a long run after "[sak" quadratic.
+const CASE_TAG = /\[\s*(?:sak(?:snr\.?|\s*nr\.?)?|case|ref\.?)\s*(?::\s*)?(\d{2,4}[/-]\d{1,7})\s*\]/i;
+/**
+ * How much of a raw subject is searched for tags. Subjects are stored cut to 255 characters and
+ * our own tag sits at the end of what we sent, so a tag past this is not one we wrote; the bound
+ * keeps a hostile subject of a million characters cheap.
+ */
+export const MAX_SUBJECT_SCANNED = 2000;
 
 export interface SubjectTags {
   inquiryId?: number;
@@ -12,7 +20,7 @@ export interface SubjectTags {
 }
 
 export function extractTags(subject: string | null | undefined): SubjectTags {
-  const s = subject ?? '';
+  const s = (subject ?? '').slice(0, MAX_SUBJECT_SCANNED);
   const tags: SubjectTags = {};
   const inquiry = INQUIRY_TAG.exec(s);
   if (inquiry) {
@@ -28,7 +36,7 @@ export const inquiryTag = (inquiryId: number) => `[#${inquiryId}]`;
 
 /** The subject of a reply: "Re: " once, and the inquiry's tag once. */
 export function replySubject(subject: string | null | undefined, inquiryId: number | null): string {
-  let s = (subject ?? '').replace(/\s+/g, ' ').trim() || 'Henvendelse';
+  let s = (subject ?? '').slice(0, MAX_SUBJECT_SCANNED).replace(/\s+/g, ' ').trim() || 'Henvendelse';
   if (!/^(re|sv|aw)\s*:/i.test(s)) s = `Re: ${s}`;
   if (inquiryId !== null && !s.includes(inquiryTag(inquiryId))) s = `${s} ${inquiryTag(inquiryId)}`;
   return s.slice(0, 255);

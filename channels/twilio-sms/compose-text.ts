@@ -41,10 +41,17 @@ export function unknownMergeFields(template: string): string[] {
  * template braces are dropped from values, so a name can neither carry markup nor expand further tags.
  */
 export function mergeTemplate(template: string, values: MergeValues): string {
-  return template
-    .replace(PLACEHOLDER, (_whole, field: string) => escapeValue(valueOf(field, values)))
-    .replace(/[ \t]+([,.!?])/g, '$1')
-    .replace(/[ \t]{2,}/g, ' ');
+  return template.replace(PLACEHOLDER, (_whole, field: string) => escapeValue(valueOf(field, values))).replace(/[ \t]+/g, tidySpace);
+}
+
+/**
+ * A run of spaces before punctuation goes ("Hei Kari ," → "Hei Kari,"), and a longer run becomes one
+ * space. One pass over whole runs: `/[ \t]+([,.!?])/` retried from every space of a long run that no
+ * punctuation follows, which is quadratic.
+ */
+function tidySpace(run: string, offset: number, all: string): string {
+  if (',.!?'.includes(all[offset + run.length] ?? 'x')) return '';
+  return run.length >= 2 ? ' ' : run;
 }
 
 function valueOf(field: string, values: MergeValues): string {

@@ -16,6 +16,8 @@ export interface SimulatorOptions {
   delaysMs?: { sent: number; final: [number, number] };
   /** Where callbacks really go, when the public URL is not reachable from here (tests). */
   callbackOrigin?: () => string | undefined;
+  /** How many of the latest accepted messages `sent` keeps (default 1000); a demo runs for weeks. */
+  keepSent?: number;
 }
 
 /**
@@ -27,6 +29,7 @@ export interface SimulatorOptions {
 export class FakeTwilioSms extends twilio.RequestClient {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly random: () => number;
+  /** The latest accepted messages, oldest first; older ones are dropped so a long demo does not grow without end. */
   readonly sent: { sid: string; from: string; to: string; at: Date }[] = [];
 
   constructor(private readonly options: SimulatorOptions) {
@@ -46,6 +49,8 @@ export class FakeTwilioSms extends twilio.RequestClient {
     const sid = 'SM' + randomBytes(16).toString('hex');
     const now = new Date();
     this.sent.push({ sid, from, to, at: now });
+    const keep = this.options.keepSent ?? 1000;
+    if (this.sent.length > keep) this.sent.splice(0, this.sent.length - keep);
     this.options.logger.info({ sid }, 'simulated SMS accepted');
     if (callback) this.scheduleReports(callback, { sid, accountSid: m[1], from, to });
     return reply(201, {

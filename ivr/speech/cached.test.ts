@@ -64,4 +64,56 @@ describe('speech cache', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  describe('on disk', () => {
+    let root: string;
+    beforeEach(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'st-tts-test-'))));
+    afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+    const say = (speech: CachedSpeech, text: string) => speech.prepare([{ text, lang: 'nb-NO' }], '');
+    const wavs = (dir: string) => fs.readdirSync(dir).filter((n) => n.endsWith('.wav'));
+
+    it('makes its directory private (0700), and tightens one left open', async () => {
+      const dir = path.join(root, 'cache');
+      await say(new CachedSpeech({ engines: [counting('a')], audioBaseUrl: base, secret: 's', dir, logger }), 'Hei');
+      expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(dir, wavs(dir)[0])).mode & 0o077).toBe(0);
+
+      const open = path.join(root, 'open');
+      fs.mkdirSync(open, { mode: 0o777 });
+      fs.chmodSync(open, 0o777);
+      await say(new CachedSpeech({ engines: [counting('a')], audioBaseUrl: base, secret: 's', dir: open, logger }), 'Hei');
+      expect(fs.statSync(open).mode & 0o777).toBe(0o700);
+    });
+
+    it('does not use a directory that is a symlink, e.g. planted in a shared /tmp', async () => {
+      const elsewhere = path.join(root, 'elsewhere');
+      fs.mkdirSync(elsewhere, { mode: 0o700 });
+      const link = path.join(root, 'link');
+      fs.symlinkSync(elsewhere, link);
+      const engine = counting('a');
+      const speech = new CachedSpeech({ engines: [engine], audioBaseUrl: base, secret: 's', dir: link, logger });
+      await say(speech, 'Hei');
+      expect(wavs(elsewhere)).toEqual([]);
+      // Still speaks, from memory.
+      expect(await speech.audio(speech.key({ text: 'Hei', lang: 'nb-NO' }))).not.toBeNull();
+    });
+
+    it('evicts the oldest files past maxDiskFiles', async () => {
+      const dir = path.join(root, 'cache');
+      const speech = new CachedSpeech({ engines: [counting('a')], audioBaseUrl: base, secret: 's', dir, logger, maxDiskFiles: 3 });
+      for (const text of ['en', 'to', 'tre', 'fire', 'fem']) await say(speech, text);
+      const newest = ['tre', 'fire', 'fem'].map((text) => `${speech.key({ text, lang: 'nb-NO' })}.wav`);
+      expect(wavs(dir).sort()).toEqual(newest.sort());
+      expect(speech.stats.evicted).toBe(2);
+    });
+
+    it('evicts the oldest files past maxDiskBytes', async () => {
+      const dir = path.join(root, 'cache');
+      const one = mulawWav(Buffer.from('x'.repeat(1000))).length;
+      const speech = new CachedSpeech({ engines: [counting('a')], audioBaseUrl: base, secret: 's', dir, logger, maxDiskBytes: 2 * one + 10 });
+      for (const text of ['a', 'b', 'c', 'd'].map((c) => c.repeat(1000))) await say(speech, text);
+      expect(wavs(dir)).toHaveLength(2);
+      expect(wavs(dir)).toContain(`${speech.key({ text: 'd'.repeat(1000), lang: 'nb-NO' })}.wav`);
+    });
+  });
 });

@@ -15,10 +15,18 @@ export interface CachedSpeechOptions {
   audioBaseUrl: string;
   /** Keys the cache, so an audio URL reveals nothing of its text and cannot be guessed. */
   secret: string;
-  /** Shared by server processes on one host; null keeps audio in memory only. */
+  /**
+   * Shared by server processes on one host; null keeps audio in memory only. The directory must be
+   * ours alone (created 0700, owned by this user, not a symlink): prompts can carry a citizen's case
+   * status, and anyone who could write there could make us play their audio. Otherwise the disk
+   * cache is not used.
+   */
   dir: string | null;
   logger: Logger;
   maxMemoryBytes?: number;
+  /** Bounds of the disk cache; past either the oldest files go first (defaults 2000 files, 256 MB). */
+  maxDiskFiles?: number;
+  maxDiskBytes?: number;
 }
 
 /**
@@ -31,7 +39,10 @@ export class CachedSpeech implements Speech {
   private readonly memory = new Map<string, Buffer>();
   private memoryBytes = 0;
   private readonly inflight = new Map<string, Promise<boolean>>();
-  readonly stats = { hits: 0, misses: 0, failures: 0 };
+  readonly stats = { hits: 0, misses: 0, failures: 0, evicted: 0 };
+  /** The checked cache directory, or null when there is none we may use; decided once. */
+  private disk: Promise<string | null> | null = null;
+  private pruning: Promise<void> | null = null;
 
   constructor(private readonly options: CachedSpeechOptions) {
     this.name = options.engines.map((e) => e.name).join('+');
@@ -108,20 +119,79 @@ export class CachedSpeech implements Speech {
   }
 
   private async readDisk(key: string): Promise<Buffer | null> {
-    if (!this.options.dir) return null;
-    return fs.readFile(path.join(this.options.dir, `${key}.wav`)).catch(() => null);
+    const dir = await this.cacheDir();
+    if (!dir) return null;
+    return fs.readFile(path.join(dir, `${key}.wav`)).catch(() => null);
   }
 
   private async writeDisk(key: string, wav: Buffer) {
-    if (!this.options.dir) return;
+    const dir = await this.cacheDir();
+    if (!dir) return;
     try {
-      await fs.mkdir(this.options.dir, { recursive: true });
-      const tmp = path.join(this.options.dir, `${key}.${process.pid}.tmp`);
-      await fs.writeFile(tmp, wav);
-      await fs.rename(tmp, path.join(this.options.dir, `${key}.wav`));
+      const tmp = path.join(dir, `${key}.${process.pid}.tmp`);
+      await fs.writeFile(tmp, wav, { mode: 0o600 });
+      await fs.rename(tmp, path.join(dir, `${key}.wav`));
     } catch (err) {
       this.options.logger.warn({ err }, 'could not write the speech cache');
     }
+    this.pruning ??= this.prune(dir).finally(() => (this.pruning = null));
+    await this.pruning;
+  }
+
+  private cacheDir(): Promise<string | null> {
+    this.disk ??= privateDir(this.options.dir, this.options.logger);
+    return this.disk;
+  }
+
+  /**
+   * Keeps the directory within its bounds, oldest files (by modification time) first. It reads the
+   * directory each time because other processes write to it too; a write is a synthesis, which is
+   * far slower than this listing.
+   */
+  private async prune(dir: string): Promise<void> {
+    const maxFiles = this.options.maxDiskFiles ?? 2000;
+    const maxBytes = this.options.maxDiskBytes ?? 256 * 1024 * 1024;
+    try {
+      const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.wav'));
+      const files = (await Promise.all(names.map(async (n) => ({ name: n, st: await fs.stat(path.join(dir, n)).catch(() => null) })))).flatMap((f) =>
+        f.st ? [{ name: f.name, size: f.st.size, mtime: f.st.mtimeMs }] : [],
+      );
+      let bytes = files.reduce((sum, f) => sum + f.size, 0);
+      let count = files.length;
+      files.sort((a, b) => a.mtime - b.mtime);
+      for (const f of files) {
+        if (count <= maxFiles && bytes <= maxBytes) break;
+        await fs.rm(path.join(dir, f.name), { force: true });
+        count--;
+        bytes -= f.size;
+        this.stats.evicted++;
+      }
+    } catch (err) {
+      this.options.logger.warn({ err }, 'could not prune the speech cache');
+    }
+  }
+}
+
+/**
+ * The cache directory if it is ours alone: created 0700 if missing; an existing one must be a real
+ * directory (not a symlink) owned by this user, and is tightened to 0700 if it was looser. Anything
+ * else, e.g. a directory another user made first in a shared /tmp, means no disk cache.
+ */
+export async function privateDir(dir: string | null, logger: Logger): Promise<string | null> {
+  if (!dir) return null;
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const st = await fs.lstat(dir);
+    const uid = process.getuid?.();
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) {
+      logger.warn({ dir }, 'the speech cache directory is not our own; caching in memory only');
+      return null;
+    }
+    if ((st.mode & 0o077) !== 0) await fs.chmod(dir, 0o700);
+    return dir;
+  } catch (err) {
+    logger.warn({ err, dir }, 'no usable speech cache directory; caching in memory only');
+    return null;
   }
 }
 

@@ -17,7 +17,8 @@ export interface EmailChannelOptions {
   /** Send an automatic receipt when a mail opens an inquiry (default on). */
   receipts?: boolean;
   attachmentLimits?: AttachmentLimits;
-  watcher?: Partial<Pick<WatcherDeps, 'backoff' | 'pollMs' | 'batchSize' | 'maxAttempts'>>;
+  /** Watcher tuning; maxMessageBytes caps the size of a mail read (default 25 MB). */
+  watcher?: Partial<Pick<WatcherDeps, 'backoff' | 'pollMs' | 'batchSize' | 'maxAttempts' | 'maxMessageBytes'>>;
 }
 
 export interface EmailFeature extends Feature {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Database, isUniqueViolation } from '../core/db/database';
+import { wordIn } from './keywords';
 import type {
   Inquiry,
   Message,
@@ -49,9 +50,6 @@ export interface JournalDeps {
 export function assertRecords(actor: Actor): void {
   assertMay(actor, 'keepRecords', 'Only the records role or an administrator may do this');
 }
-
-const wordIn = (text: string, word: string) =>
-  new RegExp(`(^|[^\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'iu').test(text);
 
 /**
  * Journaling, for every channel: a message received or sent is matched against the rules

@@ -1,3 +1,4 @@
+import { HOSTILE_PIECES, megabyteOf, TIME_LIMIT_MS, timed } from '../../test/support/adversarial';
 import { isAllowedHost, linkedHosts } from './links';
 
 describe('linkedHosts', () => {
@@ -49,5 +50,27 @@ describe('isAllowedHost', () => {
   it('compares the allow-list entry without case or trailing dot', () => {
     expect(isAllowedHost('www.kommune.no', ['Kommune.NO.'])).toBe(true);
     expect(isAllowedHost('kommune.no', [''])).toBe(false);
+  });
+});
+
+describe('linkedHosts on hostile text', () => {
+  it.each([...HOSTILE_PIECES, 'ææ.', 'http://'])('answers at once on a megabyte of %j', (piece) => {
+    const { result, ms } = timed(() => linkedHosts(megabyteOf(piece, ' kommune.no')));
+    expect(ms).toBeLessThan(TIME_LIMIT_MS);
+    expect(result).toContain('kommune.no');
+  });
+});
+
+describe('URL hosts on hostile text', () => {
+  it.each(['!', '.', ')', '!x'])('answers at once on a URL of a megabyte of %j', (piece) => {
+    const { result, ms } = timed(() => linkedHosts('https://kommune.no/' + megabyteOf(piece, 'x')));
+    expect(ms).toBeLessThan(TIME_LIMIT_MS);
+    expect(result).toEqual(['kommune.no']);
+  });
+
+  it('normalises a host of a megabyte of dots at once', () => {
+    const { result, ms } = timed(() => isAllowedHost('a' + megabyteOf('.', 'b'), ['kommune.no']));
+    expect(ms).toBeLessThan(TIME_LIMIT_MS);
+    expect(result).toBe(false);
   });
 });

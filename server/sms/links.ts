@@ -11,14 +11,26 @@
 
 const SCHEME_URL = /\bhttps?:\/\/[^\s<>"']+/gi;
 /** Punctuation that ends a sentence rather than the URL ("Se https://a.no." or "(https://a.no)"). */
-const TRAILING = /[.,;:!?)\]}’]+$/;
-const BARE_HOST = /(?<![\w@.-])((?:[a-z0-9æøå](?:[a-z0-9æøå-]*[a-z0-9æøå])?\.)+[a-z]{2,24})(?=$|[\s/\\?#:,;!)"'’]|\.(?:\s|$))/gi;
+const TRAILING = '.,;:!?)]}’';
+// The look-behind names æ, ø and å too, so a host starts only where a word starts: without them
+// every letter of a long run of "æ" was a new start that scanned the rest of the run (quadratic).
+const BARE_HOST = /(?<![\w@.æøå-])((?:[a-z0-9æøå](?:[a-z0-9æøå-]*[a-z0-9æøå])?\.)+[a-z]{2,24})(?=$|[\s/\\?#:,;!)"'’]|\.(?:\s|$))/gi;
 
 /** Lower case, without the trailing dot of a fully qualified name ("kommune.no." is kommune.no). */
-export const normaliseHost = (host: string) => host.toLowerCase().replace(/\.+$/, '');
+export const normaliseHost = (host: string) => withoutTrailing(host.toLowerCase(), '.');
+
+/**
+ * `s` without the run of `chars` at its end. A loop, because `/[…]+$/` retries from every character
+ * of a long run that does not end the text, which is quadratic.
+ */
+function withoutTrailing(s: string, chars: string): string {
+  let end = s.length;
+  while (end > 0 && chars.includes(s[end - 1])) end--;
+  return s.slice(0, end);
+}
 
 function hostOfUrl(raw: string): string {
-  const url = raw.replace(TRAILING, '');
+  const url = withoutTrailing(raw, TRAILING);
   try {
     return normaliseHost(new URL(url).hostname);
   } catch {

@@ -31,7 +31,8 @@ export function speechFromConfig(config: {
     audioBaseUrl: `${config.publicBaseUrl}${voicePaths.audio}`,
     // Without a Twilio token (simulation) a per-process secret; audio URLs then differ per process, which only costs a synthesis.
     secret: config.authToken ?? randomBytes(32).toString('hex'),
-    dir: config.cacheDir === undefined ? path.join(os.tmpdir(), 'servicetorg-tts') : config.cacheDir,
+    // A directory per user: in a shared /tmp another user could otherwise create ours first.
+    dir: config.cacheDir === undefined ? path.join(os.tmpdir(), `servicetorg-tts-${os.userInfo().uid}`) : config.cacheDir,
     logger: config.logger,
   });
 }

@@ -16,6 +16,9 @@ import { liveMarkup } from '../support/xss';
 const MAILBOX = 'post@kommune.test';
 const CITIZENS = ['kari@innbygger.test', 'per@innbygger.test', 'auto@innbygger.test', 'ola@innbygger.test'];
 
+/** Small enough that a test mail can exceed it cheaply. */
+const MAX_MAIL_BYTES = 200_000;
+
 describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
   describe.each(engines())('on $name', (engine) => {
     let ms: MailServers;
@@ -31,7 +34,10 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
         // EMAIL_TEST_LOG=/path writes the server's debug log there, for when this suite needs explaining.
         ...(process.env.EMAIL_TEST_LOG ? { logger: createLogger('debug', pino.destination({ dest: process.env.EMAIL_TEST_LOG, sync: true })) } : {}),
         env: { IMAP_URL: ms.imapUrl(MAILBOX), SMTP_URL: ms.smtpUrl },
-        email: { watcher: { backoff: { initialMs: 100, maxMs: 800 }, pollMs: 1500 }, attachmentLimits: { maxBytes: 20_000, maxTotalBytes: 60_000 } },
+        email: {
+          watcher: { backoff: { initialMs: 100, maxMs: 800 }, pollMs: 1500, maxMessageBytes: MAX_MAIL_BYTES },
+          attachmentLimits: { maxBytes: 20_000, maxTotalBytes: 60_000 },
+        },
       });
       email = s.app.email!;
       for (const [code, address] of [
@@ -340,6 +346,21 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
       expect(Buffer.from(await file.arrayBuffer())).toEqual(small);
       expect((await s.app.audit.forEntity('message', m.id)).map((a) => a.action)).toContain('read');
       expect((await fetch(`${s.url}/api/attachments/${list[1].id}`, { headers: { authorization: `Bearer ${agent}` } })).status).toBe(404);
+    });
+
+    it('leaves a mail over the size cap unread on the server and records the mails after it', async () => {
+      const oversized = email.watcher!.stats.oversized;
+      await send({
+        from: 'stor@innbygger.test',
+        to: 'byggesak@kommune.test',
+        subject: 'For stor',
+        text: 'x'.repeat(MAX_MAIL_BYTES + 50_000),
+        messageId: '<huge-1@innbygger.test>',
+      });
+      await send({ from: 'liten@innbygger.test', to: 'byggesak@kommune.test', subject: 'Liten', text: 'Hei', messageId: '<after-huge-1@innbygger.test>' });
+      await arrived('after-huge-1@innbygger.test');
+      await eventually(() => email.watcher!.stats.oversized > oversized, 'the oversized mail to be counted');
+      expect(await messageByMid('huge-1@innbygger.test')).toBeNull();
     });
 
     it('loses and doubles nothing when Dovecot restarts mid-watch', async () => {
