@@ -1,7 +1,8 @@
 import type { InboundContact } from '../../server/inbound/contract';
 import type { RegisterEventMap } from '../../server/register/events';
 import { engines } from '../support/engines';
-import { startServer, type TestServer } from '../support/server';
+import { OUR_NUMBER, startRegisterServer } from '../support/register-fixture';
+import type { TestServer } from '../support/server';
 
 /*
  * The InboundService rules every channel relies on: one row per provider item however often it is
@@ -10,41 +11,19 @@ import { startServer, type TestServer } from '../support/server';
  */
 
 const DAY = 86_400_000;
-const OUR_NUMBER = '+4740000000';
 
 type Item = { id: number };
 
 describe.each(engines())('recording inbound contacts on $name', (engine) => {
   let s: TestServer;
   let admin: string;
-  const opened: RegisterEventMap['inquiry:opened'][] = [];
-  const updated: RegisterEventMap['inquiry:updated'][] = [];
-  let seq = 0;
-
-  /** One inbound item with defaults; each gets a fresh provider id unless one is given. */
-  const record = (over: Partial<InboundContact> = {}) =>
-    s.app.inbound.record({
-      channel: 'sms',
-      externalId: `SM-inq-${++seq}`,
-      from: { phone: '+4791700000' },
-      to: OUR_NUMBER,
-      body: `Melding ${seq}`,
-      receivedAt: new Date(),
-      ...over,
-    });
+  let opened: RegisterEventMap['inquiry:opened'][];
+  let updated: RegisterEventMap['inquiry:updated'][];
+  let record: Awaited<ReturnType<typeof startRegisterServer>>['record'];
   const ids = (items: Item[]) => items.map((i) => i.id);
 
   beforeAll(async () => {
-    s = await startServer(engine);
-    await s.department('sosial');
-    await s.department('teknisk');
-    admin = (await s.user('admin@kommune.no', 'admin', [])).token;
-    const teknisk = (await s.app.register.departments.byCode('teknisk'))!;
-    await s.app.db.transaction((m) =>
-      s.app.register.departments.addAddress({ departmentId: teknisk.id, channel: 'sms', address: '+4740000099', isDefault: true }, m),
-    );
-    s.app.register.events.on('inquiry:opened', (e) => void opened.push(e));
-    s.app.register.events.on('inquiry:updated', (e) => void updated.push(e));
+    ({ s, admin, opened, updated, record } = await startRegisterServer(engine));
   });
   afterAll(() => s.close());
 

@@ -1,6 +1,5 @@
-import type { InboundContact } from '../../server/inbound/contract';
-import type { RegisterEventMap } from '../../server/register/events';
 import { engines } from '../support/engines';
+import { startRegisterServer } from '../support/register-fixture';
 import { startServer, type TestServer } from '../support/server';
 
 /*
@@ -9,45 +8,21 @@ import { startServer, type TestServer } from '../support/server';
  */
 
 const DAY = 86_400_000;
-const OUR_NUMBER = '+4740000000';
 
 type Item = { id: number; channel: string; state: string; status: string; department: string; contactId: number | null; createdAt: string };
 
 describe.each(engines())('inquiries on $name', (engine) => {
   let s: TestServer;
   let admin: string;
+  let record: Awaited<ReturnType<typeof startRegisterServer>>['record'];
   let agent: { id: number; token: string };
   let otherAgent: { id: number; token: string };
-  const opened: RegisterEventMap['inquiry:opened'][] = [];
-  const updated: RegisterEventMap['inquiry:updated'][] = [];
-  let seq = 0;
-
-  /** One inbound item with defaults; each gets a fresh provider id unless one is given. */
-  const record = (over: Partial<InboundContact> = {}) =>
-    s.app.inbound.record({
-      channel: 'sms',
-      externalId: `SM-inq-${++seq}`,
-      from: { phone: '+4791700000' },
-      to: OUR_NUMBER,
-      body: `Melding ${seq}`,
-      receivedAt: new Date(),
-      ...over,
-    });
   const ids = (items: Item[]) => items.map((i) => i.id);
 
   beforeAll(async () => {
-    s = await startServer(engine);
-    await s.department('sosial');
-    await s.department('teknisk');
-    admin = (await s.user('admin@kommune.no', 'admin', [])).token;
+    ({ s, admin, record } = await startRegisterServer(engine));
     agent = await s.user('agent@kommune.no', 'agent', ['sosial']);
     otherAgent = await s.user('teknisk@kommune.no', 'agent', ['teknisk']);
-    const teknisk = (await s.app.register.departments.byCode('teknisk'))!;
-    await s.app.db.transaction((m) =>
-      s.app.register.departments.addAddress({ departmentId: teknisk.id, channel: 'sms', address: '+4740000099', isDefault: true }, m),
-    );
-    s.app.register.events.on('inquiry:opened', (e) => void opened.push(e));
-    s.app.register.events.on('inquiry:updated', (e) => void updated.push(e));
   });
   afterAll(() => s.close());
 
