@@ -18,6 +18,7 @@ import { CreateApiKeysAndTotpRoles1732400000002 } from './1732400000002-CreateAp
 import { CreateOutboundHosts1732400000010 } from './1732400000010-CreateOutboundHosts';
 import { CaseStatusLimits1732412000001 } from './1732412000001-CaseStatusLimits';
 import { CreateSmsLimits1732412000002 } from './1732412000002-CreateSmsLimits';
+import { PasswordChangeRequired1732420000001 } from './1732420000001-PasswordChangeRequired';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   CreateOutboundHosts1732400000010,
   CaseStatusLimits1732412000001,
   CreateSmsLimits1732412000002,
+  PasswordChangeRequired1732420000001,
 ];

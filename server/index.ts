@@ -13,7 +13,7 @@ import { consoleRouter } from './core/http/console';
 import { outboundHostRoutes } from './core/http/outbound-hosts.routes';
 import { createApp } from './core/http/app';
 import { openKernel, type Kernel, type KernelOptions } from './core/kernel';
-import { createAgents, type Agents } from './core/realtime/agents';
+import { createAgents, type Agents, type AgentsOptions } from './core/realtime/agents';
 import { createAuth, createStaffAdministration, type AuthFeature, type AuthOptions } from './auth/module';
 import { createRegister, createInquiryDesk, type Register } from './register/module';
 import { createInbound, type InboundService, type ChannelSender } from './inbound/module';
@@ -35,6 +35,8 @@ export interface ComposeOptions extends KernelOptions, AuthOptions {
   /** Options of the web forms (rate limit, file size). */
   web?: WebFormOptions;
   journal?: JournalOptions;
+  /** Limits of agents' sockets (re-check of tokens, events per connection). */
+  agents?: AgentsOptions;
   /** The built console to serve at `/` (default client/dist). */
   consoleDir?: string;
 }
@@ -75,7 +77,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   if (redis && redisSub) io.adapter(createAdapter(redis, redisSub, opts.jobs?.prefix ? { key: `${opts.jobs.prefix}:socket.io` } : {}));
 
   const auth = createAuth(kernel, opts);
-  const agents = createAgents(io, { authenticator: auth.service, logger });
+  const agents = createAgents(io, { authenticator: auth.service, logger }, opts.agents);
+  // A logout, revoke or deactivation closes the sockets that token or user opened, in every process.
+  auth.sessions.on('ended', (of) => agents.endSessions(of));
   const register = createRegister(kernel, { staff: auth.users, agents });
   const staffAdministration = createStaffAdministration(kernel, { auth, departments: register.departments }, opts);
   const inbound = createInbound(kernel, { register }).service;

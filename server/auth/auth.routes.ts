@@ -1,13 +1,16 @@
 import { Router } from 'express';
 import type { AuthService } from './auth.service';
 import type { MeView } from '../contracts/views';
-import { actorOf, requireAuth } from '../core/http/require-auth';
-import { loginBody, totpBody } from './schemas';
+import { actorOf, requireAuth, routeOf } from '../core/http/require-auth';
+import { loginBody, newPasswordBody, totpBody } from './schemas';
 import { parse } from '../core/http/validate';
 
 export function authRoutes(deps: { auth: AuthService }): Router {
   const r = Router();
   const enrolOk = requireAuth(deps.auth, { allowEnrolScope: true });
+  // Me and logout answer whatever a token is limited to; the new password is what a `password` token is for.
+  const anyScope = requireAuth(deps.auth, { allowEnrolScope: true, allowPasswordScope: true });
+  const passwordOk = requireAuth(deps.auth, { allowPasswordScope: true });
 
   r.post('/login', async (req, res) => {
     const body = parse(loginBody, req.body);
@@ -15,18 +18,23 @@ export function authRoutes(deps: { auth: AuthService }): Router {
     res.json(result);
   });
 
-  r.post('/logout', enrolOk, async (_req, res) => {
+  r.post('/logout', anyScope, async (_req, res) => {
     await deps.auth.logout(actorOf(res));
     res.status(204).end();
   });
 
-  r.get('/me', enrolOk, async (_req, res) => {
+  r.get('/me', anyScope, async (_req, res) => {
     const a = actorOf(res);
     const me: MeView = {
       user: { id: a.id, email: a.email, name: a.name, role: a.role, departments: a.departmentIds, totpEnabled: a.totpEnabled, locale: a.locale },
       scope: a.scope,
     };
     res.json(me);
+  });
+
+  r.post('/password', passwordOk, async (req, res) => {
+    const body = parse(newPasswordBody, req.body);
+    res.json(await deps.auth.changePassword(actorOf(res), body, routeOf(req), req.ip ?? 'unknown'));
   });
 
   r.post('/totp/enrol', enrolOk, async (_req, res) => {

@@ -10,7 +10,8 @@ import type { UserRepository } from './users.repository';
 import { mustEnrolTotp, type AuthenticatedActor } from '../core/access';
 import type { SessionView, TokenScope, TotpEnrolmentView, UserView } from '../contracts/views';
 import { AppError } from '../core/errors';
-import { decoyHash, verifyPassword } from './passwords';
+import { decoyHash, hashPassword, verifyPassword } from './passwords';
+import type { Sessions } from './sessions';
 
 const TOTP_STEP_MS = 30_000;
 
@@ -28,6 +29,8 @@ export interface AuthDeps {
   clock: () => Date;
   tokenTtlMs: number;
   issuer: string;
+  sessions: Sessions;
+  passwordCost?: number;
 }
 
 /** Log-in, bearer tokens, TOTP enrolment and brute-force limits for staff. */
@@ -64,7 +67,8 @@ export class AuthService {
       if (!claimed) return this.fail('invalid_totp', 'The code is wrong or has already been used');
     }
     await this.deps.throttle.succeeded(admission, { complete: true });
-    const scope: TokenScope = mustEnrolTotp(user, await this.deps.totpRoles()) ? 'enrol' : 'full';
+    // A password an administrator reset is known to two people: it buys only the change to one's own.
+    const scope: TokenScope = user.mustChangePassword ? 'password' : await this.scopeAfterPassword(user);
     const token = randomBytes(32).toString('base64url');
     const now = this.deps.clock();
     await this.deps.db.transaction(async (m) => {
@@ -75,6 +79,44 @@ export class AuthService {
       await this.deps.audit.record([{ userId: user.id, action: 'login', entityType: 'user', entityId: user.id, route: 'POST /api/auth/login', ip }], m);
     });
     return { token, user: await this.publicUser(user), scope };
+  }
+
+  private async scopeAfterPassword(user: User): Promise<TokenScope> {
+    return mustEnrolTotp(user, await this.deps.totpRoles()) ? 'enrol' : 'full';
+  }
+
+  /**
+   * The user sets a new password: required after an administrator reset it, allowed any time. Every
+   * other token of the user is revoked (whoever knew the old password is out); this one goes on,
+   * as an enrolment token if the user still has to enrol an authenticator.
+   */
+  async changePassword(
+    actor: AuthenticatedActor,
+    input: { password: string; currentPassword?: string },
+    route: string,
+    ip: string,
+  ): Promise<{ scope: TokenScope }> {
+    const { password } = input;
+    const user = await this.deps.users.byId(actor.id);
+    if (!user?.active) throw new AppError(401, 'invalid_token', 'The token is unknown, expired or revoked');
+    // Outside the forced change a stolen token must not be enough to take the account over.
+    if (actor.scope !== 'password') {
+      const admission = await this.deps.throttle.admit(user.email, ip);
+      if (!input.currentPassword || !(await verifyPassword(input.currentPassword, user.passwordHash)))
+        return this.fail('invalid_credentials', 'The current password is wrong');
+      await this.deps.throttle.succeeded(admission, { complete: true });
+    }
+    const passwordHash = await hashPassword(password, this.deps.passwordCost);
+    const scope = await this.scopeAfterPassword(user);
+    const keepsToken = !actor.tokenId.startsWith('api-key:');
+    await this.deps.db.transaction(async (m) => {
+      await this.deps.users.update(user.id, { passwordHash, mustChangePassword: false }, m);
+      await this.deps.tokens.revokeAllOfUser(user.id, this.deps.clock(), m, keepsToken ? actor.tokenId : undefined);
+      if (keepsToken) await this.deps.tokens.setScope(actor.tokenId, scope, m);
+      await this.deps.audit.record([{ userId: user.id, action: 'update', entityType: 'user', entityId: user.id, route, ip }], m);
+    });
+    this.deps.sessions.emit('ended', { userId: user.id });
+    return { scope };
   }
 
   async publicUser(user: User): Promise<UserView> {
@@ -117,6 +159,7 @@ export class AuthService {
 
   async logout(actor: AuthenticatedActor): Promise<void> {
     await this.deps.db.transaction((m) => this.deps.tokens.revoke(actor.tokenId, this.deps.clock(), m));
+    this.deps.sessions.emit('ended', { tokenId: actor.tokenId });
   }
 
   async enrolTotp(actor: AuthenticatedActor): Promise<TotpEnrolmentView> {

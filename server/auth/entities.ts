@@ -21,6 +21,8 @@ export interface User {
   sip: string | null;
   locale: string;
   active: boolean;
+  /** Set when an administrator reset the password: log-ins get a token that may only change it. */
+  mustChangePassword: boolean;
   createdAt: Date;
 }
 export const UserEntity = new EntitySchema<User>({
@@ -39,6 +41,7 @@ export const UserEntity = new EntitySchema<User>({
     sip: { type: String, length: 191, nullable: true },
     locale: { type: String, length: 8, default: 'nb' },
     active: { type: Boolean, default: true },
+    mustChangePassword: { type: Boolean, name: 'must_change_password', default: false },
     createdAt,
   },
 });
@@ -59,7 +62,7 @@ export const UserDepartmentEntity = new EntitySchema<UserDepartment>({
 export interface AuthToken {
   id: string;
   userId: number;
-  scope: 'full' | 'enrol';
+  scope: 'full' | 'enrol' | 'password';
   createdAt: Date;
   expiresAt: Date;
   revokedAt: Date | null;

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Kernel } from '../core/kernel';
-import type { Feature } from '../core/feature';
+import { repeating, type Feature } from '../core/feature';
+import { EventBus } from '../core/events';
 import { StaffAdministration } from './administration.service';
 import { staffAdministrationRoutes } from './administration.routes';
 import { authRoutes } from './auth.routes';
@@ -10,10 +11,14 @@ import { LoginThrottle, type ThrottleRule } from './login-throttle';
 import { ApiKeys, apiKeyRoutes } from './api-keys';
 import { TotpPolicy, totpPolicyRoutes } from './totp-policy';
 import { UserRepository } from './users.repository';
+import { AccountLifecycle } from './lifecycle.service';
+import { accountLifecycleRoutes } from './lifecycle.routes';
+import type { SessionEvents, Sessions } from './sessions';
 
 export type { AuthService } from './auth.service';
 export type { User } from './entities';
 export type { UserRepository } from './users.repository';
+export type { Sessions, SessionEvents } from './sessions';
 export { ensureFirstAdmin, DEMO_ADMIN } from './first-admin';
 export { hashPassword } from './passwords';
 
@@ -28,17 +33,25 @@ export interface AuthOptions {
 export interface AuthFeature extends Feature {
   service: AuthService;
   users: UserRepository;
+  /** Told when sessions end before their tokens expire (logout, revoke, deactivation, reset). */
+  sessions: Sessions;
 }
+
+/** Tokens expired or revoked this long ago are deleted: they can never pass again, and the table would only grow. */
+const TOKEN_KEEP_MS = 30 * 24 * 3_600_000;
+const TOKEN_PRUNE_EVERY_MS = 6 * 3_600_000;
 
 export function createAuth(kernel: Kernel, opts: AuthOptions = {}): AuthFeature {
   const { db, clock, config, audit } = kernel;
   const users = new UserRepository({ db, clock });
+  const tokens = new TokenRepository({ db });
+  const sessions: Sessions = new EventBus<SessionEvents>((event, err) => kernel.logger.error({ err, event }, 'session listener failed'));
   const totpPolicy = new TotpPolicy({ db, audit, clock });
   const apiKeys = new ApiKeys({ db, users, audit, clock });
   const service = new AuthService({
     db,
     users,
-    tokens: new TokenRepository({ db }),
+    tokens,
     throttle: new LoginThrottle(kernel.rateLimits, opts.loginThrottle),
     totpRoles: () => totpPolicy.added(),
     apiKeys,
@@ -46,12 +59,18 @@ export function createAuth(kernel: Kernel, opts: AuthOptions = {}): AuthFeature 
     clock,
     tokenTtlMs: config.tokenTtlMs,
     issuer: 'Servicetorg',
+    sessions,
+    passwordCost: opts.passwordCost,
   });
+  const lifecycle = new AccountLifecycle({ db, users, tokens, audit, sessions, clock, passwordCost: opts.passwordCost });
   const apiBeforeAuth = Router();
   apiBeforeAuth.use('/auth', authRoutes({ auth: service }));
   const api = Router();
-  api.use(apiKeyRoutes({ keys: apiKeys }), totpPolicyRoutes({ policy: totpPolicy }));
-  return { service, users, routes: { apiBeforeAuth, api } };
+  api.use(apiKeyRoutes({ keys: apiKeys }), totpPolicyRoutes({ policy: totpPolicy }), accountLifecycleRoutes({ lifecycle }));
+  const prune = repeating('prune-auth-tokens', TOKEN_PRUNE_EVERY_MS, () => tokens.prune(new Date(clock().getTime() - TOKEN_KEEP_MS)), kernel.logger, {
+    runAtStart: true,
+  });
+  return { service, users, sessions, routes: { apiBeforeAuth, api }, background: [prune] };
 }
 
 /** Staff accounts, created by administrators; built once the register's departments exist. */

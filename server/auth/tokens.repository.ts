@@ -22,14 +22,26 @@ export class TokenRepository {
     await m.getRepository(AuthTokenEntity).update({ id }, { scope });
   }
 
-  async revokeAllOfUser(userId: number, at: Date, m: EntityManager): Promise<void> {
+  /** Revokes every live token of a user, but `except` (the one that is setting a new password). */
+  async revokeAllOfUser(userId: number, at: Date, m: EntityManager, except?: string): Promise<void> {
     await m
       .getRepository(AuthTokenEntity)
       .createQueryBuilder()
       .update()
       .set({ revokedAt: at })
-      .where('user_id = :userId AND revoked_at IS NULL', { userId })
+      .where('user_id = :userId AND revoked_at IS NULL AND id <> :except', { userId, except: except ?? '' })
       .execute();
+  }
+
+  /** Deletes tokens that expired or were revoked before `before`: they can never pass again. */
+  async prune(before: Date): Promise<number> {
+    const r = await this.deps.db.dataSource.manager
+      .getRepository(AuthTokenEntity)
+      .createQueryBuilder()
+      .delete()
+      .where('expires_at < :before OR revoked_at < :before', { before })
+      .execute();
+    return r.affected ?? 0;
   }
 }
 

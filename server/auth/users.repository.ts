@@ -69,6 +69,7 @@ export class UserRepository {
       sip: input.sip ?? null,
       locale: input.locale ?? 'nb',
       active: true,
+      mustChangePassword: false,
       createdAt: this.deps.clock(),
     })) as User;
     if (input.departmentIds.length) {
@@ -77,7 +78,11 @@ export class UserRepository {
     return user;
   }
 
-  async update(id: number, patch: Partial<Pick<User, 'totpSecret' | 'totpEnabled' | 'totpLastStep' | 'active' | 'name' | 'passwordHash'>>, m: EntityManager) {
+  async update(
+    id: number,
+    patch: Partial<Pick<User, 'totpSecret' | 'totpEnabled' | 'totpLastStep' | 'active' | 'name' | 'passwordHash' | 'mustChangePassword'>>,
+    m: EntityManager,
+  ) {
     await m.getRepository(UserEntity).update({ id }, patch);
   }
 
@@ -94,6 +99,15 @@ export class UserRepository {
       .where('id = :id AND (totp_last_step IS NULL OR totp_last_step < :step)', { id, step })
       .execute();
     return (r.affected ?? 0) > 0;
+  }
+
+  /** Every user with their departments, for the administrators' list. */
+  async all(): Promise<(User & { departmentIds: number[] })[]> {
+    const users = await this.manager()
+      .getRepository(UserEntity)
+      .find({ order: { id: 'ASC' } });
+    const memberships = await this.manager().getRepository(UserDepartmentEntity).find();
+    return users.map((u) => ({ ...u, departmentIds: memberships.filter((d) => d.userId === u.id).map((d) => d.departmentId) }));
   }
 
   async byIds(ids: number[]): Promise<User[]> {

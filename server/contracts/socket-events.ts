@@ -71,4 +71,6 @@ export interface SocketData {
   role: string;
   departmentIds: number[];
   status: AgentStatus;
+  /** The stored id of the token the socket connected with (never the token itself). */
+  tokenId: string;
 }

@@ -20,7 +20,8 @@ export interface Page<T> {
 /* ---- auth: /api/auth ---- */
 
 /** `full` may use the API; `enrol` only lets an administrator set up two-step log-in. */
-export type TokenScope = 'full' | 'enrol';
+/** `enrol` may only enrol TOTP; `password` may only set a new password (after an administrator reset it). */
+export type TokenScope = 'full' | 'enrol' | 'password';
 
 export interface UserView {
   id: number;

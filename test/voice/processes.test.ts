@@ -130,4 +130,26 @@ describe.each(engines())('two server processes on $name', (engine) => {
         await closeAll(a.app, b.app);
       }
     });
+
+  if (engine.name === 'mariadb')
+    it('closes a socket held by another process when its token logs out (issue 12)', async () => {
+      const { a, b, agent, closeAll } = await pair(engine, standin, true);
+      try {
+        const token = await agent('leaving@k.no', a);
+        const control = await agent('staying@k.no', a);
+        const [leaving, staying] = await Promise.all([agentSocket(b.url, token), agentSocket(b.url, control)]);
+        sockets.push(leaving, staying);
+        const closed = new Promise<void>((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error('the socket on B stayed open')), 5000);
+          leaving.once('disconnect', () => (clearTimeout(t), resolve()));
+        });
+        // The logout reaches process A; the socket lives on B and only the Redis adapter carries the word.
+        const out = await fetch(`${a.url}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+        expect(out.status).toBe(204);
+        await closed;
+        expect(staying.connected).toBe(true);
+      } finally {
+        await closeAll(a.app, b.app);
+      }
+    });
 });

@@ -10,9 +10,10 @@ export function bearerToken(req: Request): string | null {
 
 /**
  * Requires a valid bearer token. A token limited to enrolment (an admin without TOTP) passes only
- * where `allowEnrolScope` is set: the enrol, confirm, me and logout calls.
+ * where `allowEnrolScope` is set: the enrol, confirm, me and logout calls. A token of a user whose
+ * password an administrator reset passes only where `allowPasswordScope` is set (me, logout, password).
  */
-export function requireAuth(auth: Authenticator, opts: { allowEnrolScope?: boolean } = {}): RequestHandler {
+export function requireAuth(auth: Authenticator, opts: { allowEnrolScope?: boolean; allowPasswordScope?: boolean } = {}): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req);
     if (!token) throw new AppError(401, 'unauthenticated', 'A bearer token is required');
@@ -20,6 +21,9 @@ export function requireAuth(auth: Authenticator, opts: { allowEnrolScope?: boole
     if (!actor) throw new AppError(401, 'invalid_token', 'The token is unknown, expired or revoked');
     if (actor.scope === 'enrol' && !opts.allowEnrolScope) {
       throw new AppError(403, 'totp_enrolment_required', 'Enrol two-factor authentication before doing anything else');
+    }
+    if (actor.scope === 'password' && !opts.allowPasswordScope) {
+      throw new AppError(403, 'password_change_required', 'Set a new password before doing anything else');
     }
     res.locals.actor = actor;
     next();
