@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { schema } from '../ormconfig';
 import type { Channel } from './contracts/names';
 import type { Config } from './core/config';
-import type { BackgroundWork, Feature } from './core/feature';
+import { repeating, type BackgroundWork, type Feature } from './core/feature';
 import { consoleRouter } from './core/http/console';
 import { outboundHostRoutes } from './core/http/outbound-hosts.routes';
 import { createApp } from './core/http/app';
@@ -60,6 +60,8 @@ export interface Composed extends Kernel {
   close(): Promise<void>;
 }
 
+const RATE_LIMIT_PRUNE_EVERY_MS = 3_600_000;
+
 /**
  * The one composition root: the kernel first, then each feature, in the order they need each
  * other, every object built once. Nothing below reads process.env.
@@ -95,8 +97,10 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const desk = createInquiryDesk(kernel, { register, staff: auth.users, senders });
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
 
+  // Expired rate-limit counters are deleted from the database (Redis expires its own); every process may do it.
+  const pruneRateLimits = repeating('prune-rate-limits', RATE_LIMIT_PRUNE_EVERY_MS, () => kernel.rateLimits.prune(), logger, { runAtStart: true });
   const features: Feature[] = [
-    { routes: { api: outboundHostRoutes({ hooks: kernel.outbound }) } },
+    { routes: { api: outboundHostRoutes({ hooks: kernel.outbound }) }, background: [pruneRateLimits] },
     auth,
     staffAdministration,
     register,

@@ -164,8 +164,11 @@ export function createRateLimits(deps: { db: Database; redisUrl?: string; prefix
       return wrap(redis ? new RateLimiterRedis({ ...opts, storeClient: redis, useRedisPackage: false, insuranceLimiter: db }) : db, rule);
     },
     async prune() {
-      const result = (await deps.db.statement((m) => m.query('DELETE FROM rate_limits WHERE expire IS NOT NULL AND expire <= ?', [Date.now()]))) as unknown;
-      return typeof result === 'object' && result && 'affectedRows' in result ? Number(result.affectedRows) : 0;
+      // The query builder, not a raw DELETE: only its result says how many rows went on both engines.
+      const result = await deps.db.statement((m) =>
+        m.createQueryBuilder().delete().from('rate_limits').where('expire IS NOT NULL AND expire <= :now', { now: Date.now() }).execute(),
+      );
+      return result.affected ?? 0;
     },
     async close() {
       await redis?.quit().catch(() => undefined);
