@@ -4,14 +4,13 @@ import type { Register } from '../register/module';
 import type { InboundService } from '../inbound/module';
 import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
 import { WebFormRepository } from './forms.repository';
-import { FixedWindowLimiter } from './rate-limit';
 import { webFormAdminRoutes, webFormPages } from './routes';
 import { WebFormService } from './service';
 
 export type { WebFormRepository } from './forms.repository';
 
 export interface WebFormOptions {
-  /** Submissions per client IP and window (default 10 per 10 minutes). */
+  /** Submissions per client (IPv4 address or IPv6 /64) and window, over all processes (default 10 per 10 minutes). */
   rateLimit?: { max: number; windowMs: number };
   maxFileBytes?: number;
 }
@@ -65,7 +64,7 @@ export function createWebForms(
       api: webFormAdminRoutes({ service }),
       public: webFormPages({
         service,
-        limiter: new FixedWindowLimiter({ max, windowMs }),
+        limiter: kernel.rateLimits.limiter('web-form-client', { points: max, durationSec: Math.max(1, Math.ceil(windowMs / 1000)) }),
         limits: { maxFileBytes, maxFieldBytes: 20_000, maxFiles: 5, maxBodyBytes: 200_000 },
         logger,
       }),

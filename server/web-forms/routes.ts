@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { AppError } from '../core/errors';
 import { actorOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
+import { clientKey, type RateLimiter } from '../core/rate-limits';
 import { formBody, LANGS, type Lang } from './definition';
 import { t } from './i18n';
 import { BodyTooLarge, readMultipart } from './multipart';
-import type { FixedWindowLimiter } from './rate-limit';
 import { renderForm, renderMessage, renderThanks, STYLESHEET } from './render';
 import { newSid, type WebFormService } from './service';
 import type { UploadedFile } from './submission';
@@ -16,7 +16,8 @@ const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action '
 
 export interface WebFormRouteDeps {
   service: WebFormService;
-  limiter: FixedWindowLimiter;
+  /** Submissions per client (an IPv4 address or an IPv6 /64), on the store every process shares. */
+  limiter: RateLimiter;
   limits: { maxFileBytes: number; maxFieldBytes: number; maxFiles: number; maxBodyBytes: number };
   logger: Logger;
 }
@@ -61,7 +62,8 @@ export function webFormPages(deps: WebFormRouteDeps): Router {
 
   pub.post('/:slug', async (req, res) => {
     let lang = langOf(req);
-    const limited = deps.limiter.hit(req.ip ?? 'unknown');
+    // Counted before the body is read or the form looked up, so a burst cannot slip past the check.
+    const limited = await deps.limiter.consume(clientKey(req.ip ?? 'unknown'));
     if (!limited.ok) {
       res.setHeader('Retry-After', String(limited.retryAfterSec));
       return html(res, 429, renderMessage(lang, t(lang).rateLimited));

@@ -1,5 +1,4 @@
 import { formBody, storedDefinition } from './definition';
-import { FixedWindowLimiter } from './rate-limit';
 import { renderForm } from './render';
 import { submissionText, validateSubmission } from './submission';
 
@@ -63,18 +62,5 @@ describe('web form submissions', () => {
     const html = renderForm({ slug: 's', lang: 'nb', def, values: { navn: '"><script>x</script>' }, errors: { navn: 'Feil' }, sid: 'abc' });
     expect(html).not.toContain('<script>');
     expect(html).toContain('value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
-  });
-});
-
-describe('FixedWindowLimiter', () => {
-  it('allows max hits per window and tells when to come back', () => {
-    let now = 0;
-    const l = new FixedWindowLimiter({ max: 2, windowMs: 10_000, clock: () => now });
-    expect(l.hit('a')).toEqual({ ok: true });
-    expect(l.hit('a')).toEqual({ ok: true });
-    expect(l.hit('a')).toEqual({ ok: false, retryAfterSec: 10 });
-    expect(l.hit('b')).toEqual({ ok: true });
-    now = 10_000;
-    expect(l.hit('a')).toEqual({ ok: true });
   });
 });
