@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ChannelSender } from '../inbound/contract';
 import { toE164 } from '../core/phone';
 import type { AuditRepository } from '../core/audit.repository';
+import type { RateLimiter, RateLimits } from '../core/rate-limits';
 import type { CaseRepository, ContactRepository } from '../register/module';
 import type { VerificationRepository } from './verifications.repository';
 import { caseNumbersFromKeys, type CaseEntered, type CodeEntered } from '../../ivr/status';
@@ -38,6 +39,8 @@ const WITHHELD = new Set(['anonymous', 'restricted', 'unknown', 'unavailable', '
 
 export interface CaseStatusDeps {
   verifications: VerificationRepository;
+  /** The store every process shares, so the hourly limits hold however many processes answer calls. */
+  rateLimits: RateLimits;
   cases: CaseRepository;
   contacts: ContactRepository;
   audit: AuditRepository;
@@ -58,6 +61,9 @@ const CODE_TEXT: Record<Lang, (code: string) => string> = {
   'da-DK': (c) => `Din engangskode til sagsstatus på telefon er ${c}. Den gælder i fem minutter.`,
 };
 
+/** The hourly limits: the whole line, one calling number, all withheld numbers together, one keyed case number. */
+type Limit = 'line' | 'number' | 'anonymous' | 'case';
+
 const hash = (salt: string, code: string) => createHash('sha256').update(`${salt}:${code}`).digest('hex');
 
 /**
@@ -69,9 +75,17 @@ const hash = (salt: string, code: string) => createHash('sha256').update(`${salt
 export class CaseStatusService {
   private readonly limits: CaseStatusLimits;
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly hourly: Record<Limit, RateLimiter>;
 
   constructor(private readonly deps: CaseStatusDeps) {
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
+    const perHour = (name: Limit, points: number) => deps.rateLimits.limiter(`case-status-${name}`, { points, durationSec: 3600 });
+    this.hourly = {
+      line: perHour('line', this.limits.globalPerHour),
+      number: perHour('number', this.limits.perNumberPerHour),
+      anonymous: perHour('anonymous', this.limits.anonymousPerHour),
+      case: perHour('case', this.limits.perCasePerHour),
+    };
   }
 
   /**
@@ -84,15 +98,11 @@ export class CaseStatusService {
     if (!candidates.length) return 'none';
     // Every way of keying one case number has the same digits, so the limit cannot be dodged by keying it another way.
     const caseKey = (v.keys ?? '').replace(/\D/g, '');
-    const now = this.deps.clock();
-    const hourAgo = new Date(now.getTime() - 3600_000);
     const from = v.from && !WITHHELD.has(v.from.trim().toLowerCase()) ? toE164(v.from, this.deps.defaultCountry) : null;
-    const count = (by: Parameters<VerificationRepository['countSince']>[0]) => this.deps.verifications.countSince(by, hourAgo);
-    if ((await count('all')) >= this.limits.globalPerHour) return this.limited('line', v.callSid);
-    if (from ? (await count({ fromE164: from })) >= this.limits.perNumberPerHour : (await count('anonymous')) >= this.limits.anonymousPerHour)
-      return this.limited(from ? 'number' : 'anonymous', v.callSid);
-    if ((await count({ caseKey })) >= this.limits.perCasePerHour) return this.limited('case', v.callSid);
+    const refused = await this.admit([['line', 'all'], from ? ['number', from] : ['anonymous', 'anonymous'], ['case', caseKey]]);
+    if (refused) return this.limited(refused, v.callSid);
 
+    const now = this.deps.clock();
     const salt = randomBytes(16).toString('hex');
     const row = await this.deps.verifications.insert({
       callSid: v.callSid,
@@ -121,7 +131,26 @@ export class CaseStatusService {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  private limited(which: 'line' | 'number' | 'anonymous' | 'case', callSid: string): CaseEntered {
+  /**
+   * Counts the request under each limit in turn, each by one atomic step before any work, so
+   * parallel requests (in any process) get different counts and only the allowed number pass.
+   * A refused request gives back what it took from the limits it had passed: as before, only codes
+   * asked for count, so callers held back by their own number do not use up the whole line's.
+   */
+  private async admit(keys: [Limit, string][]): Promise<Limit | null> {
+    const passed: [Limit, string][] = [];
+    for (const [limit, key] of keys) {
+      if ((await this.hourly[limit].consume(key)).ok) {
+        passed.push([limit, key]);
+        continue;
+      }
+      await Promise.all(passed.map(([l, k]) => this.hourly[l].reward(k)));
+      return limit;
+    }
+    return null;
+  }
+
+  private limited(which: Limit, callSid: string): CaseEntered {
     this.deps.logger.warn({ limit: which, callSid }, 'case-status line: code limit reached');
     return 'limited';
   }

@@ -111,6 +111,7 @@ export function createVoice(
   });
   const caseStatus = new CaseStatusService({
     verifications: new VerificationRepository({ db }),
+    rateLimits: kernel.rateLimits,
     cases: register.cases,
     contacts: register.contacts,
     audit,

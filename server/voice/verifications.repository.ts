@@ -18,20 +18,6 @@ export class VerificationRepository {
     return this.repo().findOne({ where: { callSid }, order: { id: 'DESC' } });
   }
 
-  /**
-   * Codes asked for since `since`: on the whole line, by one number, by callers without a usable
-   * number, or for one keyed case number. The rate limits count these.
-   */
-  async countSince(by: 'all' | 'anonymous' | { fromE164: string } | { caseKey: string }, since: Date): Promise<number> {
-    const qb = this.repo()
-      .createQueryBuilder('v')
-      .where('v.created_at >= :since', { since: this.deps.db.param(since) });
-    if (by === 'anonymous') qb.andWhere('v.from_e164 IS NULL');
-    else if (by !== 'all' && 'fromE164' in by) qb.andWhere('v.from_e164 = :f', { f: by.fromE164 });
-    else if (by !== 'all') qb.andWhere('v.case_key = :k', { k: by.caseKey });
-    return qb.getCount();
-  }
-
   /** After the answer: the case found and, when a code goes out, where and its hash. */
   async arm(id: number, patch: Pick<PhoneVerification, 'caseId' | 'sentTo' | 'codeHash'>): Promise<void> {
     await this.deps.db.transaction((m) => this.repo(m).update({ id }, patch));
