@@ -3,8 +3,10 @@ import { type Database, isUniqueViolation } from '../core/db/database';
 import { SmsCountryAllowEntity, SmsDailyCountEntity } from './limits.entities';
 
 /**
- * The SMS country allow-list and the daily caps' counters. The counters are our own until a shared
- * rate-limit store exists; one row per day and bucket, so old days can simply be deleted.
+ * The SMS country allow-list and the daily caps' counters. The counters stay here rather than in
+ * the shared rate-limit store: they count per calendar day in Oslo, a batch takes all its units or
+ * none, and a day's use is a record one can read. One row per day and bucket, so old days can
+ * simply be deleted.
  */
 export class SmsLimitRepository {
   constructor(private readonly deps: { db: Database }) {}
@@ -24,23 +26,27 @@ export class SmsLimitRepository {
   /**
    * Takes `n` units of a daily cap if that keeps it at or below `cap`; false, and nothing taken,
    * otherwise. One conditional UPDATE (or the first INSERT of the day), so racing sends cannot both
-   * take the last units.
+   * take the last units. Each a statement of its own through the database's write path: on SQLite
+   * a write beside it would run inside whatever transaction is open on the one connection, and be
+   * undone with it.
    */
   async take(day: string, bucket: string, n: number, cap: number): Promise<boolean> {
     if (n > cap) return false;
-    const manager = this.deps.db.dataSource.manager;
+    const { db } = this.deps;
     const raise = async () =>
       ((
-        await manager
-          .createQueryBuilder()
-          .update(SmsDailyCountEntity)
-          .set({ used: () => 'used + :n' })
-          .where('day = :day AND bucket = :bucket AND used + :n <= :cap', { day, bucket, n, cap })
-          .execute()
+        await db.statement((m) =>
+          m
+            .createQueryBuilder()
+            .update(SmsDailyCountEntity)
+            .set({ used: () => 'used + :n' })
+            .where('day = :day AND bucket = :bucket AND used + :n <= :cap', { day, bucket, n, cap })
+            .execute(),
+        )
       ).affected ?? 0) > 0;
     if (await raise()) return true;
     try {
-      await manager.getRepository(SmsDailyCountEntity).insert({ day, bucket, used: n });
+      await db.statement((m) => m.getRepository(SmsDailyCountEntity).insert({ day, bucket, used: n }));
       return true;
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
