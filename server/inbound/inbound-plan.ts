@@ -67,7 +67,10 @@ export function prepare(input: InboundContact, defaultCountry: CountryCode): Pre
         ? { channel: input.channel, channelAddress: input.to, since: new Date(now.getTime() - input.continueWithinMs) }
         : null,
     caseCandidates: [
-      ...new Set([...(input.thread?.caseNumber ? [input.thread.caseNumber] : []), ...caseNumberCandidates(`${(input.subject ?? '').slice(0, 1000)} ${input.body.slice(0, MAX_SCANNED)}`)]),
+      ...new Set([
+        ...(input.thread?.caseNumber ? [input.thread.caseNumber] : []),
+        ...caseNumberCandidates(`${(input.subject ?? '').slice(0, 1000)} ${input.body.slice(0, MAX_SCANNED)}`),
+      ]),
     ],
     refersTo: null,
   };

@@ -14,7 +14,15 @@ export interface CallerContext {
   from: string;
   contact: { id: number; name: string | null } | null;
   cases: { caseNumber: string; title: string; status: string; department: string }[];
-  inquiries: { id: number; channel: string; direction: 'in' | 'out'; createdAt: Date; summary: string; caseNumber: string | null; mentionedCaseNumber?: string }[];
+  inquiries: {
+    id: number;
+    channel: string;
+    direction: 'in' | 'out';
+    createdAt: Date;
+    summary: string;
+    caseNumber: string | null;
+    mentionedCaseNumber?: string;
+  }[];
 }
 
 export interface ContactDeps {
