@@ -20,6 +20,7 @@ import { CaseStatusLimits1732412000001 } from './1732412000001-CaseStatusLimits'
 import { CreateSmsLimits1732412000002 } from './1732412000002-CreateSmsLimits';
 import { PasswordChangeRequired1732420000001 } from './1732420000001-PasswordChangeRequired';
 import { InquiryReferencesAndCaseMentions1732430000001 } from './1732430000001-InquiryReferencesAndCaseMentions';
+import { BinaryAddressCollation1732430000002 } from './1732430000002-BinaryAddressCollation';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   CreateSmsLimits1732412000002,
   PasswordChangeRequired1732420000001,
   InquiryReferencesAndCaseMentions1732430000001,
+  BinaryAddressCollation1732430000002,
 ];
