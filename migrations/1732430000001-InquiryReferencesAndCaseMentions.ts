@@ -8,11 +8,10 @@ import { bool, int, isMysql } from './helpers';
  * `case_mentioned`: the inquiry names its case, but its sender is not a party on the case, so the
  * screen pop and the journal do not treat it as the citizen's case.
  *
- * No foreign key on the reference: it is a pointer for staff, and SQLite can neither add a column
- * with a constraint nor drop one later without rebuilding the table. On SQLite the columns are added
- * with plain ALTER TABLE: the schema builder would rebuild `inquiries`, and dropping the old table
- * inside the migration's transaction (where foreign_keys cannot be switched off) would cascade to
- * every message.
+ * No foreign key on the reference: it is a pointer for staff, and SQLite cannot drop a column
+ * that carries one. On SQLite the columns are added with plain ALTER TABLE, which changes the
+ * schema in place: the schema builder would rebuild `inquiries` (copy every row into a new table),
+ * which on a large register is a long write for a change that needs none.
  */
 export class InquiryReferencesAndCaseMentions1732430000001 implements MigrationInterface {
   name = 'InquiryReferencesAndCaseMentions1732430000001';
