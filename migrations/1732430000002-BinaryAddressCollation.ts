@@ -27,11 +27,11 @@ async function collate(q: QueryRunner, collation: string): Promise<void> {
   for (const [table, columns] of Object.entries(COLUMNS)) {
     if (!(await q.hasTable(table))) continue;
     // The type and nullability as they are, so this keeps whatever length a later change gave a column.
-    const rows: { name: string; type: string; nullable: string; collation: string | null }[] = await q.query(
+    const rows = (await q.query(
       'SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable, COLLATION_NAME AS collation FROM information_schema.COLUMNS ' +
         `WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME IN (${columns.map(() => '?').join(', ')})`,
       [table, ...columns],
-    );
+    )) as { name: string; type: string; nullable: string; collation: string | null }[];
     const changes = rows
       .filter((r) => r.collation !== collation)
       .map((r) => `MODIFY \`${r.name}\` ${r.type} CHARACTER SET utf8mb4 COLLATE ${collation} ${r.nullable === 'YES' ? 'NULL' : 'NOT NULL'}`);
