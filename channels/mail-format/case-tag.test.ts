@@ -8,6 +8,9 @@ describe('extractTags', () => {
     ['[saksnr. 26-77] og [#7]', { inquiryId: 7, caseNumber: '26/77' }],
     ['[Sak nr :  2026/5 ]', { caseNumber: '2026/5' }],
     ['[ref. 2026/9]', { caseNumber: '2026/9' }],
+    ['Svar [Sak 2026001234]', { caseNumber: '2026001234' }],
+    ['[Ref: SAK-2026-17]', { caseNumber: 'SAK-2026-17' }],
+    ['[Saksnr] uten nummer', {}],
     ['Ingen tagger', {}],
   ])('%s', (subject, tags) => {
     expect(extractTags(subject)).toEqual(tags);

@@ -6,7 +6,10 @@
 const INQUIRY_TAG = /\[#(\d{1,10})\]/;
 // One whitespace run before the optional colon and one after it: `\s*:?\s*` let two runs share the
 // same spaces, which made a long run after "[sak" quadratic.
-const CASE_TAG = /\[\s*(?:sak(?:snr\.?|\s*nr\.?)?|case|ref\.?)\s*(?::\s*)?(\d{2,4}[/-]\d{1,7})\s*\]/i;
+// The number as the case system wrote it: 2026/1234, 26-77, 2026001234, SAK-2026-17 (parts that
+// cannot overlap, so no run is tried two ways).
+const CASE_TAG = /\[\s*(?:sak(?:snr\.?|\s*nr\.?)?|case|ref\.?)\s*(?::\s*)?([a-z0-9]+(?:[/-][a-z0-9]+){0,3})\s*\]/i;
+const PAIR_WITH_DASH = /^\d{2,4}-\d{1,7}$/;
 /**
  * How much of a raw subject is searched for tags. Subjects are stored cut to 255 characters and
  * our own tag sits at the end of what we sent, so a tag past this is not one we wrote; the bound
@@ -28,7 +31,8 @@ export function extractTags(subject: string | null | undefined): SubjectTags {
     if (Number.isSafeInteger(id) && id > 0) tags.inquiryId = id;
   }
   const kase = CASE_TAG.exec(s);
-  if (kase) tags.caseNumber = kase[1].replace('-', '/');
+  // A tag without digits ("[Saksnr]") names no case; "26-77" is the same case as "26/77".
+  if (kase && /\d/.test(kase[1])) tags.caseNumber = PAIR_WITH_DASH.test(kase[1]) ? kase[1].replace('-', '/') : kase[1];
   return tags;
 }
 

@@ -31,7 +31,7 @@ const table = {
   keepRecords: ['admin', 'records'],
   /** Create and update case files (the case system's upsert). */
   upsertCases: ['admin', 'integration'],
-  /** Read only the case files one wrote oneself (the case system's account). */
+  /** Read and update only the case files one created oneself (the case system's account). */
   readOwnCasesOnly: ['integration'],
   /** Users, departments, voice menu, sender numbers, SMS policy, web forms, retention. */
   administer: ['admin'],

@@ -27,7 +27,19 @@ export interface ScreenPop {
   from: string;
   contact: ContactRef | null;
   cases: { caseNumber: string; title: string; status: string; department: string }[];
-  inquiries: { id: number; channel: string; direction: 'in' | 'out'; createdAt: string; summary: string; caseNumber: string | null }[];
+  /**
+   * `caseNumber` only for a case the caller is a party on; a case their message merely named is
+   * `mentionedCaseNumber`, so it is never shown as the caller's own.
+   */
+  inquiries: {
+    id: number;
+    channel: string;
+    direction: 'in' | 'out';
+    createdAt: string;
+    summary: string;
+    caseNumber: string | null;
+    mentionedCaseNumber?: string;
+  }[];
   transfer?: { from: ContactRef; note: string };
 }
 
@@ -37,7 +49,12 @@ export interface InquiryNew {
   department: string;
   contact: ContactRef | null;
   summary: string;
+  /** A case the sender is a party on. */
   caseNumber: string | null;
+  /** A case the text names whose party the sender is not: shown as a mention, not as the citizen's case. */
+  mentionedCaseNumber?: string;
+  /** The inquiry this message named (its tag, a Message-ID) though its citizen did not send it: check before answering. */
+  refersToInquiryId?: number;
   createdAt: string;
 }
 

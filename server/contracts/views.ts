@@ -127,7 +127,12 @@ export interface InquiryView {
   assignee: { id: number; name: string } | null;
   contactId: number | null;
   contact: { id: number; name: string | null } | null;
+  /** The inquiry's case, when its sender is a party on it. */
   caseNumber: string | null;
+  /** A case the text names but whose party the sender is not: for the agent to check, not the citizen's case. */
+  mentionedCaseNumber?: string | null;
+  /** Set when a message named this other inquiry (its tag, a Message-ID) but did not come from its citizen: check before answering. */
+  refersToInquiryId?: number | null;
   subject: string | null;
   summary: string;
   citizenAddress: string | null;

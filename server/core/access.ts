@@ -94,6 +94,15 @@ export function assertCanUpsertCases(actor: Actor): void {
   assertMay(actor, 'upsertCases', 'Only the case system (integration) or an admin may write cases');
 }
 
+/**
+ * Writing one existing case file: an admin any; the case system's account (integration) only one it
+ * created, so one compromised or misconfigured feed cannot rewrite another system's cases or
+ * attach its own parties to them.
+ */
+export function canWriteCase(actor: Actor, c: { createdBy: number | null }): boolean {
+  return !may(actor.role, 'readOwnCasesOnly') || c.createdBy === actor.id;
+}
+
 /** Reading one case file: register readers by department, integration only what it created. */
 export function canReadCase(actor: Actor, c: { departmentId: number; createdBy: number | null }): boolean {
   if (may(actor.role, 'readOwnCasesOnly')) return c.createdBy === actor.id;

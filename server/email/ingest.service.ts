@@ -77,9 +77,11 @@ export class MailIngest {
 
     const thread = await this.threadOf(parsed.threadIds, parsed.tags, citizen);
     if (thread) contact.thread = { ...contact.thread, inquiryId: thread.id };
-    if (parsed.kind === 'auto-reply' && !thread) {
-      // An out-of-office or list mail that answers nothing of ours: it never opens an inquiry.
-      this.deps.logger.info({ messageId: contact.externalId, reason: parsed.autoReason }, 'automatic mail outside any thread ignored');
+    // An out-of-office or list mail that answers nothing of ours never opens an inquiry; nor does
+    // one from another address than the thread's citizen (someone on copy, a forwarder), which
+    // InboundService would otherwise record as a stranger's inquiry referring to the thread.
+    if (parsed.kind === 'auto-reply' && (!thread || thread.citizenAddress !== citizen.trim().toLowerCase())) {
+      this.deps.logger.info({ messageId: contact.externalId, reason: parsed.autoReason }, 'automatic mail outside any thread of its sender ignored');
       return { kind: 'ignored', reason: `automatic: ${parsed.autoReason}` };
     }
 
@@ -121,7 +123,10 @@ export class MailIngest {
     return first?.id === r.message.id && !(await this.deps.mail.hasAutomaticMessage(r.inquiry.id));
   }
 
-  /** The open inquiry this mail continues: by a Message-ID we know, our tag, or its case and sender. */
+  /**
+   * The open inquiry this mail names: by a Message-ID we know, our tag, or its case and sender.
+   * Whether the sender may write into it is InboundService's decision (it checks the citizen).
+   */
   private async threadOf(ids: string[], tags: { inquiryId?: number; caseNumber?: string }, citizen: string) {
     const known = await this.deps.mail.messageByMailIds(ids);
     const candidates = [known?.inquiryId, tags.inquiryId].filter((x): x is number => typeof x === 'number');

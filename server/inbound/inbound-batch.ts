@@ -1,6 +1,5 @@
 import type { Database } from '../core/db/database';
-import type { Department } from '../register/module';
-import { caseNumberCandidates } from './case-numbers';
+import type { CaseRepository, Department } from '../register/module';
 import { chooseInquiry, planMessage, planNewCitizen, type Plan, type PlanDeps, type Prepared, type Written } from './inbound-plan';
 
 export interface BatchItem {
@@ -16,6 +15,7 @@ interface Waiting extends BatchItem {
 
 export interface BatcherDeps extends PlanDeps {
   db: Database;
+  cases: CaseRepository;
   /** The one-message path, for whatever a batch does not take or cannot finish. */
   alone(item: BatchItem): Promise<Written>;
   /** Messages per transaction (default 64). */
@@ -25,13 +25,13 @@ export interface BatcherDeps extends PlanDeps {
 }
 
 /**
- * Whether a message can go in a batch: its rules need nothing read but its contact's row. A
- * thread hint, a case number in the text, or an address that is not a contact's take the
+ * Whether a message can go in a batch: its rules need nothing read but its contact's row and the
+ * cases its text may name, which the batch reads with the locks. A thread hint (whose sender must
+ * be checked against the inquiry it names) or an address that is not a contact's take the
  * one-message path.
  */
 export function batchable(p: Prepared): boolean {
-  if (p.input.thread || (!p.key && p.continuation)) return false;
-  return caseNumberCandidates(`${p.input.subject ?? ''} ${p.input.body}`).length === 0;
+  return !p.input.thread && !(!p.key && p.continuation);
 }
 
 const keyOf = (p: Prepared) => (!p.key ? null : 'phone' in p.key ? `p ${p.key.phone}` : `e ${p.key.email}`);
@@ -95,13 +95,19 @@ export class InboundBatcher {
     let results: Record<string, unknown>[][];
     try {
       results = await this.deps.db.transaction(async (m, steps) => {
-        const rows = locked.length ? await steps.together(locked.map((it) => this.deps.contacts.locking(it.p.key!, m, it.p.continuation ?? undefined))) : [];
+        // The first round trip: every contact lock, then for each message whose text may name a
+        // case, the cases it names with whether its sender is a party (no round trip of its own).
+        const naming = batch.map((it) => (it.p.caseCandidates.length ? this.deps.cases.naming(it.p.caseCandidates, it.p.key, m) : null));
+        const reads = [...locked.map((it) => this.deps.contacts.locking(it.p.key!, m, it.p.continuation ?? undefined)), ...naming.filter((x) => x !== null)];
+        const rows = reads.length ? await steps.together(reads) : [];
+        let at = locked.length;
+        const named = naming.map((x, i) => (x ? this.deps.cases.namedFrom(rows[at++], batch[i].p.caseCandidates, m) : null));
         plans = batch.map((it, i) => {
-          if (i >= locked.length) return planMessage(this.deps, it.p, null, null, null, it.department, it.departments, m);
+          if (i >= locked.length) return planMessage(this.deps, it.p, null, null, named[i], it.department, it.departments, m);
           const owner = this.deps.contacts.ownerFrom(rows[i], m, it.p.continuation ?? undefined);
-          if (!owner) return planNewCitizen(this.deps, it.p, it.p.key!, null, it.department, m);
-          const inquiry = it.p.continuation ? chooseInquiry(owner.continuable ?? [], null) : null;
-          return planMessage(this.deps, it.p, owner.contact, inquiry, null, it.department, it.departments, m);
+          if (!owner) return planNewCitizen(this.deps, it.p, it.p.key!, named[i], it.department, m);
+          const inquiry = it.p.continuation ? chooseInquiry(owner.continuable ?? [], named[i]) : null;
+          return planMessage(this.deps, it.p, owner.contact, inquiry, named[i], it.department, it.departments, m);
         });
         return steps.commitWith(plans.flatMap((x) => x.statements));
       });

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { CountryCode } from 'libphonenumber-js';
 import type { InboundContact } from './contract';
 import {
-  type CaseFile,
+  type NamedCase,
   type Contact,
   type Inquiry,
   type Message,
@@ -17,6 +17,7 @@ import {
 import type { Statement } from '../core/db/transactions';
 import { toE164 } from '../core/phone';
 import { toSummary } from '../core/summary';
+import { caseNumberCandidates, MAX_SCANNED } from './case-numbers';
 
 /*
  * The writes of one inbound message once its contact (locked) and the inquiries it could continue
@@ -32,7 +33,8 @@ export interface Written {
   contact: Contact | null;
   opened: boolean;
   department: Department;
-  caseNumber: string | null;
+  /** The case the message named, with whether its sender is a party on it. */
+  named: NamedCase | null;
 }
 
 /** An inbound message with its addresses normalised. */
@@ -43,6 +45,10 @@ export interface Prepared {
   name: string | null;
   now: Date;
   continuation: Continuation | null;
+  /** What in the message could be a case number: the channel's own case tag first, then the text's. */
+  caseCandidates: string[];
+  /** The inquiry the message named (e-mail headers) whose citizen did not send it: a new inquiry refers to it. */
+  refersTo: number | null;
 }
 
 export function prepare(input: InboundContact, defaultCountry: CountryCode): Prepared {
@@ -60,6 +66,13 @@ export function prepare(input: InboundContact, defaultCountry: CountryCode): Pre
       citizenAddress && input.continueWithinMs
         ? { channel: input.channel, channelAddress: input.to, since: new Date(now.getTime() - input.continueWithinMs) }
         : null,
+    caseCandidates: [
+      ...new Set([
+        ...(input.thread?.caseNumber ? [input.thread.caseNumber] : []),
+        ...caseNumberCandidates(`${(input.subject ?? '').slice(0, 1000)} ${input.body.slice(0, MAX_SCANNED)}`),
+      ]),
+    ],
+    refersTo: null,
   };
 }
 
@@ -79,9 +92,9 @@ export interface PlanDeps {
 }
 
 /** The inquiry a message continues among the candidates: the newest, unless the message names a different case. */
-export function chooseInquiry(candidates: Inquiry[], caseId: number | null): Inquiry | null {
+export function chooseInquiry(candidates: Inquiry[], named: NamedCase | null): Inquiry | null {
   const open = newestOf(candidates);
-  if (!open || (caseId && open.caseId && open.caseId !== caseId)) return null;
+  if (!open || (named && open.caseId && open.caseId !== named.file.id)) return null;
   return open;
 }
 
@@ -106,7 +119,7 @@ function messageRow(p: Prepared, inquiryId: number): Omit<Message, 'id'> {
   };
 }
 
-function inquiryRow(p: Prepared, department: Department, contactId: number | null, namedCase: CaseFile | null): Omit<Inquiry, 'id'> {
+function inquiryRow(p: Prepared, department: Department, contactId: number | null, named: NamedCase | null): Omit<Inquiry, 'id'> {
   const { input } = p;
   return {
     channel: input.channel,
@@ -115,7 +128,9 @@ function inquiryRow(p: Prepared, department: Department, contactId: number | nul
     departmentId: department.id,
     assigneeId: null,
     contactId,
-    caseId: namedCase?.id ?? null,
+    caseId: named?.file.id ?? null,
+    caseMentioned: named ? !named.verified : false,
+    refersToInquiryId: p.refersTo,
     subject: input.subject?.slice(0, 255) ?? null,
     summary: toSummary(input.body, input.subject),
     channelAddress: input.to,
@@ -126,10 +141,16 @@ function inquiryRow(p: Prepared, department: Department, contactId: number | nul
   };
 }
 
-/** What a continued inquiry changes: its activity, open again, and a case or contact it lacked. */
-function continuing(p: Prepared, inquiry: Inquiry, contact: Contact | null, namedCase: CaseFile | null): Partial<Inquiry> {
+/**
+ * What a continued inquiry changes: its activity, open again, a case or contact it lacked, and a
+ * mentioned case confirmed once its sender has become a party on it.
+ */
+function continuing(p: Prepared, inquiry: Inquiry, contact: Contact | null, named: NamedCase | null): Partial<Inquiry> {
   const patch: Partial<Inquiry> = { lastActivityAt: p.now, state: 'open' };
-  if (!inquiry.caseId && namedCase) patch.caseId = namedCase.id;
+  if (!inquiry.caseId && named) {
+    patch.caseId = named.file.id;
+    patch.caseMentioned = !named.verified;
+  } else if (named?.verified && inquiry.caseId === named.file.id && inquiry.caseMentioned) patch.caseMentioned = false;
   if (!inquiry.contactId && contact) patch.contactId = contact.id;
   return patch;
 }
@@ -139,9 +160,9 @@ function continuing(p: Prepared, inquiry: Inquiry, contact: Contact | null, name
  * continued: every inquiry for a number or address is opened after its owner exists, and owners
  * are never removed. The savepoint lets the one-message path undo a lost race for the address.
  */
-export function planNewCitizen(deps: PlanDeps, p: Prepared, key: ContactKey, namedCase: CaseFile | null, department: Department, m: EntityManager): Plan {
+export function planNewCitizen(deps: PlanDeps, p: Prepared, key: ContactKey, named: NamedCase | null, department: Department, m: EntityManager): Plan {
   const contact = deps.contacts.creating(key, p.name, m, p.now);
-  const inquiry = inquiryRow(p, department, null, namedCase);
+  const inquiry = inquiryRow(p, department, null, named);
   return {
     statements: [
       { sql: 'SAVEPOINT new_citizen', params: [] },
@@ -159,7 +180,7 @@ export function planNewCitizen(deps: PlanDeps, p: Prepared, key: ContactKey, nam
         message: { ...messageRow(p, stored.id), id: Number(x.id) },
         opened: true,
         department,
-        caseNumber: namedCase?.caseNumber ?? null,
+        named,
       };
     },
   };
@@ -171,25 +192,24 @@ export function planMessage(
   p: Prepared,
   contact: Contact | null,
   inquiry: Inquiry | null,
-  namedCase: CaseFile | null,
+  named: NamedCase | null,
   department: Department,
   departments: Department[],
   m: EntityManager,
 ): Plan {
-  const caseNumber = namedCase?.caseNumber ?? null;
   if (!inquiry) {
-    const opened = inquiryRow(p, department, contact?.id ?? null, namedCase);
+    const opened = inquiryRow(p, department, contact?.id ?? null, named);
     return {
       statements: [...deps.inquiries.inserting(opened, m), ...deps.messages.inserting(messageRow(p, 0), m, { inquiryOfPrevious: true })],
       rowsets: 2,
       newCitizen: false,
       written: ([[i], [x]]) => {
         const stored = { ...opened, id: Number(i.id) };
-        return { contact, inquiry: stored, message: { ...messageRow(p, stored.id), id: Number(x.id) }, opened: true, department, caseNumber };
+        return { contact, inquiry: stored, message: { ...messageRow(p, stored.id), id: Number(x.id) }, opened: true, department, named };
       },
     };
   }
-  const patch = continuing(p, inquiry, contact, namedCase);
+  const patch = continuing(p, inquiry, contact, named);
   return {
     statements: [...deps.messages.inserting(messageRow(p, inquiry.id), m), ...deps.inquiries.updating(inquiry.id, patch, m)],
     rowsets: 1,
@@ -200,7 +220,7 @@ export function planMessage(
       message: { ...messageRow(p, inquiry.id), id: Number(x.id) },
       opened: false,
       department: departments.find((dep) => dep.id === inquiry.departmentId) ?? department,
-      caseNumber,
+      named,
     }),
   };
 }

@@ -2,13 +2,14 @@ import type { EntityManager } from 'typeorm';
 import type { CountryCode } from 'libphonenumber-js';
 import type { InboundContact } from './contract';
 import { isUniqueViolation, type Database } from '../core/db/database';
-import type { TransactionSteps } from '../core/db/transactions';
+import type { Statement, TransactionSteps } from '../core/db/transactions';
 import {
   type Contact,
   type Inquiry,
   type Message,
   type Department,
   type CaseRepository,
+  type NamedCase,
   type ContactRepository,
   SWITCHBOARD,
   type DepartmentRepository,
@@ -16,7 +17,6 @@ import {
   type MessageRepository,
   type RegisterEvents,
 } from '../register/module';
-import { caseNumberCandidates } from './case-numbers';
 import { batchable, InboundBatcher, type BatchItem } from './inbound-batch';
 import { chooseInquiry, planMessage, planNewCitizen, prepare, type Prepared, type Written } from './inbound-plan';
 
@@ -80,10 +80,17 @@ export class InboundService {
       if (!winner) throw e;
       return this.duplicateOf(winner);
     }
-    const { inquiry, message, contact, opened, caseNumber } = result;
+    const { inquiry, message, contact, opened, named } = result;
     const departmentCode = result.department.code;
     if (opened) {
-      this.deps.events.emit('inquiry:opened', { inquiry, contact: contact ? { id: contact.id, name: contact.name } : null, departmentCode, caseNumber });
+      this.deps.events.emit('inquiry:opened', {
+        inquiry,
+        contact: contact ? { id: contact.id, name: contact.name } : null,
+        departmentCode,
+        // A mentioned case is not the citizen's: the pushes name it apart (agent-pushes.ts).
+        caseNumber: named?.verified ? named.file.caseNumber : null,
+        mentionedCaseNumber: named && !named.verified ? named.file.caseNumber : null,
+      });
     } else {
       this.deps.events.emit('inquiry:updated', { inquiry, message, departmentCode });
     }
@@ -113,15 +120,20 @@ export class InboundService {
     const { input } = p;
     // Locked until commit: a citizen's concurrent messages take turns, so two cannot open two
     // inquiries. The lock's statement starts the transaction and brings the inquiries this
-    // message could continue.
-    const found = p.key ? await this.deps.contacts.lockOwner(p.key, m, steps.read, p.continuation ?? undefined) : null;
-    const namedCase = await this.caseNamedIn(input, m);
+    // message could continue; the cases the text may name (with whether the sender is a party on
+    // each) travel in the same round trip.
+    const lock = p.key ? this.deps.contacts.locking(p.key, m, p.continuation ?? undefined) : null;
+    const naming = p.caseCandidates.length ? this.deps.cases.naming(p.caseCandidates, p.key, m) : null;
+    const reads = [lock, naming].filter((x): x is Statement => x !== null);
+    const rows = reads.length ? await steps.together(reads) : [];
+    const found = lock ? this.deps.contacts.ownerFrom(rows[0], m, p.continuation ?? undefined) : null;
+    const named = naming ? this.deps.cases.namedFrom(rows[lock ? 1 : 0], p.caseCandidates, m) : null;
 
     // A new citizen: contact, address, inquiry and message go with the commit. Another message of
     // the same new citizen (or another delivery of this one) committing first breaks a unique
     // key: undo to the savepoint and take the general path below, which sorts out which it was.
     if (p.key && !found && !within && !input.thread?.inquiryId) {
-      const plan = planNewCitizen(this.deps, p, p.key, namedCase, department, m);
+      const plan = planNewCitizen(this.deps, p, p.key, named, department, m);
       try {
         return plan.written(await steps.commitWith(plan.statements));
       } catch (e) {
@@ -132,10 +144,11 @@ export class InboundService {
 
     const owner = found ?? (p.key ? await this.deps.contacts.createLocked(p.key, p.name, m, steps, p.continuation ?? undefined) : null);
     const contact = owner?.contact ?? null;
-    const inquiry = await this.inquiryToContinue(p, owner?.continuable, namedCase?.id ?? null, m);
+    const thread = await this.namedThread(p, contact, m);
+    const inquiry = thread.refersTo ? null : (thread.inquiry ?? (await this.inquiryToContinue(p, owner?.continuable, named, m)));
     // The message and the inquiry (new or continued) travel with the commit; with a channel's own
     // write to follow, they go ahead of it and the commit comes after.
-    const plan = planMessage(this.deps, p, contact, inquiry, namedCase, department, departments, m);
+    const plan = planMessage(this.deps, { ...p, refersTo: thread.refersTo }, contact, inquiry, named, department, departments, m);
     let written: Written;
     try {
       written = plan.written(await (within ? steps.together(plan.statements) : steps.commitWith(plan.statements)));
@@ -161,27 +174,34 @@ export class InboundService {
     return switchboard;
   }
 
-  private async caseNamedIn(input: InboundContact, m: EntityManager) {
-    if (input.thread?.caseNumber) {
-      const c = await this.deps.cases.byNumber(input.thread.caseNumber, m);
-      if (c) return c;
-    }
-    const candidates = caseNumberCandidates(`${input.subject ?? ''} ${input.body}`);
-    const found = await this.deps.cases.byNumbers(candidates, m);
-    return found[0] ?? null;
+  /**
+   * The inquiry a channel says this message belongs to (e-mail headers: In-Reply-To, References,
+   * the [#123] tag). Inquiry ids are sequential and printed on every receipt, and a Message-ID
+   * travels to everyone on a thread, so naming one proves nothing: the message goes onto it only
+   * when it comes from that inquiry's citizen (their contact or the address it was written from)
+   * or from a party on its case. Anyone else's message opens an inquiry of its own that refers to
+   * the one named, for an agent to look at; it never lands in another citizen's conversation.
+   */
+  private async namedThread(p: Prepared, contact: Contact | null, m: EntityManager): Promise<{ inquiry: Inquiry | null; refersTo: number | null }> {
+    const id = p.input.thread?.inquiryId;
+    const named = id ? await this.deps.inquiries.byId(id, m) : null;
+    if (!named) return { inquiry: null, refersTo: null };
+    const citizen =
+      (contact !== null && named.contactId === contact.id) ||
+      (p.citizenAddress !== null && named.citizenAddress === p.citizenAddress) ||
+      (contact !== null && named.caseId !== null && !named.caseMentioned && (await this.deps.cases.isParty(named.caseId, contact.id, m)));
+    if (!citizen) return { inquiry: null, refersTo: named.id };
+    // A closed inquiry is not reopened by a reply: the message goes the usual way.
+    return { inquiry: named.state !== 'closed' ? named : null, refersTo: null };
   }
 
   /**
-   * An inquiry the channel says this belongs to (e-mail headers), else this citizen's open inquiry
-   * on the same channel and receiving address that was active recently (`known` when the contact
-   * lock already read them). A message that names a different case than that inquiry's starts a new one.
+   * This citizen's open inquiry on the same channel and receiving address that was active recently
+   * (`known` when the contact lock already read them). A message that names a different case than
+   * that inquiry's starts a new one.
    */
-  private async inquiryToContinue(p: Prepared, known: Inquiry[] | undefined, caseId: number | null, m: EntityManager): Promise<Inquiry | null> {
-    if (p.input.thread?.inquiryId) {
-      const named = await this.deps.inquiries.byId(p.input.thread.inquiryId, m);
-      if (named && named.state !== 'closed') return named;
-    }
+  private async inquiryToContinue(p: Prepared, known: Inquiry[] | undefined, named: NamedCase | null, m: EntityManager): Promise<Inquiry | null> {
     if (!p.citizenAddress || !p.continuation) return null;
-    return chooseInquiry(known ?? (await this.deps.inquiries.continuable({ ...p.continuation, citizenAddress: p.citizenAddress }, m)), caseId);
+    return chooseInquiry(known ?? (await this.deps.inquiries.continuable({ ...p.continuation, citizenAddress: p.citizenAddress }, m)), named);
   }
 }

@@ -88,10 +88,14 @@ export class JournalService {
     const rules = await this.rules();
     const department = await this.deps.departments.byId(inq.departmentId);
     const text = `${message.subject ?? ''} ${message.body}`;
+    // A case the sender only named (they are no party on it) is not theirs: anyone can write a case
+    // number. Their message is not filed into that case as if it came from a party; another rule
+    // may still journal it, on the inquiry alone, and an agent who checks it can link it properly.
+    const caseId = inq.caseMentioned ? null : inq.caseId;
     const matches = rules.some(
       (r) =>
         r.kind === 'all' ||
-        (r.kind === 'case' && inq.caseId !== null) ||
+        (r.kind === 'case' && caseId !== null) ||
         (r.kind === 'department' && department?.code === r.value) ||
         (r.kind === 'keyword' && r.value && wordIn(text, r.value)),
     );
@@ -99,7 +103,7 @@ export class JournalService {
     const existing = await this.deps.journal.entryByMessage(message.id);
     if (existing) return existing;
     const [caseFile, contact] = await Promise.all([
-      inq.caseId ? this.deps.cases.byId(inq.caseId) : null,
+      caseId ? this.deps.cases.byId(caseId) : null,
       inq.contactId ? this.deps.contacts.byId(inq.contactId) : null,
     ]);
 

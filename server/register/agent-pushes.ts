@@ -4,7 +4,7 @@ import type { RegisterEvents } from './events';
 
 /** inquiry:new and inquiry:updated to the agents of the inquiry's department (and admins), after commit. */
 export function pushInquiriesToAgents(events: RegisterEvents, agents: Agents): void {
-  events.on('inquiry:opened', ({ inquiry, contact, departmentCode, caseNumber }) => {
+  events.on('inquiry:opened', ({ inquiry, contact, departmentCode, caseNumber, mentionedCaseNumber }) => {
     agents.to(rooms.department(inquiry.departmentId), rooms.everything).emit('inquiry:new', {
       id: inquiry.id,
       channel: inquiry.channel,
@@ -12,6 +12,9 @@ export function pushInquiriesToAgents(events: RegisterEvents, agents: Agents): v
       contact,
       summary: inquiry.summary,
       caseNumber,
+      // Flags for the agent, only when set: a case the sender only named, an inquiry it wrote into uninvited.
+      ...(mentionedCaseNumber ? { mentionedCaseNumber } : {}),
+      ...(inquiry.refersToInquiryId !== null ? { refersToInquiryId: inquiry.refersToInquiryId } : {}),
       createdAt: inquiry.createdAt.toISOString(),
     });
   });

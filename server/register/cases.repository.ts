@@ -1,8 +1,17 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
 import { limitOf, placeholders } from '../core/db/placeholders';
+import { fromRow, selectList } from '../core/db/entity-sql';
+import type { Statement } from '../core/db/transactions';
 import { CaseContactEntity, CaseEntity, type CaseContact, type CaseFile } from './entities';
 import type { Scope } from '../core/access';
+import { addressOf, type ContactKey } from './contacts.repository';
+
+/** A case a message names, and whether its sender is a party on it (else it is only a mention). */
+export interface NamedCase {
+  file: CaseFile;
+  verified: boolean;
+}
 
 export interface CaseSummaryRow {
   id: number;
@@ -42,6 +51,44 @@ export class CaseRepository {
     return this.manager(m)
       .getRepository(CaseEntity)
       .find({ where: { caseNumber: In(numbers) } });
+  }
+
+  /**
+   * The known cases among these candidate numbers, each with whether the sender (by number or
+   * address) is a party on it: one statement, an IN lookup on the unique case number and, per case
+   * found, the (case, contact) key of case_contacts. To send with the inbound transaction's first
+   * round trip; `namedFrom` reads its rows.
+   */
+  naming(candidates: string[], sender: ContactKey | null, m: EntityManager): Statement {
+    const numbers = candidates.slice(0, 100);
+    const params: unknown[] = [];
+    let party = '0';
+    if (sender) {
+      const [table, column, value] = addressOf(sender);
+      party = `(SELECT COUNT(*) FROM case_contacts cc INNER JOIN ${table} a ON a.contact_id = cc.contact_id WHERE cc.case_id = k.id AND a.${column} = ?)`;
+      params.push(value);
+    }
+    return {
+      sql: `SELECT ${selectList(m, CaseEntity, 'k')}, ${party} AS party FROM cases k WHERE k.case_number IN (${placeholders(numbers)})`,
+      params: [...params, ...numbers],
+    };
+  }
+
+  /**
+   * The case a message names, from the rows of naming(): the first in the text's order that the
+   * sender is a party on, else the first in the text's order (a mention).
+   */
+  namedFrom(rows: Record<string, unknown>[], candidates: string[], m: EntityManager): NamedCase | null {
+    if (!rows.length) return null;
+    const found = rows.map((r) => ({ file: fromRow(m, CaseEntity, r), verified: Number(r.party) > 0 }));
+    const order = (c: NamedCase) => candidates.indexOf(c.file.caseNumber);
+    found.sort((a, b) => order(a) - order(b));
+    return found.find((c) => c.verified) ?? found[0];
+  }
+
+  /** Whether the contact is a party on the case. */
+  async isParty(caseId: number, contactId: number, m?: EntityManager): Promise<boolean> {
+    return (await this.manager(m).getRepository(CaseContactEntity).count({ where: { caseId, contactId } })) > 0;
   }
 
   async insert(row: Omit<CaseFile, 'id'>, m: EntityManager): Promise<CaseFile> {

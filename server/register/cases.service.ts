@@ -8,8 +8,8 @@ import type { CaseRepository } from './cases.repository';
 import type { ContactRepository } from './contacts.repository';
 import type { DepartmentRepository } from './departments.repository';
 import type { StaffDirectory } from './staff';
-import { assertCanUpsertCases, canReadCase, type Actor } from '../core/access';
-import { badRequest, notFound } from '../core/errors';
+import { assertCanUpsertCases, canReadCase, canWriteCase, type Actor } from '../core/access';
+import { badRequest, forbidden, notFound } from '../core/errors';
 import { toE164 } from '../core/phone';
 
 export interface CaseContactInput {
@@ -108,6 +108,8 @@ export class CaseService {
   ): Promise<{ created: boolean; changed: boolean; id: number }> {
     const now = this.deps.clock();
     const existing = await this.deps.cases.byNumber(caseNumber, m);
+    // Inside the transaction, so a case another account created a moment ago is refused too; nothing is written.
+    if (existing && !canWriteCase(actor, existing)) throw forbidden('This case was created by another account; the case system may update only its own cases');
     let caseId: number;
     let changed = false;
     if (!existing) {
@@ -127,7 +129,7 @@ export class CaseService {
     for (const p of parties) {
       const r = await this.resolveParty(p, current, m);
       changed = r.changed || changed;
-      desired.set(r.contactId, p.role);
+      for (const id of r.contactIds) desired.set(id, p.role);
     }
     const stale = current.filter((c) => !desired.has(c.contactId)).map((c) => c.contactId);
     if (stale.length) {
@@ -149,38 +151,63 @@ export class CaseService {
   }
 
   /**
-   * The contact a case party refers to: matched by number, then by address, then (for a party with
+   * The contacts a case party refers to: matched by number, then by address, then (for a party with
    * neither) by name among the case's own contacts; made only when nothing matches.
+   *
+   * A push may add an address or a name only to a contact that is already a party on this case.
+   * A contact found by its number or address who is not a party yet is linked as it stands: the
+   * case system vouches that whoever holds that number is a party, which is its call to make. But
+   * the other address the push brings is not merged into that citizen's contact: that would let
+   * whoever controls the feed (or mistypes it) attach their own e-mail to someone else's record,
+   * so that it reaches their inquiries and is treated as them from then on. Such an address gets
+   * a contact of its own, linked to the case with the same role. We do not refuse the push: the
+   * case system cannot see our contacts to correct it, and a refused push would leave the case's
+   * status stale on the phone line; two contacts on the case keep every pushed fact, change no
+   * other citizen's record, and can be joined by staff who know they are one person.
    */
   private async resolveParty(
     p: { name: string | null; phone?: string; email?: string },
     current: { contactId: number }[],
     m: EntityManager,
-  ): Promise<{ contactId: number; changed: boolean }> {
+  ): Promise<{ contactIds: number[]; changed: boolean }> {
     const { contacts } = this.deps;
-    let contact = p.phone ? await contacts.byPhone(p.phone, m) : null;
-    if (!contact && p.email) contact = await contacts.byEmail(p.email, m);
-    if (!contact && !p.phone && !p.email) {
+    if (!p.phone && !p.email) {
       for (const link of current) {
         const c = await contacts.byId(link.contactId, m);
-        if (c && c.name === p.name) return { contactId: c.id, changed: false };
+        if (c && c.name === p.name) return { contactIds: [c.id], changed: false };
       }
-      return { contactId: (await contacts.create({ name: p.name }, m)).id, changed: true };
+      return { contactIds: [(await contacts.create({ name: p.name }, m)).id], changed: true };
     }
+    const byPhone = p.phone ? await contacts.byPhone(p.phone, m) : null;
+    const byEmail = p.email ? await contacts.byEmail(p.email, m) : null;
+    let contact = byPhone ?? byEmail;
     if (!contact) {
       const key = p.phone ? { phone: p.phone } : { email: p.email! };
       const r = await contacts.findOrCreate(key, { name: p.name, emails: p.phone && p.email ? [p.email] : [] }, m);
-      if (r.created) return { contactId: r.contact.id, changed: true };
+      if (r.created) return { contactIds: [r.contact.id], changed: true };
+      // Another writer made it meanwhile: go on as if it had been found.
       contact = r.contact;
     }
     let changed = false;
-    if (p.phone) changed = (await contacts.addPhone(contact.id, p.phone, m)) === 'added' || changed;
-    if (p.email) changed = (await contacts.addEmail(contact.id, p.email, m)) === 'added' || changed;
+    // Naming a contact nobody has named yet (one an inbound message made) is no merge: it only says who holds the number.
     if (!contact.name && p.name) {
       await contacts.update(contact.id, { name: p.name }, m);
       changed = true;
     }
-    return { contactId: contact.id, changed };
+    const party = (id: number) => current.some((c) => c.contactId === id);
+    if (party(contact.id)) {
+      if (p.phone) changed = (await contacts.addPhone(contact.id, p.phone, m)) === 'added' || changed;
+      if (p.email) changed = (await contacts.addEmail(contact.id, p.email, m)) === 'added' || changed;
+      // The other address may be held by a contact an earlier push of this party made (below): it stays linked.
+      const holder = [byPhone, byEmail].find((c) => c && c.id !== contact.id && party(c.id));
+      return { contactIds: holder ? [contact.id, holder.id] : [contact.id], changed };
+    }
+    const phone = p.phone && !byPhone ? p.phone : undefined;
+    const email = p.email && !byEmail ? p.email : undefined;
+    if (!phone && !email) return { contactIds: [contact.id], changed };
+    const own = await contacts.findOrCreate(phone ? { phone } : { email: email! }, { name: p.name, emails: phone && email ? [email] : [] }, m);
+    if (own.contact.id === contact.id) return { contactIds: [contact.id], changed };
+    return { contactIds: [contact.id, own.contact.id], changed: true };
   }
 
   async get(caseNumber: string, actor: Actor, route: string, ip?: string): Promise<CaseView> {

@@ -47,7 +47,7 @@ export interface Owner {
 }
 
 /** The address table, its column and the stored value (e-mail in lower case) for a key. */
-const addressOf = (key: ContactKey): [table: string, column: string, value: string] =>
+export const addressOf = (key: ContactKey): [table: string, column: string, value: string] =>
   'phone' in key ? ['contact_phones', 'e164', key.phone] : ['contact_emails', 'address', key.email.toLowerCase()];
 
 export class ContactRepository {

@@ -14,7 +14,15 @@ export interface CallerContext {
   from: string;
   contact: { id: number; name: string | null } | null;
   cases: { caseNumber: string; title: string; status: string; department: string }[];
-  inquiries: { id: number; channel: string; direction: 'in' | 'out'; createdAt: Date; summary: string; caseNumber: string | null }[];
+  inquiries: {
+    id: number;
+    channel: string;
+    direction: 'in' | 'out';
+    createdAt: Date;
+    summary: string;
+    caseNumber: string | null;
+    mentionedCaseNumber?: string;
+  }[];
 }
 
 export interface ContactDeps {
@@ -137,6 +145,7 @@ export class ContactService {
         createdAt: i.createdAt,
         summary: i.summary,
         caseNumber: i.caseNumber,
+        ...(i.mentionedCaseNumber ? { mentionedCaseNumber: i.mentionedCaseNumber } : {}),
       })),
     };
   }

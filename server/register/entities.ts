@@ -124,6 +124,10 @@ export interface Inquiry {
   assigneeId: number | null;
   contactId: number | null;
   caseId: number | null;
+  /** The case was named in the text, but the sender is not a party on it: a mention, not the citizen's case. */
+  caseMentioned: boolean;
+  /** The inquiry a message named (by its tag or a Message-ID) whose citizen did not send it: for an agent to check. */
+  refersToInquiryId: number | null;
   subject: string | null;
   summary: string;
   /** Our own number or mailbox the citizen wrote to; replies go out from it when no sender is configured. */
@@ -146,6 +150,8 @@ export const InquiryEntity = new EntitySchema<Inquiry>({
     assigneeId: { type: Number, name: 'assignee_id', nullable: true },
     contactId: { type: Number, name: 'contact_id', nullable: true },
     caseId: { type: Number, name: 'case_id', nullable: true },
+    caseMentioned: { type: Boolean, name: 'case_mentioned', default: false },
+    refersToInquiryId: { type: Number, name: 'refers_to_inquiry_id', nullable: true },
     subject: { type: String, length: 255, nullable: true },
     summary: { type: String, length: 255 },
     channelAddress: { type: String, length: 191, name: 'channel_address', nullable: true },

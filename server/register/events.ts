@@ -4,7 +4,14 @@ import type { Inquiry, Message } from './entities';
 
 /** What the register reports after a write has committed: pushes to agents and journaling listen. */
 export interface RegisterEventMap {
-  'inquiry:opened': { inquiry: Inquiry; contact: { id: number; name: string | null } | null; departmentCode: string; caseNumber: string | null };
+  /** `caseNumber` is a case the sender is a party on; `mentionedCaseNumber` one the text only names. */
+  'inquiry:opened': {
+    inquiry: Inquiry;
+    contact: { id: number; name: string | null } | null;
+    departmentCode: string;
+    caseNumber: string | null;
+    mentionedCaseNumber?: string | null;
+  };
   'inquiry:updated': { inquiry: Inquiry; message: Message; departmentCode: string };
   'message:recorded': { inquiry: Inquiry; message: Message; channel: Channel };
   /** An outbound message the provider accepted (it has the provider's id): what journaling of sent items listens to. */

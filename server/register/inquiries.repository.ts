@@ -24,7 +24,10 @@ export interface RecentInquiryRow {
   direction: 'in' | 'out';
   createdAt: Date;
   summary: string;
+  /** The inquiry's case, when its sender is a party on it. */
   caseNumber: string | null;
+  /** The case the inquiry only names (its sender is no party on it). */
+  mentionedCaseNumber?: string;
   state: InquiryState;
   departmentId: number;
 }
@@ -87,15 +90,22 @@ export class InquiryRepository {
     // Plain SQL, as in ContactRepository.byPhone: this runs on every incoming call.
     const params: number[] = [...contactIds];
     let sql =
-      'SELECT i.id AS id, i.channel AS channel, i.direction AS direction, i.created_at AS createdAt, i.summary AS summary, i.state AS state, i.department_id AS departmentId, k.case_number AS caseNumber' +
+      'SELECT i.id AS id, i.channel AS channel, i.direction AS direction, i.created_at AS createdAt, i.summary AS summary, i.state AS state, i.department_id AS departmentId, k.case_number AS caseNumber, i.case_mentioned AS caseMentioned' +
       ` FROM inquiries i LEFT JOIN cases k ON k.id = i.case_id WHERE i.contact_id IN (${placeholders(contactIds)})`;
     if (!scope.all) {
       sql += ` AND i.department_id IN (${placeholders(scope.departmentIds)})`;
       params.push(...scope.departmentIds);
     }
     sql += ` ORDER BY i.id DESC LIMIT ${limitOf(limit)}`;
-    const rows: (RecentInquiryRow & { createdAt: Date | string })[] = await this.deps.db.dataSource.manager.query(sql, params);
-    return rows.map((r) => ({ ...r, id: Number(r.id), departmentId: Number(r.departmentId), createdAt: toDate(r.createdAt) }));
+    const rows: (RecentInquiryRow & { createdAt: Date | string; caseMentioned: number | boolean })[] = await this.deps.db.dataSource.manager.query(sql, params);
+    // The screen pop shows these as the caller's history: a case they only named must not look like theirs.
+    return rows.map(({ caseMentioned, caseNumber, ...r }) => ({
+      ...r,
+      id: Number(r.id),
+      departmentId: Number(r.departmentId),
+      createdAt: toDate(r.createdAt),
+      ...(Number(caseMentioned) && caseNumber ? { caseNumber: null, mentionedCaseNumber: caseNumber } : { caseNumber }),
+    }));
   }
 
   /** Contacts that have an inquiry within the scope. */

@@ -289,7 +289,10 @@ export class InquiryService {
         assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
         contactId: r.contactId,
         contact: contact ? { id: contact.id, name: contact.name } : null,
-        caseNumber: cases.find((c) => c.id === r.caseId)?.caseNumber ?? null,
+        // A case the sender only named is shown apart, never as the citizen's own.
+        caseNumber: r.caseMentioned ? null : (cases.find((c) => c.id === r.caseId)?.caseNumber ?? null),
+        mentionedCaseNumber: r.caseMentioned ? (cases.find((c) => c.id === r.caseId)?.caseNumber ?? null) : null,
+        refersToInquiryId: r.refersToInquiryId,
         subject: r.subject,
         summary: r.summary,
         citizenAddress: r.citizenAddress,

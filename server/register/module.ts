@@ -29,7 +29,7 @@ export type { Inquiry, Message, Contact, CaseFile, MessageEvent } from './entiti
 export type { Department, DepartmentAddress, OpeningHours } from './departments.entities';
 export type { RegisterEvents } from './events';
 export type { ContactRepository } from './contacts.repository';
-export type { CaseRepository } from './cases.repository';
+export type { CaseRepository, NamedCase } from './cases.repository';
 export type { InquiryRepository } from './inquiries.repository';
 export type { MessageRepository } from './messages.repository';
 export type { DepartmentRepository } from './departments.repository';

@@ -136,6 +136,8 @@ export class SmsSendService {
             assigneeId: null,
             contactId: contact.id,
             caseId: null,
+            caseMentioned: false,
+            refersToInquiryId: null,
             subject: null,
             summary: toSummary(body),
             channelAddress: sender.address,

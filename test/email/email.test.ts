@@ -162,7 +162,8 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
       const integration = await s.user('sak@kommune.test', 'integration', []);
       const put = await s.api('PUT', `/api/cases/${encodeURIComponent('2026/1234')}`, {
         token: integration.token,
-        body: { title: 'Klage', status: 'Under behandling', department: 'byggesak', contacts: [] },
+        // Ola is a party: a case tag from anyone else would link the case only as a mention.
+        body: { title: 'Klage', status: 'Under behandling', department: 'byggesak', contacts: [{ email: 'ola@innbygger.test' }] },
       });
       expect(put.status).toBe(201);
       await send({

@@ -111,10 +111,10 @@ describe.each(engines())('recording inbound contacts on $name', (engine) => {
       expect((await s.app.register.messages.timeline(a.inquiry.id)).length).toBe(messages);
     });
 
-    it('links the case whose number the text names', async () => {
+    it('links the case whose number the text names: for its parties as theirs, for anyone else as a mention', async () => {
       const put = await s.api('PUT', '/api/cases/2026%2F1234', {
         token: admin,
-        body: { title: 'Byggesøknad', status: 'Mottatt', department: 'teknisk', contacts: [] },
+        body: { title: 'Byggesøknad', status: 'Mottatt', department: 'teknisk', contacts: [{ phone: '+4792000030' }, { phone: '+4792000033' }] },
       });
       expect(put.status).toBe(201);
       const openedBefore = opened.length;
@@ -125,7 +125,10 @@ describe.each(engines())('recording inbound contacts on $name', (engine) => {
       expect(view.body.caseNumber).toBe('2026/1234');
 
       const dashed = await record({ from: { phone: '+4792000031' }, body: 'Gjelder 2026-1234' });
-      expect((await s.api('GET', `/api/inquiries/${dashed.inquiry.id}`, { token: admin })).body.caseNumber).toBe('2026/1234');
+      expect((await s.api('GET', `/api/inquiries/${dashed.inquiry.id}`, { token: admin })).body).toMatchObject({
+        caseNumber: null,
+        mentionedCaseNumber: '2026/1234',
+      });
 
       const unknown = await record({ from: { phone: '+4792000032' }, body: 'Gjelder sak 2025/9999' });
       expect((await s.api('GET', `/api/inquiries/${unknown.inquiry.id}`, { token: admin })).body.caseNumber).toBeNull();

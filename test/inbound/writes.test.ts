@@ -114,6 +114,8 @@ describe.each(engines())('inbound writes on $name', (engine) => {
       assigneeId: null,
       contactId: null,
       caseId: null,
+      caseMentioned: false,
+      refersToInquiryId: null,
       subject: null,
       summary: 'Rader',
       channelAddress: OUR_NUMBER,

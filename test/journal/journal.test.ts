@@ -78,7 +78,16 @@ describe.each(cases)('journaling on $name', ({ engine, queue }: { engine: Engine
     admin = (await s.user('admin@kommune.no', 'admin', [])).token;
     const put = await s.api('PUT', '/api/cases/2026%2F0042', {
       token: admin,
-      body: { title: 'Byggesøknad Storgata 1', status: 'Under behandling', department: 'teknisk', contacts: [{ name: 'Kari Nordmann', phone: '+4791500001' }] },
+      body: {
+        title: 'Byggesøknad Storgata 1',
+        status: 'Under behandling',
+        department: 'teknisk',
+        // Those who write about the case below are its parties: a stranger's mention is not journaled into it.
+        contacts: [
+          { name: 'Kari Nordmann', phone: '+4791500001' },
+          ...['+4791500100', '+4791500101', '+4791500102', '+4791500103', '+4791500104', '+4791500200'].map((phone) => ({ phone })),
+        ],
+      },
     });
     expect(put.status).toBe(201);
   });

@@ -26,7 +26,9 @@ describe.each(engines())('journal delivery through an archive outage of an hour 
       s.app.register.departments.addAddress({ departmentId: teknisk, channel: 'sms', address: '+4759440004', isDefault: true }, m),
     );
     const admin = (await s.user('admin@kommune.no', 'admin', [])).token;
-    await s.api('PUT', '/api/cases/2026%2F0007', { token: admin, body: { title: 'Vann og avløp', status: 'Åpen', department: 'teknisk', contacts: [] } });
+    // The senders below are the case's parties: a stranger's mention of a case is not journaled into it.
+    const parties = Array.from({ length: 6 }, (_, n) => ({ phone: `+47915002${n}0` }));
+    await s.api('PUT', '/api/cases/2026%2F0007', { token: admin, body: { title: 'Vann og avløp', status: 'Åpen', department: 'teknisk', contacts: parties } });
     expect((await s.api('POST', '/api/admin/outbound-hosts', { token: admin, body: { host: '127.0.0.1' } })).status).toBe(201);
     expect((await s.api('PUT', '/api/journal/archive', { token: admin, body: { pushUrl: archive.url } })).status).toBe(200);
   });

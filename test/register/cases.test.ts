@@ -162,19 +162,19 @@ describe.each(engines())('case upserts on $name', (engine) => {
     expect(after.links).toBe(before.links + 3);
   });
 
-  it('matches a party by e-mail (any case) and adds the number it now brings', async () => {
+  it('matches a party by e-mail (any case) and adds the number it now brings on a case it is a party on', async () => {
     const before = await counts();
     const a = await put('2026/3010', { title: 'A', status: 'Mottatt', department: 'bygg', contacts: [{ name: 'Jon Berg', email: 'Jon.Berg@Example.no' }] });
     expect(a.status).toBe(201);
     expect(a.body.contacts[0].emails).toEqual(['jon.berg@example.no']);
-    const b = await put('2026/3011', {
-      title: 'B',
+    const b = await put('2026/3010', {
+      title: 'A',
       status: 'Mottatt',
       department: 'bygg',
       contacts: [{ name: 'Jon Berg', email: 'jon.berg@example.no', phone: '915 00 020' }],
     });
-    expect(b.status).toBe(201);
-    expect(b.body.contacts[0]).toMatchObject({ id: a.body.contacts[0].id, phones: ['+4791500020'], emails: ['jon.berg@example.no'] });
+    expect(b.status).toBe(200);
+    expect(b.body.contacts).toEqual([expect.objectContaining({ id: a.body.contacts[0].id, phones: ['+4791500020'], emails: ['jon.berg@example.no'] })]);
     const after = await counts();
     expect(after.contacts).toBe(before.contacts + 1);
     expect(after.emails).toBe(before.emails + 1);

@@ -45,6 +45,8 @@ describe.each(engines())('SMS delivery status on $name', (engine) => {
             assigneeId: null,
             contactId: null,
             caseId: null,
+            caseMentioned: false,
+            refersToInquiryId: null,
             subject: null,
             summary: 'Varsel',
             channelAddress: '+4759440000',
