@@ -2,7 +2,7 @@
  * The floor for the production-mode screen-pop bench: a bare express + socket.io server doing the
  * same exchange as the product with nothing else (no signatures, database, auth or register):
  * the menu webhook answers a <Gather>, the menu choice queues the call in memory and pushes
- * call:incoming to the available sockets, the waitUrl fetch answers hold TwiML, call:accept claims
+ * call:incoming to the available sockets of the digit's department, the waitUrl fetch answers hold TwiML, call:accept claims
  * the call and sends a screen-pop, and a socket that becomes available is offered the oldest
  * waiting call. Started by production.ts over IPC; 127.0.0.1 only; stops when the parent goes away.
  */
@@ -28,7 +28,8 @@ async function start(msg: BareStart) {
   const server = http.createServer(app);
   const agents = new Server(server, { serveClient: false }).of('/agents');
   const calls = new Map<string, { from: string; state: 'queued' | 'connected' }>();
-  const waiting: string[] = [];
+  const waiting = new Map<string, string[]>();
+  const queueOf = (digit: string) => waiting.get(digit) ?? (waiting.set(digit, []), waiting.get(digit)!);
   const xml = (res: express.Response, body: string) => res.type('text/xml').send(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`);
 
   app.post('/webhooks/twilio/voice', (req, res) => {
@@ -39,22 +40,28 @@ async function start(msg: BareStart) {
     const callSid = sidOf(req.body);
     if (!callSid) return res.status(400).end();
     const from = String((req.body as { From?: unknown }).From ?? 'anonymous');
+    const digit = String((req.body as { Digits?: unknown }).Digits ?? '').slice(0, 1);
     calls.set(callSid, { from, state: 'queued' });
-    waiting.push(callSid);
-    agents.to('available').emit('call:incoming', { callSid, from, department: 'bench-pop', contact: null });
+    queueOf(digit).push(callSid);
+    agents.to(`available:${digit}`).emit('call:incoming', { callSid, from, department: 'bench-pop', contact: null });
     xml(res, `<Enqueue waitUrl="${base}/webhooks/twilio/voice/wait" waitUrlMethod="POST">bench-pop</Enqueue>`);
   });
   app.post('/webhooks/twilio/voice/wait', (_req, res) => xml(res, '<Say>Vent litt.</Say>'));
 
   agents.on('connection', (socket) => {
+    // The "token" names the agent's department by its menu digit: bare:<digit>.
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    const digit = typeof token === 'string' ? token.slice('bare:'.length, 'bare:'.length + 1) : '';
+    const room = `available:${digit}`;
     socket.on('agent:status', (p: { status?: unknown }, ack: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (a: unknown) => void) : () => undefined;
       if (p?.status === 'available') {
-        void socket.join('available');
-        while (waiting.length && calls.get(waiting[0])?.state !== 'queued') waiting.shift();
-        const oldest = waiting[0];
+        void socket.join(room);
+        const queue = queueOf(digit);
+        while (queue.length && calls.get(queue[0])?.state !== 'queued') queue.shift();
+        const oldest = queue[0];
         if (oldest) socket.emit('call:incoming', { callSid: oldest, from: calls.get(oldest)!.from, department: 'bench-pop', contact: null });
-      } else void socket.leave('available');
+      } else void socket.leave(room);
       reply({ ok: true });
     });
     socket.on('call:accept', (p: { callSid?: unknown }, ack: unknown) => {

@@ -8,6 +8,9 @@
  * `talkMs` exists because the product allows a connection 20 events per 10 s: three events per
  * call (accept, busy, available) fit when a call takes at least 1.8 s, so a rate needs about
  * rate × talk agents on calls at any moment (agentsFor below), not the 10 of the issue's first runs.
+ * So that a call's pushes still reach about as many sockets as in one 10-agent department
+ * (inquiry:new and call:taken go to the whole department), the agents are spread over up to eight
+ * departments, one per menu digit, and the callers over their digits.
  * Every caller walks the menu webhook, the menu choice (the clock of routing → ring starts when it
  * is sent) and the <Enqueue> waitUrl fetch, all signed with the twilio package's own function.
  */
@@ -28,6 +31,8 @@ export interface DriveOptions {
   /** One bearer token per agent (empty strings for the bare floor). */
   tokens: string[];
   numbers: string[];
+  /** Menu digits of the bench's departments: the caller of numbers[k] presses digits[k % digits.length]. */
+  digits: string[];
   rate: number;
   seconds: number;
   talkMs: number;
@@ -54,8 +59,8 @@ export interface DriveResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Agents a rate needs: those on calls (rate × talk), a third more, and ten idle at the least. */
-export const agentsFor = (rate: number, talkMs: number) => Math.ceil((rate * talkMs * 1.3) / 1000) + 10;
+/** Agents a rate needs: those on calls (rate × talk), a third more, and two idle per department at the least. */
+export const agentsFor = (rate: number, talkMs: number) => Math.ceil((rate * talkMs * 1.3) / 1000) + 16;
 
 export const TALK_MS_MIN = 1800;
 
@@ -146,12 +151,13 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
     for (let i = 0; i < total; i++) {
       const wait = t0 + (i * 1000) / o.rate - performance.now();
       if (wait > 0) await sleep(wait);
+      const k = i % o.numbers.length;
       const call = new SimulatedCall({
         serverUrl: o.targets[i % o.targets.length].url,
         publicBaseUrl: o.publicBaseUrl,
         authToken: o.authToken,
         accountSid: o.accountSid,
-        from: o.numbers[i % o.numbers.length],
+        from: o.numbers[k],
         to: '+4771111000',
       });
       placed.push(call);
@@ -160,7 +166,7 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
           const menu = await call.ring();
           if (menu.status !== 200) throw new Error(`menu webhook ${menu.status}`);
           routedAt.set(call.callSid, performance.now());
-          const queued = await call.press('2');
+          const queued = await call.press(o.digits[k % o.digits.length]);
           if (queued.status !== 200 || !queued.body.includes('<Enqueue')) throw new Error(`menu choice ${queued.status}`);
           const hold = await call.hold();
           if (hold.status !== 200) throw new Error(`waitUrl ${hold.status}`);

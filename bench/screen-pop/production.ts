@@ -75,9 +75,16 @@ async function post(url: string, body: unknown, token?: string, method = 'POST')
 interface People {
   admin: { email: string; totpSecret: string };
   agentEmails: string[];
+  /** The bench's departments, by the menu digit that reaches each; agent j belongs to departments[j % n]. */
+  departments: { code: string; digit: string }[];
 }
 
-/** The department, an administrator with TOTP (production makes admins enrol it), and the agents. */
+const MAX_DEPARTMENTS = 8;
+
+/**
+ * Up to eight departments on the menu digits no other department holds, an administrator with TOTP
+ * (production makes admins enrol it), and the agents spread over the departments.
+ */
 async function seedPeople(databaseUrl: string, agents: number): Promise<People> {
   const db = await openDatabase(databaseUrl, schema);
   try {
@@ -89,26 +96,42 @@ async function seedPeople(databaseUrl: string, agents: number): Promise<People> 
     const totpSecret = authenticator.generateSecret(20);
     const agentEmails = Array.from({ length: agents }, (_, i) => `agent${i}-${tag}@pop.bench`);
     const admin = { email: `admin-${tag}@pop.bench`, totpSecret };
+    const existing = await departments.list();
+    const taken = new Set(existing.filter((d) => !d.code.startsWith(DEPARTMENT)).map((d) => d.menuDigit));
+    const digits = [1, 2, 3, 4, 5, 6, 7, 8].filter((d) => !taken.has(d)).slice(0, MAX_DEPARTMENTS);
+    if (!digits.length) throw new Error('every menu digit 1–8 belongs to another department');
+    const deps = await db.transaction(async (m) => {
+      const out = [];
+      for (const digit of digits) {
+        const code = `${DEPARTMENT}-${digit}`;
+        out.push((await departments.byCode(code)) ?? (await departments.create({ code, name: `Avdeling ${digit}`, menuDigit: digit }, m)));
+      }
+      return out;
+    });
     await db.transaction(async (m) => {
-      const dep = (await departments.byCode(DEPARTMENT)) ?? (await departments.create({ code: DEPARTMENT, name: 'Helse', menuDigit: 2 }, m));
-      const a = await users.create({ email: admin.email, name: 'Bench admin', passwordHash, role: 'admin', departmentIds: [dep.id] }, m);
+      const a = await users.create({ email: admin.email, name: 'Bench admin', passwordHash, role: 'admin', departmentIds: deps.map((d) => d.id) }, m);
       await users.update(a.id, { totpSecret, totpEnabled: true }, m);
       for (const [i, email] of agentEmails.entries())
-        await users.create({ email, name: `Agent ${i}`, passwordHash, role: 'agent', departmentIds: [dep.id] }, m);
+        await users.create({ email, name: `Agent ${i}`, passwordHash, role: 'agent', departmentIds: [deps[i % deps.length].id] }, m);
     });
-    return { admin, agentEmails };
+    return { admin, agentEmails, departments: deps.map((d) => ({ code: d.code, digit: String(d.menuDigit) })) };
   } finally {
     await db.close();
   }
 }
 
-/** The case system's part: one case per caller, each with its one contact, through PUT /api/cases. */
-async function pushCases(url: string, token: string, numbers: string[]) {
+/** The case system's part: one case per caller, each with its one contact, in the department the caller will choose. */
+async function pushCases(url: string, token: string, numbers: string[], departments: string[]) {
   const t = performance.now();
   await inBatches(numbers, 10, async (phone, i) => {
     const r = await post(
       `${url}/api/cases/POP-${i}`,
-      { title: `Byggesak ${i}`, status: 'Under behandling', department: DEPARTMENT, contacts: [{ name: `Innbygger ${i}`, phone, role: 'søker' }] },
+      {
+        title: `Byggesak ${i}`,
+        status: 'Under behandling',
+        department: departments[i % departments.length],
+        contacts: [{ name: `Innbygger ${i}`, phone, role: 'søker' }],
+      },
       token,
       'PUT',
     );
@@ -225,21 +248,29 @@ export async function runProduction(o: ProductionOptions): Promise<void> {
       `product (NODE_ENV=production, pid ${products[0].proc.pid}) at ${url}, log ${products[0].log}; REST stand-in at ${standin.ready.url}; database ${databaseUrl}`,
     );
     const adminToken = await login(url, people.admin.email, authenticator.generate(people.admin.totpSecret));
-    if (!o.register) await pushCases(url, adminToken, numbers);
+    if (!o.register)
+      await pushCases(
+        url,
+        adminToken,
+        numbers,
+        people.departments.map((d) => d.code),
+      );
     const tokens = await inBatches(people.agentEmails, 5, (email) => login(url, email));
-    log(`${tokens.length} agents logged in; load ${loadavg()}`);
+    log(`${tokens.length} agents in ${people.departments.length} departments logged in; load ${loadavg()}`);
 
-    const common = { publicBaseUrl: PUBLIC_BASE_URL, authToken: AUTH_TOKEN, accountSid: ACCOUNT_SID, numbers, talkMs: o.talkMs, drainMs: 5000 };
+    const digits = people.departments.map((d) => d.digit);
+    const bareTokens = (n: number) => Array.from({ length: n }, (_, j) => `bare:${digits[j % digits.length]}`);
+    const common = { digits, publicBaseUrl: PUBLIC_BASE_URL, authToken: AUTH_TOKEN, accountSid: ACCOUNT_SID, numbers, talkMs: o.talkMs, drainMs: 5000 };
     const productOn = (targets: Target[]) => ({ ...common, targets });
     const bareTarget = [{ url: `http://127.0.0.1:${bare.ready.port}` }];
     // Warm-up (JIT, pools, the menu's speech synthesised once and cached): not reported.
     await measure(products, productOn([{ url }]), 10, 2, tokens.slice(0, agentsAt(10)));
-    await drive({ ...common, targets: bareTarget, tokens: Array.from({ length: agentsAt(10) }, () => ''), rate: 10, seconds: 2 });
+    await drive({ ...common, targets: bareTarget, tokens: bareTokens(agentsAt(10)), rate: 10, seconds: 2 });
 
     const results: string[] = [];
     for (const rate of o.rates) {
       const n = agentsAt(rate);
-      const floor = await drive({ ...common, targets: bareTarget, tokens: Array.from({ length: n }, () => ''), rate, seconds: o.seconds });
+      const floor = await drive({ ...common, targets: bareTarget, tokens: bareTokens(n), rate, seconds: o.seconds });
       const m = await measure(products, productOn([{ url }]), rate, o.seconds, tokens.slice(0, n));
       results.push(line(`${rate} calls/s × ${o.seconds} s, 1 process`, m, n, floor));
       console.log(results[results.length - 1]);
@@ -267,7 +298,7 @@ export async function runProduction(o: ProductionOptions): Promise<void> {
       const targets = products.map((p) => ({ url: p.url }));
       await measure(products, productOn(targets), 10, 2, tokens.slice(0, agentsAt(10)));
       const n = agentsAt(o.redisRate);
-      const floor = await drive({ ...common, targets: bareTarget, tokens: Array.from({ length: n }, () => ''), rate: o.redisRate, seconds: o.seconds });
+      const floor = await drive({ ...common, targets: bareTarget, tokens: bareTokens(n), rate: o.redisRate, seconds: o.seconds });
       const m = await measure(products, productOn(targets), o.redisRate, o.seconds, tokens.slice(0, n));
       results.push(line(`${o.redisRate} calls/s × ${o.seconds} s, 2 processes on Redis (agents and calls split between them)`, m, n, floor));
       console.log(results[results.length - 1]);
