@@ -39,6 +39,8 @@ export interface ProductionOptions {
   talkMs: number;
   /** Agents per rate; null: agentsFor(rate). */
   agents: number | null;
+  /** Run the bare floor beside each rate. */
+  floor: boolean;
   /** Node options for the product's processes, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof. */
   nodeArgs: string[];
 }
@@ -270,7 +272,7 @@ export async function runProduction(o: ProductionOptions): Promise<void> {
     const results: string[] = [];
     for (const rate of o.rates) {
       const n = agentsAt(rate);
-      const floor = await drive({ ...common, targets: bareTarget, tokens: bareTokens(n), rate, seconds: o.seconds });
+      const floor = o.floor ? await drive({ ...common, targets: bareTarget, tokens: bareTokens(n), rate, seconds: o.seconds }) : undefined;
       const m = await measure(products, productOn([{ url }]), rate, o.seconds, tokens.slice(0, n));
       results.push(line(`${rate} calls/s × ${o.seconds} s, 1 process`, m, n, floor));
       console.log(results[results.length - 1]);
@@ -298,7 +300,7 @@ export async function runProduction(o: ProductionOptions): Promise<void> {
       const targets = products.map((p) => ({ url: p.url }));
       await measure(products, productOn(targets), 10, 2, tokens.slice(0, agentsAt(10)));
       const n = agentsAt(o.redisRate);
-      const floor = await drive({ ...common, targets: bareTarget, tokens: bareTokens(n), rate: o.redisRate, seconds: o.seconds });
+      const floor = o.floor ? await drive({ ...common, targets: bareTarget, tokens: bareTokens(n), rate: o.redisRate, seconds: o.seconds }) : undefined;
       const m = await measure(products, productOn(targets), o.redisRate, o.seconds, tokens.slice(0, n));
       results.push(line(`${o.redisRate} calls/s × ${o.seconds} s, 2 processes on Redis (agents and calls split between them)`, m, n, floor));
       console.log(results[results.length - 1]);

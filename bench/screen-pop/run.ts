@@ -26,7 +26,8 @@
  *
  * Flags: --rates (default 50), --seconds (20), --capacity [list] (25,50,75,100,125,150),
  * --capacity-seconds (10), --redis [rate] (100), --register, --cases (2000), --talk-ms (1800),
- * --agents (default: enough for the rate), --skip-simulation, --simulation-only.
+ * --agents (default: enough for the rate), --skip-floor (no bare floor: quicker CPU-per-call
+ * comparisons), --skip-simulation, --simulation-only.
  * Environment: BENCH_NODE_ARGS (node options for the product's processes), BENCH_POP_ADMIN_URL
  * (MariaDB for the scratch database, default mysql://root@127.0.0.1:3306/test), BENCH_POP_REGISTER_URL
  * (default mysql://root@127.0.0.1:3306/st_bench), BENCH_POP_LOG_LEVEL (the product's LOG_LEVEL,
@@ -74,6 +75,7 @@ async function main() {
       'talk-ms': { type: 'string', default: String(TALK_MS_MIN) },
       agents: { type: 'string' },
       'skip-simulation': { type: 'boolean', default: false },
+      'skip-floor': { type: 'boolean', default: false },
       'simulation-only': { type: 'boolean', default: false },
     },
     strict: true,
@@ -93,6 +95,7 @@ async function main() {
       cases: int(v.cases, 'cases', 1, 100_000),
       talkMs,
       agents: v.agents ? int(v.agents, 'agents', 1, 2000) : null,
+      floor: !v['skip-floor'],
       nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     });
   }
