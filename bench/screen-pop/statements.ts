@@ -5,11 +5,18 @@
  * with production settings (Twilio credentials, the REST stand-in of test/voice) on a scratch
  * MariaDB database that is dropped afterwards. Statements are read where TypeORM logs them.
  *
- *   npx tsx bench/screen-pop/statements.ts [--sql]      (--sql prints each statement, shortened)
+ *   npx tsx bench/screen-pop/statements.ts [--sql] [--calls N]
+ *
+ * --sql prints each statement, shortened. --calls N then walks N more calls one after another (the
+ * whole exchange, the call's end included) and prints the CPU milliseconds per call of this process,
+ * product and load generator together: with no call overlapping another it is a steadier measure
+ * of a hot-path cut than the concurrent bench on a busy machine (the generator's share is the same
+ * before and after a cut).
  *
  * Environment: BENCH_POP_ADMIN_URL (default mysql://root@127.0.0.1:3306/test). 127.0.0.1 only.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import mysql from 'mysql2/promise';
 import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/core/config';
@@ -20,12 +27,15 @@ import { saySpeech } from '../../ivr/speech/speech';
 import { SimulatedCall } from '../../channels/twilio-voice/simulator/caller';
 import { startVoiceRestStandin } from '../../test/voice/twilio-standin';
 
+const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const ADMIN_URL = process.env.BENCH_POP_ADMIN_URL || 'mysql://root@127.0.0.1:3306/test';
 const ACCOUNT_SID = `AC${'c3'.repeat(16)}`;
 const AUTH_TOKEN = 'bench-statements-token';
 const PUBLIC_BASE_URL = 'https://servicetorg.bench.invalid';
 const PASSWORD = 'bench-statements-1';
 const showSql = process.argv.includes('--sql');
+const callsArg = process.argv.indexOf('--calls');
+const CALLS = callsArg > 0 ? Math.min(5000, Math.max(1, Number(process.argv[callsArg + 1]) || 0)) : 0;
 
 async function main() {
   const admin = new URL(ADMIN_URL.replace(/^mariadb:/, 'mysql:'));
@@ -47,7 +57,8 @@ async function main() {
     DEMO_DATA: 'off',
     LOG_LEVEL: 'silent',
   });
-  const app = await compose(config, { logger: createLogger('silent'), voice: { speech: saySpeech } });
+  // One agent takes every call here, faster than the 20 events per 10 s a connection is allowed.
+  const app = await compose(config, { logger: createLogger('silent'), voice: { speech: saySpeech }, agents: { eventsPerWindow: 1_000_000 } });
   const sockets: Socket[] = [];
   try {
     const url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
@@ -58,8 +69,7 @@ async function main() {
     );
     const phone = '+4790000001';
     await app.db.transaction(async (m) => {
-      const c = await app.register.contacts.create({ name: 'Innbygger', phones: [phone] }, m);
-      return c;
+      for (let i = 0; i < 100; i++) await app.register.contacts.create({ name: `Innbygger ${i}`, phones: [`+4790${String(i).padStart(6, '0')}`] }, m);
     });
     const login = await fetch(`${url}/api/auth/login`, {
       method: 'POST',
@@ -111,6 +121,40 @@ async function main() {
       await call.end('completed');
     }
     ds.logger = original;
+
+    if (CALLS) {
+      const one = async (i: number) => {
+        const from = `+4790${String(i % 100).padStart(6, '0')}`;
+        const call = new SimulatedCall({
+          serverUrl: url,
+          publicBaseUrl: PUBLIC_BASE_URL,
+          authToken: AUTH_TOKEN,
+          accountSid: ACCOUNT_SID,
+          from,
+          to: '+4771111000',
+        });
+        const incoming = new Promise((r) => agent.once('call:incoming', r));
+        await call.ring();
+        await call.press('2');
+        await incoming;
+        await call.hold();
+        const pop = new Promise((r) => agent.once('screen-pop', r));
+        await emit('call:accept', { callSid: call.callSid });
+        await pop;
+        await emit('agent:status', { status: 'busy' });
+        await emit('agent:status', { status: 'available' });
+        await call.end('completed');
+      };
+      for (let i = 0; i < 20; i++) await one(i); // warm-up
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let i = 0; i < CALLS; i++) await one(i);
+      const cpu = process.cpuUsage(cpu0);
+      const wall = performance.now() - t0;
+      console.log(
+        `${CALLS} calls one after another: ${((cpu.user + cpu.system) / 1000 / CALLS).toFixed(2)} ms CPU per call (user ${(cpu.user / 1000 / CALLS).toFixed(2)}, system ${(cpu.system / 1000 / CALLS).toFixed(2)}), ${(wall / CALLS).toFixed(1)} ms wall per call; load ${loadavg()}`,
+      );
+    }
   } finally {
     for (const s of sockets) s.close();
     await app.close();
