@@ -21,6 +21,8 @@ import type { CallNotifier } from './call-notifier';
 import { texts } from '../core/texts';
 
 const notes = texts('nb');
+/** How many routed calls announcedHere remembers. */
+const ANNOUNCED_KEPT = 10_000;
 
 export interface CallServiceDeps {
   db: Database;
@@ -43,6 +45,13 @@ export interface CallServiceDeps {
  * to an agent lives in handover.ts.
  */
 export class CallService {
+  /**
+   * Calls this process queued and announced in one commit (route), until Twilio's first waitUrl
+   * fetch for them: that fetch would only find them announced, so it costs no statement here.
+   * Bounded: a fetch that reaches another process leaves its entry, and the oldest go first.
+   */
+  private readonly announcedHere = new Set<string>();
+
   constructor(readonly deps: CallServiceDeps) {}
 
   fromOf(form: CallForm): string | null {
@@ -98,6 +107,17 @@ export class CallService {
     if (!queued) return;
     const contact = rec.contact ? { id: rec.contact.id, name: rec.contact.name } : null;
     this.deps.notifier.incoming(dep.id, { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep.code, contact });
+    if (this.announcedHere.size >= ANNOUNCED_KEPT) this.announcedHere.delete(this.announcedHere.values().next().value!);
+    this.announcedHere.add(call.callSid);
+  }
+
+  /**
+   * Twilio fetched the queue's waitUrl: announce the call unless this process announced it while
+   * queueing it (then markNotified could only answer false). Anything that puts the call back in a
+   * queue later announces it itself, and the next waitUrl fetch runs the check again.
+   */
+  held(callSid: string): Promise<void> {
+    return this.announcedHere.delete(callSid) ? Promise.resolve() : this.announce(callSid);
   }
 
   /** Outside opening hours the caller asked to be called back: an open inquiry with their number. */

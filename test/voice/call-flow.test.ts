@@ -272,4 +272,37 @@ describe.each(engines())('voice calls on $name', (engine) => {
     expect(statements.length).toBeGreaterThanOrEqual(2);
     expect(statements.length).toBeLessThanOrEqual(3);
   });
+  it('answers the first waitUrl fetch of a call it has just queued and announced without touching the calls table; a later fetch checks again', async () => {
+    const sock = await agentSocket(s.url, a2.token, 'available');
+    sockets.push(sock);
+    const call = caller(s.url, '+4795551000');
+    await call.ring();
+    const rung = next(sock, 'call:incoming');
+    const queued = await call.press('2');
+    expect((await rung).callSid).toBe(call.callSid);
+    const ds = s.app.db.dataSource;
+    const original = ds.logger;
+    const statements: string[] = [];
+    ds.logger = new Proxy(original, {
+      get: (target, prop, receiver) =>
+        prop === 'logQuery' ? (query: string) => void statements.push(query) : (Reflect.get(target, prop, receiver) as unknown),
+    });
+    const onCalls = () => statements.filter((q) => /\bcalls\b/i.test(q));
+    try {
+      expect((await call.hold()).status).toBe(200);
+      expect(onCalls()).toEqual([]);
+      // Twilio fetches the waitUrl again while the caller waits: that fetch runs the conditional
+      // UPDATE (the positive control of the count above), which finds the call announced.
+      const got = collect(sock, 'call:incoming');
+      call.last = queued; // the <Enqueue> whose waitUrl Twilio fetches again
+      expect((await call.hold()).status).toBe(200);
+      expect(onCalls()).toHaveLength(1);
+      expect(onCalls()[0]).toMatch(/^UPDATE/i);
+      await roundTrip(sock, 'busy');
+      expect(got).toHaveLength(0);
+    } finally {
+      ds.logger = original;
+      await call.end('completed');
+    }
+  });
 });
