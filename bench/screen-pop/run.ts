@@ -1,195 +1,115 @@
 /*
- * Voice figures on this machine, SQLite by default (DATABASE_URL=mysql://… for MariaDB):
- *  - baseline: a bare indexed SELECT (contact by phone) in the same run
- *  - menu webhook (signed POST → TwiML) p50/p99
- *  - routed call: the menu-choice webhook that queues the call → `screen-pop` received by a
- *    socket.io-client agent who accepts on call:incoming; 50 new calls a second
- *  - speech: a cache hit, and an offline (espeak-ng + sox) synthesis of a 200-character status
- * The server runs in its own process (server.ts), so the load generator's HTTP and socket.io
- * clients do not share its event loop. On a database that already holds a register (the 1M
- * contacts of bench/register: DATABASE_URL=mysql://root@127.0.0.1:3306/st_bench) the callers are
- * existing contacts, and every row the run writes is deleted again at the end, so bench/register
- * still finds its exact counts. Everything runs on 127.0.0.1; loops are bounded by count.
- * Fan-out to 200 agents over Redis is bench/screen-pop/fanout.ts.
+ * bench/screen-pop — the screen pop as a contact centre runs it (issue 13), then the old
+ * simulation-mode figures as a second line.
+ *
+ *   npm run bench:screen-pop                                  50 calls/s for 20 s, then the simulation line
+ *   npm run bench:screen-pop -- --rates 10,25,40,50           several rates, each beside the bare floor
+ *   npm run bench:screen-pop -- --capacity                    steps 25,50,…,150 calls/s (10 s each) until pop p99 > 30 ms or a call is lost
+ *   npm run bench:screen-pop -- --redis                       also two product processes on a private Redis at 100 calls/s
+ *   npm run bench:screen-pop -- --register                    callers from bench/register's 1M-contact register (st_bench) instead of a fresh one
+ *   npm run bench:screen-pop -- --rates 45 --seconds 10 --skip-simulation     a short run, e.g. for a profile:
+ *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/pop-prof" npm run bench:screen-pop -- --rates 45 --seconds 10 --skip-simulation
+ *
+ * Production mode: a scratch MariaDB database (dropped afterwards); the product started as
+ * production starts it (its own process running server/main.ts through tsx, NODE_ENV=production,
+ * PUBLIC_BASE_URL, Twilio credentials, TWILIO_API_URL at the REST stand-in of test/voice in its own
+ * process, answering at once); an administrator with TOTP pushes --cases cases (one contact each)
+ * through PUT /api/cases; agents of one department log in and connect over Socket.IO; callers arrive
+ * at a fixed rate, each walking the signed menu webhook, the menu choice and the <Enqueue> waitUrl;
+ * the first idle agent offered a call accepts it, waits for its screen-pop, goes busy for the rest of
+ * --talk-ms, then sets itself available again (drive.ts says why calls take 1.8 s at the least: the
+ * product allows 20 events per 10 s per connection, so the agent count follows the rate). A bare
+ * express + socket.io server (bare.ts) takes the same load in the same run as the floor.
+ * Printed per rate: accept → pop and routing → ring p50/p99, calls lost, the floor's p99 and the
+ * ratios, and CPU milliseconds per call of the product's processes and of MariaDB (/proc utime +
+ * stime; MariaDB's counts every client of it, so run it on a quiet machine).
+ *
+ * Flags: --rates (default 50), --seconds (20), --capacity [list] (25,50,75,100,125,150),
+ * --capacity-seconds (10), --redis [rate] (100), --register, --cases (2000), --talk-ms (1800),
+ * --agents (default: enough for the rate), --skip-floor (no bare floor: quicker CPU-per-call
+ * comparisons), --skip-simulation, --simulation-only.
+ * Environment: BENCH_NODE_ARGS (node options for the product's processes), BENCH_POP_ADMIN_URL
+ * (MariaDB for the scratch database, default mysql://root@127.0.0.1:3306/test), BENCH_POP_REGISTER_URL
+ * (default mysql://root@127.0.0.1:3306/st_bench), BENCH_POP_LOG_LEVEL (the product's LOG_LEVEL,
+ * default info; its output goes to a file under the OS temp dir), and for the simulation line
+ * DATABASE_URL (default a temporary SQLite file).
+ * Everything runs on 127.0.0.1; every loop is bounded by count or time, and the run gives up after 40 minutes.
  */
-import { fork } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { io as connect } from 'socket.io-client';
-import pino from 'pino';
-import { openDatabase } from '../../server/core/db/database';
-import { ContactRepository } from '../../server/register/contacts.repository';
-import { DepartmentRepository } from '../../server/register/departments.repository';
-import { UserRepository } from '../../server/auth/users.repository';
-import { hashPassword } from '../../server/auth/passwords';
-import { CachedSpeech } from '../../ivr/speech/cached';
-import { EspeakEngine } from '../../ivr/speech/espeak';
-import { SimulatedCall } from '../../channels/twilio-voice/simulator/caller';
-import { SIMULATION_AUTH_TOKEN } from '../../server/voice/module';
-import { serverReady, type ServerStart } from './server';
-import { forgetBenchRows, markBenchRows, sampleNumbers } from './register-data';
-import { schema } from '../../ormconfig';
+import { parseArgs } from 'node:util';
+import { runProduction } from './production';
+import { runSimulation } from './simulation';
+import { TALK_MS_MIN } from './drive';
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+const list = (s: string) =>
+  s.split(',').map((x) => {
+    const n = Number(x.trim());
+    if (!Number.isFinite(n) || n <= 0 || n > 500) throw new Error(`not a call rate: ${x}`);
+    return n;
+  });
+const int = (s: string, name: string, min: number, max: number) => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
 };
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms  p99 ${pct(xs, 99).toFixed(2)} ms  (n=${xs.length})`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const PASSWORD = 'bench-password-1';
-
-/** CPU seconds a process has used (Linux /proc; NaN elsewhere): tells a slow server from a starved one. */
-function cpuSeconds(pid: number | undefined): { user: number; system: number } {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return { user: Number(f[11]) / 100, system: Number(f[12]) / 100 }; // utime, stime: clock ticks of 1/100 s
-  } catch {
-    return { user: NaN, system: NaN };
-  }
-}
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'st-bench-voice-'));
-  const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${path.join(dir, 'bench.sqlite')}`;
-  const db = await openDatabase(databaseUrl, schema);
-  const contacts = new ContactRepository({ db, clock: () => new Date() });
-  const departments = new DepartmentRepository({ db, clock: () => new Date() });
-  const users = new UserRepository({ db, clock: () => new Date() });
-  // On an existing register the callers are its contacts; otherwise 2,000 contacts are made here.
-  let numbers = db.dialect === 'mysql' ? await sampleNumbers(databaseUrl, 2000) : [];
-  const onRegister = numbers.length === 2000;
-  const mark = onRegister ? await markBenchRows(databaseUrl) : null;
-  const passwordHash = await hashPassword(PASSWORD, 10);
-  const email = 'bench-voice@k.no';
-  await db.transaction(async (m) => {
-    const dep = (await departments.byCode('bench-voice')) ?? (await departments.create({ code: 'bench-voice', name: 'Helse', menuDigit: 2 }, m));
-    if (!(await users.byEmail(email))) await users.create({ email, name: 'Bench', passwordHash, role: 'agent', departmentIds: [dep.id] }, m);
-    if (!onRegister) {
-      numbers = Array.from({ length: 2000 }, (_, i) => `+4790${String(i).padStart(6, '0')}`);
-      for (const [i, e164] of numbers.entries()) if (!(await contacts.byPhone(e164, m))) await contacts.create({ name: `Innbygger ${i}`, phones: [e164] }, m);
-    }
+  // --capacity and --redis take an optional value; parseArgs wants one or the other, so take it by hand.
+  const argv = process.argv.slice(2);
+  const optional = (flag: string, fallback: string) => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return null;
+    const v = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv.splice(i + 1, 1)[0] : fallback;
+    argv.splice(i, 1);
+    return v;
+  };
+  const capacity = optional('--capacity', '25,50,75,100,125,150');
+  const redis = optional('--redis', '100');
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      rates: { type: 'string', default: '50' },
+      seconds: { type: 'string', default: '20' },
+      'capacity-seconds': { type: 'string', default: '10' },
+      register: { type: 'boolean', default: false },
+      cases: { type: 'string', default: '2000' },
+      'talk-ms': { type: 'string', default: String(TALK_MS_MIN) },
+      agents: { type: 'string' },
+      'skip-simulation': { type: 'boolean', default: false },
+      'skip-floor': { type: 'boolean', default: false },
+      'simulation-only': { type: 'boolean', default: false },
+    },
+    strict: true,
   });
-  const baseline: number[] = [];
-  for (const e164 of numbers) {
-    const t = performance.now();
-    await contacts.byPhone(e164);
-    baseline.push(performance.now() - t);
-  }
-
-  const child = fork(path.join(__dirname, 'server.ts'), [], {
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`] : [])],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ready = serverReady.parse(
-    await new Promise((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (code) => reject(new Error(`server process exited (${code})`)));
-      child.send({ databaseUrl, maxSeconds: 600 } satisfies ServerStart);
-    }),
-  );
-  const url = `http://127.0.0.1:${ready.port}`;
-  const base = ready.publicBaseUrl;
-  const login = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  const { token } = (await login.json()) as { token: string };
-
-  const newCall = (i: number) =>
-    new SimulatedCall({
-      serverUrl: url,
-      publicBaseUrl: base,
-      authToken: SIMULATION_AUTH_TOKEN,
-      accountSid: `AC${'0'.repeat(32)}`,
-      from: numbers[i % numbers.length],
-      to: '+4771111000',
+  const talkMs = int(v['talk-ms'], 'talk-ms', 0, 60_000);
+  if (talkMs < TALK_MS_MIN) console.warn(`--talk-ms below ${TALK_MS_MIN}: agents will hit the product's 20 events per 10 s per connection`);
+  if (!v['simulation-only']) {
+    await runProduction({
+      rates: list(v.rates),
+      seconds: int(v.seconds, 'seconds', 1, 120),
+      capacity: capacity ? list(capacity) : null,
+      capacitySeconds: int(v['capacity-seconds'], 'capacity-seconds', 1, 120),
+      redisRate: redis ? list(redis)[0] : null,
+      register: v.register,
+      registerUrl: process.env.BENCH_POP_REGISTER_URL || 'mysql://root@127.0.0.1:3306/st_bench',
+      adminUrl: process.env.BENCH_POP_ADMIN_URL || 'mysql://root@127.0.0.1:3306/test',
+      cases: int(v.cases, 'cases', 1, 100_000),
+      talkMs,
+      agents: v.agents ? int(v.agents, 'agents', 1, 2000) : null,
+      floor: !v['skip-floor'],
+      nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
     });
-  const menu: number[] = [];
-  for (let i = 0; i < 500; i++) {
-    const t = performance.now();
-    const r = await newCall(i).ring();
-    if (r.status !== 200) throw new Error(`menu webhook answered ${r.status}`);
-    menu.push(performance.now() - t);
   }
-
-  // One agent accepts every call it is offered; the clock runs from the routing webhook to the pop.
-  const agent = connect(`${url}/agents`, { auth: { token }, transports: ['websocket'], reconnection: false });
-  await new Promise<void>((r) => agent.once('connect', () => r()));
-  await new Promise((r) => agent.emit('agent:status', { status: 'available' }, r));
-  const started = new Map<string, number>();
-  const popLatency: number[] = [];
-  agent.on('call:incoming', (c: { callSid: string }) => agent.emit('call:accept', { callSid: c.callSid }, () => undefined));
-  agent.on('screen-pop', (p: { callSid: string }) => {
-    const t = started.get(p.callSid);
-    if (t !== undefined) popLatency.push(performance.now() - t);
-  });
-  const calls: Promise<unknown>[] = [];
-  const CALLS = 250; // 5 seconds at 50 calls a second
-  const cpu0 = cpuSeconds(child.pid);
-  const wall0 = performance.now();
-  for (let i = 0; i < CALLS; i++) {
-    const call = newCall(i);
-    calls.push(
-      call.ring().then(() => {
-        started.set(call.callSid, performance.now());
-        return call.press('2');
-      }),
-    );
-    await sleep(20);
+  if (!v['skip-simulation']) {
+    console.log('\nSimulation mode (no Twilio credentials, one agent accepting every call, in-process server.ts):');
+    await runSimulation();
   }
-  await Promise.all(calls);
-  for (let i = 0; i < 100 && popLatency.length < CALLS; i++) await sleep(50);
-  const cpu1 = cpuSeconds(child.pid);
-  const [cpuUser, cpuSystem] = [cpu1.user - cpu0.user, cpu1.system - cpu0.system];
-  const serverCpu = cpuUser + cpuSystem;
-  const wall = (performance.now() - wall0) / 1000;
-  agent.close();
-  const load = os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-  child.disconnect();
-  await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
-
-  const speech = new CachedSpeech({ engines: [new EspeakEngine()], audioBaseUrl: `${base}/a`, secret: 'bench', dir: null, logger: pino({ level: 'silent' }) });
-  const status =
-    'Sak 2026/1234 om tilbygg til enebolig er under behandling. Vi venter på uttalelse fra naboene og regner med å fatte vedtak innen fire uker. Du får svar i posten og på SMS.'.padEnd(
-      200,
-      '.',
-    );
-  const synth: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    await new EspeakEngine().synthesize(status.slice(0, 200 - i), 'nb-NO');
-    synth.push(performance.now() - t);
-  }
-  await speech.prepare([{ text: status, lang: 'nb-NO' }], '');
-  const hits: number[] = [];
-  for (let i = 0; i < 2000; i++) {
-    const t = performance.now();
-    await speech.prepare([{ text: status, lang: 'nb-NO' }], '');
-    hits.push(performance.now() - t);
-  }
-
-  console.log(
-    `\nVoice bench on ${db.dialect}${onRegister ? ' (callers drawn from the existing register)' : ''}, ${os.cpus().length} cores, load average after the calls ${load}`,
-  );
-  console.log(`baseline  indexed SELECT contact by phone   ${fmt(baseline)}`);
-  console.log(`menu      signed webhook → TwiML            ${fmt(menu)}  ratio p99 ${(pct(menu, 99) / pct(baseline, 99)).toFixed(1)}x`);
-  console.log(
-    `pop       routing webhook → screen-pop      ${fmt(popLatency)}  at 50 calls/s, ${popLatency.length}/${CALLS} popped  ratio p99 ${(pct(popLatency, 99) / pct(baseline, 99)).toFixed(1)}x`,
-  );
-  console.log(
-    `          server process CPU during the calls: ${serverCpu.toFixed(2)} s over ${wall.toFixed(2)} s wall, ${((serverCpu * 1000) / CALLS).toFixed(1)} ms per call (user ${cpuUser.toFixed(2)} s, system ${cpuSystem.toFixed(2)} s)`,
-  );
-  console.log(`tts       cache hit (prepare)               ${fmt(hits)}`);
-  console.log(`tts       espeak-ng+sox, 200-char status    ${fmt(synth)}`);
-  if (mark) await forgetBenchRows(databaseUrl, mark);
-  await db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 }
+
+setTimeout(() => {
+  console.error('[screen-pop] gave up after 40 minutes');
+  process.exit(1); // helper and product processes are killed on exit (procs.ts)
+}, 40 * 60_000).unref();
+process.on('SIGINT', () => process.exit(130));
 
 main().then(
   () => process.exit(0),

@@ -18,6 +18,8 @@
  *                       judged on the median ratios (default 3: one run is at the mercy of
  *                       neighbours on a shared machine)
  *   BENCH_NODE_ARGS     extra node options for both servers (profiling)
+ * Each round also prints both servers' event-loop delay during the measured run
+ * (perf_hooks.monitorEventLoopDelay in the server process; see servers.ts).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -73,21 +75,41 @@ function signedRequests(n: number, tag: string): Signed[] {
   return out;
 }
 
-async function startChild(mode: 'product' | 'bare', databaseUrl: string): Promise<{ port: number; child: ChildProcess }> {
+interface LoopDelay {
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+async function startChild(
+  mode: 'product' | 'bare',
+  databaseUrl: string,
+): Promise<{ port: number; child: ChildProcess; loopDelay: () => Promise<LoopDelay | null> }> {
   const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', path.join(__dirname, 'servers.ts'), mode, databaseUrl], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const rl = readline.createInterface({ input: child.stdout! });
+  const delays: ((d: LoopDelay) => void)[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
-    // Diagnostic flags (--trace-gc) print to stdout too: the port line is the one that parses; the rest goes to stderr.
+    // Diagnostic flags (--trace-gc) print to stdout too: the port and loop-delay lines are the ones that parse; the rest goes to stderr.
     rl.on('line', (line) => {
       const port = /^\{"port":(\d+)\}$/.exec(line)?.[1];
-      if (port) resolve(Number(port));
-      else process.stderr.write(`[${mode}] ${line}\n`);
+      if (port) return resolve(Number(port));
+      if (line.startsWith('{"loopDelay":')) return delays.shift()?.((JSON.parse(line) as { loopDelay: LoopDelay }).loopDelay);
+      process.stderr.write(`[${mode}] ${line}\n`);
     });
   });
-  return { port, child };
+  /** The server's event-loop delay since it was last asked (SIGUSR2); null if it does not answer within 2 s. */
+  const loopDelay = () =>
+    new Promise<LoopDelay | null>((resolve) => {
+      const t = setTimeout(() => resolve(null), 2000);
+      delays.push((d) => (clearTimeout(t), resolve(d)));
+      child.kill('SIGUSR2');
+    });
+  return { port, child, loopDelay };
 }
 
 async function load(port: number, requests: Signed[]): Promise<autocannon.Result> {
@@ -132,13 +154,15 @@ function mariadbPid(): number | undefined {
 async function measure(mode: 'product' | 'bare', admin: mysql.Connection) {
   const db = `st_bench_sms_${mode}_${randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const { port, child } = await startChild(mode, `${SERVER_URL}/${db}`);
+  const { port, child, loopDelay } = await startChild(mode, `${SERVER_URL}/${db}`);
   try {
     const warm = await load(port, signedRequests(WARMUP, 'W'));
     const requests = signedRequests(REQUESTS, 'M');
+    await loopDelay(); // from here on
     const before = { server: cpuSeconds(child.pid), db: cpuSeconds(mariadbPid()) };
     const result = await load(port, requests);
     const after = { server: cpuSeconds(child.pid), db: cpuSeconds(mariadbPid()) };
+    const delay = await loopDelay();
     const used = (a: number | null, b: number | null) => (a === null || b === null ? null : ((b - a) / REQUESTS) * 1000);
     const cpu = { server: used(before.server, after.server), db: used(before.db, after.db) };
     const table = mode === 'product' ? "messages WHERE channel = 'sms'" : 'inbound';
@@ -149,7 +173,7 @@ async function measure(mode: 'product' | 'bare', admin: mysql.Connection) {
         .join(' ');
     // Acknowledged (2xx) requests must each be stored once; a 503 says "not stored, retry" as Twilio expects.
     const acknowledged = WARMUP + REQUESTS - warm.non2xx - warm.errors - result.non2xx - result.errors;
-    return { mode, result, cpu, stored: Number(row.n), expected: acknowledged, codes: `warm-up ${codes(warm)}; measured ${codes(result)}` };
+    return { mode, result, cpu, delay, stored: Number(row.n), expected: acknowledged, codes: `warm-up ${codes(warm)}; measured ${codes(result)}` };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -181,6 +205,10 @@ async function main() {
     for (const x of [bare, product]) console.log(`  ${line(x)}`);
     for (const x of [bare, product])
       console.log(`  ${x.mode.padEnd(8)} status codes: ${x.codes}; CPU per request: server ${ms(x.cpu.server)}, MariaDB ${ms(x.cpu.db)}`);
+    for (const x of [bare, product])
+      console.log(
+        `  ${x.mode.padEnd(8)} event-loop delay during the measured run: ${x.delay ? `p50 ${x.delay.p50} ms, p99 ${x.delay.p99} ms, p99.9 ${x.delay.p999} ms, max ${x.delay.max} ms, mean ${x.delay.mean} ms` : 'n/a'}`,
+      );
     const round = {
       bare,
       product,

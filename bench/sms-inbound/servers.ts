@@ -3,9 +3,13 @@
  *   product  the whole Servicetorg composition (signed webhook → InboundService → MariaDB)
  *   bare     express + mysql2: parse the form, one INSERT, answer TwiML
  * Usage: tsx bench/sms-inbound/servers.ts <product|bare> <mysql url>. Prints {"port": n} when listening.
+ * On SIGUSR2 it prints {"loopDelay": {...}}, the event-loop delay (perf_hooks.monitorEventLoopDelay,
+ * in ms) since the previous SIGUSR2 or the start, and starts counting afresh: run.ts asks before
+ * and after the measured load, so a stall (a long synchronous stretch, a GC pause) shows as a tail here.
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express from 'express';
 import mysql from 'mysql2/promise';
 import { loadConfig } from '../../server/core/config';
@@ -53,6 +57,14 @@ if (require.main === module) {
   const [mode, url] = process.argv.slice(2);
   // An orderly exit, so a profile (--cpu-prof) is written when the bench stops the server.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  process.on('SIGUSR2', () => {
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    const loopDelay = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), p999: ms(loop.percentile(99.9)), max: ms(loop.max), mean: ms(loop.mean) };
+    process.stdout.write(JSON.stringify({ loopDelay }) + '\n');
+    loop.reset();
+  });
   (mode === 'product' ? product(url) : bare(url))
     .then((port) => process.stdout.write(JSON.stringify({ port }) + '\n'))
     .catch((e) => {

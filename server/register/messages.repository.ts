@@ -7,6 +7,25 @@ import type { Statement } from '../core/db/transactions';
 import { MessageEntity, MessageEventEntity, type Message, type MessageEvent } from './entities';
 import { type Channel, type MessageStatus } from '../contracts/names';
 
+type NoteInput = { inquiryId: number; channel: Message['channel']; body: string; authorId: number | null; at: Date };
+
+function noteRow({ at, ...rest }: NoteInput): Omit<Message, 'id'> {
+  return {
+    ...rest,
+    direction: 'internal',
+    kind: 'note',
+    bodyHtml: null,
+    subject: null,
+    fromAddress: null,
+    toAddress: null,
+    externalId: null,
+    status: null,
+    meta: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
 export class MessageRepository {
   constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
@@ -28,26 +47,14 @@ export class MessageRepository {
    * the first row back. Plain SQL, as every inbound and outbound message passes here.
    */
   /** An internal note on an inquiry's timeline (staff's own words, or what happened to a call). */
-  async insertNote(
-    note: { inquiryId: number; channel: Message['channel']; body: string; authorId: number | null; at: Date },
-    m: EntityManager,
-  ): Promise<Message> {
-    const { at, ...rest } = note;
-    const row: Omit<Message, 'id'> = {
-      ...rest,
-      direction: 'internal',
-      kind: 'note',
-      bodyHtml: null,
-      subject: null,
-      fromAddress: null,
-      toAddress: null,
-      externalId: null,
-      status: null,
-      meta: null,
-      createdAt: at,
-      updatedAt: at,
-    };
+  async insertNote(note: NoteInput, m: EntityManager): Promise<Message> {
+    const row = noteRow(note);
     return { id: await insertRow(this.deps.db, m, MessageEntity, row), ...row };
+  }
+
+  /** The statement of insertNote(), for a transaction's commitWith (the note's id is not read back). */
+  noting(note: NoteInput, m: EntityManager): Statement[] {
+    return insertStatements(this.deps.db, m, MessageEntity, noteRow(note)).slice(0, 1);
   }
 
   async insertOnce(row: Omit<Message, 'id'>, m: EntityManager): Promise<{ message: Message; inserted: boolean }> {

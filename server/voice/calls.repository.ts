@@ -1,21 +1,32 @@
-import { In, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { EntityManager } from 'typeorm';
 import { type Database, isUniqueViolation } from '../core/db/database';
+import { fromRow, insertRow, rowsChanged, selectList, setClause } from '../core/db/entity-sql';
+import { limitOf, placeholders } from '../core/db/placeholders';
 import { CallEntity, type CallOutcome, type CallRecord } from './entities';
+
+type CallPatch = Partial<Omit<CallRecord, 'id' | 'callSid' | 'createdAt' | 'updatedAt'>>;
 
 /**
  * Calls. Every state change is one conditional UPDATE whose affected-row count says whether it
  * happened, so two server processes (or two agents) can never both take or move the same call.
+ * Plain SQL from the entity's mapping (core/db/entity-sql.ts): a routed call passes here six to
+ * eight times, and the query builder's assembly of each statement cost more CPU than the statement.
  */
 export class CallRepository {
   constructor(private readonly deps: { db: Database; clock: () => Date }) {}
 
-  private repo(m?: EntityManager) {
-    return (m ?? this.deps.db.dataSource.manager).getRepository(CallEntity);
+  private manager(m?: EntityManager) {
+    return m ?? this.deps.db.dataSource.manager;
   }
 
-  bySid(callSid: string, m?: EntityManager): Promise<CallRecord | null> {
-    return this.repo(m).findOne({ where: { callSid } });
+  private select(m: EntityManager) {
+    return `SELECT ${selectList(m, CallEntity, 'c')} FROM calls c`;
+  }
+
+  async bySid(callSid: string, m?: EntityManager): Promise<CallRecord | null> {
+    const mm = this.manager(m);
+    const rows: Record<string, unknown>[] = await mm.query(`${this.select(mm)} WHERE c.call_sid = ?`, [callSid]);
+    return rows.length ? fromRow(mm, CallEntity, rows[0]) : null;
   }
 
   /**
@@ -42,31 +53,21 @@ export class CallRepository {
       updatedAt: now,
     };
     try {
-      const r = await this.deps.db.statement((m) => this.repo(m).insert({ ...full }));
-      return { ...full, id: Number(r.identifiers[0]?.id) };
+      return { ...full, id: await this.deps.db.statement((m) => insertRow(this.deps.db, m, CallEntity, full)) };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       return (await this.bySid(row.callSid))!;
     }
   }
 
-  private async change(
-    callSid: string,
-    set: QueryDeepPartialEntity<CallRecord>,
-    where: string,
-    params: Record<string, unknown>,
-    m?: EntityManager,
-  ): Promise<boolean> {
-    const run = (tm: EntityManager) =>
-      tm
-        .getRepository(CallEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ ...set, updatedAt: this.deps.clock() })
-        .where(`call_sid = :callSid AND ${where}`, { ...params, callSid })
-        .execute();
-    const r = m ? await run(m) : await this.deps.db.statement(run);
-    return (r.affected ?? 0) > 0;
+  /** One conditional UPDATE of the call: `where` (with `?` for `params`) must also hold; true if it did. */
+  private async change(callSid: string, set: CallPatch, where: string, params: unknown[], m?: EntityManager, raw?: { sql: string; params: unknown[] }) {
+    const run = (tm: EntityManager) => {
+      const s = setClause(this.deps.db, tm, CallEntity, { ...set, updatedAt: this.deps.clock() });
+      const sql = `UPDATE calls SET ${s.sql}${raw ? `, ${raw.sql}` : ''} WHERE call_sid = ? AND ${where}`;
+      return rowsChanged(tm, sql, [...s.params, ...(raw?.params ?? []), callSid, ...params]);
+    };
+    return (m ? await run(m) : await this.deps.db.statement(run)) > 0;
   }
 
   /**
@@ -89,7 +90,7 @@ export class CallRepository {
     },
     m?: EntityManager,
   ) {
-    const set: QueryDeepPartialEntity<CallRecord> = {
+    const set: CallPatch = {
       state: 'queued',
       departmentId: v.departmentId,
       agentId: null,
@@ -101,25 +102,26 @@ export class CallRepository {
     if (v.messageId !== null) set.messageId = v.messageId;
     if (v.transferFromId !== undefined) set.transferFromId = v.transferFromId;
     if (v.transferNote !== undefined) set.transferNote = v.transferNote;
-    if (v.fromAgentId !== undefined) return this.change(callSid, set, "state = 'connected' AND agent_id = :agent", { agent: v.fromAgentId }, m);
-    return this.change(callSid, set, "state <> 'ended'", {}, m);
+    if (v.fromAgentId !== undefined) return this.change(callSid, set, "state = 'connected' AND agent_id = ?", [v.fromAgentId], m);
+    return this.change(callSid, set, "state <> 'ended'", [], m);
   }
 
   /** The one agent whose UPDATE finds the call still queued gets it. */
   claim(callSid: string, agentId: number, at: Date): Promise<boolean> {
-    return this.change(callSid, { state: 'connected', agentId, answeredAt: () => 'COALESCE(answered_at, :answeredAt)' } as never, "state = 'queued'", {
-      answeredAt: this.deps.db.param(at),
+    return this.change(callSid, { state: 'connected', agentId }, "state = 'queued'", [], undefined, {
+      sql: 'answered_at = COALESCE(answered_at, ?)',
+      params: [this.deps.db.param(at)],
     });
   }
 
   /** Gives a claimed call back to the queue when it could not be moved to the agent. */
   release(callSid: string, agentId: number): Promise<boolean> {
-    return this.change(callSid, { state: 'queued', agentId: null }, "state = 'connected' AND agent_id = :agentId", { agentId });
+    return this.change(callSid, { state: 'queued', agentId: null }, "state = 'connected' AND agent_id = ?", [agentId]);
   }
 
   /** Marks that call:incoming went out; true for the one caller that should send it. */
   markNotified(callSid: string, at: Date): Promise<boolean> {
-    return this.change(callSid, { notifiedAt: at }, "state = 'queued' AND notified_at IS NULL", {});
+    return this.change(callSid, { notifiedAt: at }, "state = 'queued' AND notified_at IS NULL", []);
   }
 
   /** Hands a connected call from one user to another. */
@@ -127,25 +129,29 @@ export class CallRepository {
     return this.change(
       callSid,
       { agentId: toUserId, transferFromId: fromAgentId, transferNote: note },
-      "state = 'connected' AND agent_id = :fromAgentId",
-      { fromAgentId },
+      "state = 'connected' AND agent_id = ?",
+      [fromAgentId],
       m,
     );
   }
 
   end(callSid: string, v: { outcome: CallOutcome; duration: number | null; at: Date }, m?: EntityManager): Promise<boolean> {
-    return this.change(callSid, { state: 'ended', outcome: v.outcome, duration: v.duration, endedAt: v.at }, "state <> 'ended'", {}, m);
+    return this.change(callSid, { state: 'ended', outcome: v.outcome, duration: v.duration, endedAt: v.at }, "state <> 'ended'", [], m);
   }
 
   /** A call that left a call-back request: its outcome and the inquiry it opened. */
   markCallback(callSid: string, v: { inquiryId: number; departmentId: number }, m?: EntityManager): Promise<boolean> {
-    return this.change(callSid, { outcome: 'callback', inquiryId: v.inquiryId, departmentId: v.departmentId }, "state <> 'ended'", {}, m);
+    return this.change(callSid, { outcome: 'callback', inquiryId: v.inquiryId, departmentId: v.departmentId }, "state <> 'ended'", [], m);
   }
 
   /** Calls waiting in these departments' queues, oldest first: what an agent who becomes available is offered. */
-  waitingIn(departmentIds: number[] | 'all', limit = 50): Promise<CallRecord[]> {
-    const where =
-      departmentIds === 'all' ? { state: 'queued' as const } : { state: 'queued' as const, departmentId: In(departmentIds.length ? departmentIds : [-1]) };
-    return this.repo().find({ where, order: { id: 'ASC' }, take: limit });
+  async waitingIn(departmentIds: number[] | 'all', limit = 50): Promise<CallRecord[]> {
+    const m = this.manager();
+    const ids = departmentIds === 'all' ? null : departmentIds.length ? departmentIds : [-1];
+    const rows: Record<string, unknown>[] = await m.query(
+      `${this.select(m)} WHERE c.state = 'queued'${ids ? ` AND c.department_id IN (${placeholders(ids)})` : ''} ORDER BY c.id ASC LIMIT ${limitOf(limit)}`,
+      ids ?? [],
+    );
+    return rows.map((r) => fromRow(m, CallEntity, r));
   }
 }

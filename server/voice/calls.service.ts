@@ -21,6 +21,8 @@ import type { CallNotifier } from './call-notifier';
 import { texts } from '../core/texts';
 
 const notes = texts('nb');
+/** How many calls announcedHere and begunHere remember. */
+const KEPT = 10_000;
 
 export interface CallServiceDeps {
   db: Database;
@@ -43,6 +45,19 @@ export interface CallServiceDeps {
  * to an agent lives in handover.ts.
  */
 export class CallService {
+  /**
+   * Calls this process queued and announced in one commit (route), until Twilio's first waitUrl
+   * fetch for them: that fetch would only find them announced, so it costs no statement here.
+   * Bounded: a fetch that reaches another process leaves its entry, and the oldest go first.
+   */
+  private readonly announcedHere = new Set<string>();
+  /**
+   * Calls whose first webhook this process wrote, as written, until their menu choice: Twilio
+   * sends a call's webhooks one after another, so the routing can start from this instead of
+   * reading the row back. Bounded like announcedHere; a choice that reaches another process reads.
+   */
+  private readonly begunHere = new Map<string, CallRecord>();
+
   constructor(readonly deps: CallServiceDeps) {}
 
   fromOf(form: CallForm): string | null {
@@ -50,7 +65,14 @@ export class CallService {
   }
 
   /** The first webhook of a call. */
-  begin(form: CallForm, lang: string): Promise<CallRecord> {
+  async begin(form: CallForm, lang: string): Promise<CallRecord> {
+    const call = await this.insert(form, lang);
+    if (this.begunHere.size >= KEPT) this.begunHere.delete(this.begunHere.keys().next().value!);
+    this.begunHere.set(call.callSid, call);
+    return call;
+  }
+
+  private insert(form: CallForm, lang: string): Promise<CallRecord> {
     return this.deps.calls.insertOnce({ callSid: form.CallSid, fromE164: this.fromOf(form), toNumber: form.To?.slice(0, 32) ?? null, lang }, this.deps.clock());
   }
 
@@ -67,8 +89,10 @@ export class CallService {
    * is built from what is already in hand: one commit and no re-reads between the webhook and the push.
    */
   async route(form: CallForm, departmentCode: string, lang: string): Promise<void> {
-    // Read first: the first webhook has almost always written the call (begin() is insert-first).
-    const call = (await this.deps.calls.bySid(form.CallSid)) ?? (await this.begin(form, lang));
+    // The first webhook has almost always written the call (begin() is insert-first), most often here.
+    const begun = this.begunHere.get(form.CallSid);
+    this.begunHere.delete(form.CallSid);
+    const call = begun ?? (await this.deps.calls.bySid(form.CallSid)) ?? (await this.insert(form, lang));
     const dep = await this.department(departmentCode);
     if (call.state === 'queued' && call.departmentId === dep.id) return this.announce(call.callSid);
     const now = this.deps.clock();
@@ -98,11 +122,22 @@ export class CallService {
     if (!queued) return;
     const contact = rec.contact ? { id: rec.contact.id, name: rec.contact.name } : null;
     this.deps.notifier.incoming(dep.id, { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep.code, contact });
+    if (this.announcedHere.size >= KEPT) this.announcedHere.delete(this.announcedHere.values().next().value!);
+    this.announcedHere.add(call.callSid);
+  }
+
+  /**
+   * Twilio fetched the queue's waitUrl: announce the call unless this process announced it while
+   * queueing it (then markNotified could only answer false). Anything that puts the call back in a
+   * queue later announces it itself, and the next waitUrl fetch runs the check again.
+   */
+  held(callSid: string): Promise<void> {
+    return this.announcedHere.delete(callSid) ? Promise.resolve() : this.announce(callSid);
   }
 
   /** Outside opening hours the caller asked to be called back: an open inquiry with their number. */
   async requestCallback(form: CallForm, departmentCode: string, lang: string): Promise<void> {
-    await this.begin(form, lang);
+    await this.insert(form, lang);
     const dep = await this.department(departmentCode);
     const from = this.fromOf(form);
     const rec = await this.deps.inbound.record({

@@ -90,10 +90,13 @@ export class Handover {
       );
     this.deps.notifier.taken(call.departmentId, { callSid, by: { id: agent.userId, name: agent.name } });
     const inquiryId = call.inquiryId;
+    // The assignment and its timeline note go with the commit: one round trip instead of four.
     const assigned = inquiryId
-      ? this.callDeps.db.transaction(async (m) => {
-          await this.callDeps.inquiries.update(inquiryId, { assigneeId: agent.userId, lastActivityAt: now }, m);
-          await this.deps.calls.note(inquiryId, agent.userId, notes.callAnswered(agent.name), now, m);
+      ? this.callDeps.db.transaction(async (m, steps) => {
+          await steps.commitWith([
+            ...this.callDeps.inquiries.updating(inquiryId, { assigneeId: agent.userId, lastActivityAt: now }, m),
+            ...this.callDeps.messages.noting({ inquiryId, channel: 'phone', body: notes.callAnswered(agent.name), authorId: agent.userId, at: now }, m),
+          ]);
         })
       : Promise.resolve();
     // The pop's reads do not depend on the assignment, so they run beside it; the pop still goes out

@@ -85,7 +85,7 @@ export function voiceWebhooks(deps: VoiceRoutesDeps): Router {
   });
 
   step(voicePaths.wait, callForm, async (form, state, ctx) => {
-    await deps.calls.announce(form.CallSid);
+    await deps.calls.held(form.CallSid);
     return holdMusic(ctx, state);
   });
 

@@ -272,4 +272,41 @@ describe.each(engines())('voice calls on $name', (engine) => {
     expect(statements.length).toBeGreaterThanOrEqual(2);
     expect(statements.length).toBeLessThanOrEqual(3);
   });
+  it('routes and then answers the first waitUrl fetch of a call it began without reading it back or marking it again; a later fetch checks again', async () => {
+    const sock = await agentSocket(s.url, a2.token, 'available');
+    sockets.push(sock);
+    const call = caller(s.url, '+4795551000');
+    await call.ring();
+    const ds = s.app.db.dataSource;
+    const original = ds.logger;
+    const statements: string[] = [];
+    ds.logger = new Proxy(original, {
+      get: (target, prop, receiver) =>
+        prop === 'logQuery' ? (query: string) => void statements.push(query) : (Reflect.get(target, prop, receiver) as unknown),
+    });
+    const onCalls = () => statements.filter((q) => /\bcalls\b/i.test(q));
+    const rung = next(sock, 'call:incoming');
+    try {
+      // The menu choice: the queue entry is the one statement on the calls table (no read of the row first).
+      const queued = await call.press('2');
+      expect((await rung).callSid).toBe(call.callSid);
+      expect(onCalls().map((q) => q.trim().split(/\s+/)[0].toUpperCase())).toEqual(['UPDATE']);
+      statements.length = 0;
+      expect((await call.hold()).status).toBe(200);
+      expect(onCalls()).toEqual([]);
+      statements.length = 0;
+      // Twilio fetches the waitUrl again while the caller waits: that fetch runs the conditional
+      // UPDATE (the positive control of the count above), which finds the call announced.
+      const got = collect(sock, 'call:incoming');
+      call.last = queued; // the <Enqueue> whose waitUrl Twilio fetches again
+      expect((await call.hold()).status).toBe(200);
+      expect(onCalls()).toHaveLength(1);
+      expect(onCalls()[0]).toMatch(/^UPDATE/i);
+      await roundTrip(sock, 'busy');
+      expect(got).toHaveLength(0);
+    } finally {
+      ds.logger = original;
+      await call.end('completed');
+    }
+  });
 });

@@ -128,14 +128,8 @@ export async function insertRow<T extends ObjectLiteral>(db: Database, m: Entity
   return Number(ok.insertId);
 }
 
-/** The statement that sets the given properties on the row with this id. */
-export function updateStatement<T extends ObjectLiteral>(
-  db: Database,
-  m: EntityManager,
-  target: EntitySchema<T>,
-  id: number,
-  patch: Partial<T>,
-): Statement | null {
+/** "a = ?, b = ?" for the given properties, with their values bound as the drivers take them. */
+export function setClause<T extends ObjectLiteral>(db: Database, m: EntityManager, target: EntitySchema<T>, patch: Partial<T>): Statement {
   const { table, byProperty } = columnsOf(m, target as EntitySchema<ObjectLiteral>);
   const sets: string[] = [];
   const params: unknown[] = [];
@@ -145,7 +139,32 @@ export function updateStatement<T extends ObjectLiteral>(
     sets.push(`${column.databaseName} = ?`);
     params.push(bindable(db, column, value));
   }
-  return sets.length ? { sql: `UPDATE ${table} SET ${sets.join(', ')} WHERE id = ?`, params: [...params, id] } : null;
+  return { sql: sets.join(', '), params };
+}
+
+/** The table an entity is stored in. */
+export const tableOf = (m: EntityManager, target: EntitySchema<ObjectLiteral>) => columnsOf(m, target).table;
+
+/** The statement that sets the given properties on the row with this id. */
+export function updateStatement<T extends ObjectLiteral>(
+  db: Database,
+  m: EntityManager,
+  target: EntitySchema<T>,
+  id: number,
+  patch: Partial<T>,
+): Statement | null {
+  const set = setClause(db, m, target, patch);
+  return set.sql ? { sql: `UPDATE ${tableOf(m, target as EntitySchema<ObjectLiteral>)} SET ${set.sql} WHERE id = ?`, params: [...set.params, id] } : null;
+}
+
+/** Runs one INSERT, UPDATE or DELETE and gives the number of rows it changed, on both engines. */
+export async function rowsChanged(m: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const own = m.queryRunner ? null : m.connection.createQueryRunner();
+  try {
+    return (await (m.queryRunner ?? own!).query(sql, params, true)).affected ?? 0;
+  } finally {
+    await own?.release();
+  }
 }
 
 /** Sets the given properties on the row with this id. */
