@@ -1,6 +1,6 @@
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Attachment, AttachmentRepository, AutomaticMessages, DepartmentRepository } from '../register/module';
+import type { AttachmentRepository, AutomaticMessages, DepartmentRepository } from '../register/module';
 import { assertAdmin, type Actor } from '../core/access';
 import { badRequest, notFound } from '../core/errors';
 import type { InboundService } from '../inbound/module';
@@ -117,19 +117,16 @@ export class WebFormService {
   }
 
   private async storeFiles(messageId: number, files: UploadedFile[], now: Date) {
-    const rows: Omit<Attachment, 'id'>[] = files.map((f, ordinal) => ({
-      messageId,
-      ordinal,
-      filename: inertText(f.filename || 'file').slice(0, 255),
-      contentType: (f.contentType || 'application/octet-stream').toLowerCase().slice(0, 127),
-      size: f.content.length,
-      sha256: createHash('sha256').update(f.content).digest('hex'),
-      status: 'stored',
-      reason: null,
-      content: f.content,
-      createdAt: now,
-    }));
-    await this.deps.attachments.addAttachments(rows);
+    for (const [ordinal, f] of files.entries()) {
+      await this.deps.attachments.store({
+        messageId,
+        ordinal,
+        filename: inertText(f.filename || 'file'),
+        contentType: (f.contentType || 'application/octet-stream').toLowerCase(),
+        content: f.content,
+        createdAt: now,
+      });
+    }
   }
 
   /** By e-mail when the citizen gave an address; else by SMS when there is a number and an SMS channel. */
