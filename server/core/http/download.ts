@@ -1,3 +1,5 @@
+import { cutTo } from '../db/columns';
+
 /*
  * Headers for handing a stored file to a browser as a download. The name and type were chosen by
  * whoever sent the file, so neither may decide how the console's origin treats it.
@@ -17,12 +19,17 @@ export function downloadType(contentType: string): string {
 /** A file name with no path, no control characters and no trailing dots or spaces, never empty. */
 function safeName(filename: string): string {
   const base = filename.slice(0, 1000).split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
-  const clean = base
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-    .replace(/[. ]+$/, '')
-    .trim();
-  return (clean || 'file').slice(0, 200);
+  let clean = '';
+  for (const ch of base) {
+    const code = ch.codePointAt(0)!;
+    // A lone surrogate (no character at all) would make encodeURIComponent throw.
+    if (code >= 0x20 && !(code >= 0x7f && code <= 0x9f) && !(code >= 0xd800 && code <= 0xdfff)) clean += ch;
+  }
+  // A loop, not /[. ]+$/, which backtracks over every run of dots and spaces that is not at the end.
+  let end = clean.length;
+  while (end > 0 && (clean[end - 1] === '.' || clean[end - 1] === ' ')) end--;
+  clean = clean.slice(0, end).trim();
+  return cutTo(clean || 'file', 200);
 }
 
 /** RFC 6266: an ASCII fallback for old clients and the exact name as RFC 5987 UTF-8. */
