@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
+import { MessageEntity } from '../register/module';
+import { fitsColumn } from '../core/db/columns';
 import type { AutomaticMessages, MessageStatusService, InquiryRepository, AttachmentRepository, MessageRepository } from '../register/module';
 import type { InboundService } from '../inbound/module';
 import type { MailRepository } from './mail.repository';
@@ -92,6 +94,8 @@ export class MailIngest {
       parsed.kind === 'message' &&
       !parsed.noAutoResponse &&
       !/^(no-?reply|do-?not-?reply)@/i.test(citizen) &&
+      // An address too long to store was left out of the register (inbound/bounds.ts): nothing is sent to it.
+      fitsColumn(MessageEntity, 'toAddress', citizen) &&
       (await this.owesReceipt(result))
     ) {
       const r = receiptFor(result.inquiry, contact.subject ?? null);

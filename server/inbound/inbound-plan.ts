@@ -13,10 +13,14 @@ import {
   type Continuation,
   type InquiryRepository,
   type MessageRepository,
+  InquiryEntity,
+  MessageEntity,
 } from '../register/module';
 import type { Statement } from '../core/db/transactions';
 import { toE164 } from '../core/phone';
 import { toSummary } from '../core/summary';
+import { fitColumns } from '../core/db/columns';
+import { boundInbound, type Bounded } from './bounds';
 
 /*
  * The writes of one inbound message once its contact (locked) and the inquiries it could continue
@@ -43,9 +47,12 @@ export interface Prepared {
   name: string | null;
   now: Date;
   continuation: Continuation | null;
+  /** Values fitted to their columns on the way in (bounds.ts), recorded on the message. */
+  bounded: Bounded[];
 }
 
-export function prepare(input: InboundContact, defaultCountry: CountryCode): Prepared {
+export function prepare(given: InboundContact, defaultCountry: CountryCode): Prepared {
+  const { input, bounded } = boundInbound(given);
   const phone = input.from.phone ? toE164(input.from.phone, defaultCountry) : null;
   const email = input.from.email?.trim().toLowerCase() || null;
   const citizenAddress = phone ?? email ?? input.from.phone ?? null;
@@ -60,6 +67,7 @@ export function prepare(input: InboundContact, defaultCountry: CountryCode): Pre
       citizenAddress && input.continueWithinMs
         ? { channel: input.channel, channelAddress: input.to, since: new Date(now.getTime() - input.continueWithinMs) }
         : null,
+    bounded,
   };
 }
 
@@ -87,7 +95,9 @@ export function chooseInquiry(candidates: Inquiry[], caseId: number | null): Inq
 
 function messageRow(p: Prepared, inquiryId: number): Omit<Message, 'id'> {
   const { input } = p;
-  return {
+  const meta = p.bounded.length ? { ...input.meta, bounded: p.bounded } : (input.meta ?? null);
+  // fitColumns is the backstop: boundInbound has already decided for every outside value.
+  return fitColumns<Message, Omit<Message, 'id'>>(MessageEntity, {
     inquiryId,
     channel: input.channel,
     direction: 'in',
@@ -99,16 +109,16 @@ function messageRow(p: Prepared, inquiryId: number): Omit<Message, 'id'> {
     toAddress: input.to,
     externalId: input.externalId,
     status: 'delivered',
-    meta: input.meta ?? null,
+    meta,
     authorId: null,
     createdAt: p.now,
     updatedAt: p.now,
-  };
+  }).row;
 }
 
 function inquiryRow(p: Prepared, department: Department, contactId: number | null, namedCase: CaseFile | null): Omit<Inquiry, 'id'> {
   const { input } = p;
-  return {
+  return fitColumns<Inquiry, Omit<Inquiry, 'id'>>(InquiryEntity, {
     channel: input.channel,
     direction: 'in',
     state: 'open',
@@ -123,7 +133,7 @@ function inquiryRow(p: Prepared, department: Department, contactId: number | nul
     createdAt: p.now,
     lastActivityAt: p.now,
     closedAt: null,
-  };
+  }).row;
 }
 
 /** What a continued inquiry changes: its activity, open again, and a case or contact it lacked. */

@@ -42,7 +42,7 @@ export type { Attachment } from './attachments.entities';
 export type { StaffDirectory, StaffMember } from './staff';
 export { SWITCHBOARD } from './departments.repository';
 export { replaceableBy } from './message-status.service';
-export { InquiryEntity, MessageEntity } from './entities';
+export { ContactEmailEntity, ContactEntity, InquiryEntity, MessageEntity } from './entities';
 export type { ContactKey } from './contacts.repository';
 export { newestOf } from './inquiries.repository';
 export type { Continuation } from './inquiries.repository';

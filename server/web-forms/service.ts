@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AttachmentRepository, AutomaticMessages, DepartmentRepository } from '../register/module';
+import { MessageEntity, type AttachmentRepository, type AutomaticMessages, type DepartmentRepository } from '../register/module';
+import { fitsColumn } from '../core/db/columns';
 import { assertAdmin, type Actor } from '../core/access';
 import { badRequest, notFound } from '../core/errors';
 import type { InboundService } from '../inbound/module';
@@ -140,7 +141,8 @@ export class WebFormService {
     const title = form.def.title[lang];
     const t = texts(lang);
     const mailer = this.deps.senders.email;
-    if (email && mailer) {
+    // An address too long to store was left out of the register (inbound/bounds.ts): no receipt goes to it.
+    if (email && mailer && fitsColumn(MessageEntity, 'toAddress', email)) {
       const body = `${t.formReceiptReceived(title, inquiry.id)}\n${t.replyToAdd}\n\n${t.automaticMessage}`;
       const subject = t.formReceiptSubject(title, inquiryTag(inquiry.id)).slice(0, 255);
       const m = await this.deps.automatic.send({ inquiry, channel: 'email', sender: mailer, to: email, from: null, subject, body, purpose: 'receipt' });

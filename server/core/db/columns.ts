@@ -58,7 +58,7 @@ export function fitsColumn<T>(schema: EntitySchema<T>, property: keyof T & strin
  * The row with each string longer than its column cut to fit, and the properties that were cut.
  * For free text (names, subjects, file names); identities need a decision of their own first.
  */
-export function fitColumns<T, R extends Partial<T>>(schema: EntitySchema<T>, row: R): { row: R; cut: string[] } {
+export function fitColumns<T, R extends Partial<T>>(schema: EntitySchema<T>, row: R & Partial<T>): { row: R; cut: string[] } {
   const lengths = maxLengths(schema);
   const cut: string[] = [];
   let out = row;
