@@ -82,3 +82,26 @@ describe.each(engines())('over-long inbound values on $name', (engine) => {
     expect(contact.name).toBe('Å'.repeat(190));
   });
 });
+
+describe.each(engines())('an SMS keyword to an over-long address on $name', (engine) => {
+  let s: TestServer;
+  beforeAll(async () => (s = await startServer(engine)));
+  afterAll(() => s.close());
+
+  it('records the STOP and does not fail on the stop list', async () => {
+    const to = `Kommune-${'x'.repeat(50)}`;
+    const r = await s.app.sms!.inboundSms.receive({
+      channel: 'sms',
+      externalId: `SM${'a'.repeat(32)}`,
+      from: { phone: '+4791234567' },
+      to,
+      body: 'STOP',
+      receivedAt: new Date(),
+      keyword: 'stop',
+      meta: { accountSid: `AC${'b'.repeat(32)}`, media: [] },
+    });
+    expect(r.duplicate).toBe(false);
+    expect((await s.app.register.messages.byId(r.message.id))?.toAddress).toBe(to);
+    expect(await s.count('sms_stop_list')).toBe(0);
+  });
+});
