@@ -1,5 +1,5 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createTableOnce, dropTableIfExists, fk, idColumn, index, int, isMysql } from './helpers';
+import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { createTableOnce, dropTableIfExists, fk, idColumn, index, int, isMysql, str } from './helpers';
 
 /** Must equal ATTACHMENT_CHUNK_BYTES in server/register/attachments.entities.ts (a migration keeps its own copy: it must not change later). */
 const CHUNK = 1024 * 1024;
@@ -10,7 +10,8 @@ const CHUNK = 1024 * 1024;
  * inserted under MariaDB's default 16 MB max_allowed_packet; a chunk always can.
  *
  * Existing content is split by the database itself (SUBSTR and LENGTH count bytes on a blob on
- * both engines), so no file crosses the connection. The old column stays, emptied: dropping a
+ * both engines), so no file crosses the connection. `writer` holds the token of the attempt
+ * writing a file while it is `storing`. The old column stays, emptied: dropping a
  * column makes TypeORM rebuild the table on SQLite, and dropping the old table would cascade to
  * the chunks that now reference it.
  */
@@ -18,6 +19,8 @@ export class AttachmentChunks1732430000001 implements MigrationInterface {
   name = 'AttachmentChunks1732430000001';
 
   async up(q: QueryRunner): Promise<void> {
+    // Before the chunks exist: on SQLite adding a column rebuilds the table, which must not cascade to them.
+    if (!(await q.hasColumn('attachments', 'writer'))) await q.addColumn('attachments', new TableColumn(str('writer', 32, true)));
     await createTableOnce(q, {
       name: 'attachment_chunks',
       columns: [idColumn(), int('attachment_id'), int('seq'), { name: 'data', type: isMysql(q) ? 'mediumblob' : 'blob', isNullable: false }],
@@ -50,5 +53,6 @@ export class AttachmentChunks1732430000001 implements MigrationInterface {
       }
     }
     await dropTableIfExists(q, 'attachment_chunks');
+    if (await q.hasColumn('attachments', 'writer')) await q.dropColumn('attachments', 'writer');
   }
 }

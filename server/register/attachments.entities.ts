@@ -14,6 +14,8 @@ export interface Attachment {
   sha256: string | null;
   status: AttachmentStatus;
   reason: string | null;
+  /** While `storing`: the token of the attempt writing it (see AttachmentRepository.store). */
+  writer: string | null;
   createdAt: Date;
 }
 export const AttachmentEntity = new EntitySchema<Attachment>({
@@ -29,6 +31,7 @@ export const AttachmentEntity = new EntitySchema<Attachment>({
     sha256: { type: String, length: 64, nullable: true },
     status: { type: String, length: 16 },
     reason: { type: String, length: 255, nullable: true },
+    writer: { type: String, length: 32, nullable: true },
     createdAt: { type: 'datetime', name: 'created_at', precision: 3 },
   },
 });

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { fitColumns } from '../core/db/columns';
 import { isUniqueViolation, type Database } from '../core/db/database';
-import { insertRow, updateRow } from '../core/db/entity-sql';
+import { insertRow } from '../core/db/entity-sql';
 import { piecesOf, type AttachmentContent } from './attachment-content';
 import { ATTACHMENT_CHUNK_BYTES, AttachmentChunkEntity, AttachmentEntity, type Attachment } from './attachments.entities';
 
@@ -25,7 +25,7 @@ export interface AttachmentInput {
  * max_allowed_packet and no more than one chunk is ever held in memory, writing or reading. The
  * row says `storing` until its last chunk is written and its size and SHA-256 are set: a crash
  * half-way leaves nothing that reads as stored, and the next delivery of the message starts it
- * again.
+ * again (see store).
  */
 export class AttachmentRepository {
   constructor(
@@ -59,8 +59,9 @@ export class AttachmentRepository {
   async refuse(input: AttachmentInput & { size: number; sha256: string | null; reason: string }): Promise<Attachment> {
     const existing = await this.at(input.messageId, input.ordinal);
     if (existing && existing.status !== 'storing') return existing;
-    if (existing) await this.deps.db.statement((m) => m.getRepository(AttachmentEntity).delete({ id: existing.id }));
-    const row = this.row(input, { status: 'refused', size: input.size, sha256: input.sha256, reason: input.reason });
+    // A write under way loses its row, and so its claim: it ends without storing anything.
+    if (existing) await this.deps.db.statement((m) => m.query("DELETE FROM attachments WHERE id = ? AND status = 'storing'", [existing.id]));
+    const row = this.row(input, { status: 'refused', size: input.size, sha256: input.sha256, reason: input.reason, writer: null });
     try {
       return { ...row, id: await this.deps.db.statement((m) => insertRow(this.deps.db, m, AttachmentEntity, row)) };
     } catch (e) {
@@ -71,18 +72,36 @@ export class AttachmentRepository {
 
   /**
    * Stores a file's content, computing its size and SHA-256 on the way. Idempotent per message and
-   * position: a file already stored is returned as it is; one left `storing` by a crash is redone.
+   * position: a file already stored (or refused) is returned as it is.
+   *
+   * Each attempt claims the row with a token of its own (`writer`), and a chunk is written, and
+   * the file finished, only while the row still names that token. So the latest attempt wins: a
+   * redelivery after a crash takes over at once, and an attempt overtaken by another (every
+   * process runs a watcher) writes nothing more and returns the row as the other left it.
    */
   async store(input: AttachmentInput & { content: AttachmentContent }): Promise<Attachment> {
+    const release = () => input.content instanceof Readable && input.content.destroy();
     const existing = await this.at(input.messageId, input.ordinal);
     if (existing && existing.status !== 'storing') {
-      if (input.content instanceof Readable) input.content.destroy();
+      release();
       return existing;
     }
-    const row = this.row(input, { status: 'storing', size: 0, sha256: null, reason: null });
+    const writer = randomBytes(16).toString('hex');
+    const row = this.row(input, { status: 'storing', size: 0, sha256: null, reason: null, writer });
     let id: number;
     if (existing) {
       id = existing.id;
+      const claimed = await this.deps.db.statement((m) =>
+        m.getRepository(AttachmentEntity).createQueryBuilder().update().set({ writer }).where("id = :id AND status = 'storing'", { id }).execute(),
+      );
+      if (!claimed.affected) {
+        const now = await this.at(input.messageId, input.ordinal);
+        // Gone (an attempt that failed removed it): start afresh. Otherwise finished meanwhile.
+        if (!now) return this.store(input);
+        release();
+        return now;
+      }
+      // What an earlier attempt wrote; it can add no more, its token no longer being on the row.
       await this.deps.db.statement((m) => m.getRepository(AttachmentChunkEntity).delete({ attachmentId: id }));
     } else {
       try {
@@ -90,7 +109,7 @@ export class AttachmentRepository {
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
         // Another delivery of the same message got there first: it stores this file.
-        if (input.content instanceof Readable) input.content.destroy();
+        release();
         return (await this.at(input.messageId, input.ordinal))!;
       }
     }
@@ -101,15 +120,20 @@ export class AttachmentRepository {
       for await (const data of piecesOf(input.content, this.chunkBytes)) {
         hash.update(data);
         size += data.length;
-        const chunk = { attachmentId: id, seq: seq++, data };
-        await this.deps.db.statement((m) => insertRow(this.deps.db, m, AttachmentChunkEntity, chunk));
+        const params = [seq++, data, id, writer];
+        await this.deps.db.statement((m) =>
+          m.query('INSERT INTO attachment_chunks (attachment_id, seq, data) SELECT id, ?, ? FROM attachments WHERE id = ? AND writer = ?', params),
+        );
       }
-      const done = { status: 'stored' as const, size, sha256: hash.digest('hex') };
-      await this.deps.db.statement((m) => updateRow(this.deps.db, m, AttachmentEntity, id, done));
+      const done = { status: 'stored' as const, size, sha256: hash.digest('hex'), writer: null };
+      const finished = await this.deps.db.statement((m) =>
+        m.getRepository(AttachmentEntity).createQueryBuilder().update().set(done).where('id = :id AND writer = :writer', { id, writer }).execute(),
+      );
+      if (!finished.affected) return (await this.byId(id)) ?? { ...row, id };
       return { ...row, ...done, id };
     } catch (e) {
-      // Nothing half-written stays behind (the chunks go with the row); should this fail too, the row still says `storing`.
-      await this.deps.db.statement((m) => m.getRepository(AttachmentEntity).delete({ id })).catch(() => undefined);
+      // Nothing half-written of this attempt stays behind (its chunks go with the row); another attempt's row is left alone.
+      await this.deps.db.statement((m) => m.query('DELETE FROM attachments WHERE id = ? AND writer = ?', [id, writer])).catch(() => undefined);
       throw e;
     }
   }
@@ -142,7 +166,7 @@ export class AttachmentRepository {
     return this.manager.getRepository(AttachmentEntity).findOne({ where: { messageId, ordinal } });
   }
 
-  private row(input: AttachmentInput, rest: Pick<Attachment, 'status' | 'size' | 'sha256' | 'reason'>): Omit<Attachment, 'id'> {
+  private row(input: AttachmentInput, rest: Pick<Attachment, 'status' | 'size' | 'sha256' | 'reason' | 'writer'>): Omit<Attachment, 'id'> {
     const { messageId, ordinal, filename, contentType, createdAt } = input;
     return fitColumns(AttachmentEntity, { messageId, ordinal, filename, contentType, createdAt, ...rest }).row;
   }

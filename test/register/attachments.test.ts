@@ -7,6 +7,7 @@ import { openDatabase } from '../../server/core/db/database';
 import { schema } from '../../ormconfig';
 import { AttachmentRepository } from '../../server/register/attachments.repository';
 import { engines } from '../support/engines';
+import { eventually } from '../support/eventually';
 import { startRegisterServer } from '../support/register-fixture';
 import type { TestServer } from '../support/server';
 
@@ -116,18 +117,67 @@ describe.each(engines())('attachments on $name', (engine) => {
       ),
     ).toBe(0);
 
+    // A crash left a row storing, with part of its chunks: the next delivery takes it over at once.
     await s.app.db.dataSource.query(
-      "INSERT INTO attachments (message_id, ordinal, filename, content_type, size, sha256, status, reason, created_at) VALUES (?, 0, 'x', 'text/plain', 0, NULL, 'storing', NULL, ?)",
+      "INSERT INTO attachments (message_id, ordinal, filename, content_type, size, sha256, status, reason, writer, created_at) VALUES (?, 0, 'x', 'text/plain', 0, NULL, 'storing', NULL, 'crashed', ?)",
       [id, s.app.db.param(new Date())],
     );
     const [{ aid }] = (await s.app.db.dataSource.query('SELECT id AS aid FROM attachments WHERE message_id = ?', [id])) as { aid: number }[];
-    await s.app.db.dataSource.query('INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, 0, ?)', [aid, Buffer.from('half')]);
+    await s.app.db.dataSource.query('INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, 0, ?), (?, 1, ?)', [
+      aid,
+      Buffer.from('half'),
+      aid,
+      Buffer.from('more'),
+    ]);
     expect(await repo.attachmentCount(id)).toBe(0);
     expect((await download(aid)).status).toBe(404);
     const content = Buffer.from('the whole file');
     const redone = await repo.store({ ...input(id), content });
     expect(redone).toMatchObject({ id: Number(aid), status: 'stored', size: content.length });
+    expect(Number((await s.app.db.dataSource.query('SELECT COUNT(*) AS n FROM attachment_chunks WHERE attachment_id = ?', [aid]))[0].n)).toBe(1);
     expect(Buffer.from(await (await download(aid)).arrayBuffer())).toEqual(content);
+  });
+
+  it('lets the latest of two attempts at the same file win, the overtaken one writing nothing more', async () => {
+    const id = await message();
+    const repo = s.app.register.attachments;
+    let resume!: () => void;
+    const paused = new Promise<void>((r) => (resume = r));
+    const first = Buffer.alloc(MiB, 1);
+    // The first attempt writes a chunk, then stalls (a slow process) while a second one runs.
+    const slow = Readable.from(
+      (async function* () {
+        yield first;
+        await paused;
+        yield Buffer.alloc(MiB, 2);
+      })(),
+    );
+    const overtaken = repo.store({ ...input(id), content: slow });
+    await eventually(
+      async () =>
+        Number(
+          (
+            await s.app.db.dataSource.query(
+              'SELECT COUNT(*) AS n FROM attachment_chunks c JOIN attachments a ON a.id = c.attachment_id WHERE a.message_id = ?',
+              [id],
+            )
+          )[0].n,
+        ) === 1,
+      'the first chunk',
+    );
+    const winner = Buffer.alloc(MiB + 5, 3);
+    const second = await repo.store({ ...input(id), content: winner });
+    expect(second).toMatchObject({ status: 'stored', size: winner.length, sha256: sha(winner) });
+    resume();
+    expect(await overtaken).toMatchObject({ id: second.id, status: 'stored', sha256: sha(winner) });
+    const chunks = (await s.app.db.dataSource.query('SELECT seq, LENGTH(data) AS n FROM attachment_chunks WHERE attachment_id = ? ORDER BY seq', [
+      second.id,
+    ])) as { seq: unknown; n: unknown }[];
+    expect(chunks.map((c) => [Number(c.seq), Number(c.n)])).toEqual([
+      [0, MiB],
+      [1, 5],
+    ]);
+    expect(Buffer.from(await (await download(second.id)).arrayBuffer()).equals(winner)).toBe(true);
   });
 
   it('serves a download with safe headers, after the access check, and audits it', async () => {
