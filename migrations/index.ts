@@ -21,6 +21,7 @@ import { CreateSmsLimits1732412000002 } from './1732412000002-CreateSmsLimits';
 import { PasswordChangeRequired1732420000001 } from './1732420000001-PasswordChangeRequired';
 import { InquiryReferencesAndCaseMentions1732430000001 } from './1732430000001-InquiryReferencesAndCaseMentions';
 import { BinaryAddressCollation1732430000002 } from './1732430000002-BinaryAddressCollation';
+import { AttachmentChunks1732440000001 } from './1732440000001-AttachmentChunks';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   PasswordChangeRequired1732420000001,
   InquiryReferencesAndCaseMentions1732430000001,
   BinaryAddressCollation1732430000002,
+  AttachmentChunks1732440000001,
 ];

@@ -141,14 +141,21 @@ export interface InquiryView {
   closedAt: Date | null;
 }
 
-/** One message, call or note on an inquiry's timeline; POST …/notes and …/messages answer with one. */
+/**
+ * One message, call or note on an inquiry's timeline; POST …/notes and …/messages answer with one.
+ * `body` is the start of the text (4,000 characters); `bodyTruncated` says there is more, and
+ * GET /api/messages/:id gives the whole. `bodyHtml` comes along only when it is small
+ * (20,000 characters); `hasHtml` says there is HTML to fetch from the same place.
+ */
 export interface TimelineItemView {
   id: number;
   channel: Channel;
   direction: Direction;
   kind: MessageKind;
   body: string;
+  bodyTruncated: boolean;
   bodyHtml: string | null;
+  hasHtml: boolean;
   subject: string | null;
   from: string | null;
   to: string | null;
@@ -158,9 +165,15 @@ export interface TimelineItemView {
   author: { id: number; name: string } | null;
 }
 
-/** GET /api/inquiries/:id. */
+/**
+ * GET /api/inquiries/:id: the inquiry with the newest 50 items of its timeline, oldest
+ * first. `timelineCursor` (null when the whole timeline is there) fetches the items before them:
+ * GET /api/inquiries/:id/timeline?cursor=&limit= (1–200, default 50) → Page<TimelineItemView>, each page oldest
+ * first, its `nextCursor` leading further back.
+ */
 export interface InquiryDetailView extends InquiryView {
   timeline: TimelineItemView[];
+  timelineCursor: string | null;
 }
 
 /** One status event of a message; the provider's details (error code, operator, …) sit beside the fixed fields. */
@@ -178,7 +191,11 @@ export interface MessageDetailView {
   channel: Channel;
   direction: Direction;
   status: MessageStatus | null;
+  /** The whole text. */
   body: string;
+  /** The whole sanitised HTML of an e-mail, or null. */
+  bodyHtml: string | null;
+  subject: string | null;
   from: string | null;
   to: string | null;
   externalId: string | null;

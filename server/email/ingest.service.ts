@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
-import type { Attachment, AutomaticMessages, MessageStatusService, InquiryRepository, AttachmentRepository, MessageRepository } from '../register/module';
+import { MessageEntity } from '../register/module';
+import { fitsColumn } from '../core/db/columns';
+import type { AutomaticMessages, MessageStatusService, InquiryRepository, AttachmentRepository, MessageRepository } from '../register/module';
 import type { InboundService } from '../inbound/module';
 import type { MailRepository } from './mail.repository';
 import type { ChannelSender } from '../inbound/contract';
@@ -94,6 +96,8 @@ export class MailIngest {
       parsed.kind === 'message' &&
       !parsed.noAutoResponse &&
       !/^(no-?reply|do-?not-?reply)@/i.test(citizen) &&
+      // An address too long to store was left out of the register (inbound/bounds.ts): nothing is sent to it.
+      fitsColumn(MessageEntity, 'toAddress', citizen) &&
       (await this.owesReceipt(result))
     ) {
       const r = receiptFor(result.inquiry, contact.subject ?? null);
@@ -138,25 +142,30 @@ export class MailIngest {
     return null;
   }
 
+  /**
+   * Each file once per position: stored (chunked, see AttachmentRepository) or recorded as
+   * refused with the reason. A mail delivered again finds its files there.
+   */
   private async storeAttachments(messageId: number, list: MailAttachment[]): Promise<void> {
     if (!list.length || (await this.deps.attachments.attachmentCount(messageId)) >= list.length) return;
     const { maxBytes, maxTotalBytes } = this.deps.limits;
     let total = 0;
     const now = this.deps.clock();
-    const rows: Omit<Attachment, 'id'>[] = list.map((a, ordinal) => {
-      const sha256 = createHash('sha256').update(a.content).digest('hex');
-      const base = { messageId, ordinal, filename: a.filename, contentType: a.contentType, size: a.size, sha256, createdAt: now };
+    for (const [ordinal, a] of list.entries()) {
+      const base = { messageId, ordinal, filename: a.filename, contentType: a.contentType, createdAt: now };
       let reason: string | null = null;
       if (a.size > maxBytes) reason = `larger than the ${mb(maxBytes)} limit (${mb(a.size)})`;
       else if (total + a.size > maxTotalBytes) reason = `the mail's attachments exceed ${mb(maxTotalBytes)} together`;
       else if (REFUSED_EXTENSIONS.test(a.filename)) reason = 'this file type is not accepted';
-      if (reason) return { ...base, status: 'refused', reason, content: null };
+      if (reason) {
+        const sha256 = createHash('sha256').update(a.content).digest('hex');
+        await this.deps.attachments.refuse({ ...base, size: a.size, sha256, reason });
+        this.deps.logger.warn({ messageId, ordinal, size: a.size, reason }, 'attachment refused');
+        continue;
+      }
       total += a.size;
-      return { ...base, status: 'stored', reason: null, content: a.content };
-    });
-    await this.deps.attachments.addAttachments(rows);
-    for (const r of rows)
-      if (r.status === 'refused') this.deps.logger.warn({ messageId, ordinal: r.ordinal, size: r.size, reason: r.reason }, 'attachment refused');
+      await this.deps.attachments.store({ ...base, content: a.content });
+    }
   }
 
   /** A delivery report marks our outbound message failed with the remote server's reason, once. */

@@ -13,11 +13,15 @@ import {
   type Continuation,
   type InquiryRepository,
   type MessageRepository,
+  InquiryEntity,
+  MessageEntity,
 } from '../register/module';
 import type { Statement } from '../core/db/transactions';
 import { toE164 } from '../core/phone';
 import { toSummary } from '../core/summary';
 import { caseNumberCandidates, MAX_SCANNED } from './case-numbers';
+import { fitColumns } from '../core/db/columns';
+import { boundInbound, type Bounded } from './bounds';
 
 /*
  * The writes of one inbound message once its contact (locked) and the inquiries it could continue
@@ -49,9 +53,12 @@ export interface Prepared {
   caseCandidates: string[];
   /** The inquiry the message named (e-mail headers) whose citizen did not send it: a new inquiry refers to it. */
   refersTo: number | null;
+  /** Values fitted to their columns on the way in (bounds.ts), recorded on the message. */
+  bounded: Bounded[];
 }
 
-export function prepare(input: InboundContact, defaultCountry: CountryCode): Prepared {
+export function prepare(given: InboundContact, defaultCountry: CountryCode): Prepared {
+  const { input, bounded } = boundInbound(given);
   const phone = input.from.phone ? toE164(input.from.phone, defaultCountry) : null;
   const email = input.from.email?.trim().toLowerCase() || null;
   const citizenAddress = phone ?? email ?? input.from.phone ?? null;
@@ -73,6 +80,7 @@ export function prepare(input: InboundContact, defaultCountry: CountryCode): Pre
       ]),
     ],
     refersTo: null,
+    bounded,
   };
 }
 
@@ -100,7 +108,9 @@ export function chooseInquiry(candidates: Inquiry[], named: NamedCase | null): I
 
 function messageRow(p: Prepared, inquiryId: number): Omit<Message, 'id'> {
   const { input } = p;
-  return {
+  const meta = p.bounded.length ? { ...input.meta, bounded: p.bounded } : (input.meta ?? null);
+  // fitColumns is the backstop: boundInbound has already decided for every outside value.
+  return fitColumns<Message, Omit<Message, 'id'>>(MessageEntity, {
     inquiryId,
     channel: input.channel,
     direction: 'in',
@@ -112,16 +122,16 @@ function messageRow(p: Prepared, inquiryId: number): Omit<Message, 'id'> {
     toAddress: input.to,
     externalId: input.externalId,
     status: 'delivered',
-    meta: input.meta ?? null,
+    meta,
     authorId: null,
     createdAt: p.now,
     updatedAt: p.now,
-  };
+  }).row;
 }
 
 function inquiryRow(p: Prepared, department: Department, contactId: number | null, named: NamedCase | null): Omit<Inquiry, 'id'> {
   const { input } = p;
-  return {
+  return fitColumns<Inquiry, Omit<Inquiry, 'id'>>(InquiryEntity, {
     channel: input.channel,
     direction: 'in',
     state: 'open',
@@ -138,7 +148,7 @@ function inquiryRow(p: Prepared, department: Department, contactId: number | nul
     createdAt: p.now,
     lastActivityAt: p.now,
     closedAt: null,
-  };
+  }).row;
 }
 
 /**

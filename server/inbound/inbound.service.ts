@@ -76,7 +76,8 @@ export class InboundService {
       result = !opts.within && batchable(item.p) ? await this.batcher.record(item) : await this.alone(item, opts.within);
     } catch (e) {
       if (!(e instanceof DuplicateDelivery)) throw e;
-      const winner = await this.deps.messages.byExternalId(input.channel, input.externalId);
+      // By the id as stored: an over-long one is kept as its hash (bounds.ts).
+      const winner = await this.deps.messages.byExternalId(input.channel, item.p.input.externalId);
       if (!winner) throw e;
       return this.duplicateOf(winner);
     }

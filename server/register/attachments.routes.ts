@@ -1,6 +1,9 @@
+import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
+import type { Logger } from 'pino';
 import { inScope, registerScope } from '../core/access';
 import { notFound } from '../core/errors';
+import { attachmentDisposition, downloadType } from '../core/http/download';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
@@ -15,6 +18,7 @@ export function attachmentRoutes(deps: {
   messages: MessageRepository;
   inquiries: InquiryRepository;
   audit: AuditRepository;
+  logger: Logger;
 }): Router {
   const r = Router();
 
@@ -41,19 +45,28 @@ export function attachmentRoutes(deps: {
     });
   });
 
+  /** Metadata first, then the access check, then the content streamed chunk by chunk: a file is never whole in memory. */
   r.get('/attachments/:id', async (req, res) => {
-    const a = await deps.attachments.attachmentWithContent(parse(idParam, req.params.id, 'attachment id'));
+    const a = await deps.attachments.byId(parse(idParam, req.params.id, 'attachment id'));
     if (!a) throw notFound('Attachment');
     await visibleMessage(actorOf(res), a.messageId);
-    if (a.status !== 'stored' || !a.content) throw notFound('Attachment content');
+    if (a.status !== 'stored') throw notFound('Attachment content');
     // Opening a citizen's file is a read of their message, audited like reading the inquiry.
     await deps.audit.record([{ userId: actorOf(res).id, action: 'read', entityType: 'message', entityId: a.messageId, route: routeOf(req), ip: req.ip }]);
     // Always a download, never rendered in the console's origin: an HTML or SVG file cannot run there.
-    res.setHeader('Content-Type', 'application/octet-stream');
-    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
+    res.setHeader('Content-Type', downloadType(a.contentType));
+    res.setHeader('Content-Length', String(a.size));
+    res.setHeader('Content-Disposition', attachmentDisposition(a.filename));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    res.send(a.content);
+    res.setHeader('Cache-Control', 'private, no-store');
+    try {
+      await pipeline(deps.attachments.content(a), res);
+    } catch (err) {
+      // The headers are gone: a broken stream can only cut the response short (Content-Length tells the client).
+      if (!res.destroyed) res.destroy();
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') deps.logger.error({ err, attachmentId: a.id }, 'attachment download failed');
+    }
   });
 
   return r;

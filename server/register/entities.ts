@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { createdAt, id } from '../core/db/columns';
-import { AttachmentEntity } from './attachments.entities';
+import { AttachmentChunkEntity, AttachmentEntity } from './attachments.entities';
 import { DepartmentAddressEntity, DepartmentEntity } from './departments.entities';
 import type { Channel, Direction, InquiryState, MessageKind, MessageStatus } from '../contracts/names';
 
@@ -236,4 +236,5 @@ export const registerEntities = [
   MessageEntity,
   MessageEventEntity,
   AttachmentEntity,
+  AttachmentChunkEntity,
 ];

@@ -3,7 +3,7 @@ import { actorOf, routeOf } from '../core/http/require-auth';
 import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import type { InquiryService } from './inquiries.service';
-import { inquiryListQuery, inquiryPatch, messageBody, noteBody } from './schemas';
+import { inquiryListQuery, inquiryPatch, messageBody, noteBody, timelineQuery } from './schemas';
 
 /** Inquiries on every channel: lists, timelines, assignment and state, notes, replies, message histories. */
 export function inquiryRoutes(deps: { inquiries: InquiryService }): Router {
@@ -27,6 +27,11 @@ export function inquiryRoutes(deps: { inquiries: InquiryService }): Router {
 
   r.get('/inquiries/:id', async (req, res) => {
     res.json(await deps.inquiries.get(actorOf(res), parse(idParam, req.params.id, 'inquiry id'), routeOf(req), req.ip));
+  });
+
+  r.get('/inquiries/:id/timeline', async (req, res) => {
+    const id = parse(idParam, req.params.id, 'inquiry id');
+    res.json(await deps.inquiries.timeline(actorOf(res), id, parse(timelineQuery, req.query, 'query'), routeOf(req), req.ip));
   });
 
   r.patch('/inquiries/:id', async (req, res) => {

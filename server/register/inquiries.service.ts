@@ -9,7 +9,7 @@ import type { CaseRepository } from './cases.repository';
 import type { ContactRepository } from './contacts.repository';
 import type { DepartmentRepository } from './departments.repository';
 import type { InquiryRepository } from './inquiries.repository';
-import type { MessageRepository } from './messages.repository';
+import { bodyPreview, type MessageRepository, type TimelineRow } from './messages.repository';
 import type { StaffDirectory } from './staff';
 import { actsIn, assertCanWorkInquiries, inScope, registerScope, type Actor } from '../core/access';
 import { AppError, badRequest, notFound } from '../core/errors';
@@ -27,15 +27,29 @@ export interface InquiryListQuery {
   limit?: number;
 }
 
-/** One message as staff see it on an inquiry's timeline. */
-function timelineItem(x: Message, author: TimelineItemView['author']): TimelineItemView {
+/** Characters of a body on a timeline item; GET /api/messages/:id gives the whole. */
+export const TIMELINE_PREVIEW_CHARS = 4000;
+/** Longest sanitised HTML sent along on a timeline item; a longer one is fetched on its own. */
+export const TIMELINE_HTML_CHARS = 20_000;
+/** Timeline items with the inquiry, and by default on each older page. */
+export const TIMELINE_PAGE = 50;
+
+type TimelineSource = TimelineRow | Message;
+
+/** One message as staff see it on an inquiry's timeline: its body as a preview, its HTML only when small. */
+function timelineItem(x: TimelineSource, author: TimelineItemView['author']): TimelineItemView {
+  const paged = 'bodyTruncated' in x;
+  const { body, bodyTruncated } = paged ? x : bodyPreview(x.body, TIMELINE_PREVIEW_CHARS);
+  const html = paged ? x.bodyHtml : x.bodyHtml && x.bodyHtml.length <= TIMELINE_HTML_CHARS ? x.bodyHtml : null;
   return {
     id: x.id,
     channel: x.channel,
     direction: x.direction,
     kind: x.kind,
-    body: x.body,
-    bodyHtml: x.bodyHtml,
+    body,
+    bodyTruncated,
+    bodyHtml: html,
+    hasHtml: paged ? x.hasHtml : x.bodyHtml !== null,
     subject: x.subject,
     from: x.fromAddress,
     to: x.toAddress,
@@ -95,20 +109,37 @@ export class InquiryService {
     return { items: await this.views(page), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
   }
 
-  /** One inquiry with its whole timeline; reading it is audited. */
+  /** One inquiry with the newest page of its timeline; reading it is audited. */
   async get(actor: Actor, id: number, route: string, ip?: string): Promise<InquiryDetailView> {
     const inquiry = await this.visible(actor, id);
     const [view] = await this.views([inquiry]);
-    const messages = await this.deps.messages.timeline(id);
-    const authors = await this.deps.users.byIds([...new Set(messages.map((x) => x.authorId).filter((x): x is number => x !== null))]);
+    const page = await this.timelinePage(id, undefined, TIMELINE_PAGE);
     await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'inquiry', entityId: id, route, ip }]);
-    return {
-      ...view,
-      timeline: messages.map((x) => {
-        const author = authors.find((a) => a.id === x.authorId);
-        return timelineItem(x, author ? { id: author.id, name: author.name } : null);
-      }),
-    };
+    return { ...view, timeline: page.items, timelineCursor: page.nextCursor };
+  }
+
+  /** The timeline items before the cursor (a page, oldest first), for reading further back; audited as a read of the inquiry. */
+  async timeline(actor: Actor, id: number, q: { cursor?: string; limit?: number }, route: string, ip?: string): Promise<Page<TimelineItemView>> {
+    await this.visible(actor, id);
+    const page = await this.timelinePage(id, q.cursor ? decodeCursor(q.cursor) : undefined, q.limit ?? TIMELINE_PAGE);
+    await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'inquiry', entityId: id, route, ip }]);
+    return page;
+  }
+
+  private async timelinePage(id: number, beforeId: number | undefined, limit: number): Promise<Page<TimelineItemView>> {
+    const rows = await this.deps.messages.timelinePage(id, {
+      beforeId,
+      limit: limit + 1,
+      previewChars: TIMELINE_PREVIEW_CHARS,
+      htmlChars: TIMELINE_HTML_CHARS,
+    });
+    const page = rows.slice(0, limit);
+    const authors = await this.deps.users.byIds([...new Set(page.map((x) => x.authorId).filter((x): x is number => x !== null))]);
+    const items = page.reverse().map((x) => {
+      const author = authors.find((a) => a.id === x.authorId);
+      return timelineItem(x, author ? { id: author.id, name: author.name } : null);
+    });
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[0].id) : null };
   }
 
   /** Assign, change state or move to another department. */
@@ -246,6 +277,8 @@ export class InquiryService {
       direction: message.direction,
       status: message.status,
       body: message.body,
+      bodyHtml: message.bodyHtml,
+      subject: message.subject,
       from: message.fromAddress,
       to: message.toAddress,
       externalId: message.externalId,

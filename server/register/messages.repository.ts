@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { type Database, isUniqueViolation } from '../core/db/database';
 import { currentRead } from '../core/db/current-read';
-import { insertRow, insertStatements, lastInsertId } from '../core/db/entity-sql';
+import { insertRow, insertStatements, lastInsertId, toDate } from '../core/db/entity-sql';
+import { limitOf } from '../core/db/placeholders';
 import type { Statement } from '../core/db/transactions';
 import { MessageEntity, MessageEventEntity, type Message, type MessageEvent } from './entities';
 import { type Channel, type MessageStatus } from '../contracts/names';
@@ -24,6 +25,22 @@ function noteRow({ at, ...rest }: NoteInput): Omit<Message, 'id'> {
     createdAt: at,
     updatedAt: at,
   };
+}
+
+/** A timeline item as read for a page: the body as a preview, the HTML only when small. */
+export interface TimelineRow extends Omit<Message, 'bodyHtml' | 'meta' | 'updatedAt'> {
+  /** The body was longer than the preview. */
+  bodyTruncated: boolean;
+  /** The sanitised HTML, or null when there is none or it is too large to send on a page (then `hasHtml`). */
+  bodyHtml: string | null;
+  hasHtml: boolean;
+}
+
+/** The start of a body, at most `max` characters as the database counts them (code points, not UTF-16 units). */
+export function bodyPreview(text: string, max: number): { body: string; bodyTruncated: boolean } {
+  if (text.length <= max) return { body: text, bodyTruncated: false };
+  const chars = Array.from(text.slice(0, 2 * max + 2));
+  return chars.length > max ? { body: chars.slice(0, max).join(''), bodyTruncated: true } : { body: text, bodyTruncated: false };
 }
 
 export class MessageRepository {
@@ -109,6 +126,49 @@ export class MessageRepository {
     return rows.map((r) => Number(r.id));
   }
 
+  /**
+   * One page of an inquiry's timeline, newest first, without whole bodies: each body as at most
+   * `previewChars` characters (one more is read, to tell whether it was cut) and the HTML only when
+   * it is at most `htmlChars` long. Bodies are kept up to a million characters; a page of fifty
+   * of them would be fifty megabytes. GET /api/messages/:id gives a whole one.
+   */
+  async timelinePage(inquiryId: number, q: { beforeId?: number; limit: number; previewChars: number; htmlChars: number }): Promise<TimelineRow[]> {
+    // LENGTH counts characters on SQLite and bytes on MariaDB: either way no more than htmlChars characters pass.
+    const sql =
+      `SELECT x.id AS id, x.channel AS channel, x.direction AS direction, x.kind AS kind, x.subject AS subject,
+              x.from_address AS fromAddress, x.to_address AS toAddress, x.external_id AS externalId, x.status AS status,
+              x.author_id AS authorId, x.created_at AS createdAt,
+              SUBSTR(x.body, 1, ${limitOf(q.previewChars + 1)}) AS preview,
+              CASE WHEN x.body_html IS NOT NULL AND LENGTH(x.body_html) <= ${limitOf(q.htmlChars)} THEN x.body_html END AS bodyHtml,
+              CASE WHEN x.body_html IS NULL THEN 0 ELSE 1 END AS hasHtml
+       FROM messages x WHERE x.inquiry_id = ?` +
+      (q.beforeId !== undefined ? ' AND x.id < ?' : '') +
+      ` ORDER BY x.id DESC LIMIT ${limitOf(q.limit)}`;
+    const rows = (await this.deps.db.dataSource.query(sql, q.beforeId !== undefined ? [inquiryId, q.beforeId] : [inquiryId])) as Record<string, unknown>[];
+    return rows.map((r) => {
+      const { body, bodyTruncated } = bodyPreview(String(r.preview ?? ''), q.previewChars);
+      return {
+        id: Number(r.id),
+        inquiryId,
+        channel: r.channel as Channel,
+        direction: r.direction as Message['direction'],
+        kind: r.kind as Message['kind'],
+        subject: (r.subject as string | null) ?? null,
+        fromAddress: (r.fromAddress as string | null) ?? null,
+        toAddress: (r.toAddress as string | null) ?? null,
+        externalId: (r.externalId as string | null) ?? null,
+        status: (r.status as MessageStatus | null) ?? null,
+        authorId: r.authorId === null || r.authorId === undefined ? null : Number(r.authorId),
+        createdAt: toDate(r.createdAt as Date | string),
+        body,
+        bodyTruncated,
+        bodyHtml: (r.bodyHtml as string | null) ?? null,
+        hasHtml: Number(r.hasHtml) === 1,
+      };
+    });
+  }
+
+  /** Every message of the inquiry with its whole body: for tests and tools. The API reads pages (timelinePage). */
   timeline(inquiryId: number): Promise<Message[]> {
     return this.repo().find({ where: { inquiryId }, order: { id: 'ASC' } });
   }

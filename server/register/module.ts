@@ -37,12 +37,12 @@ export type { MessageStatusService, StatusReport } from './message-status.servic
 export type { ContactService } from './contacts.service';
 export type { CaseService } from './cases.service';
 export type { AutomaticMessages } from './automatic-messages';
-export type { AttachmentRepository } from './attachments.repository';
+export type { AttachmentRepository, AttachmentContent, AttachmentInput } from './attachments.repository';
 export type { Attachment } from './attachments.entities';
 export type { StaffDirectory, StaffMember } from './staff';
 export { SWITCHBOARD } from './departments.repository';
 export { replaceableBy } from './message-status.service';
-export { InquiryEntity, MessageEntity } from './entities';
+export { ContactEmailEntity, ContactEntity, InquiryEntity, MessageEntity } from './entities';
 export type { ContactKey } from './contacts.repository';
 export { newestOf } from './inquiries.repository';
 export type { Continuation } from './inquiries.repository';
@@ -87,7 +87,7 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
   api.use(departmentRoutes({ departments: departmentService }));
   api.use(caseRoutes({ cases: caseService }));
   api.use(contactRoutes({ contacts: contactService }));
-  api.use(attachmentRoutes({ attachments, messages, inquiries, audit }));
+  api.use(attachmentRoutes({ attachments, messages, inquiries, audit, logger }));
   return {
     events,
     departments,

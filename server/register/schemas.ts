@@ -72,6 +72,13 @@ export const inquiryListQuery = z
   })
   .strict();
 
+export const timelineQuery = z
+  .object({
+    cursor: z.string().max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+
 export const inquiryPatch = z
   .object({
     state: z.enum(INQUIRY_STATES).optional(),

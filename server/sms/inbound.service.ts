@@ -3,6 +3,8 @@ import type { Database } from '../core/db/database';
 import type { StopListRepository } from './stop-list.repository';
 import type { InboundResult, InboundService } from '../inbound/module';
 import { toE164 } from '../core/phone';
+import { fitsColumn } from '../core/db/columns';
+import { SmsStopEntryEntity } from './entities';
 import type { InboundSms } from '../../channels/twilio-sms/parse';
 
 export interface SmsInboundDeps {
@@ -25,7 +27,9 @@ export class SmsInboundService {
     const to = toE164(sms.to, this.deps.defaultCountry) ?? sms.to;
     const result = await this.deps.inbound.record({ ...sms, to });
     const citizen = sms.from.phone ? toE164(sms.from.phone, this.deps.defaultCountry) : null;
-    if (!sms.keyword || !citizen) return result;
+    // A STOP to an address too long for the list is to no number of ours (we send from E.164
+    // numbers), so there is nothing to stop; the message itself is recorded all the same.
+    if (!sms.keyword || !citizen || !fitsColumn(SmsStopEntryEntity, 'sender', to)) return result;
     // A provider retry is a duplicate; applying the keyword again is harmless and covers a crash between the two writes.
     if (sms.keyword === 'stop') {
       await this.deps.db.transaction((m) => this.deps.stopList.add(to, citizen, sms.receivedAt, result.message.id, m));

@@ -1,6 +1,7 @@
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Attachment, AttachmentRepository, AutomaticMessages, DepartmentRepository } from '../register/module';
+import { MessageEntity, type AttachmentRepository, type AutomaticMessages, type DepartmentRepository } from '../register/module';
+import { fitsColumn } from '../core/db/columns';
 import { assertAdmin, type Actor } from '../core/access';
 import { badRequest, notFound } from '../core/errors';
 import type { InboundService } from '../inbound/module';
@@ -117,19 +118,16 @@ export class WebFormService {
   }
 
   private async storeFiles(messageId: number, files: UploadedFile[], now: Date) {
-    const rows: Omit<Attachment, 'id'>[] = files.map((f, ordinal) => ({
-      messageId,
-      ordinal,
-      filename: inertText(f.filename || 'file').slice(0, 255),
-      contentType: (f.contentType || 'application/octet-stream').toLowerCase().slice(0, 127),
-      size: f.content.length,
-      sha256: createHash('sha256').update(f.content).digest('hex'),
-      status: 'stored',
-      reason: null,
-      content: f.content,
-      createdAt: now,
-    }));
-    await this.deps.attachments.addAttachments(rows);
+    for (const [ordinal, f] of files.entries()) {
+      await this.deps.attachments.store({
+        messageId,
+        ordinal,
+        filename: inertText(f.filename || 'file'),
+        contentType: (f.contentType || 'application/octet-stream').toLowerCase(),
+        content: f.content,
+        createdAt: now,
+      });
+    }
   }
 
   /** By e-mail when the citizen gave an address; else by SMS when there is a number and an SMS channel. */
@@ -143,7 +141,8 @@ export class WebFormService {
     const title = form.def.title[lang];
     const t = texts(lang);
     const mailer = this.deps.senders.email;
-    if (email && mailer) {
+    // An address too long to store was left out of the register (inbound/bounds.ts): no receipt goes to it.
+    if (email && mailer && fitsColumn(MessageEntity, 'toAddress', email)) {
       const body = `${t.formReceiptReceived(title, inquiry.id)}\n${t.replyToAdd}\n\n${t.automaticMessage}`;
       const subject = t.formReceiptSubject(title, inquiryTag(inquiry.id)).slice(0, 255);
       const m = await this.deps.automatic.send({ inquiry, channel: 'email', sender: mailer, to: email, from: null, subject, body, purpose: 'receipt' });

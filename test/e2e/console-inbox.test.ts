@@ -307,4 +307,36 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     expect(await helse.page.evaluate(() => document.activeElement?.id)).toBe('inquiry-title');
     expect(await unlabelled()).toEqual([]);
   });
+
+  it('pages a long timeline (Show earlier messages) and fetches a long body whole on request', async () => {
+    const long = `${'Lang tekst. '.repeat(400)}SLUTTEN`;
+    const first = await citizenWrites(s, {
+      channel: 'email',
+      from: { email: 'lang@example.no' },
+      subject: 'Mange meldinger',
+      body: long,
+      departmentCode: 'helse',
+    });
+    for (let i = 1; i <= 54; i++)
+      await s.app.inbound.record({
+        channel: 'email',
+        externalId: `E2E-page-${i}`,
+        from: { email: 'lang@example.no' },
+        to: 'post@kommune.no',
+        body: `Melding ${i}`,
+        receivedAt: new Date(),
+        thread: { inquiryId: first.inquiryId },
+      });
+    await helse.page.goto(`${s.url}/#/inquiries/${first.inquiryId}`);
+    const entries = helse.page.locator('.timeline [data-message-id]');
+    await helse.page.locator(`.timeline [data-message-id]`).first().waitFor();
+    await eventually(async () => (await entries.count()) === 50, 'the newest page of 50');
+    await helse.page.getByRole('button', { name: 'Vis tidligere meldinger' }).click();
+    await eventually(async () => (await entries.count()) === 55, 'all 55 after loading the earlier ones');
+    await helse.page.getByRole('button', { name: 'Vis tidligere meldinger' }).waitFor({ state: 'detached' });
+    const oldest = helse.page.locator(`[data-message-id="${first.messageId}"]`);
+    expect(await oldest.locator('.body').innerText()).not.toContain('SLUTTEN');
+    await oldest.getByRole('button', { name: 'Vis hele meldingen' }).click();
+    await eventually(async () => (await oldest.locator('.body').innerText()).endsWith('SLUTTEN'), 'the whole body');
+  });
 });

@@ -6,6 +6,8 @@ export const endpoints = {
   smsMessage: (id: number) => `/api/sms/messages/${id}`,
   /** One message of an inquiry with its event history, for the register roles (agents, caseworkers). */
   message: (id: number) => `/api/messages/${id}`,
+  /** An inquiry's older timeline items: `?cursor=` from `timelineCursor` or a page's `nextCursor` → `{items, nextCursor}`, oldest first. */
+  olderTimeline: (inquiryId: number, cursor: string) => `/api/inquiries/${inquiryId}/timeline?cursor=${encodeURIComponent(cursor)}`,
   transfer: (callSid: string) => `/api/calls/${encodeURIComponent(callSid)}/transfer`,
 } as const;
 

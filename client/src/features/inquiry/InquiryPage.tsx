@@ -4,11 +4,12 @@ import { endpoints } from '../../shared/config';
 import { errorText, formatTime, useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import { useSocketEvent } from '../../shared/socket';
-import type { InquiryDetailView, InquiryView, Json, MessageDetailView, SessionView, TimelineItemView } from '../../../../server/contracts/views';
+import type { InquiryDetailView, InquiryView, Json, MessageDetailView, Page, SessionView, TimelineItemView } from '../../../../server/contracts/views';
 import { ChannelBadge, ErrorMessage, Loading } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 import { NoteForm, ReplyForm } from './Composer';
 import { Timeline } from './Timeline';
+import { keepShown, mergeById, withOlderPage, type Older } from './timeline-pages';
 
 const WORKERS = ['admin', 'agent', 'caseworker'];
 /** Statuses a provider's delivery report may still move on. */
@@ -26,6 +27,36 @@ export function InquiryPage({ id, session }: { id: number; session: SessionView 
   useEffect(() => {
     if (loadedOnce) title.current?.focus();
   }, [loadedOnce]);
+
+  // The newest page comes with the inquiry; older pages only when asked for (timeline-pages.ts).
+  const [older, setOlder] = useState<Older | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [olderError, setOlderError] = useState<string | null>(null);
+  const shownBefore = useRef<{ inquiryId: number; timeline: Json<TimelineItemView>[]; cursor: string | null } | null>(null);
+  const newest = loaded.data?.timeline;
+  useEffect(() => {
+    const data = loaded.data;
+    if (!data) return;
+    setOlder((o) => keepShown(o, shownBefore.current, { inquiryId: data.id, timeline: data.timeline }));
+    shownBefore.current = { inquiryId: data.id, timeline: data.timeline, cursor: data.timelineCursor };
+    // Only a new newest page matters here, not every re-render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [newest]);
+  const current = older?.inquiryId === id ? older : null;
+  const olderCursor = current ? current.cursor : loaded.data?.id === id ? loaded.data.timelineCursor : null;
+  const loadOlder = async () => {
+    if (!olderCursor) return;
+    setLoadingOlder(true);
+    setOlderError(null);
+    try {
+      const page = await api<Page<TimelineItemView>>('GET', endpoints.olderTimeline(id, olderCursor));
+      setOlder((o) => withOlderPage(o, id, page));
+    } catch (e) {
+      setOlderError(errorText(t, e));
+    } finally {
+      setLoadingOlder(false);
+    }
+  };
 
   // A further message from the citizen arrives on this inquiry: show it without a reload.
   useSocketEvent('inquiry:updated', (p) => {
@@ -157,7 +188,19 @@ export function InquiryPage({ id, session }: { id: number; session: SessionView 
         )}
       </header>
       <h2>{q.channel === 'email' ? t('emailThread') : t('timeline')}</h2>
-      <Timeline items={q.timeline} />
+      {olderCursor && (
+        <p>
+          <button type="button" class="link" disabled={loadingOlder} onClick={() => void loadOlder()}>
+            {loadingOlder ? t('loading') : t('loadOlder')}
+          </button>
+        </p>
+      )}
+      {olderError && (
+        <p class="error" role="alert">
+          {olderError}
+        </p>
+      )}
+      <Timeline items={current ? mergeById(current.items, q.timeline) : q.timeline} />
       {canWork && (
         <div class="composers">
           {q.channel === 'phone' ? <p class="muted">{t('phoneNoReply')}</p> : <ReplyForm inquiry={q} onSent={replied} />}
