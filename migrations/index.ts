@@ -19,6 +19,7 @@ import { CreateOutboundHosts1732400000010 } from './1732400000010-CreateOutbound
 import { CaseStatusLimits1732412000001 } from './1732412000001-CaseStatusLimits';
 import { CreateSmsLimits1732412000002 } from './1732412000002-CreateSmsLimits';
 import { PasswordChangeRequired1732420000001 } from './1732420000001-PasswordChangeRequired';
+import { CreateAttachmentTypes1732430000001 } from './1732430000001-CreateAttachmentTypes';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   CaseStatusLimits1732412000001,
   CreateSmsLimits1732412000002,
   PasswordChangeRequired1732420000001,
+  CreateAttachmentTypes1732430000001,
 ];

@@ -1,6 +1,13 @@
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Attachment, AttachmentRepository, AutomaticMessages, DepartmentRepository } from '../register/module';
+import {
+  checkAttachment,
+  type Attachment,
+  type AttachmentPolicy,
+  type AttachmentRepository,
+  type AutomaticMessages,
+  type DepartmentRepository,
+} from '../register/module';
 import { assertAdmin, type Actor } from '../core/access';
 import { badRequest, notFound } from '../core/errors';
 import type { InboundService } from '../inbound/module';
@@ -22,13 +29,15 @@ export interface LoadedForm {
 }
 
 export type SubmitResult =
-  { kind: 'invalid'; errors: FieldErrors; values: Record<string, string> } | { kind: 'recorded'; reference: number; receipt: boolean; duplicate: boolean };
+  | { kind: 'invalid'; errors: FieldErrors; values: Record<string, string> }
+  | { kind: 'recorded'; reference: number; receipt: boolean; duplicate: boolean; refused: string[] };
 
 export interface WebFormDeps {
   forms: WebFormRepository;
   departments: DepartmentRepository;
   inbound: InboundService;
   attachments: AttachmentRepository;
+  attachmentPolicy: Pick<AttachmentPolicy, 'allowed'>;
   automatic: AutomaticMessages;
   /** The sender of another channel, looked up when needed (the SMS channel may not exist). */
   /** The channels a receipt can go out on: e-mail to an address, SMS to a number. */
@@ -37,6 +46,9 @@ export interface WebFormDeps {
   logger: Logger;
   clock: () => Date;
 }
+
+/** The browser's word for the type, kept only as information on a refused file. */
+const claimedType = (t: string) => (/^[\w.+-]{1,60}\/[\w.+-]{1,60}$/.test(t) ? t.toLowerCase() : 'application/octet-stream');
 
 export const newSid = () => randomBytes(18).toString('base64url');
 const SID = /^[A-Za-z0-9_-]{16,64}$/;
@@ -97,39 +109,61 @@ export class WebFormService {
     const name = by('name');
     const sid = SID.test(raw.sid ?? '') ? raw.sid : newSid();
     const now = this.deps.clock();
+    // Checked and read before the transaction, which then holds no connection while a disk is read.
+    const rows = await this.attachmentRows(checked.value.files, now);
 
-    const result = await this.deps.inbound.record({
-      channel: 'web',
-      externalId: `form:${form.slug}:${sid}`,
-      from: { ...(email ? { email } : {}), ...(phone ? { phone } : {}), ...(name ? { name: inertText(name) } : {}) },
-      to: null,
-      kind: 'form',
-      body: submissionText(form.def, checked.value),
-      subject: inertText(form.def.title.nb),
-      receivedAt: now,
-      departmentCode: form.departmentCode,
-      meta: { form: form.slug, lang },
-    });
-    if (checked.value.files.length && !result.duplicate) await this.storeFiles(result.message.id, checked.value.files, now);
+    // The message and its files commit together: a failure stores neither, and the citizen's
+    // retry (same sid) is then the first delivery, not a duplicate without its files.
+    const result = await this.deps.inbound.record(
+      {
+        channel: 'web',
+        externalId: `form:${form.slug}:${sid}`,
+        from: { ...(email ? { email } : {}), ...(phone ? { phone } : {}), ...(name ? { name: inertText(name) } : {}) },
+        to: null,
+        kind: 'form',
+        body: submissionText(form.def, checked.value),
+        subject: inertText(form.def.title.nb),
+        receivedAt: now,
+        departmentCode: form.departmentCode,
+        meta: { form: form.slug, lang },
+      },
+      rows.length
+        ? {
+            within: ({ message }, m) =>
+              this.deps.attachments.addAttachments(
+                rows.map((r) => ({ ...r, messageId: message.id })),
+                m,
+              ),
+          }
+        : {},
+    );
+    for (const r of rows)
+      if (r.status === 'refused') this.deps.logger.warn({ messageId: result.message.id, ordinal: r.ordinal, reason: r.reason }, 'attachment refused');
     let receipt = false;
     if (!result.duplicate) receipt = await this.sendReceipt(result.inquiry, form, lang, email, phone);
-    return { kind: 'recorded', reference: result.inquiry.id, receipt, duplicate: result.duplicate };
+    const refused = result.duplicate ? [] : rows.filter((r) => r.status === 'refused').map((r) => r.filename);
+    return { kind: 'recorded', reference: result.inquiry.id, receipt, duplicate: result.duplicate, refused };
   }
 
-  private async storeFiles(messageId: number, files: UploadedFile[], now: Date) {
-    const rows: Omit<Attachment, 'id'>[] = files.map((f, ordinal) => ({
-      messageId,
-      ordinal,
-      filename: inertText(f.filename || 'file').slice(0, 255),
-      contentType: (f.contentType || 'application/octet-stream').toLowerCase().slice(0, 127),
-      size: f.content.length,
-      sha256: createHash('sha256').update(f.content).digest('hex'),
-      status: 'stored',
-      reason: null,
-      content: f.content,
-      createdAt: now,
-    }));
-    await this.deps.attachments.addAttachments(rows);
+  /**
+   * Each file as an attachment row: stored when its name and content are of an allowed type,
+   * else refused with the reason and no content, so the agent sees what was sent and why it is not there.
+   */
+  private async attachmentRows(files: UploadedFile[], now: Date): Promise<Omit<Attachment, 'id'>[]> {
+    if (!files.length) return [];
+    const allowed = await this.deps.attachmentPolicy.allowed();
+    const rows: Omit<Attachment, 'id'>[] = [];
+    for (const [ordinal, f] of files.entries()) {
+      const content = await f.read();
+      const verdict = checkAttachment({ filename: inertText(f.filename), content }, allowed);
+      const base = { messageId: 0, ordinal, filename: verdict.filename, size: f.size, sha256: f.sha256, createdAt: now };
+      rows.push(
+        verdict.ok
+          ? { ...base, contentType: verdict.contentType, status: 'stored', reason: null, content }
+          : { ...base, contentType: claimedType(f.contentType), status: 'refused', reason: verdict.reason, content: null },
+      );
+    }
+    return rows;
   }
 
   /** By e-mail when the citizen gave an address; else by SMS when there is a number and an SMS channel. */
