@@ -96,7 +96,7 @@ export function webFormPages(deps: WebFormRouteDeps): Router {
         ),
       );
       const fields = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string'));
-      return answer(req, res, form, fields as Record<string, string>, []);
+      return (await answer(req, res, form, fields as Record<string, string>, []))();
     }
     // Uploads take disk and a connection each while they last: a few at a time per process.
     const leave = deps.gate.tryEnter();
@@ -106,32 +106,37 @@ export function webFormPages(deps: WebFormRouteDeps): Router {
       return refuse(req, res, 503, 'busy', 'Too many uploads at once; try again in a few seconds', t(lang).busy);
     }
     let upload: Upload | null = null;
+    let reply: () => void;
     try {
       upload = await readMultipart(req, deps.limits, deps.uploads);
-      await answer(req, res, form, upload.fields, upload.files);
+      reply = await answer(req, res, form, upload.fields, upload.files);
     } finally {
       // The files were stored (or refused) with the message, or nothing was: the temporary copies go.
       await upload?.cleanup().catch((err: unknown) => deps.logger.error({ err }, 'temporary upload files could not be removed'));
       leave();
     }
+    // Answered once the temporary files are gone and the slot is free.
+    reply();
   });
 
-  async function answer(req: Request, res: Response, form: LoadedForm, fields: Record<string, string>, files: UploadedFile[]) {
+  /** Records the submission and answers how to reply (sent by the caller once its files are cleaned up). */
+  async function answer(req: Request, res: Response, form: LoadedForm, fields: Record<string, string>, files: UploadedFile[]): Promise<() => void> {
     const lang = (LANGS as readonly string[]).includes(fields.lang ?? '') ? (fields.lang as Lang) : langOf(req);
     if ((fields.website ?? '').trim() !== '') {
       // A bot filled the field people never see: thank it and record nothing.
       deps.logger.warn({ form: form.slug }, 'web form honeypot filled; submission dropped');
-      return html(res, 200, renderThanks(lang, form.def.title[lang], null, false));
+      return () => html(res, 200, renderThanks(lang, form.def.title[lang], null, false));
     }
     const result = await deps.service.submit(form.slug, lang, fields, files);
     if (result.kind === 'invalid') {
       if (!wantsPage(req)) {
         const details = Object.entries(result.errors).map(([field, message]) => ({ path: [field], message }));
-        return res.status(400).json({ error: { code: 'invalid_submission', message: 'Some answers need correcting', details } });
+        return () => res.status(400).json({ error: { code: 'invalid_submission', message: 'Some answers need correcting', details } });
       }
-      return html(res, 400, renderForm({ slug: form.slug, lang, def: form.def, values: result.values, errors: result.errors, sid: fields.sid ?? newSid() }));
+      return () =>
+        html(res, 400, renderForm({ slug: form.slug, lang, def: form.def, values: result.values, errors: result.errors, sid: fields.sid ?? newSid() }));
     }
-    html(res, 200, renderThanks(lang, form.def.title[lang], result.reference, result.receipt, result.refused));
+    return () => html(res, 200, renderThanks(lang, form.def.title[lang], result.reference, result.receipt, result.refused));
   }
 
   // Errors on the public pages are pages too for a browser, in the citizen's language, never a stack.
