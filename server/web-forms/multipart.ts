@@ -122,6 +122,8 @@ export function readMultipart(req: Request, limits: UploadLimits, dir: UploadDir
           fileSize: limits.maxFileBytes,
           fieldSize: limits.maxFieldBytes,
           fieldNameSize: 100,
+          // A part needs two headers (disposition, type); the parser's default allows 2,000.
+          headerPairs: 10,
         },
       });
     } catch (e) {
