@@ -22,6 +22,7 @@ import { PasswordChangeRequired1732420000001 } from './1732420000001-PasswordCha
 import { InquiryReferencesAndCaseMentions1732430000001 } from './1732430000001-InquiryReferencesAndCaseMentions';
 import { BinaryAddressCollation1732430000002 } from './1732430000002-BinaryAddressCollation';
 import { AttachmentChunks1732440000001 } from './1732440000001-AttachmentChunks';
+import { CreateAttachmentTypes1732440000002 } from './1732440000002-CreateAttachmentTypes';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   InquiryReferencesAndCaseMentions1732430000001,
   BinaryAddressCollation1732430000002,
   AttachmentChunks1732440000001,
+  CreateAttachmentTypes1732440000002,
 ];

@@ -201,6 +201,18 @@ export interface MessageDetailView {
   externalId: string | null;
   createdAt: Date;
   events: MessageEventView[];
+  /** The files that came with it; a refused one has no content, and `reason` says why (type, content, size). */
+  attachments: AttachmentView[];
+}
+
+/** A file of a message as staff see it (its content: GET /api/attachments/:id). */
+export interface AttachmentView {
+  id: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  status: 'stored' | 'refused';
+  reason: string | null;
 }
 
 /* ---- SMS delivery status: /api/sms/messages ---- */

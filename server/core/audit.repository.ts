@@ -18,7 +18,8 @@ export interface AuditEntry {
     | 'journal'
     | 'api_key'
     | 'totp_policy'
-    | 'outbound_host';
+    | 'outbound_host'
+    | 'attachment_policy';
   entityId: string | number;
   route: string;
   ip?: string | null;

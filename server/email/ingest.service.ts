@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
-import { MessageEntity } from '../register/module';
+import {
+  checkAttachment,
+  MessageEntity,
+  type AttachmentPolicy,
+  type AutomaticMessages,
+  type MessageStatusService,
+  type InquiryRepository,
+  type AttachmentRepository,
+  type MessageRepository,
+} from '../register/module';
 import { fitsColumn } from '../core/db/columns';
-import type { AutomaticMessages, MessageStatusService, InquiryRepository, AttachmentRepository, MessageRepository } from '../register/module';
 import type { InboundService } from '../inbound/module';
 import type { MailRepository } from './mail.repository';
 import type { ChannelSender } from '../inbound/contract';
@@ -19,9 +27,6 @@ export interface AttachmentLimits {
 }
 export const DEFAULT_ATTACHMENT_LIMITS: AttachmentLimits = { maxBytes: 10 * 1024 * 1024, maxTotalBytes: 25 * 1024 * 1024 };
 
-/** File types a municipality does not take by mail: they run when opened. */
-const REFUSED_EXTENSIONS = /\.(exe|com|bat|cmd|scr|pif|msi|vbs|vbe|js|jse|wsf|wsh|ps1|jar|hta|cpl|lnk|reg)$/i;
-
 export type IngestOutcome =
   | { kind: 'recorded'; inquiryId: number; messageId: number; opened: boolean; duplicate: boolean; receipt: boolean }
   | { kind: 'bounce'; failedMessageIds: number[] }
@@ -31,6 +36,8 @@ export interface MailIngestDeps {
   inbound: InboundService;
   mail: MailRepository;
   attachments: AttachmentRepository;
+  /** The file types taken, checked by name and content (the same list as the web forms'). */
+  attachmentPolicy: Pick<AttachmentPolicy, 'allowed'>;
   messages: MessageRepository;
   messageStatus: MessageStatusService;
   inquiries: InquiryRepository;
@@ -149,22 +156,25 @@ export class MailIngest {
   private async storeAttachments(messageId: number, list: MailAttachment[]): Promise<void> {
     if (!list.length || (await this.deps.attachments.attachmentCount(messageId)) >= list.length) return;
     const { maxBytes, maxTotalBytes } = this.deps.limits;
+    const allowed = await this.deps.attachmentPolicy.allowed();
     let total = 0;
     const now = this.deps.clock();
     for (const [ordinal, a] of list.entries()) {
-      const base = { messageId, ordinal, filename: a.filename, contentType: a.contentType, createdAt: now };
+      const verdict = checkAttachment(a, allowed);
+      const base = { messageId, ordinal, filename: verdict.filename, contentType: a.contentType, createdAt: now };
       let reason: string | null = null;
       if (a.size > maxBytes) reason = `larger than the ${mb(maxBytes)} limit (${mb(a.size)})`;
       else if (total + a.size > maxTotalBytes) reason = `the mail's attachments exceed ${mb(maxTotalBytes)} together`;
-      else if (REFUSED_EXTENSIONS.test(a.filename)) reason = 'this file type is not accepted';
-      if (reason) {
+      else if (!verdict.ok) reason = verdict.reason;
+      if (reason || !verdict.ok) {
         const sha256 = createHash('sha256').update(a.content).digest('hex');
-        await this.deps.attachments.refuse({ ...base, size: a.size, sha256, reason });
+        await this.deps.attachments.refuse({ ...base, size: a.size, sha256, reason: reason ?? 'refused' });
         this.deps.logger.warn({ messageId, ordinal, size: a.size, reason }, 'attachment refused');
         continue;
       }
       total += a.size;
-      await this.deps.attachments.store({ ...base, content: a.content });
+      // The type its content showed, not the one the sender's mail program claimed.
+      await this.deps.attachments.store({ ...base, contentType: verdict.contentType, content: a.content });
     }
   }
 

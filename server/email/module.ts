@@ -62,6 +62,7 @@ export function createEmail(kernel: Kernel, deps: { register: Register; inbound:
     inbound: deps.inbound,
     mail,
     attachments: register.attachments,
+    attachmentPolicy: register.attachmentPolicy,
     messages: register.messages,
     messageStatus: register.messageStatus,
     inquiries: register.inquiries,

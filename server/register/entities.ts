@@ -1,6 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import { createdAt, id } from '../core/db/columns';
 import { AttachmentChunkEntity, AttachmentEntity } from './attachments.entities';
+import { AttachmentTypeEntity } from './attachment-policy';
 import { DepartmentAddressEntity, DepartmentEntity } from './departments.entities';
 import type { Channel, Direction, InquiryState, MessageKind, MessageStatus } from '../contracts/names';
 
@@ -237,4 +238,5 @@ export const registerEntities = [
   MessageEventEntity,
   AttachmentEntity,
   AttachmentChunkEntity,
+  AttachmentTypeEntity,
 ];

@@ -10,6 +10,7 @@ import type { ContactRepository } from './contacts.repository';
 import type { DepartmentRepository } from './departments.repository';
 import type { InquiryRepository } from './inquiries.repository';
 import { bodyPreview, type MessageRepository, type TimelineRow } from './messages.repository';
+import type { AttachmentRepository } from './attachments.repository';
 import type { StaffDirectory } from './staff';
 import { actsIn, assertCanWorkInquiries, inScope, registerScope, type Actor } from '../core/access';
 import { AppError, badRequest, notFound } from '../core/errors';
@@ -69,6 +70,8 @@ export interface InquiryDeps {
   departments: DepartmentRepository;
   users: StaffDirectory;
   audit: AuditRepository;
+  /** A message's files, listed with its status history. */
+  attachments?: Pick<AttachmentRepository, 'attachmentsOf'>;
   /** Told when a reply has left, so journaling sees every channel's outbound messages. */
   events?: RegisterEvents;
   /** Outbound senders by channel; a channel without one cannot be replied on (yet). */
@@ -269,6 +272,7 @@ export class InquiryService {
     if (!message) throw notFound('Message');
     await this.visible(actor, message.inquiryId, 'Message');
     const events = await this.deps.messages.events(messageId);
+    const files = (await this.deps.attachments?.attachmentsOf(messageId)) ?? [];
     await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'message', entityId: messageId, route, ip }]);
     return {
       id: message.id,
@@ -284,6 +288,7 @@ export class InquiryService {
       externalId: message.externalId,
       createdAt: message.createdAt,
       events: events.map((e) => ({ status: e.status, at: e.at, providerStatus: e.providerStatus, ...(e.detail ?? {}) })),
+      attachments: files.map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, status: a.status, reason: a.reason })),
     };
   }
 

@@ -5,6 +5,7 @@ import type { Agents } from '../core/realtime/agents';
 import type { Channel } from '../contracts/names';
 import type { ChannelSender } from '../inbound/contract';
 import { pushInquiriesToAgents } from './agent-pushes';
+import { AttachmentPolicy, attachmentPolicyRoutes } from './attachment-policy';
 import { AttachmentRepository } from './attachments.repository';
 import { attachmentRoutes } from './attachments.routes';
 import { AutomaticMessages } from './automatic-messages';
@@ -39,6 +40,8 @@ export type { CaseService } from './cases.service';
 export type { AutomaticMessages } from './automatic-messages';
 export type { AttachmentRepository, AttachmentContent, AttachmentInput } from './attachments.repository';
 export type { Attachment } from './attachments.entities';
+export type { AttachmentPolicy } from './attachment-policy';
+export { checkAttachment, cleanFilename, type AttachmentType, type AttachmentVerdict } from './attachment-types';
 export type { StaffDirectory, StaffMember } from './staff';
 export { SWITCHBOARD } from './departments.repository';
 export { replaceableBy } from './message-status.service';
@@ -60,6 +63,8 @@ export interface Register extends Feature {
   messages: MessageRepository;
   /** Files of e-mails and web forms. */
   attachments: AttachmentRepository;
+  /** Which file types citizens may send (e-mail and web forms alike). */
+  attachmentPolicy: AttachmentPolicy;
   departmentService: DepartmentService;
   contactService: ContactService;
   caseService: CaseService;
@@ -78,6 +83,7 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
   const inquiries = new InquiryRepository({ db });
   const messages = new MessageRepository({ db, clock });
   const attachments = new AttachmentRepository({ db });
+  const attachmentPolicy = new AttachmentPolicy({ db, audit, clock });
   const departmentService = new DepartmentService({ db, departments, audit });
   const contactService = new ContactService({ contacts, cases, inquiries, departments, audit, defaultCountry });
   const caseService = new CaseService({ db, cases, contacts, departments, users: deps.staff, audit, defaultCountry, clock });
@@ -88,6 +94,7 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
   api.use(caseRoutes({ cases: caseService }));
   api.use(contactRoutes({ contacts: contactService }));
   api.use(attachmentRoutes({ attachments, messages, inquiries, audit, logger }));
+  api.use(attachmentPolicyRoutes({ policy: attachmentPolicy }));
   return {
     events,
     departments,
@@ -96,6 +103,7 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
     inquiries,
     messages,
     attachments,
+    attachmentPolicy,
     departmentService,
     contactService,
     caseService,
@@ -123,6 +131,7 @@ export function createInquiryDesk(
     departments: register.departments,
     users: deps.staff,
     audit: kernel.audit,
+    attachments: register.attachments,
     events: register.events,
     senders: deps.senders,
     clock: kernel.clock,

@@ -4,6 +4,8 @@ import type { Register } from '../register/module';
 import type { InboundService } from '../inbound/module';
 import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
 import { WebFormRepository } from './forms.repository';
+import os from 'node:os';
+import { UploadDir, UploadGate, type UploadLimits } from './multipart';
 import { webFormAdminRoutes, webFormPages } from './routes';
 import { WebFormService } from './service';
 
@@ -13,6 +15,12 @@ export interface WebFormOptions {
   /** Submissions per client (IPv4 address or IPv6 /64) and window, over all processes (default 10 per 10 minutes). */
   rateLimit?: { max: number; windowMs: number };
   maxFileBytes?: number;
+  /** A whole multipart submission, files and fields (default 25 MB). */
+  maxRequestBytes?: number;
+  /** Uploads read at once by this process; more get 503 with Retry-After (default 4). */
+  maxConcurrentUploads?: number;
+  /** Where the private upload folder is made (default: the system's temporary directory, TMPDIR). */
+  uploadDir?: string;
 }
 
 /**
@@ -32,6 +40,8 @@ class WebReplySender implements ChannelSender {
 export interface WebFormsFeature extends Feature {
   sender: ChannelSender;
   forms: WebFormRepository;
+  /** The private folder uploads stream into while their request lasts. */
+  uploads: UploadDir;
 }
 
 /** Public web forms: published by admins, filled in by citizens, each submission an inquiry. */
@@ -44,11 +54,20 @@ export function createWebForms(
   const logger = kernel.logger.child({ channel: 'web' });
   const maxFileBytes = opts.maxFileBytes ?? 10 * 1024 * 1024;
   const forms = new WebFormRepository({ db, clock });
+  const uploads = UploadDir.create(opts.uploadDir ?? os.tmpdir());
+  const limits: UploadLimits = {
+    maxFileBytes,
+    maxRequestBytes: opts.maxRequestBytes ?? 25 * 1024 * 1024,
+    maxFieldBytes: 20_000,
+    maxFields: 60,
+    maxFiles: 5,
+  };
   const service = new WebFormService({
     forms,
     departments: deps.register.departments,
     inbound: deps.inbound,
     attachments: deps.register.attachments,
+    attachmentPolicy: deps.register.attachmentPolicy,
     automatic: deps.register.automaticMessages,
     senders: deps.senders,
     maxFileBytes,
@@ -60,12 +79,17 @@ export function createWebForms(
     channels: { web: 'live' },
     sender: new WebReplySender(deps.senders),
     forms,
+    uploads,
+    background: [{ name: 'web form upload folder', start: () => undefined, stop: () => uploads.remove() }],
     routes: {
       api: webFormAdminRoutes({ service }),
       public: webFormPages({
         service,
         limiter: kernel.rateLimits.limiter('web-form-client', { points: max, durationSec: Math.max(1, Math.ceil(windowMs / 1000)) }),
-        limits: { maxFileBytes, maxFieldBytes: 20_000, maxFiles: 5, maxBodyBytes: 200_000 },
+        limits,
+        maxUrlencodedBytes: 200_000,
+        uploads,
+        gate: new UploadGate(opts.maxConcurrentUploads ?? 4),
         logger,
       }),
     },

@@ -98,14 +98,15 @@ ${v.def.fields.map((f) => field(f, v.lang, v.values[f.name] ?? '', v.errors[f.na
   return page(v.lang, title, body, `/public/forms/${v.slug}?lang=${v.lang === 'nb' ? 'en' : 'nb'}`);
 }
 
-export function renderThanks(lang: Lang, title: string, reference: number | null, receipt: boolean): string {
+export function renderThanks(lang: Lang, title: string, reference: number | null, receipt: boolean, refused: string[] = []): string {
   const msg = t(lang);
   const body =
     reference === null
       ? `<h1>${esc(msg.thanksGeneric)}</h1>`
       : `<h1>${esc(msg.thanksTitle)}</h1>
 <p role="status">${esc(msg.thanksBody(reference))}</p>
-${receipt ? `<p>${esc(msg.thanksReceipt)}</p>` : ''}`;
+${receipt ? `<p>${esc(msg.thanksReceipt)}</p>` : ''}
+${refused.map((name) => `<p>${esc(msg.fileRefused(name))}</p>`).join('\n')}`;
   return page(lang, `${msg.thanksTitle} – ${title}`, body);
 }
 

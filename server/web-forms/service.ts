@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { MessageEntity, type AttachmentRepository, type AutomaticMessages, type DepartmentRepository } from '../register/module';
+import {
+  checkAttachment,
+  MessageEntity,
+  type AttachmentPolicy,
+  type AttachmentRepository,
+  type AutomaticMessages,
+  type DepartmentRepository,
+} from '../register/module';
 import { fitsColumn } from '../core/db/columns';
 import { assertAdmin, type Actor } from '../core/access';
 import { badRequest, notFound } from '../core/errors';
@@ -23,13 +30,15 @@ export interface LoadedForm {
 }
 
 export type SubmitResult =
-  { kind: 'invalid'; errors: FieldErrors; values: Record<string, string> } | { kind: 'recorded'; reference: number; receipt: boolean; duplicate: boolean };
+  | { kind: 'invalid'; errors: FieldErrors; values: Record<string, string> }
+  | { kind: 'recorded'; reference: number; receipt: boolean; duplicate: boolean; refused: string[] };
 
 export interface WebFormDeps {
   forms: WebFormRepository;
   departments: DepartmentRepository;
   inbound: InboundService;
   attachments: AttachmentRepository;
+  attachmentPolicy: Pick<AttachmentPolicy, 'allowed'>;
   automatic: AutomaticMessages;
   /** The sender of another channel, looked up when needed (the SMS channel may not exist). */
   /** The channels a receipt can go out on: e-mail to an address, SMS to a number. */
@@ -39,7 +48,22 @@ export interface WebFormDeps {
   clock: () => Date;
 }
 
+/** The browser's word for the type, kept only as information on a refused file. */
+const claimedType = (t: string) => (/^[\w.+-]{1,60}\/[\w.+-]{1,60}$/.test(t) ? t.toLowerCase() : 'application/octet-stream');
+
 export const newSid = () => randomBytes(18).toString('base64url');
+/** A submitted file after its check: content to store, or the reason it was refused. */
+interface CheckedFile {
+  ordinal: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  createdAt: Date;
+  reason: string | null;
+  content: Buffer | null;
+}
+
 const SID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** Forms as data (admin) and citizens' submissions into the register (through InboundService). */
@@ -98,6 +122,8 @@ export class WebFormService {
     const name = by('name');
     const sid = SID.test(raw.sid ?? '') ? raw.sid : newSid();
     const now = this.deps.clock();
+    // Checked before anything is written, so a refused type is known before the message is.
+    const files = await this.checkFiles(checked.value.files, now);
 
     const result = await this.deps.inbound.record({
       channel: 'web',
@@ -111,22 +137,47 @@ export class WebFormService {
       departmentCode: form.departmentCode,
       meta: { form: form.slug, lang },
     });
-    if (checked.value.files.length && !result.duplicate) await this.storeFiles(result.message.id, checked.value.files, now);
+    // Files are stored after the message, chunk by chunk (any size fits), each once per position.
+    // Should that fail, the citizen is told to try again, and the retry (same sid, so the same
+    // message) completes the files; its receipt goes only once the submission is whole.
+    const earlier = result.duplicate ? await this.deps.attachments.attachmentsOf(result.message.id) : [];
+    const wasWhole = earlier.filter((a) => a.status !== 'storing').length >= files.length;
+    await this.storeFiles(result.message.id, files);
+    for (const r of files)
+      if (r.reason !== null) this.deps.logger.warn({ messageId: result.message.id, ordinal: r.ordinal, reason: r.reason }, 'attachment refused');
+    const completedNow = !result.duplicate || !wasWhole;
     let receipt = false;
-    if (!result.duplicate) receipt = await this.sendReceipt(result.inquiry, form, lang, email, phone);
-    return { kind: 'recorded', reference: result.inquiry.id, receipt, duplicate: result.duplicate };
+    if (completedNow) receipt = await this.sendReceipt(result.inquiry, form, lang, email, phone);
+    const refused = completedNow ? files.filter((r) => r.reason !== null).map((r) => r.filename) : [];
+    return { kind: 'recorded', reference: result.inquiry.id, receipt, duplicate: !completedNow, refused };
   }
 
-  private async storeFiles(messageId: number, files: UploadedFile[], now: Date) {
+  /**
+   * Each file checked by name and content against the allowed types: to be stored, or recorded as
+   * refused with the reason and no content, so the agent sees what was sent and why it is not there.
+   */
+  private async checkFiles(files: UploadedFile[], now: Date): Promise<CheckedFile[]> {
+    if (!files.length) return [];
+    const allowed = await this.deps.attachmentPolicy.allowed();
+    const checked: CheckedFile[] = [];
     for (const [ordinal, f] of files.entries()) {
-      await this.deps.attachments.store({
-        messageId,
-        ordinal,
-        filename: inertText(f.filename || 'file'),
-        contentType: (f.contentType || 'application/octet-stream').toLowerCase(),
-        content: f.content,
-        createdAt: now,
-      });
+      const content = await f.read();
+      const verdict = checkAttachment({ filename: inertText(f.filename), content }, allowed);
+      const base = { ordinal, filename: verdict.filename, size: f.size, sha256: f.sha256, createdAt: now };
+      checked.push(
+        verdict.ok
+          ? { ...base, contentType: verdict.contentType, reason: null, content }
+          : { ...base, contentType: claimedType(f.contentType), reason: verdict.reason, content: null },
+      );
+    }
+    return checked;
+  }
+
+  /** Stores (or records as refused) each file once per position; a repeated submission completes what an earlier one did not. */
+  private async storeFiles(messageId: number, files: CheckedFile[]): Promise<void> {
+    for (const { content, reason, size, sha256, ...input } of files) {
+      if (content && reason === null) await this.deps.attachments.store({ ...input, messageId, content });
+      else await this.deps.attachments.refuse({ ...input, messageId, size, sha256, reason: reason ?? 'refused' });
     }
   }
 

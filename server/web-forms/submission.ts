@@ -3,13 +3,18 @@ import { inertText } from '../../channels/sanitise';
 import { maxLengthOf, type FormDefinition, type FormField, type Lang } from './definition';
 import { t } from './i18n';
 
+/** A file part of a submission, streamed to a temporary file that lives as long as its request. */
 export interface UploadedFile {
   field: string;
+  /** As the browser sent it; cleaned and checked when stored. */
   filename: string;
+  /** As the browser claimed it; the stored type is the one its content shows. */
   contentType: string;
-  content: Buffer;
-  /** The upload went past the size limit and was cut off. */
-  truncated: boolean;
+  size: number;
+  sha256: string;
+  /** The upload went past the size limit and was dropped. */
+  tooLarge: boolean;
+  read(): Promise<Buffer>;
 }
 
 export type FieldErrors = Record<string, string>;
@@ -76,12 +81,12 @@ export function validateSubmission(
   }
   const kept: UploadedFile[] = [];
   for (const f of def.fields.filter((x) => x.type === 'file')) {
-    const upload = files.find((u) => u.field === f.name && u.content.length > 0);
+    const upload = files.find((u) => u.field === f.name && u.size > 0);
     if (!upload) {
       if (f.required) errors[f.name] = msg.required;
       continue;
     }
-    if (upload.truncated || upload.content.length > limits.maxFileBytes) errors[f.name] = msg.fileTooLarge(limits.maxFileBytes);
+    if (upload.tooLarge || upload.size > limits.maxFileBytes) errors[f.name] = msg.fileTooLarge(limits.maxFileBytes);
     else kept.push(upload);
   }
   return Object.keys(errors).length ? { ok: false, errors, values } : { ok: true, value: { values, files: kept } };
@@ -94,7 +99,7 @@ export function submissionText(def: FormDefinition, v: ValidSubmission): string 
     const label = f.label.nb;
     if (f.type === 'file') {
       const file = v.files.find((x) => x.field === f.name);
-      if (file) lines.push(`${label}: ${inertText(file.filename)} (${file.content.length} bytes)`);
+      if (file) lines.push(`${label}: ${inertText(file.filename)} (${file.size} bytes)`);
       continue;
     }
     const value = v.values[f.name];

@@ -341,7 +341,7 @@ describeWithMailServers('e-mail channel with Dovecot and Postfix', () => {
       });
       expect(list[1]).toMatchObject({ filename: 'tegning.png', size: 30_000, status: 'refused' });
       expect(list[1].reason).toMatch(/larger than the .* limit/);
-      expect(list[2]).toMatchObject({ filename: 'virus.exe', status: 'refused', reason: 'this file type is not accepted' });
+      expect(list[2]).toMatchObject({ filename: 'virus.exe', status: 'refused', reason: 'an executable file type (.exe)' });
       const file = await fetch(`${s.url}/api/attachments/${list[0].id}`, { headers: { authorization: `Bearer ${agent}` } });
       expect(file.headers.get('content-disposition')).toMatch(/^attachment/);
       expect(Buffer.from(await file.arrayBuffer())).toEqual(small);

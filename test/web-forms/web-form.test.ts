@@ -46,7 +46,12 @@ async function post(
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   if (opts.file) form.append('vedlegg', new Blob([new Uint8Array(opts.file.content)], { type: opts.file.type }), opts.file.name);
-  const res = await fetch(`${s.url}/public/forms/${slug}`, { method: 'POST', body: form, headers: { 'x-forwarded-for': opts.ip ?? '10.1.1.1' } });
+  // As a browser posts a form: asking for a page, not JSON.
+  const res = await fetch(`${s.url}/public/forms/${slug}`, {
+    method: 'POST',
+    body: form,
+    headers: { 'x-forwarded-for': opts.ip ?? '10.1.1.1', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+  });
   return { status: res.status, html: await res.text(), headers: res.headers };
 }
 
@@ -207,7 +212,7 @@ describe.each(engines())('web forms on $name', (engine) => {
   it('refuses an oversized body with a page, and sends a phone-only citizen the receipt by SMS, failed with the reason while the department has no number', async () => {
     const huge = await fetch(`${s.url}/public/forms/${FORM.slug}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.0.0.8' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.0.0.8', accept: 'text/html' },
       body: `navn=a&sporsmal=${'x'.repeat(300_000)}`,
     });
     expect(huge.status).toBe(413);
