@@ -211,7 +211,8 @@ export interface AttachmentView {
   filename: string;
   contentType: string;
   size: number;
-  status: 'stored' | 'refused';
+  /** `storing` while its chunks are still being written (not yet downloadable). */
+  status: 'storing' | 'stored' | 'refused';
   reason: string | null;
 }
 

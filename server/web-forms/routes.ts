@@ -77,7 +77,7 @@ export function webFormPages(deps: WebFormRouteDeps): Router {
   });
 
   pub.post('/:slug', async (req, res) => {
-    let lang = langOf(req);
+    const lang = langOf(req);
     // Counted before the body is read or the form looked up, so a burst cannot slip past the check.
     const limited = await deps.limiter.consume(clientKey(req.ip ?? 'unknown'));
     if (!limited.ok) {

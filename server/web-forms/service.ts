@@ -123,7 +123,7 @@ export class WebFormService {
     const sid = SID.test(raw.sid ?? '') ? raw.sid : newSid();
     const now = this.deps.clock();
     // Checked before anything is written, so a refused type is known before the message is.
-    const files = await this.checkFiles(checked.value.files, now);
+    const checkedFiles = await this.checkFiles(checked.value.files, now);
 
     const result = await this.deps.inbound.record({
       channel: 'web',
@@ -141,14 +141,14 @@ export class WebFormService {
     // Should that fail, the citizen is told to try again, and the retry (same sid, so the same
     // message) completes the files; its receipt goes only once the submission is whole.
     const earlier = result.duplicate ? await this.deps.attachments.attachmentsOf(result.message.id) : [];
-    const wasWhole = earlier.filter((a) => a.status !== 'storing').length >= files.length;
-    await this.storeFiles(result.message.id, files);
-    for (const r of files)
+    const wasWhole = earlier.filter((a) => a.status !== 'storing').length >= checkedFiles.length;
+    await this.storeFiles(result.message.id, checkedFiles);
+    for (const r of checkedFiles)
       if (r.reason !== null) this.deps.logger.warn({ messageId: result.message.id, ordinal: r.ordinal, reason: r.reason }, 'attachment refused');
     const completedNow = !result.duplicate || !wasWhole;
     let receipt = false;
     if (completedNow) receipt = await this.sendReceipt(result.inquiry, form, lang, email, phone);
-    const refused = completedNow ? files.filter((r) => r.reason !== null).map((r) => r.filename) : [];
+    const refused = completedNow ? checkedFiles.filter((r) => r.reason !== null).map((r) => r.filename) : [];
     return { kind: 'recorded', reference: result.inquiry.id, receipt, duplicate: !completedNow, refused };
   }
 
