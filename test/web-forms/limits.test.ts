@@ -23,7 +23,7 @@ const FORM = {
 async function submit(s: TestServer, ip: string) {
   const res = await fetch(`${s.url}/public/forms/${FORM.slug}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'x-forwarded-for': ip },
     body: new URLSearchParams({ navn: 'Kari', sporsmal: 'Når tømmes søpla?' }).toString(),
   });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), html: await res.text() };
