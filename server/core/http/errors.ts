@@ -29,6 +29,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(415).json({ error: { code: 'unsupported_encoding', message: 'Unsupported body encoding' } });
       return;
     }
+    // The router and body parsers mark what the client got wrong (a path with broken
+    // percent-encoding, too many form parameters, an aborted body) with a 4xx status of their own.
+    const status = e.status ?? e.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: { code: status === 413 ? 'too_large' : 'bad_request', message: 'The request could not be read' } });
+      return;
+    }
     if (isDatabaseUnavailable(err)) {
       logger.error({ err, path: req.path }, 'database unavailable');
       res.setHeader('Retry-After', '5');
