@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import http from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 // Static, not import(): jest's CommonJS runtime cannot run dynamic imports, and these are small.
@@ -53,6 +54,8 @@ export interface Composed extends Kernel {
   email: EmailFeature | null;
   webForms: WebFormsFeature | null;
   journal: JournalFeature;
+  /** The HTTP app (its router lists every route; the fuzzing suite walks it). */
+  http: Express;
   httpServer: http.Server;
   io: SocketServer;
   /** Starts background work and listens (on every interface unless `host` names one); answers the port. */
@@ -137,6 +140,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     email,
     webForms,
     journal,
+    http: app,
     httpServer,
     io,
     async listen(port = config.port, host = '0.0.0.0') {
