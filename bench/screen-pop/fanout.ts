@@ -17,8 +17,7 @@
  *   BENCH_FANOUT_ADMIN_URL   MariaDB to create the scratch database on (default mysql://root@127.0.0.1:3306/test)
  *   BENCH_FANOUT_CALLS       measured calls (default 30), one every BENCH_FANOUT_GAP_MS (default 100)
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +30,7 @@ import { hashPassword } from '../../server/auth/passwords';
 import { SimulatedCall } from '../../channels/twilio-voice/simulator/caller';
 import { SIMULATION_AUTH_TOKEN } from '../../server/voice/module';
 import { serverReady, type ServerStart } from './server';
+import { startRedis } from './procs';
 import { schema } from '../../ormconfig';
 
 const ADMIN_URL = process.env.BENCH_FANOUT_ADMIN_URL || 'mysql://root@127.0.0.1:3306/test';
@@ -49,34 +49,6 @@ const pct = (xs: number[], p: number) => {
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms  p99 ${pct(xs, 99).toFixed(2)} ms  max ${pct(xs, 100).toFixed(2)} ms  (n=${xs.length})`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (s: string) => console.log(`[fanout] ${s}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(): Promise<{ url: string; proc: ChildProcess }> {
-  const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const c = net.connect(port, '127.0.0.1', () => (c.end(), r(true)));
-      c.once('error', () => r(false));
-    });
-    if (up) return { url: `redis://127.0.0.1:${port}`, proc };
-    await sleep(50);
-  }
-  proc.kill();
-  throw new Error('redis-server did not start');
-}
 
 async function startServer(start: ServerStart): Promise<{ proc: ChildProcess; url: string; publicBaseUrl: string }> {
   const proc = fork(path.join(__dirname, 'server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

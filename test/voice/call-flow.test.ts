@@ -3,6 +3,7 @@ import { engines } from '../support/engines';
 import type { TestServer } from '../support/server';
 import type { VoiceRestStandin } from './twilio-standin';
 import { eventually } from '../support/eventually';
+import { countStatements } from '../support/statements';
 import { accept, agentSocket, caller, collect, next, roundTrip, startVoiceServer, type AgentSocket } from './support';
 
 /*
@@ -251,18 +252,12 @@ describe.each(engines())('voice calls on $name', (engine) => {
     const sock = await agentSocket(s.url, a2.token, 'busy');
     sockets.push(sock);
     const got = collect(sock, 'call:incoming');
-    const ds = s.app.db.dataSource;
-    const original = ds.logger;
-    const statements: string[] = [];
-    ds.logger = new Proxy(original, {
-      get: (target, prop, receiver) =>
-        prop === 'logQuery' ? (query: string) => void statements.push(query) : (Reflect.get(target, prop, receiver) as unknown),
-    });
+    const { statements, stop: stopCounting } = countStatements(s.app.db.dataSource);
     try {
       // The status change is acknowledged once its offers are sent, on the same socket, so they are all here now.
       await roundTrip(sock, 'available');
     } finally {
-      ds.logger = original;
+      stopCounting();
     }
     const offered = got.map((c) => c.callSid).filter((sid) => waiting.includes(sid));
     expect(offered).toEqual(waiting);
@@ -277,13 +272,7 @@ describe.each(engines())('voice calls on $name', (engine) => {
     sockets.push(sock);
     const call = caller(s.url, '+4795551000');
     await call.ring();
-    const ds = s.app.db.dataSource;
-    const original = ds.logger;
-    const statements: string[] = [];
-    ds.logger = new Proxy(original, {
-      get: (target, prop, receiver) =>
-        prop === 'logQuery' ? (query: string) => void statements.push(query) : (Reflect.get(target, prop, receiver) as unknown),
-    });
+    const { statements, stop: stopCounting } = countStatements(s.app.db.dataSource);
     const onCalls = () => statements.filter((q) => /\bcalls\b/i.test(q));
     const rung = next(sock, 'call:incoming');
     try {
@@ -305,7 +294,7 @@ describe.each(engines())('voice calls on $name', (engine) => {
       await roundTrip(sock, 'busy');
       expect(got).toHaveLength(0);
     } finally {
-      ds.logger = original;
+      stopCounting();
       await call.end('completed');
     }
   });
