@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { migrations } from './migrations';
 import { authEntities } from './server/auth/entities';
+import { alertEntities } from './server/alerts/entities';
 import { auditEntities } from './server/core/audit.entities';
 import { jobEntities } from './server/core/jobs/job.entities';
 import { outboundEntities } from './server/core/outbound-hooks';
@@ -36,6 +37,7 @@ export const schema: Schema = {
     ...mailEntities,
     ...webFormEntities,
     ...journalEntities,
+    ...alertEntities,
   ],
   migrations,
 };

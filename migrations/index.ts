@@ -23,6 +23,7 @@ import { InquiryReferencesAndCaseMentions1732430000001 } from './1732430000001-I
 import { BinaryAddressCollation1732430000002 } from './1732430000002-BinaryAddressCollation';
 import { AttachmentChunks1732440000001 } from './1732440000001-AttachmentChunks';
 import { CreateAttachmentTypes1732440000002 } from './1732440000002-CreateAttachmentTypes';
+import { CreateAlerts1732455000001 } from './1732455000001-CreateAlerts';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   BinaryAddressCollation1732430000002,
   AttachmentChunks1732440000001,
   CreateAttachmentTypes1732440000002,
+  CreateAlerts1732455000001,
 ];

@@ -23,6 +23,7 @@ import { createVoice, type VoiceChannelOptions, type VoiceFeature } from './voic
 import { createEmail, type EmailChannelOptions, type EmailFeature } from './email/module';
 import { createWebForms, type WebFormOptions, type WebFormsFeature } from './web-forms/module';
 import { createJournal, type JournalOptions, type JournalFeature } from './journal/module';
+import { createAlerts, type AlertsFeature } from './alerts/module';
 import type { InquiryService } from './register/inquiries.service';
 
 export interface ComposeOptions extends KernelOptions, AuthOptions {
@@ -54,6 +55,7 @@ export interface Composed extends Kernel {
   email: EmailFeature | null;
   webForms: WebFormsFeature | null;
   journal: JournalFeature;
+  alerts: AlertsFeature;
   /** The HTTP app (its router lists every route; the fuzzing suite walks it). */
   http: Express;
   httpServer: http.Server;
@@ -99,6 +101,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   };
   const desk = createInquiryDesk(kernel, { register, staff: auth.users, senders });
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
+  const alerts = createAlerts(kernel, { register, sms });
 
   // Expired rate-limit counters are deleted from the database (Redis expires its own); every process may do it.
   const pruneRateLimits = repeating('prune-rate-limits', RATE_LIMIT_PRUNE_EVERY_MS, () => kernel.rateLimits.prune(), logger, { runAtStart: true });
@@ -110,6 +113,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     desk,
     ...[sms, voice, email, webForms].filter((f): f is NonNullable<typeof f> => f !== null),
     journal,
+    alerts,
   ];
   const background: BackgroundWork[] = features.flatMap((f) => f.background ?? []);
 
@@ -140,6 +144,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     email,
     webForms,
     journal,
+    alerts,
     http: app,
     httpServer,
     io,
