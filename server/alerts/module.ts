@@ -39,7 +39,8 @@ export function createAlerts(kernel: Kernel, deps: { register: Register; sms: Sm
   const sendCode = sms
     ? async (to: string, body: string) => {
         const r = await sms.sender.send({ messageId: 0, inquiryId: null, to, from: await alertsNumber(), body, meta: { purpose: 'one-time-code' } });
-        if (r.status === 'stopped' || r.status === 'failed') logger.warn({ status: r.status, reason: r.detail?.reason ?? r.detail?.errorCode }, 'alerts: code SMS not sent');
+        if (r.status === 'stopped' || r.status === 'failed')
+          logger.warn({ status: r.status, reason: r.detail?.reason ?? r.detail?.errorCode }, 'alerts: code SMS not sent');
       }
     : null;
   const codeRepo = new AlertCodeRepository({ db });

@@ -77,7 +77,15 @@ export function renderStart(v: { lang: AlertLang; q: string; localities: Localit
       : v.localities.length
         ? `<h2 id="results">${esc(t.chooseLocality)}</h2>
 <ul aria-labelledby="results">${v.localities
-            .map((l) => `<li><a href="${esc(urlOf('/streets', [['lang', v.lang], ['locality', String(l.id)]]))}">${esc(l.name)}</a>${l.area ? ` <span class="area">(${esc(l.area)})</span>` : ''}</li>`)
+            .map(
+              (l) =>
+                `<li><a href="${esc(
+                  urlOf('/streets', [
+                    ['lang', v.lang],
+                    ['locality', String(l.id)],
+                  ]),
+                )}">${esc(l.name)}</a>${l.area ? ` <span class="area">(${esc(l.area)})</span>` : ''}</li>`,
+            )
             .join('')}</ul>`
         : `<p role="status">${esc(t.noLocalities)}</p>`;
   const main = `<h1>${esc(t.title)}</h1>

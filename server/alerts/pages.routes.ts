@@ -129,7 +129,14 @@ export function alertPages(deps: AlertPagesDeps): Router {
     try {
       if (step === 'confirm') {
         const done = await s.subscribe(
-          { phone, code: one(b.code, 32), locality: input.locality, streets: resolved.streets.map((x) => String(x.id)), categories: view.chosenCategories, language: lang },
+          {
+            phone,
+            code: one(b.code, 32),
+            locality: input.locality,
+            streets: resolved.streets.map((x) => String(x.id)),
+            categories: view.chosenCategories,
+            language: lang,
+          },
           { via: 'web', client: ipOf(req) },
         );
         return html(res, 200, renderMessage(lang, pageTexts(lang).doneTitle, pageTexts(lang).doneBody(done.phone)));
@@ -139,7 +146,11 @@ export function alertPages(deps: AlertPagesDeps): Router {
     } catch (e) {
       const refused = asPageErrors(e, lang, req, res);
       const e164 = refused.errors.phone ? null : s.phoneOf(phone);
-      html(res, refused.status, renderDetails({ ...view, consent: e164 && step === 'confirm' ? consentFor(e164) : null, codeSent: step === 'confirm', errors: refused.errors }));
+      html(
+        res,
+        refused.status,
+        renderDetails({ ...view, consent: e164 && step === 'confirm' ? consentFor(e164) : null, codeSent: step === 'confirm', errors: refused.errors }),
+      );
     }
   });
 

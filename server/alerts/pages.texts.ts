@@ -37,7 +37,8 @@ const pl = {
   confirm: 'Potwierdź i zapisz',
   newCode: 'Wyślij nowy kod',
   doneTitle: 'Gotowe: jesteś zapisany(-a)',
-  doneBody: (p: string) => `Powiadomienia będą przychodzić na numer ${p}. Aby zmienić wybór, przejdź przez formularz jeszcze raz. Aby zrezygnować, odpowiedz STOP na powiadomienie albo użyj strony rezygnacji.`,
+  doneBody: (p: string) =>
+    `Powiadomienia będą przychodzić na numer ${p}. Aby zmienić wybór, przejdź przez formularz jeszcze raz. Aby zrezygnować, odpowiedz STOP na powiadomienie albo użyj strony rezygnacji.`,
   leaveTitle: 'Rezygnacja z powiadomień SMS',
   leaveIntro: 'Podaj numer, wyślemy na niego kod. Po potwierdzeniu kodem nie będziesz już dostawać powiadomień. Historia Twoich zgód zostaje zachowana.',
   leaveConfirm: 'Potwierdź rezygnację',
@@ -88,9 +89,11 @@ const nb: PageTexts = {
   confirm: 'Bekreft og meld på',
   newCode: 'Send ny kode',
   doneTitle: 'Ferdig: du er påmeldt',
-  doneBody: (p: string) => `Varslene kommer til ${p}. Vil du endre valgene, går du gjennom skjemaet på nytt. Vil du melde deg av, svarer du STOPP på et varsel eller bruker avmeldingssiden.`,
+  doneBody: (p: string) =>
+    `Varslene kommer til ${p}. Vil du endre valgene, går du gjennom skjemaet på nytt. Vil du melde deg av, svarer du STOPP på et varsel eller bruker avmeldingssiden.`,
   leaveTitle: 'Meld deg av SMS-varsler',
-  leaveIntro: 'Skriv nummeret ditt, så sender vi en kode. Når du har bekreftet med koden, får du ingen flere varsler. Historikken over samtykkene dine blir tatt vare på.',
+  leaveIntro:
+    'Skriv nummeret ditt, så sender vi en kode. Når du har bekreftet med koden, får du ingen flere varsler. Historikken over samtykkene dine blir tatt vare på.',
   leaveConfirm: 'Bekreft avmelding',
   leftTitle: 'Du er meldt av',
   leftBody: (p: string) => `${p} får ikke flere SMS-varsler.`,
@@ -138,7 +141,8 @@ const en: PageTexts = {
   confirm: 'Confirm and sign up',
   newCode: 'Send a new code',
   doneTitle: 'Done: you are signed up',
-  doneBody: (p: string) => `Alerts will go to ${p}. To change your choice, go through the form again. To leave, reply STOP to an alert or use the page for leaving.`,
+  doneBody: (p: string) =>
+    `Alerts will go to ${p}. To change your choice, go through the form again. To leave, reply STOP to an alert or use the page for leaving.`,
   leaveTitle: 'Leave SMS alerts',
   leaveIntro: 'Enter your number and we send it a code. Once you confirm with the code you get no more alerts. The history of your consents is kept.',
   leaveConfirm: 'Confirm leaving',

@@ -16,15 +16,7 @@ import { AlertConsentEntity, type AlertConsent } from './consent.entities';
 
 /** Lower case without diacritics, as name_key is stored ("Skórzewo" → "skorzewo", "Łódź" → "lodz"). */
 export function fold(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/ł/g, 'l')
-    .replace(/ø/g, 'o')
-    .replace(/æ/g, 'ae')
-    .replace(/ß/g, 'ss')
-    .trim();
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/ł/g, 'l').replace(/ø/g, 'o').replace(/æ/g, 'ae').replace(/ß/g, 'ss').trim();
 }
 const likePrefix = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
@@ -159,6 +151,8 @@ export class SubscriptionRepository {
 
   /** Every consent record of a number, oldest first. */
   consentsOf(phone: string): Promise<AlertConsent[]> {
-    return this.m().getRepository(AlertConsentEntity).find({ where: { phone }, order: { id: 'ASC' } });
+    return this.m()
+      .getRepository(AlertConsentEntity)
+      .find({ where: { phone }, order: { id: 'ASC' } });
   }
 }

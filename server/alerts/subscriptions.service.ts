@@ -26,7 +26,8 @@ export interface SubscriptionsDeps {
 /** Where a change came from: the pages or JSON endpoints (with the client's address), or an SMS. */
 export type Origin = { via: 'web'; client: string } | { via: 'sms'; ourNumber: string };
 
-export const invalidCode = () => new AppError(400, 'invalid_code', 'The code is wrong, used or expired; ask for a new one', [{ path: ['code'], message: 'invalid' }]);
+export const invalidCode = () =>
+  new AppError(400, 'invalid_code', 'The code is wrong, used or expired; ask for a new one', [{ path: ['code'], message: 'invalid' }]);
 const rateLimited = (retryAfterSec: number) =>
   new AppError(429, 'rate_limited', 'Too many codes asked for; try again later', undefined, { 'Retry-After': String(retryAfterSec) });
 
@@ -110,10 +111,10 @@ export class Subscriptions {
     const codes = [...new Set(body.categories ?? [])];
     const categories = await this.deps.repo.categories(codes);
     codes.forEach((code) => {
-      if (!categories.some((c) => c.code === code)) details.push({ path: ['categories', (body.categories ?? []).indexOf(code)], message: `unknown category ${code}` });
+      if (!categories.some((c) => c.code === code))
+        details.push({ path: ['categories', (body.categories ?? []).indexOf(code)], message: `unknown category ${code}` });
     });
-    if (details.length || !locality)
-      throw new AppError(400, 'unknown_reference', `Not in the register: ${details.map((d) => d.message).join('; ')}`, details);
+    if (details.length || !locality) throw new AppError(400, 'unknown_reference', `Not in the register: ${details.map((d) => d.message).join('; ')}`, details);
     return { locality, streets: found.filter((s) => streetIds.includes(String(s.id))), categories };
   }
 
