@@ -3,7 +3,7 @@ import type { AlertLang } from './subscriptions.schemas';
 /*
  * What a resident agrees to, in their language: the same sentence the page shows beside the
  * confirm button is stored in the consent record, so the record says exactly what was read.
- * A front end of the municipality's own uses GET /public/alerts/consent-text to show it.
+ * The JSON endpoint stores the same sentence for the choice it was given.
  */
 
 export interface ConsentChoice {

@@ -49,7 +49,7 @@ ${main}
 function summary(t: PageTexts, errors: PageErrors): string {
   const entries = Object.entries(errors);
   if (!entries.length) return '';
-  return `<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+  return `<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h2 id="error-summary-title">${esc(t.errorSummary)}</h2>
 <ul>${entries.map(([f, m]) => `<li><a href="#f-${f}">${esc(m!)}</a></li>`).join('')}</ul>
 </div>`;
@@ -65,6 +65,10 @@ ${hint ? `<p class="help" id="${id}-hint">${esc(hint)}</p>` : ''}${error ? `<p c
 <input id="${id}" name="${name}" value="${esc(value)}"${error ? ' aria-invalid="true"' : ''}${described ? ` aria-describedby="${described}"` : ''} ${extra}>
 </div>`;
 }
+
+/** A field people never see (as on the web forms): a bot that fills it is thanked and nothing is sent. */
+const honeypot = (t: PageTexts) =>
+  `<div class="hp" aria-hidden="true"><label for="f-website">${esc(t.honeypot)}</label><input type="text" id="f-website" name="website" tabindex="-1" autocomplete="off" value=""></div>`;
 
 const hidden = (name: string, value: string) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`;
 
@@ -162,6 +166,7 @@ ${v.codeSent && !Object.keys(v.errors).length ? `<p role="status" class="status"
 ${hidden('lang', v.lang)}${hidden('locality', String(v.locality.id))}${v.streets.map((s) => hidden('street', String(s.id))).join('')}
 ${cats ? `<fieldset aria-describedby="categories-hint"><legend>${esc(t.categoriesLegend)}</legend><p class="help" id="categories-hint">${esc(t.categoriesHint)}</p>\n${cats}\n</fieldset>` : ''}
 ${input('phone', t.phoneLabel, t.phoneHint, v.phone, v.errors.phone, 'type="tel" inputmode="tel" autocomplete="tel" maxlength="40" required aria-required="true"')}
+${honeypot(t)}
 ${
   confirming
     ? `${input('code', t.codeLabel, t.codeHint, '', v.errors.code, 'type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required aria-required="true"')}
@@ -187,6 +192,7 @@ ${v.codeSent && !Object.keys(v.errors).length ? `<p role="status" class="status"
 <form method="post" action="${BASE}/leave">
 ${hidden('lang', v.lang)}
 ${input('phone', t.phoneLabel, t.phoneHint, v.phone, v.errors.phone, 'type="tel" inputmode="tel" autocomplete="tel" maxlength="40" required aria-required="true"')}
+${honeypot(t)}
 ${
   v.codeSent
     ? `${input('code', t.codeLabel, t.codeHint, '', v.errors.code, 'type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required aria-required="true"')}
@@ -229,4 +235,5 @@ legend{font-weight:600}
 button{font:inherit;padding:.6rem 1.5rem;background:#1d70b8;color:#fff;border:0;cursor:pointer;margin:0 .5rem .5rem 0}
 button.secondary{background:#fff;color:#1d70b8;border:2px solid #1d70b8}
 .lang{text-align:right}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 `;

@@ -77,6 +77,11 @@ export function alertPages(deps: AlertPagesDeps): Router {
     const streets = (await deps.repo.streets(ids)).filter((x) => x.localityId === locality.id);
     return { locality, streets };
   }
+  /** A bot filled the field people never see: it gets the page a person would, and nothing is sent or stored. */
+  const botFilled = (res: Response, page: string) => {
+    deps.logger.warn('alerts page honeypot filled; nothing sent');
+    html(res, 200, page);
+  };
   const unknownPlace = (res: Response, lang: AlertLang) => html(res, 404, renderMessage(lang, pageTexts(lang).unknownPlace, null));
 
   r.get('/public/alerts/streets', async (req, res) => {
@@ -126,6 +131,7 @@ export function alertPages(deps: AlertPagesDeps): Router {
         categories: resolved.categories.map((c) => c.name),
       });
     const step = one(b.step, 16);
+    if (one(b.website, 200).trim()) return botFilled(res, renderDetails({ ...view, consent: consentFor(phone), codeSent: true }));
     try {
       if (step === 'confirm') {
         const done = await s.subscribe(
@@ -163,6 +169,7 @@ export function alertPages(deps: AlertPagesDeps): Router {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const phone = one(b.phone, 40);
     const step = one(b.step, 16);
+    if (one(b.website, 200).trim()) return botFilled(res, renderLeave({ lang, phone, codeSent: true, errors: {} }));
     try {
       if (step === 'confirm') {
         const left = await s.unsubscribe(phone, one(b.code, 32), { via: 'web', client: ipOf(req) }, lang);

@@ -54,6 +54,7 @@ const pl = {
   unknownPlace: 'Wybranego miejsca nie ma w rejestrze. Wybierz miejscowość jeszcze raz.',
   failed: 'Coś poszło nie tak i nic nie zostało zapisane. Spróbuj ponownie.',
   tooLarge: 'Formularz jest zbyt duży.',
+  honeypot: 'Nie wypełniaj tego pola',
 };
 export type PageTexts = typeof pl;
 
@@ -107,6 +108,7 @@ const nb: PageTexts = {
   unknownPlace: 'Stedet du valgte, finnes ikke i registeret. Velg sted på nytt.',
   failed: 'Noe gikk galt, og ingenting ble lagret. Prøv igjen.',
   tooLarge: 'Skjemaet er for stort.',
+  honeypot: 'Ikke fyll ut dette feltet',
 };
 
 const en: PageTexts = {
@@ -158,6 +160,7 @@ const en: PageTexts = {
   unknownPlace: 'The place you chose is not in the register. Please choose the locality again.',
   failed: 'Something went wrong and nothing was saved. Please try again.',
   tooLarge: 'The form is too large.',
+  honeypot: 'Do not fill in this field',
 };
 
 const TEXTS: Record<AlertLang, PageTexts> = { pl, nb, en };

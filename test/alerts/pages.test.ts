@@ -193,6 +193,20 @@ describe.each(engines())('alert pages on $name', (engine) => {
     expect((await get('/public/alerts/streets?lang=en&locality=x')).status).toBe(404);
     expect((await get(`/public/alerts/streets?lang=xx&locality=${w.ids.skorzewo}&street=${w.ids.glowna}`)).html).not.toContain('checked');
 
+    // A bot that fills the field people never see gets a person's page, and no SMS goes out.
+    const sms = w.standin.messages.length;
+    for (const path of ['/public/alerts/details', '/public/alerts/leave']) {
+      const bot = await post(path, [
+        ['locality', String(w.ids.skorzewo)],
+        ['phone', '+4793000004'],
+        ['website', 'http://spam.example'],
+        ['step', 'code'],
+      ]);
+      expect(bot.status).toBe(200);
+      expect(bot.html).toContain(pageTexts('nb').codeSent);
+    }
+    expect(w.standin.messages.length).toBe(sms);
+
     // A client that asks for JSON gets the JSON error shape from the same form post.
     const res = await fetch(`${w.s.url}/public/alerts/leave`, {
       method: 'POST',
