@@ -38,7 +38,7 @@ function page(lang: AlertLang, title: string, main: string, here: (l: AlertLang)
 </head>
 <body>
 <main>
-<nav class="lang" aria-label="Language">${others}</nav>
+<nav class="lang" aria-label="${esc(pageTexts(lang).languages)}">${others}</nav>
 ${main}
 </main>
 </body>

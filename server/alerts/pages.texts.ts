@@ -7,6 +7,7 @@ import type { AlertLang } from './subscriptions.schemas';
 
 const pl = {
   langName: 'Polski',
+  languages: 'Język',
   title: 'Powiadomienia SMS',
   intro:
     'Zapisz się, aby otrzymywać od gminy SMS-y o sprawach, które dotyczą miejsca, w którym mieszkasz: awariach, zamknięciach dróg, odbiorze odpadów i ostrzeżeniach. Każdą zmianę potwierdzasz jednorazowym kodem SMS.',
@@ -60,6 +61,7 @@ export type PageTexts = typeof pl;
 
 const nb: PageTexts = {
   langName: 'Norsk',
+  languages: 'Språk',
   title: 'SMS-varsler',
   intro:
     'Meld deg på for å få SMS fra kommunen om det som gjelder der du bor: brudd på vannledninger, stengte veier, avfallshenting og farevarsler. Hver endring bekrefter du med en engangskode på SMS.',
@@ -113,6 +115,7 @@ const nb: PageTexts = {
 
 const en: PageTexts = {
   langName: 'English',
+  languages: 'Language',
   title: 'SMS alerts',
   intro:
     'Sign up to get SMS from the municipality about what concerns where you live: burst water mains, road closures, waste collection and warnings. You confirm every change with a one-time code sent by SMS.',
