@@ -3,7 +3,9 @@ import { consentTexts } from '../../server/alerts/consent.texts';
 import { fold } from '../../server/alerts/subscriptions.repository';
 import { ALERT_LANGS } from '../../server/alerts/subscriptions.schemas';
 import { engines } from '../support/engines';
-import { lastSmsTo, startAlertsWorld, subscriptionRows, type AlertsWorld } from './subscriptions-fixture';
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { startServer, type TestServer } from '../support/server';
+import { codeFor, freshClient, lastSmsTo, startAlertsWorld, subscriptionRows, type AlertsWorld } from './subscriptions-fixture';
 
 /** The subscription service and its texts without HTTP: what the JSON endpoints and the pages share. */
 describe('alert subscription texts', () => {
@@ -100,5 +102,41 @@ describe.each(engines())('alert subscription service on $name', (engine) => {
       ['subscribe', 'web', '2001:db8::1', 'pl'],
       ['stop', 'sms', null, 'pl'],
     ]);
+  });
+});
+
+/** Two servers, as two processes would be, on one Redis: tries and limits count together. */
+describe.each(engines())('alert codes across two servers on one Redis, on $name', (engine) => {
+  let w: AlertsWorld;
+  let other: TestServer;
+  const prefix = uniquePrefix();
+  beforeAll(async () => {
+    w = await startAlertsWorld(engine, { env: { REDIS_URL: TEST_REDIS_URL }, prefix });
+    other = await startServer(engine, { env: { ...w.standin.env, REDIS_URL: TEST_REDIS_URL }, jobs: { prefix }, database: w.s.database, keepDatabase: true });
+  });
+  afterAll(async () => {
+    await other.close();
+    await w.close();
+    await dropPrefix(prefix);
+  });
+
+  it('counts the five tries at one code on both servers together', async () => {
+    expect(w.s.app.rateLimits.store).toBe('redis');
+    const phone = '+4792000600';
+    const code = await codeFor(w, phone);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (const [i, server] of [w.s, other, w.s, other, w.s].entries()) {
+      const r = await server.api('POST', '/public/alerts/unsubscribe', { body: { phone, code: wrong }, headers: freshClient() });
+      expect([i, r.body.error.code]).toEqual([i, 'invalid_code']);
+    }
+    expect((await other.api('POST', '/public/alerts/unsubscribe', { body: { phone, code }, headers: freshClient() })).body.error.code).toBe('invalid_code');
+  });
+
+  it('counts code requests for one number on both servers together', async () => {
+    const phone = '+4792000700';
+    const statuses: number[] = [];
+    for (const server of [w.s, other, w.s, other, w.s, other])
+      statuses.push((await server.api('POST', '/public/alerts/code', { body: { phone }, headers: freshClient() })).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
   });
 });

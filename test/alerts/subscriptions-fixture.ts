@@ -21,10 +21,18 @@ export interface AlertsWorld {
  * alerts department with its own number, and a small register written straight through the
  * mappings (the import is the register room's work): two localities, their streets, categories.
  */
-export async function startAlertsWorld(engine: Engine, opts: { alertsDepartment?: boolean } = {}): Promise<AlertsWorld> {
+export async function startAlertsWorld(
+  engine: Engine,
+  opts: { alertsDepartment?: boolean; env?: Record<string, string>; prefix?: string; keepDatabase?: boolean } = {},
+): Promise<AlertsWorld> {
   let offset = 0;
   const standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
-  const s: TestServer = await startServer(engine, { env: standin.env, clock: () => new Date(Date.now() + offset) });
+  const s: TestServer = await startServer(engine, {
+    env: { ...standin.env, ...opts.env },
+    clock: () => new Date(Date.now() + offset),
+    ...(opts.prefix ? { jobs: { prefix: opts.prefix } } : {}),
+    keepDatabase: opts.keepDatabase,
+  });
   const switchboard = await s.department('switchboard');
   const alerts = await s.department('alerts');
   await s.app.db.transaction(async (m) => {
