@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { migrations } from './migrations';
 import { authEntities } from './server/auth/entities';
 import { alertEntities } from './server/alerts/entities';
+import { AlertCodeEntity } from './server/alerts/codes.entities';
+import { AlertConsentEntity } from './server/alerts/consent.entities';
 import { auditEntities } from './server/core/audit.entities';
 import { jobEntities } from './server/core/jobs/job.entities';
 import { outboundEntities } from './server/core/outbound-hooks';
@@ -38,6 +40,8 @@ export const schema: Schema = {
     ...webFormEntities,
     ...journalEntities,
     ...alertEntities,
+    AlertCodeEntity,
+    AlertConsentEntity,
   ],
   migrations,
 };

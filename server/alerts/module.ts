@@ -1,17 +1,68 @@
+import { Router } from 'express';
 import type { Kernel } from '../core/kernel';
 import type { Feature } from '../core/feature';
 import type { Register } from '../register/module';
 import type { SmsFeature } from '../sms/module';
+import { AlertCodeRepository } from './codes.repository';
+import { AlertCodes, type CodeRules } from './codes.service';
+import { alertPages } from './pages.routes';
+import { SubscriptionRepository } from './subscriptions.repository';
+import { subscriptionRoutes, subscriptionStaffRoutes } from './subscriptions.routes';
+import { langOfCountry } from './subscriptions.schemas';
+import { Subscriptions } from './subscriptions.service';
 
 export type AlertsFeature = ReturnType<typeof createAlerts>;
+
+export interface AlertsOptions {
+  /** Limits of the one-time codes (tests shorten them). */
+  codes?: Partial<CodeRules>;
+  /** The department whose SMS number codes go from; default `alerts`, else the default SMS number. */
+  department?: string;
+}
 
 /**
  * Resident SMS alerts (seed 001): the official address register, residents' own subscriptions
  * confirmed by SMS codes, and the audiences officers' sends pick from them. Sending itself goes
  * through the SMS feature's one send engine.
  */
-export function createAlerts(kernel: Kernel, deps: { register: Register; sms: SmsFeature | null }): Feature {
-  void kernel;
-  void deps;
-  return { routes: {} };
+export function createAlerts(kernel: Kernel, deps: { register: Register; sms: SmsFeature | null }, opts: AlertsOptions = {}) {
+  const { config, db, clock, logger, audit, rateLimits } = kernel;
+  const { register, sms } = deps;
+
+  // Subscriptions: codes go out as automatic SMS (country allow-list, daily cap for codes), kept
+  // out of the register like the case-status codes, from the alerts department's number if it has one.
+  const alertsNumber = async (): Promise<string | null> => {
+    const dep = await register.departments.byCode(opts.department ?? 'alerts');
+    const own = dep ? (await register.departments.addresses()).filter((a) => a.channel === 'sms' && a.departmentId === dep.id) : [];
+    return (own.find((a) => a.isDefault) ?? own[0])?.address ?? null;
+  };
+  const sendCode = sms
+    ? async (to: string, body: string) => {
+        const r = await sms.sender.send({ messageId: 0, inquiryId: null, to, from: await alertsNumber(), body, meta: { purpose: 'one-time-code' } });
+        if (r.status === 'stopped' || r.status === 'failed')
+          logger.warn({ status: r.status, reason: r.detail?.reason ?? r.detail?.errorCode }, 'alerts: code SMS not sent');
+      }
+    : null;
+  const codeRepo = new AlertCodeRepository({ db });
+  const subscriptionRepo = new SubscriptionRepository({ db });
+  const defaultLang = langOfCountry(config.defaultCountry);
+  const subscriptions = new Subscriptions({
+    db,
+    repo: subscriptionRepo,
+    codes: new AlertCodes({ codes: codeRepo, rateLimits, send: sendCode, clock, logger, rules: opts.codes }),
+    codeRepo,
+    audit,
+    clock,
+    defaultCountry: config.defaultCountry,
+    defaultLang,
+  });
+  sms?.inboundSms.onStop((stop) => subscriptions.stop(stop.phone, stop.ourNumber, stop.at));
+
+  const pub = Router();
+  pub.use(subscriptionRoutes({ subscriptions }));
+  pub.use(alertPages({ subscriptions, repo: subscriptionRepo, defaultLang, logger }));
+  const api = Router();
+  api.use(subscriptionStaffRoutes({ subscriptions }));
+
+  return { routes: { public: pub, api }, subscriptions } satisfies Feature & Record<string, unknown>;
 }

@@ -19,7 +19,8 @@ export interface AuditEntry {
     | 'api_key'
     | 'totp_policy'
     | 'outbound_host'
-    | 'attachment_policy';
+    | 'attachment_policy'
+    | 'alert_subscriber';
   entityId: string | number;
   route: string;
   ip?: string | null;

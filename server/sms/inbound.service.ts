@@ -16,12 +16,31 @@ export interface SmsInboundDeps {
   answerHelp: (inquiryId: number, citizen: string, ourNumber: string) => Promise<void>;
 }
 
+/** A STOP a citizen sent to one of our numbers, after the stop list has it. */
+export interface StopReceived {
+  /** The citizen's number, E.164. */
+  phone: string;
+  /** Our number it was sent to. */
+  ourNumber: string;
+  at: Date;
+}
+
 /**
  * An SMS from a citizen: recorded in the register like every inbound contact (keywords too, they
  * are part of the record), then STOP/START change that sender number's stop list and HELP is answered.
  */
 export class SmsInboundService {
+  private readonly stopListeners: ((stop: StopReceived) => Promise<unknown>)[] = [];
+
   constructor(private readonly deps: SmsInboundDeps) {}
+
+  /**
+   * Another feature's part in a STOP (resident alerts end the subscription). Awaited before the
+   * webhook answers, so a failure there makes the provider retry, and the retry repeats every part.
+   */
+  onStop(listener: (stop: StopReceived) => Promise<unknown>): void {
+    this.stopListeners.push(listener);
+  }
 
   async receive(sms: InboundSms): Promise<InboundResult> {
     const to = toE164(sms.to, this.deps.defaultCountry) ?? sms.to;
@@ -33,6 +52,7 @@ export class SmsInboundService {
     // A provider retry is a duplicate; applying the keyword again is harmless and covers a crash between the two writes.
     if (sms.keyword === 'stop') {
       await this.deps.db.transaction((m) => this.deps.stopList.add(to, citizen, sms.receivedAt, result.message.id, m));
+      for (const listener of this.stopListeners) await listener({ phone: citizen, ourNumber: to, at: sms.receivedAt });
     } else if (sms.keyword === 'start') {
       await this.deps.db.transaction((m) => this.deps.stopList.remove(to, citizen, m));
     } else if (!result.duplicate) {
