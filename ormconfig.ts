@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { migrations } from './migrations';
 import { authEntities } from './server/auth/entities';
 import { alertEntities } from './server/alerts/entities';
+import { addressRegisterEntities } from './server/alerts/address-register.entities';
 import { auditEntities } from './server/core/audit.entities';
 import { jobEntities } from './server/core/jobs/job.entities';
 import { outboundEntities } from './server/core/outbound-hooks';
@@ -38,6 +39,7 @@ export const schema: Schema = {
     ...webFormEntities,
     ...journalEntities,
     ...alertEntities,
+    ...addressRegisterEntities,
   ],
   migrations,
 };

@@ -19,7 +19,9 @@ export interface AuditEntry {
     | 'api_key'
     | 'totp_policy'
     | 'outbound_host'
-    | 'attachment_policy';
+    | 'attachment_policy'
+    | 'address_register'
+    | 'alert_category';
   entityId: string | number;
   route: string;
   ip?: string | null;
