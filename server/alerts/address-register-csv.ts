@@ -13,7 +13,7 @@ export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 /** No register line is anywhere near this long; a longer one means the body is not a register. */
 const MAX_RECORD_BYTES = 16 * 1024;
 /** How much text csv-parse gets at once before the loop lets other requests in. */
-const SLICE_CHARS = 256 * 1024;
+const SLICE_CHARS = 64 * 1024;
 
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -53,7 +53,8 @@ export class AddressRegisterRepository {
 
   async localities(m: EntityManager, source: string): Promise<KnownLocality[]> {
     const rows = (await m.query('SELECT id, code, name, area FROM address_localities WHERE source = ?', [source])) as KnownLocality[];
-    return rows.map((r) => ({ ...r, id: num(r.id) }));
+    for (const r of rows) r.id = num(r.id);
+    return rows;
   }
 
   /** Streets of these localities. */

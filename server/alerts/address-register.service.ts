@@ -4,7 +4,7 @@ import type { Database } from '../core/db/database';
 import { AppError, badRequest } from '../core/errors';
 import { nextTurn } from './address-register-csv';
 import type { RegisterFile } from './address-register-files';
-import type { AddressRegisterRepository, KnownLocality, KnownStreet } from './address-register.repository';
+import type { AddressRegisterRepository, KnownLocality, KnownPoint, KnownStreet } from './address-register.repository';
 import { fold } from './search-fold';
 
 /*
@@ -63,12 +63,21 @@ const KEPT_SHOWN = 200;
 /** Rows compared between turns of the event loop. */
 const TURN = 5000;
 
+/** `fn` on each item, letting other requests in every TURN items: a whole country is hundreds of thousands of rows. */
+async function inTurns<T>(items: Iterable<T>, fn: (item: T) => unknown): Promise<void> {
+  let i = 0;
+  for (const item of items) {
+    fn(item);
+    if (++i % TURN === 0) await nextTurn();
+  }
+}
+
 export class AddressRegisterService {
   private running = false;
 
   constructor(private readonly deps: { db: Database; repo: AddressRegisterRepository; audit: AuditRepository; clock: () => Date }) {}
 
-  async import(file: RegisterFile, who: { userId: number; route: string; ip?: string | null }): Promise<ImportAnswer> {
+  async import(file: RegisterFile, who: { userId: number | null; route: string; ip?: string | null }): Promise<ImportAnswer> {
     // One at a time: two imports comparing against the same rows would each add what the other adds.
     if (this.running) throw new AppError(409, 'import_running', 'Another address register import is running; try again when it has finished');
     this.running = true;
@@ -96,12 +105,15 @@ export class AddressRegisterService {
   }
 
   private async knownIds(m: EntityManager, source: string): Promise<Map<string, number>> {
-    return new Map((await this.deps.repo.localities(m, source)).map((l) => [l.code, l.id]));
+    const ids = new Map<string, number>();
+    await inTurns(await this.deps.repo.localities(m, source), (l) => ids.set(l.code, l.id));
+    return ids;
   }
 
   private async applyLocalities(m: EntityManager, file: RegisterFile, source: string, report: ImportReport, at: Date): Promise<Map<string, number>> {
     const { repo } = this.deps;
-    const known = new Map((await repo.localities(m, source)).map((l) => [l.code, l]));
+    const known = new Map<string, KnownLocality>();
+    await inTurns(await repo.localities(m, source), (l) => known.set(l.code, l));
     const ids = new Map<string, number>();
     const fresh: Omit<KnownLocality, 'id'>[] = [];
     let i = 0;
@@ -127,7 +139,8 @@ export class AddressRegisterService {
     // A TERYT SIMC file speaks for the municipalities it lists; a generic CSV removes no locality.
     if ('areas' in file.scope) {
       const areas = file.scope.areas;
-      const gone = [...known.values()].filter((l) => l.area !== null && areas.has(l.area) && !file.localities.has(l.code));
+      const gone: KnownLocality[] = [];
+      await inTurns(known.values(), (l) => l.area !== null && areas.has(l.area) && !file.localities.has(l.code) && gone.push(l));
       const chosen = await repo.chosenLocalities(
         m,
         gone.map((l) => l.id),
@@ -146,20 +159,20 @@ export class AddressRegisterService {
     const scope = new Set<number>();
     if ('areas' in file.scope) {
       const areas = file.scope.areas;
-      for (const l of await repo.localities(m, 'teryt')) if (l.area !== null && areas.has(l.area)) scope.add(l.id);
+      await inTurns(await repo.localities(m, 'teryt'), (l) => l.area !== null && areas.has(l.area) && scope.add(l.id));
     } else for (const code of file.scope.localities) scope.add(localityIds.get(code) as number);
 
     const unknown = new Map<string, number>();
     const wanted = new Map<string, Omit<KnownStreet, 'id'>>();
-    for (const s of file.streets.values()) {
+    await inTurns(file.streets.values(), (s) => {
       const localityId = localityIds.get(s.locality);
       if (localityId === undefined) {
         unknown.set(s.locality, (unknown.get(s.locality) ?? 0) + 1);
-        continue;
+        return;
       }
       scope.add(localityId);
       wanted.set(`${localityId}\t${s.code}`, { localityId, code: s.code, name: s.name, nameKey: s.nameKey });
-    }
+    });
     for (const [sym, n] of unknown) {
       report.skippedCount += n;
       if (report.skipped.length < 100)
@@ -172,7 +185,8 @@ export class AddressRegisterService {
 
     const known = await repo.streetsOf(m, [...scope]);
     const fresh: Omit<KnownStreet, 'id'>[] = [];
-    const knownByKey = new Map(known.map((s) => [`${s.localityId}\t${s.code}`, s]));
+    const knownByKey = new Map<string, KnownStreet>();
+    await inTurns(known, (s) => knownByKey.set(`${s.localityId}\t${s.code}`, s));
     let i = 0;
     for (const [key, s] of wanted) {
       if (++i % TURN === 0) await nextTurn();
@@ -187,7 +201,8 @@ export class AddressRegisterService {
     await repo.addStreets(m, fresh, at);
     report.streets.added = fresh.length;
 
-    const gone = known.filter((s) => !wanted.has(`${s.localityId}\t${s.code}`));
+    const gone: KnownStreet[] = [];
+    await inTurns(known, (s) => !wanted.has(`${s.localityId}\t${s.code}`) && gone.push(s));
     const chosen = await repo.chosenStreets(
       m,
       gone.map((s) => s.id),
@@ -203,7 +218,8 @@ export class AddressRegisterService {
     const { repo } = this.deps;
     const scope = [...(file.scope as { localities: Set<string> }).localities].map((c) => localityIds.get(c) as number);
     const streetIds = await repo.streetIds(m, scope);
-    const known = new Map((await repo.pointsOf(m, scope)).map((p) => [pointKey(p.localityId, p.streetId, p.number), p]));
+    const known = new Map<string, KnownPoint>();
+    await inTurns(await repo.pointsOf(m, scope), (p) => known.set(pointKey(p.localityId, p.streetId, p.number), p));
     const seen = new Set<string>();
     const fresh: { localityId: number; streetId: number | null; number: string; postcode: string | null }[] = [];
     let i = 0;
@@ -223,9 +239,15 @@ export class AddressRegisterService {
     }
     await repo.addPoints(m, fresh, at);
     report.addresses.added = fresh.length;
-    const removed = [...known].filter(([k]) => !seen.has(k)).map(([, p]) => p.id);
+    const removed: number[] = [];
+    await inTurns(known, ([k, p]) => !seen.has(k) && removed.push(p.id));
     await repo.remove(m, 'address_points', removed);
     report.addresses.removed = removed.length;
+  }
+
+  /** What the register holds. */
+  counts() {
+    return this.deps.repo.counts();
   }
 
   async localities(q: string, limit: number) {
