@@ -6,7 +6,7 @@ import { actorOf, routeOf } from '../core/http/require-auth';
 import { idParam, text } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import { readBody } from './address-register-csv';
-import { FORMATS, readRegisterFile } from './address-register-files';
+import { FORMATS } from './address-register-files';
 import type { AddressRegisterService } from './address-register.service';
 import type { AlertCategoryService } from './categories';
 
@@ -53,9 +53,8 @@ export function addressRegisterRoutes(deps: { register: AddressRegisterService; 
       query.format === 'csv'
         ? { locality: query.locality as string, street: query.street, number: query.number, postcode: query.postcode, area: query.area }
         : null;
-    const file = await readRegisterFile(bytes, query.format, mapping);
     const actor = actorOf(res);
-    res.json(await deps.register.import(file, { userId: actor.id, route: routeOf(req), ip: req.ip }));
+    res.json(await deps.register.importFile(bytes, query.format, mapping, { userId: actor.id, route: routeOf(req), ip: req.ip }));
   });
 
   api.put('/alert-categories/:code', async (req, res) => {

@@ -3,7 +3,7 @@ import type { AuditRepository } from '../core/audit.repository';
 import type { Database } from '../core/db/database';
 import { AppError, badRequest } from '../core/errors';
 import { nextTurn } from './address-register-csv';
-import type { RegisterFile } from './address-register-files';
+import { readRegisterFile, type ColumnMapping, type Format, type RegisterFile } from './address-register-files';
 import type { AddressRegisterRepository, KnownLocality, KnownPoint, KnownStreet } from './address-register.repository';
 import { fold } from './search-fold';
 
@@ -76,6 +76,16 @@ export class AddressRegisterService {
   private running = false;
 
   constructor(private readonly deps: { db: Database; repo: AddressRegisterRepository; audit: AuditRepository; clock: () => Date }) {}
+
+  /** Reads a file as sent (bytes in any of the accepted encodings) and imports it. */
+  async importFile(
+    bytes: Buffer,
+    format: Format,
+    mapping: ColumnMapping | null,
+    who: { userId: number | null; route: string; ip?: string | null },
+  ): Promise<ImportAnswer> {
+    return this.import(await readRegisterFile(bytes, format, mapping), who);
+  }
 
   async import(file: RegisterFile, who: { userId: number | null; route: string; ip?: string | null }): Promise<ImportAnswer> {
     // One at a time: two imports comparing against the same rows would each add what the other adds.

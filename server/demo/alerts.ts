@@ -1,6 +1,4 @@
-import { readRegisterFile } from '../alerts/address-register-files';
-import type { AddressRegisterService } from '../alerts/address-register.service';
-import type { AlertCategoryService } from '../alerts/categories';
+import type { AlertsFeature } from '../alerts/module';
 
 /*
  * Resident alerts in the demo: the default interest categories, and a small address register in
@@ -30,11 +28,11 @@ const ULIC = `WOJ;POW;GMI;RODZ_GMI;SYM;SYM_UL;CECHA;NAZWA_1;NAZWA_2;STAN_NA
 `;
 
 /** Seeds only what is empty, so a restart or an admin's own register is left alone. */
-export async function seedDemoAlerts(deps: { alerts: { categories: AlertCategoryService; addressRegister: AddressRegisterService } }): Promise<void> {
+export async function seedDemoAlerts(deps: { alerts: Pick<AlertsFeature, 'categories' | 'addressRegister'> }): Promise<void> {
   const { categories, addressRegister } = deps.alerts;
   await categories.seedDefaults();
   if ((await addressRegister.counts()).localities > 0) return;
   const who = { userId: null, route: 'demo seed' };
-  await addressRegister.import(await readRegisterFile(Buffer.from(SIMC), 'teryt-simc', null), who);
-  await addressRegister.import(await readRegisterFile(Buffer.from(ULIC), 'teryt-ulic', null), who);
+  await addressRegister.importFile(Buffer.from(SIMC), 'teryt-simc', null, who);
+  await addressRegister.importFile(Buffer.from(ULIC), 'teryt-ulic', null, who);
 }
