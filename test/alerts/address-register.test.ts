@@ -148,6 +148,30 @@ describe.each(engines())('address register on $name', (engine) => {
     expect(names(await localities('dabrowka'))).toHaveLength(2);
   });
 
+  test('a locality a resident chose as a whole stays when a newer SIMC drops it, and is named in the answer', async () => {
+    const [dabrowka] = (await localities('dabrowka')).filter((d) => d.area === '3021022');
+    await s.app.db.transaction((m) =>
+      m.getRepository(SubscriberEntity).save({
+        phone: '+48600100300',
+        localityId: Number(dabrowka.id),
+        wholeLocality: true,
+        language: 'pl',
+        state: 'active',
+        createdAt: new Date(),
+        updatedAt: new Date(),
+        leftAt: null,
+      }),
+    );
+    const without = fixture('simc-newer.csv')
+      .toString()
+      .replace(/^.*;Dąbrówka;.*\n/m, '');
+    const r = await upload('format=teryt-simc', without);
+    expect(r.status).toBe(200);
+    expect(r.body.report.kept).toEqual([{ kind: 'locality', id: dabrowka.id, name: 'Dąbrówka', residents: 1 }]);
+    expect(r.body.report.localities.removed).toBe(0);
+    expect((await localities('dabrowka')).map((d) => d.id)).toContain(dabrowka.id);
+  });
+
   test('a generic CSV (comma-separated) with a column mapping: localities, streets and addresses; a re-import keeps them', async () => {
     const q = 'format=csv&locality=poststed&street=adressenavn&number=nummer&postcode=postnummer&area=kommunenavn';
     const before = await s.app.alerts.addressRegister.localities('orsta', 5);
