@@ -5,6 +5,7 @@ import { authEntities } from './server/auth/entities';
 import { alertEntities } from './server/alerts/entities';
 import { AlertCodeEntity } from './server/alerts/codes.entities';
 import { AlertConsentEntity } from './server/alerts/consent.entities';
+import { addressRegisterEntities } from './server/alerts/address-register.entities';
 import { auditEntities } from './server/core/audit.entities';
 import { jobEntities } from './server/core/jobs/job.entities';
 import { outboundEntities } from './server/core/outbound-hooks';
@@ -42,6 +43,7 @@ export const schema: Schema = {
     ...alertEntities,
     AlertCodeEntity,
     AlertConsentEntity,
+    ...addressRegisterEntities,
   ],
   migrations,
 };

@@ -24,6 +24,7 @@ import { BinaryAddressCollation1732430000002 } from './1732430000002-BinaryAddre
 import { AttachmentChunks1732440000001 } from './1732440000001-AttachmentChunks';
 import { CreateAttachmentTypes1732440000002 } from './1732440000002-CreateAttachmentTypes';
 import { CreateAlerts1732455000001 } from './1732455000001-CreateAlerts';
+import { CreateAddressSearchWords1732460000001 } from './1732460000001-CreateAddressSearchWords';
 import { CreateAlertCodesAndConsents1732470000001 } from './1732470000001-CreateAlertCodesAndConsents';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
@@ -54,5 +55,6 @@ export const migrations = [
   AttachmentChunks1732440000001,
   CreateAttachmentTypes1732440000002,
   CreateAlerts1732455000001,
+  CreateAddressSearchWords1732460000001,
   CreateAlertCodesAndConsents1732470000001,
 ];

@@ -10,6 +10,10 @@ import { SubscriptionRepository } from './subscriptions.repository';
 import { subscriptionRoutes, subscriptionStaffRoutes } from './subscriptions.routes';
 import { langOfCountry } from './subscriptions.schemas';
 import { Subscriptions } from './subscriptions.service';
+import { AddressRegisterRepository } from './address-register.repository';
+import { addressRegisterRoutes } from './address-register.routes';
+import { AddressRegisterService } from './address-register.service';
+import { AlertCategoryService } from './categories';
 
 export type AlertsFeature = ReturnType<typeof createAlerts>;
 
@@ -58,11 +62,18 @@ export function createAlerts(kernel: Kernel, deps: { register: Register; sms: Sm
   });
   sms?.inboundSms.onStop((stop) => subscriptions.stop(stop.phone, stop.ourNumber, stop.at));
 
+  // The address register and categories residents choose from, and the staff who keep them.
+  const addressRegister = new AddressRegisterService({ db, audit, clock, repo: new AddressRegisterRepository({ db }) });
+  const categories = new AlertCategoryService({ db, audit, clock });
+  const registerRoutes = addressRegisterRoutes({ register: addressRegister, categories });
+
   const pub = Router();
+  pub.use(registerRoutes.public);
   pub.use(subscriptionRoutes({ subscriptions }));
-  pub.use(alertPages({ subscriptions, repo: subscriptionRepo, defaultLang, logger }));
+  pub.use(alertPages({ subscriptions, repo: subscriptionRepo, places: addressRegister, defaultLang, logger }));
   const api = Router();
+  api.use(registerRoutes.api);
   api.use(subscriptionStaffRoutes({ subscriptions }));
 
-  return { routes: { public: pub, api }, subscriptions } satisfies Feature & Record<string, unknown>;
+  return { routes: { public: pub, api }, subscriptions, addressRegister, categories } satisfies Feature & Record<string, unknown>;
 }

@@ -73,7 +73,14 @@ const honeypot = (t: PageTexts) =>
 const hidden = (name: string, value: string) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`;
 
 /** Step 1: find the locality (a GET form), results as links to step 2. */
-export function renderStart(v: { lang: AlertLang; q: string; localities: Locality[] | null }): string {
+/** A place as the register's search finds it. */
+export interface FoundPlace {
+  id: string | number;
+  name: string;
+  area?: string | null;
+}
+
+export function renderStart(v: { lang: AlertLang; q: string; localities: FoundPlace[] | null }): string {
   const t = pageTexts(v.lang);
   const results =
     v.localities === null
@@ -84,7 +91,7 @@ export function renderStart(v: { lang: AlertLang; q: string; localities: Localit
             .map(
               (l) =>
                 `<li><a href="${esc(
-                  urlOf('/streets', [
+                  urlOf('/choose-streets', [
                     ['lang', v.lang],
                     ['locality', String(l.id)],
                   ]),
@@ -108,18 +115,19 @@ ${results}
  * Step 2: the locality's streets. One GET form: the search button comes first, so Enter in the
  * search field searches, and ticked streets travel with the search; Continue goes on to step 3.
  */
-export function renderStreets(v: { lang: AlertLang; locality: Locality; sq: string; results: Street[]; chosen: Street[] }): string {
+export function renderStreets(v: { lang: AlertLang; locality: Locality; sq: string; results: FoundPlace[]; chosen: Street[] }): string {
   const t = pageTexts(v.lang);
-  const shown = [...v.chosen, ...v.results.filter((s) => !v.chosen.some((c) => c.id === s.id))];
+  const isChosen = (s: FoundPlace) => v.chosen.some((c) => String(c.id) === String(s.id));
+  const shown: FoundPlace[] = [...v.chosen, ...v.results.filter((s) => !isChosen(s))];
   const boxes = shown
     .map(
       (s) =>
-        `<div class="checkbox"><input type="checkbox" id="street-${s.id}" name="street" value="${s.id}"${v.chosen.some((c) => c.id === s.id) ? ' checked' : ''}> <label for="street-${s.id}">${esc(s.name)}</label></div>`,
+        `<div class="checkbox"><input type="checkbox" id="street-${esc(String(s.id))}" name="street" value="${esc(String(s.id))}"${isChosen(s) ? ' checked' : ''}> <label for="street-${esc(String(s.id))}">${esc(s.name)}</label></div>`,
     )
     .join('\n');
   const main = `<h1>${esc(t.streetsTitle(v.locality.name))}</h1>
 <p id="streets-hint">${esc(t.streetsHint)}</p>
-<form method="get" action="${BASE}/streets">
+<form method="get" action="${BASE}/choose-streets">
 ${hidden('lang', v.lang)}${hidden('locality', String(v.locality.id))}
 ${input('sq', t.streetLabel, null, v.sq, undefined, 'type="search" maxlength="100"')}
 <button type="submit">${esc(t.search)}</button>
@@ -130,7 +138,7 @@ ${boxes || `<p role="status">${esc(t.noStreets)}</p>`}
 </form>
 <p><a href="${esc(urlOf('', [['lang', v.lang]]))}">${esc(t.changePlace)}</a></p>`;
   return page(v.lang, t.streetsTitle(v.locality.name), main, (l) =>
-    urlOf('/streets', [['lang', l], ['locality', String(v.locality.id)], ...v.chosen.map((s) => ['street', String(s.id)] as [string, string])]),
+    urlOf('/choose-streets', [['lang', l], ['locality', String(v.locality.id)], ...v.chosen.map((s) => ['street', String(s.id)] as [string, string])]),
   );
 }
 
@@ -160,7 +168,7 @@ export function renderDetails(v: DetailsView): string {
   const confirming = v.consent !== null;
   const main = `<h1>${esc(t.detailsTitle)}</h1>
 ${summary(t, v.errors)}
-<p><strong>${esc(t.chosenPlace)}:</strong> ${esc(place)} (<a href="${esc(urlOf('/streets', [['lang', v.lang], ['locality', String(v.locality.id)], ...v.streets.map((s) => ['street', String(s.id)] as [string, string])]))}">${esc(t.changePlace)}</a>)</p>
+<p><strong>${esc(t.chosenPlace)}:</strong> ${esc(place)} (<a href="${esc(urlOf('/choose-streets', [['lang', v.lang], ['locality', String(v.locality.id)], ...v.streets.map((s) => ['street', String(s.id)] as [string, string])]))}">${esc(t.changePlace)}</a>)</p>
 ${v.codeSent && !Object.keys(v.errors).length ? `<p role="status" class="status">${esc(t.codeSent)}</p>` : ''}
 <form method="post" action="${BASE}/details">
 ${hidden('lang', v.lang)}${hidden('locality', String(v.locality.id))}${v.streets.map((s) => hidden('street', String(s.id))).join('')}

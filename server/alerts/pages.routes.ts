@@ -3,7 +3,17 @@ import type { Logger } from 'pino';
 import { AppError } from '../core/errors';
 import { clientKey } from '../core/rate-limits';
 import { consentTexts } from './consent.texts';
-import { renderDetails, renderLeave, renderMessage, renderStart, renderStreets, STYLESHEET, type DetailsView, type PageErrors } from './pages.render';
+import {
+  renderDetails,
+  renderLeave,
+  renderMessage,
+  renderStart,
+  renderStreets,
+  STYLESHEET,
+  type DetailsView,
+  type FoundPlace,
+  type PageErrors,
+} from './pages.render';
 import { pageTexts } from './pages.texts';
 import type { SubscriptionRepository } from './subscriptions.repository';
 import { isAlertLang, type AlertLang } from './subscriptions.schemas';
@@ -41,6 +51,11 @@ function html(res: Response, status: number, body: string) {
 export interface AlertPagesDeps {
   subscriptions: Subscriptions;
   repo: SubscriptionRepository;
+  /** The address register's search as you type, folded for case and diacritics. */
+  places: {
+    localities(q: string, limit: number): Promise<FoundPlace[]>;
+    streets(localityId: number, q: string, limit: number): Promise<FoundPlace[]>;
+  };
   defaultLang: AlertLang;
   logger: Logger;
 }
@@ -63,7 +78,7 @@ export function alertPages(deps: AlertPagesDeps): Router {
   r.get('/public/alerts', async (req, res) => {
     const lang = langOf(req);
     const q = one(req.query.q, 100).trim();
-    html(res, 200, renderStart({ lang, q, localities: q ? await deps.repo.searchLocalities(q, 20) : null }));
+    html(res, 200, renderStart({ lang, q, localities: q ? await deps.places.localities(q, 20) : null }));
   });
 
   /** The locality and the streets named in a query or form, only those that are really in it. */
@@ -84,12 +99,12 @@ export function alertPages(deps: AlertPagesDeps): Router {
   };
   const unknownPlace = (res: Response, lang: AlertLang) => html(res, 404, renderMessage(lang, pageTexts(lang).unknownPlace, null));
 
-  r.get('/public/alerts/streets', async (req, res) => {
+  r.get('/public/alerts/choose-streets', async (req, res) => {
     const lang = langOf(req);
     const p = await place(req.query);
     if (!p) return unknownPlace(res, lang);
     const sq = one(req.query.sq, 100).trim();
-    const results = await deps.repo.searchStreets(p.locality.id, sq, 50);
+    const results = await deps.places.streets(p.locality.id, sq, 50);
     html(res, 200, renderStreets({ lang, locality: p.locality, sq, results, chosen: p.streets }));
   });
 

@@ -14,12 +14,6 @@ import {
 } from './entities';
 import { AlertConsentEntity, type AlertConsent } from './consent.entities';
 
-/** Lower case without diacritics, as name_key is stored ("Skórzewo" → "skorzewo", "Łódź" → "lodz"). */
-export function fold(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/ł/g, 'l').replace(/ø/g, 'o').replace(/æ/g, 'ae').replace(/ß/g, 'ss').trim();
-}
-const likePrefix = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
-
 export interface SubscriberChoice {
   subscriber: Subscriber;
   locality: Locality | null;
@@ -51,34 +45,6 @@ export class SubscriptionRepository {
     return this.m(m)
       .getRepository(AlertCategoryEntity)
       .find({ where: { code: In(codes) }, order: { name: 'ASC' } });
-  }
-
-  /**
-   * For the pages without script: localities whose folded name starts with what was typed. The
-   * register room has the full search as you type; this is the same prefix match on name_key.
-   */
-  searchLocalities(q: string, limit: number): Promise<Locality[]> {
-    return this.m()
-      .getRepository(LocalityEntity)
-      .createQueryBuilder('l')
-      .where("l.name_key LIKE :k ESCAPE '!'", { k: `${likePrefix(fold(q))}%` })
-      .orderBy('l.name_key', 'ASC')
-      .addOrderBy('l.id', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
-  /** A locality's streets whose folded name starts with `q` (all of them, up to `limit`, for an empty `q`). */
-  searchStreets(localityId: number, q: string, limit: number): Promise<Street[]> {
-    return this.m()
-      .getRepository(StreetEntity)
-      .createQueryBuilder('s')
-      .where('s.locality_id = :localityId', { localityId })
-      .andWhere("s.name_key LIKE :k ESCAPE '!'", { k: `${likePrefix(fold(q))}%` })
-      .orderBy('s.name_key', 'ASC')
-      .addOrderBy('s.id', 'ASC')
-      .limit(limit)
-      .getMany();
   }
 
   allCategories(): Promise<AlertCategory[]> {

@@ -23,6 +23,10 @@ const table = {
   seeDeliveryStatus: ['admin', 'officer', 'agent', 'caseworker', 'records'],
   /** The console's alert desk: compose alerts and watch their delivery. */
   sendAlerts: ['admin', 'officer'],
+  /** Name the interest categories residents choose from for alerts. */
+  manageAlertCategories: ['admin', 'officer'],
+  /** Import the official address register (TERYT, a national address CSV) residents choose their place from. */
+  importAddressRegister: ['admin'],
   /** Approve or reject a send held for review. */
   reviewSends: ['admin', 'officer'],
   /** Approve one's own held send (everyone else needs a second person). */

@@ -20,7 +20,9 @@ export interface AuditEntry {
     | 'totp_policy'
     | 'outbound_host'
     | 'attachment_policy'
-    | 'alert_subscriber';
+    | 'alert_subscriber'
+    | 'address_register'
+    | 'alert_category';
   entityId: string | number;
   route: string;
   ip?: string | null;

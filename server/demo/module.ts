@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { seedDemoAlerts } from './alerts';
 import { seedDemoForms } from './forms';
 import { seedDemoData, type DemoDeps } from './seed';
 
@@ -6,9 +7,13 @@ export { DEMO_PASSWORD, DEMO_DEPARTMENTS } from './seed';
 
 /**
  * The demo: an empty register filled with departments, staff, citizens, cases and inquiries on
- * every channel, and the public web forms. Written through the same services a running server uses.
+ * every channel, the public web forms, and resident alerts' categories and address register. Written through the same services a running server uses.
  */
-export async function seedDemo(server: DemoDeps & Parameters<typeof seedDemoForms>[0], opts: { logger?: Logger } = {}): Promise<void> {
+export async function seedDemo(
+  server: DemoDeps & Parameters<typeof seedDemoForms>[0] & Parameters<typeof seedDemoAlerts>[0],
+  opts: { logger?: Logger } = {},
+): Promise<void> {
   await seedDemoData(server, opts);
   await seedDemoForms(server);
+  await seedDemoAlerts(server);
 }

@@ -53,7 +53,7 @@ describe.each(engines())('alert pages on $name', (engine) => {
     const t = pageTexts(lang);
     const pages = [
       `/public/alerts?lang=${lang}&q=sk`,
-      `/public/alerts/streets?lang=${lang}&locality=${w.ids.skorzewo}`,
+      `/public/alerts/choose-streets?lang=${lang}&locality=${w.ids.skorzewo}`,
       `/public/alerts/details?lang=${lang}&locality=${w.ids.skorzewo}&street=${w.ids.dzialkowa}`,
       `/public/alerts/leave?lang=${lang}`,
     ];
@@ -75,7 +75,7 @@ describe.each(engines())('alert pages on $name', (engine) => {
     const phone = '+4793000001';
     const start = await get('/public/alerts?lang=pl&q=SKORZ');
     expect(start.status).toBe(200);
-    const streetsHref = unescape(/href="(\/public\/alerts\/streets\?[^"]+)">Skórzewo</.exec(start.html)![1]);
+    const streetsHref = unescape(/href="(\/public\/alerts\/choose-streets\?[^"]+)">Skórzewo</.exec(start.html)![1]);
     const streets = await get(`${streetsHref}&sq=dzia`);
     expect(streets.html).toContain(`name="street" value="${w.ids.dzialkowa}"`);
     expect(streets.html).not.toContain('ul. Lipowa');
@@ -190,8 +190,8 @@ describe.each(engines())('alert pages on $name', (engine) => {
     ]);
     expect(nowhere.status).toBe(400);
     expect(nowhere.html).toContain(pageTexts('en').unknownPlace);
-    expect((await get('/public/alerts/streets?lang=en&locality=x')).status).toBe(404);
-    expect((await get(`/public/alerts/streets?lang=xx&locality=${w.ids.skorzewo}&street=${w.ids.glowna}`)).html).not.toContain('checked');
+    expect((await get('/public/alerts/choose-streets?lang=en&locality=x')).status).toBe(404);
+    expect((await get(`/public/alerts/choose-streets?lang=xx&locality=${w.ids.skorzewo}&street=${w.ids.glowna}`)).html).not.toContain('checked');
 
     // A bot that fills the field people never see gets a person's page, and no SMS goes out.
     const sms = w.standin.messages.length;

@@ -1,6 +1,5 @@
 import { CODE_SMS } from '../../server/alerts/codes.service';
 import { consentTexts } from '../../server/alerts/consent.texts';
-import { fold } from '../../server/alerts/subscriptions.repository';
 import { ALERT_LANGS } from '../../server/alerts/subscriptions.schemas';
 import { engines } from '../support/engines';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
@@ -27,13 +26,6 @@ describe('alert subscription texts', () => {
     expect(whole).not.toBe(streets);
     expect(t.unsubscribe('+4791234567')).toContain('+4791234567');
     expect(t.stop('+4791234567', '+4759440099')).toContain('+4759440099');
-  });
-
-  it('folds names as the register stores them', () => {
-    expect(fold(' Skórzewo')).toBe('skorzewo');
-    expect(fold('DZIAŁKOWA')).toBe('dzialkowa');
-    expect(fold('Łódź')).toBe('lodz');
-    expect(fold('Bærum Støren Ålesund')).toBe('baerum storen alesund');
   });
 });
 

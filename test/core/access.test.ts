@@ -17,6 +17,8 @@ const EXPECTED: Record<Role, Capability[]> = {
     'manageSmsGroups',
     'seeDeliveryStatus',
     'sendAlerts',
+    'manageAlertCategories',
+    'importAddressRegister',
     'reviewSends',
     'approveOwnSends',
     'keepRecords',
@@ -27,7 +29,7 @@ const EXPECTED: Record<Role, Capability[]> = {
   ],
   agent: ['readRegister', 'workInquiries', 'takeCalls', 'sendSms', 'manageSmsGroups', 'seeDeliveryStatus'],
   caseworker: ['readRegister', 'workInquiries', 'takeCalls', 'sendSms', 'manageSmsGroups', 'seeDeliveryStatus'],
-  officer: ['sendSms', 'manageSmsGroups', 'seeDeliveryStatus', 'sendAlerts', 'reviewSends'],
+  officer: ['sendSms', 'manageSmsGroups', 'seeDeliveryStatus', 'sendAlerts', 'manageAlertCategories', 'reviewSends'],
   records: ['readRegister', 'seeDeliveryStatus', 'keepRecords', 'seeEveryDepartment'],
   integration: ['upsertCases', 'readOwnCasesOnly'],
 };
