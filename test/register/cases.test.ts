@@ -177,7 +177,9 @@ describe.each(engines())('case upserts on $name', (engine) => {
       contacts: [{ name: 'Jon Berg', email: 'jon.berg@example.no', phone: '915 00 020' }],
     });
     expect(b.status).toBe(200);
-    expect(await parties('2026/3010')).toEqual([expect.objectContaining({ id: a.body.contacts[0].id, phones: ['+4791500020'], emails: ['jon.berg@example.no'] })]);
+    expect(await parties('2026/3010')).toEqual([
+      expect.objectContaining({ id: a.body.contacts[0].id, phones: ['+4791500020'], emails: ['jon.berg@example.no'] }),
+    ]);
     const after = await counts();
     expect(after.contacts).toBe(before.contacts + 1);
     expect(after.emails).toBe(before.emails + 1);
