@@ -31,6 +31,8 @@ function rowFromPush(p: InquiryNew): Json<InquiryView> {
     contactId: p.contact?.id ?? null,
     contact: p.contact,
     caseNumber: p.caseNumber,
+    mentionedCaseNumber: p.mentionedCaseNumber ?? null,
+    refersToInquiryId: p.refersToInquiryId ?? null,
     subject: null,
     summary: p.summary,
     citizenAddress: null,
