@@ -1,4 +1,4 @@
-import { LessThan, MoreThan, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
 import { AuthTokenEntity, type AuthToken } from './entities';
 
