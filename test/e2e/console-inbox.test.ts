@@ -346,6 +346,8 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     expect((await s.api('PUT', `/api/cases/${encodeURIComponent('2026/4242')}`, { token: feed, body: put })).status).toBe(201);
     await helse.page.goto(`${s.url}/#/inbox`);
     await helse.page.locator('.live.on').waitFor();
+    // The list has loaded (it replaces the rows when it arrives), so the rows below come by push.
+    await helse.page.locator(`[data-inquiry-id="${ids.email}"]`).waitFor();
     const own = await citizenWrites(s, { channel: 'email', from: { email: 'eier@example.no' }, subject: 'Min søknad', body: 'Hei', departmentCode: 'helse' });
     const stranger = await citizenWrites(s, {
       channel: 'email',
@@ -359,7 +361,7 @@ run('console: inbox, timeline and replies (Chromium)', () => {
 
     const flags = async (inquiryId: number) => {
       const row = helse.page.locator(`[data-inquiry-id="${inquiryId}"]`);
-      await row.waitFor({ timeout: 2000 });
+      await row.waitFor({ timeout: 5000 });
       return {
         refers: await row.locator('[data-flag="refers-to"]').allInnerTexts(),
         mentioned: await row.locator('[data-flag="case-mentioned"]').allInnerTexts(),
