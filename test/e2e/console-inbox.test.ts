@@ -346,7 +346,7 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     expect((await s.api('PUT', `/api/cases/${encodeURIComponent('2026/4242')}`, { token: feed, body: put })).status).toBe(201);
     await helse.page.goto(`${s.url}/#/inbox`);
     await helse.page.locator('.live.on').waitFor();
-    // The list has loaded (it replaces the rows when it arrives), so the rows below come by push.
+    // The list has loaded, so the rows below arrive by push, as they would on a desk left open.
     await helse.page.locator(`[data-inquiry-id="${ids.email}"]`).waitFor();
     const own = await citizenWrites(s, { channel: 'email', from: { email: 'eier@example.no' }, subject: 'Min søknad', body: 'Hei', departmentCode: 'helse' });
     const stranger = await citizenWrites(s, {
