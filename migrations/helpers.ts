@@ -66,3 +66,26 @@ export async function createTableOnce(
 export async function dropTableIfExists(q: QueryRunner, name: string) {
   if (await q.hasTable(name)) await q.dropTable(name);
 }
+
+/**
+ * Gives columns of MariaDB tables another collation (utf8mb4_bin: compared byte for byte),
+ * keeping each column's type, length and nullability as they are. Nothing on SQLite, which
+ * compares text with BINARY unless told otherwise. Tables or columns not there are passed over.
+ */
+export async function collateColumns(q: QueryRunner, columnsByTable: Record<string, string[]>, collation: string): Promise<void> {
+  if (!isMysql(q)) return;
+  for (const [table, columns] of Object.entries(columnsByTable)) {
+    if (!(await q.hasTable(table))) continue;
+    // The type and nullability as they are, so this keeps whatever length a later change gave a column.
+    const rows = (await q.query(
+      'SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable, COLLATION_NAME AS collation FROM information_schema.COLUMNS ' +
+        `WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME IN (${columns.map(() => '?').join(', ')})`,
+      [table, ...columns],
+    )) as { name: string; type: string; nullable: string; collation: string | null }[];
+    const changes = rows
+      .filter((r) => r.collation !== collation)
+      .map((r) => `MODIFY \`${r.name}\` ${r.type} CHARACTER SET utf8mb4 COLLATE ${collation} ${r.nullable === 'YES' ? 'NULL' : 'NOT NULL'}`);
+    // One statement per table: MariaDB rebuilds a table once for all of its columns.
+    if (changes.length) await q.query(`ALTER TABLE \`${table}\` ${changes.join(', ')}`);
+  }
+}

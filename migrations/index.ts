@@ -23,6 +23,9 @@ import { InquiryReferencesAndCaseMentions1732430000001 } from './1732430000001-I
 import { BinaryAddressCollation1732430000002 } from './1732430000002-BinaryAddressCollation';
 import { AttachmentChunks1732440000001 } from './1732440000001-AttachmentChunks';
 import { CreateAttachmentTypes1732440000002 } from './1732440000002-CreateAttachmentTypes';
+import { BinaryUserEmails1732450000001 } from './1732450000001-BinaryUserEmails';
+import { DropAuthFailures1732450000002 } from './1732450000002-DropAuthFailures';
+import { DropUnusedVerificationIndexes1732450000003 } from './1732450000003-DropUnusedVerificationIndexes';
 import { CreateAlerts1732455000001 } from './1732455000001-CreateAlerts';
 import { CreateAddressSearchWords1732460000001 } from './1732460000001-CreateAddressSearchWords';
 import { CreateAlertCodesAndConsents1732470000001 } from './1732470000001-CreateAlertCodesAndConsents';
@@ -54,6 +57,9 @@ export const migrations = [
   BinaryAddressCollation1732430000002,
   AttachmentChunks1732440000001,
   CreateAttachmentTypes1732440000002,
+  BinaryUserEmails1732450000001,
+  DropAuthFailures1732450000002,
+  DropUnusedVerificationIndexes1732450000003,
   CreateAlerts1732455000001,
   CreateAddressSearchWords1732460000001,
   CreateAlertCodesAndConsents1732470000001,

@@ -10,6 +10,7 @@ import { schema } from '../ormconfig';
 import type { Channel } from './contracts/names';
 import type { Config } from './core/config';
 import { repeating, type BackgroundWork, type Feature } from './core/feature';
+import { RATE_LIMIT_PRUNE_EVERY_MS } from './core/rate-limits';
 import { consoleRouter } from './core/http/console';
 import { outboundHostRoutes } from './core/http/outbound-hosts.routes';
 import { createApp } from './core/http/app';
@@ -64,8 +65,6 @@ export interface Composed extends Kernel {
   listen(port?: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
-
-const RATE_LIMIT_PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * The one composition root: the kernel first, then each feature, in the order they need each

@@ -80,21 +80,6 @@ export const AuthTokenEntity = new EntitySchema<AuthToken>({
   },
 });
 
-export interface AuthFailure {
-  id: number;
-  key: string;
-  at: Date;
-}
-export const AuthFailureEntity = new EntitySchema<AuthFailure>({
-  name: 'AuthFailure',
-  tableName: 'auth_failures',
-  columns: {
-    id,
-    key: { type: String, length: 191, name: 'failure_key' },
-    at: { type: 'datetime', precision: 3 },
-  },
-});
-
 export interface ApiKey {
   id: number;
   name: string;
@@ -133,4 +118,4 @@ export const TotpRoleEntity = new EntitySchema<TotpRole>({
   },
 });
 
-export const authEntities = [UserEntity, UserDepartmentEntity, AuthTokenEntity, AuthFailureEntity, ApiKeyEntity, TotpRoleEntity];
+export const authEntities = [UserEntity, UserDepartmentEntity, AuthTokenEntity, ApiKeyEntity, TotpRoleEntity];

@@ -1,6 +1,6 @@
-import { LessThan, MoreThan, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
-import { AuthFailureEntity, AuthTokenEntity, type AuthToken } from './entities';
+import { AuthTokenEntity, type AuthToken } from './entities';
 
 /** Bearer tokens, stored only as their SHA-256 so a database leak yields no usable token. */
 export class TokenRepository {
@@ -42,30 +42,5 @@ export class TokenRepository {
       .where('expires_at < :before OR revoked_at < :before', { before })
       .execute();
     return r.affected ?? 0;
-  }
-}
-
-/** Failed log-ins per key ("account:<email>", "ip:<addr>"), counted over a sliding window. */
-export class AuthFailureRepository {
-  constructor(private readonly deps: { db: Database }) {}
-
-  async record(keys: string[], at: Date, m: EntityManager): Promise<void> {
-    await m.getRepository(AuthFailureEntity).insert(keys.map((key) => ({ key, at })));
-  }
-
-  /** How many failures each key has since `since`, and when the oldest of them happened. */
-  async recent(key: string, since: Date): Promise<{ count: number; oldest: Date | null }> {
-    const rows = await this.deps.db.dataSource.manager
-      .getRepository(AuthFailureEntity)
-      .find({ where: { key, at: MoreThan(since) }, order: { at: 'ASC' }, take: 50 });
-    return { count: rows.length, oldest: rows[0]?.at ?? null };
-  }
-
-  async clear(key: string, m: EntityManager): Promise<void> {
-    await m.getRepository(AuthFailureEntity).delete({ key });
-  }
-
-  async prune(before: Date, m: EntityManager): Promise<void> {
-    await m.getRepository(AuthFailureEntity).delete({ at: LessThan(before) });
   }
 }

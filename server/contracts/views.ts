@@ -85,9 +85,29 @@ export interface CaseView {
   department: string;
   category: string | null;
   caseworker: { id: number; email: string; name: string } | null;
-  contacts: { id: number; name: string | null; role: string | null; phones: string[]; emails: string[] }[];
+  /** Register readers get each party's details; the case system's account gets ids and roles only (CaseContactRef). */
+  contacts: (CaseContactView | CaseContactRef)[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A party on a case as register readers see it. */
+export interface CaseContactView {
+  id: number;
+  name: string | null;
+  role: string | null;
+  phones: string[];
+  emails: string[];
+}
+
+/**
+ * A party on a case as the case system's account (integration) sees it: which contact the push
+ * resolved to and in what role. It has the names and addresses it sent; what we know beyond that
+ * (a citizen's other numbers, addresses, the name they gave us) is not its to read.
+ */
+export interface CaseContactRef {
+  id: number;
+  role: string | null;
 }
 
 /** A case as listed on its contact. */

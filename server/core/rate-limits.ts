@@ -149,6 +149,9 @@ function wrap(rl: RateLimiterAbstract, rule: LimitRule): RateLimiter {
   };
 }
 
+/** How often expired counters are deleted: the rate-limit store's, and any feature's own counters on the same schedule. */
+export const RATE_LIMIT_PRUNE_EVERY_MS = 3_600_000;
+
 /**
  * Built once by the kernel. `prefix` keeps one deployment's (or test suite's) Redis keys apart;
  * with Redis the database store insures it, so an outage of Redis does not switch limits off.

@@ -85,22 +85,32 @@ const ZIP_FAMILY = new Set(['zip', 'jar', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 
 const PROGRAMS = new Set(['exe', 'elf', 'mach-o', 'dll', 'class', 'dex']);
 
 /** What the content is: one of our types, `text`, or a description of what it is not. */
-type Detected = { type: AttachmentType | 'text' } | { type: null; what: string };
+export type Detected = { type: AttachmentType | 'text' } | { type: null; what: string };
 
-function looksLikeText(buf: Buffer): boolean {
-  // A UTF-16 text (Excel's "Unicode text" export) has NUL bytes but announces itself.
-  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) return buf.length % 2 === 0;
+/** A UTF-16 text (Excel's "Unicode text" export) has NUL bytes but announces itself by a byte-order mark. */
+export const startsUtf16 = (buf: Buffer) => buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+
+/** No byte of `buf` is a control character other than tab, line feed, form feed, carriage return. */
+export function plainTextBytes(buf: Buffer): boolean {
   for (let i = 0; i < buf.length; i++) {
     const b = buf[i];
-    // Tab, line feed, form feed, carriage return; everything else below space is binary.
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) return false;
   }
   return true;
 }
 
-/** An office document is a ZIP whose parts say which: OOXML by its folders, ODF by its `mimetype` entry. */
-function zipKind(buf: Buffer): Detected {
-  const entries = zipEntries(buf);
+function looksLikeText(buf: Buffer): boolean {
+  return startsUtf16(buf) ? buf.length % 2 === 0 : plainTextBytes(buf);
+}
+
+/**
+ * An office document is a ZIP whose parts say which: OOXML by its folders, ODF by its `mimetype`
+ * entry. `end` holds the file's last bytes from offset `endAt` (the central directory), `start`
+ * its first ones (where ODF's `mimetype` entry is); for a file in memory both are the whole file.
+ */
+export function zipKind(start: Buffer, end: Buffer = start, endAt = 0): Detected {
+  const buf = start;
+  const entries = zipEntries(end, 2000, endAt);
   if (!entries) return { type: null, what: 'a damaged ZIP archive' };
   const names = new Set(entries.map((e) => e.name));
   if (entries.some((e) => /(^|\/)vbaProject\.bin$/i.test(e.name))) return { type: null, what: 'an office document with macros' };
@@ -117,16 +127,28 @@ function zipKind(buf: Buffer): Detected {
   return { type: 'zip' };
 }
 
-export function detectContent(buf: Buffer): Detected {
-  const infos = filetypeinfo(new Uint8Array(buf.buffer, buf.byteOffset, Math.min(buf.length, 4096)));
+/**
+ * What a file's first bytes tell: its kind, that it is a ZIP to look into, or that it is text if
+ * every byte of it is (decided by the caller over the whole content), else `otherwise`.
+ */
+export type HeadVerdict = { kind: 'known'; detected: Detected } | { kind: 'zip' } | { kind: 'text?'; otherwise: Detected };
+
+export function judgeHead(head: Buffer): HeadVerdict {
+  const infos = filetypeinfo(new Uint8Array(head.buffer, head.byteOffset, Math.min(head.length, 4096)));
   const found = infos.map((m) => m.typename.toLowerCase());
-  if (found.some((n) => ZIP_FAMILY.has(n))) return zipKind(buf);
-  for (const name of found) if (MAGIC[name]) return { type: MAGIC[name] };
-  if (found.some((n) => PROGRAMS.has(n))) return { type: null, what: 'an executable program' };
-  if (looksLikeText(buf)) return { type: 'text' };
+  if (found.some((n) => ZIP_FAMILY.has(n))) return { kind: 'zip' };
+  for (const name of found) if (MAGIC[name]) return { kind: 'known', detected: { type: MAGIC[name] } };
+  if (found.some((n) => PROGRAMS.has(n))) return { kind: 'known', detected: { type: null, what: 'an executable program' } };
   // Short signatures without a MIME type (old Mac formats) match too much to be worth naming.
   const named = infos.find((m) => m.mime);
-  return { type: null, what: named ? `${named.typename} data (${named.mime})` : 'unrecognised binary data' };
+  return { kind: 'text?', otherwise: { type: null, what: named ? `${named.typename} data (${named.mime})` : 'unrecognised binary data' } };
+}
+
+export function detectContent(buf: Buffer): Detected {
+  const head = judgeHead(buf);
+  if (head.kind === 'zip') return zipKind(buf);
+  if (head.kind === 'known') return head.detected;
+  return looksLikeText(buf) ? { type: 'text' } : head.otherwise;
 }
 
 /**
@@ -149,8 +171,17 @@ export type AttachmentVerdict =
 
 /** Whether a file may be stored, by name and by content, against the types allowed. */
 export function checkAttachment(file: { filename: string; content: Buffer }, allowed: ReadonlySet<AttachmentType>): AttachmentVerdict {
-  const filename = cleanFilename(file.filename);
-  const refuse = (reason: string): AttachmentVerdict => ({ ok: false, filename, reason, contentType: 'application/octet-stream' });
+  const byName = checkName(file.filename, allowed);
+  return byName.ok ? checkDetected(byName, detectContent(file.content)) : byName;
+}
+
+/** The name's part of the check, which needs no content: refused, or the type the name claims. */
+export function checkName(
+  raw: string,
+  allowed: ReadonlySet<AttachmentType>,
+): { ok: true; filename: string; extension: string; type: AttachmentType } | Extract<AttachmentVerdict, { ok: false }> {
+  const filename = cleanFilename(raw);
+  const refuse = (reason: string) => ({ ok: false as const, filename, reason, contentType: 'application/octet-stream' });
   const parts = filename.toLowerCase().split('.');
   const extension = parts.length > 1 ? parts[parts.length - 1] : '';
   if (EXECUTABLE.has(extension)) {
@@ -161,7 +192,13 @@ export function checkAttachment(file: { filename: string; content: Buffer }, all
   if (!extension) return refuse('the name has no file type extension');
   const type = BY_EXTENSION.get(extension);
   if (!type || !allowed.has(type)) return refuse(`the file type .${extension} is not accepted`);
-  const detected = detectContent(file.content);
+  return { ok: true, filename, extension, type };
+}
+
+/** The content's part: what was detected must be what the name says. */
+export function checkDetected(name: { filename: string; extension: string; type: AttachmentType }, detected: Detected): AttachmentVerdict {
+  const { filename, extension, type } = name;
+  const refuse = (reason: string): AttachmentVerdict => ({ ok: false, filename, reason, contentType: 'application/octet-stream' });
   const matches =
     detected.type === type ||
     (detected.type === 'text' && (type === 'txt' || type === 'csv')) ||

@@ -8,7 +8,7 @@ import type { CaseRepository } from './cases.repository';
 import type { ContactRepository } from './contacts.repository';
 import type { DepartmentRepository } from './departments.repository';
 import type { StaffDirectory } from './staff';
-import { assertCanUpsertCases, canReadCase, canWriteCase, type Actor } from '../core/access';
+import { assertCanUpsertCases, canReadCase, canWriteCase, may, type Actor } from '../core/access';
 import { badRequest, forbidden, notFound } from '../core/errors';
 import { toE164 } from '../core/phone';
 
@@ -95,7 +95,7 @@ export class CaseService {
       result = await this.deps.db.transaction(run);
     }
     const saved = await this.deps.cases.byId(result.id);
-    return { created: result.created, changed: result.changed, case: await this.view(saved!) };
+    return { created: result.created, changed: result.changed, case: await this.view(saved!, actor) };
   }
 
   private async write(
@@ -214,16 +214,19 @@ export class CaseService {
     const c = await this.deps.cases.byNumber(caseNumber);
     if (!c || !canReadCase(actor, c)) throw notFound('Case');
     await this.deps.audit.record([{ userId: actor.id, action: 'read', entityType: 'case', entityId: caseNumber, route, ip }]);
-    return this.view(c);
+    return this.view(c, actor);
   }
 
-  async view(c: CaseFile): Promise<CaseView> {
+  /** The case as `actor` may see it: the case system's account gets its parties as ids and roles, never their details. */
+  async view(c: CaseFile, actor: Actor): Promise<CaseView> {
     const [department, caseworker, links] = await Promise.all([
       this.deps.departments.byId(c.departmentId),
       c.caseworkerId ? this.deps.users.byId(c.caseworkerId) : Promise.resolve(null),
       this.deps.cases.contactsOf(c.id),
     ]);
     const contacts = await this.deps.contacts.withAddresses(await this.deps.contacts.byIds(links.map((l) => l.contactId)));
+    // A linked contact may be a citizen who wrote to us before the push: their name, numbers and addresses stay ours.
+    const idsOnly = may(actor.role, 'readOwnCasesOnly');
     return {
       caseNumber: c.caseNumber,
       title: c.title,
@@ -233,13 +236,10 @@ export class CaseService {
       department: department?.code ?? String(c.departmentId),
       category: c.category,
       caseworker: caseworker ? { id: caseworker.id, email: caseworker.email, name: caseworker.name } : null,
-      contacts: contacts.map((ct) => ({
-        id: ct.id,
-        name: ct.name,
-        role: links.find((l) => l.contactId === ct.id)?.role ?? null,
-        phones: ct.phones,
-        emails: ct.emails,
-      })),
+      contacts: contacts.map((ct) => {
+        const role = links.find((l) => l.contactId === ct.id)?.role ?? null;
+        return idsOnly ? { id: ct.id, role } : { id: ct.id, name: ct.name, role, phones: ct.phones, emails: ct.emails };
+      }),
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
     };

@@ -42,6 +42,7 @@ export type { AttachmentRepository, AttachmentContent, AttachmentInput } from '.
 export type { Attachment } from './attachments.entities';
 export type { AttachmentPolicy } from './attachment-policy';
 export { checkAttachment, cleanFilename, type AttachmentType, type AttachmentVerdict } from './attachment-types';
+export { checkAttachmentFile } from './attachment-file';
 export type { StaffDirectory, StaffMember } from './staff';
 export { SWITCHBOARD } from './departments.repository';
 export { replaceableBy } from './message-status.service';

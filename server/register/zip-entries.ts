@@ -19,8 +19,12 @@ export interface ZipEntry {
   localOffset: number;
 }
 
-/** The first `max` entries of the central directory, or null when `buf` is not a readable ZIP. */
-export function zipEntries(buf: Buffer, max = 2000): ZipEntry[] | null {
+/**
+ * The first `max` entries of the central directory, or null when `buf` is not a readable ZIP.
+ * `base` is where `buf` starts in the file: a large file is judged by its last part only (the
+ * directory and end record sit at the end), so the directory's offsets are taken relative to it.
+ */
+export function zipEntries(buf: Buffer, max = 2000, base = 0): ZipEntry[] | null {
   if (buf.length < 22) return null;
   let end = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - EOCD_SEARCH); i--) {
@@ -31,7 +35,8 @@ export function zipEntries(buf: Buffer, max = 2000): ZipEntry[] | null {
   }
   if (end < 0) return null;
   const count = buf.readUInt16LE(end + 10);
-  let at = buf.readUInt32LE(end + 16);
+  let at = buf.readUInt32LE(end + 16) - base;
+  if (at < 0) return null;
   const entries: ZipEntry[] = [];
   for (let n = 0; n < count && n < max; n++) {
     if (at + 46 > buf.length || buf.readUInt32LE(at) !== CENTRAL) return null;

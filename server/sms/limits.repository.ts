@@ -55,6 +55,12 @@ export class SmsLimitRepository {
     }
   }
 
+  /** Deletes the counters of days before `day` (ISO dates sort as text); answers how many went. */
+  async pruneBefore(day: string): Promise<number> {
+    const r = await this.deps.db.statement((m) => m.createQueryBuilder().delete().from(SmsDailyCountEntity).where('day < :day', { day }).execute());
+    return r.affected ?? 0;
+  }
+
   async used(day: string, bucket: string): Promise<number> {
     return (await this.deps.db.dataSource.manager.getRepository(SmsDailyCountEntity).findOne({ where: { day, bucket } }))?.used ?? 0;
   }

@@ -36,6 +36,9 @@ export interface SmsLimitDeps {
   rules?: Partial<SmsLimitRules>;
 }
 
+/** Days of cap counters kept before pruning. */
+const KEEP_DAYS = 7;
+
 /** The calendar day caps count in: Norway's, so a cap does not roll over at one or two in the night. */
 const DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -105,6 +108,14 @@ export class SmsLimits {
   /** Takes `recipients` from the user's daily cap; false, and nothing taken, when that would exceed it. */
   takeForUser(userId: number, recipients: number): Promise<boolean> {
     return this.deps.limits.take(this.day(), `user:${userId}`, recipients, this.rules.dailyPerUser);
+  }
+
+  /**
+   * Forgets the counters of days no cap counts any more. A week is kept, so a question about
+   * yesterday's or last week's use can still be answered from the table.
+   */
+  prune(): Promise<number> {
+    return this.deps.limits.pruneBefore(DAY.format(new Date(this.deps.clock().getTime() - KEEP_DAYS * 86_400_000)));
   }
 
   private day(): string {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kernel } from '../core/kernel';
 import { notConfigured, repeating, type Feature } from '../core/feature';
+import { RATE_LIMIT_PRUNE_EVERY_MS } from '../core/rate-limits';
 import type { Register } from '../register/module';
 import type { InboundService } from '../inbound/module';
 import { SmsGroupRepository } from './groups.repository';
@@ -160,6 +161,8 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
       api,
     },
     background: [
+      // The daily caps' counters of past days, on the rate-limit store's pruning schedule.
+      repeating('prune-sms-daily-counts', RATE_LIMIT_PRUNE_EVERY_MS, () => limits.prune(), logger, { runAtStart: true }),
       repeating('delivery report sweep', opts.sweepEveryMs ?? 3600_000, () => register.messageStatus.markUnreported(), logger),
       // Jobs lost with a Redis flush or never written before a crash: the database says what is due.
       { name: 'scheduled sends recovery', start: () => sends.recover(), stop: () => undefined },

@@ -5,6 +5,7 @@ import { type Recipient, type SmsOutboundService, MAX_RECIPIENTS } from './outbo
 import type { SmsSendService } from './sends.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
+import { assertMay } from '../core/access';
 
 /* Officers' SMS: which numbers they may send from, what a text costs, and sending it. */
 
@@ -42,6 +43,8 @@ export function smsRoutes(deps: { sms: SmsOutboundService; sends: SmsSendService
   });
 
   r.post('/sms/preview', async (req, res) => {
+    // Only for those who may send: the case system's account has no business pricing texts to numbers.
+    assertMay(actorOf(res), 'sendSms', 'Your role may not send SMS');
     const body = parse(smsPreviewBody, req.body);
     res.json(
       deps.sms.preview(

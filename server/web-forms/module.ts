@@ -1,5 +1,5 @@
 import type { Kernel } from '../core/kernel';
-import type { Feature } from '../core/feature';
+import { repeating, type Feature } from '../core/feature';
 import type { Register } from '../register/module';
 import type { InboundService } from '../inbound/module';
 import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
@@ -8,6 +8,7 @@ import os from 'node:os';
 import { UploadDir, UploadGate, type UploadLimits } from './multipart';
 import { webFormAdminRoutes, webFormPages } from './routes';
 import { WebFormService } from './service';
+import { sweepUploads, UPLOAD_SWEEP_EVERY_MS } from './upload-sweep';
 
 export type { WebFormRepository } from './forms.repository';
 
@@ -80,7 +81,20 @@ export function createWebForms(
     sender: new WebReplySender(deps.senders),
     forms,
     uploads,
-    background: [{ name: 'web form upload folder', start: () => undefined, stop: () => uploads.remove() }],
+    background: [
+      { name: 'web form upload folder', start: () => undefined, stop: () => uploads.remove() },
+      // Folders of processes that crashed: their citizens' files must not stay on disk.
+      repeating(
+        'web form upload sweep',
+        UPLOAD_SWEEP_EVERY_MS,
+        async () => {
+          const removed = await sweepUploads(uploads);
+          if (removed.length) logger.info({ removed: removed.length }, 'removed left-over upload files');
+        },
+        logger,
+        { runAtStart: true },
+      ),
+    ],
     routes: {
       api: webFormAdminRoutes({ service }),
       public: webFormPages({

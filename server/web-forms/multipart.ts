@@ -188,7 +188,7 @@ export function readMultipart(req: Request, limits: UploadLimits, dir: UploadDir
             size: tooLarge ? limits.maxFileBytes + 1 : size,
             sha256: hash.digest('hex'),
             tooLarge,
-            read: () => fsp.readFile(target),
+            path: tooLarge ? null : target,
           });
         },
         (e: unknown) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
-  checkAttachment,
+  checkAttachmentFile,
   MessageEntity,
   type AttachmentPolicy,
   type AttachmentRepository,
@@ -61,7 +61,8 @@ interface CheckedFile {
   sha256: string;
   createdAt: Date;
   reason: string | null;
-  content: Buffer | null;
+  /** The upload's temporary file, streamed into the chunked store; null for a refused file. */
+  content: { path: string } | null;
 }
 
 const SID = /^[A-Za-z0-9_-]{16,64}$/;
@@ -161,12 +162,12 @@ export class WebFormService {
     const allowed = await this.deps.attachmentPolicy.allowed();
     const checked: CheckedFile[] = [];
     for (const [ordinal, f] of files.entries()) {
-      const content = await f.read();
-      const verdict = checkAttachment({ filename: inertText(f.filename), content }, allowed);
+      if (f.path === null) throw new Error('an upload past the size limit reached the type check');
+      const verdict = await checkAttachmentFile({ filename: inertText(f.filename), path: f.path }, allowed);
       const base = { ordinal, filename: verdict.filename, size: f.size, sha256: f.sha256, createdAt: now };
       checked.push(
         verdict.ok
-          ? { ...base, contentType: verdict.contentType, reason: null, content }
+          ? { ...base, contentType: verdict.contentType, reason: null, content: { path: f.path } }
           : { ...base, contentType: claimedType(f.contentType), reason: verdict.reason, content: null },
       );
     }

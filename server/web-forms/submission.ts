@@ -14,7 +14,8 @@ export interface UploadedFile {
   sha256: string;
   /** The upload went past the size limit and was dropped. */
   tooLarge: boolean;
-  read(): Promise<Buffer>;
+  /** The temporary file holding it (none for a file past the limit); checked and stored from there, never read whole. */
+  path: string | null;
 }
 
 export type FieldErrors = Record<string, string>;

@@ -16,7 +16,6 @@ const TABLES = [
   'users',
   'user_departments',
   'auth_tokens',
-  'auth_failures',
   'rate_limits',
   'contacts',
   'contact_phones',

@@ -76,4 +76,25 @@ describe.each(engines())('migrations on $name', (engine) => {
       await database.drop();
     }
   }, 120_000);
+
+  it('lower-cases stored log-in addresses and makes them compare byte for byte', async () => {
+    const database = await engine.create();
+    const db = await openDatabase(database.url, schema);
+    const q = (sql: string, params: unknown[] = []) => db.dataSource.query(sql, params);
+    try {
+      const applied = async () => ((await q('SELECT name FROM migrations')) as { name: string }[]).map((r) => r.name);
+      while ((await applied()).includes('BinaryUserEmails1732450000001')) await db.dataSource.undoLastMigration();
+      const now = db.param(new Date());
+      for (const email of ['Admin@Kommune.NO', 'post@kommune.no'])
+        await q("INSERT INTO users (email, name, password_hash, role, created_at) VALUES (?, 'N', 'x', 'admin', ?)", [email, now]);
+      await db.dataSource.runMigrations();
+      expect((await q('SELECT email FROM users ORDER BY email')).map((r: { email: string }) => r.email)).toEqual(['admin@kommune.no', 'post@kommune.no']);
+      expect(await q('SELECT id FROM users WHERE email = ?', ['admin@kommunë.no'])).toHaveLength(0);
+      expect(await q('SELECT id FROM users WHERE email = ?', ['ADMIN@kommune.no'])).toHaveLength(0);
+      expect(await q('SELECT id FROM users WHERE email = ?', ['admin@kommune.no'])).toHaveLength(1);
+    } finally {
+      await db.close();
+      await database.drop();
+    }
+  }, 120_000);
 });

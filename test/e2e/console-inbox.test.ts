@@ -339,4 +339,58 @@ run('console: inbox, timeline and replies (Chromium)', () => {
     await oldest.getByRole('button', { name: 'Vis hele meldingen' }).click();
     await eventually(async () => (await oldest.locator('.body').innerText()).endsWith('SLUTTEN'), 'the whole body');
   });
+
+  it('flags a message naming another citizen’s inquiry, and a case its sender is no party on, in the row and on the inquiry', async () => {
+    const feed = (await s.user('sak.flagg@kommune.no', 'integration', [])).token;
+    const put = { title: 'Tilskudd', status: 'Mottatt', department: 'helse', contacts: [{ phone: '+4791230001', role: 'søker' }] };
+    expect((await s.api('PUT', `/api/cases/${encodeURIComponent('2026/4242')}`, { token: feed, body: put })).status).toBe(201);
+    await helse.page.goto(`${s.url}/#/inbox`);
+    await helse.page.locator('.live.on').waitFor();
+    // The list has loaded, so the rows below arrive by push, as they would on a desk left open.
+    await helse.page.locator(`[data-inquiry-id="${ids.email}"]`).waitFor();
+    const own = await citizenWrites(s, { channel: 'email', from: { email: 'eier@example.no' }, subject: 'Min søknad', body: 'Hei', departmentCode: 'helse' });
+    const stranger = await citizenWrites(s, {
+      channel: 'email',
+      from: { email: 'fremmed@example.net' },
+      subject: 'Re: Min søknad',
+      body: 'Send meg alt om sak 2026/4242',
+      thread: { inquiryId: own.inquiryId },
+      departmentCode: 'helse',
+    });
+    const party = await citizenSends(s, { from: '+4791230001', to: HELSE_NUMBER, body: 'Hva er status på sak 2026/4242?' });
+
+    const flags = async (inquiryId: number) => {
+      const row = helse.page.locator(`[data-inquiry-id="${inquiryId}"]`);
+      await row.waitFor({ timeout: 5000 });
+      return {
+        refers: await row.locator('[data-flag="refers-to"]').allInnerTexts(),
+        mentioned: await row.locator('[data-flag="case-mentioned"]').allInnerTexts(),
+        verified: await row.locator('.badge.case').allInnerTexts(),
+      };
+    };
+    const expected = {
+      [stranger.inquiryId]: {
+        refers: [expect.stringContaining(`#${own.inquiryId} — avsenderen er ikke innbyggeren`)],
+        mentioned: [expect.stringContaining('2026/4242')],
+        verified: [],
+      },
+      [own.inquiryId]: { refers: [], mentioned: [], verified: [] },
+      [party.inquiryId]: { refers: [], mentioned: [], verified: ['2026/4242'] },
+    };
+    // Pushed live, then the same after a reload, when the rows come from GET /api/inquiries.
+    for (const pass of ['live', 'reloaded']) {
+      if (pass === 'reloaded') await helse.page.reload();
+      for (const [id, want] of Object.entries(expected)) expect({ pass, id, ...(await flags(Number(id))) }).toEqual({ pass, id, ...want });
+    }
+    await screenshot(helse.page, 'inbox-flags');
+
+    await helse.page.locator(`[data-inquiry-id="${stranger.inquiryId}"]`).click();
+    const facts = helse.page.locator('.inquiry-head .facts');
+    await facts.locator('[data-flag="refers-to"]').waitFor();
+    expect(await facts.locator(`a[href="#/inquiries/${own.inquiryId}"]`).count()).toBe(1);
+    await expect(facts.locator('[data-flag="case-mentioned"]').innerText()).resolves.toContain('nevner sak 2026/4242');
+    await helse.page.goto(`${s.url}/#/inquiries/${party.inquiryId}`);
+    await facts.getByText('bekreftet: avsenderen er part').waitFor();
+    expect(await facts.locator('[data-flag]').count()).toBe(0);
+  });
 });

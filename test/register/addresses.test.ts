@@ -1,6 +1,6 @@
 import { engines } from '../support/engines';
 import { startRegisterServer } from '../support/register-fixture';
-import type { TestServer } from '../support/server';
+import { TEST_PASSWORD, type TestServer } from '../support/server';
 
 /*
  * Addresses compare byte for byte on both engines. MariaDB's utf8mb4_unicode_ci, the tables'
@@ -59,8 +59,24 @@ describe.each(engines())('addresses compared byte for byte on $name', (engine) =
     await q('INSERT INTO rate_limits (rl_key, points, expire) VALUES (?, ?, ?)', ['login:ola@gmäil.com', 1, null]);
     const rows = await q('SELECT points FROM rate_limits WHERE rl_key = ?', ['login:ola@gmäil.com']);
     expect(rows.map((r: { points: unknown }) => Number(r.points))).toEqual([1]);
-    await q('INSERT INTO auth_failures (failure_key, at) VALUES (?, ?)', ['acct:admin@kommune.no', s.app.db.param(new Date())]);
-    expect(await q('SELECT id FROM auth_failures WHERE failure_key = ?', ['acct:admin@kommüne.no'])).toHaveLength(0);
-    expect(await q('SELECT id FROM auth_failures WHERE failure_key = ?', ['acct:Admin@kommune.no'])).toHaveLength(0);
+  });
+
+  it('logs in only with the exact address: a look-alike finds no account, and may be an account of its own', async () => {
+    const login = (email: string, password = TEST_PASSWORD) => s.api('POST', '/api/auth/login', { body: { email, password } });
+    const real = await s.user('saksbehandler@kommune.no', 'caseworker', []);
+    const lookAlike = await login('saksbehandler@kommunë.no');
+    expect(lookAlike.status).toBe(401);
+    expect(lookAlike.body.error.code).toBe('invalid_credentials');
+    // Upper case is the same address: stored and looked up in lower case.
+    const upper = await login('Saksbehandler@Kommune.NO');
+    expect(upper.status).toBe(200);
+    expect(upper.body.user.id).toBe(real.id);
+
+    const other = await s.user('saksbehandler@kommunë.no', 'caseworker', []);
+    expect(other.id).not.toBe(real.id);
+    expect((await login('saksbehandler@kommunë.no')).body.user.id).toBe(other.id);
+    expect((await login('saksbehandler@kommune.no')).body.user.id).toBe(real.id);
+    const q = (sql: string, params: unknown[]) => s.app.db.dataSource.query(sql, params);
+    expect(await q('SELECT id FROM users WHERE email = ?', ['saksbehandler@kommüne.no'])).toHaveLength(0);
   });
 });

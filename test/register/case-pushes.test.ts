@@ -1,5 +1,6 @@
 import { engines } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
+import { routesOf } from '../fuzz/routes';
 
 /*
  * What the case system's account may write (issue 12): only the cases it created, and never an
@@ -104,5 +105,46 @@ describe.each(engines())('case pushes confined to their own cases and parties on
     expect((await s.app.register.contacts.withAddresses([(await s.app.register.contacts.byId(kari))!]))[0].phones).toEqual(['+4791700001']);
     expect((await s.app.register.contacts.byPhone('+4791700002'))!.id).not.toBe(kari);
     expect((await snapshot()).contacts).toBe(before.contacts + 1);
+  });
+
+  it('answers the case system with ids and roles only: no route it may call shows a citizen’s details it did not send', async () => {
+    // Lise wrote to us before the case system knew her: her name, e-mail and message are ours.
+    const sms = await s.app.inbound.record({
+      channel: 'sms',
+      externalId: 'SM-push-leak',
+      from: { phone: '+4791700050', name: 'Lise Hemmelig' },
+      to: '+4740000000',
+      body: 'Sensitiv tekst om barnevern',
+      receivedAt: new Date(),
+    });
+    const lise = sms.contact!.id;
+    await s.app.db.transaction((m) => s.app.register.contacts.addEmail(lise, 'lise.hemmelig@example.no', m));
+    await s.app.db.transaction((m) => s.app.register.contacts.addPhone(lise, '+4791700051', m));
+    const secrets = ['Lise Hemmelig', 'lise.hemmelig@example.no', '+4791700051', '91700051', 'Sensitiv tekst'];
+    const leaks = (body: unknown) => secrets.filter((x) => JSON.stringify(body ?? '').includes(x));
+
+    const pushed = await put('2026/7010', body('Barnevern', [{ phone: '917 00 050', role: 'part' }]), feed);
+    expect(pushed.status).toBe(201);
+    expect(pushed.body.contacts).toEqual([{ id: lise, role: 'part' }]);
+    expect(leaks(pushed.body)).toEqual([]);
+    const again = await put('2026/7010', body('Barnevern', [{ phone: '917 00 050', role: 'part' }]), feed);
+    expect(again.body).toMatchObject({ changed: false, contacts: [{ id: lise, role: 'part' }] });
+    // A register reader still gets the whole picture.
+    const full = await s.api('GET', path('2026/7010'), { token: admin });
+    expect(full.body.contacts).toEqual([
+      { id: lise, name: 'Lise Hemmelig', role: 'part', phones: ['+4791700050', '+4791700051'], emails: ['lise.hemmelig@example.no'] },
+    ]);
+
+    // Every GET the app answers, with each id it could guess filled in: nothing of Lise's comes back.
+    const ids: Record<string, string> = { caseNumber: encodeURIComponent('2026/7010'), id: String(lise), number: '%2B4740000000' };
+    const inquiryIds = [sms.inquiry!.id, sms.message!.id, lise];
+    const gets = routesOf(s.app.http as never).filter((r) => r.method === 'GET' && !r.path.includes('*'));
+    expect(gets.length).toBeGreaterThan(20);
+    for (const route of gets)
+      for (const n of inquiryIds) {
+        const url = route.path.replace(/:(\w+)/g, (_, k: string) => (k in ids && k !== 'id' ? ids[k] : String(n)));
+        const r = await s.api('GET', `${url}${url.includes('contacts') ? '?phone=91700050' : ''}`, { token: feed });
+        expect({ route: route.path, leaks: leaks(r.body) }).toEqual({ route: route.path, leaks: [] });
+      }
   });
 });

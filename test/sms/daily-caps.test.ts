@@ -1,6 +1,6 @@
 import { SmsLimitRepository } from '../../server/sms/limits.repository';
 import { engines } from '../support/engines';
-import { sleep } from '../support/eventually';
+import { eventually, sleep } from '../support/eventually';
 import { startServer, type TestServer } from '../support/server';
 
 /*
@@ -47,5 +47,26 @@ describe.each(engines())('daily SMS caps on $name', (engine) => {
     expect(await taking).toBe(true);
     // On SQLite's one shared connection, a take outside the write queue ran inside the failed transaction and was undone with it.
     expect(await caps.used('2026-01-02', 'auto:code')).toBe(1);
+  });
+});
+
+describe.each(engines())('old daily SMS counters pruned on $name', (engine) => {
+  it('deletes past days’ counters at start (and hourly after) and keeps this week’s', async () => {
+    const first = await startServer(engine, { keepDatabase: true });
+    const caps = new SmsLimitRepository({ db: first.app.db });
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    for (const day of ['2025-01-01', '2026-01-15', today]) await caps.take(day, 'auto:receipt', 1, 5);
+    await first.close();
+
+    // A restart runs the prune at once, as the hourly timer does later.
+    const again = await startServer(engine, { database: first.database });
+    try {
+      const days = async () =>
+        (await again.app.db.dataSource.query('SELECT day FROM sms_daily_counts ORDER BY day')).map((r: { day: string }) => r.day) as string[];
+      await eventually(async () => ((await days()).length === 1 ? true : null), 'old counters pruned');
+      expect(await days()).toEqual([today]);
+    } finally {
+      await again.close();
+    }
   });
 });

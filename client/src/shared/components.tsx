@@ -1,5 +1,6 @@
 import { errorText, useI18n } from './i18n';
 import { CHANNELS, MESSAGE_STATUSES, type Channel } from '../../../server/contracts/names';
+import type { InquiryView, Json } from '../../../server/contracts/views';
 
 export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useI18n();
@@ -37,4 +38,30 @@ export function StatusBadge({ status }: { status: string | null | undefined }) {
   const key = `ms_${status}` as const;
   const label = (MESSAGE_STATUSES as readonly string[]).includes(status) ? t(key as never) : status;
   return <span class={`badge ms-${status}`}>{label}</span>;
+}
+
+/**
+ * What an agent must notice before answering: the message named another inquiry (its tag, a
+ * Message-ID) but did not come from that inquiry's citizen, or named a case its sender is no
+ * party on. Badges with the sentence as their text, so they read the same in the inbox row, on
+ * the inquiry and to a screen reader.
+ */
+export function InquiryFlags({ inquiry }: { inquiry: Pick<Json<InquiryView>, 'refersToInquiryId' | 'mentionedCaseNumber'> }) {
+  const { t } = useI18n();
+  const refers = inquiry.refersToInquiryId ?? null;
+  const mentioned = inquiry.mentionedCaseNumber ?? null;
+  return (
+    <>
+      {refers !== null && (
+        <span class="badge flag" data-flag="refers-to" title={t('refersToHint')}>
+          ⚠ {t('refersTo', { id: refers })}
+        </span>
+      )}
+      {mentioned !== null && (
+        <span class="badge flag mention" data-flag="case-mentioned" title={t('caseMentionedHint', { caseNumber: mentioned })}>
+          {t('caseMentioned', { caseNumber: mentioned })}
+        </span>
+      )}
+    </>
+  );
 }

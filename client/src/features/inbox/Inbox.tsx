@@ -31,6 +31,8 @@ function rowFromPush(p: InquiryNew): Json<InquiryView> {
     contactId: p.contact?.id ?? null,
     contact: p.contact,
     caseNumber: p.caseNumber,
+    mentionedCaseNumber: p.mentionedCaseNumber ?? null,
+    refersToInquiryId: p.refersToInquiryId ?? null,
     subject: null,
     summary: p.summary,
     citizenAddress: null,
@@ -40,7 +42,7 @@ function rowFromPush(p: InquiryNew): Json<InquiryView> {
   };
 }
 
-function matches(f: Filters, p: InquiryNew): boolean {
+function matches(f: Filters, p: Pick<InquiryNew, 'channel' | 'department'>): boolean {
   // A new inquiry is open and unassigned; only filters it can fail are checked.
   return (!f.channel || f.channel === p.channel) && (!f.department || f.department === p.department) && (!f.state || f.state === 'open') && f.assignee !== 'me';
 }
@@ -65,8 +67,15 @@ export function Inbox({ session, departments }: { session: SessionView; departme
 
   useEffect(() => {
     if (!loaded.data) return;
-    setRows(loaded.data.items);
+    const items = loaded.data.items;
+    const newest = items[0]?.createdAt ?? '';
+    // A push that arrived while this list was on its way is newer than the list: keep it in front, or it is lost until a reload.
+    const pushedMeanwhile = (r: Json<InquiryView>) =>
+      fresh.has(r.id) && r.state === 'open' && !r.assignee && matches(filters, r) && r.createdAt > newest && !items.some((i) => i.id === r.id);
+    setRows((old) => [...old.filter(pushedMeanwhile), ...items]);
     setCursor(loaded.data.nextCursor);
+    // Only a new list merges; `fresh` and `filters` are read as they are when it arrives.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [loaded.data]);
 
   useEffect(() => sessionStorage.setItem(FILTER_KEY, JSON.stringify(filters)), [filters]);

@@ -3,7 +3,7 @@ import { api } from '../../shared/api';
 import { errorText, formatTime, useI18n } from '../../shared/i18n';
 import { href, navigate } from '../../shared/router';
 import type { InquiryView, Json, SessionView } from '../../../../server/contracts/views';
-import { ChannelBadge } from '../../shared/components';
+import { ChannelBadge, InquiryFlags } from '../../shared/components';
 
 const WORKERS = ['admin', 'agent', 'caseworker'];
 
@@ -57,7 +57,12 @@ export function InboxRow({
           {departmentName}
         </span>
         <span class={`badge st-${r.state}`}>{t(`st_${r.state}`)}</span>
-        {r.caseNumber && <span class="badge case">{r.caseNumber}</span>}
+        {r.caseNumber && (
+          <span class="badge case" title={t('caseVerified')}>
+            {r.caseNumber}
+          </span>
+        )}
+        <InquiryFlags inquiry={r} />
         <time dateTime={r.createdAt}>{formatTime(locale, r.createdAt)}</time>
         {r.assignee ? (
           <span class="assignee">{t('assignedTo', { name: r.assignee.name })}</span>

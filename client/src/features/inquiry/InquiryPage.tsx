@@ -5,7 +5,7 @@ import { errorText, formatTime, useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import { useSocketEvent } from '../../shared/socket';
 import type { InquiryDetailView, InquiryView, Json, MessageDetailView, Page, SessionView, TimelineItemView } from '../../../../server/contracts/views';
-import { ChannelBadge, ErrorMessage, Loading } from '../../shared/components';
+import { ChannelBadge, ErrorMessage, InquiryFlags, Loading } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 import { NoteForm, ReplyForm } from './Composer';
 import { Timeline } from './Timeline';
@@ -146,8 +146,29 @@ export function InquiryPage({ id, session }: { id: number; session: SessionView 
           </div>
           <div>
             <dt>{t('caseLabel')}</dt>
-            <dd>{q.caseNumber ? <a href={href.case(q.caseNumber)}>{q.caseNumber}</a> : '—'}</dd>
+            <dd>
+              {q.caseNumber ? (
+                <>
+                  <a href={href.case(q.caseNumber)}>{q.caseNumber}</a> <span class="muted">({t('caseVerified')})</span>
+                </>
+              ) : q.mentionedCaseNumber ? (
+                <>
+                  <a href={href.case(q.mentionedCaseNumber)}>{q.mentionedCaseNumber}</a>{' '}
+                  <InquiryFlags inquiry={{ mentionedCaseNumber: q.mentionedCaseNumber }} />
+                </>
+              ) : (
+                '—'
+              )}
+            </dd>
           </div>
+          {q.refersToInquiryId != null && (
+            <div>
+              <dt>{t('refersToLabel')}</dt>
+              <dd>
+                <a href={href.inquiry(q.refersToInquiryId)}>#{q.refersToInquiryId}</a> <InquiryFlags inquiry={{ refersToInquiryId: q.refersToInquiryId }} />
+              </dd>
+            </div>
+          )}
           <div>
             <dt>{t('department')}</dt>
             <dd>{q.department}</dd>

@@ -39,12 +39,16 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
       </dl>
       <h2>{t('contacts')}</h2>
       <ul class="plain">
-        {k.contacts.map((c) => (
-          <li key={c.id}>
-            <a href={href.contact(c.id)}>{c.name ?? c.phones[0] ?? c.emails[0] ?? `#${c.id}`}</a> {c.role && <span class="muted">({c.role})</span>}{' '}
-            <span class="muted">{[...c.phones, ...c.emails].join(', ')}</span>
-          </li>
-        ))}
+        {k.contacts.map((c) => {
+          // Register readers get each party's details; a bare reference (what the case system gets) shows its id.
+          const d = 'phones' in c ? c : { name: null, phones: [] as string[], emails: [] as string[] };
+          return (
+            <li key={c.id}>
+              <a href={href.contact(c.id)}>{d.name ?? d.phones[0] ?? d.emails[0] ?? `#${c.id}`}</a> {c.role && <span class="muted">({c.role})</span>}{' '}
+              <span class="muted">{[...d.phones, ...d.emails].join(', ')}</span>
+            </li>
+          );
+        })}
       </ul>
       <h2>{t('recentInquiries')}</h2>
       <InquiryList filter={{ case: k.caseNumber }} />
