@@ -24,6 +24,7 @@ import { BinaryAddressCollation1732430000002 } from './1732430000002-BinaryAddre
 import { AttachmentChunks1732440000001 } from './1732440000001-AttachmentChunks';
 import { CreateAttachmentTypes1732440000002 } from './1732440000002-CreateAttachmentTypes';
 import { CreateAlerts1732455000001 } from './1732455000001-CreateAlerts';
+import { CreateBroadcasts1732480000001 } from './1732480000001-CreateBroadcasts';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   AttachmentChunks1732440000001,
   CreateAttachmentTypes1732440000002,
   CreateAlerts1732455000001,
+  CreateBroadcasts1732480000001,
 ];

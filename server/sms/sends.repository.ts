@@ -96,6 +96,25 @@ export class SmsSendRepository {
     return rows.map((r) => ({ ...r, id: Number(r.id) }));
   }
 
+  /**
+   * Moves every message of the send that is in one of `from` to `status`, each with a history
+   * event: two statements whatever the send's size (events first, while the old status still
+   * picks the rows).
+   */
+  async moveMessages(sendId: number, from: MessageStatus[], status: MessageStatus, at: Date, detail: Record<string, unknown>, m: EntityManager): Promise<void> {
+    if (!from.length) return;
+    const marks = from.map(() => '?').join(', ');
+    const when = this.deps.db.param(at);
+    await m.query(
+      `INSERT INTO message_events (message_id, status, at, detail) SELECT x.id, ?, ?, ? FROM sms_outbound o JOIN messages x ON x.id = o.message_id WHERE o.send_id = ? AND x.status IN (${marks})`,
+      [status, when, JSON.stringify(detail), sendId, ...from],
+    );
+    await m.query(
+      `UPDATE messages SET status = ?, updated_at = ? WHERE id IN (SELECT o.message_id FROM sms_outbound o WHERE o.send_id = ?) AND status IN (${marks})`,
+      [status, when, sendId, ...from],
+    );
+  }
+
   /** How many of each send's messages are in each status. */
   async statusCounts(sendIds: number[]): Promise<Map<number, Partial<Record<MessageStatus, number>>>> {
     const out = new Map<number, Partial<Record<MessageStatus, number>>>();
