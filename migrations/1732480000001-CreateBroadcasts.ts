@@ -9,7 +9,8 @@ import { bool, createTableOnce, datetime, dropTableIfExists, fk, idColumn, index
  * every `sms_outbound` row. `sms_sender_rates`: messages per second an admin allows a sender number.
  * `sms_outbound.claim`: the batch token a dispatcher wrote when it took the message, so two
  * dispatchers never hand over the same message (sms_outbound is referenced by nothing, so its
- * rebuild on SQLite cascades nowhere).
+ * rebuild on SQLite cascades nowhere). `ix_messages_inquiry_status`: a send's progress by status is
+ * one index-only grouped count over its inquiry's messages, cheap to poll at 100,000 recipients.
  */
 export class CreateBroadcasts1732480000001 implements MigrationInterface {
   name = 'CreateBroadcasts1732480000001';
@@ -39,9 +40,14 @@ export class CreateBroadcasts1732480000001 implements MigrationInterface {
       await q.addColumns('sms_outbound', [new TableColumn(str('claim', 36, true)), new TableColumn(datetime('claimed_at', true))]);
       await q.createIndex('sms_outbound', new TableIndex({ name: 'ix_sms_outbound_claim', columnNames: ['send_id', 'claim', 'message_id'] }));
     }
+    const messages = await q.getTable('messages');
+    if (!messages?.indices.some((i) => i.name === 'ix_messages_inquiry_status'))
+      await q.createIndex('messages', new TableIndex({ name: 'ix_messages_inquiry_status', columnNames: ['inquiry_id', 'status'] }));
   }
 
   async down(q: QueryRunner): Promise<void> {
+    const messages = await q.getTable('messages');
+    if (messages?.indices.some((i) => i.name === 'ix_messages_inquiry_status')) await q.dropIndex('messages', 'ix_messages_inquiry_status');
     if (await q.hasColumn('sms_outbound', 'claim')) {
       await q.dropIndex('sms_outbound', 'ix_sms_outbound_claim');
       await q.dropColumns('sms_outbound', ['claim', 'claimed_at']);

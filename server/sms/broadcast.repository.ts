@@ -12,8 +12,8 @@ import { SmsBroadcastEntity, SmsSenderRateEntity, type SmsBroadcast } from './se
  * to exactly one, which alone hands it over. A claim is taken once and never released.
  */
 
-/** Rows per INSERT: about 13 values a row keeps a statement well under every engine's limits. */
-const ROWS_PER_INSERT = 1000;
+/** Rows per INSERT: SQLite takes at most 32,766 values a statement; MariaDB's limit is the packet (16 MB). */
+const ROWS_PER_INSERT = { sqlite: 2000, mysql: 5000 } as const;
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const PENDING: MessageStatus[] = ['queued', 'scheduled'];
 const pendingIn = `(${PENDING.map((s) => `'${s}'`).join(', ')})`;
@@ -76,9 +76,10 @@ export class BroadcastRepository {
   ): Promise<void> {
     const at = this.deps.db.param(x.at);
     const detail = JSON.stringify(x.detail);
+    const size = ROWS_PER_INSERT[this.deps.db.dialect];
     let after = 0;
-    for (let i = 0; i < recipients.length; i += ROWS_PER_INSERT) {
-      const part = recipients.slice(i, i + ROWS_PER_INSERT);
+    for (let i = 0; i < recipients.length; i += size) {
+      const part = recipients.slice(i, i + size);
       const values: unknown[] = [];
       for (const r of part) values.push(x.inquiryId, r.body, x.from, r.phone, x.status, x.authorId, at, at);
       await this.run(
@@ -92,21 +93,26 @@ export class BroadcastRepository {
         'SELECT id, to_address AS phone FROM messages WHERE inquiry_id = ? AND id > ? ORDER BY id',
         [x.inquiryId, after],
       );
+      // The first events are made by the database from the rows just written (the send's text has no status).
+      await this.run(
+        m,
+        'INSERT INTO message_events (message_id, status, at, detail) SELECT id, ?, ?, ? FROM messages WHERE inquiry_id = ? AND id > ? AND status IS NOT NULL',
+        [x.status, at, detail, x.inquiryId, after],
+      );
       const byPhone = new Map(part.map((r) => [r.phone, r]));
-      const events: unknown[] = [];
       const outbound: unknown[] = [];
       for (const row of ids) {
         const id = Number(row.id);
         const r = byPhone.get(row.phone);
         after = Math.max(after, id);
-        if (!r) continue;
-        events.push(id, x.status, at, detail);
-        outbound.push(id, x.sendId, r.country, r.operator);
+        if (r) outbound.push(id, x.sendId, r.country, r.operator);
       }
-      const rows = Array.from({ length: events.length / 4 }, () => '(?, ?, ?, ?)').join(', ');
-      if (!rows) continue;
-      await this.run(m, `INSERT INTO message_events (message_id, status, at, detail) VALUES ${rows}`, events);
-      await this.run(m, `INSERT INTO sms_outbound (message_id, send_id, country, operator) VALUES ${rows}`, outbound);
+      if (!outbound.length) continue;
+      await this.run(
+        m,
+        `INSERT INTO sms_outbound (message_id, send_id, country, operator) VALUES ${Array.from({ length: outbound.length / 4 }, () => '(?, ?, ?, ?)').join(', ')}`,
+        outbound,
+      );
     }
   }
 
@@ -138,6 +144,11 @@ export class BroadcastRepository {
     return won.map((r) => ({ id: Number(r.id), to: r.phone, body: r.body }));
   }
 
+  /** Gives back a batch claimed ahead that was never handed over (the send was paused or cancelled meanwhile). */
+  async release(sendId: number, token: string): Promise<void> {
+    await this.deps.db.statement((m) => this.run(m, 'UPDATE sms_outbound SET claim = NULL, claimed_at = NULL WHERE send_id = ? AND claim = ?', [sendId, token]));
+  }
+
   /**
    * A batch's outcomes in one transaction: each message's status and provider id (only while it
    * still waits, so a faster report is not undone), one history event each, the send's count.
@@ -146,8 +157,8 @@ export class BroadcastRepository {
     if (!results.length) return;
     const when = this.deps.db.param(at);
     await this.deps.db.transaction(async (m) => {
-      for (let i = 0; i < results.length; i += ROWS_PER_INSERT) {
-        const part = results.slice(i, i + ROWS_PER_INSERT);
+      for (let i = 0; i < results.length; i += 1000) {
+        const part = results.slice(i, i + 1000);
         const statusCase = part.map(() => 'WHEN ? THEN ?').join(' ');
         const sidCase = part.map(() => 'WHEN ? THEN ?').join(' ');
         await this.run(

@@ -238,15 +238,39 @@ export class BroadcastService {
     await this.journalOnce(broadcast.inquiryId, broadcast.documentId);
     const rate = (await this.deps.broadcasts.rateOf(send.sender)) ?? this.opts.defaultRatePerSecond ?? null;
     const batch = rate ? Math.max(1, Math.min(this.opts.batch, Math.ceil(rate * 2))) : this.opts.batch;
-    for (;;) {
+    // A pipeline: the next batch is claimed, and the last one's outcomes recorded, while this one
+    // is handed over, so the provider never waits on the database between batches.
+    const claim = async () => {
       const current = await this.deps.sends.byId(send.id);
-      if (current?.state !== 'sending') return;
-      if (await this.deps.gate.senderPaused(send.sender)) return;
-      const claimed = await this.deps.broadcasts.claim(send.id, batch, randomUUID(), now());
-      if (!claimed.length) break;
-      const results = await this.handOver(send.sender, claimed, rate);
-      await this.deps.broadcasts.record(send.id, send.sender, results, now());
+      if (current?.state !== 'sending' || (await this.deps.gate.senderPaused(send.sender))) return null;
+      const token = randomUUID();
+      return { token, messages: await this.deps.broadcasts.claim(send.id, batch, token, now()) };
+    };
+    // Awaited in turn below; marked handled now so a failure meanwhile is not an unhandled rejection.
+    const settled = <T>(p: Promise<T>) => (p.catch(() => undefined), p);
+    let recording: Promise<void> = Promise.resolve();
+    let next = settled(claim());
+    try {
+      for (;;) {
+        const claimed = await next;
+        if (!claimed?.messages.length) {
+          if (!claimed) {
+            await recording;
+            return;
+          }
+          break;
+        }
+        next = settled(claim());
+        const results = await this.handOver(send.sender, claimed.messages, rate);
+        await recording;
+        recording = settled(this.deps.broadcasts.record(send.id, send.sender, results, now()));
+      }
+    } catch (e) {
+      // A batch claimed ahead and never handed over goes back, so a retry sends it, not fails it.
+      await next.then((c) => c && this.deps.broadcasts.release(send.id, c.token)).catch(() => undefined);
+      throw e;
     }
+    await recording;
     if ((await this.deps.broadcasts.pending(send.id)) === 0) await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sent', ['sending'], m));
   }
 

@@ -267,7 +267,9 @@ export class SmsSendService {
       route,
     });
     if (send.state === 'sending' || send.state === 'scheduled') await this.enqueue(send);
-    const view = await this.view(send);
+    // Every message is in the send's own first status: no need to count them again.
+    const status: MessageStatus = send.state === 'sending' ? 'queued' : (send.state as MessageStatus);
+    const view = await this.view(send, { [status]: send.recipients });
     return { send: view, items: [], segments: 0, excluded: { country: members.length - allowed.length } };
   }
 
