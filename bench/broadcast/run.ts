@@ -1,7 +1,7 @@
 /*
  * bench/broadcast (issue 14, "Scale"): sends to audiences of residents in production mode.
  *
- *   npx tsx bench/broadcast/run.ts [--subscribers 100000] [--bare 20000] [--rate 300]
+ *   npm run bench:broadcast -- [--subscribers 100000] [--bare 20000] [--rate 300] [--store-only]
  *
  * MariaDB at MARIADB_ADMIN_URL (default mysql://root@127.0.0.1:3306/), a database of its own,
  * seeded by SQL: 50 localities of 100 streets, subscribers spread over them (one in five chose a
@@ -38,6 +38,8 @@ const arg = (name: string, def: number) => {
 const SUBSCRIBERS = arg('subscribers', 100_000);
 const BARE = arg('bare', 20_000);
 const RATE = arg('rate', 300);
+/** Only store the two audiences (no dispatch, floor or rate): for profiling the store. */
+const STORE_ONLY = process.argv.includes('--store-only');
 const CONCURRENCY = 64; // the product's default dispatch concurrency (BroadcastOptions.concurrency)
 const LOCALITIES = 50;
 const STREETS_PER_LOCALITY = 100;
@@ -192,6 +194,7 @@ async function main() {
     log(`  cancelled (every message stopped, set-based) in ${secs(performance.now() - t)} s`);
 
     const allSend = await store('audience of everyone', { subscribers: { all: true } }, 'Ostrzeżenie burzowe dla {{locality}} dziś od 16:00. Zabezpiecz rzeczy na balkonie.');
+    if (STORE_ONLY) return void (await conn.end());
     const since = Date.now();
     t = performance.now();
     await api(`${url}/api/sms/sends/${allSend.id}/approve`, 'POST', adminToken);

@@ -40,7 +40,28 @@ export interface HandOverResult {
 }
 
 export class BroadcastRepository {
+  private consecutive: Promise<boolean> | null = null;
+
   constructor(private readonly deps: { db: Database }) {}
+
+  /**
+   * Whether a multi-row INSERT's ids are its first id and the ones after it: on InnoDB with
+   * innodb_autoinc_lock_mode 0 or 1 (MariaDB's default) and an increment of 1 (not a Galera
+   * cluster's), a simple multi-row INSERT takes its whole range at once. Then the ids need no
+   * reading back; otherwise (SQLite, interleaved mode) they are read back by the send's inquiry.
+   */
+  private idsFollowInsertId(): Promise<boolean> {
+    if (this.deps.db.dialect !== 'mysql') return Promise.resolve(false);
+    this.consecutive ??= this.run<{ mode: number | string; inc: number | string }[]>(
+      undefined,
+      'SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS inc',
+      [],
+    ).then(
+      ([r]) => Number(r?.mode) <= 1 && Number(r?.inc) === 1,
+      () => false,
+    );
+    return this.consecutive;
+  }
 
   private run<T = unknown>(m: EntityManager | undefined, sql: string, params: unknown[]): Promise<T> {
     return (m ?? this.deps.db.dataSource.manager).query(sql, params) as Promise<T>;
@@ -82,17 +103,17 @@ export class BroadcastRepository {
       const part = recipients.slice(i, i + size);
       const values: unknown[] = [];
       for (const r of part) values.push(x.inquiryId, r.body, x.from, r.phone, x.status, x.authorId, at, at);
-      await this.run(
+      const inserted = await this.run<{ insertId?: number }>(
         m,
         'INSERT INTO messages (inquiry_id, channel, direction, kind, body, from_address, to_address, status, author_id, created_at, updated_at) VALUES ' +
           part.map(() => "(?, 'sms', 'out', 'message', ?, ?, ?, ?, ?, ?, ?)").join(', '),
         values,
       );
-      const ids = await this.run<{ id: number | string; phone: string }[]>(
-        m,
-        'SELECT id, to_address AS phone FROM messages WHERE inquiry_id = ? AND id > ? ORDER BY id',
-        [x.inquiryId, after],
-      );
+      const first = Number(inserted?.insertId);
+      const ids: { id: number | string; phone: string }[] =
+        (await this.idsFollowInsertId()) && first > 0
+          ? part.map((r, k) => ({ id: first + k, phone: r.phone }))
+          : await this.run(m, 'SELECT id, to_address AS phone FROM messages WHERE inquiry_id = ? AND id > ? ORDER BY id', [x.inquiryId, after]);
       // The first events are made by the database from the rows just written (the send's text has no status).
       await this.run(
         m,

@@ -107,6 +107,26 @@ describe.each(engines())('sends to an audience of subscribers on $name', (engine
     expect((await created()) - audit).toBe(1);
   });
 
+  it('is journaled once per send, even when the rules journal everything, and reconciling adds no post per recipient', async () => {
+    const records = (await s.user('records@gmina.pl', 'records', [])).token;
+    expect((await s.api('PUT', '/api/journal/rules', { token: records, body: { rules: [{ kind: 'all' }] } })).status).toBe(200);
+    try {
+      const r = await s.api('POST', '/api/sms/messages', { token: officer, body: { body: 'Zebranie wiejskie', audience: { subscribers: { localities: [ids.skorzewo] } } } });
+      expect(r.status).toBe(201);
+      await eventually(async () => (await s.api('GET', `/api/sms/sends/${r.body.id}`, { token: officer })).body.state === 'sent', 'the send to be sent');
+      const posts = async () =>
+        (await s.app.db.dataSource.query(
+          'SELECT j.party_name AS party FROM journal_entries j JOIN messages x ON x.id = j.message_id JOIN sms_broadcasts b ON b.inquiry_id = x.inquiry_id WHERE b.send_id = ?',
+          [r.body.id],
+        )) as { party: string }[];
+      await eventually(async () => (await posts()).length > 0, 'the send journaled');
+      await s.app.journal.service.reconcile();
+      expect(await posts()).toEqual([{ party: '4 mottakere' }]);
+    } finally {
+      await s.api('PUT', '/api/journal/rules', { token: records, body: { rules: [{ kind: 'case' }] } });
+    }
+  });
+
   it('refuses a bad audience with 400 and writes nothing', async () => {
     const before = [await s.count('messages'), await s.count('sms_sends'), await s.count('inquiries')];
     const bad = [
