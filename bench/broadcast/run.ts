@@ -52,13 +52,23 @@ const log = (s: string) => console.log(`[broadcast] ${s}`);
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function api(url: string, method: string, token: string | null, body?: unknown) {
+/** The parts of the product's answers the bench reads (a log-in's token, a send's view). */
+interface Answer {
+  token: string;
+  id: number;
+  state: string;
+  recipients: number;
+  dispatched?: number;
+  statuses?: Record<string, number>;
+}
+
+async function api(url: string, method: string, token: string | null, body?: unknown): Promise<Answer> {
   const res = await fetch(url, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const json = (await res.json().catch(() => ({}))) as Record<string, any>;
+  const json = (await res.json().catch(() => ({}))) as Answer;
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json).slice(0, 500)}`);
   return json;
 }
@@ -68,10 +78,7 @@ async function seed(conn: mysql.Connection): Promise<{ streetIds: number[][] }> 
   const t = performance.now();
   const now = new Date();
   const streetIds: number[][] = [];
-  await conn.query(
-    'INSERT INTO alert_categories (code, name, updated_at) VALUES ?',
-    [CATEGORIES.map((c) => [c, c, now])],
-  );
+  await conn.query('INSERT INTO alert_categories (code, name, updated_at) VALUES ?', [CATEGORIES.map((c) => [c, c, now])]);
   for (let l = 0; l < LOCALITIES; l++) {
     const [r] = (await conn.query("INSERT INTO address_localities (code, name, name_key, source, updated_at) VALUES (?, ?, ?, 'teryt', ?)", [
       `L${l}`,
@@ -89,10 +96,17 @@ async function seed(conn: mysql.Connection): Promise<{ streetIds: number[][] }> 
   const [locs] = (await conn.query('SELECT id FROM address_localities ORDER BY id')) as [{ id: number }[], unknown];
   for (let i = 0; i < SUBSCRIBERS; i += 5000) {
     const n = Math.min(5000, SUBSCRIBERS - i);
-    const [r] = (await conn.query(
-      'INSERT INTO alert_subscribers (phone, locality_id, whole_locality, language, state, created_at, updated_at) VALUES ?',
-      [Array.from({ length: n }, (_, k) => [`+48500${String(i + k).padStart(6, '0')}`, locs[(i + k) % LOCALITIES].id, (i + k) % 5 === 0 ? 1 : 0, 'pl', 'active', now, now])],
-    )) as [mysql.ResultSetHeader, unknown];
+    const [r] = (await conn.query('INSERT INTO alert_subscribers (phone, locality_id, whole_locality, language, state, created_at, updated_at) VALUES ?', [
+      Array.from({ length: n }, (_, k) => [
+        `+48500${String(i + k).padStart(6, '0')}`,
+        locs[(i + k) % LOCALITIES].id,
+        (i + k) % 5 === 0 ? 1 : 0,
+        'pl',
+        'active',
+        now,
+        now,
+      ]),
+    ])) as [mysql.ResultSetHeader, unknown];
     const first = r.insertId; // one multi-row INSERT on a private database: consecutive ids
     const streets: [number, number][] = [];
     const cats: [number, string][] = [];
@@ -173,7 +187,8 @@ async function main() {
     );
     const url = product.url;
     const login = async (role: 'officer' | 'admin') =>
-      (await api(`${url}/api/auth/login`, 'POST', null, { email: `${role}@broadcast.bench`, password: PASSWORD, totp: authenticator.generate(secrets[role]) })).token as string;
+      (await api(`${url}/api/auth/login`, 'POST', null, { email: `${role}@broadcast.bench`, password: PASSWORD, totp: authenticator.generate(secrets[role]) }))
+        .token;
     const officer = await login('officer');
     const adminToken = await login('admin');
     await api(`${url}/api/sms/country-allowlist`, 'PUT', adminToken, { countries: ['PL'] });
@@ -182,7 +197,9 @@ async function main() {
       const t = performance.now();
       const r = await api(`${url}/api/sms/messages`, 'POST', officer, { body, audience });
       const ms = performance.now() - t;
-      log(`${label}: ${r.recipients} recipients resolved and stored ready to send in ${secs(ms)} s (goal ≤ 5 s: ${ms <= 5000 ? 'met' : 'NOT met'}); state ${r.state}`);
+      log(
+        `${label}: ${r.recipients} recipients resolved and stored ready to send in ${secs(ms)} s (goal ≤ 5 s: ${ms <= 5000 ? 'met' : 'NOT met'}); state ${r.state}`,
+      );
       return r;
     };
 
@@ -193,7 +210,11 @@ async function main() {
     await api(`${url}/api/sms/sends/${streetsSend.id}/cancel`, 'POST', officer);
     log(`  cancelled (every message stopped, set-based) in ${secs(performance.now() - t)} s`);
 
-    const allSend = await store('audience of everyone', { subscribers: { all: true } }, 'Ostrzeżenie burzowe dla {{locality}} dziś od 16:00. Zabezpiecz rzeczy na balkonie.');
+    const allSend = await store(
+      'audience of everyone',
+      { subscribers: { all: true } },
+      'Ostrzeżenie burzowe dla {{locality}} dziś od 16:00. Zabezpiecz rzeczy na balkonie.',
+    );
     if (STORE_ONLY) return void (await conn.end());
     const since = Date.now();
     t = performance.now();
@@ -218,7 +239,9 @@ async function main() {
       `  dispatch: ${sent.count} requests at the stand-in for ${allSend.recipients} recipients, ${sent.unique} distinct numbers (${sent.count - sent.unique} duplicates), ` +
         `${productRate.toFixed(0)} messages/s from one process (goal ≥ 1000: ${productRate >= 1000 ? 'met' : 'NOT met'}); product CPU ${(cpu / Math.max(1, sent.count)).toFixed(2)} ms per message`,
     );
-    log(`  GET /api/sms/sends/:id while it ran: ${polls.length} polls, median ${polls.sort((a, b) => a - b)[Math.floor(polls.length / 2)].toFixed(0)} ms, max ${polls.at(-1)!.toFixed(0)} ms`);
+    log(
+      `  GET /api/sms/sends/:id while it ran: ${polls.length} polls, median ${polls.sort((a, b) => a - b)[Math.floor(polls.length / 2)].toFixed(0)} ms, max ${polls.at(-1)!.toFixed(0)} ms`,
+    );
     log(`  a merged text as received: ${JSON.stringify(sent.bodies[0])}`);
 
     // The floor: the same requests from a bare loop with the twilio SDK, same concurrency.

@@ -12,7 +12,14 @@ export const standinStart = z.object({ maxSeconds: z.number().int().positive().m
 export const standinReady = z.object({ url: z.string().url() }).strict();
 export const statsRequest = z.object({ stats: z.object({ prefix: z.string().max(20), since: z.number() }).strict() }).strict();
 export const statsAnswer = z
-  .object({ count: z.number(), unique: z.number(), first: z.number().nullable(), last: z.number().nullable(), maxPerSecond: z.number(), bodies: z.array(z.string()) })
+  .object({
+    count: z.number(),
+    unique: z.number(),
+    first: z.number().nullable(),
+    last: z.number().nullable(),
+    maxPerSecond: z.number(),
+    bodies: z.array(z.string()),
+  })
   .strict();
 export type StatsAnswer = z.infer<typeof statsAnswer>;
 

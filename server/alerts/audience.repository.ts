@@ -61,11 +61,15 @@ export class SubscriberAudience implements AudienceSource<SubscribersAudience> {
     const localities = spec.localities ?? [];
     const streets = spec.streets ?? [];
     if (localities.length) {
-      parts.push(`SELECT s.id AS sid, 1 AS whole, NULL AS street_id FROM alert_subscribers s WHERE s.state = 'active' AND s.locality_id IN (${marks(localities.length)})`);
+      parts.push(
+        `SELECT s.id AS sid, 1 AS whole, NULL AS street_id FROM alert_subscribers s WHERE s.state = 'active' AND s.locality_id IN (${marks(localities.length)})`,
+      );
       params.push(...localities);
     }
     if (streets.length) {
-      parts.push(`SELECT ss.subscriber_id AS sid, 0 AS whole, ss.street_id AS street_id FROM alert_subscriber_streets ss WHERE ss.street_id IN (${marks(streets.length)})`);
+      parts.push(
+        `SELECT ss.subscriber_id AS sid, 0 AS whole, ss.street_id AS street_id FROM alert_subscriber_streets ss WHERE ss.street_id IN (${marks(streets.length)})`,
+      );
       // One row per locality of the streets named, not per street: 300 streets of one village
       // would otherwise repeat each of its whole-locality subscribers 300 times.
       parts.push(

@@ -7,7 +7,15 @@ import { AppError, badRequest } from '../core/errors';
  * a later roster feature `roster`), and the composition root registers them here.
  */
 
-const id = z.union([z.string().trim().regex(/^[1-9]\d{0,11}$/, 'an id'), z.number().int().positive()]).transform((v) => Number(v));
+const id = z
+  .union([
+    z
+      .string()
+      .trim()
+      .regex(/^[1-9]\d{0,11}$/, 'an id'),
+    z.number().int().positive(),
+  ])
+  .transform((v) => Number(v));
 const code = z.string().trim().min(1).max(32);
 
 export const subscribersAudience = z

@@ -167,7 +167,9 @@ export class BroadcastRepository {
 
   /** Gives back a batch claimed ahead that was never handed over (the send was paused or cancelled meanwhile). */
   async release(sendId: number, token: string): Promise<void> {
-    await this.deps.db.statement((m) => this.run(m, 'UPDATE sms_outbound SET claim = NULL, claimed_at = NULL WHERE send_id = ? AND claim = ?', [sendId, token]));
+    await this.deps.db.statement((m) =>
+      this.run(m, 'UPDATE sms_outbound SET claim = NULL, claimed_at = NULL WHERE send_id = ? AND claim = ?', [sendId, token]),
+    );
   }
 
   /**

@@ -13,7 +13,7 @@ import type { BroadcastRepository, ClaimedMessage, HandOverResult } from './broa
 import type { SmsSendRepository } from './sends.repository';
 import type { SmsSend, SendState } from './sends.entities';
 import type { StopListRepository } from './stop-list.repository';
-import type { SendGate } from './sends.service';
+import type { SendGate } from './send-gate';
 import { SenderPace } from './pace';
 
 /** What a send to an audience costs per segment, for the preview's estimate (Twilio's list price to Norway, rounded). */
@@ -286,7 +286,7 @@ export class BroadcastService {
       from,
       claimed.map((c) => c.to),
     );
-    const results: HandOverResult[] = new Array(claimed.length);
+    const results: HandOverResult[] = new Array<HandOverResult>(claimed.length);
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < claimed.length; i = next++) {

@@ -20,7 +20,9 @@ const recipient = z.union([
 const recipients = z.union([recipient.transform((r) => [r]), z.array(recipient).min(1).max(MAX_RECIPIENTS)]);
 const smsBody = z.string().min(1).max(1600);
 
-export const smsPreviewBody = z.object({ body: smsBody, to: recipients.optional(), audience: audienceBody.optional(), emergency: z.boolean().optional() }).strict();
+export const smsPreviewBody = z
+  .object({ body: smsBody, to: recipients.optional(), audience: audienceBody.optional(), emergency: z.boolean().optional() })
+  .strict();
 export const smsSendBody = z
   .object({
     to: recipients.optional(),

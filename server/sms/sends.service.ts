@@ -4,6 +4,7 @@ import type { Database } from '../core/db/database';
 import type { Message, ContactRepository, InquiryRepository, MessageRepository } from '../register/module';
 import type { MessageStatus } from '../contracts/names';
 import type { SendState, SmsSend } from './sends.entities';
+import type { SendGate } from './send-gate';
 import type { JobQueue } from '../core/jobs/queue';
 import type { AuditRepository } from '../core/audit.repository';
 import type { SmsSendRepository } from './sends.repository';
@@ -23,21 +24,7 @@ const PARALLEL_SENDS = 8;
 /** A send may be scheduled at most this far ahead. */
 const MAX_AHEAD_MS = 366 * 24 * 3600_000;
 
-/** What decides, before anything is stored, whether a send must wait: a paused sender, or a reason for approval. */
-export interface SendGate {
-  hold(send: {
-    sender: string;
-    body: string;
-    recipients: number;
-    /** Who sends: whether they have TOTP decides how large a send may go without approval. */
-    actor: { id: number; totpEnabled: boolean };
-  }): Promise<{ state: 'paused' | 'awaiting_approval'; reason: SmsSend['holdReason']; pausedBy?: 'sender' } | null>;
-  senderPaused(sender: string): Promise<boolean>;
-  /** The numbers (E.164) in countries SMS may not go to. */
-  outsideCountries(phones: string[]): Promise<{ phone: string; country: string | null }[]>;
-  /** Operator of a number from the configured prefix table, when there is one. */
-  operatorOf(phone: string): Promise<string | null>;
-}
+export type { SendGate } from './send-gate';
 
 export interface SmsSendDeps {
   db: Database;

@@ -37,7 +37,9 @@ export async function street(db: Db, localityId: number, name: string): Promise<
 }
 
 export async function category(db: Db, code: string): Promise<void> {
-  await db.transaction(async () => db.dataSource.query('INSERT INTO alert_categories (code, name, updated_at) VALUES (?, ?, ?)', [code, code, db.param(new Date())]));
+  await db.transaction(async () =>
+    db.dataSource.query('INSERT INTO alert_categories (code, name, updated_at) VALUES (?, ?, ?)', [code, code, db.param(new Date())]),
+  );
 }
 
 export async function subscriber(
@@ -52,7 +54,8 @@ export async function subscriber(
       [s.phone, s.locality, s.streets?.length ? 0 : 1, s.state ?? 'active', now, now],
     );
     for (const st of s.streets ?? []) await db.dataSource.query('INSERT INTO alert_subscriber_streets (subscriber_id, street_id) VALUES (?, ?)', [id, st]);
-    for (const c of s.categories ?? []) await db.dataSource.query('INSERT INTO alert_subscriber_categories (subscriber_id, category_code) VALUES (?, ?)', [id, c]);
+    for (const c of s.categories ?? [])
+      await db.dataSource.query('INSERT INTO alert_subscriber_categories (subscriber_id, category_code) VALUES (?, ?)', [id, c]);
     return id;
   });
 }
@@ -69,7 +72,10 @@ export async function manySubscribers(db: Db, localityId: number, streetIds: num
         part.flatMap((p) => [p, localityId, now, now]),
       );
     }
-    const rows = (await db.dataSource.query('SELECT id, phone FROM alert_subscribers WHERE locality_id = ? ORDER BY id', [localityId])) as { id: number; phone: string }[];
+    const rows = (await db.dataSource.query('SELECT id, phone FROM alert_subscribers WHERE locality_id = ? ORDER BY id', [localityId])) as {
+      id: number;
+      phone: string;
+    }[];
     for (let i = 0; i < rows.length; i += 500) {
       const part = rows.slice(i, i + 500);
       await db.dataSource.query(

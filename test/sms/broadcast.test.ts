@@ -53,7 +53,13 @@ describe.each(engines())('sends to an audience of subscribers on $name', (engine
   const preview = async (audience: unknown, extra: Record<string, unknown> = {}) => {
     const r = await s.api('POST', '/api/sms/preview', { token: officer, body: { body: '{{locality}}|{{street}}', audience, ...extra } });
     expect(r.status).toBe(200);
-    return r.body as { recipients: number; segments: number; encoding: string; cost: { amount: number; currency: string }; items: { to: string; body: string }[] };
+    return r.body as {
+      recipients: number;
+      segments: number;
+      encoding: string;
+      cost: { amount: number; currency: string };
+      items: { to: string; body: string }[];
+    };
   };
   const who = (p: { items: { to: string }[] }) =>
     p.items
@@ -87,8 +93,7 @@ describe.each(engines())('sends to an audience of subscribers on $name', (engine
   });
 
   it('sends once to each, files one inquiry and one audit row, and stops a number on the STOP list', async () => {
-    const created = async () =>
-      Number((await s.app.db.dataSource.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'create'"))[0].n);
+    const created = async () => Number((await s.app.db.dataSource.query("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'create'"))[0].n);
     const [inquiries, contacts, audit] = [await s.count('inquiries'), await s.count('contacts'), await created()];
     const r = await s.api('POST', '/api/sms/messages', {
       token: officer,
@@ -111,7 +116,10 @@ describe.each(engines())('sends to an audience of subscribers on $name', (engine
     const records = (await s.user('records@gmina.pl', 'records', [])).token;
     expect((await s.api('PUT', '/api/journal/rules', { token: records, body: { rules: [{ kind: 'all' }] } })).status).toBe(200);
     try {
-      const r = await s.api('POST', '/api/sms/messages', { token: officer, body: { body: 'Zebranie wiejskie', audience: { subscribers: { localities: [ids.skorzewo] } } } });
+      const r = await s.api('POST', '/api/sms/messages', {
+        token: officer,
+        body: { body: 'Zebranie wiejskie', audience: { subscribers: { localities: [ids.skorzewo] } } },
+      });
       expect(r.status).toBe(201);
       await eventually(async () => (await s.api('GET', `/api/sms/sends/${r.body.id}`, { token: officer })).body.state === 'sent', 'the send to be sent');
       const posts = async () =>
@@ -157,7 +165,10 @@ describe.each(engines())('sends to an audience of subscribers on $name', (engine
     for (let i = 0; i < 20; i++) streets.push(await street(db, town, `ul. Ulica ${i}`));
     const phones = await manySubscribers(db, town, streets, 2000, '+4860100');
     const sendAt = new Date(Date.now() + 1500).toISOString();
-    const r = await s.api('POST', '/api/sms/messages', { token: officer, body: { body: 'Brak wody: {{street}} ({{locality}})', audience: { subscribers: { localities: [town] } }, sendAt } });
+    const r = await s.api('POST', '/api/sms/messages', {
+      token: officer,
+      body: { body: 'Brak wody: {{street}} ({{locality}})', audience: { subscribers: { localities: [town] } }, sendAt },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ state: 'scheduled', recipients: 2000, statuses: { scheduled: 2000 } });
     await eventually(async () => (await s.api('GET', `/api/sms/sends/${r.body.id}`, { token: officer })).body.state === 'sent', 'the send to be sent', 60_000);
@@ -181,7 +192,9 @@ describe.each(engines())('sends to an audience of subscribers on $name', (engine
     const r = await s.api('POST', '/api/sms/messages', { token: officer, body: { body: 'Test', audience: { subscribers: { localities: [town] } }, sendAt } });
     expect(r.status).toBe(201);
     // A dispatcher that claimed 50 and died an hour ago.
-    const dead = (await db.dataSource.query('SELECT message_id AS id FROM sms_outbound WHERE send_id = ? ORDER BY message_id LIMIT 50', [r.body.id])) as { id: number }[];
+    const dead = (await db.dataSource.query('SELECT message_id AS id FROM sms_outbound WHERE send_id = ? ORDER BY message_id LIMIT 50', [r.body.id])) as {
+      id: number;
+    }[];
     await db.dataSource.query(`UPDATE sms_outbound SET claim = 'dead', claimed_at = ? WHERE message_id IN (${dead.map(() => '?').join(', ')})`, [
       db.param(new Date(Date.now() - 3600_000)),
       ...dead.map((x) => x.id),
