@@ -230,9 +230,14 @@ export class BroadcastService {
    * handed over with bounded concurrency at the sender's rate. Stops at once when the send is
    * paused or cancelled; another run (a restart, another process) goes on where this one stopped.
    */
-  async dispatch(send: SmsSend): Promise<void> {
+  /**
+   * Answers when to look again: null when the send is done or stopped (paused, cancelled), else a
+   * time by which claims still open (another dispatcher's, or a stopped one's) will have an outcome
+   * or be past their lease, so the caller schedules a run that fails the interrupted and finishes.
+   */
+  async dispatch(send: SmsSend): Promise<Date | null> {
     const broadcast = await this.deps.broadcasts.bySend(send.id);
-    if (!broadcast) return;
+    if (!broadcast) return null;
     const now = () => this.deps.clock();
     await this.deps.broadcasts.failInterrupted(send.id, new Date(now().getTime() - this.opts.leaseMs), now());
     await this.journalOnce(broadcast.inquiryId, broadcast.documentId);
@@ -256,7 +261,7 @@ export class BroadcastService {
         if (!claimed?.messages.length) {
           if (!claimed) {
             await recording;
-            return;
+            return null;
           }
           break;
         }
@@ -271,7 +276,9 @@ export class BroadcastService {
       throw e;
     }
     await recording;
-    if ((await this.deps.broadcasts.pending(send.id)) === 0) await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sent', ['sending'], m));
+    if ((await this.deps.broadcasts.pending(send.id)) > 0) return new Date(now().getTime() + this.opts.leaseMs + 1000);
+    await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sent', ['sending'], m));
+    return null;
   }
 
   /** The journal files the send once, by its document message; the journal keeps one post per message however often told. */

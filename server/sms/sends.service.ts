@@ -295,7 +295,12 @@ export class SmsSendService {
     }
     // A cancel that committed first wins: then this transition fails and nothing is sent.
     if (send.state === 'scheduled' && !(await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sending', ['scheduled'], m)))) return;
-    if (await this.deps.broadcasts.bySend(send.id)) return this.deps.broadcast.dispatch({ ...send, state: 'sending' });
+    if (await this.deps.broadcasts.bySend(send.id)) {
+      // Claims still open after this run (a dispatcher that stopped mid-batch): look again once their lease is over.
+      const again = await this.deps.broadcast.dispatch({ ...send, state: 'sending' });
+      if (again) await this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}-${again.getTime()}`, runAt: again, attempts: 3 });
+      return;
+    }
     const targets = await this.deps.sends.messagesOf(send.id, ['scheduled']);
     await this.parallel(
       targets.map((t) => async () => {

@@ -191,22 +191,37 @@ describe.each(engines())('sends to an audience of subscribers on $name', (engine
     const sendAt = new Date(Date.now() + 60_000).toISOString();
     const r = await s.api('POST', '/api/sms/messages', { token: officer, body: { body: 'Test', audience: { subscribers: { localities: [town] } }, sendAt } });
     expect(r.status).toBe(201);
-    // A dispatcher that claimed 50 and died an hour ago.
-    const dead = (await db.dataSource.query('SELECT message_id AS id FROM sms_outbound WHERE send_id = ? ORDER BY message_id LIMIT 50', [r.body.id])) as {
+    // A dispatcher that claimed 50 and died an hour ago, and one that claimed 10 just now and died (or is still at work).
+    const claimed = (await db.dataSource.query('SELECT message_id AS id FROM sms_outbound WHERE send_id = ? ORDER BY message_id LIMIT 60', [r.body.id])) as {
       id: number;
     }[];
-    await db.dataSource.query(`UPDATE sms_outbound SET claim = 'dead', claimed_at = ? WHERE message_id IN (${dead.map(() => '?').join(', ')})`, [
-      db.param(new Date(Date.now() - 3600_000)),
-      ...dead.map((x) => x.id),
-    ]);
+    const [dead, fresh] = [claimed.slice(0, 50), claimed.slice(50)];
+    const claim = (rows: { id: number }[], token: string, at: Date) =>
+      db.dataSource.query(`UPDATE sms_outbound SET claim = ?, claimed_at = ? WHERE message_id IN (${rows.map(() => '?').join(', ')})`, [
+        token,
+        db.param(at),
+        ...rows.map((x) => x.id),
+      ]);
+    await claim(dead, 'dead', new Date(Date.now() - 3600_000));
+    await claim(fresh, 'fresh', new Date());
     await db.transaction((m) => s.app.sms!.sends['deps'].sends.transition(r.body.id, 'sending', ['scheduled'], m));
     const send = (await s.app.sms!.sends['deps'].sends.byId(r.body.id))!;
-    await Promise.all([s.app.sms!.broadcast.dispatch(send), s.app.sms!.broadcast.dispatch(send)]);
-    const received = standin.messages.filter((m) => m.params.To.startsWith('+4860200'));
-    expect(received).toHaveLength(250);
-    expect(new Set(received.map((m) => m.params.To)).size).toBe(250);
+    const again = await Promise.all([s.app.sms!.broadcast.dispatch(send), s.app.sms!.broadcast.dispatch(send)]);
+    const received = () => standin.messages.filter((m) => m.params.To.startsWith('+4860200'));
+    expect(received()).toHaveLength(240);
+    expect(new Set(received().map((m) => m.params.To)).size).toBe(240);
+    // The fresh claims are within their lease: the send is not done, and says when to look again.
+    for (const a of again) expect(a!.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    expect((await s.api('GET', `/api/sms/sends/${r.body.id}`, { token: officer })).body).toMatchObject({
+      state: 'sending',
+      statuses: { queued: 240, scheduled: 10, failed: 50 },
+    });
+    // Their lease over, the next run fails them too, and the send is done; nothing went twice.
+    await claim(fresh, 'fresh', new Date(Date.now() - 3600_000));
+    expect(await s.app.sms!.broadcast.dispatch(send)).toBeNull();
+    expect(received()).toHaveLength(240);
     const progress = await s.api('GET', `/api/sms/sends/${r.body.id}`, { token: officer });
-    expect(progress.body).toMatchObject({ state: 'sent', dispatched: 250, statuses: { queued: 250, failed: 50 } });
+    expect(progress.body).toMatchObject({ state: 'sent', dispatched: 240, statuses: { queued: 240, failed: 60 } });
     const history = await s.api('GET', `/api/messages/${dead[0].id}`, { token: admin });
     expect(history.body.events.at(-1)).toMatchObject({ status: 'failed', errorCode: 'dispatch_interrupted' });
   }, 60_000);
