@@ -29,6 +29,7 @@ import { DropUnusedVerificationIndexes1732450000003 } from './1732450000003-Drop
 import { CreateAlerts1732455000001 } from './1732455000001-CreateAlerts';
 import { CreateAddressSearchWords1732460000001 } from './1732460000001-CreateAddressSearchWords';
 import { CreateAlertCodesAndConsents1732470000001 } from './1732470000001-CreateAlertCodesAndConsents';
+import { CreateBroadcasts1732480000001 } from './1732480000001-CreateBroadcasts';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -63,4 +64,5 @@ export const migrations = [
   CreateAlerts1732455000001,
   CreateAddressSearchWords1732460000001,
   CreateAlertCodesAndConsents1732470000001,
+  CreateBroadcasts1732480000001,
 ];

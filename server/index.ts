@@ -25,6 +25,7 @@ import { createEmail, type EmailChannelOptions, type EmailFeature } from './emai
 import { createWebForms, type WebFormOptions, type WebFormsFeature } from './web-forms/module';
 import { createJournal, type JournalOptions, type JournalFeature } from './journal/module';
 import { createAlerts, type AlertsFeature } from './alerts/module';
+import { SubscriberAudience } from './alerts/audience.repository';
 import type { InquiryService } from './register/inquiries.service';
 
 export interface ComposeOptions extends KernelOptions, AuthOptions {
@@ -101,6 +102,8 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const desk = createInquiryDesk(kernel, { register, staff: auth.users, senders });
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
   const alerts = createAlerts(kernel, { register, sms });
+  // Officers' sends reach residents through this port; the SMS feature knows no alerts table.
+  sms?.audiences.register('subscribers', new SubscriberAudience({ db }));
 
   // Expired rate-limit counters are deleted from the database (Redis expires its own); every process may do it.
   const pruneRateLimits = repeating('prune-rate-limits', RATE_LIMIT_PRUNE_EVERY_MS, () => kernel.rateLimits.prune(), logger, { runAtStart: true });

@@ -25,13 +25,15 @@ export function segmentInfo(text: string): SegmentInfo {
 
 /** The merge fields an SMS template may use. */
 export const MERGE_FIELDS = ['name', 'first_name'] as const;
-export type MergeValues = Partial<Record<(typeof MERGE_FIELDS)[number], string | null>>;
+/** A send to an audience of residents also knows where each one lives. */
+export const AUDIENCE_MERGE_FIELDS = [...MERGE_FIELDS, 'locality', 'street'] as const;
+export type MergeValues = Partial<Record<(typeof AUDIENCE_MERGE_FIELDS)[number], string | null>>;
 
 const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
 
 /** Placeholders in a template that we cannot fill, so a send can refuse them before anything goes out. */
-export function unknownMergeFields(template: string): string[] {
-  const known = new Set<string>(MERGE_FIELDS);
+export function unknownMergeFields(template: string, fields: readonly string[] = MERGE_FIELDS): string[] {
+  const known = new Set<string>(fields);
   return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((f) => !known.has(f)))];
 }
 
@@ -58,6 +60,7 @@ function valueOf(field: string, values: MergeValues): string {
   const name = values.name?.trim() ?? '';
   if (field === 'first_name') return values.first_name?.trim() || name.split(/\s+/)[0] || '';
   if (field === 'name') return name;
+  if (field === 'locality' || field === 'street') return values[field]?.trim() ?? '';
   return '';
 }
 

@@ -130,14 +130,21 @@ export class JournalRepository {
 
   /** Messages of the register since a time that have no journal post: what a crash between commit and event left out. */
   async unjournaled(since: Date, limit: number): Promise<Message[]> {
-    return this.m()
-      .getRepository(MessageEntity)
-      .createQueryBuilder('x')
-      .leftJoin('journal_entries', 'j', 'j.message_id = x.id')
-      .where('j.id IS NULL AND x.created_at >= :since', { since: this.deps.db.param(since) })
-      .andWhere("x.kind = 'message' AND (x.direction = 'in' OR (x.direction = 'out' AND x.external_id IS NOT NULL))")
-      .orderBy('x.id', 'ASC')
-      .limit(limit)
-      .getMany();
+    return (
+      this.m()
+        .getRepository(MessageEntity)
+        .createQueryBuilder('x')
+        .leftJoin('journal_entries', 'j', 'j.message_id = x.id')
+        .where('j.id IS NULL AND x.created_at >= :since', { since: this.deps.db.param(since) })
+        .andWhere("x.kind = 'message' AND (x.direction = 'in' OR (x.direction = 'out' AND x.external_id IS NOT NULL))")
+        // A send to an audience (an outbound SMS inquiry with no one citizen) is journaled once, by
+        // the message holding its text; its per-recipient copies are not documents of their own.
+        .andWhere(
+          "NOT EXISTS (SELECT 1 FROM inquiries i WHERE i.id = x.inquiry_id AND i.channel = 'sms' AND i.direction = 'out' AND i.citizen_address IS NULL)",
+        )
+        .orderBy('x.id', 'ASC')
+        .limit(limit)
+        .getMany()
+    );
   }
 }

@@ -109,7 +109,9 @@ export class JournalService {
 
     const incoming = message.direction === 'in';
     const partyAddress = incoming ? message.fromAddress : message.toAddress;
-    const partyName = contact?.name || partyAddress || 'Ukjent';
+    // A send to an audience names its recipients by number, not by a party.
+    const audience = !incoming && typeof message.meta?.recipients === 'number' ? `${message.meta.recipients} mottakere` : null;
+    const partyName = contact?.name || partyAddress || audience || 'Ukjent';
     const title = (message.subject ? `${message.subject} – ` : '') + `${documentType(message.channel)} ${incoming ? 'fra' : 'til'} ${partyName}`;
     const pushing = (await this.deps.journal.setting(PUSH_URL)) !== null;
     const now = this.deps.clock();

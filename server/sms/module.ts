@@ -27,6 +27,11 @@ import { createTwilioClient } from '../../channels/twilio/client';
 import { SIMULATED_ACCOUNT_SID, FakeTwilioSms, type SimulatorOptions } from '../../channels/twilio-sms/fake';
 import { STATUS_PATH, smsWebhooks } from './webhooks.routes';
 import { bilingual } from '../core/texts';
+import { AudienceSources } from './audience';
+import { BroadcastRepository } from './broadcast.repository';
+import { BroadcastService, type BroadcastOptions } from './broadcast.service';
+
+export type { AudienceKind, AudienceMember, AudienceSource, SubscribersAudience } from './audience';
 
 /** Answer to HELP/HJELP, in both languages the keywords come in. */
 export const DEFAULT_HELP_TEXT = bilingual((t) => t.smsHelp);
@@ -40,6 +45,8 @@ export interface SmsChannelOptions {
   volume?: VolumeRule;
   /** Country allow-list aside: daily caps and the batch size a user without TOTP may send without approval. */
   limits?: Partial<SmsLimitRules>;
+  /** Sends to audiences: price per segment for the preview, dispatch concurrency, batch, lease, default rate. */
+  broadcast?: BroadcastOptions;
 }
 
 /**
@@ -55,6 +62,9 @@ export interface SmsFeature extends Feature {
   sends: SmsSendService;
   stopList: StopListRepository;
   simulator: FakeTwilioSms | null;
+  /** Where the root registers the sources of audiences (resident alerts' subscribers; later rosters). */
+  audiences: AudienceSources;
+  broadcast: BroadcastService;
 }
 
 export function createSms(kernel: Kernel, deps: { register: Register; inbound: InboundService }, opts: SmsChannelOptions = {}): SmsFeature {
@@ -117,6 +127,24 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
       outbound.answerOnInquiry(inquiryId, citizen, ourNumber, helpText).catch((err) => logger.error({ err, inquiryId }, 'HELP answer failed')),
   });
 
+  const audiences = new AudienceSources();
+  const broadcasts = new BroadcastRepository({ db });
+  const broadcast = new BroadcastService({
+    db,
+    sends: sendRepo,
+    broadcasts,
+    inquiries: register.inquiries,
+    messages: register.messages,
+    audit,
+    stopList,
+    provider,
+    gate: policy,
+    audiences,
+    events: register.events,
+    statusCallbackUrl: config.publicBaseUrl + STATUS_PATH,
+    clock,
+    options: opts.broadcast,
+  });
   const sends = new SmsSendService({
     db,
     messages: register.messages,
@@ -127,6 +155,8 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     outbound,
     jobs,
     gate: policy,
+    broadcast,
+    broadcasts,
     defaultCountry: config.defaultCountry,
     clock,
   });
@@ -143,6 +173,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     smsRoutes({
       sms: outbound,
       sends,
+      broadcast,
       groups: new SmsGroupService({
         db,
         groups: new SmsGroupRepository({ db }),
@@ -174,5 +205,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     sends,
     stopList,
     simulator,
+    audiences,
+    broadcast,
   };
 }

@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { ProviderSendResult, SmsProvider } from '../../channels/twilio-sms/adapter';
-import { mergeTemplate, segmentInfo, unknownMergeFields, type SegmentInfo } from '../../channels/twilio-sms/compose-text';
+import { MERGE_FIELDS, mergeTemplate, segmentInfo, unknownMergeFields, type SegmentInfo } from '../../channels/twilio-sms/compose-text';
 import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/contract';
 import type { Database } from '../core/db/database';
 import {
@@ -238,10 +238,10 @@ export class SmsOutboundService implements ChannelSender {
     await this.handOver(message.id, from, to, body);
   }
 
-  assertTemplate(body: string) {
-    const unknown = unknownMergeFields(body);
+  assertTemplate(body: string, fields: readonly string[] = MERGE_FIELDS) {
+    const unknown = unknownMergeFields(body, fields);
     if (unknown.length)
-      throw badRequest(`Unknown merge field ${unknown.map((f) => `{{${f}}}`).join(', ')}; use {{name}} or {{first_name}}`, [
+      throw badRequest(`Unknown merge field ${unknown.map((f) => `{{${f}}}`).join(', ')}; use ${fields.map((f) => `{{${f}}}`).join(', ')}`, [
         { path: ['body'], message: 'unknown merge field' },
       ]);
   }

@@ -48,8 +48,11 @@ export class SmsSendControl {
 
   async get(actor: Actor, id: number): Promise<SendView & { messages: { id: number; to: string; status: string }[] }> {
     const send = await this.visible(actor, id);
+    const view = await this.deps.service.view(send);
+    // Polled while a send to a town goes out: counts only, never its 100,000 messages.
+    if (view.audience) return { ...view, messages: [] };
     const messages = await this.deps.sends.messagesOf(id);
-    return { ...(await this.deps.service.view(send)), messages: messages.map((x) => ({ id: x.id, to: x.toAddress, status: x.status })) };
+    return { ...view, messages: messages.map((x) => ({ id: x.id, to: x.toAddress, status: x.status })) };
   }
 
   /** Everything not yet sent becomes stopped (cancelled); a send already under way or done cannot be. */

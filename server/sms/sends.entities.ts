@@ -74,4 +74,54 @@ export const SmsOutboundInfoEntity = new EntitySchema<SmsOutboundInfo>({
   },
 });
 
-export const smsSendEntities = [SmsSendEntity, SmsOutboundInfoEntity];
+/**
+ * What a send to an audience adds to its send: the audience as asked, emergency, the one register
+ * inquiry its messages are filed under (with the message that holds the text as composed, which
+ * the journal files once for the whole send), and how many messages were handed to the provider.
+ */
+export interface SmsBroadcast {
+  id: number;
+  sendId: number;
+  inquiryId: number;
+  documentId: number;
+  audience: Record<string, unknown>;
+  emergency: boolean;
+  dispatched: number;
+  createdAt: Date;
+}
+export const SmsBroadcastEntity = new EntitySchema<SmsBroadcast>({
+  name: 'SmsBroadcast',
+  tableName: 'sms_broadcasts',
+  columns: {
+    id,
+    sendId: { type: Number, name: 'send_id' },
+    inquiryId: { type: Number, name: 'inquiry_id' },
+    documentId: { type: Number, name: 'document_id' },
+    audience: { type: 'simple-json' },
+    emergency: { type: Boolean, default: false },
+    dispatched: { type: Number, default: 0 },
+    createdAt: at('created_at'),
+  },
+});
+
+/** How many messages per second a sender number may hand to the provider (the carrier's limit). */
+export interface SmsSenderRate {
+  id: number;
+  sender: string;
+  perSecond: number;
+  updatedBy: number | null;
+  updatedAt: Date;
+}
+export const SmsSenderRateEntity = new EntitySchema<SmsSenderRate>({
+  name: 'SmsSenderRate',
+  tableName: 'sms_sender_rates',
+  columns: {
+    id,
+    sender: { type: String, length: 32 },
+    perSecond: { type: Number, name: 'per_second' },
+    updatedBy: { type: Number, name: 'updated_by', nullable: true },
+    updatedAt: at('updated_at'),
+  },
+});
+
+export const smsSendEntities = [SmsSendEntity, SmsOutboundInfoEntity, SmsBroadcastEntity, SmsSenderRateEntity];

@@ -96,23 +96,73 @@ export class SmsSendRepository {
     return rows.map((r) => ({ ...r, id: Number(r.id) }));
   }
 
-  /** How many of each send's messages are in each status. */
+  /** The register inquiry of each send to an audience among these sends (other sends have one per recipient). */
+  private async broadcastInquiries(sendIds: number[], m?: EntityManager): Promise<Map<number, number>> {
+    if (!sendIds.length) return new Map();
+    const rows = (await (m ?? this.deps.db.dataSource.manager).query(
+      `SELECT send_id AS sendId, inquiry_id AS inquiryId FROM sms_broadcasts WHERE send_id IN (${sendIds.map(() => '?').join(', ')})`,
+      sendIds,
+    )) as { sendId: number | string; inquiryId: number | string }[];
+    return new Map(rows.map((r) => [Number(r.sendId), Number(r.inquiryId)]));
+  }
+
+  /**
+   * Moves every message of the send that is in one of `from` to `status`, each with a history
+   * event: two statements whatever the send's size (events first, while the old status still
+   * picks the rows). A send to an audience finds its messages by its one inquiry, on an index.
+   */
+  async moveMessages(sendId: number, from: MessageStatus[], status: MessageStatus, at: Date, detail: Record<string, unknown>, m: EntityManager): Promise<void> {
+    if (!from.length) return;
+    const marks = from.map(() => '?').join(', ');
+    const when = this.deps.db.param(at);
+    const inquiryId = (await this.broadcastInquiries([sendId], m)).get(sendId);
+    const [rows, key] = inquiryId
+      ? ['messages x WHERE x.inquiry_id = ?', inquiryId]
+      : ['sms_outbound o JOIN messages x ON x.id = o.message_id WHERE o.send_id = ?', sendId];
+    await m.query(`INSERT INTO message_events (message_id, status, at, detail) SELECT x.id, ?, ?, ? FROM ${rows} AND x.status IN (${marks})`, [
+      status,
+      when,
+      JSON.stringify(detail),
+      key,
+      ...from,
+    ]);
+    await m.query(
+      inquiryId
+        ? `UPDATE messages SET status = ?, updated_at = ? WHERE inquiry_id = ? AND status IN (${marks})`
+        : `UPDATE messages SET status = ?, updated_at = ? WHERE id IN (SELECT o.message_id FROM sms_outbound o WHERE o.send_id = ?) AND status IN (${marks})`,
+      [status, when, key, ...from],
+    );
+  }
+
+  /**
+   * How many of each send's messages are in each status. A send to an audience counts on the
+   * (inquiry, status) index alone (its text's own message has no status), cheap enough to poll
+   * while 100,000 messages go out; other sends join their few messages.
+   */
   async statusCounts(sendIds: number[]): Promise<Map<number, Partial<Record<MessageStatus, number>>>> {
     const out = new Map<number, Partial<Record<MessageStatus, number>>>();
     if (!sendIds.length) return out;
+    const add = (id: number, status: MessageStatus, n: number | string) => out.set(id, { ...(out.get(id) ?? {}), [status]: Number(n) });
+    const broadcasts = await this.broadcastInquiries(sendIds);
+    for (const [sendId, inquiryId] of broadcasts) {
+      const rows = (await this.deps.db.dataSource.query(
+        'SELECT status, COUNT(*) AS n FROM messages WHERE inquiry_id = ? AND status IS NOT NULL GROUP BY status',
+        [inquiryId],
+      )) as { status: MessageStatus; n: number | string }[];
+      for (const r of rows) add(sendId, r.status, r.n);
+    }
+    const others = sendIds.filter((id) => !broadcasts.has(id));
+    if (!others.length) return out;
     const rows = await this.deps.db.dataSource.manager
       .getRepository(MessageEntity)
       .createQueryBuilder('x')
       .innerJoin('sms_outbound', 'o', 'o.message_id = x.id')
       .select(['o.send_id AS sendId', 'x.status AS status', 'COUNT(*) AS n'])
-      .where('o.send_id IN (:...ids)', { ids: sendIds })
+      .where('o.send_id IN (:...ids)', { ids: others })
       .groupBy('o.send_id')
       .addGroupBy('x.status')
       .getRawMany<{ sendId: number; status: MessageStatus; n: number | string }>();
-    for (const r of rows) {
-      const id = Number(r.sendId);
-      out.set(id, { ...(out.get(id) ?? {}), [r.status]: Number(r.n) });
-    }
+    for (const r of rows) add(Number(r.sendId), r.status, r.n);
     return out;
   }
 

@@ -5,7 +5,10 @@ import { type Recipient, type SmsOutboundService, MAX_RECIPIENTS } from './outbo
 import type { SmsSendService } from './sends.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
-import { assertMay } from '../core/access';
+import { assertAdmin, assertMay } from '../core/access';
+import { audienceBody } from './audience';
+import type { BroadcastService } from './broadcast.service';
+import { AUDIENCE_MERGE_FIELDS } from '../../channels/twilio-sms/compose-text';
 
 /* Officers' SMS: which numbers they may send from, what a text costs, and sending it. */
 
@@ -17,25 +20,34 @@ const recipient = z.union([
 const recipients = z.union([recipient.transform((r) => [r]), z.array(recipient).min(1).max(MAX_RECIPIENTS)]);
 const smsBody = z.string().min(1).max(1600);
 
-export const smsPreviewBody = z.object({ body: smsBody, to: recipients.optional() }).strict();
+export const smsPreviewBody = z
+  .object({ body: smsBody, to: recipients.optional(), audience: audienceBody.optional(), emergency: z.boolean().optional() })
+  .strict();
 export const smsSendBody = z
   .object({
     to: recipients.optional(),
     group: z.number().int().positive().optional(),
     body: smsBody,
     from: phone.optional(),
+    audience: audienceBody.optional(),
+    emergency: z.boolean().optional(),
     sendAt: z.iso
       .datetime({ offset: true })
       .transform((v) => new Date(v))
       .optional(),
   })
   .strict()
-  .refine((b) => b.to !== undefined || b.group !== undefined, { message: 'name recipients in to, a saved group, or both', path: ['to'] });
+  .refine((b) => b.to !== undefined || b.group !== undefined || b.audience !== undefined, {
+    message: 'name recipients in to, a saved group, an audience, or several',
+    path: ['to'],
+  });
+const rateBody = z.object({ perSecond: z.number().int().min(1).max(10_000).nullable() }).strict();
+const senderParam = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4759440004');
 export const smsGroupBody = z
   .object({ name: z.string().trim().min(1).max(191), department: z.string().trim().max(64).optional(), members: z.array(recipient).min(1).max(MAX_RECIPIENTS) })
   .strict();
 
-export function smsRoutes(deps: { sms: SmsOutboundService; sends: SmsSendService; groups: SmsGroupService }): Router {
+export function smsRoutes(deps: { sms: SmsOutboundService; sends: SmsSendService; groups: SmsGroupService; broadcast: BroadcastService }): Router {
   const r = Router();
 
   r.get('/sms/senders', async (_req, res) => {
@@ -46,6 +58,11 @@ export function smsRoutes(deps: { sms: SmsOutboundService; sends: SmsSendService
     // Only for those who may send: the case system's account has no business pricing texts to numbers.
     assertMay(actorOf(res), 'sendSms', 'Your role may not send SMS');
     const body = parse(smsPreviewBody, req.body);
+    if (body.audience) {
+      deps.sms.assertTemplate(body.body, AUDIENCE_MERGE_FIELDS);
+      const extra = (body.to ?? []).map((x) => ({ phone: x.phone, name: x.name ?? null, locality: null, street: null }));
+      return void res.json(await deps.broadcast.preview(body.body, body.audience, body.emergency === true, extra));
+    }
     res.json(
       deps.sms.preview(
         body.body,
@@ -59,8 +76,23 @@ export function smsRoutes(deps: { sms: SmsOutboundService; sends: SmsSendService
     const actor = actorOf(res);
     const to: Recipient[] = (body.to ?? []).map((x) => ({ phone: x.phone, name: x.name ?? null }));
     if (body.group !== undefined) to.push(...(await deps.groups.recipients(actor, body.group)));
-    const result = await deps.sends.send(actor, { to, body: body.body, from: body.from, sendAt: body.sendAt }, routeOf(req));
-    res.status(201).json(result);
+    const result = await deps.sends.send(
+      actor,
+      { to, body: body.body, from: body.from, sendAt: body.sendAt, audience: body.audience, emergency: body.emergency },
+      routeOf(req),
+    );
+    // MISSION's shape ({id, state, recipients, statuses, ...}) at the top, and `send` as before.
+    res.status(201).json({ ...result.send, ...result });
+  });
+
+  // Admin: the carrier's limit for one of our numbers, in messages per second (null: no limit of its own).
+  r.put('/sms/senders/:number/rate', async (req, res) => {
+    const actor = actorOf(res);
+    assertAdmin(actor);
+    const sender = parse(senderParam, req.params.number, 'sender number');
+    const { perSecond } = parse(rateBody, req.body);
+    await deps.broadcast.setRate(actor.id, sender, perSecond, routeOf(req));
+    res.json({ sender, perSecond });
   });
 
   r.get('/sms/groups', async (_req, res) => {

@@ -4,6 +4,7 @@ import type { Database } from '../core/db/database';
 import type { Message, ContactRepository, InquiryRepository, MessageRepository } from '../register/module';
 import type { MessageStatus } from '../contracts/names';
 import type { SendState, SmsSend } from './sends.entities';
+import type { SendGate } from './send-gate';
 import type { JobQueue } from '../core/jobs/queue';
 import type { AuditRepository } from '../core/audit.repository';
 import type { SmsSendRepository } from './sends.repository';
@@ -12,27 +13,18 @@ import { badRequest } from '../core/errors';
 import { MAX_RECIPIENTS, type Recipient, type SentItem, type SmsOutboundService } from './outbound.service';
 import { toSummary } from '../core/summary';
 import { toE164 } from '../core/phone';
+import type { Audience } from './audience';
+import type { BroadcastMember, BroadcastService } from './broadcast.service';
+import type { BroadcastRepository } from './broadcast.repository';
+import type { SmsBroadcast } from './sends.entities';
+import { AUDIENCE_MERGE_FIELDS } from '../../channels/twilio-sms/compose-text';
 
 export const SEND_QUEUE = 'sms-send';
 const PARALLEL_SENDS = 8;
 /** A send may be scheduled at most this far ahead. */
 const MAX_AHEAD_MS = 366 * 24 * 3600_000;
 
-/** What decides, before anything is stored, whether a send must wait: a paused sender, or a reason for approval. */
-export interface SendGate {
-  hold(send: {
-    sender: string;
-    body: string;
-    recipients: number;
-    /** Who sends: whether they have TOTP decides how large a send may go without approval. */
-    actor: { id: number; totpEnabled: boolean };
-  }): Promise<{ state: 'paused' | 'awaiting_approval'; reason: SmsSend['holdReason']; pausedBy?: 'sender' } | null>;
-  senderPaused(sender: string): Promise<boolean>;
-  /** The numbers (E.164) in countries SMS may not go to. */
-  outsideCountries(phones: string[]): Promise<{ phone: string; country: string | null }[]>;
-  /** Operator of a number from the configured prefix table, when there is one. */
-  operatorOf(phone: string): Promise<string | null>;
-}
+export type { SendGate } from './send-gate';
 
 export interface SmsSendDeps {
   db: Database;
@@ -44,6 +36,8 @@ export interface SmsSendDeps {
   outbound: SmsOutboundService;
   jobs: JobQueue;
   gate: SendGate;
+  broadcast: BroadcastService;
+  broadcasts: BroadcastRepository;
   defaultCountry: CountryCode;
   clock: () => Date;
 }
@@ -54,6 +48,10 @@ export interface SendRequest {
   from?: string;
   /** Send then, not now; until then the send can be cancelled. */
   sendAt?: Date;
+  /** Residents (or, later, a roster) chosen by who they are instead of by number; `to` may name more. */
+  audience?: Audience;
+  /** An emergency reaches everyone in the area whatever their interests. */
+  emergency?: boolean;
 }
 
 export interface SendView {
@@ -69,6 +67,10 @@ export interface SendView {
   approvedBy: number | null;
   createdAt: Date;
   statuses: Partial<Record<MessageStatus, number>>;
+  /** A send to an audience: what was asked, and how many messages the provider has taken. */
+  audience?: Audience;
+  emergency?: boolean;
+  dispatched?: number;
 }
 
 export const countryOf = (e164: string): string | null => parsePhoneNumberFromString(e164)?.country ?? null;
@@ -83,14 +85,13 @@ export class SmsSendService {
 
   async send(actor: Actor & { totpEnabled?: boolean }, req: SendRequest, route: string): Promise<{ send: SendView; items: SentItem[]; segments: number }> {
     assertMay(actor, 'sendSms', 'Your role may not send SMS');
+    if (req.audience) return this.sendToAudience(actor, { ...req, audience: req.audience }, route);
     const out = this.deps.outbound;
     out.assertTemplate(req.body);
     if (!req.to.length) throw badRequest('Name at least one recipient', [{ path: ['to'], message: 'no recipients' }]);
     if (req.to.length > MAX_RECIPIENTS) throw badRequest(`At most ${MAX_RECIPIENTS} recipients per send`, [{ path: ['to'], message: 'too many recipients' }]);
     const now = this.deps.clock();
-    if (req.sendAt && req.sendAt.getTime() < now.getTime()) throw badRequest('sendAt is in the past', [{ path: ['sendAt'], message: 'in the past' }]);
-    if (req.sendAt && req.sendAt.getTime() > now.getTime() + MAX_AHEAD_MS)
-      throw badRequest('sendAt is more than a year ahead', [{ path: ['sendAt'], message: 'too far ahead' }]);
+    this.assertSendAt(req.sendAt, now);
     const sender = await out.senderFor(actor, req.from);
     const recipients = out.normalise(req.to);
     await this.assertCountries(req.to);
@@ -210,6 +211,63 @@ export class SmsSendService {
     return { send: await this.view((await this.deps.sends.byId(send.id))!), items, segments: items.reduce((n, x) => n + x.segments, 0) };
   }
 
+  private assertSendAt(sendAt: Date | undefined, now: Date): void {
+    if (sendAt && sendAt.getTime() < now.getTime()) throw badRequest('sendAt is in the past', [{ path: ['sendAt'], message: 'in the past' }]);
+    if (sendAt && sendAt.getTime() > now.getTime() + MAX_AHEAD_MS)
+      throw badRequest('sendAt is more than a year ahead', [{ path: ['sendAt'], message: 'too far ahead' }]);
+  }
+
+  /**
+   * A send to an audience: resolved and stored whole (BroadcastService), then dispatched by the
+   * send job, never inside the request. Numbers named in `to` beside the audience join it once.
+   * Members in countries not on the allow-list are left out and counted, not refused: one
+   * resident's foreign number must not stop an alert to a town.
+   */
+  private async sendToAudience(
+    actor: Actor & { totpEnabled?: boolean },
+    req: SendRequest & { audience: Audience },
+    route: string,
+  ): Promise<{ send: SendView; items: SentItem[]; segments: number; excluded: { country: number } }> {
+    this.deps.outbound.assertTemplate(req.body, AUDIENCE_MERGE_FIELDS);
+    if (req.to.length > MAX_RECIPIENTS) throw badRequest(`At most ${MAX_RECIPIENTS} recipients in to`, [{ path: ['to'], message: 'too many recipients' }]);
+    const now = this.deps.clock();
+    this.assertSendAt(req.sendAt, now);
+    const sender = await this.deps.outbound.senderFor(actor, req.from);
+    const named = this.deps.outbound.normalise(req.to);
+    await this.assertCountries(req.to);
+    const emergency = req.emergency === true;
+    const members: BroadcastMember[] = [...(await this.deps.broadcast.members(req.audience, emergency))];
+    const seen = new Set(members.map((m) => m.phone));
+    for (const r of named) if (!seen.has(r.phone)) members.push({ phone: r.phone, name: r.name, locality: null, street: null });
+    const outside = await this.outsidePrefixes(members.map((m) => m.phone));
+    const allowed = outside.size ? members.filter((m) => !outside.has(m.phone.slice(0, 7))) : members;
+    if (members.length && !allowed.length)
+      throw badRequest('Everyone in this audience has a number in a country not on the allow-list', [{ path: ['audience'], message: 'country not allowed' }]);
+    const send = await this.deps.broadcast.store({
+      actor: { id: actor.id, totpEnabled: actor.totpEnabled === true },
+      sender,
+      body: req.body,
+      audience: req.audience,
+      emergency,
+      members: allowed,
+      sendAt: req.sendAt ?? null,
+      route,
+    });
+    if (send.state === 'sending' || send.state === 'scheduled') await this.enqueue(send);
+    // Every message is in the send's own first status: no need to count them again.
+    const status: MessageStatus = send.state === 'sending' ? 'queued' : (send.state as MessageStatus);
+    const view = await this.view(send, { [status]: send.recipients });
+    return { send: view, items: [], segments: 0, excluded: { country: members.length - allowed.length } };
+  }
+
+  /** Number prefixes (7 characters: enough for +1 and +7 area codes) in countries not on the allow-list; one check per prefix. */
+  private async outsidePrefixes(phones: string[]): Promise<Set<string>> {
+    const samples = new Map<string, string>();
+    for (const p of phones) if (!samples.has(p.slice(0, 7))) samples.set(p.slice(0, 7), p);
+    const outside = await this.deps.gate.outsideCountries([...samples.values()]);
+    return new Set(outside.map((x) => x.phone.slice(0, 7)));
+  }
+
   /** 400 naming every recipient in a country we do not send to; checked before anything is written. */
   private async assertCountries(to: Recipient[]): Promise<void> {
     const phones = to.map((r) => toE164(r.phone, this.deps.defaultCountry) ?? r.phone);
@@ -237,6 +295,12 @@ export class SmsSendService {
     }
     // A cancel that committed first wins: then this transition fails and nothing is sent.
     if (send.state === 'scheduled' && !(await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sending', ['scheduled'], m)))) return;
+    if (await this.deps.broadcasts.bySend(send.id)) {
+      // Claims still open after this run (a dispatcher that stopped mid-batch): look again once their lease is over.
+      const again = await this.deps.broadcast.dispatch({ ...send, state: 'sending' });
+      if (again) await this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}-${again.getTime()}`, runAt: again, attempts: 3 });
+      return;
+    }
     const targets = await this.deps.sends.messagesOf(send.id, ['scheduled']);
     await this.parallel(
       targets.map((t) => async () => {
@@ -277,16 +341,14 @@ export class SmsSendService {
     const status: MessageStatus = to === 'cancelled' || to === 'rejected' ? 'stopped' : (to as MessageStatus);
     return this.deps.db.transaction(async (m) => {
       if (!(await this.deps.sends.transition(sendId, to, from, m, patch))) return false;
-      for (const x of await this.deps.sends.messagesOf(sendId, messagesFrom, m)) {
-        if (await this.deps.messages.advanceStatus(x.id, status, messagesFrom, m)) {
-          await this.deps.messages.addEvent({ messageId: x.id, status, providerStatus: null, at: this.deps.clock(), detail: { sendId, ...detail } }, m);
-        }
-      }
+      // Set-based: a send to a town moves 100,000 messages in two statements, not 200,000.
+      await this.deps.sends.moveMessages(sendId, messagesFrom, status, this.deps.clock(), { sendId, ...detail }, m);
       return true;
     });
   }
 
-  async view(s: SmsSend, counts?: Partial<Record<MessageStatus, number>>): Promise<SendView> {
+  async view(s: SmsSend, counts?: Partial<Record<MessageStatus, number>>, broadcast?: SmsBroadcast | null): Promise<SendView> {
+    const b = broadcast === undefined ? await this.deps.broadcasts.bySend(s.id) : broadcast;
     return {
       id: s.id,
       state: s.state,
@@ -300,6 +362,7 @@ export class SmsSendService {
       approvedBy: s.approvedBy,
       createdAt: s.createdAt,
       statuses: counts ?? (await this.deps.sends.statusCounts([s.id])).get(s.id) ?? {},
+      ...(b ? { audience: b.audience as Audience, emergency: b.emergency, dispatched: b.dispatched } : {}),
     };
   }
 
