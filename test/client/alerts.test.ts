@@ -1,6 +1,6 @@
 import { firstOccurrence, toRrule, type Recurrence } from '../../client/src/features/alerts/recurrence';
 import { audienceOf, insertAt, sendRequestOf, type Composition } from '../../client/src/features/alerts/request';
-import { isLive, progressOf } from '../../client/src/features/alerts/progress';
+import { liveness, progressOf } from '../../client/src/features/alerts/progress';
 import { inPeriod, reportCsv, reportRow, totals } from '../../client/src/features/alerts/report';
 import { csvCell, toCsv } from '../../client/src/shared/csv';
 import { parseRoute } from '../../client/src/shared/routes';
@@ -114,12 +114,30 @@ describe('a send’s progress and report', () => {
     expect(over.share.delivered).toBe(100);
   });
 
-  it('keeps asking about sends that are going out or due', () => {
+  it('reads messages the carrier took (dispatched, still queued) as sent, and queued without dispatch as waiting', () => {
+    expect(progressOf(3, { queued: 3 }, 3)).toMatchObject({ sent: 3, waiting: 0, done: 3 });
+    expect(progressOf(3, { queued: 2, delivered: 1 }, 3)).toMatchObject({ delivered: 1, sent: 2, waiting: 0, done: 3 });
+    expect(progressOf(4, { queued: 3, failed: 1 }, 1)).toMatchObject({ failed: 1, sent: 0, waiting: 3, done: 1 });
+    expect(progressOf(3, { queued: 3 })).toMatchObject({ sent: 0, waiting: 3, done: 0 });
+  });
+
+  it('keeps asking about sends going out or due, and about recent ones still awaiting reports', () => {
     const now = new Date('2026-12-03T08:00:00Z');
-    expect(isLive('sending', null, now)).toBe(true);
-    expect(isLive('scheduled', '2026-12-03T07:59:00Z', now)).toBe(true);
-    expect(isLive('scheduled', '2026-12-04T07:00:00Z', now)).toBe(false);
-    expect(isLive('sent', null, now)).toBe(false);
+    const s = (state: string, sendAt: string | null, statuses: Record<string, number> = {}, createdAt = '2026-12-03T07:00:00Z') => ({
+      state,
+      sendAt,
+      createdAt,
+      recipients: 2,
+      statuses,
+      dispatched: 2,
+    });
+    expect(liveness(s('sending', null), now)).toBe('running');
+    expect(liveness(s('scheduled', '2026-12-03T07:59:00Z'), now)).toBe('running');
+    expect(liveness(s('scheduled', '2026-12-04T07:00:00Z'), now)).toBeNull();
+    expect(liveness(s('sent', null, { queued: 1, delivered: 1 }), now)).toBe('reports');
+    expect(liveness(s('sent', null, { failed: 1, delivered: 1 }), now)).toBeNull();
+    expect(liveness(s('sent', null, { queued: 2 }, '2026-12-01T07:00:00Z'), now)).toBeNull();
+    expect(liveness(s('cancelled', null, { stopped: 2 }), now)).toBeNull();
   });
 
   const send = (id: number, createdAt: string, statuses: Record<string, number>, body = 'Jutro wywóz odpadów') => ({

@@ -81,23 +81,44 @@ run('console: resident alerts desk (Chromium)', () => {
     // UCS-2 (ą, ó), and the server's estimate beside it.
     await expect(page.locator('.figures').innerText()).resolves.toMatch(/UCS-2/);
 
+    // A street is found within a locality chosen for the search only (not added as a whole).
+    await page.getByRole('combobox', { name: 'Velg gater i tettsted (skriv for å søke)' }).fill('SKORZ');
+    await page.getByRole('option', { name: 'Skórzewo' }).click();
+    const street = page.getByRole('combobox', { name: 'Legg til en gate i Skórzewo' });
+    await street.fill('dzialk');
+    await page.getByRole('option', { name: 'ul. Działkowa' }).click();
+    await page.locator('ul.chips li', { hasText: 'ul. Działkowa, Skórzewo' }).waitFor();
+    expect(await page.locator('ul.chips li').count()).toBe(3);
+
     // The recurrence builder shows the rule it would send; the officer then goes back to "now".
     await page.getByLabel('Gjentakende', { exact: true }).check();
     await page.getByLabel('onsdag').check();
     await expect(page.getByTestId('rrule').innerText()).resolves.toBe('FREQ=WEEKLY;BYDAY=MO,WE;BYHOUR=7;BYMINUTE=0;BYSECOND=0');
     await page.getByLabel('Nå', { exact: true }).check();
 
-    // Emergency asks first; cancelling leaves it off.
-    await page.getByLabel('Nødvarsel', { exact: true }).check();
+    // Emergency asks first (the box stays clear until confirmed); cancelling leaves it off.
+    await page.getByLabel('Nødvarsel', { exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Sende som nødvarsel?' });
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Avbryt' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await expect(page.getByLabel('Nødvarsel', { exact: true }).isChecked()).resolves.toBe(false);
 
+    // Confirmed, it ignores interests (their boxes are disabled) and says so on the button; then off again.
+    await page.getByLabel('Nødvarsel', { exact: true }).click();
+    await dialog.getByRole('button', { name: 'Ja, nødvarsel' }).click();
+    await expect(page.getByLabel('Nødvarsel', { exact: true }).isChecked()).resolves.toBe(true);
+    await expect(page.getByLabel('Odpady').isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Send nødvarsel' }).waitFor();
+    await page.getByLabel('Nødvarsel', { exact: true }).click();
+    await expect(page.getByLabel('Odpady').isDisabled()).resolves.toBe(false);
+
     await screenshot(page, 'alerts-compose');
     await page.getByRole('button', { name: 'Send nå' }).click();
-    await page.getByRole('status').filter({ hasText: /Utsendelse \d+ laget: 3 mottakere/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Utsendelse \d+ laget: 3 mottakere/ })
+      .waitFor();
 
     const row = page.locator('li.send').first();
     const id = Number(await row.getAttribute('data-send-id'));
@@ -106,8 +127,15 @@ run('console: resident alerts desk (Chromium)', () => {
     await expect(bar.getAttribute('aria-valuemax')).resolves.toBe('3');
     // Polling fills the bar as the stand-in takes the three messages.
     await eventually(async () => (await bar.getAttribute('aria-valuenow')) === '3', 'the bar full');
-    await expect(row.innerText()).resolves.toMatch(/3 av 3 behandlet/);
-    expect(w.standin.messages.filter((m) => /Awaria wodociągu w (Skórzewo|Dopiewo)/.test(m.params.Body))).toHaveLength(3);
+    await expect(row.innerText()).resolves.toMatch(/3 av 3 behandlet: 0 levert, 3 sendt, 0 feilet/);
+    const alerts = w.standin.messages.filter((m) => /Awaria wodociągu w (Skórzewo|Dopiewo)/.test(m.params.Body));
+    expect(alerts).toHaveLength(3);
+
+    // The carrier's reports come in after the send is done; the list keeps asking until they have.
+    expect(await w.standin.report(alerts[0].sid, 'delivered')).toBe(200);
+    expect(await w.standin.report(alerts[1].sid, 'undelivered', { ErrorCode: '30003' })).toBe(200);
+    await eventually(async () => /1 levert, 1 sendt, 1 feilet/.test(await row.innerText()), 'the delivery reports in the bar', 20_000);
+    await row.scrollIntoViewIfNeeded();
     await screenshot(page, 'alerts-sends');
 
     // The send's report, from its link.

@@ -132,6 +132,10 @@ export function Compose({ onSent }: { onSent: (s: Json<SmsSendView>) => void }) 
         <p class="hint">{t('alertsQuietHint')}</p>
       </fieldset>
 
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? t('sending') : t(emergency ? 'alertsSendEmergency' : kind === 'now' ? 'alertsSendNow' : 'alertsSchedule')}
+      </button>
+      {/* Below the button, so a message appearing never moves the button under the pointer. */}
       {problem && (
         <p class="error" role="alert">
           {problem}
@@ -143,9 +147,6 @@ export function Compose({ onSent }: { onSent: (s: Json<SmsSendView>) => void }) 
           {done}
         </p>
       )}
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? t('sending') : t(emergency ? 'alertsSendEmergency' : kind === 'now' ? 'alertsSendNow' : 'alertsSchedule')}
-      </button>
       <EmergencyDialog
         open={asking}
         onAnswer={(yes) => {

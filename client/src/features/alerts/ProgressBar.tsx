@@ -8,9 +8,9 @@ const PARTS = ['delivered', 'sent', 'failed', 'stopped'] as const;
  * recipients, drawn as SVG (the console's CSP allows no inline style). A fixed height, so a
  * growing bar never moves the rows around it.
  */
-export function ProgressBar({ recipients, statuses }: { recipients: number; statuses: Counts }) {
+export function ProgressBar({ recipients, statuses, dispatched }: { recipients: number; statuses: Counts; dispatched?: number }) {
   const { t } = useI18n();
-  const p = progressOf(recipients, statuses);
+  const p = progressOf(recipients, statuses, dispatched);
   const text = t('alertsProgress', { done: p.done, recipients: p.recipients, delivered: p.delivered, sent: p.sent, failed: p.failed });
   let x = 0;
   return (

@@ -27,7 +27,7 @@ export function SendReport({ id }: { id: number }) {
       <ErrorMessage error={send.error} onRetry={send.reload} />
       {s && row && (
         <>
-          <ProgressBar recipients={s.recipients} statuses={s.statuses} />
+          <ProgressBar recipients={s.recipients} statuses={s.statuses} dispatched={s.dispatched} />
           <dl class="report-facts">
             <dt>{t('state')}</dt>
             <dd>{t(`ss_${s.state}`)}</dd>

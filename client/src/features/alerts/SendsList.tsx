@@ -5,18 +5,20 @@ import { formatTime, useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import type { Json, Page, SmsSendView } from '../../../../server/contracts/views';
 import { ProgressBar } from './ProgressBar';
-import { isLive } from './progress';
+import { liveness } from './progress';
 
 type Send = Json<SmsSendView>;
 
-/** How often a running send's figures are asked for. */
+/** How often a running send's figures are asked for; delivery reports of a finished send, every fifth time. */
 const POLL_MS = 2000;
+const REPORTS_EVERY = 5;
 /** States in which nothing has left yet, so the send can still be cancelled (POST /api/sms/sends/:id/cancel). */
 const CANCELLABLE = ['scheduled', 'awaiting_approval', 'paused'];
 
 /**
  * The officers' sends, newest first, each with a progress bar. Sends still going out are asked
- * for one by one every two seconds (GET /api/sms/sends/:id: counts only, however large the send).
+ * for one by one every two seconds (GET /api/sms/sends/:id: counts only, however large the send),
+ * and those awaiting delivery reports every ten.
  */
 export function SendsList({ added }: { added: Send[] }) {
   const { t, locale } = useI18n();
@@ -55,9 +57,14 @@ export function SendsList({ added }: { added: Send[] }) {
   const replace = (s: Send) => setItems((old) => old.map((o) => (o.id === s.id ? { ...o, ...s } : o)));
 
   useEffect(() => {
+    let tick = 0;
     const timer = setInterval(() => {
       const now = new Date();
-      for (const s of itemsRef.current.filter((x) => isLive(x.state, x.sendAt, now)))
+      const reports = ++tick % REPORTS_EVERY === 0;
+      for (const s of itemsRef.current.filter((x) => {
+        const live = liveness(x, now);
+        return live === 'running' || (live === 'reports' && reports);
+      }))
         api<SmsSendView>('GET', `/api/sms/sends/${s.id}`).then(
           (fresh) => {
             replace(fresh);
@@ -118,7 +125,7 @@ export function SendsList({ added }: { added: Send[] }) {
                 )}
               </div>
               <p class="send-body">{s.body}</p>
-              <ProgressBar recipients={s.recipients} statuses={s.statuses} />
+              <ProgressBar recipients={s.recipients} statuses={s.statuses} dispatched={s.dispatched} />
             </li>
           ))}
         </ul>

@@ -30,7 +30,7 @@ export type ReportRow = Record<(typeof REPORT_COLUMNS)[number], string | number>
 
 /** One send's row. Segments are those of the text as composed; merged names may lengthen some messages. */
 export function reportRow(s: Send): ReportRow {
-  const p = progressOf(s.recipients, s.statuses);
+  const p = progressOf(s.recipients, s.statuses, s.dispatched);
   return {
     send: s.id,
     createdAt: s.createdAt,
