@@ -267,3 +267,47 @@ export interface SmsMessageHistoryView {
   createdAt: Date;
   events: MessageEventView[];
 }
+
+/* ---- SMS sends and resident alerts: /api/sms/sends, /api/sms/preview, /public/alerts ---- */
+
+/** An item of GET /api/sms/sends, and GET /api/sms/sends/:id: one officer's send with its messages counted by status. */
+export interface SmsSendView {
+  id: number;
+  state: 'scheduled' | 'awaiting_approval' | 'paused' | 'sending' | 'sent' | 'cancelled' | 'rejected';
+  sender: string;
+  body: string;
+  sendAt: Date | null;
+  recipients: number;
+  statuses: Partial<Record<MessageStatus, number>>;
+  createdBy: number | null;
+  createdAt: Date;
+  /** A send to an audience: what was asked, emergency, and how many messages the provider has taken. */
+  audience?: Record<string, unknown>;
+  emergency?: boolean;
+  dispatched?: number;
+  /** A recurring send's RFC 5545 rule, where the server keeps one. */
+  rrule?: string | null;
+}
+
+/** POST /api/sms/preview with an `audience`: who it reaches and what it costs, before sending. */
+export interface SmsPreviewView {
+  recipients: number;
+  segments: number;
+  encoding: 'GSM-7' | 'UCS-2';
+  totalSegments?: number;
+  cost?: { amount: number; currency: string; perSegment: number };
+}
+
+/** GET /public/alerts/localities and /streets: a place in the address register. */
+export interface AlertPlaceView {
+  id: string;
+  name: string;
+  /** A locality's municipality or district, to tell two of one name apart. */
+  area?: string | null;
+}
+
+/** GET /public/alerts/categories. */
+export interface AlertCategoryView {
+  code: string;
+  name: string;
+}

@@ -9,6 +9,8 @@ import { CallsPanel } from '../features/calls/CallsPanel';
 import { CasePage } from '../features/register/CasePage';
 import { ContactPage } from '../features/register/ContactPage';
 import { DeliveryStatus } from '../features/delivery-status/DeliveryStatus';
+import { AlertsPage } from '../features/alerts/AlertsPage';
+import { SendReport } from '../features/alerts/SendReport';
 import { Inbox } from '../features/inbox/Inbox';
 import { InquiryPage } from '../features/inquiry/InquiryPage';
 import { LocaleSwitch } from '../shared/LocaleSwitch';
@@ -72,6 +74,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
 
   let view;
   if (route.name === 'status') view = seesStatus ? <DeliveryStatus messageId={route.messageId} /> : null;
+  else if (route.name === 'alerts') view = !seesStatus ? null : route.sendId ? <SendReport id={route.sendId} key={route.sendId} /> : <AlertsPage />;
   else if (!seesRegister) view = null;
   else if (route.name === 'inquiry') view = <InquiryPage id={route.id} session={session} key={route.id} />;
   else if (route.name === 'contact') view = <ContactPage id={route.id} key={route.id} />;
@@ -94,6 +97,11 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
           {seesStatus && (
             <a href={href.status()} aria-current={route.name === 'status' ? 'page' : undefined}>
               {t('navStatus')}
+            </a>
+          )}
+          {seesStatus && (
+            <a href={href.alerts()} aria-current={route.name === 'alerts' ? 'page' : undefined}>
+              {t('navAlerts')}
             </a>
           )}
         </nav>

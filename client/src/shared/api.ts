@@ -26,14 +26,16 @@ export function setUnauthorizedHandler(fn: (() => void) | null) {
 }
 
 /** `T` names the server's view (server/contracts/views.ts); what comes back is its JSON, Dates as ISO strings. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<Json<T>> {
+/** `signal` lets a view drop a request it no longer needs (a live count overtaken by typing); that rejects with an AbortError. */
+export async function api<T>(method: string, path: string, body?: unknown, opts: { signal?: AbortSignal } = {}): Promise<Json<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: opts.signal });
+  } catch (e) {
+    if (opts.signal?.aborted) throw e;
     throw new ApiError(0, 'network', 'The server could not be reached');
   }
   const text = await res.text();

@@ -4,14 +4,15 @@
  * run it as a formula.
  */
 
-export function csvCell(value: unknown): string {
+export function csvCell(value: unknown, sep: ',' | ';' = ','): string {
   let s = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return s.includes(sep) || /["\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function toCsv(columns: string[], rows: Record<string, unknown>[]): string {
-  const lines = [columns.map(csvCell).join(',')];
-  for (const r of rows) lines.push(columns.map((c) => csvCell(r[c])).join(','));
+/** `sep: ';'` for the reports (Polish and Norwegian spreadsheets read a semicolon list, as the issue asks). */
+export function toCsv(columns: string[], rows: Record<string, unknown>[], sep: ',' | ';' = ','): string {
+  const lines = [columns.map((c) => csvCell(c, sep)).join(sep)];
+  for (const r of rows) lines.push(columns.map((c) => csvCell(r[c], sep)).join(sep));
   return lines.join('\r\n') + '\r\n';
 }

@@ -7,7 +7,8 @@ export type Route =
   | { name: 'inquiry'; id: number }
   | { name: 'contact'; id: number }
   | { name: 'case'; caseNumber: string }
-  | { name: 'status'; messageId?: number };
+  | { name: 'status'; messageId?: number }
+  | { name: 'alerts'; sendId?: number };
 
 export function parseRoute(hash: string): Route | null {
   const path = hash.replace(/^#/, '');
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route | null {
   if ((m = /^\/contacts\/(\d+)$/.exec(path))) return { name: 'contact', id: Number(m[1]) };
   if ((m = /^\/cases\/(.+)$/.exec(path))) return { name: 'case', caseNumber: decodeURIComponent(m[1]) };
   if ((m = /^\/status(?:\/(\d+))?$/.exec(path))) return { name: 'status', messageId: m[1] ? Number(m[1]) : undefined };
+  if ((m = /^\/alerts(?:\/sends\/(\d+))?$/.exec(path))) return { name: 'alerts', sendId: m[1] ? Number(m[1]) : undefined };
   if (path === '/inbox') return { name: 'inbox' };
   return null;
 }
@@ -26,4 +28,6 @@ export const href = {
   contact: (id: number) => `#/contacts/${id}`,
   case: (caseNumber: string) => `#/cases/${encodeURIComponent(caseNumber)}`,
   status: (messageId?: number) => (messageId ? `#/status/${messageId}` : '#/status'),
+  alerts: () => '#/alerts',
+  alertSend: (id: number) => `#/alerts/sends/${id}`,
 };
