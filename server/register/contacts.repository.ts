@@ -63,11 +63,17 @@ export class ContactRepository {
    * the lookup's tail latency (bench/register).
    */
   async byPhone(e164: string, m?: EntityManager): Promise<Contact | null> {
-    const rows: ContactRow[] = await this.manager(m).query(
-      `SELECT ${CONTACT_COLUMNS} FROM contact_phones p INNER JOIN contacts c ON c.id = p.contact_id WHERE p.e164 = ?`,
-      [e164],
-    );
-    return rows.length ? toContact(rows[0]) : null;
+    const read = this.byPhoneReading(e164);
+    return this.contactFrom(await this.manager(m).query(read.sql, read.params));
+  }
+
+  /** byPhone as a statement for a batch; its rows give the contact through {@link contactFrom}. */
+  byPhoneReading(e164: string): Statement {
+    return { sql: `SELECT ${CONTACT_COLUMNS} FROM contact_phones p INNER JOIN contacts c ON c.id = p.contact_id WHERE p.e164 = ?`, params: [e164] };
+  }
+
+  contactFrom(rows: Record<string, unknown>[] | undefined): Contact | null {
+    return rows?.length ? toContact(rows[0] as ContactRow) : null;
   }
 
   async byEmail(address: string, m?: EntityManager): Promise<Contact | null> {

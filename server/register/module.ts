@@ -85,7 +85,7 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
   const attachments = new AttachmentRepository({ db });
   const attachmentPolicy = new AttachmentPolicy({ db, audit, clock });
   const departmentService = new DepartmentService({ db, departments, audit });
-  const contactService = new ContactService({ contacts, cases, inquiries, departments, audit, defaultCountry });
+  const contactService = new ContactService({ db, contacts, cases, inquiries, departments, audit, defaultCountry });
   const caseService = new CaseService({ db, cases, contacts, departments, users: deps.staff, audit, defaultCountry, clock });
   pushInquiriesToAgents(events, deps.agents);
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { type Database, isUniqueViolation } from '../core/db/database';
-import { fromRow, insertRow, rowsChanged, selectList, setClause } from '../core/db/entity-sql';
+import { fromRow, insertRow, rowCount, rowsChanged, selectList, setClause } from '../core/db/entity-sql';
+import type { Statement } from '../core/db/transactions';
 import { limitOf, placeholders } from '../core/db/placeholders';
 import { CallEntity, type CallOutcome, type CallRecord } from './entities';
 
@@ -114,6 +115,31 @@ export class CallRepository {
     });
   }
 
+  /**
+   * claim as statements for a batch, for an agent of these departments only, followed by whether
+   * it claimed (`{ claimed }`) and the call as it is now (the rows for {@link claimedFrom}): the
+   * accept's claim and its read of the call in one round trip.
+   */
+  claiming(callSid: string, agentId: number, departmentIds: number[] | 'all', at: Date): Statement[] {
+    const m = this.manager();
+    const s = setClause(this.deps.db, m, CallEntity, { state: 'connected', agentId, updatedAt: this.deps.clock() });
+    const ids = departmentIds === 'all' ? null : departmentIds.length ? departmentIds : [-1];
+    return [
+      {
+        sql: `UPDATE calls SET ${s.sql}, answered_at = COALESCE(answered_at, ?) WHERE call_sid = ? AND state = 'queued'${ids ? ` AND department_id IN (${placeholders(ids)})` : ''}`,
+        params: [...s.params, this.deps.db.param(at), callSid, ...(ids ?? [])],
+      },
+      { sql: `SELECT ${rowCount(this.deps.db)} AS claimed`, params: [] },
+      { sql: `${this.select(m)} WHERE c.call_sid = ?`, params: [callSid] },
+    ];
+  }
+
+  /** What {@link claiming}'s rows say: whether this agent got the call, and the call (null if there is none). */
+  claimedFrom(rows: Record<string, unknown>[][]): { claimed: boolean; call: CallRecord | null } {
+    const [[count], [row]] = rows;
+    return { claimed: Number(count?.claimed) > 0, call: row ? fromRow(this.manager(), CallEntity, row) : null };
+  }
+
   /** Gives a claimed call back to the queue when it could not be moved to the agent. */
   release(callSid: string, agentId: number): Promise<boolean> {
     return this.change(callSid, { state: 'queued', agentId: null }, "state = 'connected' AND agent_id = ?", [agentId]);
@@ -137,6 +163,21 @@ export class CallRepository {
 
   end(callSid: string, v: { outcome: CallOutcome; duration: number | null; at: Date }, m?: EntityManager): Promise<boolean> {
     return this.change(callSid, { state: 'ended', outcome: v.outcome, duration: v.duration, endedAt: v.at }, "state <> 'ended'", [], m);
+  }
+
+  /** end as statements for a transaction, followed by whether it ended the call (`{ ended }`). */
+  ending(callSid: string, v: { outcome: CallOutcome; duration: number | null; at: Date }): Statement[] {
+    const s = setClause(this.deps.db, this.manager(), CallEntity, {
+      state: 'ended',
+      outcome: v.outcome,
+      duration: v.duration,
+      endedAt: v.at,
+      updatedAt: this.deps.clock(),
+    });
+    return [
+      { sql: `UPDATE calls SET ${s.sql} WHERE call_sid = ? AND state <> 'ended'`, params: [...s.params, callSid] },
+      { sql: `SELECT ${rowCount(this.deps.db)} AS ended`, params: [] },
+    ];
   }
 
   /** A call that left a call-back request: its outcome and the inquiry it opened. */

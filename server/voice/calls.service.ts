@@ -18,6 +18,7 @@ import type { CallRepository } from './calls.repository';
 import type { CallIncoming } from '../contracts/socket-events';
 import { TERMINAL_STATUSES, type CallForm, type StatusForm } from '../../channels/twilio-voice/parse';
 import type { CallNotifier } from './call-notifier';
+import type { Statement } from '../core/db/transactions';
 import { texts } from '../core/texts';
 
 const notes = texts('nb');
@@ -208,20 +209,23 @@ export class CallService {
             ? 'failed'
             : 'abandoned';
     const now = this.deps.clock();
-    const ended = await this.deps.db.transaction(async (m) => {
-      if (!(await this.deps.calls.end(call.callSid, { outcome, duration: form.CallDuration ?? null, at: now }, m))) return false;
-      if (call.messageId) {
-        const msg = await this.deps.messages.byId(call.messageId, m);
-        await this.deps.messages.update(call.messageId, { meta: { ...(msg?.meta ?? {}), outcome, duration: form.CallDuration ?? null } }, m);
-      }
+    // Two round trips: the end (which carries the transaction's start) with whether it happened,
+    // then the message's outcome and the inquiry's state with the commit.
+    const ended = await this.deps.db.transaction(async (m, steps) => {
+      const [[row]] = await steps.together(this.deps.calls.ending(call.callSid, { outcome, duration: form.CallDuration ?? null, at: now }));
+      if (!Number(row?.ended)) return false;
+      const writes: Statement[] = [];
+      if (call.messageId) writes.push(this.deps.messages.mergingMeta(call.messageId, { outcome, duration: form.CallDuration ?? null }));
       if (call.inquiryId) {
         if (outcome === 'answered') {
-          await this.deps.inquiries.update(call.inquiryId, { state: 'closed', closedAt: now, lastActivityAt: now }, m);
+          writes.push(...this.deps.inquiries.updating(call.inquiryId, { state: 'closed', closedAt: now, lastActivityAt: now }, m));
         } else if (outcome === 'missed') {
-          await this.note(call.inquiryId, null, notes.callMissed(secondsSince(call.queuedAt, now), call.fromE164), now, m);
-          await this.deps.inquiries.update(call.inquiryId, { state: 'open', lastActivityAt: now }, m);
+          const body = notes.callMissed(secondsSince(call.queuedAt, now), call.fromE164);
+          writes.push(...this.deps.messages.noting({ inquiryId: call.inquiryId, channel: 'phone', body, authorId: null, at: now }, m));
+          writes.push(...this.deps.inquiries.updating(call.inquiryId, { state: 'open', lastActivityAt: now }, m));
         }
       }
+      if (writes.length) await steps.commitWith(writes);
       return true;
     });
     if (ended && call.departmentId) this.deps.notifier.ended(call.departmentId, { callSid: call.callSid, outcome });

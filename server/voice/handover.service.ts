@@ -72,15 +72,22 @@ export class Handover {
    * offered again.
    */
   async accept(agent: AgentRef, callSid: string): Promise<AcceptAnswer> {
-    const call = await this.callDeps.calls.bySid(callSid);
-    if (!call || !call.departmentId) return { ok: false, reason: 'not_found' };
-    if (!may(agent.role, 'takeCalls') || !actsIn(agent, call.departmentId)) return { ok: false, reason: 'not_your_department' };
-    if (call.state === 'ended') return { ok: false, reason: 'ended' };
-    if (call.state !== 'queued') return { ok: false, reason: 'taken' };
+    if (!may(agent.role, 'takeCalls')) return { ok: false, reason: (await this.callDeps.calls.bySid(callSid)) ? 'not_your_department' : 'not_found' };
     const now = this.callDeps.clock();
-    // The agent's phone or SIP address is read beside the claim rather than after it: one round trip fewer.
-    const [claimed, user] = await Promise.all([this.callDeps.calls.claim(callSid, agent.userId, now), this.deps.users.byId(agent.userId)]);
-    if (!claimed) return { ok: false, reason: 'taken' };
+    // The claim (only in the agent's departments), the call as it then is and the agent's phone or
+    // SIP address, in one round trip: a refused claim says why from the call it read.
+    const departments = actingScope(agent);
+    const rows = await this.callDeps.db.batch([
+      ...this.callDeps.calls.claiming(callSid, agent.userId, departments.all ? 'all' : departments.departmentIds, now),
+      this.deps.users.reachReading(agent.userId),
+    ]);
+    const { claimed, call } = this.callDeps.calls.claimedFrom(rows);
+    if (!call || !call.departmentId) return { ok: false, reason: 'not_found' };
+    if (!claimed) {
+      if (!actsIn(agent, call.departmentId)) return { ok: false, reason: 'not_your_department' };
+      return { ok: false, reason: call.state === 'ended' ? 'ended' : 'taken' };
+    }
+    const user = this.deps.users.reachFrom(rows[2]);
     const code = await this.deptCode(call.departmentId);
     const moved = this.deps.provider
       .redirect(callSid, dialTwiml(user ?? { id: agent.userId, phone: null, sip: null }, this.dialAction(call, code), call.toNumber))
@@ -99,10 +106,10 @@ export class Handover {
           ]);
         })
       : Promise.resolve();
-    // The pop's reads do not depend on the assignment, so they run beside it; the pop still goes out
-    // only once the assignment is stored. (They use another pooled connection, but the transaction
-    // never waits for them, so this cannot starve the pool.)
-    const popping = (async () => this.pop(call, actingScope(agent), call.transferFromId ? await this.transferOf(call) : undefined))();
+    // The pop's reads (one batch) do not depend on the assignment, so they run beside it; the pop
+    // still goes out only once the assignment is stored. (They use another pooled connection, but
+    // the transaction never waits for them, so this cannot starve the pool.)
+    const popping = (async () => this.pop(call, departments, call.transferFromId ? await this.transferOf(call) : undefined))();
     const [pop] = await Promise.all([popping, assigned]);
     this.deps.notifier.popToUser(agent.userId, pop);
     // Handled after the pop, so an agent never hears of a lost call before its pop.

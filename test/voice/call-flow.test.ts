@@ -152,6 +152,9 @@ describe.each(engines())('voice calls on $name', (engine) => {
     expect(notes[1].body).toContain('Gjelder også garasjesaken');
     const callItem = detail.body.timeline.find((t: { kind: string }) => t.kind === 'call');
     expect(callItem.externalId).toBe(call.callSid);
+    // The outcome is merged into the call's meta without a read first: what routing wrote stays beside it.
+    const stored = await s.app.register.messages.byId(callItem.id);
+    expect(stored!.meta).toEqual({ lang: 'nb-NO', menu: 2, outcome: 'answered', duration: 187 });
   });
 
   it('sends a caller who presses nothing valid twice to the switchboard', async () => {
