@@ -96,6 +96,14 @@ export class MessageRepository {
   }
 
   /**
+   * SQL for a column (its id, its inquiry) of the message with this channel and external id, for a
+   * later statement of the transaction that stores it: the unique key finds it whatever ran between.
+   */
+  columnByExternalId(channel: Message['channel'], externalId: string, column: 'id' | 'inquiry_id'): Statement {
+    return { sql: `(SELECT x.${column} FROM messages x WHERE x.channel = ? AND x.external_id = ?)`, params: [channel, externalId] };
+  }
+
+  /**
    * Sets keys of a message's meta without reading it first (JSON_SET, which both engines have), as
    * a statement for a transaction's commitWith. Key names are ours, never a caller's input.
    */

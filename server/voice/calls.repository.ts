@@ -62,13 +62,34 @@ export class CallRepository {
   }
 
   /** One conditional UPDATE of the call: `where` (with `?` for `params`) must also hold; true if it did. */
-  private async change(callSid: string, set: CallPatch, where: string, params: unknown[], m?: EntityManager, raw?: { sql: string; params: unknown[] }) {
+  private async change(callSid: string, set: CallPatch, where: string, params: unknown[], m?: EntityManager, raw?: Statement) {
     const run = (tm: EntityManager) => {
-      const s = setClause(this.deps.db, tm, CallEntity, { ...set, updatedAt: this.deps.clock() });
-      const sql = `UPDATE calls SET ${s.sql}${raw ? `, ${raw.sql}` : ''} WHERE call_sid = ? AND ${where}`;
-      return rowsChanged(tm, sql, [...s.params, ...(raw?.params ?? []), callSid, ...params]);
+      const u = this.changing(callSid, set, where, params, tm, raw);
+      return rowsChanged(tm, u.sql, u.params);
     };
     return (m ? await run(m) : await this.deps.db.statement(run)) > 0;
+  }
+
+  private changing(callSid: string, set: CallPatch, where: string, params: unknown[], m: EntityManager, raw?: Statement): Statement {
+    const s = setClause(this.deps.db, m, CallEntity, { ...set, updatedAt: this.deps.clock() });
+    return {
+      sql: `UPDATE calls SET ${s.sql}${raw ? `, ${raw.sql}` : ''} WHERE call_sid = ? AND ${where}`,
+      params: [...s.params, ...(raw?.params ?? []), callSid, ...params],
+    };
+  }
+
+  /**
+   * The first queue entry of a routed call as statements to send with its inquiry's commit, followed
+   * by whether it queued the call (`{ queued }`): `inquiryId` and `messageId` are SQL for the ids
+   * the same commit stores.
+   */
+  queueing(callSid: string, v: { departmentId: number; inquiryId: Statement; messageId: Statement; lang: string; at: Date }): Statement[] {
+    const set: CallPatch = { state: 'queued', departmentId: v.departmentId, agentId: null, lang: v.lang, queuedAt: v.at, notifiedAt: v.at };
+    const ids = { sql: `inquiry_id = ${v.inquiryId.sql}, message_id = ${v.messageId.sql}`, params: [...v.inquiryId.params, ...v.messageId.params] };
+    return [
+      this.changing(callSid, set, "state <> 'ended'", [], this.manager(), ids),
+      { sql: `SELECT ${rowCount(this.deps.db)} AS queued`, params: [] },
+    ];
   }
 
   /**

@@ -99,7 +99,6 @@ export class CallService {
     const now = this.deps.clock();
     const from = this.fromOf(form);
     const entry = { departmentId: dep.id, lang, at: now, announced: true };
-    let queued = false;
     const rec = await this.deps.inbound.record(
       {
         channel: 'phone',
@@ -112,14 +111,13 @@ export class CallService {
         departmentCode: dep.code,
         meta: { lang, menu: dep.menuDigit ?? null },
       },
-      {
-        within: async ({ inquiry, message }, m) => {
-          queued = await this.deps.calls.queue(form.CallSid, { ...entry, inquiryId: inquiry.id, messageId: message.id }, m);
-        },
-      },
+      // The queue entry goes with the inquiry's commit, in its round trip.
+      { within: (ids) => this.deps.calls.queueing(form.CallSid, { ...entry, ...ids }) },
     );
     // Twilio retried a webhook whose inquiry is already stored: only the queue entry is left to do.
-    if (rec.duplicate) queued = await this.deps.calls.queue(form.CallSid, { ...entry, inquiryId: rec.inquiry.id, messageId: rec.message.id });
+    const queued = rec.duplicate
+      ? await this.deps.calls.queue(form.CallSid, { ...entry, inquiryId: rec.inquiry.id, messageId: rec.message.id })
+      : Number(rec.withinRows[0]?.[0]?.queued) > 0;
     if (!queued) return;
     const contact = rec.contact ? { id: rec.contact.id, name: rec.contact.name } : null;
     this.deps.notifier.incoming(dep.id, { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep.code, contact });
