@@ -86,10 +86,7 @@ export class CallRepository {
   queueing(callSid: string, v: { departmentId: number; inquiryId: Statement; messageId: Statement; lang: string; at: Date }): Statement[] {
     const set: CallPatch = { state: 'queued', departmentId: v.departmentId, agentId: null, lang: v.lang, queuedAt: v.at, notifiedAt: v.at };
     const ids = { sql: `inquiry_id = ${v.inquiryId.sql}, message_id = ${v.messageId.sql}`, params: [...v.inquiryId.params, ...v.messageId.params] };
-    return [
-      this.changing(callSid, set, "state <> 'ended'", [], this.manager(), ids),
-      { sql: `SELECT ${rowCount(this.deps.db)} AS queued`, params: [] },
-    ];
+    return [this.changing(callSid, set, "state <> 'ended'", [], this.manager(), ids), { sql: `SELECT ${rowCount(this.deps.db)} AS queued`, params: [] }];
   }
 
   /**
