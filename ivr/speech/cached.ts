@@ -213,16 +213,29 @@ export async function privateDir(dir: string | null, logger: Logger): Promise<st
   }
 }
 
+/**
+ * The <Say> elements built for prompts no engine could speak, by language and text: while an engine
+ * is down every call needs the same few again, and building each through the TwiML library was a
+ * share of the call's CPU. Bounded; the oldest go first.
+ */
+const saidElements = new Map<string, string>();
+
 /** Replaces the <Play> of prompts no engine could speak with <Say> in the language's voice. */
 export function sayInstead(twiml: string, failed: Prompt[], urlOf: (p: Prompt) => string): string {
   let out = twiml;
   for (const p of failed) {
-    const say = new twilio.twiml.VoiceResponse();
-    say.say({ language: p.lang, voice: VOICES[p.lang].say as never }, p.text);
-    const element = say
-      .toString()
-      .replace(/^.*<Response>/, '')
-      .replace(/<\/Response>$/, '');
+    const id = `${p.lang}\u0000${p.text}`;
+    let element = saidElements.get(id);
+    if (element === undefined) {
+      const say = new twilio.twiml.VoiceResponse();
+      say.say({ language: p.lang, voice: VOICES[p.lang].say as never }, p.text);
+      element = say
+        .toString()
+        .replace(/^.*<Response>/, '')
+        .replace(/<\/Response>$/, '');
+      if (saidElements.size >= FAILED_KEPT) saidElements.delete(saidElements.keys().next().value!);
+      saidElements.set(id, element);
+    }
     out = out.split(`<Play>${urlOf(p)}</Play>`).join(element);
   }
   return out;
