@@ -32,7 +32,13 @@ export class TokenRepository {
     return {
       token: fromRow(m, AuthTokenEntity, rows[0], 't_'),
       user: fromRow(m, UserEntity, rows[0], 'u_'),
-      departmentIds: ids === null || ids === undefined || ids === '' ? [] : String(ids).split(',').map(Number).sort((a, b) => a - b),
+      departmentIds:
+        ids === null || ids === undefined || ids === ''
+          ? []
+          : String(ids)
+              .split(',')
+              .map(Number)
+              .sort((a, b) => a - b),
     };
   }
 

@@ -129,11 +129,10 @@ export class CaseRepository {
    * unique index makes its row a constant, so the plan is ofContacts' own.
    */
   openOfPhone(e164: string, scope: Scope, limit: number): Statement | null {
-    return summaries(
-      { sql: 'FROM contact_phones p INNER JOIN case_contacts cc ON cc.contact_id = p.contact_id', where: 'p.e164 = ?', params: [e164] },
-      scope,
-      { openOnly: true, limit },
-    );
+    return summaries({ sql: 'FROM contact_phones p INNER JOIN case_contacts cc ON cc.contact_id = p.contact_id', where: 'p.e164 = ?', params: [e164] }, scope, {
+      openOnly: true,
+      limit,
+    });
   }
 
   summariesFrom(rows: CaseSummaryRow[]): CaseSummaryRow[] {
@@ -168,11 +167,7 @@ export class CaseRepository {
 }
 
 /** Plain SQL, as in ContactRepository.byPhone: this runs on every incoming call. */
-function summaries(
-  from: { sql: string; where: string; params: unknown[] },
-  scope: Scope,
-  opts: { openOnly?: boolean; limit?: number },
-): Statement | null {
+function summaries(from: { sql: string; where: string; params: unknown[] }, scope: Scope, opts: { openOnly?: boolean; limit?: number }): Statement | null {
   if (!scope.all && !scope.departmentIds.length) return null;
   const params: unknown[] = [...from.params];
   let sql =

@@ -129,11 +129,7 @@ export class ContactService {
    * (a batch); nothing else is on this path.
    */
   async callerContext(e164: string, scope: Scope): Promise<CallerContext> {
-    const reads = [
-      this.deps.contacts.byPhoneReading(e164),
-      this.deps.cases.openOfPhone(e164, scope, 50),
-      this.deps.inquiries.recentOfPhone(e164, scope, 20),
-    ];
+    const reads = [this.deps.contacts.byPhoneReading(e164), this.deps.cases.openOfPhone(e164, scope, 50), this.deps.inquiries.recentOfPhone(e164, scope, 20)];
     const rows = await this.deps.db.batch(reads.filter((r) => r !== null));
     const contact = this.deps.contacts.contactFrom(rows[0]);
     if (!contact) return { from: e164, contact: null, cases: [], inquiries: [] };
