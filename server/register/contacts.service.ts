@@ -134,9 +134,9 @@ export class ContactService {
     const contact = this.deps.contacts.contactFrom(rows[0]);
     if (!contact) return { from: e164, contact: null, cases: [], inquiries: [] };
     // The scope may have left out either read (no department), so the rows are matched to the reads.
-    let at = 1;
-    const cases = reads[1] ? this.deps.cases.summariesFrom(rows[at++] as never) : [];
-    const inquiries = reads[2] ? this.deps.inquiries.recentFrom(rows[at++] as never) : [];
+    const rest = rows.slice(1);
+    const cases = reads[1] ? this.deps.cases.summariesFrom(rest.shift() as never) : [];
+    const inquiries = reads[2] ? this.deps.inquiries.recentFrom(rest.shift() as never) : [];
     return {
       from: e164,
       contact: { id: contact.id, name: contact.name },

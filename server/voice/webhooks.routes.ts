@@ -52,7 +52,7 @@ const rememberedOf = new WeakMap<Flow, Map<string, StepResult>>();
  */
 function remembered(ctx: StepContext, step: string, state: CallState, build: (ctx: StepContext, state: CallState) => StepResult): StepResult {
   let answers = rememberedOf.get(ctx.flow);
-  if (!answers) rememberedOf.set(ctx.flow, (answers = new Map()));
+  if (!answers) rememberedOf.set(ctx.flow, (answers = new Map<string, StepResult>()));
   const key = `${step} ${state.lang} ${state.tries} ${state.department ?? ''}`;
   let hit = answers.get(key);
   if (!hit) {
