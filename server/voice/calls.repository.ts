@@ -31,6 +31,20 @@ export class CallRepository {
   }
 
   /**
+   * The call locked until the transaction commits (on MariaDB and MySQL; SQLite's writes are
+   * serialised anyway), as a statement for the transaction's first read; its row gives the call
+   * through {@link callFrom}.
+   */
+  lockingBySid(callSid: string): Statement {
+    const m = this.manager();
+    return { sql: `${this.select(m)} WHERE c.call_sid = ?${this.deps.db.dialect === 'mysql' ? ' FOR UPDATE' : ''}`, params: [callSid] };
+  }
+
+  callFrom(rows: Record<string, unknown>[]): CallRecord | null {
+    return rows.length ? fromRow(this.manager(), CallEntity, rows[0]) : null;
+  }
+
+  /**
    * The first webhook of a call writes it; Twilio's retry of that webhook finds it. Insert first,
    * read on the duplicate key: the retry is the rare case, and the insert alone autocommits.
    */
@@ -183,19 +197,10 @@ export class CallRepository {
     return this.change(callSid, { state: 'ended', outcome: v.outcome, duration: v.duration, endedAt: v.at }, "state <> 'ended'", [], m);
   }
 
-  /** end as statements for a transaction, followed by whether it ended the call (`{ ended }`). */
-  ending(callSid: string, v: { outcome: CallOutcome; duration: number | null; at: Date }): Statement[] {
-    const s = setClause(this.deps.db, this.manager(), CallEntity, {
-      state: 'ended',
-      outcome: v.outcome,
-      duration: v.duration,
-      endedAt: v.at,
-      updatedAt: this.deps.clock(),
-    });
-    return [
-      { sql: `UPDATE calls SET ${s.sql} WHERE call_sid = ? AND state <> 'ended'`, params: [...s.params, callSid] },
-      { sql: `SELECT ${rowCount(this.deps.db)} AS ended`, params: [] },
-    ];
+  /** end as a statement for a transaction's commitWith, once the call is locked. */
+  ending(callSid: string, v: { outcome: CallOutcome; duration: number | null; at: Date }): Statement {
+    const set: CallPatch = { state: 'ended', outcome: v.outcome, duration: v.duration, endedAt: v.at };
+    return this.changing(callSid, set, "state <> 'ended'", [], this.manager());
   }
 
   /** A call that left a call-back request: its outcome and the inquiry it opened. */

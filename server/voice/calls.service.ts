@@ -195,24 +195,23 @@ export class CallService {
   /** Twilio's status callback: the call ended. Answered calls close their inquiry; missed ones stay open for a call-back. */
   async statusChanged(form: StatusForm): Promise<void> {
     if (!TERMINAL_STATUSES.includes(form.CallStatus)) return;
-    const call = await this.deps.calls.bySid(form.CallSid);
-    if (!call || call.state === 'ended') return;
-    const outcome: CallOutcome = call.answeredAt
-      ? 'answered'
-      : call.outcome === 'callback'
-        ? 'callback'
-        : call.state === 'queued'
-          ? 'missed'
-          : form.CallStatus === 'failed'
-            ? 'failed'
-            : 'abandoned';
     const now = this.deps.clock();
-    // Two round trips: the end (which carries the transaction's start) with whether it happened,
-    // then the message's outcome and the inquiry's state with the commit.
+    // Two round trips: the call, locked, read with the transaction's start; then its end, the
+    // message's outcome and the inquiry's state with the commit.
     const ended = await this.deps.db.transaction(async (m, steps) => {
-      const [[row]] = await steps.together(this.deps.calls.ending(call.callSid, { outcome, duration: form.CallDuration ?? null, at: now }));
-      if (!Number(row?.ended)) return false;
-      const writes: Statement[] = [];
+      const lock = this.deps.calls.lockingBySid(form.CallSid);
+      const call = this.deps.calls.callFrom(await steps.read(lock.sql, lock.params));
+      if (!call || call.state === 'ended') return null;
+      const outcome: CallOutcome = call.answeredAt
+        ? 'answered'
+        : call.outcome === 'callback'
+          ? 'callback'
+          : call.state === 'queued'
+            ? 'missed'
+            : form.CallStatus === 'failed'
+              ? 'failed'
+              : 'abandoned';
+      const writes: Statement[] = [this.deps.calls.ending(call.callSid, { outcome, duration: form.CallDuration ?? null, at: now })];
       if (call.messageId) writes.push(this.deps.messages.mergingMeta(call.messageId, { outcome, duration: form.CallDuration ?? null }));
       if (call.inquiryId) {
         if (outcome === 'answered') {
@@ -223,10 +222,10 @@ export class CallService {
           writes.push(...this.deps.inquiries.updating(call.inquiryId, { state: 'open', lastActivityAt: now }, m));
         }
       }
-      if (writes.length) await steps.commitWith(writes);
-      return true;
+      await steps.commitWith(writes);
+      return { call, outcome };
     });
-    if (ended && call.departmentId) this.deps.notifier.ended(call.departmentId, { callSid: call.callSid, outcome });
+    if (ended?.call.departmentId) this.deps.notifier.ended(ended.call.departmentId, { callSid: ended.call.callSid, outcome: ended.outcome });
   }
 
   /** A line on the inquiry's timeline saying who did what with the call. */
