@@ -1,6 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
-import { limitOf, placeholders } from '../core/db/placeholders';
+import { limitOf, operand, placeholders } from '../core/db/placeholders';
 import { fromRow, selectList } from '../core/db/entity-sql';
 import type { Statement } from '../core/db/transactions';
 import { CaseContactEntity, CaseEntity, type CaseContact, type CaseFile } from './entities';
@@ -124,15 +124,21 @@ export class CaseRepository {
   }
 
   /**
-   * The open cases of the contact that owns this number, within the scope, as a statement for a
-   * batch (rows for {@link summariesFrom}); null when the scope holds no department. The number's
+   * The open cases of the contact that owns this number (a value, or SQL that gives it), within the
+   * scope, as a statement for a batch (rows for {@link summariesFrom}); null when the scope holds no
+   * department. The number's
    * unique index makes its row a constant, so the plan is ofContacts' own.
    */
-  openOfPhone(e164: string, scope: Scope, limit: number): Statement | null {
-    return summaries({ sql: 'FROM contact_phones p INNER JOIN case_contacts cc ON cc.contact_id = p.contact_id', where: 'p.e164 = ?', params: [e164] }, scope, {
-      openOnly: true,
-      limit,
-    });
+  openOfPhone(number: string | Statement, scope: Scope, limit: number): Statement | null {
+    const n = operand(number);
+    return summaries(
+      { sql: 'FROM contact_phones p INNER JOIN case_contacts cc ON cc.contact_id = p.contact_id', where: `p.e164 = ${n.sql}`, params: n.params },
+      scope,
+      {
+        openOnly: true,
+        limit,
+      },
+    );
   }
 
   summariesFrom(rows: CaseSummaryRow[]): CaseSummaryRow[] {

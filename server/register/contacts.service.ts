@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Database } from '../core/db/database';
+import type { Statement } from '../core/db/transactions';
 import type { AuditRepository } from '../core/audit.repository';
 import type { ContactView } from '../contracts/views';
 import type { CaseRepository } from './cases.repository';
@@ -129,14 +130,26 @@ export class ContactService {
    * (a batch); nothing else is on this path.
    */
   async callerContext(e164: string, scope: Scope): Promise<CallerContext> {
-    const reads = [this.deps.contacts.byPhoneReading(e164), this.deps.cases.openOfPhone(e164, scope, 50), this.deps.inquiries.recentOfPhone(e164, scope, 20)];
-    const rows = await this.deps.db.batch(reads.filter((r) => r !== null));
+    return this.callerContextFrom(e164, await this.deps.db.batch(this.callerContextReads(e164, scope)));
+  }
+
+  /**
+   * callerContext's reads as statements for a batch, for a number or SQL that gives it (so a batch
+   * can read the number and its pop in one trip); their rows, in order, give the pop through
+   * {@link callerContextFrom}.
+   */
+  callerContextReads(number: string | Statement, scope: Scope): Statement[] {
+    const cases = this.deps.cases.openOfPhone(number, scope, 50);
+    const inquiries = this.deps.inquiries.recentOfPhone(number, scope, 20);
+    // Both are left out when the scope holds no department, or neither.
+    return [this.deps.contacts.byPhoneReading(number), ...(cases && inquiries ? [cases, inquiries] : [])];
+  }
+
+  async callerContextFrom(e164: string, rows: Record<string, unknown>[][]): Promise<CallerContext> {
     const contact = this.deps.contacts.contactFrom(rows[0]);
     if (!contact) return { from: e164, contact: null, cases: [], inquiries: [] };
-    // The scope may have left out either read (no department), so the rows are matched to the reads.
-    const rest = rows.slice(1);
-    const cases = reads[1] ? this.deps.cases.summariesFrom(rest.shift() as never) : [];
-    const inquiries = reads[2] ? this.deps.inquiries.recentFrom(rest.shift() as never) : [];
+    const cases = rows.length > 1 ? this.deps.cases.summariesFrom(rows[1] as never) : [];
+    const inquiries = rows.length > 2 ? this.deps.inquiries.recentFrom(rows[2] as never) : [];
     return {
       from: e164,
       contact: { id: contact.id, name: contact.name },

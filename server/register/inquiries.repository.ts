@@ -5,7 +5,7 @@ import { type Channel, type InquiryState } from '../contracts/names';
 import type { Scope } from '../core/access';
 import { fromRow, insertRow, insertStatements, selectList, toDate, updateRow, updateStatement } from '../core/db/entity-sql';
 import type { Statement } from '../core/db/transactions';
-import { limitOf, placeholders } from '../core/db/placeholders';
+import { limitOf, operand, placeholders } from '../core/db/placeholders';
 
 export interface InquiryFilter {
   channel?: Channel;
@@ -92,11 +92,16 @@ export class InquiryRepository {
   }
 
   /**
-   * recentOfContacts for the contact that owns this number, as a statement for a batch (rows for
+   * recentOfContacts for the contact that owns this number (a value, or SQL that gives it), as a statement for a batch (rows for
    * {@link recentFrom}); null when the scope holds no department.
    */
-  recentOfPhone(e164: string, scope: Scope, limit: number): Statement | null {
-    return recent({ sql: 'FROM contact_phones p INNER JOIN inquiries i ON i.contact_id = p.contact_id', where: 'p.e164 = ?', params: [e164] }, scope, limit);
+  recentOfPhone(number: string | Statement, scope: Scope, limit: number): Statement | null {
+    const n = operand(number);
+    return recent(
+      { sql: 'FROM contact_phones p INNER JOIN inquiries i ON i.contact_id = p.contact_id', where: `p.e164 = ${n.sql}`, params: n.params },
+      scope,
+      limit,
+    );
   }
 
   recentFrom(rows: (RecentInquiryRow & { createdAt: Date | string; caseMentioned: number | boolean })[]): RecentInquiryRow[] {

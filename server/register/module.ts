@@ -35,7 +35,7 @@ export type { InquiryRepository } from './inquiries.repository';
 export type { MessageRepository } from './messages.repository';
 export type { DepartmentRepository } from './departments.repository';
 export type { MessageStatusService, StatusReport } from './message-status.service';
-export type { ContactService } from './contacts.service';
+export type { CallerContext, ContactService } from './contacts.service';
 export type { CaseService } from './cases.service';
 export type { AutomaticMessages } from './automatic-messages';
 export type { AttachmentRepository, AttachmentContent, AttachmentInput } from './attachments.repository';

@@ -40,6 +40,11 @@ export class CallRepository {
     return { sql: `${this.select(m)} WHERE c.call_sid = ?${this.deps.db.dialect === 'mysql' ? ' FOR UPDATE' : ''}`, params: [callSid] };
   }
 
+  /** SQL that gives the caller's number of this call, for a read in the same batch as its claim. */
+  fromOf(callSid: string): Statement {
+    return { sql: '(SELECT cf.from_e164 FROM calls cf WHERE cf.call_sid = ?)', params: [callSid] };
+  }
+
   callFrom(rows: Record<string, unknown>[]): CallRecord | null {
     return rows.length ? fromRow(this.manager(), CallEntity, rows[0]) : null;
   }
