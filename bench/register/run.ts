@@ -662,7 +662,7 @@ async function main() {
     cases: new CaseRepository({ db }),
     inquiries: new InquiryRepository({ db }),
   };
-  const service = new ContactService({ ...repos, defaultCountry: 'NO' });
+  const service = new ContactService({ db, ...repos, defaultCountry: 'NO' });
   const product = (e164: string, scope: Scope) => service.callerContext(e164, scope);
 
   const pool = mysql.createPool({ uri: url.toString(), connectionLimit: 4, charset: 'utf8mb4_unicode_ci', timezone: 'Z', enableKeepAlive: true });

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import twilio from 'twilio';
 
@@ -12,6 +13,13 @@ export interface TwilioWebhookOptions {
 const refuse = (res: express.Response, status: number, code: string, message: string) =>
   res.status(status).type('application/json').send({ error: { code, message } });
 
+/** Constant-time comparison of two signatures (the length of ours is not secret). */
+function matches(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /**
  * The one check every Twilio webhook passes before anything reads its body: a form (400 if the
  * request is not form-encoded), then Twilio's signature over PUBLIC_BASE_URL + the path and query
@@ -25,7 +33,12 @@ export function twilioWebhook(opts: TwilioWebhookOptions): RequestHandler[] {
     const signature = req.get('x-twilio-signature');
     const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>;
     const url = opts.publicBaseUrl + req.originalUrl;
-    if (!signature || !twilio.validateRequest(opts.authToken, signature, url, params)) {
+    // The URL exactly as configured is what Twilio signs: one HMAC. The SDK's check (the URL with
+    // and without its port, and normalised forms, each parsed and hashed) only when that fails.
+    if (
+      !signature ||
+      !(matches(signature, twilio.getExpectedTwilioSignature(opts.authToken, url, params)) || twilio.validateRequest(opts.authToken, signature, url, params))
+    ) {
       return refuse(res, 403, 'invalid_signature', 'X-Twilio-Signature does not match this request');
     }
     next();

@@ -51,6 +51,22 @@ describe('speech cache', () => {
     expect(findAll(said, 'Say')[0]).toMatchObject({ text: 'Ha det & farvel', attrs: { language: 'nb-NO', voice: 'Polly.Liv' } });
   });
 
+  it('says a prompt no engine could speak with <Say> for a while instead of running the engines again for every call', async () => {
+    const down = counting('down', true);
+    const speech = new CachedSpeech({ engines: [down], audioBaseUrl: base, secret: 's', dir: null, logger });
+    const p = { text: 'Velkommen', lang: 'nb-NO' as const };
+    for (let i = 0; i < 3; i++) {
+      const said = readTwiml(await speech.prepare([p], twimlOf(speech, 'Velkommen')));
+      expect(findAll(said, 'Say')[0]).toMatchObject({ text: 'Velkommen' });
+    }
+    expect(down.calls).toBe(1);
+    // Positive control: with no wait before a retry, every prepare runs the engine again.
+    const eager = counting('down', true);
+    const retrying = new CachedSpeech({ engines: [eager], audioBaseUrl: base, secret: 's', dir: null, logger, retryFailedAfterMs: 0 });
+    for (let i = 0; i < 3; i++) await retrying.prepare([p], twimlOf(retrying, 'Velkommen'));
+    expect(eager.calls).toBe(3);
+  });
+
   it('shares audio through the cache directory', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'st-tts-test-'));
     try {

@@ -27,7 +27,12 @@ export interface CachedSpeechOptions {
   /** Bounds of the disk cache; past either the oldest files go first (defaults 2000 files, 256 MB). */
   maxDiskFiles?: number;
   maxDiskBytes?: number;
+  /** How long a prompt no engine could speak is said with <Say> before the engines are tried again (default 60 s). */
+  retryFailedAfterMs?: number;
 }
+
+/** Most prompts remembered as failed; past it the oldest are forgotten (and tried again). */
+const FAILED_KEPT = 10_000;
 
 /**
  * Synthesised prompts, cached by (text, voice) and served from a URL Twilio fetches with <Play>.
@@ -39,6 +44,12 @@ export class CachedSpeech implements Speech {
   private readonly memory = new Map<string, Buffer>();
   private memoryBytes = 0;
   private readonly inflight = new Map<string, Promise<boolean>>();
+  /**
+   * Prompts no engine could speak, with when to try again. Without it a missing engine (espeak-ng
+   * not installed, Google unreachable) was run again for every prompt of every call: a temporary
+   * directory, a process spawned to fail and a warning each, most of a call's CPU (issue 13).
+   */
+  private readonly failedUntil = new Map<string, number>();
   readonly stats = { hits: 0, misses: 0, failures: 0, evicted: 0 };
   /** The checked cache directory, or null when there is none we may use; decided once. */
   private disk: Promise<string | null> | null = null;
@@ -71,6 +82,11 @@ export class CachedSpeech implements Speech {
       this.stats.hits++;
       return Promise.resolve(true);
     }
+    const until = this.failedUntil.get(key);
+    if (until !== undefined) {
+      if (Date.now() < until) return Promise.resolve(false);
+      this.failedUntil.delete(key);
+    }
     const running = this.inflight.get(key);
     if (running) return running;
     const job = this.load(key, p).finally(() => this.inflight.delete(key));
@@ -97,6 +113,8 @@ export class CachedSpeech implements Speech {
       }
     }
     this.stats.failures++;
+    if (this.failedUntil.size >= FAILED_KEPT) this.failedUntil.delete(this.failedUntil.keys().next().value!);
+    this.failedUntil.set(key, Date.now() + (this.options.retryFailedAfterMs ?? 60_000));
     return false;
   }
 
@@ -195,16 +213,29 @@ export async function privateDir(dir: string | null, logger: Logger): Promise<st
   }
 }
 
+/**
+ * The <Say> elements built for prompts no engine could speak, by language and text: while an engine
+ * is down every call needs the same few again, and building each through the TwiML library was a
+ * share of the call's CPU. Bounded; the oldest go first.
+ */
+const saidElements = new Map<string, string>();
+
 /** Replaces the <Play> of prompts no engine could speak with <Say> in the language's voice. */
 export function sayInstead(twiml: string, failed: Prompt[], urlOf: (p: Prompt) => string): string {
   let out = twiml;
   for (const p of failed) {
-    const say = new twilio.twiml.VoiceResponse();
-    say.say({ language: p.lang, voice: VOICES[p.lang].say as never }, p.text);
-    const element = say
-      .toString()
-      .replace(/^.*<Response>/, '')
-      .replace(/<\/Response>$/, '');
+    const id = `${p.lang}\u0000${p.text}`;
+    let element = saidElements.get(id);
+    if (element === undefined) {
+      const say = new twilio.twiml.VoiceResponse();
+      say.say({ language: p.lang, voice: VOICES[p.lang].say as never }, p.text);
+      element = say
+        .toString()
+        .replace(/^.*<Response>/, '')
+        .replace(/<\/Response>$/, '');
+      if (saidElements.size >= FAILED_KEPT) saidElements.delete(saidElements.keys().next().value!);
+      saidElements.set(id, element);
+    }
     out = out.split(`<Play>${urlOf(p)}</Play>`).join(element);
   }
   return out;

@@ -136,20 +136,21 @@ export class AuthService {
     if (!token || token.length > 200) return null;
     const key = await this.deps.apiKeys.userOf(token);
     if (key) return this.actor(key.user, `api-key:${key.keyId}`, 'full');
-    const row = await this.deps.tokens.byId(hashToken(token));
-    if (!row || row.revokedAt || row.expiresAt.getTime() <= this.deps.clock().getTime()) return null;
-    const user = await this.deps.users.byId(row.userId);
-    if (!user || !user.active) return null;
-    return this.actor(user, row.id, row.scope);
+    const held = await this.deps.tokens.withHolder(hashToken(token));
+    if (!held) return null;
+    const { token: row, user, departmentIds } = held;
+    if (row.revokedAt || row.expiresAt.getTime() <= this.deps.clock().getTime()) return null;
+    if (!user.active) return null;
+    return this.actor(user, row.id, row.scope, departmentIds);
   }
 
-  private async actor(user: User, tokenId: string, scope: TokenScope): Promise<AuthenticatedActor> {
+  private async actor(user: User, tokenId: string, scope: TokenScope, departmentIds?: number[]): Promise<AuthenticatedActor> {
     return {
       id: user.id,
       name: user.name,
       email: user.email,
       role: user.role,
-      departmentIds: await this.deps.users.departmentIds(user.id),
+      departmentIds: departmentIds ?? (await this.deps.users.departmentIds(user.id)),
       tokenId,
       scope,
       totpEnabled: user.totpEnabled,

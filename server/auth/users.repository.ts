@@ -1,5 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
+import type { Statement } from '../core/db/transactions';
 import { type Role } from '../contracts/names';
 import { UserDepartmentEntity, UserEntity, type User } from './entities';
 
@@ -18,6 +19,16 @@ export class UserRepository {
 
   byId(id: number, m?: EntityManager): Promise<User | null> {
     return this.manager(m).getRepository(UserEntity).findOne({ where: { id } });
+  }
+
+  /** Where a call is put through to this user (their phone, SIP address), as a statement for a batch; rows for {@link reachFrom}. */
+  reachReading(id: number): Statement {
+    return { sql: 'SELECT u.id AS id, u.phone AS phone, u.sip AS sip FROM users u WHERE u.id = ?', params: [id] };
+  }
+
+  reachFrom(rows: Record<string, unknown>[] | undefined): Pick<User, 'id' | 'phone' | 'sip'> | null {
+    const r = rows?.[0];
+    return r ? { id: Number(r.id), phone: (r.phone as string | null) ?? null, sip: (r.sip as string | null) ?? null } : null;
   }
 
   byRole(role: string): Promise<User[]> {

@@ -28,12 +28,18 @@ export interface InboundResult {
   duplicate: boolean;
   /** A new inquiry was opened (rather than an existing one continued). */
   opened: boolean;
+  /** The rows of the `within` statements that return rows, in order (none for a duplicate). */
+  withinRows: Record<string, unknown>[][];
 }
 
 class DuplicateDelivery extends Error {}
 
-/** A channel's own write in the same transaction, once the message is stored. */
-type Within = (written: { inquiry: Inquiry; message: Message }, m: EntityManager) => Promise<void>;
+/**
+ * A channel's own writes, sent with the message's commit (in its round trip). `ids` are SQL for the
+ * stored inquiry's and message's ids, found by the message's unique channel and external id, which
+ * such a channel must give.
+ */
+type Within = (ids: { inquiryId: Statement; messageId: Statement }) => Statement[];
 
 export interface InboundDeps {
   db: Database;
@@ -59,8 +65,8 @@ export class InboundService {
   }
 
   /**
-   * `within` runs inside the transaction once the message is written (not for a duplicate), so a
-   * channel can store its own row with the inquiry in one commit.
+   * `within` gives statements that go with the message's commit (not for a duplicate), so a channel
+   * can store its own row with the inquiry in one commit and one round trip.
    */
   async record(input: InboundContact, opts: { within?: Within } = {}): Promise<InboundResult> {
     // No look for an earlier delivery first: retries are rare, and the message's unique key
@@ -70,7 +76,7 @@ export class InboundService {
     const departments = await this.deps.departments.list();
     const department = await this.departmentFor(input);
     const item = { p: prepare(input, this.deps.defaultCountry), department, departments };
-    let result: Written;
+    let result: Written & { withinRows?: Record<string, unknown>[][] };
     try {
       // Plain messages share transactions with others arriving at the same time (inbound-batch.ts).
       result = !opts.within && batchable(item.p) ? await this.batcher.record(item) : await this.alone(item, opts.within);
@@ -81,7 +87,7 @@ export class InboundService {
       if (!winner) throw e;
       return this.duplicateOf(winner);
     }
-    const { inquiry, message, contact, opened, named } = result;
+    const { inquiry, message, contact, opened, named, withinRows } = result;
     const departmentCode = result.department.code;
     if (opened) {
       this.deps.events.emit('inquiry:opened', {
@@ -96,17 +102,17 @@ export class InboundService {
       this.deps.events.emit('inquiry:updated', { inquiry, message, departmentCode });
     }
     this.deps.events.emit('message:recorded', { inquiry, message, channel: input.channel });
-    return { inquiry, message, contact, opened, duplicate: false };
+    return { inquiry, message, contact, opened, duplicate: false, withinRows: withinRows ?? [] };
   }
 
   private async duplicateOf(message: Message): Promise<InboundResult> {
     const inquiry = (await this.deps.inquiries.byId(message.inquiryId))!;
     const contact = inquiry.contactId ? await this.deps.contacts.byId(inquiry.contactId) : null;
-    return { inquiry, message, contact, duplicate: true, opened: false };
+    return { inquiry, message, contact, duplicate: true, opened: false, withinRows: [] };
   }
 
   /** One message in a transaction of its own. */
-  private alone(item: BatchItem, within?: Within): Promise<Written> {
+  private alone(item: BatchItem, within?: Within): Promise<Written & { withinRows?: Record<string, unknown>[][] }> {
     return this.deps.db.transaction((m, steps) => this.write(item.p, item.department, item.departments, m, steps, within));
   }
 
@@ -117,8 +123,9 @@ export class InboundService {
     m: EntityManager,
     steps: TransactionSteps,
     within?: Within,
-  ): Promise<Written> {
+  ): Promise<Written & { withinRows?: Record<string, unknown>[][] }> {
     const { input } = p;
+    const own = within ? this.channelWrites(p, within) : [];
     // Locked until commit: a citizen's concurrent messages take turns, so two cannot open two
     // inquiries. The lock's statement starts the transaction and brings the inquiries this
     // message could continue; the cases the text may name (with whether the sender is a party on
@@ -133,10 +140,11 @@ export class InboundService {
     // A new citizen: contact, address, inquiry and message go with the commit. Another message of
     // the same new citizen (or another delivery of this one) committing first breaks a unique
     // key: undo to the savepoint and take the general path below, which sorts out which it was.
-    if (p.key && !found && !within && !input.thread?.inquiryId) {
+    if (p.key && !found && !input.thread?.inquiryId) {
       const plan = planNewCitizen(this.deps, p, p.key, named, department, m);
       try {
-        return plan.written(await steps.commitWith(plan.statements));
+        const rows = await steps.commitWith([...plan.statements, ...own]);
+        return { ...plan.written(rows), withinRows: rows.slice(plan.rowsets) };
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
         await m.query('ROLLBACK TO SAVEPOINT new_citizen');
@@ -147,19 +155,26 @@ export class InboundService {
     const contact = owner?.contact ?? null;
     const thread = await this.namedThread(p, contact, m);
     const inquiry = thread.refersTo ? null : (thread.inquiry ?? (await this.inquiryToContinue(p, owner?.continuable, named, m)));
-    // The message and the inquiry (new or continued) travel with the commit; with a channel's own
-    // write to follow, they go ahead of it and the commit comes after.
+    // The message and the inquiry (new or continued) travel with the commit, a channel's own writes after them.
     const plan = planMessage(this.deps, { ...p, refersTo: thread.refersTo }, contact, inquiry, named, department, departments, m);
-    let written: Written;
     try {
-      written = plan.written(await (within ? steps.together(plan.statements) : steps.commitWith(plan.statements)));
+      const rows = await steps.commitWith([...plan.statements, ...own]);
+      return { ...plan.written(rows), withinRows: rows.slice(plan.rowsets) };
     } catch (e) {
       // Another delivery of the same item won the race: nothing of this one is kept.
       if (isUniqueViolation(e)) throw new DuplicateDelivery();
       throw e;
     }
-    await within?.({ inquiry: written.inquiry, message: written.message }, m);
-    return written;
+  }
+
+  /** A channel's own writes, with the stored message found by its channel and external id. */
+  private channelWrites(p: Prepared, within: Within): Statement[] {
+    const { channel, externalId } = p.input;
+    if (!externalId) throw new Error(`a ${channel} contact recorded with its own writes must carry an external id`);
+    return within({
+      inquiryId: this.deps.messages.columnByExternalId(channel, externalId, 'inquiry_id'),
+      messageId: this.deps.messages.columnByExternalId(channel, externalId, 'id'),
+    });
   }
 
   /** The department a menu or form chose, else the owner of the address written to, else the switchboard. */

@@ -1,6 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../core/db/database';
-import { limitOf, placeholders } from '../core/db/placeholders';
+import { limitOf, operand, placeholders } from '../core/db/placeholders';
 import { fromRow, selectList } from '../core/db/entity-sql';
 import type { Statement } from '../core/db/transactions';
 import { CaseContactEntity, CaseEntity, type CaseContact, type CaseFile } from './entities';
@@ -118,19 +118,30 @@ export class CaseRepository {
    * case_contacts by (contact_id, case_id) and reads cases by primary key.
    */
   async ofContacts(contactIds: number[], scope: Scope, opts: { openOnly?: boolean; limit?: number } = {}): Promise<CaseSummaryRow[]> {
-    if (!contactIds.length || (!scope.all && !scope.departmentIds.length)) return [];
-    // Plain SQL, as in ContactRepository.byPhone: this runs on every incoming call.
-    const params: number[] = [...contactIds];
-    let sql =
-      'SELECT k.id AS id, k.case_number AS caseNumber, k.title AS title, k.status AS status, k.is_open AS isOpen, k.department_id AS departmentId, cc.contact_id AS contactId, cc.role AS role' +
-      ` FROM case_contacts cc INNER JOIN cases k ON k.id = cc.case_id WHERE cc.contact_id IN (${placeholders(contactIds)})`;
-    if (opts.openOnly) sql += ' AND k.is_open = 1';
-    if (!scope.all) {
-      sql += ` AND k.department_id IN (${placeholders(scope.departmentIds)})`;
-      params.push(...scope.departmentIds);
-    }
-    sql += ` ORDER BY k.id DESC LIMIT ${limitOf(opts.limit ?? 100)}`;
-    const rows: CaseSummaryRow[] = await this.manager().query(sql, params);
+    if (!contactIds.length) return [];
+    const read = summaries({ sql: `FROM case_contacts cc`, where: `cc.contact_id IN (${placeholders(contactIds)})`, params: contactIds }, scope, opts);
+    return read ? this.summariesFrom(await this.manager().query(read.sql, read.params)) : [];
+  }
+
+  /**
+   * The open cases of the contact that owns this number (a value, or SQL that gives it), within the
+   * scope, as a statement for a batch (rows for {@link summariesFrom}); null when the scope holds no
+   * department. The number's
+   * unique index makes its row a constant, so the plan is ofContacts' own.
+   */
+  openOfPhone(number: string | Statement, scope: Scope, limit: number): Statement | null {
+    const n = operand(number);
+    return summaries(
+      { sql: 'FROM contact_phones p INNER JOIN case_contacts cc ON cc.contact_id = p.contact_id', where: `p.e164 = ${n.sql}`, params: n.params },
+      scope,
+      {
+        openOnly: true,
+        limit,
+      },
+    );
+  }
+
+  summariesFrom(rows: CaseSummaryRow[]): CaseSummaryRow[] {
     return rows.map((r) => ({
       ...r,
       id: Number(r.id),
@@ -159,4 +170,20 @@ export class CaseRepository {
       .getRepository(CaseEntity)
       .find({ where: { createdBy: userId }, order: { id: 'DESC' }, take: limit });
   }
+}
+
+/** Plain SQL, as in ContactRepository.byPhone: this runs on every incoming call. */
+function summaries(from: { sql: string; where: string; params: unknown[] }, scope: Scope, opts: { openOnly?: boolean; limit?: number }): Statement | null {
+  if (!scope.all && !scope.departmentIds.length) return null;
+  const params: unknown[] = [...from.params];
+  let sql =
+    'SELECT k.id AS id, k.case_number AS caseNumber, k.title AS title, k.status AS status, k.is_open AS isOpen, k.department_id AS departmentId, cc.contact_id AS contactId, cc.role AS role' +
+    ` ${from.sql} INNER JOIN cases k ON k.id = cc.case_id WHERE ${from.where}`;
+  if (opts.openOnly) sql += ' AND k.is_open = 1';
+  if (!scope.all) {
+    sql += ` AND k.department_id IN (${placeholders(scope.departmentIds)})`;
+    params.push(...scope.departmentIds);
+  }
+  sql += ` ORDER BY k.id DESC LIMIT ${limitOf(opts.limit ?? 100)}`;
+  return { sql, params };
 }

@@ -1,7 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import { type Database, isUniqueViolation } from '../core/db/database';
 import { currentRead } from '../core/db/current-read';
-import { placeholders } from '../core/db/placeholders';
+import { operand, placeholders } from '../core/db/placeholders';
 import { ContactEmailEntity, ContactEntity, ContactPhoneEntity, InquiryEntity, type Contact, type Inquiry } from './entities';
 import { fromRow, insertStatements, lastInsertId, selectList, toDate } from '../core/db/entity-sql';
 import type { Statement, TransactionSteps } from '../core/db/transactions';
@@ -63,11 +63,21 @@ export class ContactRepository {
    * the lookup's tail latency (bench/register).
    */
   async byPhone(e164: string, m?: EntityManager): Promise<Contact | null> {
-    const rows: ContactRow[] = await this.manager(m).query(
-      `SELECT ${CONTACT_COLUMNS} FROM contact_phones p INNER JOIN contacts c ON c.id = p.contact_id WHERE p.e164 = ?`,
-      [e164],
-    );
-    return rows.length ? toContact(rows[0]) : null;
+    const read = this.byPhoneReading(e164);
+    return this.contactFrom(await this.manager(m).query(read.sql, read.params));
+  }
+
+  /**
+   * byPhone as a statement for a batch; its rows give the contact through {@link contactFrom}. The
+   * number may be SQL that gives it (a subquery), for a batch that reads it in the same trip.
+   */
+  byPhoneReading(number: string | Statement): Statement {
+    const n = operand(number);
+    return { sql: `SELECT ${CONTACT_COLUMNS} FROM contact_phones p INNER JOIN contacts c ON c.id = p.contact_id WHERE p.e164 = ${n.sql}`, params: n.params };
+  }
+
+  contactFrom(rows: Record<string, unknown>[] | undefined): Contact | null {
+    return rows?.length ? toContact(rows[0] as ContactRow) : null;
   }
 
   async byEmail(address: string, m?: EntityManager): Promise<Contact | null> {

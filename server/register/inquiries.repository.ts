@@ -5,7 +5,7 @@ import { type Channel, type InquiryState } from '../contracts/names';
 import type { Scope } from '../core/access';
 import { fromRow, insertRow, insertStatements, selectList, toDate, updateRow, updateStatement } from '../core/db/entity-sql';
 import type { Statement } from '../core/db/transactions';
-import { limitOf, placeholders } from '../core/db/placeholders';
+import { limitOf, operand, placeholders } from '../core/db/placeholders';
 
 export interface InquiryFilter {
   channel?: Channel;
@@ -86,18 +86,25 @@ export class InquiryRepository {
 
   /** A contact's latest inquiries on every channel, with the case number: the other half of the screen pop. */
   async recentOfContacts(contactIds: number[], scope: Scope, limit = 20): Promise<RecentInquiryRow[]> {
-    if (!contactIds.length || (!scope.all && !scope.departmentIds.length)) return [];
-    // Plain SQL, as in ContactRepository.byPhone: this runs on every incoming call.
-    const params: number[] = [...contactIds];
-    let sql =
-      'SELECT i.id AS id, i.channel AS channel, i.direction AS direction, i.created_at AS createdAt, i.summary AS summary, i.state AS state, i.department_id AS departmentId, k.case_number AS caseNumber, i.case_mentioned AS caseMentioned' +
-      ` FROM inquiries i LEFT JOIN cases k ON k.id = i.case_id WHERE i.contact_id IN (${placeholders(contactIds)})`;
-    if (!scope.all) {
-      sql += ` AND i.department_id IN (${placeholders(scope.departmentIds)})`;
-      params.push(...scope.departmentIds);
-    }
-    sql += ` ORDER BY i.id DESC LIMIT ${limitOf(limit)}`;
-    const rows: (RecentInquiryRow & { createdAt: Date | string; caseMentioned: number | boolean })[] = await this.deps.db.dataSource.manager.query(sql, params);
+    if (!contactIds.length) return [];
+    const read = recent({ sql: 'FROM inquiries i', where: `i.contact_id IN (${placeholders(contactIds)})`, params: contactIds }, scope, limit);
+    return read ? this.recentFrom(await this.deps.db.dataSource.manager.query(read.sql, read.params)) : [];
+  }
+
+  /**
+   * recentOfContacts for the contact that owns this number (a value, or SQL that gives it), as a statement for a batch (rows for
+   * {@link recentFrom}); null when the scope holds no department.
+   */
+  recentOfPhone(number: string | Statement, scope: Scope, limit: number): Statement | null {
+    const n = operand(number);
+    return recent(
+      { sql: 'FROM contact_phones p INNER JOIN inquiries i ON i.contact_id = p.contact_id', where: `p.e164 = ${n.sql}`, params: n.params },
+      scope,
+      limit,
+    );
+  }
+
+  recentFrom(rows: (RecentInquiryRow & { createdAt: Date | string; caseMentioned: number | boolean })[]): RecentInquiryRow[] {
     // The screen pop shows these as the caller's history: a case they only named must not look like theirs.
     return rows.map(({ caseMentioned, caseNumber, ...r }) => ({
       ...r,
@@ -169,3 +176,18 @@ export function continuableSelect(db: Database, m: EntityManager, q: Continuatio
  */
 export const newestOf = (inquiries: Inquiry[]): Inquiry | null =>
   inquiries.reduce<Inquiry | null>((newest, x) => (!newest || x.id > newest.id ? x : newest), null);
+
+/** Plain SQL, as in ContactRepository.byPhone: this runs on every incoming call. */
+function recent(from: { sql: string; where: string; params: unknown[] }, scope: Scope, limit: number): Statement | null {
+  if (!scope.all && !scope.departmentIds.length) return null;
+  const params: unknown[] = [...from.params];
+  let sql =
+    'SELECT i.id AS id, i.channel AS channel, i.direction AS direction, i.created_at AS createdAt, i.summary AS summary, i.state AS state, i.department_id AS departmentId, k.case_number AS caseNumber, i.case_mentioned AS caseMentioned' +
+    ` ${from.sql} LEFT JOIN cases k ON k.id = i.case_id WHERE ${from.where}`;
+  if (!scope.all) {
+    sql += ` AND i.department_id IN (${placeholders(scope.departmentIds)})`;
+    params.push(...scope.departmentIds);
+  }
+  sql += ` ORDER BY i.id DESC LIMIT ${limitOf(limit)}`;
+  return { sql, params };
+}

@@ -95,6 +95,27 @@ export class MessageRepository {
     return insertStatements(this.deps.db, m, MessageEntity, row, opts.inquiryOfPrevious ? { inquiryId: lastInsertId(this.deps.db) } : {});
   }
 
+  /**
+   * SQL for a column (its id, its inquiry) of the message with this channel and external id, for a
+   * later statement of the transaction that stores it: the unique key finds it whatever ran between.
+   */
+  columnByExternalId(channel: Message['channel'], externalId: string, column: 'id' | 'inquiry_id'): Statement {
+    return { sql: `(SELECT x.${column} FROM messages x WHERE x.channel = ? AND x.external_id = ?)`, params: [channel, externalId] };
+  }
+
+  /**
+   * Sets keys of a message's meta without reading it first (JSON_SET, which both engines have), as
+   * a statement for a transaction's commitWith. Key names are ours, never a caller's input.
+   */
+  mergingMeta(id: number, patch: Record<string, string | number | null>): Statement {
+    const keys = Object.keys(patch);
+    if (!keys.length || keys.some((k) => !/^[A-Za-z][A-Za-z0-9]*$/.test(k))) throw new Error(`meta keys must be plain names: ${keys.join(', ')}`);
+    return {
+      sql: `UPDATE messages SET meta = JSON_SET(COALESCE(meta, '{}'), ${keys.map((k) => `'$.${k}', ?`).join(', ')}), updated_at = ? WHERE id = ?`,
+      params: [...keys.map((k) => patch[k]), this.deps.db.param(this.deps.clock()), id],
+    };
+  }
+
   async update(id: number, patch: Partial<Omit<Message, 'id' | 'createdAt'>>, m: EntityManager) {
     await this.repo(m).update({ id }, { ...patch, updatedAt: this.deps.clock() } as QueryDeepPartialEntity<Message>);
   }

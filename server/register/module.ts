@@ -35,7 +35,7 @@ export type { InquiryRepository } from './inquiries.repository';
 export type { MessageRepository } from './messages.repository';
 export type { DepartmentRepository } from './departments.repository';
 export type { MessageStatusService, StatusReport } from './message-status.service';
-export type { ContactService } from './contacts.service';
+export type { CallerContext, ContactService } from './contacts.service';
 export type { CaseService } from './cases.service';
 export type { AutomaticMessages } from './automatic-messages';
 export type { AttachmentRepository, AttachmentContent, AttachmentInput } from './attachments.repository';
@@ -86,7 +86,7 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
   const attachments = new AttachmentRepository({ db });
   const attachmentPolicy = new AttachmentPolicy({ db, audit, clock });
   const departmentService = new DepartmentService({ db, departments, audit });
-  const contactService = new ContactService({ contacts, cases, inquiries, departments, audit, defaultCountry });
+  const contactService = new ContactService({ db, contacts, cases, inquiries, departments, audit, defaultCountry });
   const caseService = new CaseService({ db, cases, contacts, departments, users: deps.staff, audit, defaultCountry, clock });
   pushInquiriesToAgents(events, deps.agents);
 

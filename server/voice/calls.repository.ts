@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { type Database, isUniqueViolation } from '../core/db/database';
-import { fromRow, insertRow, rowsChanged, selectList, setClause } from '../core/db/entity-sql';
+import { fromRow, insertRow, rowCount, rowsChanged, selectList, setClause } from '../core/db/entity-sql';
+import type { Statement } from '../core/db/transactions';
 import { limitOf, placeholders } from '../core/db/placeholders';
 import { CallEntity, type CallOutcome, type CallRecord } from './entities';
 
@@ -27,6 +28,25 @@ export class CallRepository {
     const mm = this.manager(m);
     const rows: Record<string, unknown>[] = await mm.query(`${this.select(mm)} WHERE c.call_sid = ?`, [callSid]);
     return rows.length ? fromRow(mm, CallEntity, rows[0]) : null;
+  }
+
+  /**
+   * The call locked until the transaction commits (on MariaDB and MySQL; SQLite's writes are
+   * serialised anyway), as a statement for the transaction's first read; its row gives the call
+   * through {@link callFrom}.
+   */
+  lockingBySid(callSid: string): Statement {
+    const m = this.manager();
+    return { sql: `${this.select(m)} WHERE c.call_sid = ?${this.deps.db.dialect === 'mysql' ? ' FOR UPDATE' : ''}`, params: [callSid] };
+  }
+
+  /** SQL that gives the caller's number of this call, for a read in the same batch as its claim. */
+  fromOf(callSid: string): Statement {
+    return { sql: '(SELECT cf.from_e164 FROM calls cf WHERE cf.call_sid = ?)', params: [callSid] };
+  }
+
+  callFrom(rows: Record<string, unknown>[]): CallRecord | null {
+    return rows.length ? fromRow(this.manager(), CallEntity, rows[0]) : null;
   }
 
   /**
@@ -61,13 +81,31 @@ export class CallRepository {
   }
 
   /** One conditional UPDATE of the call: `where` (with `?` for `params`) must also hold; true if it did. */
-  private async change(callSid: string, set: CallPatch, where: string, params: unknown[], m?: EntityManager, raw?: { sql: string; params: unknown[] }) {
+  private async change(callSid: string, set: CallPatch, where: string, params: unknown[], m?: EntityManager, raw?: Statement) {
     const run = (tm: EntityManager) => {
-      const s = setClause(this.deps.db, tm, CallEntity, { ...set, updatedAt: this.deps.clock() });
-      const sql = `UPDATE calls SET ${s.sql}${raw ? `, ${raw.sql}` : ''} WHERE call_sid = ? AND ${where}`;
-      return rowsChanged(tm, sql, [...s.params, ...(raw?.params ?? []), callSid, ...params]);
+      const u = this.changing(callSid, set, where, params, tm, raw);
+      return rowsChanged(tm, u.sql, u.params);
     };
     return (m ? await run(m) : await this.deps.db.statement(run)) > 0;
+  }
+
+  private changing(callSid: string, set: CallPatch, where: string, params: unknown[], m: EntityManager, raw?: Statement): Statement {
+    const s = setClause(this.deps.db, m, CallEntity, { ...set, updatedAt: this.deps.clock() });
+    return {
+      sql: `UPDATE calls SET ${s.sql}${raw ? `, ${raw.sql}` : ''} WHERE call_sid = ? AND ${where}`,
+      params: [...s.params, ...(raw?.params ?? []), callSid, ...params],
+    };
+  }
+
+  /**
+   * The first queue entry of a routed call as statements to send with its inquiry's commit, followed
+   * by whether it queued the call (`{ queued }`): `inquiryId` and `messageId` are SQL for the ids
+   * the same commit stores.
+   */
+  queueing(callSid: string, v: { departmentId: number; inquiryId: Statement; messageId: Statement; lang: string; at: Date }): Statement[] {
+    const set: CallPatch = { state: 'queued', departmentId: v.departmentId, agentId: null, lang: v.lang, queuedAt: v.at, notifiedAt: v.at };
+    const ids = { sql: `inquiry_id = ${v.inquiryId.sql}, message_id = ${v.messageId.sql}`, params: [...v.inquiryId.params, ...v.messageId.params] };
+    return [this.changing(callSid, set, "state <> 'ended'", [], this.manager(), ids), { sql: `SELECT ${rowCount(this.deps.db)} AS queued`, params: [] }];
   }
 
   /**
@@ -114,6 +152,31 @@ export class CallRepository {
     });
   }
 
+  /**
+   * claim as statements for a batch, for an agent of these departments only, followed by whether
+   * it claimed (`{ claimed }`) and the call as it is now (the rows for {@link claimedFrom}): the
+   * accept's claim and its read of the call in one round trip.
+   */
+  claiming(callSid: string, agentId: number, departmentIds: number[] | 'all', at: Date): Statement[] {
+    const m = this.manager();
+    const s = setClause(this.deps.db, m, CallEntity, { state: 'connected', agentId, updatedAt: this.deps.clock() });
+    const ids = departmentIds === 'all' ? null : departmentIds.length ? departmentIds : [-1];
+    return [
+      {
+        sql: `UPDATE calls SET ${s.sql}, answered_at = COALESCE(answered_at, ?) WHERE call_sid = ? AND state = 'queued'${ids ? ` AND department_id IN (${placeholders(ids)})` : ''}`,
+        params: [...s.params, this.deps.db.param(at), callSid, ...(ids ?? [])],
+      },
+      { sql: `SELECT ${rowCount(this.deps.db)} AS claimed`, params: [] },
+      { sql: `${this.select(m)} WHERE c.call_sid = ?`, params: [callSid] },
+    ];
+  }
+
+  /** What {@link claiming}'s rows say: whether this agent got the call, and the call (null if there is none). */
+  claimedFrom(rows: Record<string, unknown>[][]): { claimed: boolean; call: CallRecord | null } {
+    const [[count], [row]] = rows;
+    return { claimed: Number(count?.claimed) > 0, call: row ? fromRow(this.manager(), CallEntity, row) : null };
+  }
+
   /** Gives a claimed call back to the queue when it could not be moved to the agent. */
   release(callSid: string, agentId: number): Promise<boolean> {
     return this.change(callSid, { state: 'queued', agentId: null }, "state = 'connected' AND agent_id = ?", [agentId]);
@@ -137,6 +200,12 @@ export class CallRepository {
 
   end(callSid: string, v: { outcome: CallOutcome; duration: number | null; at: Date }, m?: EntityManager): Promise<boolean> {
     return this.change(callSid, { state: 'ended', outcome: v.outcome, duration: v.duration, endedAt: v.at }, "state <> 'ended'", [], m);
+  }
+
+  /** end as a statement for a transaction's commitWith, once the call is locked. */
+  ending(callSid: string, v: { outcome: CallOutcome; duration: number | null; at: Date }): Statement {
+    const set: CallPatch = { state: 'ended', outcome: v.outcome, duration: v.duration, endedAt: v.at };
+    return this.changing(callSid, set, "state <> 'ended'", [], this.manager());
   }
 
   /** A call that left a call-back request: its outcome and the inquiry it opened. */

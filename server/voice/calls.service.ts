@@ -18,6 +18,7 @@ import type { CallRepository } from './calls.repository';
 import type { CallIncoming } from '../contracts/socket-events';
 import { TERMINAL_STATUSES, type CallForm, type StatusForm } from '../../channels/twilio-voice/parse';
 import type { CallNotifier } from './call-notifier';
+import type { Statement } from '../core/db/transactions';
 import { texts } from '../core/texts';
 
 const notes = texts('nb');
@@ -98,7 +99,6 @@ export class CallService {
     const now = this.deps.clock();
     const from = this.fromOf(form);
     const entry = { departmentId: dep.id, lang, at: now, announced: true };
-    let queued = false;
     const rec = await this.deps.inbound.record(
       {
         channel: 'phone',
@@ -111,14 +111,13 @@ export class CallService {
         departmentCode: dep.code,
         meta: { lang, menu: dep.menuDigit ?? null },
       },
-      {
-        within: async ({ inquiry, message }, m) => {
-          queued = await this.deps.calls.queue(form.CallSid, { ...entry, inquiryId: inquiry.id, messageId: message.id }, m);
-        },
-      },
+      // The queue entry goes with the inquiry's commit, in its round trip.
+      { within: (ids) => this.deps.calls.queueing(form.CallSid, { ...entry, ...ids }) },
     );
     // Twilio retried a webhook whose inquiry is already stored: only the queue entry is left to do.
-    if (rec.duplicate) queued = await this.deps.calls.queue(form.CallSid, { ...entry, inquiryId: rec.inquiry.id, messageId: rec.message.id });
+    const queued = rec.duplicate
+      ? await this.deps.calls.queue(form.CallSid, { ...entry, inquiryId: rec.inquiry.id, messageId: rec.message.id })
+      : Number(rec.withinRows[0]?.[0]?.queued) > 0;
     if (!queued) return;
     const contact = rec.contact ? { id: rec.contact.id, name: rec.contact.name } : null;
     this.deps.notifier.incoming(dep.id, { callSid: call.callSid, from: call.fromE164 ?? 'anonymous', department: dep.code, contact });
@@ -196,35 +195,37 @@ export class CallService {
   /** Twilio's status callback: the call ended. Answered calls close their inquiry; missed ones stay open for a call-back. */
   async statusChanged(form: StatusForm): Promise<void> {
     if (!TERMINAL_STATUSES.includes(form.CallStatus)) return;
-    const call = await this.deps.calls.bySid(form.CallSid);
-    if (!call || call.state === 'ended') return;
-    const outcome: CallOutcome = call.answeredAt
-      ? 'answered'
-      : call.outcome === 'callback'
-        ? 'callback'
-        : call.state === 'queued'
-          ? 'missed'
-          : form.CallStatus === 'failed'
-            ? 'failed'
-            : 'abandoned';
     const now = this.deps.clock();
-    const ended = await this.deps.db.transaction(async (m) => {
-      if (!(await this.deps.calls.end(call.callSid, { outcome, duration: form.CallDuration ?? null, at: now }, m))) return false;
-      if (call.messageId) {
-        const msg = await this.deps.messages.byId(call.messageId, m);
-        await this.deps.messages.update(call.messageId, { meta: { ...(msg?.meta ?? {}), outcome, duration: form.CallDuration ?? null } }, m);
-      }
+    // Two round trips: the call, locked, read with the transaction's start; then its end, the
+    // message's outcome and the inquiry's state with the commit.
+    const ended = await this.deps.db.transaction(async (m, steps) => {
+      const lock = this.deps.calls.lockingBySid(form.CallSid);
+      const call = this.deps.calls.callFrom(await steps.read(lock.sql, lock.params));
+      if (!call || call.state === 'ended') return null;
+      const outcome: CallOutcome = call.answeredAt
+        ? 'answered'
+        : call.outcome === 'callback'
+          ? 'callback'
+          : call.state === 'queued'
+            ? 'missed'
+            : form.CallStatus === 'failed'
+              ? 'failed'
+              : 'abandoned';
+      const writes: Statement[] = [this.deps.calls.ending(call.callSid, { outcome, duration: form.CallDuration ?? null, at: now })];
+      if (call.messageId) writes.push(this.deps.messages.mergingMeta(call.messageId, { outcome, duration: form.CallDuration ?? null }));
       if (call.inquiryId) {
         if (outcome === 'answered') {
-          await this.deps.inquiries.update(call.inquiryId, { state: 'closed', closedAt: now, lastActivityAt: now }, m);
+          writes.push(...this.deps.inquiries.updating(call.inquiryId, { state: 'closed', closedAt: now, lastActivityAt: now }, m));
         } else if (outcome === 'missed') {
-          await this.note(call.inquiryId, null, notes.callMissed(secondsSince(call.queuedAt, now), call.fromE164), now, m);
-          await this.deps.inquiries.update(call.inquiryId, { state: 'open', lastActivityAt: now }, m);
+          const body = notes.callMissed(secondsSince(call.queuedAt, now), call.fromE164);
+          writes.push(...this.deps.messages.noting({ inquiryId: call.inquiryId, channel: 'phone', body, authorId: null, at: now }, m));
+          writes.push(...this.deps.inquiries.updating(call.inquiryId, { state: 'open', lastActivityAt: now }, m));
         }
       }
-      return true;
+      await steps.commitWith(writes);
+      return { call, outcome };
     });
-    if (ended && call.departmentId) this.deps.notifier.ended(call.departmentId, { callSid: call.callSid, outcome });
+    if (ended?.call.departmentId) this.deps.notifier.ended(ended.call.departmentId, { callSid: ended.call.callSid, outcome: ended.outcome });
   }
 
   /** A line on the inquiry's timeline saying who did what with the call. */

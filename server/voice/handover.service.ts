@@ -1,6 +1,6 @@
 import type { CallRecord } from './entities';
 import { actingScope, actsIn, assertMay, may, type Actor, type Scope } from '../core/access';
-import type { ContactService } from '../register/module';
+import type { CallerContext, ContactService } from '../register/module';
 import { AppError, badRequest, forbidden, notFound } from '../core/errors';
 import type { AuditRepository } from '../core/audit.repository';
 import type { UserRepository } from '../auth/module';
@@ -15,6 +15,7 @@ import type { VoiceProvider } from '../../channels/twilio-voice/adapter';
 import { texts } from '../core/texts';
 
 const notes = texts('nb');
+const ANONYMOUS: CallerContext = { from: 'anonymous', contact: null, cases: [], inquiries: [] };
 
 export interface HandoverDeps {
   calls: CallService;
@@ -72,15 +73,24 @@ export class Handover {
    * offered again.
    */
   async accept(agent: AgentRef, callSid: string): Promise<AcceptAnswer> {
-    const call = await this.callDeps.calls.bySid(callSid);
-    if (!call || !call.departmentId) return { ok: false, reason: 'not_found' };
-    if (!may(agent.role, 'takeCalls') || !actsIn(agent, call.departmentId)) return { ok: false, reason: 'not_your_department' };
-    if (call.state === 'ended') return { ok: false, reason: 'ended' };
-    if (call.state !== 'queued') return { ok: false, reason: 'taken' };
+    if (!may(agent.role, 'takeCalls')) return { ok: false, reason: (await this.callDeps.calls.bySid(callSid)) ? 'not_your_department' : 'not_found' };
     const now = this.callDeps.clock();
-    // The agent's phone or SIP address is read beside the claim rather than after it: one round trip fewer.
-    const [claimed, user] = await Promise.all([this.callDeps.calls.claim(callSid, agent.userId, now), this.deps.users.byId(agent.userId)]);
-    if (!claimed) return { ok: false, reason: 'taken' };
+    // The claim (only in the agent's departments), the call as it then is, the agent's phone or SIP
+    // address and the pop's reads of the caller, in one round trip: a refused claim says why from
+    // the call it read (and wasted the pop's reads, which only a lost race costs).
+    const departments = actingScope(agent);
+    const rows = await this.callDeps.db.batch([
+      ...this.callDeps.calls.claiming(callSid, agent.userId, departments.all ? 'all' : departments.departmentIds, now),
+      this.deps.users.reachReading(agent.userId),
+      ...this.deps.contacts.callerContextReads(this.callDeps.calls.fromOf(callSid), departments),
+    ]);
+    const { claimed, call } = this.callDeps.calls.claimedFrom(rows);
+    if (!call || !call.departmentId) return { ok: false, reason: 'not_found' };
+    if (!claimed) {
+      if (!actsIn(agent, call.departmentId)) return { ok: false, reason: 'not_your_department' };
+      return { ok: false, reason: call.state === 'ended' ? 'ended' : 'taken' };
+    }
+    const user = this.deps.users.reachFrom(rows[2]);
     const code = await this.deptCode(call.departmentId);
     const moved = this.deps.provider
       .redirect(callSid, dialTwiml(user ?? { id: agent.userId, phone: null, sip: null }, this.dialAction(call, code), call.toNumber))
@@ -99,11 +109,10 @@ export class Handover {
           ]);
         })
       : Promise.resolve();
-    // The pop's reads do not depend on the assignment, so they run beside it; the pop still goes out
-    // only once the assignment is stored. (They use another pooled connection, but the transaction
-    // never waits for them, so this cannot starve the pool.)
-    const popping = (async () => this.pop(call, actingScope(agent), call.transferFromId ? await this.transferOf(call) : undefined))();
-    const [pop] = await Promise.all([popping, assigned]);
+    // The pop goes out only once the assignment is stored; a transferred call's note is read beside it.
+    const context = call.fromE164 ? await this.deps.contacts.callerContextFrom(call.fromE164, rows.slice(3)) : ANONYMOUS;
+    const [transfer] = await Promise.all([call.transferFromId ? this.transferOf(call) : undefined, assigned]);
+    const pop = this.popOf(call, context, transfer);
     this.deps.notifier.popToUser(agent.userId, pop);
     // Handled after the pop, so an agent never hears of a lost call before its pop.
     void moved.then((err) => (err ? this.moveFailed(call, agent, err) : undefined));
@@ -132,7 +141,10 @@ export class Handover {
 
   /** The screen pop: who is calling, their cases and recent inquiries, within the receiver's scope. */
   async pop(call: CallRecord, scope: Scope, transfer?: { from: ContactRef; note: string }): Promise<ScreenPop> {
-    const ctx = call.fromE164 ? await this.deps.contacts.callerContext(call.fromE164, scope) : { from: 'anonymous', contact: null, cases: [], inquiries: [] };
+    return this.popOf(call, call.fromE164 ? await this.deps.contacts.callerContext(call.fromE164, scope) : ANONYMOUS, transfer);
+  }
+
+  private popOf(call: CallRecord, ctx: CallerContext, transfer?: { from: ContactRef; note: string }): ScreenPop {
     return {
       callSid: call.callSid,
       from: ctx.from,

@@ -39,6 +39,29 @@ const transferBody = z
   .refine((b) => Boolean(b.toUserEmail) !== Boolean(b.toDepartment), { message: 'give exactly one of toUserEmail and toDepartment', path: ['toUserEmail'] });
 const callSidParam = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'not a CallSid');
 
+/** Most answers a step may remember for one flow (each language, try and department is one). */
+const REMEMBERED = 256;
+const rememberedOf = new WeakMap<Flow, Map<string, StepResult>>();
+
+/**
+ * The answer of a step that depends only on the flow and the call state (the greeting and menu,
+ * the hold music), built once per flow: every call hears them, and building the TwiML was a share
+ * of each call's CPU (issue 13). The flow is rebuilt whenever the departments or the menu change
+ * (module.ts), in every process as its department list refreshes, and a new flow starts empty,
+ * so nothing here outlives the flow it was built from.
+ */
+function remembered(ctx: StepContext, step: string, state: CallState, build: (ctx: StepContext, state: CallState) => StepResult): StepResult {
+  let answers = rememberedOf.get(ctx.flow);
+  if (!answers) rememberedOf.set(ctx.flow, (answers = new Map<string, StepResult>()));
+  const key = `${step} ${state.lang} ${state.tries} ${state.department ?? ''}`;
+  let hit = answers.get(key);
+  if (!hit) {
+    hit = build(ctx, state);
+    if (answers.size < REMEMBERED) answers.set(key, hit);
+  }
+  return hit;
+}
+
 const invalid = (res: Response, message: string) => res.status(400).json({ error: { code: 'invalid_input', message } });
 
 /** The voice webhooks: signed, form-encoded, answered with TwiML; and the synthesised audio they point at. */
@@ -69,7 +92,7 @@ export function voiceWebhooks(deps: VoiceRoutesDeps): Router {
 
   step(voicePaths.start, callForm, async (form, state, ctx) => {
     await deps.calls.begin(form, state.lang);
-    return startCall(ctx, state);
+    return remembered(ctx, 'start', state, startCall);
   });
 
   step(voicePaths.menu, gatherForm, async (form, state, ctx) => {
@@ -86,7 +109,7 @@ export function voiceWebhooks(deps: VoiceRoutesDeps): Router {
 
   step(voicePaths.wait, callForm, async (form, state, ctx) => {
     await deps.calls.held(form.CallSid);
-    return holdMusic(ctx, state);
+    return remembered(ctx, 'hold', state, holdMusic);
   });
 
   step(voicePaths.dial, dialForm, async (form, state, ctx) => {

@@ -1,6 +1,6 @@
 import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm';
 import { dataSourceOptions, dialectOf, type Dialect, type Schema } from './options';
-import { mysqlTransactions, sqliteTransaction, type TransactionBody } from './transactions';
+import { inTurn, mysqlTransactions, rowsets, sqliteTransaction, type Statement, type TransactionBody } from './transactions';
 
 export interface Database {
   dataSource: DataSource;
@@ -17,6 +17,14 @@ export interface Database {
    * (BEGIN, the statement, COMMIT), with the same deadlock retry. On SQLite it joins the write queue.
    */
   statement<T>(fn: (m: EntityManager) => Promise<T>): Promise<T>;
+  /**
+   * Statements that need no transaction — reads, or one write that is atomic on its own followed
+   * by reads of what it did — sent in one round trip on MariaDB (a compound statement), one after
+   * another on one session elsewhere. Stops at the first that fails. Gives the rows of each
+   * statement that returns rows, in order. For the hot paths where each round trip costs the
+   * server and MariaDB a wake-up (the screen pop, the agent's accept).
+   */
+  batch(statements: Statement[]): Promise<Record<string, unknown>[][]>;
   /** A Date as this engine compares it in raw SQL. */
   param(d: Date): Date | string;
   close(): Promise<void>;
@@ -152,11 +160,34 @@ export async function openDatabase(databaseUrl: string, schema: Schema, opts: { 
     return retried(() => fn(dataSource.manager));
   };
 
+  const compound = dataSource.options.type === 'mariadb';
+  const inOneSession = async (statements: Statement[]) => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      return await inTurn(runner, statements);
+    } finally {
+      await runner.release();
+    }
+  };
+  const batch = async (statements: Statement[]): Promise<Record<string, unknown>[][]> => {
+    if (!statements.length) return [];
+    if (dialect === 'sqlite') return serialised(() => inOneSession(statements));
+    if (!compound) return retried(() => inOneSession(statements));
+    if (statements.length === 1) {
+      const raw: unknown = await retried(() => dataSource.query(statements[0].sql, statements[0].params));
+      return Array.isArray(raw) ? [raw as Record<string, unknown>[]] : [];
+    }
+    const sql = `BEGIN NOT ATOMIC ${statements.map((s) => s.sql).join('; ')}; END`;
+    const params = statements.flatMap((s) => s.params);
+    return retried(async () => rowsets(await dataSource.query(sql, params)));
+  };
+
   return {
     dataSource,
     dialect,
     transaction,
     statement,
+    batch,
     param: (d) => (dialect === 'sqlite' ? sqliteDate(d) : d),
     close: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();

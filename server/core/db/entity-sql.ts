@@ -80,6 +80,9 @@ export function toDate(v: Date | string): Date {
 /** SQL for the id the session's last INSERT generated, to link a row to one inserted just before it in the same batch. */
 export const lastInsertId = (db: Database) => (db.dialect === 'sqlite' ? 'last_insert_rowid()' : 'LAST_INSERT_ID()');
 
+/** SQL for how many rows the session's last INSERT, UPDATE or DELETE changed, read in the same batch. */
+export const rowCount = (db: Database) => (db.dialect === 'sqlite' ? 'changes()' : 'ROW_COUNT()');
+
 /**
  * The statements that insert one row and give back its id as a row `{ id }`: INSERT … RETURNING
  * on SQLite, INSERT then LAST_INSERT_ID() on MySQL and MariaDB (MySQL has no RETURNING). For a

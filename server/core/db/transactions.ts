@@ -152,7 +152,7 @@ function guard(runner: QueryRunner, before: () => Promise<void>) {
 }
 
 /** The statements one after another; the rows of those that return rows. */
-async function inTurn(runner: QueryRunner, statements: Statement[]): Promise<Row[][]> {
+export async function inTurn(runner: QueryRunner, statements: Statement[]): Promise<Row[][]> {
   const results: Row[][] = [];
   for (const s of statements) {
     const raw: unknown = await runner.query(s.sql, s.params);
@@ -162,6 +162,6 @@ async function inTurn(runner: QueryRunner, statements: Statement[]): Promise<Row
 }
 
 /** The result sets of a compound statement (the driver gives them before the final OK packet). */
-function rowsets(raw: unknown): Row[][] {
+export function rowsets(raw: unknown): Row[][] {
   return Array.isArray(raw) ? (raw.filter(Array.isArray) as Row[][]) : [];
 }
