@@ -26,6 +26,7 @@ import { CreateAttachmentTypes1732440000002 } from './1732440000002-CreateAttach
 import { CreateAlerts1732455000001 } from './1732455000001-CreateAlerts';
 import { CreateAddressSearchWords1732460000001 } from './1732460000001-CreateAddressSearchWords';
 import { CreateAlertCodesAndConsents1732470000001 } from './1732470000001-CreateAlertCodesAndConsents';
+import { CreateReminders1732490000001 } from './1732490000001-CreateReminders';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   CreateAlerts1732455000001,
   CreateAddressSearchWords1732460000001,
   CreateAlertCodesAndConsents1732470000001,
+  CreateReminders1732490000001,
 ];

@@ -1,0 +1,27 @@
+import type { Kernel } from '../../core/kernel';
+import { repeating, type BackgroundWork } from '../../core/feature';
+import { Reminders } from './reminders.service';
+import { reminderRoutes } from './routes';
+import { ReminderDispatcher, type ReminderSends } from './sends';
+import { DEFAULT_SETTINGS, ReminderSettingsStore, type ReminderSettings } from './settings';
+
+export type { ReminderSends, ReminderSendRequest, ReminderAudience } from './sends';
+
+export interface ReminderOptions {
+  /** The send engine's call; without it schedules are stored and nothing is sent (nor claimed). */
+  sends?: ReminderSends | null;
+  /** Defaults until an admin sets their own (Europe/Oslo, 18:00). */
+  settings?: Partial<ReminderSettings>;
+  /** How often the tick looks for what is due (default a minute). */
+  everyMs?: number;
+}
+
+/** The reminder modules (waste, power cuts, overdue payments): their routes, service and tick. */
+export function createReminders(kernel: Kernel, deps: { from: () => Promise<string | null> }, opts: ReminderOptions = {}) {
+  const { db, clock, logger, audit, config } = kernel;
+  const settings = new ReminderSettingsStore({ db, clock, defaults: { ...DEFAULT_SETTINGS, ...opts.settings } });
+  const dispatcher = new ReminderDispatcher({ db, clock, logger, sends: opts.sends ?? null });
+  const reminders = new Reminders({ db, audit, clock, logger, settings, dispatcher, from: deps.from, defaultCountry: config.defaultCountry });
+  const background: BackgroundWork[] = dispatcher.connected ? [repeating('alert reminders', opts.everyMs ?? 60_000, () => reminders.tick(), logger)] : [];
+  return { reminders, settings, routes: reminderRoutes({ reminders, settings }), background };
+}
