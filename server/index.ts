@@ -23,7 +23,7 @@ import { createVoice, type VoiceChannelOptions, type VoiceFeature } from './voic
 import { createEmail, type EmailChannelOptions, type EmailFeature } from './email/module';
 import { createWebForms, type WebFormOptions, type WebFormsFeature } from './web-forms/module';
 import { createJournal, type JournalOptions, type JournalFeature } from './journal/module';
-import { createAlerts, type AlertsFeature } from './alerts/module';
+import { createAlerts, type AlertsFeature, type AlertsOptions } from './alerts/module';
 import type { InquiryService } from './register/inquiries.service';
 
 export interface ComposeOptions extends KernelOptions, AuthOptions {
@@ -37,6 +37,8 @@ export interface ComposeOptions extends KernelOptions, AuthOptions {
   /** Options of the web forms (rate limit, file size). */
   web?: WebFormOptions;
   journal?: JournalOptions;
+  /** Options of resident alerts (code limits, the reminder modules' defaults and tick). */
+  alerts?: AlertsOptions;
   /** Limits of agents' sockets (re-check of tokens, events per connection). */
   agents?: AgentsOptions;
   /** The built console to serve at `/` (default client/dist). */
@@ -101,7 +103,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   };
   const desk = createInquiryDesk(kernel, { register, staff: auth.users, senders });
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
-  const alerts = createAlerts(kernel, { register, sms });
+  const alerts = createAlerts(kernel, { register, sms }, opts.alerts);
 
   // Expired rate-limit counters are deleted from the database (Redis expires its own); every process may do it.
   const pruneRateLimits = repeating('prune-rate-limits', RATE_LIMIT_PRUNE_EVERY_MS, () => kernel.rateLimits.prune(), logger, { runAtStart: true });

@@ -89,5 +89,7 @@ export function createAlerts(kernel: Kernel, deps: { register: Register; sms: Sm
     categories,
     reminders: reminders.reminders,
     reminderSettings: reminders.settings,
+    /** The root wires the SMS send engine to the reminder modules with this (see reminders/sends.ts). */
+    connectReminderSends: reminders.connect,
   } satisfies Feature & Record<string, unknown>;
 }

@@ -8,8 +8,6 @@ import { DEFAULT_SETTINGS, ReminderSettingsStore, type ReminderSettings } from '
 export type { ReminderSends, ReminderSendRequest, ReminderAudience } from './sends';
 
 export interface ReminderOptions {
-  /** The send engine's call; without it schedules are stored and nothing is sent (nor claimed). */
-  sends?: ReminderSends | null;
   /** Defaults until an admin sets their own (Europe/Oslo, 18:00). */
   settings?: Partial<ReminderSettings>;
   /** How often the tick looks for what is due (default a minute). */
@@ -20,8 +18,11 @@ export interface ReminderOptions {
 export function createReminders(kernel: Kernel, deps: { from: () => Promise<string | null> }, opts: ReminderOptions = {}) {
   const { db, clock, logger, audit, config } = kernel;
   const settings = new ReminderSettingsStore({ db, clock, defaults: { ...DEFAULT_SETTINGS, ...opts.settings } });
-  const dispatcher = new ReminderDispatcher({ db, clock, logger, sends: opts.sends ?? null });
+  const dispatcher = new ReminderDispatcher({ db, clock, logger });
   const reminders = new Reminders({ db, audit, clock, logger, settings, dispatcher, from: deps.from, defaultCountry: config.defaultCountry });
-  const background: BackgroundWork[] = dispatcher.connected ? [repeating('alert reminders', opts.everyMs ?? 60_000, () => reminders.tick(), logger)] : [];
-  return { reminders, settings, routes: reminderRoutes({ reminders, settings }), background };
+  // Every process ticks; the once-only keys keep them from sending a reminder twice. Until the root
+  // connects the send engine (connect below), a tick does nothing: schedules are kept, none is lost.
+  const background: BackgroundWork[] = [repeating('alert reminders', opts.everyMs ?? 60_000, () => reminders.tick(), logger)];
+  const connect = (sends: ReminderSends) => dispatcher.connect(sends);
+  return { reminders, settings, connect, routes: reminderRoutes({ reminders, settings }), background };
 }

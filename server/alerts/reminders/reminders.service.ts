@@ -4,13 +4,12 @@ import type { AuditRepository } from '../../core/audit.repository';
 import type { Database } from '../../core/db/database';
 import { notFound } from '../../core/errors';
 import { ALERT_LANGS } from '../subscriptions.schemas';
-import type { WasteCollection } from './entities';
-import { OverdueRepository, overdueKey, readOverdueList, TAXES_CATEGORY } from './overdue';
+import { OverdueRepository, overdueKey, readOverdueList } from './overdue';
 import { areaOf, isPowerCutReminderDue, powerCutKey, PowerCutRepository, viewOf, type PowerCutBody, type PowerCutView } from './power-cuts';
 import type { Outcome, ReminderDispatcher } from './sends';
 import type { ReminderSettingsStore } from './settings';
-import { overdueText, powerCutCancelled, powerCutNotice, powerCutReminder, wasteText, type CutSpan } from './texts';
-import { applyWasteSchedule, dueWaste, readWasteSchedule, WASTE_CATEGORY, wasteKey, type ScheduleTally } from './waste';
+import { overdueText, powerCutCancelled, powerCutNotice, powerCutReminder, type CutSpan } from './texts';
+import { applyWasteSchedule, dueWaste, readWasteSchedule, wasteGroups, wasteKey, wasteRequest, type ScheduleTally } from './waste';
 import { localParts } from './zoned-time';
 import type { PowerCut } from './entities';
 
@@ -71,36 +70,15 @@ export class Reminders {
 
   /** One send per fraction, day and language, for every area whose reminder is due and not yet claimed. */
   private async tickWaste(now: Date, tally: Partial<Record<Outcome, number>>): Promise<void> {
-    const s = await this.deps.settings.get();
-    const due = await dueWaste(this.deps.db, now, s);
-    const groups = new Map<string, WasteCollection[]>();
-    for (const r of due) groups.set(`${r.fractionKey}\t${r.collectOn}`, [...(groups.get(`${r.fractionKey}\t${r.collectOn}`) ?? []), r]);
-    for (const rows of groups.values())
+    const due = await dueWaste(this.deps.db, now, await this.deps.settings.get());
+    for (const rows of wasteGroups(due))
       for (const lang of ALERT_LANGS) {
         const byKey = new Map(rows.map((r) => [wasteKey(r, lang), r]));
         const taken = await this.deps.dispatcher.claimed([...byKey.keys()]);
         const open = [...byKey.keys()].filter((k) => !taken.has(k));
         if (!open.length) continue;
         const from = await this.deps.from();
-        count(
-          tally,
-          await this.deps.dispatcher.once(open, (won) => {
-            const mine = won.map((k) => byKey.get(k)!);
-            return {
-              audience: {
-                subscribers: {
-                  localities: [...new Set(mine.filter((r) => r.streetId === null).map((r) => r.localityId))],
-                  streets: [...new Set(mine.filter((r) => r.streetId !== null).map((r) => r.streetId!))],
-                  categories: [WASTE_CATEGORY],
-                },
-              },
-              language: lang,
-              body: wasteText(lang, mine[0].fraction, mine[0].collectOn),
-              from,
-              requestedBy: mine[0].createdBy,
-            };
-          }),
-        );
+        count(tally, await this.deps.dispatcher.once(open, (won) => ({ ...wasteRequest(won.map((k) => byKey.get(k)!), lang), from })));
       }
   }
 
@@ -226,4 +204,3 @@ export class Reminders {
   }
 }
 
-export { TAXES_CATEGORY };

@@ -42,10 +42,17 @@ export interface ReminderSends {
 export type Outcome = 'sent' | 'nobody' | 'taken' | 'failed' | 'retry';
 
 export class ReminderDispatcher {
-  constructor(private readonly deps: { db: Database; sends: ReminderSends | null; clock: () => Date; logger: Logger }) {}
+  private sends: ReminderSends | null = null;
+
+  constructor(private readonly deps: { db: Database; clock: () => Date; logger: Logger }) {}
+
+  /** The root hands over the engine's call once both features exist; until then nothing is claimed or sent. */
+  connect(sends: ReminderSends): void {
+    this.sends = sends;
+  }
 
   get connected(): boolean {
-    return this.deps.sends !== null;
+    return this.sends !== null;
   }
 
   private get repo() {
@@ -83,7 +90,7 @@ export class ReminderDispatcher {
    * engine (4xx) is recorded and not retried; anything else gives the claims back for the next tick.
    */
   async once(keys: string[], build: (won: string[]) => Omit<ReminderSendRequest, 'key'>): Promise<Outcome> {
-    const sends = this.deps.sends;
+    const sends = this.sends;
     if (!sends) return 'retry';
     const won = await this.claim(keys);
     if (!won.length) return 'taken';

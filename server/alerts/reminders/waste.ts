@@ -5,7 +5,10 @@ import { fold } from '../search-fold';
 import { readTable, LineErrors } from './csv-table';
 import { WasteCollectionEntity, type WasteCollection } from './entities';
 import { areaKeyOf, PlaceLookup, type Place } from './places';
+import type { ReminderSendRequest } from './sends';
 import type { ReminderSettings } from './settings';
+import { wasteText } from './texts';
+import type { AlertLang } from '../subscriptions.schemas';
 import { addDays, localParts, parseDay, zonedInstant, type Day } from './zoned-time';
 
 /*
@@ -116,3 +119,26 @@ export async function dueWaste(db: Database, now: Date, s: ReminderSettings): Pr
 /** The once-only key of one area's reminder of one collection, in one language. */
 export const wasteKey = (r: Pick<WasteCollection, 'areaKey' | 'fractionKey' | 'collectOn'>, lang: string) =>
   `waste:${r.areaKey}:${r.fractionKey}:${r.collectOn}:${lang}`;
+
+/** Due collections that go in one send: the same fraction on the same day, whatever the area. */
+export function wasteGroups(rows: WasteCollection[]): WasteCollection[][] {
+  const groups = new Map<string, WasteCollection[]>();
+  for (const r of rows) groups.set(`${r.fractionKey}\t${r.collectOn}`, [...(groups.get(`${r.fractionKey}\t${r.collectOn}`) ?? []), r]);
+  return [...groups.values()];
+}
+
+/** The send for one group in one language: waste subscribers of its streets and whole localities. */
+export function wasteRequest(rows: WasteCollection[], lang: AlertLang): Omit<ReminderSendRequest, 'key' | 'from'> {
+  return {
+    audience: {
+      subscribers: {
+        localities: [...new Set(rows.filter((r) => r.streetId === null).map((r) => r.localityId))],
+        streets: [...new Set(rows.filter((r) => r.streetId !== null).map((r) => r.streetId!))],
+        categories: [WASTE_CATEGORY],
+      },
+    },
+    language: lang,
+    body: wasteText(lang, rows[0].fraction, rows[0].collectOn),
+    requestedBy: rows[0].createdBy,
+  };
+}

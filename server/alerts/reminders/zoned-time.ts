@@ -57,19 +57,16 @@ export function zonedInstant(day: Day, hhmm: string, timeZone: string): Date {
   const [y, m, d] = day.split('-').map(Number);
   const [hh, mm] = hhmm.split(':').map(Number);
   const wall = Date.UTC(y, m - 1, d, hh, mm);
-  const first = wall - offsetAt(new Date(wall), timeZone);
-  const second = wall - offsetAt(new Date(first), timeZone);
-  if (first === second) return new Date(first);
-  // Two candidates: keep one whose local time reads back as asked; in a gap neither does, take the later.
-  const earlier = Math.min(first, second);
-  const later = Math.max(first, second);
+  // The zone's offset a day before and a day after: at most one change lies between them.
+  const before = wall - offsetAt(new Date(wall - 86_400_000), timeZone);
+  const after = wall - offsetAt(new Date(wall + 86_400_000), timeZone);
   const reads = (t: number) => {
     const p = localParts(new Date(t), timeZone);
     return p.day === day && p.hh === hh && p.mm === mm;
   };
-  if (reads(earlier)) return new Date(earlier);
-  if (reads(later)) return new Date(later);
-  return new Date(later + Math.abs(first - second));
+  const shown = [before, after].filter(reads).sort((a, b) => a - b);
+  // In the gap (02:30 when 02:00 jumps to 03:00) neither reads back; the old offset gives 03:30.
+  return new Date(shown.length ? shown[0] : before);
 }
 
 /** The day before (or `n` days after) a calendar day. */
