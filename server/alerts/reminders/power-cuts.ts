@@ -25,8 +25,9 @@ export const powerCutBody = z
     note: z.string().trim().max(300).optional(),
   })
   .strict()
-  .refine((b) => (b.localities?.length ?? 0) + (b.streets?.length ?? 0) > 0, { message: 'name the area: localities, streets or both', path: ['streets'] })
-  .refine((b) => b.to.getTime() > b.from.getTime(), { message: 'to must be after from', path: ['to'] });
+  .refine((b) => (Array.isArray(b.localities) ? b.localities.length : 0) + (Array.isArray(b.streets) ? b.streets.length : 0) > 0, { message: 'name the area: localities, streets or both', path: ['streets'] })
+  // zod runs refinements even when a field failed: only compare what parsed into dates.
+  .refine((b) => !(b.from instanceof Date && b.to instanceof Date) || b.to.getTime() > b.from.getTime(), { message: 'to must be after from', path: ['to'] });
 export type PowerCutBody = z.infer<typeof powerCutBody>;
 
 export interface PowerCutArea {

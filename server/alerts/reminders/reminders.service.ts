@@ -2,7 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Logger } from 'pino';
 import type { AuditRepository } from '../../core/audit.repository';
 import type { Database } from '../../core/db/database';
-import { notFound } from '../../core/errors';
+import { badRequest, notFound } from '../../core/errors';
 import { ALERT_LANGS } from '../subscriptions.schemas';
 import { OverdueRepository, overdueKey, readOverdueList } from './overdue';
 import { areaOf, isPowerCutReminderDue, powerCutKey, PowerCutRepository, viewOf, type PowerCutBody, type PowerCutView } from './power-cuts';
@@ -87,8 +87,9 @@ export class Reminders {
   /** Stores the notice and tells residents at once (or on the next tick, when the engine is not reachable now). */
   async announcePowerCut(body: PowerCutBody, who: Who): Promise<PowerCutView & { notice: Partial<Record<Outcome, number>> }> {
     const area = { localities: body.localities ?? [], streets: body.streets ?? [] };
-    await this.cuts.checkArea(area);
     const at = this.deps.clock();
+    if (body.to.getTime() <= at.getTime()) throw badRequest('The cut is already over: to is in the past', [{ path: ['to'], message: 'in the past' }]);
+    await this.cuts.checkArea(area);
     const cut = await this.deps.db.transaction(async (m) => {
       const c = await this.cuts.insert(body, who.userId, at);
       await this.deps.audit.record([{ userId: who.userId, action: 'create', entityType: 'alert_reminder', entityId: `power_cut:${c.id}`, route: who.route, ip: who.ip }], m);
