@@ -46,7 +46,12 @@ suite('reminders reach residents through the send engine on $name', (engine) => 
     await addSubscriber(w.s, { phone: '+4791100004', locality: skorzewo, streets: [dzialkowa], categories: ['culture'], language: 'pl' });
     await addSubscriber(w.s, { phone: '+4791100005', locality: dopiewo, categories: ['waste'], language: 'pl' });
     clockTo('2030-03-20', '12:00');
-    const r = await postCsv(w.s, '/api/alerts/waste-schedule', await officer(), 'miejscowość;ulica;frakcja;data\nSkórzewo;Działkowa;Papier;2030-03-27\nSkórzewo;Lipowa;Papier;2030-03-27\n');
+    const r = await postCsv(
+      w.s,
+      '/api/alerts/waste-schedule',
+      await officer(),
+      'miejscowość;ulica;frakcja;data\nSkórzewo;Działkowa;Papier;2030-03-27\nSkórzewo;Lipowa;Papier;2030-03-27\n',
+    );
     expect(r.body.added).toBe(2);
 
     clockTo('2030-03-26', '17:59');

@@ -64,7 +64,10 @@ describe.each(engines())('reminder modules on $name', (engine) => {
         createdBy: null,
         createdAt: new Date(),
       });
-      const newer = iconv.encode(`locality,street,fraction,date\r\n${skorzewo},${dzialkowa},Papier,2030-04-13\r\n${skorzewo},${dzialkowa},Szkło,2030-04-14\r\n`, 'win1250');
+      const newer = iconv.encode(
+        `locality,street,fraction,date\r\n${skorzewo},${dzialkowa},Papier,2030-04-13\r\n${skorzewo},${dzialkowa},Szkło,2030-04-14\r\n`,
+        'win1250',
+      );
       expect(newer.includes(Buffer.from('ł'))).toBe(false);
       const r = await postCsv(w.s, '/api/alerts/waste-schedule', admin, newer);
       expect(r.body).toEqual({ rows: 2, added: 2, removed: 1, unchanged: 0 });
@@ -143,7 +146,13 @@ describe.each(engines())('reminder modules on $name', (engine) => {
   });
 
   describe('planned power cuts', () => {
-    const cut = () => ({ streets: [w.ids.dzialkowa], localities: [w.ids.dopiewo], from: '2030-06-10T08:00:00+02:00', to: '2030-06-10T14:00:00+02:00', note: 'Prace na linii SN.' });
+    const cut = () => ({
+      streets: [w.ids.dzialkowa],
+      localities: [w.ids.dopiewo],
+      from: '2030-06-10T08:00:00+02:00',
+      to: '2030-06-10T14:00:00+02:00',
+      note: 'Prace na linii SN.',
+    });
 
     test('an officer enters a notice; cancelling it leaves no reminder due; cancelling twice is the same answer', async () => {
       const r = await w.s.api('POST', '/api/alerts/power-cuts', { token: officer, body: cut() });
@@ -233,10 +242,14 @@ describe.each(engines())('reminder modules on $name', (engine) => {
   describe('settings', () => {
     test('an admin sets the time zone and evening hour; an officer reads them; bad values are refused', async () => {
       expect((await w.s.api('GET', '/api/alerts/reminder-settings', { token: officer })).body).toEqual({ timeZone: 'Europe/Oslo', eveningAt: '18:00' });
-      expect((await w.s.api('PUT', '/api/alerts/reminder-settings', { token: officer, body: { timeZone: 'Europe/Warsaw', eveningAt: '19:00' } })).status).toBe(403);
+      expect((await w.s.api('PUT', '/api/alerts/reminder-settings', { token: officer, body: { timeZone: 'Europe/Warsaw', eveningAt: '19:00' } })).status).toBe(
+        403,
+      );
       for (const bad of [{ timeZone: 'Mars/Olympus', eveningAt: '19:00' }, { timeZone: 'Europe/Warsaw', eveningAt: '25:00' }, { timeZone: 'Europe/Warsaw' }])
         expect((await w.s.api('PUT', '/api/alerts/reminder-settings', { token: admin, body: bad })).status).toBe(400);
-      expect((await w.s.api('PUT', '/api/alerts/reminder-settings', { token: admin, body: { timeZone: 'Europe/Warsaw', eveningAt: '19:00' } })).status).toBe(200);
+      expect((await w.s.api('PUT', '/api/alerts/reminder-settings', { token: admin, body: { timeZone: 'Europe/Warsaw', eveningAt: '19:00' } })).status).toBe(
+        200,
+      );
       expect(await w.s.app.alerts.reminderSettings.get()).toEqual({ timeZone: 'Europe/Warsaw', eveningAt: '19:00' });
     });
   });

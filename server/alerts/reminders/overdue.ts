@@ -26,8 +26,45 @@ const OVERDUE_COLUMNS = {
 };
 
 /** Header words of amounts and of people's names, in the list's languages: such a column is never read. */
-const AMOUNT_WORDS = ['amount', 'sum', 'total', 'balance', 'value', 'price', 'kwota', 'suma', 'naleznosc', 'saldo', 'wartosc', 'zaleglosc', 'belop', 'pris', 'restanse', 'kr', 'nok', 'pln', 'eur'];
-const NAME_WORDS = ['name', 'first name', 'last name', 'surname', 'firstname', 'lastname', 'full name', 'imie', 'nazwisko', 'imie i nazwisko', 'navn', 'fornavn', 'etternavn', 'owner', 'payer', 'platnik'];
+const AMOUNT_WORDS = [
+  'amount',
+  'sum',
+  'total',
+  'balance',
+  'value',
+  'price',
+  'kwota',
+  'suma',
+  'naleznosc',
+  'saldo',
+  'wartosc',
+  'zaleglosc',
+  'belop',
+  'pris',
+  'restanse',
+  'kr',
+  'nok',
+  'pln',
+  'eur',
+];
+const NAME_WORDS = [
+  'name',
+  'first name',
+  'last name',
+  'surname',
+  'firstname',
+  'lastname',
+  'full name',
+  'imie',
+  'nazwisko',
+  'imie i nazwisko',
+  'navn',
+  'fornavn',
+  'etternavn',
+  'owner',
+  'payer',
+  'platnik',
+];
 
 export function refuseColumn(folded: string, raw: string): string | null {
   const words = folded.split(' ');
@@ -68,7 +105,11 @@ export async function readOverdueList(bytes: Buffer, defaultCountry: CountryCode
 }
 
 /** The once-only key: a hash, so the record of what was sent does not keep the number. */
-export const overdueKey = (r: OverdueRow) => `overdue:${createHash('sha256').update(`${r.phone}\t${fold(r.kind)}\t${r.dueOn}`).digest('hex').slice(0, 40)}`;
+export const overdueKey = (r: OverdueRow) =>
+  `overdue:${createHash('sha256')
+    .update(`${r.phone}\t${fold(r.kind)}\t${r.dueOn}`)
+    .digest('hex')
+    .slice(0, 40)}`;
 
 export class OverdueRepository {
   constructor(private readonly deps: { db: Database }) {}
@@ -84,9 +125,7 @@ export class OverdueRepository {
     for (let i = 0; i < unique.length; i += 500) {
       const subs = await this.m.getRepository(SubscriberEntity).find({ where: { phone: In(unique.slice(i, i + 500)), state: 'active' } });
       if (!subs.length) continue;
-      const chose = await this.m
-        .getRepository(SubscriberCategoryEntity)
-        .find({ where: { subscriberId: In(subs.map((s) => s.id)), categoryCode: category } });
+      const chose = await this.m.getRepository(SubscriberCategoryEntity).find({ where: { subscriberId: In(subs.map((s) => s.id)), categoryCode: category } });
       const ids = new Set(chose.map((c) => c.subscriberId));
       for (const s of subs) if (ids.has(s.id)) out.set(s.phone, isAlertLang(s.language) ? s.language : 'en');
     }

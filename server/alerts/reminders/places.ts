@@ -59,7 +59,8 @@ export class PlaceLookup {
       const isId = /^\d{1,10}$/.test(localityCell);
       const hits = this.localities.get(isId ? `#${localityCell}` : fold(localityCell)) ?? [];
       if (!hits.length) return { error: `no locality ${isId ? 'with id ' : ''}"${localityCell.slice(0, 64)}" in the address register` };
-      if (hits.length > 1) return { error: `${hits.length} localities are named "${localityCell.slice(0, 64)}"; give the locality's id (${hits.map((h) => h.id).join(', ')})` };
+      if (hits.length > 1)
+        return { error: `${hits.length} localities are named "${localityCell.slice(0, 64)}"; give the locality's id (${hits.map((h) => h.id).join(', ')})` };
       localityId = hits[0].id;
     }
     if (!streetCell) return localityId === null ? { error: 'name a locality, a street, or both' } : { localityId, streetId: null };
@@ -73,7 +74,8 @@ export class PlaceLookup {
     const key = fold(streetCell);
     const hits = (this.streets.get(localityId) ?? []).filter((s) => s.nameKey === key || fold(s.name) === key);
     if (!hits.length) return { error: `no street "${streetCell.slice(0, 64)}" in ${localityCell.slice(0, 64)}` };
-    if (hits.length > 1) return { error: `${hits.length} streets of ${localityCell.slice(0, 64)} are named "${streetCell.slice(0, 64)}"; give the street's id` };
+    if (hits.length > 1)
+      return { error: `${hits.length} streets of ${localityCell.slice(0, 64)} are named "${streetCell.slice(0, 64)}"; give the street's id` };
     return { localityId, streetId: hits[0].id };
   }
 }

@@ -14,7 +14,17 @@ import { addDays, localParts, zonedInstant } from './zoned-time';
  * they live. A cancelled cut sends no reminder, and those already told hear it is off.
  */
 
-const id = z.union([z.number().int().positive().max(2 ** 31 - 1), z.string().regex(/^[1-9]\d{0,9}$/).transform(Number)]);
+const id = z.union([
+  z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+  z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/)
+    .transform(Number),
+]);
 const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 export const powerCutBody = z
   .object({
@@ -25,7 +35,10 @@ export const powerCutBody = z
     note: z.string().trim().max(300).optional(),
   })
   .strict()
-  .refine((b) => (Array.isArray(b.localities) ? b.localities.length : 0) + (Array.isArray(b.streets) ? b.streets.length : 0) > 0, { message: 'name the area: localities, streets or both', path: ['streets'] })
+  .refine((b) => (Array.isArray(b.localities) ? b.localities.length : 0) + (Array.isArray(b.streets) ? b.streets.length : 0) > 0, {
+    message: 'name the area: localities, streets or both',
+    path: ['streets'],
+  })
   // zod runs refinements even when a field failed: only compare what parsed into dates.
   .refine((b) => !(b.from instanceof Date && b.to instanceof Date) || b.to.getTime() > b.from.getTime(), { message: 'to must be after from', path: ['to'] });
 export type PowerCutBody = z.infer<typeof powerCutBody>;
@@ -73,7 +86,8 @@ export class PowerCutRepository {
     const known = async (entity: typeof LocalityEntity | typeof StreetEntity, ids: number[]) => {
       const found = new Set<number>();
       for (let i = 0; i < ids.length; i += 500)
-        for (const r of await m.getRepository(entity as typeof StreetEntity).find({ select: { id: true }, where: { id: In(ids.slice(i, i + 500)) } })) found.add(r.id);
+        for (const r of await m.getRepository(entity as typeof StreetEntity).find({ select: { id: true }, where: { id: In(ids.slice(i, i + 500)) } }))
+          found.add(r.id);
       return found;
     };
     const localities = await known(LocalityEntity, area.localities);
@@ -85,7 +99,16 @@ export class PowerCutRepository {
 
   async insert(b: PowerCutBody, who: number | null, at: Date): Promise<PowerCut> {
     const area: PowerCutArea = { localities: [...new Set(b.localities ?? [])], streets: [...new Set(b.streets ?? [])] };
-    const row = { area: JSON.stringify(area), startsAt: b.from, endsAt: b.to, note: b.note || null, state: 'planned' as const, createdBy: who, createdAt: at, cancelledAt: null };
+    const row = {
+      area: JSON.stringify(area),
+      startsAt: b.from,
+      endsAt: b.to,
+      note: b.note || null,
+      state: 'planned' as const,
+      createdBy: who,
+      createdAt: at,
+      cancelledAt: null,
+    };
     const { identifiers } = await this.repo.insert(row);
     return { id: Number(identifiers[0].id), ...row };
   }

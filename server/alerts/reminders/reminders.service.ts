@@ -63,7 +63,10 @@ export class Reminders {
     return this.deps.db.transaction(async (m) => {
       const tally = await applyWasteSchedule(m, rows, localParts(at, s.timeZone).day, who.userId, at);
       if (tally.added || tally.removed)
-        await this.deps.audit.record([{ userId: who.userId, action: 'update', entityType: 'alert_reminder', entityId: 'waste_schedule', route: who.route, ip: who.ip }], m);
+        await this.deps.audit.record(
+          [{ userId: who.userId, action: 'update', entityType: 'alert_reminder', entityId: 'waste_schedule', route: who.route, ip: who.ip }],
+          m,
+        );
       return tally;
     });
   }
@@ -78,7 +81,16 @@ export class Reminders {
         const open = [...byKey.keys()].filter((k) => !taken.has(k));
         if (!open.length) continue;
         const from = await this.deps.from();
-        count(tally, await this.deps.dispatcher.once(open, (won) => ({ ...wasteRequest(won.map((k) => byKey.get(k)!), lang), from })));
+        count(
+          tally,
+          await this.deps.dispatcher.once(open, (won) => ({
+            ...wasteRequest(
+              won.map((k) => byKey.get(k)!),
+              lang,
+            ),
+            from,
+          })),
+        );
       }
   }
 
@@ -92,7 +104,10 @@ export class Reminders {
     await this.cuts.checkArea(area);
     const cut = await this.deps.db.transaction(async (m) => {
       const c = await this.cuts.insert(body, who.userId, at);
-      await this.deps.audit.record([{ userId: who.userId, action: 'create', entityType: 'alert_reminder', entityId: `power_cut:${c.id}`, route: who.route, ip: who.ip }], m);
+      await this.deps.audit.record(
+        [{ userId: who.userId, action: 'create', entityType: 'alert_reminder', entityId: `power_cut:${c.id}`, route: who.route, ip: who.ip }],
+        m,
+      );
       return c;
     });
     const notice: Partial<Record<Outcome, number>> = {};
@@ -105,10 +120,18 @@ export class Reminders {
     if (!cut) throw notFound('Power cut notice');
     const at = this.deps.clock();
     if (await this.cuts.cancel(id, at)) {
-      await this.deps.audit.record([{ userId: who.userId, action: 'delete', entityType: 'alert_reminder', entityId: `power_cut:${id}`, route: who.route, ip: who.ip }]);
+      await this.deps.audit.record([
+        { userId: who.userId, action: 'delete', entityType: 'alert_reminder', entityId: `power_cut:${id}`, route: who.route, ip: who.ip },
+      ]);
       // Those already told hear it is off; a cut already over needs no word.
       const told = await this.deps.dispatcher.claimed(ALERT_LANGS.map((l) => powerCutKey(id, 'notice', l)));
-      if (told.size && cut.endsAt.getTime() > at.getTime()) await this.sendAboutCut({ ...cut, state: 'cancelled' }, 'cancelled', {}, [...told].map((k) => k.split(':').at(-1)!));
+      if (told.size && cut.endsAt.getTime() > at.getTime())
+        await this.sendAboutCut(
+          { ...cut, state: 'cancelled' },
+          'cancelled',
+          {},
+          [...told].map((k) => k.split(':').at(-1)!),
+        );
     }
     return viewOf((await this.cuts.byId(id))!);
   }
@@ -117,7 +140,12 @@ export class Reminders {
     return (await this.cuts.upcoming(this.deps.clock())).map(viewOf);
   }
 
-  private async sendAboutCut(cut: PowerCut, what: 'notice' | 'reminder' | 'cancelled', tally: Partial<Record<Outcome, number>>, langs: readonly string[] = ALERT_LANGS) {
+  private async sendAboutCut(
+    cut: PowerCut,
+    what: 'notice' | 'reminder' | 'cancelled',
+    tally: Partial<Record<Outcome, number>>,
+    langs: readonly string[] = ALERT_LANGS,
+  ) {
     const s = await this.deps.settings.get();
     const span: CutSpan = { startsAt: cut.startsAt, endsAt: cut.endsAt, note: cut.note, timeZone: s.timeZone };
     const text = what === 'notice' ? powerCutNotice : what === 'reminder' ? powerCutReminder : powerCutCancelled;
@@ -128,7 +156,9 @@ export class Reminders {
       count(
         tally,
         await this.deps.dispatcher.once([powerCutKey(cut.id, what, lang)], () => ({
-          audience: { subscribers: { ...(area.localities.length ? { localities: area.localities } : {}), ...(area.streets.length ? { streets: area.streets } : {}) } },
+          audience: {
+            subscribers: { ...(area.localities.length ? { localities: area.localities } : {}), ...(area.streets.length ? { streets: area.streets } : {}) },
+          },
           language: lang,
           body: text(lang, span),
           from,
@@ -145,7 +175,12 @@ export class Reminders {
       const taken = await this.deps.dispatcher.claimed(keys);
       // A notice the request could not hand over (engine unreachable) goes now.
       if (ALERT_LANGS.some((l) => !taken.has(powerCutKey(cut.id, 'notice', l))))
-        await this.sendAboutCut(cut, 'notice', tally, ALERT_LANGS.filter((l) => !taken.has(powerCutKey(cut.id, 'notice', l))));
+        await this.sendAboutCut(
+          cut,
+          'notice',
+          tally,
+          ALERT_LANGS.filter((l) => !taken.has(powerCutKey(cut.id, 'notice', l))),
+        );
       const reminders = ALERT_LANGS.filter((l) => !taken.has(powerCutKey(cut.id, 'reminder', l)));
       if (reminders.length && isPowerCutReminderDue(cut, now, s)) await this.sendAboutCut(cut, 'reminder', tally, reminders);
     }
@@ -161,7 +196,9 @@ export class Reminders {
     const sent = await this.deps.dispatcher.claimed(mine.map(overdueKey));
     const fresh = mine.filter((r) => !sent.has(overdueKey(r)));
     const added = await this.overdue.add(fresh, who.userId, this.deps.clock());
-    await this.deps.audit.record([{ userId: who.userId, action: 'update', entityType: 'alert_reminder', entityId: 'overdue_list', route: who.route, ip: who.ip }]);
+    await this.deps.audit.record([
+      { userId: who.userId, action: 'update', entityType: 'alert_reminder', entityId: 'overdue_list', route: who.route, ip: who.ip },
+    ]);
     return { rows: rows.length, subscribed: mine.length, added, alreadyReminded: mine.length - fresh.length };
   }
 
@@ -204,4 +241,3 @@ export class Reminders {
     return report;
   }
 }
-

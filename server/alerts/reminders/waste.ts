@@ -36,8 +36,7 @@ export interface ScheduleRow extends Place {
 /** A schedule file read and every place resolved, or a 400 naming each line that cannot be used. */
 export async function readWasteSchedule(bytes: Buffer, db: Database): Promise<ScheduleRow[]> {
   const rows = await readTable(bytes, WASTE_COLUMNS);
-  if (rows.every((r) => !r.cells.locality) && rows.every((r) => !r.cells.street))
-    throw badRequest('No row of the schedule names a locality or a street');
+  if (rows.every((r) => !r.cells.locality) && rows.every((r) => !r.cells.street)) throw badRequest('No row of the schedule names a locality or a street');
   const places = new PlaceLookup({ db });
   await places.prepare(
     rows.map((r) => r.cells.locality),
@@ -87,10 +86,22 @@ export async function applyWasteSchedule(m: EntityManager, rows: ScheduleRow[], 
   const fresh: Omit<WasteCollection, 'id'>[] = [];
   for (const r of rows) {
     if (have.has(`${r.areaKey}\t${r.fractionKey}\t${r.collectOn}`)) tally.unchanged++;
-    else fresh.push({ localityId: r.localityId, streetId: r.streetId, areaKey: r.areaKey, fraction: r.fraction, fractionKey: r.fractionKey, collectOn: r.collectOn, createdBy: who, createdAt: at });
+    else
+      fresh.push({
+        localityId: r.localityId,
+        streetId: r.streetId,
+        areaKey: r.areaKey,
+        fraction: r.fraction,
+        fractionKey: r.fractionKey,
+        collectOn: r.collectOn,
+        createdBy: who,
+        createdAt: at,
+      });
   }
   const listed = new Set(rows.map((r) => `${r.areaKey}\t${r.fractionKey}\t${r.collectOn}`));
-  const gone = stored.filter((s) => groups.has(`${s.areaKey}\t${s.fractionKey}`) && s.collectOn >= today && !listed.has(`${s.areaKey}\t${s.fractionKey}\t${s.collectOn}`));
+  const gone = stored.filter(
+    (s) => groups.has(`${s.areaKey}\t${s.fractionKey}`) && s.collectOn >= today && !listed.has(`${s.areaKey}\t${s.fractionKey}\t${s.collectOn}`),
+  );
   for (let i = 0; i < gone.length; i += 500) await repo.delete({ id: In(gone.slice(i, i + 500).map((g) => g.id)) });
   for (let i = 0; i < fresh.length; i += 200) await repo.insert(fresh.slice(i, i + 200));
   tally.added = fresh.length;

@@ -38,13 +38,21 @@ export function isTimeZone(timeZone: string): boolean {
 
 /** The local date and time an instant shows in the zone. */
 export function localParts(at: Date, timeZone: string): { day: Day; hh: number; mm: number } {
-  const p = Object.fromEntries(formatter(timeZone).formatToParts(at).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  );
   return { day: `${p.year}-${p.month}-${p.day}`, hh: Number(p.hour), mm: Number(p.minute) };
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (Oslo in winter: +3,600,000). */
 function offsetAt(at: Date, timeZone: string): number {
-  const p = Object.fromEntries(formatter(timeZone).formatToParts(at).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  );
   const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
