@@ -6,6 +6,7 @@ import { alertEntities } from './server/alerts/entities';
 import { AlertCodeEntity } from './server/alerts/codes.entities';
 import { AlertConsentEntity } from './server/alerts/consent.entities';
 import { addressRegisterEntities } from './server/alerts/address-register.entities';
+import { reminderEntities } from './server/alerts/reminders/entities';
 import { auditEntities } from './server/core/audit.entities';
 import { jobEntities } from './server/core/jobs/job.entities';
 import { outboundEntities } from './server/core/outbound-hooks';
@@ -44,6 +45,7 @@ export const schema: Schema = {
     AlertCodeEntity,
     AlertConsentEntity,
     ...addressRegisterEntities,
+    ...reminderEntities,
   ],
   migrations,
 };

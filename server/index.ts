@@ -24,7 +24,7 @@ import { createVoice, type VoiceChannelOptions, type VoiceFeature } from './voic
 import { createEmail, type EmailChannelOptions, type EmailFeature } from './email/module';
 import { createWebForms, type WebFormOptions, type WebFormsFeature } from './web-forms/module';
 import { createJournal, type JournalOptions, type JournalFeature } from './journal/module';
-import { createAlerts, type AlertsFeature } from './alerts/module';
+import { createAlerts, type AlertsFeature, type AlertsOptions } from './alerts/module';
 import { SubscriberAudience } from './alerts/audience.repository';
 import type { InquiryService } from './register/inquiries.service';
 
@@ -39,6 +39,8 @@ export interface ComposeOptions extends KernelOptions, AuthOptions {
   /** Options of the web forms (rate limit, file size). */
   web?: WebFormOptions;
   journal?: JournalOptions;
+  /** Options of resident alerts (code limits, the reminder modules' defaults and tick). */
+  alerts?: AlertsOptions;
   /** Limits of agents' sockets (re-check of tokens, events per connection). */
   agents?: AgentsOptions;
   /** The built console to serve at `/` (default client/dist). */
@@ -101,7 +103,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   };
   const desk = createInquiryDesk(kernel, { register, staff: auth.users, senders });
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
-  const alerts = createAlerts(kernel, { register, sms });
+  const alerts = createAlerts(kernel, { register, sms }, opts.alerts);
   // Officers' sends reach residents through this port; the SMS feature knows no alerts table.
   sms?.audiences.register('subscribers', new SubscriberAudience({ db }));
 

@@ -15,6 +15,8 @@ export const DEFAULT_CATEGORIES: readonly { code: string; name: string }[] = [
   { code: 'waste', name: 'Waste collection' },
   { code: 'culture', name: 'Culture' },
   { code: 'sport', name: 'Sport' },
+  // Overdue tax and fee reminders go only to residents who chose this (reminders/overdue.ts).
+  { code: 'taxes', name: 'Taxes and fees' },
 ];
 
 export class AlertCategoryService {

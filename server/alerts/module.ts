@@ -14,6 +14,7 @@ import { AddressRegisterRepository } from './address-register.repository';
 import { addressRegisterRoutes } from './address-register.routes';
 import { AddressRegisterService } from './address-register.service';
 import { AlertCategoryService } from './categories';
+import { createReminders, type ReminderOptions } from './reminders/module';
 
 export type AlertsFeature = ReturnType<typeof createAlerts>;
 
@@ -22,6 +23,8 @@ export interface AlertsOptions {
   codes?: Partial<CodeRules>;
   /** The department whose SMS number codes go from; default `alerts`, else the default SMS number. */
   department?: string;
+  /** The reminder modules: the send engine's call (wired by the root), settings' defaults, tick period. */
+  reminders?: ReminderOptions;
 }
 
 /**
@@ -74,6 +77,19 @@ export function createAlerts(kernel: Kernel, deps: { register: Register; sms: Sm
   const api = Router();
   api.use(registerRoutes.api);
   api.use(subscriptionStaffRoutes({ subscriptions }));
+  // Reminder modules: schedules and notices in, reminders out through the send engine, each once.
+  const reminders = createReminders(kernel, { from: alertsNumber }, opts.reminders);
+  api.use(reminders.routes);
 
-  return { routes: { public: pub, api }, subscriptions, addressRegister, categories } satisfies Feature & Record<string, unknown>;
+  return {
+    routes: { public: pub, api },
+    background: reminders.background,
+    subscriptions,
+    addressRegister,
+    categories,
+    reminders: reminders.reminders,
+    reminderSettings: reminders.settings,
+    /** The root wires the SMS send engine to the reminder modules with this (see reminders/sends.ts). */
+    connectReminderSends: reminders.connect,
+  } satisfies Feature & Record<string, unknown>;
 }

@@ -27,6 +27,8 @@ const table = {
   manageAlertCategories: ['admin', 'officer'],
   /** Import the official address register (TERYT, a national address CSV) residents choose their place from. */
   importAddressRegister: ['admin'],
+  /** Reminder modules: waste schedules, power-cut notices, overdue payment lists. */
+  manageReminders: ['admin', 'officer'],
   /** Approve or reject a send held for review. */
   reviewSends: ['admin', 'officer'],
   /** Approve one's own held send (everyone else needs a second person). */

@@ -22,7 +22,8 @@ export interface AuditEntry {
     | 'attachment_policy'
     | 'alert_subscriber'
     | 'address_register'
-    | 'alert_category';
+    | 'alert_category'
+    | 'alert_reminder';
   entityId: string | number;
   route: string;
   ip?: string | null;

@@ -31,6 +31,8 @@ const ULIC = `WOJ;POW;GMI;RODZ_GMI;SYM;SYM_UL;CECHA;NAZWA_1;NAZWA_2;STAN_NA
 export async function seedDemoAlerts(deps: { alerts: Pick<AlertsFeature, 'categories' | 'addressRegister'> }): Promise<void> {
   const { categories, addressRegister } = deps.alerts;
   await categories.seedDefaults();
+  // Demos started before the overdue-payment reminders existed get their category too.
+  if (!(await categories.list()).some((c) => c.code === 'taxes')) await categories.put('taxes', 'Taxes and fees', { userId: null, route: 'demo seed' });
   if ((await addressRegister.counts()).localities > 0) return;
   const who = { userId: null, route: 'demo seed' };
   await addressRegister.importFile(Buffer.from(SIMC), 'teryt-simc', null, who);

@@ -19,6 +19,7 @@ const EXPECTED: Record<Role, Capability[]> = {
     'sendAlerts',
     'manageAlertCategories',
     'importAddressRegister',
+    'manageReminders',
     'reviewSends',
     'approveOwnSends',
     'keepRecords',
@@ -29,7 +30,7 @@ const EXPECTED: Record<Role, Capability[]> = {
   ],
   agent: ['readRegister', 'workInquiries', 'takeCalls', 'sendSms', 'manageSmsGroups', 'seeDeliveryStatus'],
   caseworker: ['readRegister', 'workInquiries', 'takeCalls', 'sendSms', 'manageSmsGroups', 'seeDeliveryStatus'],
-  officer: ['sendSms', 'manageSmsGroups', 'seeDeliveryStatus', 'sendAlerts', 'manageAlertCategories', 'reviewSends'],
+  officer: ['sendSms', 'manageSmsGroups', 'seeDeliveryStatus', 'sendAlerts', 'manageAlertCategories', 'manageReminders', 'reviewSends'],
   records: ['readRegister', 'seeDeliveryStatus', 'keepRecords', 'seeEveryDepartment'],
   integration: ['upsertCases', 'readOwnCasesOnly'],
 };

@@ -8,7 +8,7 @@ describe.each(engines())('demo alerts on $name', (engine) => {
     try {
       await seedDemoAlerts(s.app);
       const categories = (await s.api('GET', '/public/alerts/categories')).body.items.map((c: { code: string }) => c.code);
-      expect(categories.sort()).toEqual(['culture', 'emergencies', 'sport', 'waste', 'water-and-roads']);
+      expect(categories.sort()).toEqual(['culture', 'emergencies', 'sport', 'taxes', 'waste', 'water-and-roads']);
       const [skorzewo] = (await s.api('GET', '/public/alerts/localities?q=skorzewo')).body.items;
       expect(skorzewo.name).toBe('Skórzewo');
       expect((await s.api('GET', `/public/alerts/streets?locality=${skorzewo.id}&q=dzialkowa`)).body.items[0].name).toBe('ul. Działkowa');
