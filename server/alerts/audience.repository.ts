@@ -53,9 +53,12 @@ export class SubscriberAudience implements AudienceSource<SubscribersAudience> {
     const interest = categories
       ? ` AND EXISTS (SELECT 1 FROM alert_subscriber_categories c WHERE c.subscriber_id = s.id AND c.category_code IN (${marks(categories.length)}))`
       : '';
+    const languages = spec.languages?.length ? spec.languages : null;
+    const reads = languages ? ` AND s.language IN (${marks(languages.length)})` : '';
     if (spec.all) {
       if (categories) params.push(...categories);
-      return { from: `alert_subscribers s WHERE s.state = 'active'${interest}`, params, street: 'NULL' };
+      if (languages) params.push(...languages);
+      return { from: `alert_subscribers s WHERE s.state = 'active'${interest}${reads}`, params, street: 'NULL' };
     }
     const parts: string[] = [];
     const localities = spec.localities ?? [];
@@ -80,10 +83,11 @@ export class SubscriberAudience implements AudienceSource<SubscribersAudience> {
       params.push(...streets, ...streets);
     }
     if (categories) params.push(...categories);
+    if (languages) params.push(...languages);
     const area =
       '(SELECT a.sid AS sid, CASE WHEN MAX(a.whole) = 1 THEN NULL ELSE MIN(a.street_id) END AS street_id ' +
       `FROM (${parts.join(' UNION ALL ')}) a GROUP BY a.sid) m JOIN alert_subscribers s ON s.id = m.sid`;
-    return { from: `${area} WHERE s.state = 'active'${interest}`, params, street: 'm.street_id' };
+    return { from: `${area} WHERE s.state = 'active'${interest}${reads}`, params, street: 'm.street_id' };
   }
 
   async count(spec: SubscribersAudience, opts: { emergency: boolean }): Promise<number> {

@@ -15,6 +15,7 @@ import { addressRegisterRoutes } from './address-register.routes';
 import { AddressRegisterService } from './address-register.service';
 import { AlertCategoryService } from './categories';
 import { createReminders, type ReminderOptions } from './reminders/module';
+import { engineReminderSends } from './reminders/engine-sends';
 
 export type AlertsFeature = ReturnType<typeof createAlerts>;
 
@@ -79,6 +80,7 @@ export function createAlerts(kernel: Kernel, deps: { register: Register; sms: Sm
   api.use(subscriptionStaffRoutes({ subscriptions }));
   // Reminder modules: schedules and notices in, reminders out through the send engine, each once.
   const reminders = createReminders(kernel, { from: alertsNumber }, opts.reminders);
+  if (sms) reminders.connect(engineReminderSends(sms));
   api.use(reminders.routes);
 
   return {

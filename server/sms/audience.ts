@@ -24,6 +24,8 @@ export const subscribersAudience = z
     localities: z.array(id).max(1000).optional(),
     streets: z.array(id).max(20_000).optional(),
     categories: z.array(code).max(100).optional(),
+    /** Only subscribers who read one of these languages (reminders send one text per language). */
+    languages: z.array(z.string().trim().min(2).max(8)).max(10).optional(),
   })
   .strict()
   .refine((a) => a.all === true || (a.localities?.length ?? 0) + (a.streets?.length ?? 0) > 0, {
