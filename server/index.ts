@@ -28,7 +28,17 @@ import { createAlerts, type AlertsFeature, type AlertsOptions } from './alerts/m
 import { SubscriberAudience } from './alerts/audience.repository';
 import type { InquiryService } from './register/inquiries.service';
 
+/**
+ * What a process runs: `web` answers HTTP and agents' sockets and only adds jobs; `worker` runs the
+ * job queue and background work and answers no API (a /health port at most); `both` (the default:
+ * the demo, a single-process deployment) does everything.
+ */
+export type ProcessRole = 'web' | 'worker' | 'both';
+export const PROCESS_ROLES = ['web', 'worker', 'both'] as const;
+
 export interface ComposeOptions extends KernelOptions, AuthOptions {
+  /** Default `both`. */
+  role?: ProcessRole;
   /** Which channels to run (default all four); a server without one cannot carry replies on it. */
   channels?: Channel[];
   sms?: SmsChannelOptions;
@@ -64,7 +74,13 @@ export interface Composed extends Kernel {
   http: Express;
   httpServer: http.Server;
   io: SocketServer;
-  /** Starts background work and listens (on every interface unless `host` names one); answers the port. */
+  role: ProcessRole;
+  /** Starts what the role runs in the background (the queue's handlers, timers); once. */
+  start(): Promise<void>;
+  /**
+   * Starts, then listens (on every interface unless `host` names one); answers the port. A worker
+   * answers only GET /health there, so an orchestrator can watch it.
+   */
   listen(port?: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -76,6 +92,7 @@ export interface Composed extends Kernel {
 export async function compose(config: Config, opts: ComposeOptions = {}): Promise<Composed> {
   const kernel = await openKernel(config, schema, opts);
   const { logger, db } = kernel;
+  const role = opts.role ?? 'both';
   const runs = (c: Channel) => !opts.channels || opts.channels.includes(c);
 
   // Socket.IO first, attached to the HTTP server once the app exists; Redis shares it between processes.
@@ -133,8 +150,17 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     isDraining: () => draining,
     trustProxy: config.trustProxy,
   });
-  const httpServer = http.createServer(app);
-  io.attach(httpServer);
+  // A worker's HTTP is its health alone: agents and webhooks go to web processes.
+  const httpServer = role === 'worker' ? http.createServer(workerHealth(() => draining)) : http.createServer(app);
+  if (role !== 'worker') io.attach(httpServer);
+  // A web process adds jobs but never runs them, so a send to 100,000 never takes its event loop.
+  const started = role === 'web' ? background.filter((w) => w.everyProcess) : background;
+  let starting: Promise<void> | null = null;
+  const start = () =>
+    (starting ??= (async () => {
+      for (const work of started) await work.start();
+      if (role !== 'web') await kernel.jobs.start();
+    })());
 
   return {
     ...kernel,
@@ -152,22 +178,28 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     http: app,
     httpServer,
     io,
+    role,
+    start,
     async listen(port = config.port, host = '0.0.0.0') {
-      for (const work of background) await work.start();
-      await kernel.jobs.start();
+      await start();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve());
       });
       return (httpServer.address() as AddressInfo).port;
     },
-    /** Drains: stop taking work, let in-flight requests finish, then stop background work, sockets and the database. */
+    /**
+     * Drains: stop taking work, let in-flight requests and the running jobs' current piece finish (a
+     * send to an audience ends after its batch in hand), then stop background work, sockets and the database.
+     */
     async close() {
       draining = true;
+      await starting?.catch(() => undefined);
+      // A web process never started the queue, but its Redis connections are open all the same.
       await kernel.jobs.stop().catch((err) => logger.warn({ err }, 'job queue stop failed'));
       for (const work of background) await Promise.resolve(work.stop()).catch((err) => logger.warn({ err, work: work.name }, 'background work stop failed'));
       await new Promise<void>((resolve) => {
-        void io.close(() => resolve());
+        void io.close(() => (role === 'worker' && httpServer.listening ? httpServer.close(() => resolve()) : resolve()));
         httpServer.closeIdleConnections?.();
         setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
       });
@@ -175,5 +207,19 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       await kernel.rateLimits.close();
       await db.close();
     },
+  };
+}
+
+/** A worker's only HTTP answer: up (200) or stopping (503), and which role it is. */
+function workerHealth(isDraining: () => boolean): http.RequestListener {
+  return (req, res) => {
+    const ok = req.method === 'GET' && (req.url ?? '').split('?')[0] === '/health';
+    res.statusCode = ok ? (isDraining() ? 503 : 200) : 404;
+    res.setHeader('content-type', 'application/json');
+    res.end(
+      JSON.stringify(
+        ok ? { status: isDraining() ? 'draining' : 'ok', role: 'worker' } : { error: { code: 'not_found', message: 'a worker answers only GET /health' } },
+      ),
+    );
   };
 }

@@ -4,12 +4,32 @@ import { createLogger } from './core/logger';
 import { ensureFirstAdmin } from './auth/module';
 import { SWITCHBOARD } from './register/module';
 import { seedDemo } from './demo/module';
-import { compose } from './index';
+import { compose, PROCESS_ROLES, type ProcessRole } from './index';
+
+/**
+ * The command line: `--role web|worker|both` (default both) and, for a worker, `--health-port N`
+ * (default none: a worker then listens on no port). Flags, not variables, so no deployment has to set one.
+ */
+function processArgs(argv: string[]): { role: ProcessRole; healthPort: number | null } {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const role = value('--role') ?? 'both';
+  if (!(PROCESS_ROLES as readonly string[]).includes(role)) throw new ConfigError(`--role must be one of ${PROCESS_ROLES.join(', ')} (got "${role}")`);
+  const port = value('--health-port');
+  const healthPort = port === undefined ? null : Number(port);
+  if (healthPort !== null && !(Number.isInteger(healthPort) && healthPort >= 0 && healthPort < 65536))
+    throw new ConfigError(`--health-port must be a port number (got "${port}")`);
+  return { role: role as ProcessRole, healthPort };
+}
 
 /** The process: read the environment once, build the server, say what runs, stop cleanly on a signal. */
 async function main() {
   let config: Config;
+  let args: ReturnType<typeof processArgs>;
   try {
+    args = processArgs(process.argv.slice(2));
     config = loadConfigFromEnvironment();
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -19,7 +39,16 @@ async function main() {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  const server = await compose(config, { logger });
+  const server = await compose(config, { logger, role: args.role });
+  if (args.role === 'worker') {
+    await server.start();
+    const health = args.healthPort === null ? null : await server.listen(args.healthPort);
+    console.log(
+      `\nServicetorg worker is running: the job queue (${server.jobs.kind === 'bullmq' ? 'BullMQ on REDIS_URL' : 'the database queue'}) and background work, ${server.db.dialect} database; ` +
+        `${health === null ? 'no HTTP port' : `GET /health on port ${health}`}.\n`,
+    );
+    return stopOnSignal(server, logger);
+  }
   const switchboard = await server.register.departments.byCode(SWITCHBOARD);
   const admin = await ensureFirstAdmin({ db: server.db, users: server.auth.users, logger, switchboardId: switchboard?.id ?? null }, config);
   if (config.demoData) await seedDemo(server, { logger });
@@ -51,8 +80,13 @@ async function main() {
   );
   if (admin?.demo) lines.push(`Demo administrator: ${admin.email} / ${admin.password} (enrol TOTP at first log-in)`);
   if (config.demoData) lines.push('Demo agents: agent1@servicetorg.demo … / password "demo-password-1" (see README)');
+  if (args.role === 'web') lines.push('Web process: it adds jobs but runs none; `npm run worker` runs the job queue and background work.');
   console.log(lines.join('\n') + '\n');
+  stopOnSignal(server, logger);
+}
 
+/** SIGTERM/SIGINT: drain (a running send ends after its batch in hand), then exit; forced after 20 s. */
+function stopOnSignal(server: { close(): Promise<void> }, logger: { info(o: object, m: string): void }) {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -15,151 +15,28 @@
  *     this process at the same concurrency (the floor), and the ratio; each number once;
  *   - with a rate set on the sender number, the most messages the stand-in saw in any second.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { authenticator } from 'otplib';
-import { openDatabase } from '../../server/core/db/database';
-import { DepartmentRepository } from '../../server/register/departments.repository';
-import { UserRepository } from '../../server/auth/users.repository';
-import { hashPassword } from '../../server/auth/passwords';
 import { createTwilioClient } from '../../channels/twilio/client';
-import { schema } from '../../ormconfig';
 import { STANDIN_ACCOUNT_SID, STANDIN_AUTH_TOKEN } from '../../test/support/twilio-standin';
 import { cpuMs, forkHelper, loadavg, startProduct } from '../screen-pop/procs';
 import { standinReady, statsAnswer, type StatsAnswer } from './standin';
+import { api, arg, createBenchDatabase, dropBenchDatabase, log, productEnv, secs, seed, SENDER, sleep } from './setup';
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const SUBSCRIBERS = arg('subscribers', 100_000);
 const BARE = arg('bare', 20_000);
 const RATE = arg('rate', 300);
 /** Only store the two audiences (no dispatch, floor or rate): for profiling the store. */
 const STORE_ONLY = process.argv.includes('--store-only');
 const CONCURRENCY = 64; // the product's default dispatch concurrency (BroadcastOptions.concurrency)
-const LOCALITIES = 50;
-const STREETS_PER_LOCALITY = 100;
-const SENDER = '+4759440099';
-const PASSWORD = 'bench-broadcast-password-1';
-const ADMIN_URL = process.env.MARIADB_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/';
-const CATEGORIES = ['emergency', 'water', 'waste', 'culture', 'sport'];
-
-const log = (s: string) => console.log(`[broadcast] ${s}`);
-const secs = (ms: number) => (ms / 1000).toFixed(2);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The parts of the product's answers the bench reads (a log-in's token, a send's view). */
-interface Answer {
-  token: string;
-  id: number;
-  state: string;
-  recipients: number;
-  dispatched?: number;
-  statuses?: Record<string, number>;
-}
-
-async function api(url: string, method: string, token: string | null, body?: unknown): Promise<Answer> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await res.json().catch(() => ({}))) as Answer;
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json).slice(0, 500)}`);
-  return json;
-}
-
-/** Places, people and interests by SQL, in multi-row statements: the bench's own data, not a measured path. */
-async function seed(conn: mysql.Connection): Promise<{ streetIds: number[][] }> {
-  const t = performance.now();
-  const now = new Date();
-  const streetIds: number[][] = [];
-  await conn.query('INSERT INTO alert_categories (code, name, updated_at) VALUES ?', [CATEGORIES.map((c) => [c, c, now])]);
-  for (let l = 0; l < LOCALITIES; l++) {
-    const [r] = (await conn.query("INSERT INTO address_localities (code, name, name_key, source, updated_at) VALUES (?, ?, ?, 'teryt', ?)", [
-      `L${l}`,
-      `Miejscowość ${l}`,
-      `miejscowosc ${l}`,
-      now,
-    ])) as [mysql.ResultSetHeader, unknown];
-    const localityId = r.insertId;
-    await conn.query('INSERT INTO address_streets (locality_id, code, name, name_key, updated_at) VALUES ?', [
-      Array.from({ length: STREETS_PER_LOCALITY }, (_, s) => [localityId, `S${s}`, `ul. Ulica ${l}-${s}`, `ulica ${l}-${s}`, now]),
-    ]);
-    const [rows] = (await conn.query('SELECT id FROM address_streets WHERE locality_id = ? ORDER BY id', [localityId])) as [{ id: number }[], unknown];
-    streetIds.push(rows.map((x) => x.id));
-  }
-  const [locs] = (await conn.query('SELECT id FROM address_localities ORDER BY id')) as [{ id: number }[], unknown];
-  for (let i = 0; i < SUBSCRIBERS; i += 5000) {
-    const n = Math.min(5000, SUBSCRIBERS - i);
-    const [r] = (await conn.query('INSERT INTO alert_subscribers (phone, locality_id, whole_locality, language, state, created_at, updated_at) VALUES ?', [
-      Array.from({ length: n }, (_, k) => [
-        `+48500${String(i + k).padStart(6, '0')}`,
-        locs[(i + k) % LOCALITIES].id,
-        (i + k) % 5 === 0 ? 1 : 0,
-        'pl',
-        'active',
-        now,
-        now,
-      ]),
-    ])) as [mysql.ResultSetHeader, unknown];
-    const first = r.insertId; // one multi-row INSERT on a private database: consecutive ids
-    const streets: [number, number][] = [];
-    const cats: [number, string][] = [];
-    for (let k = 0; k < n; k++) {
-      const i2 = i + k;
-      const id = first + k;
-      const own = streetIds[i2 % LOCALITIES];
-      if (i2 % 5 !== 0) {
-        const s1 = (i2 * 7) % STREETS_PER_LOCALITY;
-        streets.push([id, own[s1]]);
-        if (i2 % 3 === 0) streets.push([id, own[(s1 + 1) % STREETS_PER_LOCALITY]]);
-      }
-      cats.push([id, CATEGORIES[i2 % 5]]);
-      if (i2 % 2) cats.push([id, CATEGORIES[(i2 + 2) % 5]]);
-    }
-    if (streets.length) await conn.query('INSERT INTO alert_subscriber_streets (subscriber_id, street_id) VALUES ?', [streets]);
-    await conn.query('INSERT INTO alert_subscriber_categories (subscriber_id, category_code) VALUES ?', [cats]);
-  }
-  log(`seeded ${SUBSCRIBERS} subscribers over ${LOCALITIES * STREETS_PER_LOCALITY} streets in ${LOCALITIES} localities in ${secs(performance.now() - t)} s`);
-  return { streetIds };
-}
 
 async function main() {
-  const name = `st_bench_broadcast_${randomBytes(4).toString('hex')}`;
-  const admin = await mysql.createConnection({ uri: ADMIN_URL });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  const databaseUrl = u.toString();
+  const { name, databaseUrl, login: loginAt } = await createBenchDatabase();
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-broadcast-'));
   let product: Awaited<ReturnType<typeof startProduct>> | null = null;
   let standinProc: { kill(): void } | null = null;
   try {
-    // Schema, the sender's department and two people with TOTP (officers and admins must have it in production).
-    const db = await openDatabase(databaseUrl, schema);
-    const secrets = { officer: authenticator.generateSecret(20), admin: authenticator.generateSecret(20) };
-    try {
-      const clock = () => new Date();
-      const departments = new DepartmentRepository({ db, clock });
-      const users = new UserRepository({ db, clock });
-      const passwordHash = await hashPassword(PASSWORD, 10);
-      await db.transaction(async (m) => {
-        const d = await departments.create({ code: 'varsling', name: 'Varsling', menuDigit: null }, m);
-        await departments.addAddress({ departmentId: d.id, channel: 'sms', address: SENDER, isDefault: true }, m);
-        for (const role of ['officer', 'admin'] as const) {
-          const x = await users.create({ email: `${role}@broadcast.bench`, name: role, passwordHash, role, departmentIds: [d.id] }, m);
-          await users.update(x.id, { totpSecret: secrets[role], totpEnabled: true }, m);
-        }
-      });
-    } finally {
-      await db.close();
-    }
     const conn = await mysql.createConnection({ uri: databaseUrl });
     const { streetIds } = await seed(conn);
 
@@ -170,25 +47,9 @@ async function main() {
         standin.proc.once('message', (m) => resolve(statsAnswer.parse(m)));
         standin.proc.send({ stats: { prefix, since } });
       });
-    product = await startProduct(
-      {
-        NODE_ENV: 'production',
-        DEMO_DATA: 'off',
-        DATABASE_URL: databaseUrl,
-        PUBLIC_BASE_URL: 'https://servicetorg.bench.invalid',
-        TWILIO_ACCOUNT_SID: STANDIN_ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN: STANDIN_AUTH_TOKEN,
-        TWILIO_API_URL: standin.ready.url,
-        LOG_LEVEL: 'warn',
-      },
-      [],
-      logDir,
-      'product',
-    );
+    product = await startProduct(productEnv(databaseUrl, standin.ready.url), [], logDir, 'product');
     const url = product.url;
-    const login = async (role: 'officer' | 'admin') =>
-      (await api(`${url}/api/auth/login`, 'POST', null, { email: `${role}@broadcast.bench`, password: PASSWORD, totp: authenticator.generate(secrets[role]) }))
-        .token;
+    const login = (role: 'officer' | 'admin') => loginAt(url, role);
     const officer = await login('officer');
     const adminToken = await login('admin');
     await api(`${url}/api/sms/country-allowlist`, 'PUT', adminToken, { countries: ['PL'] });
@@ -283,9 +144,7 @@ async function main() {
   } finally {
     await product?.stop().catch(() => undefined);
     standinProc?.kill();
-    const c = await mysql.createConnection({ uri: ADMIN_URL });
-    await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-    await c.end();
+    await dropBenchDatabase(name);
   }
 }
 

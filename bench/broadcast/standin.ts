@@ -10,7 +10,7 @@ import { startSmsRestStandin } from '../../test/support/twilio-standin';
 
 export const standinStart = z.object({ maxSeconds: z.number().int().positive().max(7200) }).strict();
 export const standinReady = z.object({ url: z.string().url() }).strict();
-export const statsRequest = z.object({ stats: z.object({ prefix: z.string().max(20), since: z.number() }).strict() }).strict();
+export const statsRequest = z.object({ stats: z.object({ prefix: z.string().max(20), since: z.number(), numbers: z.boolean().optional() }).strict() }).strict();
 export const statsAnswer = z
   .object({
     count: z.number(),
@@ -19,6 +19,8 @@ export const statsAnswer = z
     last: z.number().nullable(),
     maxPerSecond: z.number(),
     bodies: z.array(z.string()),
+    /** Every number that got a request, when asked for (the kill run matches them against the register). */
+    numbers: z.array(z.string()).optional(),
   })
   .strict();
 export type StatsAnswer = z.infer<typeof statsAnswer>;
@@ -41,7 +43,7 @@ if (require.main === module) {
         process.on('message', (m) => {
           const req = statsRequest.safeParse(m);
           if (!req.success) return;
-          const { prefix, since } = req.data.stats;
+          const { prefix, since, numbers } = req.data.stats;
           const got = s.messages.filter((x) => x.receivedAt >= since && (x.params.To ?? '').startsWith(prefix));
           const times = got.map((x) => x.receivedAt).sort((a, b) => a - b);
           // The most requests in any one-second window: what a carrier's rate limit would see.
@@ -57,6 +59,7 @@ if (require.main === module) {
             last: times.at(-1) ?? null,
             maxPerSecond: most,
             bodies: got.slice(0, 3).map((x) => x.params.Body ?? ''),
+            ...(numbers ? { numbers: [...new Set(got.map((x) => x.params.To ?? ''))] } : {}),
           } satisfies StatsAnswer);
         });
         process.send!({ url: s.url });

@@ -74,21 +74,32 @@ export interface Product {
 
 /**
  * The product as production runs it: its own process, `server/main.ts` through tsx, configured by
- * environment variables only. `nodeArgs` go to node before the script (e.g. --cpu-prof). Its output
- * goes to a file, since a pipe read here would put its logging on our event loop.
+ * environment variables only. `nodeArgs` go to node before the script (e.g. --cpu-prof); `role`
+ * is its --role (a worker gets --health-port, which is what `url` then answers). Its output goes to
+ * a file, since a pipe read here would put its logging on our event loop.
  */
-export async function startProduct(env: Record<string, string>, nodeArgs: string[], logDir: string, name: string): Promise<Product> {
+export async function startProduct(
+  env: Record<string, string>,
+  nodeArgs: string[],
+  logDir: string,
+  name: string,
+  role?: 'web' | 'worker' | 'both',
+): Promise<Product> {
   const port = await freePort();
   const root = path.resolve(__dirname, '../..');
   const log = path.join(logDir, `${name}.log`);
   const out = fs.openSync(log, 'a');
   const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TMPDIR: process.env.TMPDIR ?? '/tmp' };
   const proc = track(
-    spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, 'server/main.ts'], {
-      cwd: root,
-      env: { ...base, ...env, PORT: String(port) },
-      stdio: ['ignore', out, out],
-    }),
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', ...nodeArgs, 'server/main.ts', ...(role ? ['--role', role] : []), ...(role === 'worker' ? ['--health-port', String(port)] : [])],
+      {
+        cwd: root,
+        env: { ...base, ...env, PORT: String(port) },
+        stdio: ['ignore', out, out],
+      },
+    ),
   );
   fs.closeSync(out);
   const url = `http://127.0.0.1:${port}`;

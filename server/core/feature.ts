@@ -17,6 +17,11 @@ export interface FeatureRoutes {
 /** Work a feature runs in the background: started by the root once it listens, stopped before it closes. */
 export interface BackgroundWork {
   name: string;
+  /**
+   * Started in every process, web ones too, because it looks after that process's own resources
+   * (its disk, its requests); other work runs only where the queue does (the worker role).
+   */
+  everyProcess?: boolean;
   start(): Promise<unknown> | void;
   stop(): Promise<unknown> | void;
 }

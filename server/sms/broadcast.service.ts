@@ -45,6 +45,8 @@ export interface BroadcastDeps {
   events?: RegisterEvents;
   statusCallbackUrl: string;
   clock: () => Date;
+  /** True once this process is stopping (SIGTERM): dispatch ends after the batch in hand, and a run elsewhere goes on. */
+  stopping?: () => boolean;
   options?: BroadcastOptions;
 }
 
@@ -258,6 +260,12 @@ export class BroadcastService {
     try {
       for (;;) {
         const claimed = await next;
+        if (claimed?.messages.length && this.deps.stopping?.()) {
+          // The batch in hand was handed over; the one claimed ahead goes back unsent, and the send goes on now in a process that runs.
+          await this.deps.broadcasts.release(send.id, claimed.token);
+          await recording;
+          return now();
+        }
         if (!claimed?.messages.length) {
           if (!claimed) {
             await recording;

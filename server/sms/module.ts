@@ -143,6 +143,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     events: register.events,
     statusCallbackUrl: config.publicBaseUrl + STATUS_PATH,
     clock,
+    stopping: () => jobs.stopping,
     options: opts.broadcast,
   });
   const sends = new SmsSendService({

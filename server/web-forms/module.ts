@@ -83,17 +83,20 @@ export function createWebForms(
     uploads,
     background: [
       { name: 'web form upload folder', start: () => undefined, stop: () => uploads.remove() },
-      // Folders of processes that crashed: their citizens' files must not stay on disk.
-      repeating(
-        'web form upload sweep',
-        UPLOAD_SWEEP_EVERY_MS,
-        async () => {
-          const removed = await sweepUploads(uploads);
-          if (removed.length) logger.info({ removed: removed.length }, 'removed left-over upload files');
-        },
-        logger,
-        { runAtStart: true },
-      ),
+      // Folders of processes that crashed: their citizens' files must not stay on disk (each web machine's own disk).
+      {
+        everyProcess: true,
+        ...repeating(
+          'web form upload sweep',
+          UPLOAD_SWEEP_EVERY_MS,
+          async () => {
+            const removed = await sweepUploads(uploads);
+            if (removed.length) logger.info({ removed: removed.length }, 'removed left-over upload files');
+          },
+          logger,
+          { runAtStart: true },
+        ),
+      },
     ],
     routes: {
       api: webFormAdminRoutes({ service }),

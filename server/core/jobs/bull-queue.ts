@@ -19,6 +19,7 @@ export class BullJobQueue implements JobQueue {
   private readonly handlers = new Map<string, JobHandler<Record<string, unknown>>>();
   private readonly queues = new Map<string, Queue>();
   private workers: Worker[] = [];
+  stopping = false;
   private readonly connection: Redis;
   /** BullMQ leaves connections it was given open; these are ours to quit. */
   private readonly workerConnections: Redis[] = [];
@@ -61,6 +62,7 @@ export class BullJobQueue implements JobQueue {
   }
 
   async start(): Promise<void> {
+    this.stopping = false;
     const backoff = this.deps.backoff ?? DEFAULT_BACKOFF;
     for (const [name, handler] of this.handlers) {
       const connection = this.connection.duplicate();
@@ -94,6 +96,7 @@ export class BullJobQueue implements JobQueue {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await Promise.all([this.connection, ...this.workerConnections].map((c) => c.quit().catch(() => undefined)));

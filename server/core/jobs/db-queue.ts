@@ -25,6 +25,7 @@ export class DbJobQueue implements JobQueue {
   private running = new Set<Promise<void>>();
   private polling: Promise<void> | null = null;
   private stopped = true;
+  stopping = false;
 
   constructor(private readonly deps: DbQueueDeps) {}
 
@@ -44,6 +45,7 @@ export class DbJobQueue implements JobQueue {
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.stopping = false;
     this.timer = setInterval(() => void this.kick(), this.deps.pollMs ?? 1000);
     this.timer.unref();
     void this.kick();
@@ -51,6 +53,7 @@ export class DbJobQueue implements JobQueue {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await this.polling;
     await Promise.all(this.running);

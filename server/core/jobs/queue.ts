@@ -38,6 +38,8 @@ export interface JobQueue {
   start(): Promise<void>;
   /** Stops taking jobs and waits for running ones. */
   stop(): Promise<void>;
+  /** True from stop() on: a long job (a send to an audience) ends after the piece in hand and leaves the rest to another run. */
+  readonly stopping: boolean;
 }
 
 /** Waits between runs of a failing job: exponential from `baseMs`, capped at `maxMs`. */
