@@ -38,7 +38,7 @@ export class SmsReportRepository {
   constructor(private readonly deps: { db: Database }) {}
 
   async *messages(scope: ReportScope, pageSize = 1000): AsyncGenerator<ReportMessage[]> {
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.page(scope, after, pageSize);
       if (page.length) yield page;
       if (page.length < pageSize) return;

@@ -20,7 +20,11 @@ const moment = z
   .string()
   .max(40)
   .refine((v) => dateOnly.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, 'an ISO date (2026-12-01) or date and time with offset')
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'not a real date');
+  // Date.parse rolls 2026-02-30 over to 2 March; a day that does not exist is refused instead.
+  .refine((v) => {
+    const t = Date.parse(dateOnly.test(v) ? `${v}T00:00:00Z` : v);
+    return !Number.isNaN(t) && (!dateOnly.test(v) || new Date(t).toISOString().startsWith(v));
+  }, 'not a real date');
 
 export const sendReportQuery = z.object({ format }).strict();
 export const periodReportQuery = z

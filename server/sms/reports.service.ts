@@ -55,7 +55,14 @@ export class SmsReportService {
     const department = await this.deps.departments.byId(send.departmentId);
     await this.read(actor, send.id, at);
     return {
-      send: { id: send.id, department: department?.code ?? null, sender: send.sender, state: send.state, createdAt: send.createdAt, recipients: send.recipients },
+      send: {
+        id: send.id,
+        department: department?.code ?? null,
+        sender: send.sender,
+        state: send.state,
+        createdAt: send.createdAt,
+        recipients: send.recipients,
+      },
       ...tally.result(),
     };
   }
