@@ -4,7 +4,8 @@ import { assertMay, seesEveryDepartment, type Actor } from '../core/access';
 import { forbidden, notFound } from '../core/errors';
 import type { SmsSendRepository } from './sends.repository';
 import type { SmsReportRepository } from './reports.repository';
-import { ReportTally, type ReportFigures } from './reports.tally';
+import { ReportTally } from './reports.tally';
+import type { SmsPeriodReportView, SmsSendReportView } from '../contracts/sms-reports';
 
 /** Where a read came from, for the audit trail. */
 export interface ReportReadAt {
@@ -14,13 +15,8 @@ export interface ReportReadAt {
   format: 'json' | 'csv';
 }
 
-export interface SendReport extends ReportFigures {
-  send: { id: number; department: string | null; sender: string; state: string; createdAt: Date; recipients: number };
-}
-
-export interface PeriodReport extends ReportFigures {
-  period: { from: Date; to: Date; department: string | null };
-}
+export type SendReport = SmsSendReportView;
+export type PeriodReport = SmsPeriodReportView;
 
 /**
  * SMS reports for officers, admins and records: per send and per period, recipients, counts by

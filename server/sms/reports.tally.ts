@@ -1,6 +1,12 @@
 import { segmentInfo } from '../../channels/twilio-sms/compose-text';
 import type { MessageStatus } from '../contracts/names';
 import type { ReportEvent, ReportMessage } from './reports.repository';
+import type {
+  SmsDayFigures as DayFigures,
+  SmsFailureReason as FailureReason,
+  SmsOperatorFigures as OperatorFigures,
+  SmsReportFigures as ReportFigures,
+} from '../contracts/sms-reports';
 
 /*
  * The arithmetic of an SMS report, fed one message at a time so the rows never sit in memory
@@ -10,37 +16,12 @@ import type { ReportEvent, ReportMessage } from './reports.repository';
 
 const FAILED: ReadonlySet<MessageStatus> = new Set(['failed', 'undelivered']);
 
-export interface FailureReason {
-  code: string;
-  message: string;
-  count: number;
-}
-export interface OperatorFigures {
-  country: string | null;
-  operator: string | null;
-  recipients: number;
-  delivered: number;
-  failed: number;
-}
-export interface DayFigures {
-  /** UTC calendar day of the messages' creation, YYYY-MM-DD. */
-  date: string;
-  sent: number;
-  delivered: number;
-  failed: number;
-}
-export interface ReportFigures {
-  recipients: number;
-  statuses: Partial<Record<MessageStatus, number>>;
-  /** Messages the provider took (a hand-over event): only those are billed. */
-  handedOver: number;
-  segments: number;
-  cost: { amount: number; currency: string; perSegment: number };
-  /** Hand-over to delivery report, in milliseconds, nearest-rank percentiles; null with nothing delivered. */
-  timeToDelivery: { measured: number; p50Ms: number | null; p95Ms: number | null };
-  failures: { reasons: FailureReason[]; byOperator: OperatorFigures[] };
-  days: DayFigures[];
-}
+export type {
+  SmsFailureReason as FailureReason,
+  SmsOperatorFigures as OperatorFigures,
+  SmsDayFigures as DayFigures,
+  SmsReportFigures as ReportFigures,
+} from '../contracts/sms-reports';
 
 /** The moment the provider took the message: its first event the provider reported, or a `sent` one. */
 export function handOverOf(events: ReportEvent[]): ReportEvent | null {
