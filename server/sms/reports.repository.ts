@@ -38,29 +38,53 @@ export class SmsReportRepository {
   constructor(private readonly deps: { db: Database }) {}
 
   async *messages(scope: ReportScope, pageSize = 1000): AsyncGenerator<ReportMessage[]> {
-    for (let after = 0; ;) {
-      const page = await this.page(scope, after, pageSize);
+    const bounds = await this.idBounds(scope);
+    if (bounds === null) return;
+    for (let after = bounds.after; ;) {
+      const page = await this.page(scope, after, bounds.last, pageSize);
       if (page.length) yield page;
       if (page.length < pageSize) return;
       after = page[page.length - 1].id;
     }
   }
 
-  private async page(scope: ReportScope, after: number, limit: number): Promise<ReportMessage[]> {
+  /**
+   * A period's messages lie between the first and last id created in it (ix_messages_created), so
+   * the pages walk that stretch of the primary key rather than the table from its start. null: none.
+   */
+  private async idBounds(scope: ReportScope): Promise<{ after: number; last: number | null } | null> {
+    if (!scope.from && !scope.to) return { after: 0, last: null };
+    const { db } = this.deps;
+    const qb = db.dataSource.createQueryBuilder().from('messages', 'x').select(['MIN(x.id) AS lo', 'MAX(x.id) AS hi']).where('1 = 1');
+    if (scope.from) qb.andWhere('x.created_at >= :from', { from: db.param(scope.from) });
+    if (scope.to) qb.andWhere('x.created_at < :to', { to: db.param(scope.to) });
+    const row = await qb.getRawOne<{ lo: unknown; hi: unknown }>();
+    if (row?.lo === null || row?.lo === undefined) return null;
+    return { after: Number(row.lo) - 1, last: Number(row.hi) };
+  }
+
+  private async page(scope: ReportScope, after: number, last: number | null, limit: number): Promise<ReportMessage[]> {
     const { db } = this.deps;
     const qb = db.dataSource
       .createQueryBuilder()
       .from('messages', 'x')
       .innerJoin('inquiries', 'i', 'i.id = x.inquiry_id')
-      .leftJoin('sms_outbound', 'o', 'o.message_id = x.id')
       .select(['x.id AS id', 'x.status AS status', 'x.body AS body', 'x.created_at AS createdAt', 'o.country AS country', 'o.operator AS operator'])
       // A send's text as composed (no status, no recipient) is the journal's document, not a recipient.
-      .where("x.channel = 'sms' AND x.direction = 'out' AND x.status IS NOT NULL AND x.id > :after", { after });
-    if (scope.sendId !== undefined) qb.andWhere('o.send_id = :sendId', { sendId: scope.sendId });
+      .where("x.channel = 'sms' AND x.direction = 'out' AND x.status IS NOT NULL");
+    if (scope.sendId !== undefined) {
+      // A send's messages by ix_sms_outbound_send (send_id, message_id), in message order.
+      qb.innerJoin('sms_outbound', 'o', 'o.message_id = x.id').andWhere('o.send_id = :sendId AND o.message_id > :after', { sendId: scope.sendId, after });
+      qb.orderBy('o.message_id', 'ASC');
+    } else {
+      qb.leftJoin('sms_outbound', 'o', 'o.message_id = x.id').andWhere('x.id > :after', { after });
+      qb.orderBy('x.id', 'ASC');
+    }
+    if (last !== null) qb.andWhere('x.id <= :last', { last });
     if (scope.departmentIds) qb.andWhere(scope.departmentIds.length ? 'i.department_id IN (:...deps)' : '1 = 0', { deps: scope.departmentIds });
     if (scope.from) qb.andWhere('x.created_at >= :from', { from: db.param(scope.from) });
     if (scope.to) qb.andWhere('x.created_at < :to', { to: db.param(scope.to) });
-    const rows = await qb.orderBy('x.id', 'ASC').limit(limit).getRawMany<Record<string, unknown>>();
+    const rows = await qb.limit(limit).getRawMany<Record<string, unknown>>();
     if (!rows.length) return [];
     const ids = rows.map((r) => Number(r.id));
     const events = (await db.dataSource.query(
