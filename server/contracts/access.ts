@@ -21,6 +21,8 @@ const table = {
   manageSmsGroups: ['admin', 'officer', 'agent', 'caseworker'],
   /** See the delivery status of outbound SMS. */
   seeDeliveryStatus: ['admin', 'officer', 'agent', 'caseworker', 'records'],
+  /** SMS reports per send and per period (counts, cost, time to delivery, failures) and their CSV. */
+  readSmsReports: ['admin', 'officer', 'records'],
   /** The console's alert desk: compose alerts and watch their delivery. */
   sendAlerts: ['admin', 'officer'],
   /** Name the interest categories residents choose from for alerts. */

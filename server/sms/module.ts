@@ -29,7 +29,10 @@ import { STATUS_PATH, smsWebhooks } from './webhooks.routes';
 import { bilingual } from '../core/texts';
 import { AudienceSources } from './audience';
 import { BroadcastRepository } from './broadcast.repository';
-import { BroadcastService, type BroadcastOptions } from './broadcast.service';
+import { BroadcastService, DEFAULT_SEGMENT_PRICE, type BroadcastOptions } from './broadcast.service';
+import { smsReportRoutes } from './reports.routes';
+import { SmsReportService } from './reports.service';
+import { SmsReportRepository } from './reports.repository';
 
 export type { AudienceKind, AudienceMember, AudienceSource, SubscribersAudience } from './audience';
 
@@ -185,6 +188,9 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     }),
   );
   api.use(smsSendRoutes({ control, policy, limits }));
+  const reportPrice = opts.broadcast?.segmentPrice ?? DEFAULT_SEGMENT_PRICE;
+  const reportDeps = { sends: sendRepo, departments: register.departments, audit, price: reportPrice };
+  api.use(smsReportRoutes({ reports: new SmsReportService({ reports: new SmsReportRepository({ db }), ...reportDeps }) }));
 
   return {
     channels: { sms: config.twilio ? 'live' : simulator ? 'simulated' : 'not_configured' },

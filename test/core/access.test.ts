@@ -16,6 +16,7 @@ const EXPECTED: Record<Role, Capability[]> = {
     'sendSms',
     'manageSmsGroups',
     'seeDeliveryStatus',
+    'readSmsReports',
     'sendAlerts',
     'manageAlertCategories',
     'importAddressRegister',
@@ -30,8 +31,8 @@ const EXPECTED: Record<Role, Capability[]> = {
   ],
   agent: ['readRegister', 'workInquiries', 'takeCalls', 'sendSms', 'manageSmsGroups', 'seeDeliveryStatus'],
   caseworker: ['readRegister', 'workInquiries', 'takeCalls', 'sendSms', 'manageSmsGroups', 'seeDeliveryStatus'],
-  officer: ['sendSms', 'manageSmsGroups', 'seeDeliveryStatus', 'sendAlerts', 'manageAlertCategories', 'manageReminders', 'reviewSends'],
-  records: ['readRegister', 'seeDeliveryStatus', 'keepRecords', 'seeEveryDepartment'],
+  officer: ['sendSms', 'manageSmsGroups', 'seeDeliveryStatus', 'readSmsReports', 'sendAlerts', 'manageAlertCategories', 'manageReminders', 'reviewSends'],
+  records: ['readRegister', 'seeDeliveryStatus', 'readSmsReports', 'keepRecords', 'seeEveryDepartment'],
   integration: ['upsertCases', 'readOwnCasesOnly'],
 };
 

@@ -60,3 +60,23 @@ export function query(params: Record<string, string | number | null | undefined>
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+/**
+ * Fetches a file the API answers with (a CSV export) under the session's token and hands it to the
+ * browser as a download: a plain link would carry no bearer token.
+ */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(path, { headers });
+  if (!res.ok) {
+    const err = ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText);
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(await res.blob());
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}

@@ -21,3 +21,10 @@ describe('CSV cells', () => {
     expect(csvRow([1, null, undefined, new Date('2024-05-01T10:00:00Z'), 'a,b'])).toBe('1,,,2024-05-01T10:00:00.000Z,"a,b"\r\n');
   });
 });
+
+describe('semicolon CSV (reports)', () => {
+  it('quotes on the semicolon, not the comma, and keeps formula cells text', () => {
+    expect(csvRow(['a;b', 'Hei, Kari', '=1+1', 0.25, null], ';')).toBe(`"a;b";Hei, Kari;'=1+1;0.25;\r\n`);
+    expect(csvCell('-30003; ukjent', ';')).toBe(`"'-30003; ukjent"`);
+  });
+});
