@@ -30,6 +30,7 @@ import { CreateAlerts1732455000001 } from './1732455000001-CreateAlerts';
 import { CreateAddressSearchWords1732460000001 } from './1732460000001-CreateAddressSearchWords';
 import { CreateAlertCodesAndConsents1732470000001 } from './1732470000001-CreateAlertCodesAndConsents';
 import { CreateBroadcasts1732480000001 } from './1732480000001-CreateBroadcasts';
+import { CreateSmsSeries1732500000001 } from './1732500000001-CreateSmsSeries';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -65,4 +66,5 @@ export const migrations = [
   CreateAddressSearchWords1732460000001,
   CreateAlertCodesAndConsents1732470000001,
   CreateBroadcasts1732480000001,
+  CreateSmsSeries1732500000001,
 ];

@@ -30,6 +30,9 @@ import { bilingual } from '../core/texts';
 import { AudienceSources } from './audience';
 import { BroadcastRepository } from './broadcast.repository';
 import { BroadcastService, type BroadcastOptions } from './broadcast.service';
+import { SERIES_QUEUE, SmsSeriesService } from './series.service';
+import { SmsSeriesRepository } from './series.repository';
+import { smsSeriesRoutes } from './series.routes';
 
 export type { AudienceKind, AudienceMember, AudienceSource, SubscribersAudience } from './audience';
 
@@ -159,7 +162,22 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     broadcasts,
     defaultCountry: config.defaultCountry,
     clock,
+    timeZone: config.timeZone,
+    quietHours: config.quietHours,
   });
+  const series = new SmsSeriesService({
+    db,
+    series: new SmsSeriesRepository({ db }),
+    sends: sendRepo,
+    service: sends,
+    outbound,
+    broadcast,
+    jobs,
+    audit,
+    clock,
+    timeZone: config.timeZone,
+  });
+  jobs.handle<{ seriesId: number; at: number }>(SERIES_QUEUE, { run: (data) => series.run(Number(data.seriesId), new Date(Number(data.at))) });
   const control = new SmsSendControl({ db, sends: sendRepo, policy: policyRepo, service: sends, jobs, audit, clock });
   jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data) => sends.run(Number(data.sendId)) });
   const api = Router();
@@ -174,6 +192,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
       sms: outbound,
       sends,
       broadcast,
+      series,
       groups: new SmsGroupService({
         db,
         groups: new SmsGroupRepository({ db }),
@@ -184,6 +203,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     }),
   );
   api.use(smsSendRoutes({ control, policy, limits }));
+  api.use(smsSeriesRoutes({ series }));
 
   return {
     channels: { sms: config.twilio ? 'live' : simulator ? 'simulated' : 'not_configured' },
@@ -197,6 +217,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
       repeating('delivery report sweep', opts.sweepEveryMs ?? 3600_000, () => register.messageStatus.markUnreported(), logger),
       // Jobs lost with a Redis flush or never written before a crash: the database says what is due.
       { name: 'scheduled sends recovery', start: () => sends.recover(), stop: () => undefined },
+      { name: 'recurring sends recovery', start: () => series.recover(), stop: () => undefined },
       { name: 'SMS simulator', start: () => undefined, stop: () => simulator?.stop() },
     ],
     sender: outbound,

@@ -18,6 +18,10 @@ import type { BroadcastMember, BroadcastService } from './broadcast.service';
 import type { BroadcastRepository } from './broadcast.repository';
 import type { SmsBroadcast } from './sends.entities';
 import { AUDIENCE_MERGE_FIELDS } from '../../channels/twilio-sms/compose-text';
+import { quietUntil, type QuietHours } from '../core/local-time';
+
+/** An emergency's job is due since the epoch: the database queue, which takes jobs by due time, takes it first. */
+const FIRST_IN_LINE = new Date(0);
 
 export const SEND_QUEUE = 'sms-send';
 const PARALLEL_SENDS = 8;
@@ -40,6 +44,9 @@ export interface SmsSendDeps {
   broadcasts: BroadcastRepository;
   defaultCountry: CountryCode;
   clock: () => Date;
+  /** The municipality's zone and its quiet hours (null: none), for sends to an audience. */
+  timeZone: string;
+  quietHours: QuietHours | null;
 }
 
 export interface SendRequest {
@@ -52,6 +59,8 @@ export interface SendRequest {
   audience?: Audience;
   /** An emergency reaches everyone in the area whatever their interests. */
   emergency?: boolean;
+  /** False: send now even within quiet hours, the officer's deliberate (audited) choice. */
+  quietHours?: false;
 }
 
 export interface SendView {
@@ -71,6 +80,9 @@ export interface SendView {
   audience?: Audience;
   emergency?: boolean;
   dispatched?: number;
+  /** A scheduled send to an audience that quiet hours hold: when they end. */
+  quietHoursUntil?: Date;
+  seriesId?: number | null;
 }
 
 export const countryOf = (e164: string): string | null => parsePhoneNumberFromString(e164)?.country ?? null;
@@ -86,6 +98,10 @@ export class SmsSendService {
   async send(actor: Actor & { totpEnabled?: boolean }, req: SendRequest, route: string): Promise<{ send: SendView; items: SentItem[]; segments: number }> {
     assertMay(actor, 'sendSms', 'Your role may not send SMS');
     if (req.audience) return this.sendToAudience(actor, { ...req, audience: req.audience }, route);
+    if (req.quietHours === false)
+      throw badRequest('Quiet hours hold only sends to an audience; replies and numbers named in to go at once', [
+        { path: ['quietHours'], message: 'only with an audience' },
+      ]);
     const out = this.deps.outbound;
     out.assertTemplate(req.body);
     if (!req.to.length) throw badRequest('Name at least one recipient', [{ path: ['to'], message: 'no recipients' }]);
@@ -236,6 +252,10 @@ export class SmsSendService {
     const named = this.deps.outbound.normalise(req.to);
     await this.assertCountries(req.to);
     const emergency = req.emergency === true;
+    if (req.quietHours === false && req.sendAt)
+      throw badRequest('quietHours: false sends now; it does not go with sendAt', [{ path: ['quietHours'], message: 'not with sendAt' }]);
+    // Quiet hours hold a send to an audience, never an emergency nor one the officer sends anyway.
+    const quietEnd = emergency || req.quietHours === false ? null : quietUntil(req.sendAt ?? now, this.deps.quietHours, this.deps.timeZone);
     const members: BroadcastMember[] = [...(await this.deps.broadcast.members(req.audience, emergency))];
     const seen = new Set(members.map((m) => m.phone));
     for (const r of named) if (!seen.has(r.phone)) members.push({ phone: r.phone, name: r.name, locality: null, street: null });
@@ -252,16 +272,34 @@ export class SmsSendService {
       members: allowed,
       sendAt: req.sendAt ?? null,
       route,
+      quietHours: req.quietHours !== false,
+      quietUntil: quietEnd,
+      within: (send, m) => this.auditChoices(actor.id, send.id, { emergency, overridesQuiet: req.quietHours === false }, route, m),
     });
-    if (send.state === 'sending' || send.state === 'scheduled') await this.enqueue(send);
+    if (send.state === 'sending' || send.state === 'scheduled') await this.enqueue(send, emergency ? FIRST_IN_LINE : (quietEnd ?? undefined));
     // Every message is in the send's own first status: no need to count them again.
     const status: MessageStatus = send.state === 'sending' ? 'queued' : (send.state as MessageStatus);
     const view = await this.view(send, { [status]: send.recipients });
     return { send: view, items: [], segments: 0, excluded: { country: members.length - allowed.length } };
   }
 
+  /** The officer's deliberate choices are in the audit log beside the send: an emergency, a send within quiet hours. */
+  private async auditChoices(
+    userId: number,
+    sendId: number,
+    x: { emergency: boolean; overridesQuiet: boolean },
+    route: string,
+    m: Parameters<AuditRepository['record']>[1],
+  ): Promise<void> {
+    const rows = [
+      ...(x.emergency ? [{ userId, action: 'update' as const, entityType: 'sms_send' as const, entityId: `emergency:${sendId}`, route }] : []),
+      ...(x.overridesQuiet ? [{ userId, action: 'update' as const, entityType: 'sms_send' as const, entityId: `quiet_hours_off:${sendId}`, route }] : []),
+    ];
+    if (rows.length) await this.deps.audit.record(rows, m);
+  }
+
   /** Number prefixes (7 characters: enough for +1 and +7 area codes) in countries not on the allow-list; one check per prefix. */
-  private async outsidePrefixes(phones: string[]): Promise<Set<string>> {
+  async outsidePrefixes(phones: string[]): Promise<Set<string>> {
     const samples = new Map<string, string>();
     for (const p of phones) if (!samples.has(p.slice(0, 7))) samples.set(p.slice(0, 7), p);
     const outside = await this.deps.gate.outsideCountries([...samples.values()]);
@@ -293,9 +331,15 @@ export class SmsSendService {
       await this.hold(send.id, ['scheduled', 'sending'], 'paused', ['scheduled'], { reason: 'sender_paused' }, { pausedBy: 'sender' });
       return;
     }
+    const broadcast = await this.deps.broadcasts.bySend(send.id);
+    if (send.state === 'scheduled' && broadcast) {
+      const until = this.quietUntil(broadcast, now);
+      // Held until the morning; the send stays scheduled and says why (GET shows quietHoursUntil).
+      if (until) return this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}-quiet-${until.getTime()}`, runAt: until, attempts: 3 });
+    }
     // A cancel that committed first wins: then this transition fails and nothing is sent.
     if (send.state === 'scheduled' && !(await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sending', ['scheduled'], m)))) return;
-    if (await this.deps.broadcasts.bySend(send.id)) {
+    if (broadcast) {
       // Claims still open after this run (a dispatcher that stopped mid-batch): look again once their lease is over.
       const again = await this.deps.broadcast.dispatch({ ...send, state: 'sending' });
       if (again) await this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}-${again.getTime()}`, runAt: again, attempts: 3 });
@@ -322,8 +366,15 @@ export class SmsSendService {
     return due.length;
   }
 
-  enqueue(send: Pick<SmsSend, 'id' | 'sendAt'>): Promise<void> {
-    return this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}`, runAt: send.sendAt ?? this.deps.clock(), attempts: 3 });
+  /** `runAt` when not the send's own time: the end of quiet hours, or first in line for an emergency. */
+  enqueue(send: Pick<SmsSend, 'id' | 'sendAt'>, runAt?: Date): Promise<void> {
+    return this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}`, runAt: runAt ?? send.sendAt ?? this.deps.clock(), attempts: 3 });
+  }
+
+  /** When quiet hours holding a send to an audience end, or null when they do not hold it at `at`. */
+  quietUntil(b: Pick<SmsBroadcast, 'emergency' | 'quietHours'>, at: Date): Date | null {
+    if (b.emergency || !b.quietHours) return null;
+    return quietUntil(at, this.deps.quietHours, this.deps.timeZone);
   }
 
   /**
@@ -362,8 +413,15 @@ export class SmsSendService {
       approvedBy: s.approvedBy,
       createdAt: s.createdAt,
       statuses: counts ?? (await this.deps.sends.statusCounts([s.id])).get(s.id) ?? {},
-      ...(b ? { audience: b.audience as Audience, emergency: b.emergency, dispatched: b.dispatched } : {}),
+      ...(b ? { audience: b.audience as Audience, emergency: b.emergency, dispatched: b.dispatched, seriesId: b.seriesId } : {}),
+      ...(b && s.state === 'scheduled' ? this.heldBy(b, s) : {}),
     };
+  }
+
+  private heldBy(b: SmsBroadcast, s: SmsSend): { quietHoursUntil?: Date } {
+    const now = this.deps.clock();
+    const until = this.quietUntil(b, s.sendAt && s.sendAt > now ? s.sendAt : now);
+    return until ? { quietHoursUntil: until } : {};
   }
 
   private async parallel(tasks: (() => Promise<void>)[]): Promise<void> {
