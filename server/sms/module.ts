@@ -68,6 +68,8 @@ export interface SmsFeature extends Feature {
   /** Where the root registers the sources of audiences (resident alerts' subscribers; later rosters). */
   audiences: AudienceSources;
   broadcast: BroadcastService;
+  /** Recurring sends to an audience. */
+  series: SmsSeriesService;
 }
 
 export function createSms(kernel: Kernel, deps: { register: Register; inbound: InboundService }, opts: SmsChannelOptions = {}): SmsFeature {
@@ -228,5 +230,6 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     simulator,
     audiences,
     broadcast,
+    series,
   };
 }
