@@ -1,9 +1,9 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { mergeTemplate, segmentInfo } from '../../channels/twilio-sms/compose-text';
+import { AUDIENCE_MERGE_FIELDS, mergeTemplate, segmentInfo } from '../../channels/twilio-sms/compose-text';
 import type { Database } from '../core/db/database';
 import type { Message, ContactRepository, InquiryRepository, MessageRepository } from '../register/module';
 import type { MessageStatus } from '../contracts/names';
-import type { SendState, SmsSend } from './sends.entities';
+import type { SendState, SmsBroadcast, SmsSend } from './sends.entities';
 import type { SendGate } from './send-gate';
 import type { JobQueue } from '../core/jobs/queue';
 import type { AuditRepository } from '../core/audit.repository';
@@ -12,12 +12,10 @@ import { assertMay, type Actor } from '../core/access';
 import { badRequest } from '../core/errors';
 import { MAX_RECIPIENTS, type Recipient, type SentItem, type SmsOutboundService } from './outbound.service';
 import { toSummary } from '../core/summary';
-import { toE164 } from '../core/phone';
 import type { Audience } from './audience';
 import type { BroadcastMember, BroadcastService } from './broadcast.service';
 import type { BroadcastRepository } from './broadcast.repository';
-import type { SmsBroadcast } from './sends.entities';
-import { AUDIENCE_MERGE_FIELDS } from '../../channels/twilio-sms/compose-text';
+import { assertCountries, auditChoices, outsidePrefixes } from './send-checks';
 import { quietUntil, type QuietHours } from '../core/local-time';
 
 /** An emergency's job is due since the epoch: the database queue, which takes jobs by due time, takes it first. */
@@ -274,7 +272,7 @@ export class SmsSendService {
       route,
       quietHours: req.quietHours !== false,
       quietUntil: quietEnd,
-      within: (send, m) => this.auditChoices(actor.id, send.id, { emergency, overridesQuiet: req.quietHours === false }, route, m),
+      within: (send, m) => auditChoices(this.deps.audit, actor.id, send.id, { emergency, overridesQuiet: req.quietHours === false }, route, m),
     });
     if (send.state === 'sending' || send.state === 'scheduled') await this.enqueue(send, emergency ? FIRST_IN_LINE : (quietEnd ?? undefined));
     // Every message is in the send's own first status: no need to count them again.
@@ -283,41 +281,12 @@ export class SmsSendService {
     return { send: view, items: [], segments: 0, excluded: { country: members.length - allowed.length } };
   }
 
-  /** The officer's deliberate choices are in the audit log beside the send: an emergency, a send within quiet hours. */
-  private async auditChoices(
-    userId: number,
-    sendId: number,
-    x: { emergency: boolean; overridesQuiet: boolean },
-    route: string,
-    m: Parameters<AuditRepository['record']>[1],
-  ): Promise<void> {
-    const rows = [
-      ...(x.emergency ? [{ userId, action: 'update' as const, entityType: 'sms_send' as const, entityId: `emergency:${sendId}`, route }] : []),
-      ...(x.overridesQuiet ? [{ userId, action: 'update' as const, entityType: 'sms_send' as const, entityId: `quiet_hours_off:${sendId}`, route }] : []),
-    ];
-    if (rows.length) await this.deps.audit.record(rows, m);
-  }
-
-  /** Number prefixes (7 characters: enough for +1 and +7 area codes) in countries not on the allow-list; one check per prefix. */
   async outsidePrefixes(phones: string[]): Promise<Set<string>> {
-    const samples = new Map<string, string>();
-    for (const p of phones) if (!samples.has(p.slice(0, 7))) samples.set(p.slice(0, 7), p);
-    const outside = await this.deps.gate.outsideCountries([...samples.values()]);
-    return new Set(outside.map((x) => x.phone.slice(0, 7)));
+    return outsidePrefixes(this.deps.gate, phones);
   }
 
-  /** 400 naming every recipient in a country we do not send to; checked before anything is written. */
-  private async assertCountries(to: Recipient[]): Promise<void> {
-    const phones = to.map((r) => toE164(r.phone, this.deps.defaultCountry) ?? r.phone);
-    const outside = new Map((await this.deps.gate.outsideCountries([...new Set(phones)])).map((x) => [x.phone, x.country]));
-    const bad = phones.map((phone, i) => ({ phone, i })).filter((x) => outside.has(x.phone));
-    if (bad.length)
-      throw badRequest(
-        `SMS may not go to ${[...new Set(bad.map((x) => outside.get(x.phone) ?? 'unknown country'))].join(', ')}: not on the country allow-list`,
-        bad
-          .slice(0, 100)
-          .map((x) => ({ path: ['to', x.i], message: `${x.phone}: ${outside.get(x.phone) ?? 'unknown country'} is not on the country allow-list` })),
-      );
+  private assertCountries(to: Recipient[]): Promise<void> {
+    return assertCountries(this.deps.gate, this.deps.defaultCountry, to);
   }
 
   /** The job: hands over every message of the send still scheduled, each claimed first. */

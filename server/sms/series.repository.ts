@@ -19,7 +19,9 @@ export class SmsSeriesRepository {
   }
 
   insert(row: Omit<SmsSeries, 'id'>, m: EntityManager): Promise<SmsSeries> {
-    return this.m(m).getRepository(SmsSeriesEntity).save({ ...row } as SmsSeries);
+    return this.m(m)
+      .getRepository(SmsSeriesEntity)
+      .save({ ...row } as SmsSeries);
   }
 
   byId(id: number): Promise<SmsSeries | null> {
@@ -35,7 +37,9 @@ export class SmsSeriesRepository {
   }
 
   scheduled(): Promise<SmsSeries[]> {
-    return this.m().getRepository(SmsSeriesEntity).find({ where: { state: 'scheduled' } });
+    return this.m()
+      .getRepository(SmsSeriesEntity)
+      .find({ where: { state: 'scheduled' } });
   }
 
   /** Conditional: false when the series was no longer in `from` (a cancel that committed first). */

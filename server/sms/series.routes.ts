@@ -22,9 +22,7 @@ const seriesListQuery = z
   .strict();
 
 const day = z.iso.date();
-export const holidaysBody = z
-  .object({ items: z.array(z.object({ day, name: z.string().trim().max(100).nullable().optional() }).strict()).max(1000) })
-  .strict();
+export const holidaysBody = z.object({ items: z.array(z.object({ day, name: z.string().trim().max(100).nullable().optional() }).strict()).max(1000) }).strict();
 
 export function smsSeriesRoutes(deps: { series: SmsSeriesService }): Router {
   const r = Router();

@@ -86,7 +86,10 @@ export class SmsSeriesService {
           sender: sender.address,
           body: req.body,
           audience: req.audience,
-          rrule: req.rrule.trim().replace(/^RRULE:/i, '').toUpperCase(),
+          rrule: req.rrule
+            .trim()
+            .replace(/^RRULE:/i, '')
+            .toUpperCase(),
           timeZone: this.deps.timeZone,
           skipHolidays: req.skipHolidays === true,
           state: 'scheduled',
@@ -159,7 +162,8 @@ export class SmsSeriesService {
         within: async (s, m) => {
           await this.deps.series.insertOccurrence({ seriesId: series.id, occursAt: at, sendId: s.id, skipped: null, createdAt: now }, m);
           // A cancel that committed first wins: this occurrence's send is rolled back with the row.
-          if (!(await this.deps.series.transition(series.id, 'scheduled', ['scheduled'], {}, now, m))) throw conflict('series_cancelled', 'The series was cancelled');
+          if (!(await this.deps.series.transition(series.id, 'scheduled', ['scheduled'], {}, now, m)))
+            throw conflict('series_cancelled', 'The series was cancelled');
         },
       });
       if (send.state === 'sending' || send.state === 'scheduled') await this.deps.service.enqueue(send, quietEnd ?? undefined);
@@ -182,11 +186,17 @@ export class SmsSeriesService {
     if (series.nextAt) await this.deps.jobs.remove(SERIES_QUEUE, `series-${id}-${series.nextAt.getTime()}`);
     for (const o of await this.deps.series.occurrences(id)) {
       if (!o.sendId) continue;
-      const cancelled = await this.deps.service.hold(o.sendId, ['scheduled', 'awaiting_approval', 'paused'], 'cancelled', ['scheduled', 'awaiting_approval', 'paused'], {
-        reason: 'cancelled',
-        by: actor.id,
-        seriesId: id,
-      });
+      const cancelled = await this.deps.service.hold(
+        o.sendId,
+        ['scheduled', 'awaiting_approval', 'paused'],
+        'cancelled',
+        ['scheduled', 'awaiting_approval', 'paused'],
+        {
+          reason: 'cancelled',
+          by: actor.id,
+          seriesId: id,
+        },
+      );
       if (cancelled) await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'sms_send', entityId: o.sendId, route }]);
     }
     return this.get(actor, id);

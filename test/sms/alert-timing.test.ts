@@ -39,7 +39,13 @@ describe.each(cases)('timing of sends to an audience on $name', ({ engine, queue
     setNow('2027-03-01T11:00:00.000Z');
     standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
     s = await startServer(engine, {
-      env: { ...standin.env, TOKEN_TTL_HOURS: '720', SMS_QUIET_HOURS: '21:00-08:00', TIME_ZONE: 'Europe/Oslo', ...(queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL } : {}) },
+      env: {
+        ...standin.env,
+        TOKEN_TTL_HOURS: '720',
+        SMS_QUIET_HOURS: '21:00-08:00',
+        TIME_ZONE: 'Europe/Oslo',
+        ...(queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL } : {}),
+      },
       jobs: { prefix, pollMs: 50 },
       clock: () => new Date(Date.now() + offset),
       // Small batches at a modest rate: the large send takes seconds, so an emergency can overtake it.
