@@ -24,7 +24,7 @@ const FIRST_IN_LINE = new Date(0);
 export const SEND_QUEUE = 'sms-send';
 const PARALLEL_SENDS = 8;
 /** A send may be scheduled at most this far ahead. */
-const MAX_AHEAD_MS = 366 * 24 * 3600_000;
+export const MAX_AHEAD_MS = 366 * 24 * 3600_000;
 
 export type { SendGate } from './send-gate';
 
@@ -274,7 +274,7 @@ export class SmsSendService {
       quietUntil: quietEnd,
       within: (send, m) => auditChoices(this.deps.audit, actor.id, send.id, { emergency, overridesQuiet: req.quietHours === false }, route, m),
     });
-    if (send.state === 'sending' || send.state === 'scheduled') await this.enqueue(send, emergency ? FIRST_IN_LINE : (quietEnd ?? undefined));
+    if (send.state === 'sending' || send.state === 'scheduled') await this.enqueue(send, emergency && !req.sendAt ? FIRST_IN_LINE : (quietEnd ?? undefined));
     // Every message is in the send's own first status: no need to count them again.
     const status: MessageStatus = send.state === 'sending' ? 'queued' : (send.state as MessageStatus);
     const view = await this.view(send, { [status]: send.recipients });

@@ -14,7 +14,7 @@ import { checkRule, nextOccurrence, parseRule } from './recurrence';
 import type { SeriesState, SmsHoliday, SmsSeries } from './series.entities';
 import type { SmsSeriesRepository } from './series.repository';
 import type { SmsSendRepository } from './sends.repository';
-import type { SmsSendService } from './sends.service';
+import { MAX_AHEAD_MS, type SmsSendService } from './sends.service';
 
 export const SERIES_QUEUE = 'sms-series';
 /** The route an occurrence's send is filed under in the audit log (it is made by a job, for the series' author). */
@@ -73,6 +73,8 @@ export class SmsSeriesService {
     this.deps.outbound.assertTemplate(req.body, AUDIENCE_MERGE_FIELDS);
     const now = this.deps.clock();
     if (req.sendAt && req.sendAt.getTime() < now.getTime()) throw badRequest('sendAt is in the past', [{ path: ['sendAt'], message: 'in the past' }]);
+    if (req.sendAt && req.sendAt.getTime() > now.getTime() + MAX_AHEAD_MS)
+      throw badRequest('sendAt is more than a year ahead', [{ path: ['sendAt'], message: 'too far ahead' }]);
     const first = req.sendAt ?? now;
     const options = parseRule(req.rrule);
     checkRule(options, first, this.deps.timeZone);

@@ -100,6 +100,13 @@ describe.each(cases)('timing of sends to an audience on $name', ({ engine, queue
     const emergency = await post({ body: 'Evakuer nå', audience: { subscribers: { localities: [ids.quiet] } }, emergency: true });
     expect(emergency.body.state).toBe('sending');
     await eventually(() => standin.messages.length === before + 4, 'the emergency at the stand-in at night');
+    // An emergency for later waits for its time, not for the morning.
+    const later = new Date(Date.now() + offset + 1500).toISOString();
+    const planned = await post({ body: 'Planlagt nødvarsel', audience: { subscribers: { localities: [ids.quiet] } }, emergency: true, sendAt: later });
+    expect(planned.body).toMatchObject({ state: 'scheduled', sendAt: later });
+    expect(planned.body.quietHoursUntil).toBeUndefined();
+    await eventually(() => standin.messages.length === before + 6, 'the planned emergency at its time');
+    expect(standin.messages.at(-1)!.receivedAt + offset).toBeGreaterThanOrEqual(Date.parse(later));
     const held = await post({ body: 'Vanlig melding', audience: { subscribers: { localities: [ids.quiet] } } });
     expect(held.body).toMatchObject({ state: 'scheduled', quietHoursUntil: '2027-03-11T07:00:00.000Z' });
     expect((await s.api('POST', `/api/sms/sends/${held.body.id}/cancel`, { token: officer.token })).status).toBe(200);
@@ -176,6 +183,25 @@ describe.each(cases)('timing of sends to an audience on $name', ({ engine, queue
     }
     expect(await count()).toEqual(before);
   });
+  it('skips a day on the holiday list for a series that asks, and only an admin keeps the list', async () => {
+    setNow('2027-03-17T10:59:59.000Z'); // Wednesday, noon local in a moment
+    const items = [{ day: '2027-03-17', name: 'Testdag' }];
+    expect((await s.api('PUT', '/api/sms/holidays', { token: officer.token, body: { items } })).status).toBe(403);
+    expect((await s.api('PUT', '/api/sms/holidays', { token: admin, body: { items: [{ day: '17.03.2027' }] } })).status).toBe(400);
+    expect((await s.api('PUT', '/api/sms/holidays', { token: admin, body: { items } })).body.items).toMatchObject(items);
+    const audience = { subscribers: { localities: [ids.series] } };
+    const skipping = await post({ body: 'Hoppes over', audience, rrule: 'FREQ=DAILY', skipHolidays: true });
+    const keeping = await post({ body: 'Sendes', audience, rrule: 'FREQ=DAILY' });
+    const occurrences = async (id: number) => (await s.api('GET', `/api/sms/series/${id}`, { token: officer.token })).body.occurrences;
+    await eventually(
+      async () => (await occurrences(keeping.body.id)).length === 1 && (await occurrences(skipping.body.id)).length === 1,
+      'both first occurrences',
+    );
+    expect((await occurrences(skipping.body.id))[0]).toMatchObject({ sendId: null, skipped: 'holiday' });
+    expect((await occurrences(keeping.body.id))[0].sendId).toBeGreaterThan(0);
+    for (const id of [skipping.body.id, keeping.body.id]) await s.api('POST', `/api/sms/series/${id}/cancel`, { token: officer.token });
+  });
+
   it('keeps a weekly Monday 07:00 at 07:00 local across the change to summer time, one send per occurrence, newcomers included', async () => {
     // Monday 22 March 2027, 06:59:58 local (UTC+1); summer time starts Sunday 28 March.
     setNow('2027-03-22T05:59:58.000Z');
