@@ -31,6 +31,7 @@ import { CreateAddressSearchWords1732460000001 } from './1732460000001-CreateAdd
 import { CreateAlertCodesAndConsents1732470000001 } from './1732470000001-CreateAlertCodesAndConsents';
 import { CreateBroadcasts1732480000001 } from './1732480000001-CreateBroadcasts';
 import { CreateReminders1732490000001 } from './1732490000001-CreateReminders';
+import { CreateSmsSeries1732500000001 } from './1732500000001-CreateSmsSeries';
 import { IndexMessagesCreatedAt1732510000001 } from './1732510000001-IndexMessagesCreatedAt';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
@@ -68,5 +69,6 @@ export const migrations = [
   CreateAlertCodesAndConsents1732470000001,
   CreateBroadcasts1732480000001,
   CreateReminders1732490000001,
+  CreateSmsSeries1732500000001,
   IndexMessagesCreatedAt1732510000001,
 ];

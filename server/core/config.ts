@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { z } from 'zod';
 import { type CountryCode, getCountries } from 'libphonenumber-js';
+import { isTimeZone, parseQuietHours, type QuietHours } from './local-time';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -89,6 +90,24 @@ export const configSchema = z
           message: 'must be true, false, a number of hops, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal',
         }),
     ),
+    // The municipality's clock: recurring sends and quiet hours are stated in it.
+    TIME_ZONE: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .max(64)
+        .default('Europe/Oslo')
+        .refine((v) => isTimeZone(v), { message: 'must be an IANA time zone such as Europe/Oslo' }),
+    ),
+    // No bulk SMS in these local hours (held until they end); `off` for none.
+    SMS_QUIET_HOURS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .max(16)
+        .default('21:00-08:00')
+        .refine((v) => parseQuietHours(v) !== undefined, { message: 'must be HH:MM-HH:MM (such as 21:00-08:00) or off' }),
+    ),
     TOKEN_TTL_HOURS: z.preprocess(
       emptyToUndefined,
       z.coerce
@@ -155,6 +174,10 @@ export interface Config {
   simulateProviders: boolean;
   trustProxy: TrustProxy;
   tokenTtlMs: number;
+  /** IANA zone of the municipality (TIME_ZONE, default Europe/Oslo). */
+  timeZone: string;
+  /** Local hours without bulk SMS (SMS_QUIET_HOURS, default 21:00–08:00); null when off. */
+  quietHours: QuietHours | null;
 }
 
 export class ConfigError extends Error {}
@@ -186,6 +209,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     simulateProviders: demoData && c.NODE_ENV !== 'production',
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
     tokenTtlMs: c.TOKEN_TTL_HOURS * 3600_000,
+    timeZone: c.TIME_ZONE,
+    quietHours: parseQuietHours(c.SMS_QUIET_HOURS) ?? null,
   };
 }
 

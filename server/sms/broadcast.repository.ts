@@ -71,6 +71,16 @@ export class BroadcastRepository {
     await m.getRepository(SmsBroadcastEntity).save({ ...row, dispatched: 0 } as SmsBroadcast);
   }
 
+  /** Whether an emergency send other than this one has messages not yet handed over. */
+  async emergencyUnderway(exceptSendId: number): Promise<boolean> {
+    const rows = await this.run<unknown[]>(
+      undefined,
+      "SELECT b.send_id FROM sms_broadcasts b JOIN sms_sends s ON s.id = b.send_id WHERE b.emergency = 1 AND s.state = 'sending' AND b.send_id <> ? LIMIT 1",
+      [exceptSendId],
+    );
+    return rows.length > 0;
+  }
+
   bySend(sendId: number): Promise<SmsBroadcast | null> {
     return this.deps.db.dataSource.manager.getRepository(SmsBroadcastEntity).findOne({ where: { sendId } });
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ProviderSendResult, SmsProvider } from '../../channels/twilio-sms/adapter';
 import { AUDIENCE_MERGE_FIELDS, mergeTemplate, segmentInfo } from '../../channels/twilio-sms/compose-text';
@@ -18,6 +19,9 @@ import { SenderPace } from './pace';
 
 /** What a send to an audience costs per segment, for the preview's estimate (Twilio's list price to Norway, rounded). */
 export const DEFAULT_SEGMENT_PRICE = { amount: 0.08, currency: 'USD' };
+
+/** How often a send waiting for an emergency looks whether it is through. */
+const EMERGENCY_POLL_MS = 100;
 
 export interface BroadcastOptions {
   segmentPrice?: { amount: number; currency: string };
@@ -96,6 +100,13 @@ export class BroadcastService {
     return source.members(spec, { emergency, limit });
   }
 
+  /** How many are in the audience now (checked first, as for members). */
+  async count(audience: Audience, emergency: boolean): Promise<number> {
+    const { source, spec } = this.deps.audiences.of(audience);
+    await source.check(spec);
+    return source.count(spec, { emergency });
+  }
+
   /** Live count, segments, encoding and estimated cost: a count query and a sample of 100 merged texts. */
   async preview(body: string, audience: Audience, emergency: boolean, extra: BroadcastMember[] = []) {
     const { source, spec } = this.deps.audiences.of(audience);
@@ -134,12 +145,20 @@ export class BroadcastService {
     members: BroadcastMember[];
     sendAt: Date | null;
     route: string;
+    /** Whether quiet hours apply (false: the officer's choice to send within them). */
+    quietHours?: boolean;
+    /** Dispatch falls in quiet hours: the send stays scheduled until then, saying why. */
+    quietUntil?: Date | null;
+    seriesId?: number | null;
+    /** Runs in the send's own transaction (a series' occurrence claimed with its send, or neither). */
+    within?: (send: SmsSend, m: EntityManager) => Promise<void>;
   }): Promise<SmsSend> {
     const now = this.deps.clock();
     if (!x.members.length) throw badRequest('Nobody is in this audience', [{ path: ['audience'], message: 'no active subscriber matches' }]);
     const hold = await this.deps.gate.hold({ sender: x.sender.address, body: x.body, recipients: x.members.length, actor: x.actor });
-    const state: SendState = hold?.state ?? (x.sendAt ? 'scheduled' : 'sending');
-    const status: MessageStatus = hold?.state ?? (x.sendAt ? 'scheduled' : 'queued');
+    const later = x.sendAt !== null || Boolean(x.quietUntil);
+    const state: SendState = hold?.state ?? (later ? 'scheduled' : 'sending');
+    const status: MessageStatus = hold?.state ?? (later ? 'scheduled' : 'queued');
     const countryOf = countries(x.members.map((m) => m.phone));
     const operatorOf = new Map<string, string | null>();
     for (const m of x.members) if (!operatorOf.has(m.phone)) operatorOf.set(m.phone, await this.deps.gate.operatorOf(m.phone));
@@ -152,6 +171,7 @@ export class BroadcastService {
     const detail = {
       ...(x.sendAt && status === 'scheduled' ? { sendAt: x.sendAt.toISOString() } : {}),
       ...(hold ? { reason: hold.state === 'paused' ? 'sender_paused' : 'needs_approval', ...hold.reason } : {}),
+      ...(!hold && x.quietUntil ? { reason: 'quiet_hours', until: x.quietUntil.toISOString() } : {}),
     };
     return this.deps.db.transaction(async (m) => {
       const send = await this.deps.sends.insert(
@@ -214,7 +234,16 @@ export class BroadcastService {
         m,
       );
       await this.deps.broadcasts.insert(
-        { sendId: send.id, inquiryId: inquiry.id, documentId: document.id, audience: x.audience, emergency: x.emergency, createdAt: now },
+        {
+          sendId: send.id,
+          inquiryId: inquiry.id,
+          documentId: document.id,
+          audience: x.audience,
+          emergency: x.emergency,
+          quietHours: x.quietHours ?? true,
+          seriesId: x.seriesId ?? null,
+          createdAt: now,
+        },
         m,
       );
       await this.deps.broadcasts.storeMessages(
@@ -223,6 +252,7 @@ export class BroadcastService {
         recipients,
       );
       await this.deps.audit.record([{ userId: x.actor.id, action: 'create', entityType: 'sms_send', entityId: send.id, route: x.route }], m);
+      await x.within?.(send, m);
       return send;
     });
   }
@@ -248,6 +278,8 @@ export class BroadcastService {
     // A pipeline: the next batch is claimed, and the last one's outcomes recorded, while this one
     // is handed over, so the provider never waits on the database between batches.
     const claim = async () => {
+      // An emergency goes ahead of every other send: this one waits between batches while one is under way.
+      if (!broadcast.emergency) await this.yieldToEmergencies(send.id);
       const current = await this.deps.sends.byId(send.id);
       if (current?.state !== 'sending' || (await this.deps.gate.senderPaused(send.sender))) return null;
       const token = randomUUID();
@@ -287,6 +319,13 @@ export class BroadcastService {
     if ((await this.deps.broadcasts.pending(send.id)) > 0) return new Date(now().getTime() + this.opts.leaseMs + 1000);
     await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sent', ['sending'], m));
     return null;
+  }
+
+  private async yieldToEmergencies(sendId: number): Promise<void> {
+    const started = Date.now();
+    // Bounded: an emergency stuck in `sending` (its dispatcher gone) must not stop every other send for good.
+    while ((await this.deps.broadcasts.emergencyUnderway(sendId)) && Date.now() - started < this.opts.leaseMs)
+      await new Promise((r) => setTimeout(r, EMERGENCY_POLL_MS));
   }
 
   /** The journal files the send once, by its document message; the journal keeps one post per message however often told. */

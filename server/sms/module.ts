@@ -33,6 +33,9 @@ import { BroadcastService, DEFAULT_SEGMENT_PRICE, type BroadcastOptions } from '
 import { smsReportRoutes } from './reports.routes';
 import { SmsReportService } from './reports.service';
 import { SmsReportRepository } from './reports.repository';
+import { SERIES_QUEUE, SmsSeriesService } from './series.service';
+import { SmsSeriesRepository } from './series.repository';
+import { smsSeriesRoutes } from './series.routes';
 
 export type { AudienceKind, AudienceMember, AudienceSource, SubscribersAudience } from './audience';
 
@@ -68,6 +71,8 @@ export interface SmsFeature extends Feature {
   /** Where the root registers the sources of audiences (resident alerts' subscribers; later rosters). */
   audiences: AudienceSources;
   broadcast: BroadcastService;
+  /** Recurring sends to an audience. */
+  series: SmsSeriesService;
 }
 
 export function createSms(kernel: Kernel, deps: { register: Register; inbound: InboundService }, opts: SmsChannelOptions = {}): SmsFeature {
@@ -163,7 +168,22 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     broadcasts,
     defaultCountry: config.defaultCountry,
     clock,
+    timeZone: config.timeZone,
+    quietHours: config.quietHours,
   });
+  const series = new SmsSeriesService({
+    db,
+    series: new SmsSeriesRepository({ db }),
+    sends: sendRepo,
+    service: sends,
+    outbound,
+    broadcast,
+    jobs,
+    audit,
+    clock,
+    timeZone: config.timeZone,
+  });
+  jobs.handle<{ seriesId: number; at: number }>(SERIES_QUEUE, { run: (data) => series.run(Number(data.seriesId), new Date(Number(data.at))) });
   const control = new SmsSendControl({ db, sends: sendRepo, policy: policyRepo, service: sends, jobs, audit, clock });
   jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data) => sends.run(Number(data.sendId)) });
   const api = Router();
@@ -178,6 +198,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
       sms: outbound,
       sends,
       broadcast,
+      series,
       groups: new SmsGroupService({
         db,
         groups: new SmsGroupRepository({ db }),
@@ -191,6 +212,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
   const reportPrice = opts.broadcast?.segmentPrice ?? DEFAULT_SEGMENT_PRICE;
   const reportDeps = { sends: sendRepo, departments: register.departments, audit, price: reportPrice };
   api.use(smsReportRoutes({ reports: new SmsReportService({ reports: new SmsReportRepository({ db }), ...reportDeps }) }));
+  api.use(smsSeriesRoutes({ series }));
 
   return {
     channels: { sms: config.twilio ? 'live' : simulator ? 'simulated' : 'not_configured' },
@@ -204,6 +226,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
       repeating('delivery report sweep', opts.sweepEveryMs ?? 3600_000, () => register.messageStatus.markUnreported(), logger),
       // Jobs lost with a Redis flush or never written before a crash: the database says what is due.
       { name: 'scheduled sends recovery', start: () => sends.recover(), stop: () => undefined },
+      { name: 'recurring sends recovery', start: () => series.recover(), stop: () => undefined },
       { name: 'SMS simulator', start: () => undefined, stop: () => simulator?.stop() },
     ],
     sender: outbound,
@@ -214,5 +237,6 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     simulator,
     audiences,
     broadcast,
+    series,
   };
 }

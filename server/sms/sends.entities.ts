@@ -1,5 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import { at, id } from '../core/db/columns';
+import { smsSeriesEntities } from './series.entities';
 
 /** Officers' SMS sends (scheduled, held for approval, paused) and what is known of each outbound SMS. */
 
@@ -86,6 +87,10 @@ export interface SmsBroadcast {
   documentId: number;
   audience: Record<string, unknown>;
   emergency: boolean;
+  /** False when the officer chose to send within quiet hours (audited). */
+  quietHours: boolean;
+  /** The recurring send this occurrence belongs to. */
+  seriesId: number | null;
   dispatched: number;
   createdAt: Date;
 }
@@ -99,6 +104,8 @@ export const SmsBroadcastEntity = new EntitySchema<SmsBroadcast>({
     documentId: { type: Number, name: 'document_id' },
     audience: { type: 'simple-json' },
     emergency: { type: Boolean, default: false },
+    quietHours: { type: Boolean, name: 'quiet_hours', default: true },
+    seriesId: { type: Number, name: 'series_id', nullable: true },
     dispatched: { type: Number, default: 0 },
     createdAt: at('created_at'),
   },
@@ -124,4 +131,4 @@ export const SmsSenderRateEntity = new EntitySchema<SmsSenderRate>({
   },
 });
 
-export const smsSendEntities = [SmsSendEntity, SmsOutboundInfoEntity, SmsBroadcastEntity, SmsSenderRateEntity];
+export const smsSendEntities = [SmsSendEntity, SmsOutboundInfoEntity, SmsBroadcastEntity, SmsSenderRateEntity, ...smsSeriesEntities];

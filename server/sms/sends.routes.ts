@@ -9,6 +9,8 @@ import { assertAdmin, assertMay } from '../core/access';
 import { audienceBody } from './audience';
 import type { BroadcastService } from './broadcast.service';
 import { AUDIENCE_MERGE_FIELDS } from '../../channels/twilio-sms/compose-text';
+import type { SmsSeriesService } from './series.service';
+import { MAX_RRULE_LENGTH } from './recurrence';
 
 /* Officers' SMS: which numbers they may send from, what a text costs, and sending it. */
 
@@ -31,6 +33,10 @@ export const smsSendBody = z
     from: phone.optional(),
     audience: audienceBody.optional(),
     emergency: z.boolean().optional(),
+    // Only `false` means anything: send now even within quiet hours.
+    quietHours: z.literal(false).optional(),
+    rrule: z.string().min(1).max(MAX_RRULE_LENGTH).optional(),
+    skipHolidays: z.boolean().optional(),
     sendAt: z.iso
       .datetime({ offset: true })
       .transform((v) => new Date(v))
@@ -40,6 +46,15 @@ export const smsSendBody = z
   .refine((b) => b.to !== undefined || b.group !== undefined || b.audience !== undefined, {
     message: 'name recipients in to, a saved group, an audience, or several',
     path: ['to'],
+  })
+  .superRefine((b, ctx) => {
+    const bad = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (b.rrule !== undefined) {
+      if (!b.audience) bad('rrule', 'a recurring send goes to an audience');
+      if (b.to !== undefined || b.group !== undefined) bad('rrule', 'a recurring send names its audience only, not to or group');
+      if (b.emergency) bad('emergency', 'an emergency does not recur');
+      if (b.quietHours === false) bad('quietHours', 'a recurring send keeps quiet hours');
+    } else if (b.skipHolidays !== undefined) bad('skipHolidays', 'only with rrule');
   });
 const rateBody = z.object({ perSecond: z.number().int().min(1).max(10_000).nullable() }).strict();
 const senderParam = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4759440004');
@@ -47,7 +62,13 @@ export const smsGroupBody = z
   .object({ name: z.string().trim().min(1).max(191), department: z.string().trim().max(64).optional(), members: z.array(recipient).min(1).max(MAX_RECIPIENTS) })
   .strict();
 
-export function smsRoutes(deps: { sms: SmsOutboundService; sends: SmsSendService; groups: SmsGroupService; broadcast: BroadcastService }): Router {
+export function smsRoutes(deps: {
+  sms: SmsOutboundService;
+  sends: SmsSendService;
+  groups: SmsGroupService;
+  broadcast: BroadcastService;
+  series: SmsSeriesService;
+}): Router {
   const r = Router();
 
   r.get('/sms/senders', async (_req, res) => {
@@ -74,11 +95,17 @@ export function smsRoutes(deps: { sms: SmsOutboundService; sends: SmsSendService
   r.post('/sms/messages', async (req, res) => {
     const body = parse(smsSendBody, req.body);
     const actor = actorOf(res);
+    if (body.rrule !== undefined && body.audience) {
+      const { audience, rrule, sendAt, skipHolidays, from } = body;
+      const series = await deps.series.create(actor, { body: body.body, audience, rrule, sendAt, skipHolidays, from }, routeOf(req));
+      // A recurring send answers with its series (GET /api/sms/series/:id); each occurrence becomes a send of its own.
+      return void res.status(201).json({ id: series.id, state: series.state, recipients: series.recipients, series });
+    }
     const to: Recipient[] = (body.to ?? []).map((x) => ({ phone: x.phone, name: x.name ?? null }));
     if (body.group !== undefined) to.push(...(await deps.groups.recipients(actor, body.group)));
     const result = await deps.sends.send(
       actor,
-      { to, body: body.body, from: body.from, sendAt: body.sendAt, audience: body.audience, emergency: body.emergency },
+      { to, body: body.body, from: body.from, sendAt: body.sendAt, audience: body.audience, emergency: body.emergency, quietHours: body.quietHours },
       routeOf(req),
     );
     // MISSION's shape ({id, state, recipients, statuses, ...}) at the top, and `send` as before.

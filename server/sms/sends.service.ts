@@ -1,9 +1,9 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { mergeTemplate, segmentInfo } from '../../channels/twilio-sms/compose-text';
+import { AUDIENCE_MERGE_FIELDS, mergeTemplate, segmentInfo } from '../../channels/twilio-sms/compose-text';
 import type { Database } from '../core/db/database';
 import type { Message, ContactRepository, InquiryRepository, MessageRepository } from '../register/module';
 import type { MessageStatus } from '../contracts/names';
-import type { SendState, SmsSend } from './sends.entities';
+import type { SendState, SmsBroadcast, SmsSend } from './sends.entities';
 import type { SendGate } from './send-gate';
 import type { JobQueue } from '../core/jobs/queue';
 import type { AuditRepository } from '../core/audit.repository';
@@ -12,17 +12,19 @@ import { assertMay, type Actor } from '../core/access';
 import { badRequest } from '../core/errors';
 import { MAX_RECIPIENTS, type Recipient, type SentItem, type SmsOutboundService } from './outbound.service';
 import { toSummary } from '../core/summary';
-import { toE164 } from '../core/phone';
 import type { Audience } from './audience';
 import type { BroadcastMember, BroadcastService } from './broadcast.service';
 import type { BroadcastRepository } from './broadcast.repository';
-import type { SmsBroadcast } from './sends.entities';
-import { AUDIENCE_MERGE_FIELDS } from '../../channels/twilio-sms/compose-text';
+import { assertCountries, auditChoices, outsidePrefixes } from './send-checks';
+import { quietUntil, type QuietHours } from '../core/local-time';
+
+/** An emergency's job is due since the epoch: the database queue, which takes jobs by due time, takes it first. */
+const FIRST_IN_LINE = new Date(0);
 
 export const SEND_QUEUE = 'sms-send';
 const PARALLEL_SENDS = 8;
 /** A send may be scheduled at most this far ahead. */
-const MAX_AHEAD_MS = 366 * 24 * 3600_000;
+export const MAX_AHEAD_MS = 366 * 24 * 3600_000;
 
 export type { SendGate } from './send-gate';
 
@@ -40,6 +42,9 @@ export interface SmsSendDeps {
   broadcasts: BroadcastRepository;
   defaultCountry: CountryCode;
   clock: () => Date;
+  /** The municipality's zone and its quiet hours (null: none), for sends to an audience. */
+  timeZone: string;
+  quietHours: QuietHours | null;
 }
 
 export interface SendRequest {
@@ -52,6 +57,8 @@ export interface SendRequest {
   audience?: Audience;
   /** An emergency reaches everyone in the area whatever their interests. */
   emergency?: boolean;
+  /** False: send now even within quiet hours, the officer's deliberate (audited) choice. */
+  quietHours?: false;
 }
 
 export interface SendView {
@@ -71,6 +78,9 @@ export interface SendView {
   audience?: Audience;
   emergency?: boolean;
   dispatched?: number;
+  /** A scheduled send to an audience that quiet hours hold: when they end. */
+  quietHoursUntil?: Date;
+  seriesId?: number | null;
 }
 
 export const countryOf = (e164: string): string | null => parsePhoneNumberFromString(e164)?.country ?? null;
@@ -86,6 +96,10 @@ export class SmsSendService {
   async send(actor: Actor & { totpEnabled?: boolean }, req: SendRequest, route: string): Promise<{ send: SendView; items: SentItem[]; segments: number }> {
     assertMay(actor, 'sendSms', 'Your role may not send SMS');
     if (req.audience) return this.sendToAudience(actor, { ...req, audience: req.audience }, route);
+    if (req.quietHours === false)
+      throw badRequest('Quiet hours hold only sends to an audience; replies and numbers named in to go at once', [
+        { path: ['quietHours'], message: 'only with an audience' },
+      ]);
     const out = this.deps.outbound;
     out.assertTemplate(req.body);
     if (!req.to.length) throw badRequest('Name at least one recipient', [{ path: ['to'], message: 'no recipients' }]);
@@ -236,6 +250,10 @@ export class SmsSendService {
     const named = this.deps.outbound.normalise(req.to);
     await this.assertCountries(req.to);
     const emergency = req.emergency === true;
+    if (req.quietHours === false && req.sendAt)
+      throw badRequest('quietHours: false sends now; it does not go with sendAt', [{ path: ['quietHours'], message: 'not with sendAt' }]);
+    // Quiet hours hold a send to an audience, never an emergency nor one the officer sends anyway.
+    const quietEnd = emergency || req.quietHours === false ? null : quietUntil(req.sendAt ?? now, this.deps.quietHours, this.deps.timeZone);
     const members: BroadcastMember[] = [...(await this.deps.broadcast.members(req.audience, emergency))];
     const seen = new Set(members.map((m) => m.phone));
     for (const r of named) if (!seen.has(r.phone)) members.push({ phone: r.phone, name: r.name, locality: null, street: null });
@@ -252,34 +270,23 @@ export class SmsSendService {
       members: allowed,
       sendAt: req.sendAt ?? null,
       route,
+      quietHours: req.quietHours !== false,
+      quietUntil: quietEnd,
+      within: (send, m) => auditChoices(this.deps.audit, actor.id, send.id, { emergency, overridesQuiet: req.quietHours === false }, route, m),
     });
-    if (send.state === 'sending' || send.state === 'scheduled') await this.enqueue(send);
+    if (send.state === 'sending' || send.state === 'scheduled') await this.enqueue(send, emergency && !req.sendAt ? FIRST_IN_LINE : (quietEnd ?? undefined));
     // Every message is in the send's own first status: no need to count them again.
     const status: MessageStatus = send.state === 'sending' ? 'queued' : (send.state as MessageStatus);
     const view = await this.view(send, { [status]: send.recipients });
     return { send: view, items: [], segments: 0, excluded: { country: members.length - allowed.length } };
   }
 
-  /** Number prefixes (7 characters: enough for +1 and +7 area codes) in countries not on the allow-list; one check per prefix. */
-  private async outsidePrefixes(phones: string[]): Promise<Set<string>> {
-    const samples = new Map<string, string>();
-    for (const p of phones) if (!samples.has(p.slice(0, 7))) samples.set(p.slice(0, 7), p);
-    const outside = await this.deps.gate.outsideCountries([...samples.values()]);
-    return new Set(outside.map((x) => x.phone.slice(0, 7)));
+  async outsidePrefixes(phones: string[]): Promise<Set<string>> {
+    return outsidePrefixes(this.deps.gate, phones);
   }
 
-  /** 400 naming every recipient in a country we do not send to; checked before anything is written. */
-  private async assertCountries(to: Recipient[]): Promise<void> {
-    const phones = to.map((r) => toE164(r.phone, this.deps.defaultCountry) ?? r.phone);
-    const outside = new Map((await this.deps.gate.outsideCountries([...new Set(phones)])).map((x) => [x.phone, x.country]));
-    const bad = phones.map((phone, i) => ({ phone, i })).filter((x) => outside.has(x.phone));
-    if (bad.length)
-      throw badRequest(
-        `SMS may not go to ${[...new Set(bad.map((x) => outside.get(x.phone) ?? 'unknown country'))].join(', ')}: not on the country allow-list`,
-        bad
-          .slice(0, 100)
-          .map((x) => ({ path: ['to', x.i], message: `${x.phone}: ${outside.get(x.phone) ?? 'unknown country'} is not on the country allow-list` })),
-      );
+  private assertCountries(to: Recipient[]): Promise<void> {
+    return assertCountries(this.deps.gate, this.deps.defaultCountry, to);
   }
 
   /** The job: hands over every message of the send still scheduled, each claimed first. */
@@ -293,9 +300,15 @@ export class SmsSendService {
       await this.hold(send.id, ['scheduled', 'sending'], 'paused', ['scheduled'], { reason: 'sender_paused' }, { pausedBy: 'sender' });
       return;
     }
+    const broadcast = await this.deps.broadcasts.bySend(send.id);
+    if (send.state === 'scheduled' && broadcast) {
+      const until = this.quietUntil(broadcast, now);
+      // Held until the morning; the send stays scheduled and says why (GET shows quietHoursUntil).
+      if (until) return this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}-quiet-${until.getTime()}`, runAt: until, attempts: 3 });
+    }
     // A cancel that committed first wins: then this transition fails and nothing is sent.
     if (send.state === 'scheduled' && !(await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sending', ['scheduled'], m)))) return;
-    if (await this.deps.broadcasts.bySend(send.id)) {
+    if (broadcast) {
       // Claims still open after this run (a dispatcher that stopped mid-batch): look again once their lease is over.
       const again = await this.deps.broadcast.dispatch({ ...send, state: 'sending' });
       if (again) await this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}-${again.getTime()}`, runAt: again, attempts: 3 });
@@ -322,8 +335,15 @@ export class SmsSendService {
     return due.length;
   }
 
-  enqueue(send: Pick<SmsSend, 'id' | 'sendAt'>): Promise<void> {
-    return this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}`, runAt: send.sendAt ?? this.deps.clock(), attempts: 3 });
+  /** `runAt` when not the send's own time: the end of quiet hours, or first in line for an emergency. */
+  enqueue(send: Pick<SmsSend, 'id' | 'sendAt'>, runAt?: Date): Promise<void> {
+    return this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}`, runAt: runAt ?? send.sendAt ?? this.deps.clock(), attempts: 3 });
+  }
+
+  /** When quiet hours holding a send to an audience end, or null when they do not hold it at `at`. */
+  quietUntil(b: Pick<SmsBroadcast, 'emergency' | 'quietHours'>, at: Date): Date | null {
+    if (b.emergency || !b.quietHours) return null;
+    return quietUntil(at, this.deps.quietHours, this.deps.timeZone);
   }
 
   /**
@@ -362,8 +382,15 @@ export class SmsSendService {
       approvedBy: s.approvedBy,
       createdAt: s.createdAt,
       statuses: counts ?? (await this.deps.sends.statusCounts([s.id])).get(s.id) ?? {},
-      ...(b ? { audience: b.audience as Audience, emergency: b.emergency, dispatched: b.dispatched } : {}),
+      ...(b ? { audience: b.audience as Audience, emergency: b.emergency, dispatched: b.dispatched, seriesId: b.seriesId } : {}),
+      ...(b && s.state === 'scheduled' ? this.heldBy(b, s) : {}),
     };
+  }
+
+  private heldBy(b: SmsBroadcast, s: SmsSend): { quietHoursUntil?: Date } {
+    const now = this.deps.clock();
+    const until = this.quietUntil(b, s.sendAt && s.sendAt > now ? s.sendAt : now);
+    return until ? { quietHoursUntil: until } : {};
   }
 
   private async parallel(tasks: (() => Promise<void>)[]): Promise<void> {

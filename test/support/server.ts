@@ -43,7 +43,16 @@ export async function startServer(
   // Demo mode by default: channels without credentials run their simulations, which most suites
   // drive (no demo data is seeded; that happens in main.ts). Suites about the real deployment say
   // DEMO_DATA: 'off' or NODE_ENV: 'production' and get channels that are not configured.
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', DEMO_DATA: 'on', ...opts.env });
+  // Quiet hours off unless a suite asks for them: suites run at any hour of the day.
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    DEMO_DATA: 'on',
+    SMS_QUIET_HOURS: 'off',
+    ...opts.env,
+  });
   const app = await compose(config, { logger: createLogger('silent'), passwordCost: TEST_PASSWORD_COST, ...opts });
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}`;
