@@ -8,7 +8,7 @@ import { DEFAULT_SETTINGS, ReminderSettingsStore, type ReminderSettings } from '
 export type { ReminderSends, ReminderSendRequest, ReminderAudience } from './sends';
 
 export interface ReminderOptions {
-  /** Defaults until an admin sets their own (Europe/Oslo, 18:00). */
+  /** Defaults until an admin sets their own (the municipality's TIME_ZONE, 18:00). */
   settings?: Partial<ReminderSettings>;
   /** How often the tick looks for what is due (default a minute). */
   everyMs?: number;
@@ -17,7 +17,8 @@ export interface ReminderOptions {
 /** The reminder modules (waste, power cuts, overdue payments): their routes, service and tick. */
 export function createReminders(kernel: Kernel, deps: { from: () => Promise<string | null> }, opts: ReminderOptions = {}) {
   const { db, clock, logger, audit, config } = kernel;
-  const settings = new ReminderSettingsStore({ db, clock, defaults: { ...DEFAULT_SETTINGS, ...opts.settings } });
+  // One time zone for the municipality: recurring sends and quiet hours read TIME_ZONE too.
+  const settings = new ReminderSettingsStore({ db, clock, defaults: { ...DEFAULT_SETTINGS, timeZone: config.timeZone, ...opts.settings } });
   const dispatcher = new ReminderDispatcher({ db, clock, logger });
   const reminders = new Reminders({ db, audit, clock, logger, settings, dispatcher, from: deps.from, defaultCountry: config.defaultCountry });
   // Every process ticks; the once-only keys keep them from sending a reminder twice. Until the root
