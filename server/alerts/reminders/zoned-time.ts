@@ -4,57 +4,26 @@
  * "The evening before at 18:00" then stays 18:00 on the day summer time starts or ends.
  */
 
+import { isTimeZone, wallAsUtc, wallTime } from '../../core/local-time';
+
 /** A calendar day as written in schedules: YYYY-MM-DD. */
 export type Day = string;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+// The zone's clock is read with the kernel's one Intl helper (server/core/local-time.ts), which
+// recurring sends and quiet hours use too; this file adds the calendar days schedules speak in.
+export { isTimeZone };
 
-/** Whether Intl knows the zone (a setting is checked with this before it is stored). */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The local date and time an instant shows in the zone. */
 export function localParts(at: Date, timeZone: string): { day: Day; hh: number; mm: number } {
-  const p = Object.fromEntries(
-    formatter(timeZone)
-      .formatToParts(at)
-      .map((x) => [x.type, x.value]),
-  );
-  return { day: `${p.year}-${p.month}-${p.day}`, hh: Number(p.hour), mm: Number(p.minute) };
+  const w = wallTime(at, timeZone);
+  return { day: `${w.year}-${pad(w.month)}-${pad(w.day)}`, hh: w.hour, mm: w.minute };
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (Oslo in winter: +3,600,000). */
 function offsetAt(at: Date, timeZone: string): number {
-  const p = Object.fromEntries(
-    formatter(timeZone)
-      .formatToParts(at)
-      .map((x) => [x.type, x.value]),
-  );
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+  return wallAsUtc(wallTime(at, timeZone)).getTime() - Math.floor(at.getTime() / 1000) * 1000;
 }
 
 /**
