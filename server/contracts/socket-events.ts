@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { InquiryState } from './names';
 
 /*
  * The Socket.IO contract of namespace /agents, shared by server and client (`import type`).
@@ -58,9 +59,18 @@ export interface InquiryNew {
   createdAt: string;
 }
 
+/**
+ * A further message arrived (`summary` only), or staff changed the inquiry: then also its `state`,
+ * `department` and `assignee` as they are now, so other agents' consoles never show a stale owner.
+ */
 export interface InquiryUpdated {
   id: number;
   summary: string;
+  state?: InquiryState;
+  department?: string;
+  assignee?: { id: number; name: string } | null;
+  /** Who made the change, so their own console can ignore the echo. */
+  byUserId?: number;
 }
 
 export type Ack = (answer: { ok: true } | { ok: false; reason: string }) => void;

@@ -24,4 +24,17 @@ export function pushInquiriesToAgents(events: RegisterEvents, agents: Agents): v
       .to(rooms.department(inquiry.departmentId), rooms.everything)
       .emit('inquiry:updated', { id: inquiry.id, summary: toSummary(message.body, message.subject) });
   });
+
+  // A move reaches the department it left as well, so the inquiry's row there stops looking unclaimed.
+  events.on('inquiry:changed', ({ view, previousDepartmentId, departmentId, byUserId }) => {
+    const departments = new Set([previousDepartmentId, departmentId]);
+    agents.to(...[...departments].map(rooms.department), rooms.everything).emit('inquiry:updated', {
+      id: view.id,
+      summary: view.summary,
+      state: view.state,
+      department: view.department,
+      assignee: view.assignee,
+      byUserId,
+    });
+  });
 }

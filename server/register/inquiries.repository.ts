@@ -3,7 +3,7 @@ import type { Database } from '../core/db/database';
 import { InquiryEntity, type Inquiry } from './entities';
 import { type Channel, type InquiryState } from '../contracts/names';
 import type { Scope } from '../core/access';
-import { fromRow, insertRow, insertStatements, selectList, toDate, updateRow, updateStatement } from '../core/db/entity-sql';
+import { fromRow, insertRow, insertStatements, rowsChanged, selectList, toDate, updateRow, updateStatement } from '../core/db/entity-sql';
 import type { Statement } from '../core/db/transactions';
 import { limitOf, operand, placeholders } from '../core/db/placeholders';
 
@@ -49,6 +49,19 @@ export class InquiryRepository {
 
   async update(id: number, patch: Partial<Omit<Inquiry, 'id' | 'createdAt'>>, m: EntityManager) {
     await updateRow(this.deps.db, m, InquiryEntity, id, patch);
+  }
+
+  /**
+   * update() made only while the inquiry's assignee is one of `assignees` (null: unassigned), in one
+   * statement so two agents taking the same inquiry cannot both win. Gives whether it was made.
+   */
+  async updateIfAssignee(id: number, patch: Partial<Omit<Inquiry, 'id' | 'createdAt'>>, assignees: (number | null)[], m: EntityManager): Promise<boolean> {
+    const update = updateStatement(this.deps.db, m, InquiryEntity, id, patch);
+    if (!update) return true;
+    const ids = assignees.filter((a): a is number => a !== null);
+    const either = [...(assignees.includes(null) ? ['assignee_id IS NULL'] : []), ...(ids.length ? [`assignee_id IN (${ids.map(() => '?').join(', ')})`] : [])];
+    const guard = either.length ? ` AND (${either.join(' OR ')})` : ' AND 1 = 0';
+    return (await rowsChanged(m, update.sql + guard, [...update.params, ...ids])) > 0;
   }
 
   /**

@@ -13,7 +13,7 @@ import { bodyPreview, type MessageRepository, type TimelineRow } from './message
 import type { AttachmentRepository } from './attachments.repository';
 import type { StaffDirectory } from './staff';
 import { actsIn, assertCanWorkInquiries, inScope, registerScope, type Actor } from '../core/access';
-import { AppError, badRequest, notFound } from '../core/errors';
+import { AppError, badRequest, conflict, notFound } from '../core/errors';
 import type { RegisterEvents } from './events';
 import { replaceableBy } from './message-status.service';
 
@@ -77,6 +77,17 @@ export interface InquiryDeps {
   /** Outbound senders by channel; a channel without one cannot be replied on (yet). */
   senders: Partial<Record<Channel, ChannelSender>>;
   clock: () => Date;
+}
+
+/**
+ * Which assignees the inquiry may have for a change to go ahead: the one the client saw when it
+ * says so, and otherwise, for an agent taking the inquiry, nobody or themselves. An admin's or a
+ * colleague's deliberate reassignment without `ifAssigneeId` is made whoever holds it.
+ */
+function allowedHolders(actor: Actor, patch: { assigneeId?: number | null; ifAssigneeId?: number | null }): (number | null)[] | null {
+  if (patch.ifAssigneeId !== undefined) return patch.assigneeId === undefined ? [patch.ifAssigneeId] : [patch.ifAssigneeId, patch.assigneeId];
+  if (patch.assigneeId === actor.id) return [null, actor.id];
+  return null;
 }
 
 /** What staff do with inquiries: list, read with the timeline, assign, change state, note, reply. */
@@ -149,7 +160,7 @@ export class InquiryService {
   async update(
     actor: Actor,
     id: number,
-    patch: { state?: InquiryState; assigneeId?: number | null; department?: string },
+    patch: { state?: InquiryState; assigneeId?: number | null; department?: string; ifAssigneeId?: number | null },
     route: string,
   ): Promise<InquiryView> {
     assertCanWorkInquiries(actor);
@@ -175,14 +186,30 @@ export class InquiryService {
       changes.state = patch.state;
       changes.closedAt = patch.state === 'closed' ? this.deps.clock() : null;
     }
+    const holders = allowedHolders(actor, patch);
+    if (holders && !holders.includes(inquiry.assigneeId)) throw await this.taken(inquiry.assigneeId);
     if (Object.keys(changes).length) {
-      await this.deps.db.transaction(async (m) => {
-        await this.deps.inquiries.update(id, changes, m);
+      const made = await this.deps.db.transaction(async (m) => {
+        if (holders && !(await this.deps.inquiries.updateIfAssignee(id, changes, holders, m))) return false;
+        if (!holders) await this.deps.inquiries.update(id, changes, m);
         await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'inquiry', entityId: id, route }], m);
+        return true;
       });
+      // Someone else changed the assignee between our read and our write.
+      if (!made) throw await this.taken((await this.visible(actor, id)).assigneeId);
     }
     const [view] = await this.views([{ ...inquiry, ...changes }]);
+    if (Object.keys(changes).length)
+      this.deps.events?.emit('inquiry:changed', { view, previousDepartmentId: inquiry.departmentId, departmentId, byUserId: actor.id });
     return view;
+  }
+
+  private async taken(holderId: number | null) {
+    const holder = holderId === null ? null : await this.deps.users.byId(holderId);
+    return conflict(
+      'already_assigned',
+      holder ? `${holder.name} has already taken this inquiry` : 'The inquiry has been released by its assignee; look again before changing it',
+    );
   }
 
   async addNote(actor: Actor, id: number, body: string, route: string): Promise<TimelineItemView> {

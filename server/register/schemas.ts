@@ -84,9 +84,16 @@ export const inquiryPatch = z
     state: z.enum(INQUIRY_STATES).optional(),
     assigneeId: idParam.nullable().optional(),
     department: z.string().trim().max(64).optional(),
+    /**
+     * The assignee the client saw (null: unassigned). The change is made only if that is still so;
+     * otherwise 409 `already_assigned`, so one agent never silently overwrites another's work.
+     */
+    ifAssigneeId: idParam.nullable().optional(),
   })
   .strict()
-  .refine((p) => Object.keys(p).length > 0, { message: 'give at least one of state, assigneeId, department' });
+  .refine((p) => p.state !== undefined || p.assigneeId !== undefined || p.department !== undefined, {
+    message: 'give at least one of state, assigneeId, department',
+  });
 
 export const messageBody = z.object({ body: text(10_000) }).strict();
 export const noteBody = z.object({ body: text(10_000) }).strict();

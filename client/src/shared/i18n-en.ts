@@ -104,6 +104,7 @@ export const en = {
   err_too_many_attempts: 'Too many failed attempts. Try again in {seconds} seconds.',
   err_not_found: 'Not found, or not visible to you.',
   err_forbidden: 'Your role does not allow this.',
+  err_already_assigned: 'Someone else has already taken this inquiry. It now shows who holds it.',
   err_generic: 'Something went wrong: {message}',
   // calls
   callsTitle: 'Calls',

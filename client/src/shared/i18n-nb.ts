@@ -99,6 +99,7 @@ export const nb: Record<MessageKey, string> = {
   err_too_many_attempts: 'For mange mislykkede forsøk. Prøv igjen om {seconds} sekunder.',
   err_not_found: 'Finnes ikke, eller er ikke synlig for deg.',
   err_forbidden: 'Rollen din gir ikke lov til dette.',
+  err_already_assigned: 'Noen andre har allerede tatt denne henvendelsen. Nå vises hvem som har den.',
   err_generic: 'Noe gikk galt: {message}',
   callsTitle: 'Samtaler',
   presence: 'Min status',

@@ -100,7 +100,18 @@ export function Inbox({ session, departments }: { session: SessionView; departme
     setAnnounce(t('newInquiryAnnounce', { channel: p.channel, summary: p.summary.slice(0, 80) }));
   });
   useSocketEvent('inquiry:updated', (p) => {
-    setRows((old) => old.map((r) => (r.id === p.id ? { ...r, summary: p.summary, lastActivityAt: new Date().toISOString() } : r)));
+    // A staff change (state, department, assignee present) is not new activity from the citizen.
+    const staffChange = p.state !== undefined;
+    setRows((old) =>
+      old.map((r) =>
+        r.id !== p.id
+          ? r
+          : staffChange
+            ? { ...r, state: p.state!, status: p.state!, department: p.department ?? r.department, assignee: p.assignee ?? null }
+            : { ...r, summary: p.summary, lastActivityAt: new Date().toISOString() },
+      ),
+    );
+    if (staffChange) return;
     setFresh((old) => new Set(old).add(p.id));
   });
 

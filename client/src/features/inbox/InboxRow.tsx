@@ -29,7 +29,7 @@ export function InboxRow({
     e.stopPropagation();
     setError(null);
     try {
-      onChange(await api<InquiryView>('PATCH', `/api/inquiries/${r.id}`, { assigneeId: session.user.id }));
+      onChange(await api<InquiryView>('PATCH', `/api/inquiries/${r.id}`, { assigneeId: session.user.id, ifAssigneeId: r.assignee?.id ?? null }));
     } catch (err) {
       setError(errorText(t, err));
     }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { api, ApiError } from '../../shared/api';
 import { endpoints } from '../../shared/config';
 import { errorText, formatTime, useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
@@ -107,6 +107,8 @@ export function InquiryPage({ id, session }: { id: number; session: SessionView 
       loaded.setData((old) => (old ? { ...old, ...view } : old));
     } catch (e) {
       setActionError(errorText(t, e));
+      // Someone else took it first: show who holds it now.
+      if (e instanceof ApiError && e.status === 409) loaded.reload();
     }
   };
   const append = (item: Json<TimelineItemView>) => loaded.setData((old) => (old ? { ...old, timeline: [...old.timeline, item] } : old));
@@ -187,7 +189,7 @@ export function InquiryPage({ id, session }: { id: number; session: SessionView 
         {canWork && (
           <div class="actions">
             {q.assignee?.id !== session.user.id && (
-              <button type="button" onClick={() => patch({ assigneeId: session.user.id })}>
+              <button type="button" onClick={() => patch({ assigneeId: session.user.id, ifAssigneeId: q.assignee?.id ?? null })}>
                 {t('assignToMe')}
               </button>
             )}
