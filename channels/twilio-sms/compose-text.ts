@@ -18,7 +18,7 @@ export function segmentInfo(text: string): SegmentInfo {
   return {
     encoding: m.encodingName,
     segments: m.segmentsCount,
-    characters: m.numberOfCharacters,
+    characters: m.graphemes.length,
     nonGsmCharacters: [...new Set(m.getNonGsmCharacters())],
   };
 }

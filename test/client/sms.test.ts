@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { segmentInfo } from '../../channels/twilio-sms/compose-text';
 import { smsLength } from '../../client/src/shared/sms-length';
 
 describe('SMS length (GSM 03.38 / UCS-2)', () => {
@@ -31,5 +33,28 @@ describe('SMS length (GSM 03.38 / UCS-2)', () => {
     expect(smsLength('ł'.repeat(71))).toMatchObject({ segments: 2, perSegment: 67 });
     // 66 units then a surrogate pair: the pair moves whole into part two.
     expect(smsLength('ł'.repeat(66) + '😀' + 'ł'.repeat(3))).toMatchObject({ units: 71, segments: 2, remaining: 67 - 5 });
+  });
+});
+
+describe('the console counts as the server does', () => {
+  // Letters from both alphabets, the escape pairs, a grapheme cluster and astral characters, mixed.
+  const pieces = ['a', 'Å', 'ø', ' ', '\n', '€', '[', '~', '|', 'ł', 'ś', '–', '😀', '👍🏽', 'Ω', '{', '\\'];
+  const texts = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 3 })), { maxLength: 400 }).map((xs) => xs.join(''));
+
+  it('gives the same encoding, segments, characters and culprits as the server’s preview for any text', () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const console = smsLength(text);
+        const server = segmentInfo(text);
+        expect({ encoding: console.encoding, characters: console.characters, nonGsm: console.nonGsm }).toEqual({
+          encoding: server.encoding,
+          characters: server.characters,
+          nonGsm: server.nonGsmCharacters,
+        });
+        // The server counts an empty text as the one empty message the library describes; nothing is sent for it.
+        expect(console.segments).toBe(text === '' ? 0 : server.segments);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,22 +1,17 @@
+import { SegmentedMessage } from 'sms-segments-calculator';
+
 /*
- * SMS length as the network counts it (3GPP TS 23.038): a text that fits the GSM 03.38 alphabet is
- * sent in 7-bit septets, 160 in one message or 153 per part once a User Data Header is needed; the
- * extension characters cost two septets (escape + char). Anything else goes as UCS-2: 70 UTF-16
- * code units alone, 67 per part. A character is never split across parts, so the parts are filled
- * greedily instead of dividing the total.
+ * SMS length as the network counts it (3GPP TS 23.038), by the same library the server uses to
+ * count segments and cost before a send (channels/twilio-sms/compose-text.ts), so the number the
+ * agent sees while typing is the number the officer is charged for. This module only reshapes the
+ * library's answer for the counter: units, capacity per part and what is left in the last part.
  */
-
-const GSM_BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' + '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM_EXTENSION = '^{}\\[~]|€\f';
-
-const basic = new Set(Array.from(GSM_BASIC));
-const extension = new Set(Array.from(GSM_EXTENSION));
 
 export type SmsEncoding = 'GSM-7' | 'UCS-2';
 
 export interface SmsLength {
   encoding: SmsEncoding;
-  /** Characters as a person counts them (code points). */
+  /** Characters as a person counts them (graphemes: an emoji with its skin tone is one). */
   characters: number;
   /** Septets (GSM-7) or UTF-16 code units (UCS-2). */
   units: number;
@@ -29,28 +24,22 @@ export interface SmsLength {
   nonGsm: string[];
 }
 
-function costs(text: string): { encoding: SmsEncoding; costs: number[]; nonGsm: string[] } {
-  const chars = Array.from(text);
-  const nonGsm = [...new Set(chars.filter((c) => !basic.has(c) && !extension.has(c)))];
-  if (nonGsm.length === 0) return { encoding: 'GSM-7', costs: chars.map((c) => (extension.has(c) ? 2 : 1)), nonGsm };
-  return { encoding: 'UCS-2', costs: chars.map((c) => c.length), nonGsm };
-}
-
 export function smsLength(text: string): SmsLength {
-  const { encoding, costs: c, nonGsm } = costs(text);
+  const m = new SegmentedMessage(text);
+  const encoding = m.encodingName;
+  const bitsPerUnit = encoding === 'GSM-7' ? 7 : 16;
   const single = encoding === 'GSM-7' ? 160 : 70;
-  const multi = encoding === 'GSM-7' ? 153 : 67;
-  const units = c.reduce((a, b) => a + b, 0);
-  if (units === 0) return { encoding, characters: 0, units: 0, segments: 0, perSegment: single, remaining: single, nonGsm };
-  if (units <= single) return { encoding, characters: c.length, units, segments: 1, perSegment: single, remaining: single - units, nonGsm };
-  let segments = 1;
-  let used = 0;
-  for (const cost of c) {
-    if (used + cost > multi) {
-      segments++;
-      used = 0;
-    }
-    used += cost;
-  }
-  return { encoding, characters: c.length, units, segments, perSegment: multi, remaining: multi - used, nonGsm };
+  const nonGsm = [...new Set(m.getNonGsmCharacters())];
+  if (text === '') return { encoding, characters: 0, units: 0, segments: 0, perSegment: single, remaining: single, nonGsm };
+  const segments = m.segmentsCount;
+  const last = m.segments[m.segments.length - 1];
+  return {
+    encoding,
+    characters: m.graphemes.length,
+    units: m.messageSize / bitsPerUnit,
+    segments,
+    perSegment: segments === 1 ? single : encoding === 'GSM-7' ? 153 : 67,
+    remaining: Math.floor(last.freeSizeInBits() / bitsPerUnit),
+    nonGsm,
+  };
 }
