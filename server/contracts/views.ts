@@ -311,3 +311,9 @@ export interface AlertCategoryView {
   code: string;
   name: string;
 }
+
+/** GET /api/sms/messages/days: outbound SMS per day in the municipality's time zone, by status. */
+export interface SmsDayCounts {
+  timeZone: string;
+  days: { date: string; counts: Partial<Record<MessageStatus, number>>; total: number }[];
+}

@@ -190,7 +190,14 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
   // Views first: GET /sms/messages.csv and /sms/messages/:id sit beside POST /sms/messages.
   api.use(
     smsViewRoutes({
-      views: new SmsViewService({ db, views: new SmsViewRepository({ db }), messages: register.messages, inquiries: register.inquiries, audit }),
+      views: new SmsViewService({
+        db,
+        views: new SmsViewRepository({ db }),
+        messages: register.messages,
+        inquiries: register.inquiries,
+        audit,
+        timeZone: config.timeZone,
+      }),
     }),
   );
   api.use(

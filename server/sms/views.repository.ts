@@ -43,29 +43,31 @@ const COLUMN: Record<string, string> = { createdAt: 'x.id', status: 'x.status', 
 export class SmsViewRepository {
   constructor(private readonly deps: { db: Database }) {}
 
-  async list(f: SmsMessageFilter): Promise<SmsMessageRow[]> {
-    const desc = f.sort.startsWith('-');
-    const col = COLUMN[f.sort.replace(/^-/, '')];
+  /**
+   * Counts per quarter hour (UTC epoch seconds / 900) and status: small enough for a year, fine
+   * enough that every real time zone's midnight falls on a bucket's edge, so the service can count
+   * local days without reading a row per message.
+   */
+  async quarterHourCounts(f: Omit<SmsMessageFilter, 'sort' | 'after' | 'limit'>): Promise<{ quarter: number; status: MessageStatus; count: number }[]> {
+    // Seconds since the epoch from the stored UTC time, by arithmetic: UNIX_TIMESTAMP would read it in the session's zone.
+    const epoch =
+      this.deps.db.dialect === 'sqlite' ? "CAST(strftime('%s', x.created_at) AS INTEGER)" : "TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', x.created_at)";
+    const qb = this.filtered(f)
+      .select(`FLOOR(${epoch} / 900)`, 'quarter')
+      .addSelect('x.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('quarter')
+      .addGroupBy('x.status');
+    const rows = await qb.getRawMany<Record<string, unknown>>();
+    return rows.map((r) => ({ quarter: Number(r.quarter), status: r.status as MessageStatus, count: Number(r.n) }));
+  }
+
+  private filtered(f: Omit<SmsMessageFilter, 'sort' | 'after' | 'limit'>) {
     const qb = this.deps.db.dataSource.manager
       .getRepository(MessageEntity)
       .createQueryBuilder('x')
       .innerJoin('inquiries', 'i', 'i.id = x.inquiry_id')
       .leftJoin('sms_outbound', 'o', 'o.message_id = x.id')
-      .select([
-        'x.id AS id',
-        'x.inquiry_id AS inquiryId',
-        'i.department_id AS departmentId',
-        'x.status AS status',
-        'x.from_address AS fromAddress',
-        'x.to_address AS toAddress',
-        'x.body AS body',
-        'x.external_id AS externalId',
-        'x.created_at AS createdAt',
-        'x.updated_at AS updatedAt',
-        'o.country AS country',
-        'o.operator AS operator',
-        'o.send_id AS sendId',
-      ])
       .where("x.channel = 'sms' AND x.direction = 'out'");
     if (f.departmentIds) qb.andWhere(f.departmentIds.length ? 'i.department_id IN (:...deps)' : '1 = 0', { deps: f.departmentIds });
     if (f.statuses?.length) qb.andWhere('x.status IN (:...statuses)', { statuses: f.statuses });
@@ -75,6 +77,27 @@ export class SmsViewRepository {
     if (f.sendId) qb.andWhere('o.send_id = :sendId', { sendId: f.sendId });
     if (f.from) qb.andWhere('x.created_at >= :from', { from: this.deps.db.param(f.from) });
     if (f.to) qb.andWhere('x.created_at < :to', { to: this.deps.db.param(f.to) });
+    return qb;
+  }
+
+  async list(f: SmsMessageFilter): Promise<SmsMessageRow[]> {
+    const desc = f.sort.startsWith('-');
+    const col = COLUMN[f.sort.replace(/^-/, '')];
+    const qb = this.filtered(f).select([
+      'x.id AS id',
+      'x.inquiry_id AS inquiryId',
+      'i.department_id AS departmentId',
+      'x.status AS status',
+      'x.from_address AS fromAddress',
+      'x.to_address AS toAddress',
+      'x.body AS body',
+      'x.external_id AS externalId',
+      'x.created_at AS createdAt',
+      'x.updated_at AS updatedAt',
+      'o.country AS country',
+      'o.operator AS operator',
+      'o.send_id AS sendId',
+    ]);
     if (f.after) {
       const op = desc ? '<' : '>';
       if (col === 'x.id') qb.andWhere(`x.id ${op} :afterId`, { afterId: f.after.id });

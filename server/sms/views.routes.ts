@@ -4,7 +4,7 @@ import { MESSAGE_STATUSES } from '../contracts/names';
 import type { SmsViewService } from './views.service';
 import { SMS_SORTS } from './views.repository';
 import { actorOf, routeOf } from '../core/http/require-auth';
-import { csvRow } from '../core/http/csv';
+import { CSV_BOM, csvRow } from '../core/http/csv';
 import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 
@@ -36,6 +36,8 @@ export const smsListQuery = z
   .object({ ...filters, cursor: z.string().max(300).optional(), limit: z.coerce.number().int().min(1).max(500).optional() })
   .strict();
 export const smsExportQuery = z.object(filters).strict();
+const { sort: _sort, ...dayFilters } = filters;
+export const smsDaysQuery = z.object(dayFilters).strict();
 
 const CSV_COLUMNS = ['id', 'created_at', 'updated_at', 'status', 'sender', 'recipient', 'country', 'operator', 'send_id', 'provider_id', 'body'];
 
@@ -85,12 +87,27 @@ export function smsViewRoutes(deps: { views: SmsViewService }): Router {
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', 'attachment; filename="sms-messages.csv"');
     // A byte-order mark, so spreadsheets read Æ, Ø and Å as UTF-8.
-    res.write('\uFEFF' + csvRow(CSV_COLUMNS));
+    res.write(CSV_BOM + csvRow(CSV_COLUMNS, ';'));
     for (let it = first; !it.done; it = await rows.next()) {
       const x = it.value;
-      res.write(csvRow([x.id, x.createdAt, x.updatedAt, x.status, x.fromAddress, x.toAddress, x.country, x.operator, x.sendId, x.externalId, x.body]));
+      res.write(csvRow([x.id, x.createdAt, x.updatedAt, x.status, x.fromAddress, x.toAddress, x.country, x.operator, x.sendId, x.externalId, x.body], ';'));
     }
     res.end();
+  });
+
+  r.get('/sms/messages/days', async (req, res) => {
+    const q = parse(smsDaysQuery, req.query, 'query');
+    res.json(
+      await deps.views.days(actorOf(res), {
+        statuses: q.status,
+        country: q.country,
+        operator: q.operator,
+        sender: q.sender,
+        sendId: q.send,
+        from: q.from,
+        to: q.to,
+      }),
+    );
   });
 
   r.get('/sms/messages/:id', async (req, res) => {

@@ -3,7 +3,9 @@ import type { Database } from '../core/db/database';
 import type { MessageRepository, InquiryRepository } from '../register/module';
 import type { SmsMessageFilter, SmsMessageRow, SmsSort, SmsViewRepository } from './views.repository';
 import { assertMay, seesEveryDepartment, type Actor } from '../core/access';
-import type { Page, SmsMessageHistoryView, SmsMessageView } from '../contracts/views';
+import type { Page, SmsDayCounts, SmsMessageHistoryView, SmsMessageView } from '../contracts/views';
+import type { MessageStatus } from '../contracts/names';
+import { localDate } from '../core/local-time';
 import { badRequest, notFound } from '../core/errors';
 
 /** The repository's filters as staff give them: sort optional, paging by an opaque cursor. */
@@ -37,7 +39,15 @@ export interface ReadAt {
  */
 export class SmsViewService {
   constructor(
-    private readonly deps: { db: Database; views: SmsViewRepository; messages: MessageRepository; inquiries: InquiryRepository; audit: AuditRepository },
+    private readonly deps: {
+      db: Database;
+      views: SmsViewRepository;
+      messages: MessageRepository;
+      inquiries: InquiryRepository;
+      audit: AuditRepository;
+      /** The municipality's zone: a chart's day is the officers' day, not UTC's. */
+      timeZone: string;
+    },
   ) {}
 
   private read(actor: Actor, ids: number[], at: ReadAt): Promise<void> {
@@ -101,6 +111,31 @@ export class SmsViewService {
     }
   }
 
+  /**
+   * Messages per local day and status for the delivery chart, counted by the database over every
+   * matching message (not the page the console has loaded). Shows no content, so reads nothing
+   * into the audit trail. Days without messages between the first and the last are zeros.
+   */
+  async days(actor: Actor, q: Omit<SmsListQuery, 'cursor' | 'limit' | 'sort'>): Promise<SmsDayCounts> {
+    const { sort: _sort, after: _after, limit: _limit, ...f } = this.filter(actor, q, 1);
+    const byDay = new Map<string, Partial<Record<MessageStatus, number>>>();
+    for (const b of await this.deps.views.quarterHourCounts(f)) {
+      const day = localDate(new Date(b.quarter * 900_000), this.deps.timeZone);
+      const counts = byDay.get(day) ?? {};
+      counts[b.status] = (counts[b.status] ?? 0) + b.count;
+      byDay.set(day, counts);
+    }
+    const known = [...byDay.keys()].sort();
+    const days = known.length ? everyDay(known[0], known[known.length - 1]) : [];
+    return {
+      timeZone: this.deps.timeZone,
+      days: days.map((date) => {
+        const counts = byDay.get(date) ?? {};
+        return { date, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+      }),
+    };
+  }
+
   /** One recipient's message with its whole event history. */
   async history(actor: Actor, id: number, at: ReadAt): Promise<SmsMessageHistoryView> {
     const scope = this.scope(actor);
@@ -121,6 +156,17 @@ export class SmsViewService {
       events: events.map((e) => ({ status: e.status, at: e.at, providerStatus: e.providerStatus, ...(e.detail ?? {}) })),
     };
   }
+}
+
+/** Every calendar date from `first` to `last` (YYYY-MM-DD), both included. */
+function everyDay(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let d = new Date(`${first}T00:00:00Z`); out.length < 3700; d = new Date(d.getTime() + 86_400_000)) {
+    const date = d.toISOString().slice(0, 10);
+    out.push(date);
+    if (date >= last) break;
+  }
+  return out;
 }
 
 function view(r: SmsMessageRow): SmsMessageView {

@@ -1,4 +1,3 @@
-import { bucketByDay } from '../../client/src/shared/chart';
 import { csvCell, toCsv } from '../../client/src/shared/csv';
 import { en } from '../../client/src/shared/i18n-en';
 import { nb } from '../../client/src/shared/i18n-nb';
@@ -13,21 +12,6 @@ describe('console helpers', () => {
     expect(csvCell('+47 911')).toBe("'+47 911");
     expect(csvCell(null)).toBe('');
     expect(toCsv(['id', 'to'], [{ id: 1, to: '+4791234567' }])).toBe("id,to\r\n1,'+4791234567\r\n");
-  });
-
-  it('counts statuses per UTC day, in day order, skipping rows without a time', () => {
-    const rows = [
-      { status: 'delivered', createdAt: '2026-11-21T10:00:00Z' },
-      { status: 'failed', createdAt: '2026-11-20T23:59:00Z' },
-      { status: 'delivered', createdAt: '2026-11-21T11:00:00Z' },
-      { status: null, createdAt: '2026-11-21T12:00:00Z' },
-      { status: 'sent', createdAt: null },
-      { status: 'sent', createdAt: 'not a date' },
-    ];
-    expect(bucketByDay(rows)).toEqual([
-      { day: '2026-11-20', counts: { failed: 1 }, total: 1 },
-      { day: '2026-11-21', counts: { delivered: 2, unknown: 1 }, total: 3 },
-    ]);
   });
 
   it('has every text in both languages, with the same placeholders', () => {

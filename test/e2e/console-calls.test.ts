@@ -275,14 +275,18 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
   it('lists deliveries with a chart per day, exports CSV, and shows one message’s event history', async () => {
     const officer = await openPage(browser, s.url);
     const asked: string[] = [];
+    const chartAsked: string[] = [];
     officer.page.on('request', (r) => {
       const u = new URL(r.url());
       if (u.pathname === '/api/sms/messages') asked.push(u.search);
+      if (u.pathname === '/api/sms/messages/days') chartAsked.push(u.search);
     });
     await logIn(officer.page, s.url, 'anne.officer@kommune.no', { code: await officerCode() });
     await officer.page.locator(`tr[data-message-id="${sent.delivered.id}"]`).waitFor();
-    // One day, four statuses: delivered, undelivered, queued, failed.
+    // One day, four statuses: delivered, undelivered, queued, failed; counted by the server in Oslo's days.
+    await officer.page.locator('.chart rect.bar').first().waitFor();
     expect(await officer.page.locator('.chart rect.bar').count()).toBe(4);
+    expect(chartAsked).toHaveLength(1);
 
     const yesterday = new Date(Date.now() - 86_400_000);
     const day = `${yesterday.getFullYear()}-${String(yesterday.getMonth() + 1).padStart(2, '0')}-${String(yesterday.getDate()).padStart(2, '0')}`;
@@ -304,7 +308,7 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
       /Feilet[\s\S]*\+46701234567[\s\S]*SE[\s\S]*Telia/,
     );
 
-    // Back to everything, then the CSV of what the list shows.
+    // Back to everything, then the server's CSV of every matching message (semicolons, UTF-8 with BOM).
     await officer.page.locator('.status-view select[name=status]').selectOption('');
     await officer.page.getByLabel('Land').fill('');
     await officer.page.locator('.status-view input[name=from]').fill('');
@@ -315,11 +319,11 @@ run('console: calls, screen pop, contact, case and delivery status (Chromium)', 
     const csv = fs.readFileSync((await (await download).path())!, 'utf8');
     const lines = csv.split('\r\n').filter(Boolean);
     // Numbers start with +, so the CSV guard against spreadsheet formulas quotes them with a leading '.
-    expect(lines[0]).toBe('id,createdAt,updatedAt,status,to,from,country,operator,sendId,externalId,body');
+    expect(lines[0]).toBe('\uFEFFid;created_at;updated_at;status;sender;recipient;country;operator;send_id;provider_id;body');
     expect(lines).toHaveLength(5);
     expect(csv).toContain(`'=HYPERLINK(""x"")`);
-    expect(csv).toContain('"Vann, ""stengt"", i dag"');
-    expect(lines.find((l) => l.startsWith(`${sent.undelivered.id},`))).toMatch(/,undelivered,'\+4792222222,'\+4759440002,NO,Ice,\d+,SM[0-9a-f]{32},/);
+    expect(csv).toContain('Vann, ""stengt"", i dag');
+    expect(lines.find((l) => l.startsWith(`${sent.undelivered.id};`))).toMatch(/;undelivered;'\+4759440002;'\+4792222222;NO;Ice;\d+;SM[0-9a-f]{32};/);
 
     await officer.page.locator(`tr[data-message-id="${sent.delivered.id}"]`).getByRole('link').click();
     const history = officer.page.locator('.history');

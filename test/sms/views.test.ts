@@ -124,6 +124,30 @@ describe.each(engines())('SMS delivery views and CSV export on $name', (engine) 
     expect(h.body.events.at(-1)).toMatchObject({ providerStatus: 'failed', errorCode: '30006' });
   });
 
+  it('counts messages per day in the municipality’s time zone over every match, not a loaded page', async () => {
+    // Europe/Oslo: 22:30 UTC on 28 March is 23:30 there (the 28th); 23:30 UTC is 00:30 on the 29th.
+    const at = async (id: number, iso: string) =>
+      s.app.db.dataSource.query('UPDATE messages SET created_at = ? WHERE id = ?', [s.app.db.param(new Date(iso)), id]);
+    await at(ids['+4790000001'], '2026-03-28T22:30:00Z');
+    await at(ids['+4791000002'], '2026-03-28T23:30:00Z');
+    await at(ids['+46701234567'], '2026-03-31T10:00:00Z');
+    const r = await s.api('GET', '/api/sms/messages/days?from=2026-03-28T00:00:00Z&to=2026-04-01T00:00:00Z', { token: officer });
+    expect(r.status).toBe(200);
+    expect(r.body.timeZone).toBe('Europe/Oslo');
+    expect(r.body.days.map((d: { date: string }) => d.date)).toEqual(['2026-03-28', '2026-03-29', '2026-03-30', '2026-03-31']);
+    expect(r.body.days[0]).toEqual({ date: '2026-03-28', counts: { delivered: 1 }, total: 1 });
+    expect(r.body.days[1]).toEqual({ date: '2026-03-29', counts: { failed: 1 }, total: 1 });
+    expect(r.body.days[2]).toEqual({ date: '2026-03-30', counts: {}, total: 0 });
+    expect(r.body.days[3].total).toBe(1);
+    // Filters and department scope apply as on the list; the other department's officer sees none of these.
+    const failed = await s.api('GET', '/api/sms/messages/days?status=failed&from=2026-03-28T00:00:00Z', { token: officer });
+    expect(failed.body.days).toEqual([{ date: '2026-03-29', counts: { failed: 1 }, total: 1 }]);
+    const helse = await s.api('GET', '/api/sms/messages/days?from=2026-03-28T00:00:00Z&to=2026-04-01T00:00:00Z', { token: other });
+    expect(helse.body.days).toEqual([]);
+    expect((await s.api('GET', '/api/sms/messages/days?sort=status', { token: officer })).status).toBe(400);
+    expect((await s.api('GET', '/api/sms/messages/days?from=yesterday', { token: officer })).status).toBe(400);
+  });
+
   it('exports CSV with proper quoting and formula cells neutralised', async () => {
     const res = await fetch(`${s.url}/api/sms/messages.csv?sort=createdAt`, { headers: { authorization: `Bearer ${officer}` } });
     expect(res.status).toBe(200);
@@ -132,10 +156,10 @@ describe.each(engines())('SMS delivery views and CSV export on $name', (engine) 
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.subarray(3).toString('utf8');
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('id,created_at,updated_at,status,sender,recipient,country,operator,send_id,provider_id,body');
+    expect(lines[0]).toBe('id;created_at;updated_at;status;sender;recipient;country;operator;send_id;provider_id;body');
     expect(lines.at(-1)).toBe('');
-    expect(text).toContain(`,"'=HYPERLINK(""http://evil.test"",""klikk""), og ""sitat""\nny linje"\r\n`);
-    expect(text).toContain(`,'+4759440004,'+46701234567,SE,,`);
+    expect(text).toContain(`;"'=HYPERLINK(""http://evil.test"",""klikk""), og ""sitat""\nny linje"\r\n`);
+    expect(text).toContain(`;'+4759440004;'+46701234567;SE;;`);
     expect(text).not.toContain('+4790000006');
     expect(text.split('\r\n').length - 2).toBe(6);
     expect((await fetch(`${s.url}/api/sms/messages.csv?country=NOR`, { headers: { authorization: `Bearer ${officer}` } })).status).toBe(400);

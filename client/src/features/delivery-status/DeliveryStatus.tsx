@@ -1,18 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, query } from '../../shared/api';
+import { api, ApiError, download, query } from '../../shared/api';
 import { endpoints } from '../../shared/config';
-import { toCsv } from '../../shared/csv';
-import { formatTime, useI18n } from '../../shared/i18n';
+import { errorText, formatTime, useI18n } from '../../shared/i18n';
 import { href, navigate } from '../../shared/router';
 import { MESSAGE_STATUSES } from '../../../../server/contracts/names';
-import type { Json, Page, SmsMessageView } from '../../../../server/contracts/views';
+import type { Json, Page, SmsDayCounts, SmsMessageView } from '../../../../server/contracts/views';
 import { ErrorMessage, Loading, StatusBadge } from '../../shared/components';
 import { MessageHistory } from '../../shared/MessageHistory';
 import { StatusChart } from './StatusChart';
 
 type Filters = Record<'status' | 'country' | 'operator' | 'sender' | 'from' | 'to', string>;
 const EMPTY: Filters = { status: '', country: '', operator: '', sender: '', from: '', to: '' };
-const CSV_COLUMNS = ['id', 'createdAt', 'updatedAt', 'status', 'to', 'from', 'country', 'operator', 'sendId', 'externalId', 'body'];
 
 /** The date inputs give local days; the server wants ISO times, and `to` is exclusive, so the day after. */
 const startOf = (day: string, plusDays = 0) => {
@@ -23,6 +21,8 @@ const startOf = (day: string, plusDays = 0) => {
 };
 const toQuery = (f: Filters, cursor?: string) =>
   query({ ...f, sender: f.sender.replace(/\s/g, ''), from: f.from && startOf(f.from), to: f.to && startOf(f.to, 1), cursor });
+/** The export and the chart take the list's filters, without paging or sorting. */
+const filterQuery = (f: Filters) => toQuery(f);
 
 /** Officers' view of SMS delivery: filters, a chart of statuses per day, CSV, and per-recipient history. */
 export function DeliveryStatus({ messageId }: { messageId?: number }) {
@@ -32,11 +32,16 @@ export function DeliveryStatus({ messageId }: { messageId?: number }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'unavailable' | 'error'>('loading');
   const [error, setError] = useState<unknown>(null);
+  const [days, setDays] = useState<Json<SmsDayCounts> | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
 
   const fetchPage = (f: Filters, c?: string) => api<Page<SmsMessageView>>('GET', `${endpoints.smsMessages}${toQuery(f, c)}`);
 
   const load = (f: Filters) => {
     setState('loading');
+    // The chart counts every matching message on the server, in the municipality's days.
+    setDays(null);
+    api<SmsDayCounts>('GET', `${endpoints.smsMessages}/days${filterQuery(f)}`).then(setDays, () => setDays(null));
     fetchPage(f).then(
       (p) => {
         setRows(p.items);
@@ -66,13 +71,14 @@ export function DeliveryStatus({ messageId }: { messageId?: number }) {
     }
   };
 
-  const exportCsv = () => {
-    const blob = new Blob([toCsv(CSV_COLUMNS, rows as unknown as Record<string, unknown>[])], { type: 'text/csv;charset=utf-8' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `sms-status-${new Date().toISOString().slice(0, 10)}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  // Every matching row, from the server's export (semicolon-separated, UTF-8 with BOM), not the loaded pages.
+  const exportCsv = async () => {
+    setExportError(null);
+    try {
+      await download(`${endpoints.smsMessages}.csv${filterQuery(filters)}`, `sms-messages-${new Date().toISOString().slice(0, 10)}.csv`);
+    } catch (e) {
+      setExportError(errorText(t, e));
+    }
   };
 
   const field = (k: keyof Filters) => ({
@@ -127,6 +133,11 @@ export function DeliveryStatus({ messageId }: { messageId?: number }) {
           {t('exportCsv')}
         </button>
       </form>
+      {exportError && (
+        <p class="error" role="alert">
+          {exportError}
+        </p>
+      )}
       <LookupForm />
       {messageId !== undefined && <MessageHistory id={messageId} source="sms" key={messageId} />}
       {state === 'loading' && <Loading />}
@@ -139,7 +150,7 @@ export function DeliveryStatus({ messageId }: { messageId?: number }) {
       {state === 'ready' && rows.length === 0 && <p class="empty">{t('statusEmpty')}</p>}
       {rows.length > 0 && (
         <>
-          <StatusChart rows={rows} />
+          {days && <StatusChart days={days.days} />}
           <div class="table-wrap">
             <table class="deliveries">
               <thead>

@@ -1,16 +1,18 @@
-import { bucketByDay } from '../../shared/chart';
 import { useI18n } from '../../shared/i18n';
 import { MESSAGE_STATUSES } from '../../../../server/contracts/names';
-import type { Json, SmsMessageView } from '../../../../server/contracts/views';
+import type { Json, SmsDayCounts } from '../../../../server/contracts/views';
 
 const W = 640;
 const H = 180;
 const PAD = 24;
 
-/** Stacked bars of statuses per day, drawn as SVG (no chart library, no inline style). */
-export function StatusChart({ rows }: { rows: Json<SmsMessageView>[] }) {
+/**
+ * Stacked bars of statuses per day, drawn as SVG (no chart library, no inline style), from the
+ * server's count of every matching message per day in the municipality's time zone.
+ */
+export function StatusChart({ days }: { days: Json<SmsDayCounts>['days'] }) {
   const { t } = useI18n();
-  const buckets = bucketByDay(rows);
+  const buckets = days.map((d) => ({ day: d.date, counts: d.counts as Record<string, number>, total: d.total }));
   if (buckets.length === 0) return null;
   const max = Math.max(...buckets.map((b) => b.total));
   const slot = (W - PAD) / buckets.length;
