@@ -32,6 +32,7 @@ import { CreateAlertCodesAndConsents1732470000001 } from './1732470000001-Create
 import { CreateBroadcasts1732480000001 } from './1732480000001-CreateBroadcasts';
 import { CreateReminders1732490000001 } from './1732490000001-CreateReminders';
 import { CreateSmsSeries1732500000001 } from './1732500000001-CreateSmsSeries';
+import { ContactNameKeys1732515000001 } from './1732515000001-ContactNameKeys';
 import { IndexMessagesCreatedAt1732510000001 } from './1732510000001-IndexMessagesCreatedAt';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
@@ -71,4 +72,5 @@ export const migrations = [
   CreateReminders1732490000001,
   CreateSmsSeries1732500000001,
   IndexMessagesCreatedAt1732510000001,
+  ContactNameKeys1732515000001,
 ];

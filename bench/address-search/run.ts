@@ -27,7 +27,7 @@ import { AuditRepository } from '../../server/core/audit.repository';
 import { readRegisterFile, type Format } from '../../server/alerts/address-register-files';
 import { AddressRegisterRepository } from '../../server/alerts/address-register.repository';
 import { AddressRegisterService } from '../../server/alerts/address-register.service';
-import { fold } from '../../server/alerts/search-fold';
+import { fold } from '../../server/core/search-fold';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/st_bench_addresses';
 const SCALE = Number(process.env.BENCH_SCALE || '1');

@@ -607,6 +607,13 @@ async function captureSql(db: Database, fn: () => Promise<unknown>): Promise<{ s
 }
 
 async function explain(pool: mysql.Pool, label: string, sql: string, params: unknown[]) {
+  // Database.batch sends its reads as one compound statement with the values inlined; EXPLAIN takes them one at a time.
+  const compound = /^BEGIN NOT ATOMIC (.*); END$/s.exec(sql.trim());
+  if (compound) {
+    const parts = compound[1].split(/;\s*(?=SELECT\b)/);
+    for (const [i, part] of parts.entries()) await explain(pool, `${label}.${i + 1}`, part, []);
+    return;
+  }
   const [rows] = await pool.query(`EXPLAIN ${sql}`, params);
   log(`  ${label}: ${sql.replace(/\s+/g, ' ')}`);
   for (const r of rows as Record<string, unknown>[]) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { badRequest } from '../core/errors';
 import { decode, eachRow, headerName, nextTurn, separatorOf, type Encoding } from './address-register-csv';
-import { fold } from './search-fold';
+import { fold } from '../core/search-fold';
 import { columnsOf, SIMC_COLUMNS, simcRow, ULIC_COLUMNS, ulicRow, type LocalityRow, type RowResult, type StreetRow } from './teryt';
 
 /*

@@ -3,7 +3,7 @@ import type { Database } from '../core/db/database';
 import { limitOf, placeholders } from '../core/db/placeholders';
 import { AddressPointEntity, LocalityEntity, StreetEntity } from './entities';
 import { LocalityWordEntity } from './address-register.entities';
-import { laterWords } from './search-fold';
+import { laterWords, prefixCondition } from '../core/search-fold';
 
 /*
  * The address register's SQL: what an import compares against and writes, in multi-row batches,
@@ -223,10 +223,9 @@ export class AddressRegisterRepository {
 
   // --- search as you type -------------------------------------------------------------------
 
-  /** `column` starts with `key`: LIKE on MariaDB (a prefix LIKE reads an index range); a range on SQLite, whose LIKE ignores the index. */
+  /** `column` starts with `key`, reading an index range on either engine. */
   private startsWith(column: string, key: string): { sql: string; params: string[] } {
-    if (this.deps.db.dialect === 'sqlite') return { sql: `${column} >= ? AND ${column} < ?`, params: [key, `${key}\u{10FFFF}`] };
-    return { sql: `${column} LIKE ?`, params: [`${key}%`] };
+    return prefixCondition(this.deps.db.dialect, column, key);
   }
 
   /** Localities whose name starts with `key`, then those with a later word that does; alphabetical within each. */

@@ -5,7 +5,7 @@ import { AppError, badRequest } from '../core/errors';
 import { nextTurn } from './address-register-csv';
 import { readRegisterFile, type ColumnMapping, type Format, type RegisterFile } from './address-register-files';
 import type { AddressRegisterRepository, KnownLocality, KnownPoint, KnownStreet } from './address-register.repository';
-import { fold } from './search-fold';
+import { fold } from '../core/search-fold';
 
 /*
  * Importing a register file: everything in one transaction, so a file is applied whole or not at

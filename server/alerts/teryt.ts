@@ -1,6 +1,6 @@
 import { badRequest } from '../core/errors';
 import { headerName } from './address-register-csv';
-import { fold } from './search-fold';
+import { fold } from '../core/search-fold';
 
 /*
  * GUS's TERYT files as published (semicolon CSV, one header row): SIMC lists localities, ULIC the

@@ -317,3 +317,13 @@ export interface SmsDayCounts {
   timeZone: string;
   days: { date: string; counts: Partial<Record<MessageStatus, number>>; total: number }[];
 }
+
+/** GET /api/search?q=: what the front desk's box found, all of it in the searcher's scope. */
+export interface SearchAnswer {
+  query: string;
+  /** How the text was read: a number, an address, a case or inquiry number, a name (several may apply). */
+  understoodAs: ('phone' | 'email' | 'case' | 'inquiry' | 'name')[];
+  contacts: ContactView[];
+  cases: CaseView[];
+  inquiries: InquiryView[];
+}

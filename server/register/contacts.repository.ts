@@ -6,6 +6,8 @@ import { ContactEmailEntity, ContactEntity, ContactPhoneEntity, InquiryEntity, t
 import { fromRow, insertStatements, lastInsertId, selectList, toDate } from '../core/db/entity-sql';
 import type { Statement, TransactionSteps } from '../core/db/transactions';
 import { continuableSelect, continuableWhere, type Continuation } from './inquiries.repository';
+import { NAME_KEY_COLUMNS, nameKeys } from './contact-names';
+import { prefixCondition } from '../core/search-fold';
 
 export interface NewContact {
   name?: string | null;
@@ -129,6 +131,66 @@ export class ContactRepository {
     }));
   }
 
+  /**
+   * Contacts whose name starts with `key` (folded), by first name or by surname, alphabetical; at
+   * most `limit` ids: one index range on each of the key columns.
+   */
+  async idsByNamePrefix(key: string, limit: number): Promise<number[]> {
+    const n = Math.max(1, Math.min(500, Math.floor(limit)));
+    const q = this.deps.db.dataSource.manager;
+    const found = await Promise.all(
+      NAME_KEY_COLUMNS.map(async (column) => {
+        const r = prefixCondition(this.deps.db.dialect, column, key);
+        const rows = (await q.query(`SELECT id, ${column} AS k FROM contacts WHERE ${r.sql} ORDER BY ${column}, id LIMIT ${n}`, r.params)) as {
+          id: unknown;
+          k: string;
+        }[];
+        return rows.map((x) => ({ id: Number(x.id), k: x.k }));
+      }),
+    );
+    const seen = new Set<number>();
+    return found
+      .flat()
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.id - b.id))
+      .filter((x) => !seen.has(x.id) && seen.add(x.id))
+      .slice(0, n)
+      .map((x) => x.id);
+  }
+
+  /**
+   * Fills the search keys of contacts stored before they existed (or by a bulk load), a batch at a
+   * time in id order, so a register of a million is indexed in the background without one long
+   * lock. Gives how many it filled.
+   */
+  async fillNameKeys(batch = 500): Promise<number> {
+    const q = this.deps.db.dataSource.manager;
+    let filled = 0;
+    for (let after = 0; ;) {
+      const rows = (await q.query(
+        `SELECT id, name FROM contacts WHERE id > ? AND name IS NOT NULL AND name_key IS NULL ORDER BY id LIMIT ${Math.floor(batch)}`,
+        [after],
+      )) as { id: unknown; name: string }[];
+      if (!rows.length) return filled;
+      // One UPDATE per batch (a CASE per column), not one per row: a million rows in minutes, not an hour.
+      const keyed = rows.map((r) => ({ id: Number(r.id), ...nameKeys(r.name) })).filter((r) => r.nameKey);
+      if (keyed.length) {
+        const cases = (k: 'nameKey' | 'nameKeySecond' | 'nameKeyLast') => ({
+          sql: `CASE id ${keyed.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+          params: keyed.flatMap((r) => [r.id, r[k]]),
+        });
+        const [a, b, c] = [cases('nameKey'), cases('nameKeySecond'), cases('nameKeyLast')];
+        await this.deps.db.statement((m) =>
+          m.query(
+            `UPDATE contacts SET name_key = ${a.sql}, name_key_second = ${b.sql}, name_key_last = ${c.sql} WHERE id IN (${keyed.map(() => '?').join(', ')}) AND name_key IS NULL`,
+            [...a.params, ...b.params, ...c.params, ...keyed.map((r) => r.id)],
+          ),
+        );
+      }
+      filled += rows.length;
+      after = Number(rows[rows.length - 1].id);
+    }
+  }
+
   /** Whether the register holds no citizen yet (a fresh install, where the demo may fill it). */
   async isEmpty(): Promise<boolean> {
     return (await this.deps.db.dataSource.manager.getRepository(ContactEntity).count({ take: 1 })) === 0;
@@ -138,6 +200,7 @@ export class ContactRepository {
     const now = this.deps.clock();
     const contact = (await m.getRepository(ContactEntity).save({
       name: input.name ?? null,
+      ...nameKeys(input.name),
       kind: input.kind ?? 'person',
       address: input.address ?? null,
       postalCode: input.postalCode ?? null,
@@ -152,7 +215,8 @@ export class ContactRepository {
   }
 
   async update(id: number, patch: Partial<Pick<Contact, 'name' | 'address' | 'postalCode' | 'city' | 'language' | 'kind'>>, m: EntityManager) {
-    await m.getRepository(ContactEntity).update({ id }, { ...patch, updatedAt: this.deps.clock() });
+    const keys = patch.name !== undefined ? nameKeys(patch.name) : {};
+    await m.getRepository(ContactEntity).update({ id }, { ...patch, ...keys, updatedAt: this.deps.clock() });
   }
 
   /** Adds the number to the contact unless someone already has it: a number belongs to one contact. */
@@ -214,7 +278,17 @@ export class ContactRepository {
 
   /** The statements creating a contact who owns this number or address; the first gives back `{ id }`. */
   creating(key: ContactKey, name: string | null, m: EntityManager, now: Date): { row: Omit<Contact, 'id'>; statements: Statement[] } {
-    const row: Omit<Contact, 'id'> = { name, kind: 'person', address: null, postalCode: null, city: null, language: null, createdAt: now, updatedAt: now };
+    const row: Omit<Contact, 'id'> = {
+      name,
+      kind: 'person',
+      address: null,
+      postalCode: null,
+      city: null,
+      language: null,
+      createdAt: now,
+      updatedAt: now,
+      ...nameKeys(name),
+    };
     const [table, column, value] = addressOf(key);
     return {
       row,

@@ -68,6 +68,14 @@ export class ContactService {
     return this.present(actor, scope, contact ? [contact] : [], route, ip);
   }
 
+  /** The contacts of these ids that `actor` may see, in the order given, each with their cases; audited as reads. */
+  async showContacts(actor: Actor, ids: number[], route: string, ip?: string): Promise<ContactView[]> {
+    const scope = registerScope(actor);
+    const found = await this.deps.contacts.byIds(ids);
+    const views = await this.present(actor, scope, found, route, ip);
+    return views.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+  }
+
   async get(actor: Actor, id: number, route: string, ip?: string): Promise<ContactView> {
     const scope = registerScope(actor);
     const contact = await this.deps.contacts.byId(id);

@@ -20,6 +20,10 @@ export interface Contact {
   language: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The folded name, and the same from its second and from its last word: the search box's prefix keys (contact-names.ts). */
+  nameKey?: string | null;
+  nameKeySecond?: string | null;
+  nameKeyLast?: string | null;
 }
 export const ContactEntity = new EntitySchema<Contact>({
   name: 'Contact',
@@ -34,6 +38,9 @@ export const ContactEntity = new EntitySchema<Contact>({
     language: { type: String, length: 8, nullable: true },
     createdAt,
     updatedAt: { type: 'datetime', name: 'updated_at', precision: 3 },
+    nameKey: { type: String, length: 191, name: 'name_key', nullable: true },
+    nameKeySecond: { type: String, length: 191, name: 'name_key_second', nullable: true },
+    nameKeyLast: { type: String, length: 191, name: 'name_key_last', nullable: true },
   },
 });
 

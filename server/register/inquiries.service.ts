@@ -320,6 +320,14 @@ export class InquiryService {
   }
 
   /** The inquiry if the actor's scope includes it; otherwise 404, so its existence is not revealed. */
+  /** The inquiry with this id if `actor` may see it (the search box's "#1234"), without its timeline. */
+  async find(actor: Actor, id: number): Promise<InquiryView | null> {
+    const inquiry = await this.deps.inquiries.byId(id);
+    if (!inquiry || !inScope(registerScope(actor), inquiry.departmentId)) return null;
+    const [view] = await this.views([inquiry]);
+    return view;
+  }
+
   private async visible(actor: Actor, id: number, what = 'Inquiry'): Promise<Inquiry> {
     const scope = registerScope(actor);
     const inquiry = await this.deps.inquiries.byId(id);

@@ -20,6 +20,8 @@ import { DepartmentRepository } from './departments.repository';
 import { DepartmentService } from './departments.service';
 import { RegisterEvents } from './events';
 import { inquiryRoutes } from './inquiries.routes';
+import { SearchService } from './search.service';
+import { searchRoutes } from './search.routes';
 import { InquiryRepository } from './inquiries.repository';
 import { InquiryService } from './inquiries.service';
 import { MessageRepository } from './messages.repository';
@@ -137,5 +139,20 @@ export function createInquiryDesk(
     senders: deps.senders,
     clock: kernel.clock,
   });
-  return { inquiries, routes: { api: inquiryRoutes({ inquiries }) } };
+  const search = new SearchService({
+    contacts: register.contacts,
+    contactService: register.contactService,
+    caseService: register.caseService,
+    inquiries,
+    defaultCountry: kernel.config.defaultCountry,
+  });
+  const api = Router();
+  api.use(inquiryRoutes({ inquiries }));
+  api.use(searchRoutes({ search }));
+  // Contacts stored before the search keys existed (or bulk-loaded) get them in the background.
+  void register.contacts.fillNameKeys().then(
+    (n) => n && kernel.logger.info({ contacts: n }, 'search keys filled for contacts stored without them'),
+    (err: unknown) => kernel.logger.error({ err }, 'filling contacts’ search keys failed; the search box misses their names until the next start'),
+  );
+  return { inquiries, routes: { api } };
 }

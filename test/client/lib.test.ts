@@ -25,6 +25,7 @@ describe('console helpers', () => {
 
   it('parses the console routes and rejects anything else', () => {
     expect(parseRoute('#/inbox')).toEqual({ name: 'inbox' });
+    expect(parseRoute('#/search/%C3%85se%20B')).toEqual({ name: 'search', q: 'Åse B' });
     expect(parseRoute('#/inquiries/42')).toEqual({ name: 'inquiry', id: 42 });
     expect(parseRoute('#/cases/2026%2F1234')).toEqual({ name: 'case', caseNumber: '2026/1234' });
     expect(parseRoute('#/status/7')).toEqual({ name: 'status', messageId: 7 });

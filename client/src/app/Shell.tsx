@@ -3,6 +3,8 @@ import { ACCESS, may } from '../../../server/contracts/access';
 import { api } from '../shared/api';
 import { useI18n, type Locale } from '../shared/i18n';
 import { href, navigate, parseRoute, useHash } from '../shared/router';
+import { SearchBox } from '../features/search/SearchBox';
+import { SearchPage } from '../features/search/SearchPage';
 import { connectAgents, LiveSocket, type AgentSocket } from '../shared/socket';
 import type { DepartmentView, SessionView } from '../../../server/contracts/views';
 import { CallsPanel } from '../features/calls/CallsPanel';
@@ -79,6 +81,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
   else if (route.name === 'inquiry') view = <InquiryPage id={route.id} session={session} key={route.id} />;
   else if (route.name === 'contact') view = <ContactPage id={route.id} key={route.id} />;
   else if (route.name === 'case') view = <CasePage caseNumber={route.caseNumber} key={route.caseNumber} />;
+  else if (route.name === 'search') view = <SearchPage q={route.q} key={route.q} />;
   else view = <Inbox session={session} departments={myDepartments} />;
 
   return (
@@ -105,6 +108,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
             </a>
           )}
         </nav>
+        {seesRegister && <SearchBox current={route.name === 'search' ? route.q : ''} />}
         <span class="spacer" />
         {seesRegister && (
           <span class={`live ${connected ? 'on' : 'off'}`} role="status">

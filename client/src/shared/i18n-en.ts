@@ -178,6 +178,11 @@ export const en = {
   ms_unknown: 'Unknown',
   // resident alerts
   navAlerts: 'Resident alerts',
+  searchLabel: 'Search for a number, e-mail, name, case or inquiry',
+  searchPlaceholder: 'Number, e-mail, name or case',
+  searchResultsFor: 'Search: {q}',
+  searchNothing: 'Nothing found that you may see.',
+  searchContacts: 'Citizens',
   alertsTitle: 'Resident alerts',
   alertsCompose: 'New alert',
   alertsText: 'Message',

@@ -1,6 +1,6 @@
 import { badRequest } from '../../core/errors';
 import { decode, eachRow, separatorOf } from '../address-register-csv';
-import { fold } from '../search-fold';
+import { fold } from '../../core/search-fold';
 
 /*
  * The reminder modules' CSV files (a waste schedule, a finance list): read as the address

@@ -4,7 +4,7 @@ import { In, LessThan } from 'typeorm';
 import type { Database } from '../../core/db/database';
 import { toE164 } from '../../core/phone';
 import { SubscriberCategoryEntity, SubscriberEntity } from '../entities';
-import { fold } from '../search-fold';
+import { fold } from '../../core/search-fold';
 import { isAlertLang, type AlertLang } from '../subscriptions.schemas';
 import { LineErrors, readTable } from './csv-table';
 import { OverduePaymentEntity, type OverduePayment } from './entities';

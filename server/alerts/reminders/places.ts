@@ -1,7 +1,7 @@
 import { In } from 'typeorm';
 import type { Database } from '../../core/db/database';
 import { LocalityEntity, StreetEntity, type Locality, type Street } from '../entities';
-import { fold } from '../search-fold';
+import { fold } from '../../core/search-fold';
 
 /*
  * Places a schedule names, by id or by name: a locality by its folded name (several of one name

@@ -1,7 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../../core/db/database';
 import { badRequest } from '../../core/errors';
-import { fold } from '../search-fold';
+import { fold } from '../../core/search-fold';
 import { readTable, LineErrors } from './csv-table';
 import { WasteCollectionEntity, type WasteCollection } from './entities';
 import { areaKeyOf, PlaceLookup, type Place } from './places';

@@ -1,4 +1,4 @@
-import { fold, laterWords } from '../../server/alerts/search-fold';
+import { fold, laterWords } from '../../server/core/search-fold';
 
 describe('folding names for search as you type', () => {
   test.each([

@@ -1,3 +1,5 @@
+import type { Dialect } from './db/options';
+
 /*
  * Folding names for search as you type: lower case, diacritics removed, punctuation turned into
  * spaces, so "Skórzewo" and "skorzewo", "ul. Jana Pawła II" and "jana pawla" meet. NFD splits
@@ -45,4 +47,13 @@ export function laterWords(key: string): string[] {
 /** A LIKE pattern for "starts with": the folded text holds no wildcard, but a caller's text might one day. */
 export function startsWith(key: string): string {
   return `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * SQL for "`column` starts with the folded `key`" that reads an index range on both engines: a
+ * prefix LIKE on MariaDB; a range on SQLite, whose LIKE ignores the index.
+ */
+export function prefixCondition(dialect: Dialect, column: string, key: string): { sql: string; params: string[] } {
+  if (dialect === 'sqlite') return { sql: `${column} >= ? AND ${column} < ?`, params: [key, `${key}\u{10FFFF}`] };
+  return { sql: `${column} LIKE ?`, params: [startsWith(key)] };
 }
