@@ -6,17 +6,7 @@ import type { TokenRepository } from './tokens.repository';
 import type { UserRepository } from './users.repository';
 import type { Sessions } from './sessions';
 import { hashPassword } from './passwords';
-
-export interface StaffUserView {
-  id: number;
-  email: string;
-  name: string;
-  role: string;
-  departments: number[];
-  totpEnabled: boolean;
-  active: boolean;
-  mustChangePassword: boolean;
-}
+import type { StaffUserView } from '../contracts/views';
 
 /**
  * What administrators do with existing accounts: list them, deactivate and reactivate them, reset a

@@ -71,6 +71,8 @@ export interface DepartmentView {
   menuDigit: number | null;
   email: string | null;
   openingHours: OpeningHours | null;
+  /** The SMS numbers it owns, its default sender first. */
+  smsNumbers: string[];
 }
 
 /* ---- the register: /api/cases, /api/contacts, /api/inquiries, /api/messages ---- */
@@ -326,4 +328,29 @@ export interface SearchAnswer {
   contacts: ContactView[];
   cases: CaseView[];
   inquiries: InquiryView[];
+}
+
+/** GET /api/users (admin): the staff accounts. */
+export interface StaffUserView {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+  /** Department ids. */
+  departments: number[];
+  totpEnabled: boolean;
+  active: boolean;
+  mustChangePassword: boolean;
+}
+
+/** A journal entry as GET /api/journal/entries and /dead-letters list it (Noark 5 names where the standard has them). */
+export interface JournalEntryView {
+  id: number;
+  title: string;
+  channel: string;
+  caseNumber: string | null;
+  journalposttype: string;
+  deliveryState: string;
+  attempts: number;
+  lastError: string | null;
 }

@@ -46,6 +46,29 @@ export class DepartmentRepository {
     this.invalidate();
   }
 
+  /** Sets the given fields of a department (not its code). */
+  async update(id: number, patch: Partial<Pick<Department, 'name' | 'menuDigit' | 'email' | 'openingHours'>>, m: EntityManager): Promise<void> {
+    if (Object.keys(patch).length) await this.repo(m).update({ id }, patch);
+    this.invalidate();
+  }
+
+  /**
+   * Makes `addresses` the department's addresses on this channel, in order, the first the default:
+   * removes the others and adds the new. A number another department owns fails on the unique key.
+   */
+  async replaceAddresses(departmentId: number, channel: DepartmentAddress['channel'], addresses: string[], m: EntityManager): Promise<void> {
+    const repo = m.getRepository(DepartmentAddressEntity);
+    const now = await repo.find({ where: { departmentId, channel } });
+    const gone = now.filter((a) => !addresses.includes(a.address));
+    if (gone.length) await repo.delete(gone.map((a) => a.id));
+    for (const [i, address] of addresses.entries()) {
+      const had = now.find((a) => a.address === address);
+      if (!had) await repo.insert({ departmentId, channel, address, isDefault: i === 0 });
+      else if (had.isDefault !== (i === 0)) await repo.update({ id: had.id }, { isDefault: i === 0 });
+    }
+    this.invalidate();
+  }
+
   async byCode(code: string): Promise<Department | null> {
     return (await this.list()).find((d) => d.code === code) ?? null;
   }

@@ -2,9 +2,9 @@ import { Router } from 'express';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
 import type { DepartmentService } from './departments.service';
-import { departmentBody } from './schemas';
+import { departmentBody, departmentCodeParam, departmentPatch } from './schemas';
 
-/** GET /departments for everyone signed in; POST /departments for administrators. */
+/** GET /departments for everyone signed in; POST and PATCH /departments for administrators. */
 export function departmentRoutes(deps: { departments: DepartmentService }): Router {
   const r = Router();
 
@@ -15,6 +15,11 @@ export function departmentRoutes(deps: { departments: DepartmentService }): Rout
   r.post('/departments', async (req, res) => {
     const body = parse(departmentBody, req.body);
     res.status(201).json(await deps.departments.create(actorOf(res), body, routeOf(req)));
+  });
+
+  r.patch('/departments/:code', async (req, res) => {
+    const code = parse(departmentCodeParam, req.params.code, 'department code');
+    res.json(await deps.departments.update(actorOf(res), code, parse(departmentPatch, req.body), routeOf(req)));
   });
 
   return r;

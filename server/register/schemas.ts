@@ -17,18 +17,39 @@ export const openingHours = z
   })
   .strict();
 
+export const departmentCodeParam = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, - or _');
+
 export const departmentBody = z
   .object({
-    code: z
-      .string()
-      .trim()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, - or _'),
+    code: departmentCodeParam,
     name: text(191),
     menuDigit: z.number().int().min(1).max(8).nullable().optional(),
     email: email.optional(),
     openingHours: openingHours.nullable().optional(),
+    /** The numbers the department owns: SMS to them reach it, and its sends go out from them (the first by default). */
+    smsNumbers: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4759440004'),
+      )
+      .max(20)
+      .refine((xs) => new Set(xs).size === xs.length, 'a number may appear once')
+      .optional(),
   })
   .strict();
+
+/** PATCH /api/departments/:code: any of the fields of a new department but its code; `email: null` removes the address. */
+export const departmentPatch = departmentBody
+  .omit({ code: true, email: true })
+  .extend({ email: email.nullable().optional() })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'give at least one field to change' });
 
 export const caseNumberParam = z
   .string()

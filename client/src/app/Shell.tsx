@@ -4,6 +4,7 @@ import { api } from '../shared/api';
 import { useI18n, type Locale } from '../shared/i18n';
 import { href, navigate, parseRoute, useHash } from '../shared/router';
 import { SearchBox } from '../features/search/SearchBox';
+import { AdminPage } from '../features/admin/AdminPage';
 import { SearchPage } from '../features/search/SearchPage';
 import { connectAgents, LiveSocket, type AgentSocket } from '../shared/socket';
 import type { DepartmentView, SessionView } from '../../../server/contracts/views';
@@ -32,6 +33,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
 
   const seesRegister = REGISTER_ROLES.includes(role);
   const seesStatus = STATUS_ROLES.includes(role);
+  const administers = may(role, 'administer');
   const takesCalls = CALL_ROLES.includes(role);
 
   useEffect(() => {
@@ -77,6 +79,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
   let view;
   if (route.name === 'status') view = seesStatus ? <DeliveryStatus messageId={route.messageId} /> : null;
   else if (route.name === 'alerts') view = !seesStatus ? null : route.sendId ? <SendReport id={route.sendId} key={route.sendId} /> : <AlertsPage />;
+  else if (route.name === 'admin') view = administers ? <AdminPage /> : null;
   else if (!seesRegister) view = null;
   else if (route.name === 'inquiry') view = <InquiryPage id={route.id} session={session} key={route.id} />;
   else if (route.name === 'contact') view = <ContactPage id={route.id} key={route.id} />;
@@ -105,6 +108,11 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
           {seesStatus && (
             <a href={href.alerts()} aria-current={route.name === 'alerts' ? 'page' : undefined}>
               {t('navAlerts')}
+            </a>
+          )}
+          {administers && (
+            <a href={href.admin()} aria-current={route.name === 'admin' ? 'page' : undefined}>
+              {t('navAdmin')}
             </a>
           )}
         </nav>

@@ -9,7 +9,8 @@ export type Route =
   | { name: 'case'; caseNumber: string }
   | { name: 'status'; messageId?: number }
   | { name: 'alerts'; sendId?: number }
-  | { name: 'search'; q: string };
+  | { name: 'search'; q: string }
+  | { name: 'admin' };
 
 export function parseRoute(hash: string): Route | null {
   const path = hash.replace(/^#/, '');
@@ -20,6 +21,7 @@ export function parseRoute(hash: string): Route | null {
   if ((m = /^\/status(?:\/(\d+))?$/.exec(path))) return { name: 'status', messageId: m[1] ? Number(m[1]) : undefined };
   if ((m = /^\/alerts(?:\/sends\/(\d+))?$/.exec(path))) return { name: 'alerts', sendId: m[1] ? Number(m[1]) : undefined };
   if ((m = /^\/search\/(.+)$/.exec(path))) return { name: 'search', q: decodeURIComponent(m[1]) };
+  if (path === '/admin') return { name: 'admin' };
   if (path === '/inbox') return { name: 'inbox' };
   return null;
 }
@@ -33,4 +35,5 @@ export const href = {
   alerts: () => '#/alerts',
   alertSend: (id: number) => `#/alerts/sends/${id}`,
   search: (q: string) => `#/search/${encodeURIComponent(q)}`,
+  admin: () => '#/admin',
 };

@@ -1,0 +1,55 @@
+import { useState } from 'preact/hooks';
+import { api } from '../../shared/api';
+import { errorText, formatTime, useI18n } from '../../shared/i18n';
+import type { Page, SmsSendView } from '../../../../server/contracts/views';
+import { ErrorMessage, Loading } from '../../shared/components';
+import { useLoad } from '../../shared/use-load';
+
+/** Sends held for approval (a link to an unknown host, an unusual volume): read, then approve or reject. */
+export function ApprovalQueue() {
+  const { t, locale } = useI18n();
+  const loaded = useLoad(() => api<Page<SmsSendView>>('GET', '/api/sms/sends?state=awaiting_approval'), []);
+  const [error, setError] = useState<string | null>(null);
+  const decide = async (id: number, verb: 'approve' | 'reject') => {
+    setError(null);
+    try {
+      await api('POST', `/api/sms/sends/${id}/${verb}`);
+      loaded.reload();
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  };
+  return (
+    <section aria-labelledby="admin-approvals">
+      <h2 id="admin-approvals">{t('adminApprovals')}</h2>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {loaded.loading ? (
+        <Loading />
+      ) : !loaded.data ? (
+        <ErrorMessage error={loaded.error} onRetry={loaded.reload} />
+      ) : loaded.data.items.length === 0 ? (
+        <p class="muted">{t('adminNoApprovals')}</p>
+      ) : (
+        <ul class="plain">
+          {loaded.data.items.map((x) => (
+            <li key={x.id} data-send-id={x.id}>
+              <strong>#{x.id}</strong> {x.sender} → {t('adminRecipients', { n: x.recipients })} ·{' '}
+              <time dateTime={x.createdAt}>{formatTime(locale, x.createdAt)}</time>
+              <blockquote>{x.body}</blockquote>
+              <button type="button" onClick={() => decide(x.id, 'approve')}>
+                {t('adminApprove')}
+              </button>{' '}
+              <button type="button" onClick={() => decide(x.id, 'reject')}>
+                {t('adminReject')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
