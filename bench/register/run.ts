@@ -611,7 +611,13 @@ async function explain(pool: mysql.Pool, label: string, sql: string, params: unk
   const compound = /^BEGIN NOT ATOMIC (.*); END$/s.exec(sql.trim());
   if (compound) {
     const parts = compound[1].split(/;\s*(?=SELECT\b)/);
-    for (const [i, part] of parts.entries()) await explain(pool, `${label}.${i + 1}`, part, []);
+    let used = 0;
+    for (const [i, part] of parts.entries()) {
+      // Each part takes as many of the batch's values as it has placeholders.
+      const n = (part.match(/\?/g) ?? []).length;
+      await explain(pool, `${label}.${i + 1}`, part, params.slice(used, used + n));
+      used += n;
+    }
     return;
   }
   const [rows] = await pool.query(`EXPLAIN ${sql}`, params);
