@@ -19,7 +19,7 @@ const sqliteFile = (url: string) => url.slice('sqlite:'.length);
 /** A restore that would write into a database that already holds tables: refused, nothing touched. */
 export class NotEmptyError extends Error {}
 
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+const stamp = (d: Date) => d.toISOString().replace(/[-:.]/g, '');
 
 /** A private scratch directory for plaintext that must not outlive the call. */
 async function withScratchDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 export const manifestSchema = z.object({
   format: z.literal('servicetorg-backup-manifest'),
   version: z.literal(1),
-  id: z.string().regex(/^servicetorg-(sqlite|mysql)-\d{8}T\d{6}Z-[0-9a-f]{8}$/),
+  id: z.string().regex(/^servicetorg-(sqlite|mysql)-\d{8}T\d{9}Z-[0-9a-f]{8}$/),
   dialect: z.enum(['sqlite', 'mysql']),
   createdAt: z.string().max(40),
   file: z.string().max(200),
