@@ -138,7 +138,11 @@ export class BackupService {
     if (!settings) return;
     const now = this.deps.clock().getTime();
     if (settings.everyMs > 0) await this.backup(`every-${settings.everyMs}-${Math.floor(now / settings.everyMs)}`);
-    if (settings.identityFile && settings.verifyEveryMs > 0) await this.verify(`every-${settings.verifyEveryMs}-${Math.floor(now / settings.verifyEveryMs)}`);
+    if (!settings.identityFile || settings.verifyEveryMs <= 0) return;
+    // A backup another worker is still writing is what this period's verification should see: wait a tick for it.
+    const { last } = await this.deps.runs.latest('backup');
+    if (last?.state === 'running' && now - last.startedAt.getTime() < RUN_LOST_AFTER_MS) return;
+    await this.verify(`every-${settings.verifyEveryMs}-${Math.floor(now / settings.verifyEveryMs)}`);
   }
 
   async status(): Promise<BackupStatus> {
