@@ -7,28 +7,13 @@ import type { BackupSettings } from '../core/config';
 import { copyBackup, createBackup, emptyScratch, restoreBackup } from './backup-engine';
 import { latestManifest } from './manifest';
 import type { BackupRun } from './entities';
+import type { BackupHealth, BackupRunView, BackupStatusView } from '../contracts/backups';
 import type { BackupRunRepository } from './runs.repository';
 
-export type BackupHealth = 'off' | 'ok' | 'failed' | 'overdue';
+export type { BackupHealth };
+export type BackupStatus = BackupStatusView;
+type RunView = BackupRunView;
 
-/** What /health and the admin's console show: names, times, counts and reasons, never content. */
-export interface BackupStatus {
-  status: BackupHealth;
-  problems: string[];
-  lastBackup: RunView | null;
-  lastGoodBackup: RunView | null;
-  lastVerification: RunView | null;
-  lastGoodVerification: RunView | null;
-}
-export interface RunView {
-  state: BackupRun['state'];
-  backupId: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  tables: number | null;
-  rows: number | null;
-  detail: string | null;
-}
 const view = (r: BackupRun | null): RunView | null =>
   r && {
     state: r.state,
