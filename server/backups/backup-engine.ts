@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { decryptFile, encryptToFile } from './age';
 import { BACKUP_SUFFIX, compareTables, MANIFEST_SUFFIX, readManifest, sha256File, writeFileAtomically, type Manifest } from './manifest';
 import { countTables, openRaw, readTables, startSnapshot, tableShapes, quoteName } from './mariadb-tables';
@@ -83,7 +83,7 @@ export async function createBackup(opts: { databaseUrl: string; directory: strin
   return { manifest, file, manifestFile };
 }
 
-async function sqliteInto(out: NodeJS.WritableStream & import('node:stream').Writable, source: string, salt: Buffer) {
+async function sqliteInto(out: Writable, source: string, salt: Buffer) {
   return withScratchDir(async (dir) => {
     const copy = path.join(dir, 'snapshot.sqlite');
     await snapshotSqlite(source, copy);
@@ -93,7 +93,7 @@ async function sqliteInto(out: NodeJS.WritableStream & import('node:stream').Wri
   });
 }
 
-async function mariadbInto(out: import('node:stream').Writable, databaseUrl: string, salt: Buffer) {
+async function mariadbInto(out: Writable, databaseUrl: string, salt: Buffer) {
   const conn = await openRaw(databaseUrl);
   try {
     await startSnapshot(conn);
@@ -138,7 +138,8 @@ export interface RestoreResult {
 export async function restoreBackup(opts: { manifestFile: string; identityFile: string; targetUrl: string }): Promise<RestoreResult> {
   const manifest = readManifest(opts.manifestFile);
   const file = path.join(path.dirname(opts.manifestFile), manifest.file);
-  if (path.basename(manifest.file) !== manifest.file || !manifest.file.endsWith(BACKUP_SUFFIX)) throw new Error('the manifest names a file outside its directory');
+  if (path.basename(manifest.file) !== manifest.file || !manifest.file.endsWith(BACKUP_SUFFIX))
+    throw new Error('the manifest names a file outside its directory');
   const dialect = dialectOf(opts.targetUrl);
   if (manifest.dialect !== dialect) throw new Error(`this is a ${manifest.dialect} backup; it restores only into a ${manifest.dialect} database`);
   if (!fs.existsSync(file)) throw new Error(`the backup file ${file} is missing`);
@@ -159,12 +160,14 @@ export async function restoreBackup(opts: { manifestFile: string; identityFile: 
     const salt = Buffer.from(header.salt, 'hex');
     tables = dialect === 'sqlite' ? await restoreSqlite(rest, sqliteFile(opts.targetUrl), salt) : await restoreMariadb(rest, opts.targetUrl, salt);
   } catch (e) {
-    age.output.destroy();
+    // Read on to age's end rather than cut it off: a changed file makes age stop with its own error
+    // (the cause to report) only after our reader saw the stream end early.
+    age.output.resume();
     const ageError = await failed;
     throw ageError instanceof Error ? ageError : e;
   }
   const ageError = await failed;
-  if (ageError) throw ageError;
+  if (ageError) throw ageError instanceof Error ? ageError : new Error(String(ageError));
   return { manifest, problems: compareTables(manifest.tables, tables) };
 }
 
@@ -222,7 +225,9 @@ export async function emptyScratch(targetUrl: string): Promise<void> {
   try {
     await conn.query('SET SESSION foreign_key_checks = 0');
     for (const t of await tableShapes(conn)) await conn.query(`DROP TABLE ${quoteName(t.name)}`);
-    const [views] = (await conn.query("SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()")) as unknown as [{ name: string }[]];
+    const [views] = (await conn.query('SELECT TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()')) as unknown as [
+      { name: string }[],
+    ];
     for (const v of views) await conn.query(`DROP VIEW ${quoteName(v.name)}`);
   } finally {
     await conn.end().catch(() => undefined);

@@ -37,7 +37,7 @@ export async function tableShapes(conn: Connection): Promise<TableShape[]> {
     "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
   )) as unknown as [{ name: string }[]];
   const [columns] = (await conn.query(
-    "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION",
+    'SELECT TABLE_NAME AS t, COLUMN_NAME AS c, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION',
   )) as unknown as [{ t: string; c: string; extra: string }[]];
   const [keys] = (await conn.query(
     "SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX",
@@ -56,7 +56,8 @@ export async function startSnapshot(conn: Connection): Promise<void> {
 }
 
 const encodeCell = (v: unknown): unknown => (Buffer.isBuffer(v) ? { b: v.toString('base64') } : v);
-export const decodeCell = (v: unknown): unknown => (v !== null && typeof v === 'object' && 'b' in v ? Buffer.from(String((v as { b: string }).b), 'base64') : v);
+export const decodeCell = (v: unknown): unknown =>
+  v !== null && typeof v === 'object' && 'b' in v ? Buffer.from(String((v as { b: string }).b), 'base64') : v;
 
 /**
  * Reads every table in key order on `conn` (inside whatever transaction it has open), summing
@@ -95,6 +96,6 @@ export async function readTables(conn: Connection, salt: Buffer, out?: Writable)
 
 /** How many tables the database holds: a restore goes only into one with none. */
 export async function countTables(conn: Connection): Promise<number> {
-  const [[{ n }]] = (await conn.query("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")) as unknown as [{ n: number }[]];
+  const [[{ n }]] = (await conn.query('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()')) as unknown as [{ n: number }[]];
   return Number(n);
 }

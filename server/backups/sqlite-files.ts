@@ -23,9 +23,10 @@ const quote = (n: string) => '"' + n.replace(/"/g, '""') + '"';
 export function sqliteTableStats(file: string, salt: Buffer): Record<string, TableStats> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const tables = db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
-      .all() as { name: string; sql: string }[];
+    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all() as {
+      name: string;
+      sql: string;
+    }[];
     const stats: Record<string, TableStats> = {};
     for (const { name, sql } of tables) {
       const info = db.prepare(`PRAGMA table_info(${quote(name)})`).all() as { name: string; pk: number }[];
@@ -35,7 +36,10 @@ export function sqliteTableStats(file: string, salt: Buffer): Record<string, Tab
         .map((c) => quote(c.name));
       const order = key.length ? key.join(', ') : /WITHOUT\s+ROWID/i.test(sql) ? info.map((c) => quote(c.name)).join(', ') : 'rowid';
       const sum = new TableChecksum(salt, name);
-      const rows = db.prepare(`SELECT ${info.map((c) => quote(c.name)).join(', ')} FROM ${quote(name)} ORDER BY ${order}`).raw(true).safeIntegers(true);
+      const rows = db
+        .prepare(`SELECT ${info.map((c) => quote(c.name)).join(', ')} FROM ${quote(name)} ORDER BY ${order}`)
+        .raw(true)
+        .safeIntegers(true);
       for (const row of rows.iterate() as Iterable<CellValue[]>) sum.add(row);
       stats[name] = sum.done();
     }

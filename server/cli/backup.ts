@@ -16,7 +16,13 @@ async function run() {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = await openDatabase(config.databaseUrl, schema, { migrate: false });
   try {
-    const service = new BackupService({ settings: config.backups, databaseUrl: config.databaseUrl, runs: new BackupRunRepository({ db }), clock: () => new Date(), logger });
+    const service = new BackupService({
+      settings: config.backups,
+      databaseUrl: config.databaseUrl,
+      runs: new BackupRunRepository({ db }),
+      clock: () => new Date(),
+      logger,
+    });
     const result = verify ? await service.verify() : await service.backup();
     if (!result || result.state !== 'succeeded') {
       console.error(`${verify ? 'Verification' : 'Backup'} failed: ${result?.detail ?? 'not run'}`);

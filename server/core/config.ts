@@ -121,8 +121,22 @@ export const configSchema = z
         .optional(),
     ),
     BACKUP_IDENTITY_FILE: optionalString,
-    BACKUP_EVERY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(24 * 31).default(24)),
-    BACKUP_VERIFY_EVERY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(24 * 31).default(24)),
+    BACKUP_EVERY_HOURS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number()
+        .min(0)
+        .max(24 * 31)
+        .default(24),
+    ),
+    BACKUP_VERIFY_EVERY_HOURS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number()
+        .min(0)
+        .max(24 * 31)
+        .default(24),
+    ),
     BACKUP_VERIFY_DATABASE_URL: z.preprocess(
       emptyToUndefined,
       z
@@ -182,7 +196,10 @@ function backupIssues(c: BackupVariables): { path: string[]; message: string }[]
   const issues: { path: string[]; message: string }[] = [];
   const named = (['BACKUP_DIR', 'BACKUP_COPY_DIR', 'BACKUP_RECIPIENT'] as const).filter((k) => c[k]);
   if (named.length && named.length < 3)
-    issues.push({ path: [named.length ? 'BACKUP_DIR' : 'BACKUP_RECIPIENT'], message: 'BACKUP_DIR, BACKUP_COPY_DIR and BACKUP_RECIPIENT are set together or not at all' });
+    issues.push({
+      path: [named.length ? 'BACKUP_DIR' : 'BACKUP_RECIPIENT'],
+      message: 'BACKUP_DIR, BACKUP_COPY_DIR and BACKUP_RECIPIENT are set together or not at all',
+    });
   if (c.BACKUP_DIR && c.BACKUP_COPY_DIR && path.resolve(c.BACKUP_DIR) === path.resolve(c.BACKUP_COPY_DIR))
     issues.push({ path: ['BACKUP_COPY_DIR'], message: 'must be a second location, not BACKUP_DIR itself' });
   if (c.BACKUP_IDENTITY_FILE && !fs.existsSync(c.BACKUP_IDENTITY_FILE)) issues.push({ path: ['BACKUP_IDENTITY_FILE'], message: 'no such file' });

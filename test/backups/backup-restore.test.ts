@@ -78,13 +78,16 @@ describe.each(engines())('encrypted backup and restore on $name', (engine: Engin
   it('restores byte-identical rows for everything committed before the backup began, while SMS keep arriving, and the server starts on it', async () => {
     const { admin, officer } = tokens;
     // An officer's send and a case from the case system.
-    expect((await s.api('POST', '/api/sms/messages', { token: officer, body: { to: '+4791222004', body: 'Vannet er stengt i dag', from: '+4759440002' } })).status).toBe(201);
+    expect(
+      (await s.api('POST', '/api/sms/messages', { token: officer, body: { to: '+4791222004', body: 'Vannet er stengt i dag', from: '+4759440002' } })).status,
+    ).toBe(201);
     const put = await s.api('PUT', '/api/cases/2026-900', {
       token: admin,
       body: { title: 'Byggesøknad', status: 'Under behandling', department: 'helse', contacts: [{ name: 'Åse Øvre', phone: '+4791234000' }] },
     });
     expect(put.status).toBe(201);
-    for (let i = 0; i < 5; i++) expect((await postSignedForm(s.url, SMS, form(`+479170${String(i).padStart(4, '0')}`, `Før sikkerhetskopi ${i} – æøå 😀`))).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await postSignedForm(s.url, SMS, form(`+479170${String(i).padStart(4, '0')}`, `Før sikkerhetskopi ${i} – æøå 😀`))).status).toBe(200);
     await s.app.backups.service.backup();
 
     // Citizens keep writing from new numbers while the backup runs; each answer's time is noted.

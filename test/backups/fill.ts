@@ -44,8 +44,14 @@ export async function fillRegister(s: TestServer, standin: Standin): Promise<{ a
   await ok('api key', s.api('POST', '/api/api-keys', { token: admin, body: { name: 'Sak/arkiv', userEmail: 'case-system@kommune.no' } }));
   await ok('operators', s.api('PUT', '/api/sms/operators', { token: admin, body: { items: [{ prefix: '+4791', operator: 'Telia' }] } }));
   await ok('sender pause', s.api('POST', '/api/sms/senders/+4759440006/pause', { token: admin, body: { reason: 'Mistanke om misbruk' } }));
-  const group = await ok('group', s.api('POST', '/api/sms/groups', { token: officer, body: { name: 'Storgata', members: [{ phone: '91233001', name: 'Kari Nordmann' }] } }));
-  await ok('group send', s.api('POST', '/api/sms/messages', { token: officer, body: { group: group.id, body: 'Vannet er stengt i dag', from: '+4759440002' } }));
+  const group = await ok(
+    'group',
+    s.api('POST', '/api/sms/groups', { token: officer, body: { name: 'Storgata', members: [{ phone: '91233001', name: 'Kari Nordmann' }] } }),
+  );
+  await ok(
+    'group send',
+    s.api('POST', '/api/sms/messages', { token: officer, body: { group: group.id, body: 'Vannet er stengt i dag', from: '+4759440002' } }),
+  );
 
   // A resident subscribes with the code the SMS brought, in the demo's first locality.
   const localities = (await ok('localities', s.api('GET', '/public/alerts/localities?q=dop'))).items as { id: string }[];
@@ -80,11 +86,18 @@ export async function fillRegister(s: TestServer, standin: Standin): Promise<{ a
   // The address register from a municipality's CSV, and a waste collection day for a whole locality.
   const csv = fs.readFileSync(path.join(__dirname, '../alerts/fixtures/norway.csv'));
   const q = 'format=csv&locality=poststed&street=adressenavn&number=nummer&postcode=postnummer&area=kommunenavn';
-  await ok('address import', s.api('POST', `/api/address-register/import?${q}`, { token: admin, raw: csv.toString('utf8'), headers: { 'content-type': 'text/csv' } }));
+  await ok(
+    'address import',
+    s.api('POST', `/api/address-register/import?${q}`, { token: admin, raw: csv.toString('utf8'), headers: { 'content-type': 'text/csv' } }),
+  );
   const day = inDays(10).slice(0, 10);
   await ok(
     'waste schedule',
-    s.api('POST', '/api/alerts/waste-schedule', { token: officer, raw: `miejscowość;ulica;frakcja;data\nDopiewo;;Szkło;${day}\n`, headers: { 'content-type': 'text/csv' } }),
+    s.api('POST', '/api/alerts/waste-schedule', {
+      token: officer,
+      raw: `miejscowość;ulica;frakcja;data\nDopiewo;;Szkło;${day}\n`,
+      headers: { 'content-type': 'text/csv' },
+    }),
   );
 
   // A citizen calls and chooses a department; another writes STOP.

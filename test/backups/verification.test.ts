@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { engines, type Engine } from '../support/engines';
@@ -64,7 +65,7 @@ describe.each(engines())('backup verification on $name', (engine: Engine) => {
     await Promise.all([s.app.backups.service.tick(), s.app.backups.service.tick()]);
     // The worker that lost the race left this period's verification for its next tick, once the backup was done.
     await s.app.backups.service.tick();
-    const runs = (await s.app.db.dataSource.query("SELECT kind, state, slot FROM backup_runs ORDER BY id")) as { kind: string; state: string }[];
+    const runs = (await s.app.db.dataSource.query('SELECT kind, state, slot FROM backup_runs ORDER BY id')) as { kind: string; state: string }[];
     expect(runs.map((r) => `${r.kind}:${r.state}`)).toEqual(['backup:succeeded', 'verify:succeeded']);
     const h = await health();
     expect(h).toMatchObject({ status: 'ok', problems: [], lastVerification: { state: 'succeeded' } });
@@ -104,7 +105,7 @@ describe.each(engines())('backup verification on $name', (engine: Engine) => {
     bytes[bytes.length - 40] ^= 0x01;
     fs.writeFileSync(file, bytes);
     const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-    manifest.sha256 = require('node:crypto').createHash('sha256').update(bytes).digest('hex');
+    manifest.sha256 = createHash('sha256').update(bytes).digest('hex');
     fs.writeFileSync(manifestFile, JSON.stringify(manifest));
     const run = await s.app.backups.service.verify();
     expect(run?.state).toBe('failed');
@@ -137,7 +138,12 @@ describe.each(engines())('backup verification on $name', (engine: Engine) => {
 describe('backup settings', () => {
   const keys = ageKeyPair();
   afterAll(() => fs.rmSync(keys.dir, { recursive: true, force: true }));
-  const base = { DATABASE_URL: 'sqlite:/tmp/x.sqlite', BACKUP_DIR: '/var/backups/st', BACKUP_COPY_DIR: '/mnt/backup-server/st', BACKUP_RECIPIENT: keys.recipient };
+  const base = {
+    DATABASE_URL: 'sqlite:/tmp/x.sqlite',
+    BACKUP_DIR: '/var/backups/st',
+    BACKUP_COPY_DIR: '/mnt/backup-server/st',
+    BACKUP_RECIPIENT: keys.recipient,
+  };
 
   it('are off unless all three of directory, second location and public key are named', () => {
     expect(loadConfig({ DATABASE_URL: base.DATABASE_URL }).backups).toBeUndefined();
@@ -151,7 +157,9 @@ describe('backup settings', () => {
     expect(() => loadConfig({ ...base, BACKUP_IDENTITY_FILE: '/nonexistent/key.txt' })).toThrow(/BACKUP_IDENTITY_FILE: no such file/);
     const mysql = { ...base, DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/st' };
     expect(() => loadConfig({ ...mysql, BACKUP_IDENTITY_FILE: keys.identityFile })).toThrow(/BACKUP_VERIFY_DATABASE_URL/);
-    expect(() => loadConfig({ ...mysql, BACKUP_IDENTITY_FILE: keys.identityFile, BACKUP_VERIFY_DATABASE_URL: mysql.DATABASE_URL })).toThrow(/never DATABASE_URL/);
+    expect(() => loadConfig({ ...mysql, BACKUP_IDENTITY_FILE: keys.identityFile, BACKUP_VERIFY_DATABASE_URL: mysql.DATABASE_URL })).toThrow(
+      /never DATABASE_URL/,
+    );
     expect(() => loadConfig({ ...mysql, BACKUP_VERIFY_DATABASE_URL: 'sqlite:/tmp/s.sqlite' })).toThrow(/same engine/);
   });
 });

@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps): Express {
       database = 'down';
     }
     const ok = database === 'ok' && !deps.isDraining?.();
-    const reports = database === 'ok' ? await Promise.all(deps.features.map((f) => f.health?.().catch(() => ({})) ?? {})) : [];
+    const reports = database === 'ok' ? await Promise.all(deps.features.map((f) => (f.health ? f.health().catch(() => ({})) : Promise.resolve({})))) : [];
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'unavailable',
       database,

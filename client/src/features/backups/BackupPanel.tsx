@@ -14,10 +14,11 @@ const REFRESH_MS = 60_000;
 export function BackupPanel() {
   const { t, locale } = useI18n();
   const status = useLoad(() => api<BackupStatusView>('GET', '/api/backups'), []);
+  const { reload } = status;
   useEffect(() => {
-    const timer = setInterval(() => status.reload(), REFRESH_MS);
+    const timer = setInterval(reload, REFRESH_MS);
     return () => clearInterval(timer);
-  }, []);
+  }, [reload]);
   const s = status.data;
   if (!s) return null;
   const bad = s.status === 'failed' || s.status === 'overdue';
