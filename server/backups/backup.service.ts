@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BackupSettings } from '../core/config';
-import { copyBackup, createBackup, emptyScratch, restoreBackup } from './backup-engine';
+import { copyBackup, createBackup, emptyScratch, NotEmptyError, restoreBackup } from './backup-engine';
 import { latestManifest } from './manifest';
 import type { BackupRun } from './entities';
 import type { BackupHealth, BackupRunView, BackupStatusView } from '../contracts/backups';
@@ -88,6 +88,7 @@ export class BackupService {
     const run = await runs.claim('verify', slot ?? `manual-${clock().toISOString()}-${randomBytes(3).toString('hex')}`, clock());
     if (!run) return null;
     let backupId: string | null = null;
+    let foreignScratch = false;
     const scratchDir = settings.verifyDatabaseUrl ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'st-verify-'));
     const scratch = settings.verifyDatabaseUrl ?? `sqlite:${path.join(scratchDir!, 'scratch.sqlite')}`;
     try {
@@ -108,11 +109,13 @@ export class BackupService {
       else logger.info({ backup: backupId }, 'backup verified');
       return { ...run, ...result, finishedAt: clock() };
     } catch (err) {
+      // A scratch database that held tables before we came is someone's: it is reported, never emptied.
+      if (err instanceof NotEmptyError) foreignScratch = true;
       logger.error({ err, backup: backupId }, 'backup verification failed');
       await runs.finish(run.id, { state: 'failed', backupId, detail: (err as Error).message }, clock());
       return { ...run, state: 'failed', backupId, detail: (err as Error).message };
     } finally {
-      await emptyScratch(scratch).catch((err) => logger.warn({ err }, 'could not empty the verification scratch database'));
+      if (!foreignScratch) await emptyScratch(scratch).catch((err) => logger.warn({ err }, 'could not empty the verification scratch database'));
       if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
     }
   }

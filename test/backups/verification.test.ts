@@ -7,6 +7,8 @@ import { loadConfig } from '../../server/core/config';
 import { latestManifest } from '../../server/backups/module';
 import { openRaw, countTables } from '../../server/backups/mariadb-tables';
 import { ageKeyPair } from './support';
+import Database from 'better-sqlite3';
+import { sqliteTableCount } from '../../server/backups/sqlite-files';
 
 /*
  * Scheduled verification: the newest copy restored into a scratch database and compared with its
@@ -25,7 +27,8 @@ describe.each(engines())('backup verification on $name', (engine: Engine) => {
   let agent: string;
 
   beforeAll(async () => {
-    scratch = engine.name === 'mariadb' ? await engine.create() : null;
+    // MariaDB needs a scratch database named; on SQLite one is named too, to test what is done with one that is not empty.
+    scratch = engine.name === 'mariadb' ? await engine.create() : { url: `sqlite:${path.join(keys.dir, 'scratch.sqlite')}`, drop: async () => undefined };
     s = await startServer(engine, {
       env: {
         BACKUP_DIR: path.join(keys.dir, 'backups'),
@@ -56,6 +59,15 @@ describe.each(engines())('backup verification on $name', (engine: Engine) => {
     expect(r.status).toBe(200);
     return r.body.backups;
   };
+  const scratchTables = async () => {
+    if (scratch!.url.startsWith('sqlite:')) return sqliteTableCount(scratch!.url.slice('sqlite:'.length));
+    const conn = await openRaw(scratch!.url);
+    try {
+      return await countTables(conn);
+    } finally {
+      await conn.end();
+    }
+  };
   const newest = () => {
     const manifestFile = latestManifest(copyDir)!;
     return { manifestFile, file: manifestFile.replace(/\.manifest\.json$/, '.age') };
@@ -72,11 +84,7 @@ describe.each(engines())('backup verification on $name', (engine: Engine) => {
     expect(h.lastVerification.backupId).toBe(h.lastGoodBackup.backupId);
     expect(h.lastVerification.tables).toBeGreaterThan(40);
     // The scratch database is left empty for the next verification.
-    if (scratch) {
-      const conn = await openRaw(scratch.url);
-      expect(await countTables(conn)).toBe(0);
-      await conn.end();
-    }
+    expect(await scratchTables()).toBe(0);
     const panel = await s.api('GET', '/api/backups', { token: admin });
     expect(panel.status).toBe(200);
     expect(panel.body.status).toBe('ok');
@@ -121,6 +129,28 @@ describe.each(engines())('backup verification on $name', (engine: Engine) => {
     const run = await s.app.backups.service.verify();
     expect(run?.state).toBe('failed');
     expect(run?.detail).toMatch(/table users: 2 rows restored, 3 at backup time/);
+  });
+
+  it('refuses a scratch database that already holds tables, reports it, and leaves it untouched', async () => {
+    await s.app.backups.service.backup();
+    const someones = scratch!.url.startsWith('sqlite:') ? new Database(scratch!.url.slice('sqlite:'.length)) : null;
+    if (someones) someones.exec('CREATE TABLE kept (id INTEGER PRIMARY KEY)');
+    else {
+      const conn = await openRaw(scratch!.url);
+      await conn.query('CREATE TABLE kept (id INT PRIMARY KEY)');
+      await conn.end();
+    }
+    someones?.close();
+    const run = await s.app.backups.service.verify();
+    expect(run?.state).toBe('failed');
+    expect(run?.detail).toMatch(/is not empty \(1 table\)/);
+    expect(await scratchTables()).toBe(1);
+    if (scratch!.url.startsWith('sqlite:')) fs.rmSync(scratch!.url.slice('sqlite:'.length));
+    else {
+      const conn = await openRaw(scratch!.url);
+      await conn.query('DROP TABLE kept');
+      await conn.end();
+    }
   });
 
   it('turns good again with a good backup, and overdue when no verification passes for two periods', async () => {
