@@ -8,6 +8,7 @@ import { AlertConsentEntity } from './server/alerts/consent.entities';
 import { addressRegisterEntities } from './server/alerts/address-register.entities';
 import { reminderEntities } from './server/alerts/reminders/entities';
 import { auditEntities } from './server/core/audit.entities';
+import { backupEntities } from './server/backups/entities';
 import { jobEntities } from './server/core/jobs/job.entities';
 import { outboundEntities } from './server/core/outbound-hooks';
 import { dataSourceOptions, type Schema } from './server/core/db/options';
@@ -46,6 +47,7 @@ export const schema: Schema = {
     AlertConsentEntity,
     ...addressRegisterEntities,
     ...reminderEntities,
+    ...backupEntities,
   ],
   migrations,
 };

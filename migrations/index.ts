@@ -34,6 +34,7 @@ import { CreateReminders1732490000001 } from './1732490000001-CreateReminders';
 import { CreateSmsSeries1732500000001 } from './1732500000001-CreateSmsSeries';
 import { ContactNameKeys1732515000001 } from './1732515000001-ContactNameKeys';
 import { IndexMessagesCreatedAt1732510000001 } from './1732510000001-IndexMessagesCreatedAt';
+import { CreateBackupRuns1732550000001 } from './1732550000001-CreateBackupRuns';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -73,4 +74,5 @@ export const migrations = [
   CreateSmsSeries1732500000001,
   IndexMessagesCreatedAt1732510000001,
   ContactNameKeys1732515000001,
+  CreateBackupRuns1732550000001,
 ];

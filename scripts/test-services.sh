@@ -59,3 +59,10 @@ if ! command -v xmllint >/dev/null 2>&1; then
   echo "test-services: installing xmllint (libxml2-utils)"
   (apt-get install -y libxml2-utils >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y libxml2-utils >/dev/null; })
 fi
+
+# Encrypted backups (server/backups) run the age command; their suites make key pairs with age-keygen.
+if ! command -v age >/dev/null 2>&1 || ! command -v age-keygen >/dev/null 2>&1; then
+  echo "test-services: installing age"
+  (apt-get install -y -qq age >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq age >/dev/null; })
+fi
+echo "test-services: $(age --version 2>/dev/null | sed 's/^/age /' || echo 'age missing')"

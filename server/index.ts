@@ -26,6 +26,7 @@ import { createWebForms, type WebFormOptions, type WebFormsFeature } from './web
 import { createJournal, type JournalOptions, type JournalFeature } from './journal/module';
 import { createAlerts, type AlertsFeature, type AlertsOptions } from './alerts/module';
 import { SubscriberAudience } from './alerts/audience.repository';
+import { createBackups, type BackupOptions, type BackupsFeature } from './backups/module';
 import type { InquiryService } from './register/inquiries.service';
 
 /**
@@ -53,6 +54,8 @@ export interface ComposeOptions extends KernelOptions, AuthOptions {
   alerts?: AlertsOptions;
   /** Limits of agents' sockets (re-check of tokens, events per connection). */
   agents?: AgentsOptions;
+  /** Options of backups (how often the worker looks whether one is due). */
+  backups?: BackupOptions;
   /** The built console to serve at `/` (default client/dist). */
   consoleDir?: string;
 }
@@ -70,6 +73,7 @@ export interface Composed extends Kernel {
   webForms: WebFormsFeature | null;
   journal: JournalFeature;
   alerts: AlertsFeature;
+  backups: BackupsFeature;
   /** The HTTP app (its router lists every route; the fuzzing suite walks it). */
   http: Express;
   httpServer: http.Server;
@@ -123,6 +127,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const alerts = createAlerts(kernel, { register, sms }, opts.alerts);
   // Officers' sends reach residents through this port; the SMS feature knows no alerts table.
   sms?.audiences.register('subscribers', new SubscriberAudience({ db }));
+  const backups = createBackups(kernel, opts.backups);
 
   // Expired rate-limit counters are deleted from the database (Redis expires its own); every process may do it.
   const pruneRateLimits = repeating('prune-rate-limits', RATE_LIMIT_PRUNE_EVERY_MS, () => kernel.rateLimits.prune(), logger, { runAtStart: true });
@@ -135,6 +140,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     ...[sms, voice, email, webForms].filter((f): f is NonNullable<typeof f> => f !== null),
     journal,
     alerts,
+    backups,
   ];
   const background: BackgroundWork[] = features.flatMap((f) => f.background ?? []);
 
@@ -175,6 +181,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     webForms,
     journal,
     alerts,
+    backups,
     http: app,
     httpServer,
     io,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { z } from 'zod';
 import { type CountryCode, getCountries } from 'libphonenumber-js';
 import { isTimeZone, parseQuietHours, type QuietHours } from './local-time';
@@ -108,6 +109,41 @@ export const configSchema = z
         .default('21:00-08:00')
         .refine((v) => parseQuietHours(v) !== undefined, { message: 'must be HH:MM-HH:MM (such as 21:00-08:00) or off' }),
     ),
+    // Encrypted backups (issue 16): off unless the directory, its second location and the age
+    // public key are all named. The private key (identity) is only for verification and restore.
+    BACKUP_DIR: optionalString,
+    BACKUP_COPY_DIR: optionalString,
+    BACKUP_RECIPIENT: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^age1[02-9ac-hj-np-z]{58}$/, 'must be an age public key (age1…, from age-keygen)')
+        .optional(),
+    ),
+    BACKUP_IDENTITY_FILE: optionalString,
+    BACKUP_EVERY_HOURS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number()
+        .min(0)
+        .max(24 * 31)
+        .default(24),
+    ),
+    BACKUP_VERIFY_EVERY_HOURS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number()
+        .min(0)
+        .max(24 * 31)
+        .default(24),
+    ),
+    BACKUP_VERIFY_DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine((v) => /^sqlite:.+/.test(v) || /^(mysql|mariadb):\/\/.+/.test(v), { message: 'must be sqlite:<path> or mysql://user:pass@host:3306/db' })
+        .optional(),
+    ),
     TOKEN_TTL_HOURS: z.preprocess(
       emptyToUndefined,
       z.coerce
@@ -139,6 +175,7 @@ export const configSchema = z
         message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set together or not at all',
       });
     }
+    backupIssues(c).forEach((i) => ctx.addIssue({ code: 'custom', ...i }));
     if (Boolean(c.ADMIN_EMAIL) !== Boolean(c.ADMIN_PASSWORD)) {
       ctx.addIssue({
         code: 'custom',
@@ -149,6 +186,50 @@ export const configSchema = z
   });
 
 export type RawConfig = z.infer<typeof configSchema>;
+
+type BackupVariables = Partial<
+  Record<'BACKUP_DIR' | 'BACKUP_COPY_DIR' | 'BACKUP_RECIPIENT' | 'BACKUP_IDENTITY_FILE' | 'BACKUP_VERIFY_DATABASE_URL', string>
+> & { DATABASE_URL: string };
+
+/** Backups are on with all three of BACKUP_DIR, BACKUP_COPY_DIR and BACKUP_RECIPIENT, or off; half a setting is a mistake. */
+function backupIssues(c: BackupVariables): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const named = (['BACKUP_DIR', 'BACKUP_COPY_DIR', 'BACKUP_RECIPIENT'] as const).filter((k) => c[k]);
+  if (named.length && named.length < 3)
+    issues.push({
+      path: [named.length ? 'BACKUP_DIR' : 'BACKUP_RECIPIENT'],
+      message: 'BACKUP_DIR, BACKUP_COPY_DIR and BACKUP_RECIPIENT are set together or not at all',
+    });
+  if (c.BACKUP_DIR && c.BACKUP_COPY_DIR && path.resolve(c.BACKUP_DIR) === path.resolve(c.BACKUP_COPY_DIR))
+    issues.push({ path: ['BACKUP_COPY_DIR'], message: 'must be a second location, not BACKUP_DIR itself' });
+  if (c.BACKUP_IDENTITY_FILE && !fs.existsSync(c.BACKUP_IDENTITY_FILE)) issues.push({ path: ['BACKUP_IDENTITY_FILE'], message: 'no such file' });
+  const v = c.BACKUP_VERIFY_DATABASE_URL;
+  if (v && v.replace(/^mariadb:/, 'mysql:') === c.DATABASE_URL.replace(/^mariadb:/, 'mysql:'))
+    issues.push({ path: ['BACKUP_VERIFY_DATABASE_URL'], message: 'must be a scratch database, never DATABASE_URL' });
+  if (v && v.startsWith('sqlite:') !== c.DATABASE_URL.startsWith('sqlite:'))
+    issues.push({ path: ['BACKUP_VERIFY_DATABASE_URL'], message: 'must be on the same engine as DATABASE_URL' });
+  if (c.BACKUP_IDENTITY_FILE && !v && !c.DATABASE_URL.startsWith('sqlite:'))
+    issues.push({ path: ['BACKUP_VERIFY_DATABASE_URL'], message: 'must name an empty scratch database when BACKUP_IDENTITY_FILE is set on MariaDB' });
+  return issues;
+}
+
+/** Encrypted backups (server/backups), when configured. */
+export interface BackupSettings {
+  /** Where each backup is written first. */
+  directory: string;
+  /** The second location every backup is copied to (the backup server's mount). */
+  copyDirectory: string;
+  /** The age public key backups are encrypted to. */
+  recipient: string;
+  /** The age private key, only where verification runs; the server that only makes backups has none. */
+  identityFile?: string;
+  /** A backup every so often in the worker (0: only `npm run backup`). */
+  everyMs: number;
+  /** Verification every so often where the identity is (0: never); also when a verification counts as overdue. */
+  verifyEveryMs: number;
+  /** The empty scratch database verification restores into (default on SQLite: a temporary file). */
+  verifyDatabaseUrl?: string;
+}
 
 export interface Config {
   env: RawConfig['NODE_ENV'];
@@ -178,6 +259,8 @@ export interface Config {
   timeZone: string;
   /** Local hours without bulk SMS (SMS_QUIET_HOURS, default 21:00–08:00); null when off. */
   quietHours: QuietHours | null;
+  /** Encrypted backups; absent when BACKUP_DIR, BACKUP_COPY_DIR and BACKUP_RECIPIENT are not set. */
+  backups?: BackupSettings;
 }
 
 export class ConfigError extends Error {}
@@ -211,6 +294,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tokenTtlMs: c.TOKEN_TTL_HOURS * 3600_000,
     timeZone: c.TIME_ZONE,
     quietHours: parseQuietHours(c.SMS_QUIET_HOURS) ?? null,
+    backups:
+      c.BACKUP_DIR && c.BACKUP_COPY_DIR && c.BACKUP_RECIPIENT
+        ? {
+            directory: c.BACKUP_DIR,
+            copyDirectory: c.BACKUP_COPY_DIR,
+            recipient: c.BACKUP_RECIPIENT,
+            identityFile: c.BACKUP_IDENTITY_FILE,
+            everyMs: c.BACKUP_EVERY_HOURS * 3600_000,
+            verifyEveryMs: c.BACKUP_VERIFY_EVERY_HOURS * 3600_000,
+            verifyDatabaseUrl: c.BACKUP_VERIFY_DATABASE_URL,
+          }
+        : undefined,
   };
 }
 

@@ -43,6 +43,11 @@ export interface Feature {
   background?: BackgroundWork[];
   /** The channels it carries, and whether they reach a real provider, run their local simulation, or are not configured. */
   channels?: Partial<Record<Channel, ChannelState>>;
+  /**
+   * What the feature adds to GET /health's answer (such as whether backups are good); it informs
+   * and never turns the answer's status, which says whether this process can serve.
+   */
+  health?: () => Promise<Record<string, unknown>>;
 }
 
 /** A timer as background work: `run` every `everyMs`, failures logged, never overlapping itself. */

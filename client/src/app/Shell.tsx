@@ -17,6 +17,7 @@ import { SendReport } from '../features/alerts/SendReport';
 import { Inbox } from '../features/inbox/Inbox';
 import { InquiryPage } from '../features/inquiry/InquiryPage';
 import { LocaleSwitch } from '../shared/LocaleSwitch';
+import { BackupPanel } from '../features/backups/BackupPanel';
 
 const REGISTER_ROLES = ACCESS.readRegister;
 const CALL_ROLES = ACCESS.takeCalls;
@@ -133,6 +134,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
       </header>
       <div class={`layout${takesCalls ? ' with-calls' : ''}`}>
         <main id="main" tabIndex={-1}>
+          {role === 'admin' && <BackupPanel />}
           {view}
         </main>
         {takesCalls && <CallsPanel departments={departments} />}

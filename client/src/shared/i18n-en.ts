@@ -328,6 +328,14 @@ export const en = {
   alertsTotal_failed: 'Failed',
   alertsTotal_stopped: 'Stopped',
   alertsTotal_waiting: 'Waiting',
+  // backups (the admin's panel)
+  backupsTitle: 'Backups',
+  backups_ok: 'made and verified',
+  backups_failed: 'FAILED — check the backups',
+  backups_overdue: 'OVERDUE — none made or verified lately',
+  backups_off: 'not configured',
+  backupsLastGood: 'last backup {at}',
+  backupsLastVerified: 'last verified {at}',
 };
 
 export type MessageKey = keyof typeof en;

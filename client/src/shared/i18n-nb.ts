@@ -319,4 +319,11 @@ export const nb: Record<MessageKey, string> = {
   alertsTotal_failed: 'Feilet',
   alertsTotal_stopped: 'Stoppet',
   alertsTotal_waiting: 'Venter',
+  backupsTitle: 'Sikkerhetskopier',
+  backups_ok: 'tatt og kontrollert',
+  backups_failed: 'FEILET — se over sikkerhetskopiene',
+  backups_overdue: 'FORSINKET — ingen tatt eller kontrollert i det siste',
+  backups_off: 'ikke satt opp',
+  backupsLastGood: 'siste kopi {at}',
+  backupsLastVerified: 'sist kontrollert {at}',
 };

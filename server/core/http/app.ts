@@ -44,9 +44,15 @@ export function createApp(deps: AppDeps): Express {
       database = 'down';
     }
     const ok = database === 'ok' && !deps.isDraining?.();
-    res
-      .status(ok ? 200 : 503)
-      .json({ status: ok ? 'ok' : 'unavailable', database, dialect: deps.db.dialect, draining: Boolean(deps.isDraining?.()), channels });
+    const reports = database === 'ok' ? await Promise.all(deps.features.map((f) => (f.health ? f.health().catch(() => ({})) : Promise.resolve({})))) : [];
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'unavailable',
+      database,
+      dialect: deps.db.dialect,
+      draining: Boolean(deps.isDraining?.()),
+      channels,
+      ...Object.assign({}, ...reports),
+    });
   });
 
   const routes = deps.features.map((f) => f.routes ?? {});
