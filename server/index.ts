@@ -12,7 +12,7 @@ import type { Config } from './core/config';
 import { repeating, type BackgroundWork, type Feature } from './core/feature';
 import { RATE_LIMIT_PRUNE_EVERY_MS } from './core/rate-limits';
 import { consoleRouter } from './core/http/console';
-import { outboundHostRoutes } from './core/http/outbound-hosts.routes';
+import { outboundHostRouteDocs, outboundHostRoutes } from './core/http/outbound-hosts.routes';
 import { createApp } from './core/http/app';
 import { openKernel, type Kernel, type KernelOptions } from './core/kernel';
 import { createAgents, type Agents, type AgentsOptions } from './core/realtime/agents';
@@ -127,7 +127,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // Expired rate-limit counters are deleted from the database (Redis expires its own); every process may do it.
   const pruneRateLimits = repeating('prune-rate-limits', RATE_LIMIT_PRUNE_EVERY_MS, () => kernel.rateLimits.prune(), logger, { runAtStart: true });
   const features: Feature[] = [
-    { routes: { api: outboundHostRoutes({ hooks: kernel.outbound }) }, background: [pruneRateLimits] },
+    { routes: { api: outboundHostRoutes({ hooks: kernel.outbound }), docs: outboundHostRouteDocs }, background: [pruneRateLimits] },
     auth,
     staffAdministration,
     register,

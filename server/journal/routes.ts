@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../core/http/cursors';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
+import { describeRoutes } from '../core/http/openapi';
 
 /* The journal for the records role: rules, archive target, posts, dead letters and the Noark 5 export. */
 
@@ -147,3 +148,23 @@ export function journalRoutes(deps: { journal: JournalService }): Router {
 
   return r;
 }
+
+export const journalRouteDocs = describeRoutes('journal', 'bearer', [
+  ['GET /api/journal/rules', 'What is journaled (typically everything)', { roles: 'records, admin' }],
+  ['PUT /api/journal/rules', 'Replaces the journal rules', { roles: 'records, admin', body: rulesBody }],
+  ['GET /api/journal/archive', 'Where journal posts are pushed (the token is never shown)', { roles: 'records, admin' }],
+  ['PUT /api/journal/archive', 'Sets the archive push URL and token', { roles: 'records, admin', body: archiveBody }],
+  ['GET /api/journal/entries', 'Journal posts, newest first: {items, nextCursor}', { roles: 'records, admin', query: entryQuery }],
+  ['GET /api/journal/dead-letters', 'Posts the archive refused or never took', { roles: 'records, admin', query: entryQuery.omit({ state: true }) }],
+  ['POST /api/journal/dead-letters/:id/retry', 'Delivers a dead post again', { roles: 'records, admin', params: { id: idParam } }],
+  [
+    'GET /api/journal/export',
+    'Noark 5 arkivstruktur.xml for a period of at most a year',
+    { roles: 'records, admin', query: exportQuery, response: { type: 'application/xml' } },
+  ],
+  [
+    'GET /api/journal/entries/:id/document',
+    "One post's document as journaled",
+    { roles: 'records, admin', params: { id: idParam }, response: { type: 'text/plain' } },
+  ],
+]);

@@ -3,6 +3,7 @@ import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
 import type { DepartmentService } from './departments.service';
 import { departmentBody } from './schemas';
+import { describeRoutes } from '../core/http/openapi';
 
 /** GET /departments for everyone signed in; POST /departments for administrators. */
 export function departmentRoutes(deps: { departments: DepartmentService }): Router {
@@ -19,3 +20,8 @@ export function departmentRoutes(deps: { departments: DepartmentService }): Rout
 
   return r;
 }
+
+export const departmentRouteDocs = describeRoutes('register', 'bearer', [
+  ['GET /api/departments', 'The departments, with menu digits, numbers, addresses and opening hours'],
+  ['POST /api/departments', 'Creates a department', { roles: 'admin', body: departmentBody, response: { status: 201 } }],
+]);

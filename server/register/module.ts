@@ -5,21 +5,21 @@ import type { Agents } from '../core/realtime/agents';
 import type { Channel } from '../contracts/names';
 import type { ChannelSender } from '../inbound/contract';
 import { pushInquiriesToAgents } from './agent-pushes';
-import { AttachmentPolicy, attachmentPolicyRoutes } from './attachment-policy';
+import { AttachmentPolicy, attachmentPolicyRouteDocs, attachmentPolicyRoutes } from './attachment-policy';
 import { AttachmentRepository } from './attachments.repository';
-import { attachmentRoutes } from './attachments.routes';
+import { attachmentRouteDocs, attachmentRoutes } from './attachments.routes';
 import { AutomaticMessages } from './automatic-messages';
-import { caseRoutes } from './cases.routes';
+import { caseRouteDocs, caseRoutes } from './cases.routes';
 import { CaseRepository } from './cases.repository';
 import { CaseService } from './cases.service';
-import { contactRoutes } from './contacts.routes';
+import { contactRouteDocs, contactRoutes } from './contacts.routes';
 import { ContactRepository } from './contacts.repository';
 import { ContactService } from './contacts.service';
-import { departmentRoutes } from './departments.routes';
+import { departmentRouteDocs, departmentRoutes } from './departments.routes';
 import { DepartmentRepository } from './departments.repository';
 import { DepartmentService } from './departments.service';
 import { RegisterEvents } from './events';
-import { inquiryRoutes } from './inquiries.routes';
+import { inquiryRouteDocs, inquiryRoutes } from './inquiries.routes';
 import { InquiryRepository } from './inquiries.repository';
 import { InquiryService } from './inquiries.service';
 import { MessageRepository } from './messages.repository';
@@ -110,7 +110,7 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
     caseService,
     messageStatus: new MessageStatusService({ db, messages, clock }),
     automaticMessages: new AutomaticMessages({ db, messages, events, clock, logger }),
-    routes: { api },
+    routes: { api, docs: [...departmentRouteDocs, ...caseRouteDocs, ...contactRouteDocs, ...attachmentRouteDocs, ...attachmentPolicyRouteDocs] },
   };
 }
 
@@ -137,5 +137,5 @@ export function createInquiryDesk(
     senders: deps.senders,
     clock: kernel.clock,
   });
-  return { inquiries, routes: { api: inquiryRoutes({ inquiries }) } };
+  return { inquiries, routes: { api: inquiryRoutes({ inquiries }), docs: inquiryRouteDocs } };
 }

@@ -6,6 +6,7 @@ import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import type { ReportFigures } from './reports.tally';
 import type { PeriodReport, SendReport, SmsReportService } from './reports.service';
+import { describeRoutes } from '../core/http/openapi';
 
 /* SMS reports per send and per period, as JSON for the console or as CSV for a spreadsheet. */
 
@@ -132,3 +133,14 @@ function periodRows(r: PeriodReport): unknown[][] {
     ...r.days.flatMap((d) => (['sent', 'delivered', 'failed'] as const).map((k) => ['day', d.date, k, d[k]])),
   ];
 }
+
+export const smsReportRouteDocs = describeRoutes('sms', 'bearer', [
+  ['GET /api/sms/sends/:id/report', "A send's report (JSON, or CSV with format=csv)", { params: { id: idParam }, query: sendReportQuery }],
+  [
+    'GET /api/sms/sends/:id/report.csv',
+    "A send's report as CSV (semicolons, UTF-8 with BOM)",
+    { params: { id: idParam }, query: sendReportQuery, response: { type: 'text/csv' } },
+  ],
+  ['GET /api/sms/reports', 'Figures for a period of at most a year, per department or all', { query: periodReportQuery }],
+  ['GET /api/sms/reports.csv', 'The period report as CSV', { query: periodReportQuery, response: { type: 'text/csv' } }],
+]);

@@ -7,6 +7,7 @@ import { actorOf, routeOf } from '../core/http/require-auth';
 import { csvRow } from '../core/http/csv';
 import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
+import { describeRoutes } from '../core/http/openapi';
 
 /* Delivery-status views for staff: outbound SMS by status, country, operator, sender and time. */
 
@@ -99,3 +100,9 @@ export function smsViewRoutes(deps: { views: SmsViewService }): Router {
 
   return r;
 }
+
+export const smsViewRouteDocs = describeRoutes('sms', 'bearer', [
+  ['GET /api/sms/messages', 'Outbound SMS by status, country, operator, sender and time: {items, nextCursor}', { query: smsListQuery }],
+  ['GET /api/sms/messages.csv', 'The same list, every row, as CSV (UTF-8 with BOM)', { query: smsExportQuery, response: { type: 'text/csv' } }],
+  ['GET /api/sms/messages/:id', 'One SMS with its whole status history', { params: { id: idParam } }],
+]);

@@ -7,6 +7,8 @@ import type { Database } from '../db/database';
 import type { Feature } from '../feature';
 import { requireAuth } from './require-auth';
 import { errorHandler, notFoundHandler } from './errors';
+import { apiReferenceDocs, apiReferenceRoutes } from './api-reference';
+import { describeRoutes, type RouteDoc } from './openapi';
 
 export interface AppDeps {
   db: Database;
@@ -59,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   api.use(express.json({ limit: '200kb', strict: true }));
+  api.use(apiReferenceRoutes(describedRoutes(deps), { title: 'Servicetorg', version: '1' }));
   for (const r of routes) if (r.apiBeforeAuth) api.use(r.apiBeforeAuth);
   api.use(requireAuth(deps.authenticator));
   for (const r of routes) if (r.api) api.use(r.api);
@@ -71,4 +74,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** The app's own routes, described like every feature's. */
+export const appDocs: RouteDoc[] = [
+  ...describeRoutes('operations', 'none', [['GET /health', 'Database, draining and channel states in one answer (200 or 503)']]),
+  ...apiReferenceDocs,
+  ...describeRoutes('console', 'none', [['GET /', "The agents' console (static files)", { response: { type: 'text/html' } }]]),
+];
+
+/** Every route the app mounts, as the features and the app describe them. */
+export function describedRoutes(deps: Pick<AppDeps, 'features'>): RouteDoc[] {
+  return [...appDocs, ...deps.features.flatMap((f) => f.routes?.docs ?? [])];
 }
