@@ -5,7 +5,7 @@ import { notFound } from '../core/errors';
 import { assertRecords, type JournalService } from './journal.service';
 import { decodeCursor, encodeCursor } from '../core/http/cursors';
 import { actorOf, routeOf } from '../core/http/require-auth';
-import { idParam } from '../core/http/schemas';
+import { fromDate, idParam, pageLimit, toDate } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import { describeRoutes } from '../core/http/openapi';
 
@@ -31,19 +31,18 @@ const pushUrl = z
   }, 'must be an https:// URL (http:// only to 127.0.0.1 or localhost)');
 export const archiveBody = z.object({ pushUrl: pushUrl.nullable(), token: z.string().min(8).max(500).nullable().optional() }).strict();
 
-const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
 export const exportQuery = z
-  .object({ from: day, to: day })
+  .object({ from: fromDate, to: toDate })
   .strict()
   .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['to'] })
   .refine((q) => q.to.getTime() - q.from.getTime() <= 367 * 24 * 3600_000, { message: 'export at most a year at a time', path: ['to'] });
 export const entryQuery = z
   .object({
     state: z.enum(DELIVERY_STATES).optional(),
-    from: day.optional(),
-    to: day.optional(),
+    from: fromDate.optional(),
+    to: toDate.optional(),
     cursor: z.string().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
+    limit: pageLimit.optional(),
   })
   .strict();
 

@@ -5,7 +5,7 @@ import type { SmsPolicy } from './policy.service';
 import type { SmsLimits } from './limits.service';
 import type { SmsSendControl } from './send-control.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
-import { idParam } from '../core/http/schemas';
+import { idParam, pageLimit } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import { assertAdmin } from '../core/access';
 import { describeRoutes } from '../core/http/openapi';
@@ -16,9 +16,7 @@ const stateList = z
   .string()
   .transform((v) => v.split(',').map((x) => x.trim()))
   .pipe(z.array(z.enum(SEND_STATES)).min(1));
-export const sendListQuery = z
-  .object({ state: stateList.optional(), cursor: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(200).optional() })
-  .strict();
+export const sendListQuery = z.object({ state: stateList.optional(), cursor: z.string().max(100).optional(), limit: pageLimit.optional() }).strict();
 
 const resumeBody = z.object({ action: z.enum(['send', 'cancel']).default('send') }).strict();
 const pauseSenderBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SERIES_STATES } from './series.entities';
 import type { SmsSeriesService } from './series.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
-import { idParam } from '../core/http/schemas';
+import { idParam, pageLimit } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import { describeRoutes } from '../core/http/openapi';
 
@@ -18,7 +18,7 @@ const seriesListQuery = z
       .pipe(z.array(z.enum(SERIES_STATES)).min(1))
       .optional(),
     cursor: z.string().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(200).optional(),
+    limit: pageLimit.optional(),
   })
   .strict();
 

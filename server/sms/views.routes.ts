@@ -5,7 +5,7 @@ import type { SmsViewService } from './views.service';
 import { SMS_SORTS } from './views.repository';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { csvRow } from '../core/http/csv';
-import { idParam } from '../core/http/schemas';
+import { fromDate, idParam, pageLimit, toDate } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import { describeRoutes } from '../core/http/openapi';
 
@@ -15,7 +15,6 @@ const statusList = z
   .string()
   .transform((v) => v.split(',').map((x) => x.trim()))
   .pipe(z.array(z.enum(MESSAGE_STATUSES)).min(1).max(MESSAGE_STATUSES.length));
-const isoTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 const filters = {
   status: statusList.optional(),
   country: z
@@ -29,13 +28,11 @@ const filters = {
     .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4759440004')
     .optional(),
   send: idParam.optional(),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
+  from: fromDate.optional(),
+  to: toDate.optional(),
   sort: z.enum(SMS_SORTS).optional(),
 };
-export const smsListQuery = z
-  .object({ ...filters, cursor: z.string().max(300).optional(), limit: z.coerce.number().int().min(1).max(500).optional() })
-  .strict();
+export const smsListQuery = z.object({ ...filters, cursor: z.string().max(300).optional(), limit: pageLimit.optional() }).strict();
 export const smsExportQuery = z.object(filters).strict();
 
 const CSV_COLUMNS = ['id', 'created_at', 'updated_at', 'status', 'sender', 'recipient', 'country', 'operator', 'send_id', 'provider_id', 'body'];

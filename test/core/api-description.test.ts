@@ -38,6 +38,31 @@ describe('the API description', () => {
     for (const path of ['/api/journal/entries', '/api/sms/operators', '/api/voice/case-categories/{category}']) expect(doc.paths[path]).toBeDefined();
   });
 
+  it('answers one page-size maximum and one form of date filter on every list', async () => {
+    const doc = (await s.api('GET', '/api/openapi.json')).body;
+    const limits = Object.entries(doc.paths as Record<string, Record<string, { parameters?: Array<{ name: string; schema: { maximum?: number } }> }>>).flatMap(
+      ([path, ops]) => Object.values(ops).flatMap((op) => (op.parameters ?? []).filter((p) => p.name === 'limit').map((p) => [path, p.schema.maximum])),
+    );
+    expect(limits.length).toBeGreaterThanOrEqual(6);
+    expect(limits.filter(([path, max]) => max !== 500 && path !== '/public/alerts/localities' && path !== '/public/alerts/streets')).toEqual([]);
+
+    const { token } = await s.user('admin@kommune.no', 'admin', []);
+    const day = new Date().toISOString().slice(0, 10);
+    const time = encodeURIComponent(new Date().toISOString());
+    for (const list of ['/api/sms/messages', '/api/journal/entries', '/api/sms/reports', '/api/journal/export'])
+      for (const [from, to] of [
+        [day, day],
+        [time, time.replace(/^(\d{4})/, (y) => String(Number(y) + 1))],
+      ]) {
+        const paged = list.endsWith('/messages') || list.endsWith('/entries');
+        const r = await s.api('GET', `${list}?from=${from}&to=${to}${paged ? '&limit=500' : ''}`, { token });
+        expect({ list, from, status: r.status }).toEqual({ list, from, status: 200 });
+      }
+    expect((await s.api('GET', '/api/sms/messages?limit=501', { token })).status).toBe(400);
+    expect((await s.api('GET', '/api/inquiries?status=open&state=closed', { token })).status).toBe(400);
+    expect((await s.api('GET', '/api/inquiries?status=open&state=open', { token })).status).toBe(200);
+  });
+
   it('serves a readable page with nothing fetched from elsewhere', async () => {
     const page = await s.api('GET', '/api/docs');
     expect(page.status).toBe(200);
