@@ -108,7 +108,7 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
     departmentService,
     contactService,
     caseService,
-    messageStatus: new MessageStatusService({ db, messages, clock }),
+    messageStatus: new MessageStatusService({ db, messages, clock, metrics: kernel.metrics }),
     automaticMessages: new AutomaticMessages({ db, messages, events, clock, logger }),
     routes: { api, docs: [...departmentRouteDocs, ...caseRouteDocs, ...contactRouteDocs, ...attachmentRouteDocs, ...attachmentPolicyRouteDocs] },
   };

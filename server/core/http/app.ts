@@ -9,6 +9,8 @@ import { requireAuth } from './require-auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { apiReferenceDocs, apiReferenceRoutes } from './api-reference';
 import { describeRoutes, type RouteDoc } from './openapi';
+import { httpMetrics, operationsDocs, operationsRoutes, requestLog, type ReadinessCheck } from './operations';
+import type { Metrics } from '../metrics';
 
 export interface AppDeps {
   db: Database;
@@ -21,6 +23,11 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** Whose X-Forwarded-For to believe (TRUST_PROXY); req.ip, and so every per-address limit, rests on it. */
   trustProxy: TrustProxy;
+  metrics: Metrics;
+  /** What /health/ready waits for besides the database. */
+  readiness?: ReadinessCheck[];
+  /** METRICS_TOKEN; unset: /metrics answers loopback clients only. */
+  metricsToken?: string;
 }
 
 /**
@@ -32,6 +39,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
+  const described = describedRoutes(deps);
+  app.use(...requestLog(deps.logger), httpMetrics(deps.metrics, described));
   // Browser security headers for everything a browser loads; provider webhooks answer machines
   // (TwiML, JSON) and skip the ~15 headers per response on the busiest path.
   const secure = helmet();
@@ -51,6 +60,16 @@ export function createApp(deps: AppDeps): Express {
       .json({ status: ok ? 'ok' : 'unavailable', database, dialect: deps.db.dialect, draining: Boolean(deps.isDraining?.()), channels });
   });
 
+  const database: ReadinessCheck = { name: 'database', check: async () => (await deps.db.dataSource.query('SELECT 1'), 'ok') };
+  app.use(
+    operationsRoutes({
+      checks: [database, ...(deps.readiness ?? [])],
+      isDraining: () => Boolean(deps.isDraining?.()),
+      metrics: deps.metrics,
+      metricsToken: deps.metricsToken,
+    }),
+  );
+
   const routes = deps.features.map((f) => f.routes ?? {});
   for (const r of routes) if (r.webhooks) app.use(r.webhooks);
 
@@ -61,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   api.use(express.json({ limit: '200kb', strict: true }));
-  api.use(apiReferenceRoutes(describedRoutes(deps), { title: 'Servicetorg', version: '1' }));
+  api.use(apiReferenceRoutes(described, { title: 'Servicetorg', version: '1' }));
   for (const r of routes) if (r.apiBeforeAuth) api.use(r.apiBeforeAuth);
   api.use(requireAuth(deps.authenticator));
   for (const r of routes) if (r.api) api.use(r.api);
@@ -79,6 +98,7 @@ export function createApp(deps: AppDeps): Express {
 /** The app's own routes, described like every feature's. */
 export const appDocs: RouteDoc[] = [
   ...describeRoutes('operations', 'none', [['GET /health', 'Database, draining and channel states in one answer (200 or 503)']]),
+  ...operationsDocs,
   ...apiReferenceDocs,
   ...describeRoutes('console', 'none', [['GET /', "The agents' console (static files)", { response: { type: 'text/html' } }]]),
 ];
