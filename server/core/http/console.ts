@@ -3,8 +3,14 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
 
-/** Where `npm ci` (the "prepare" script) leaves the built console. */
-export const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, '../../../client/dist');
+/**
+ * Where `npm run build` (or `npm ci`'s "prepare" step) leaves the built console: client/dist at the
+ * package root, seen from server/core/http in the sources or from dist/server/core/http in the build.
+ */
+export const DEFAULT_CONSOLE_DIR =
+  [path.resolve(__dirname, '../../../client/dist'), path.resolve(__dirname, '../../../../client/dist')].find((d) =>
+    fs.existsSync(path.join(d, 'index.html')),
+  ) ?? path.resolve(__dirname, '../../../client/dist');
 
 /*
  * The console's pages get a CSP stricter than helmet's default: scripts and styles only from our
