@@ -208,7 +208,13 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       await kernel.jobs.stop().catch((err) => logger.warn({ err }, 'job queue stop failed'));
       for (const work of background) await Promise.resolve(work.stop()).catch((err) => logger.warn({ err, work: work.name }, 'background work stop failed'));
       await new Promise<void>((resolve) => {
-        void io.close(() => (role === 'worker' && httpServer.listening ? httpServer.close(() => resolve()) : resolve()));
+        // A worker's Socket.IO was never attached to a server (io.close() would throw on its missing
+        // engine): its namespaces' adapters are closed, then its health port.
+        if (role === 'worker')
+          void Promise.allSettled([...io._nsps.values()].map(async (nsp) => nsp.adapter.close())).then(() =>
+            httpServer.listening ? httpServer.close(() => resolve()) : resolve(),
+          );
+        else void io.close(() => resolve());
         httpServer.closeIdleConnections?.();
         setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
       });

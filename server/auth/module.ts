@@ -35,6 +35,8 @@ export interface AuthFeature extends Feature {
   users: UserRepository;
   /** Told when sessions end before their tokens expire (logout, revoke, deactivation, reset). */
   sessions: Sessions;
+  /** Deactivation, resets and revocations (the admin API and the command line). */
+  lifecycle: AccountLifecycle;
 }
 
 /** Tokens expired or revoked this long ago are deleted: they can never pass again, and the table would only grow. */
@@ -74,6 +76,7 @@ export function createAuth(kernel: Kernel, opts: AuthOptions = {}): AuthFeature 
     service,
     users,
     sessions,
+    lifecycle,
     routes: { apiBeforeAuth, api, docs: [...authRouteDocs, ...apiKeyRouteDocs, ...totpPolicyRouteDocs, ...accountLifecycleRouteDocs] },
     background: [prune],
   };

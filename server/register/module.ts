@@ -45,6 +45,7 @@ export { checkAttachment, cleanFilename, type AttachmentType, type AttachmentVer
 export { checkAttachmentFile } from './attachment-file';
 export type { StaffDirectory, StaffMember } from './staff';
 export { SWITCHBOARD } from './departments.repository';
+export { caseBody, caseNumberParam } from './schemas';
 export { replaceableBy } from './message-status.service';
 export { ContactEmailEntity, ContactEntity, InquiryEntity, MessageEntity } from './entities';
 export type { ContactKey } from './contacts.repository';
