@@ -45,22 +45,23 @@ export function consoleRouter(deps: { dir?: string; logger: Logger }): Router {
       res
         .status(503)
         .type('text/plain')
-        .send('The Servicetorg console is not built on this server. Run "npm run build:client" (npm ci does it) and restart.\n');
+        .send('The Servicetorg console is not built on this server. Run "npm run build" (or "npm run build:client") before starting it.\n');
     });
     return r;
   }
-  r.use(
-    express.static(dir, {
-      index: 'index.html',
-      dotfiles: 'ignore',
-      redirect: false,
-      setHeaders(res, file) {
-        res.setHeader('Content-Security-Policy', CONSOLE_CSP);
-        // Hashed asset names never change content; index.html must be fetched fresh to find new ones.
-        const hashed = file.includes(`${path.sep}assets${path.sep}`);
-        res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    }),
-  );
+  const files = express.static(dir, {
+    index: 'index.html',
+    dotfiles: 'ignore',
+    redirect: false,
+    setHeaders(res, file) {
+      res.setHeader('Content-Security-Policy', CONSOLE_CSP);
+      // Hashed asset names never change content; index.html must be fetched fresh to find new ones.
+      const hashed = file.includes(`${path.sep}assets${path.sep}`);
+      res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  // `/` as a route of its own (the same files answer it), so the route list and the API description see the console.
+  r.get('/', files);
+  r.use(files);
   return r;
 }
