@@ -155,5 +155,6 @@ describe.each(engines())('the command line on $name', (engine) => {
       await database.drop();
       database = used;
     }
-  });
+    // The whole demo (200 citizens, staff passwords at the production hash cost) takes its time on a busy machine.
+  }, 120_000);
 });
