@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import http from 'node:http';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 // Static, not import(): jest's CommonJS runtime cannot run dynamic imports, and these are small.
@@ -12,8 +12,9 @@ import type { Config } from './core/config';
 import { repeating, type BackgroundWork, type Feature } from './core/feature';
 import { RATE_LIMIT_PRUNE_EVERY_MS } from './core/rate-limits';
 import { consoleRouter } from './core/http/console';
-import { outboundHostRoutes } from './core/http/outbound-hosts.routes';
+import { outboundHostRouteDocs, outboundHostRoutes } from './core/http/outbound-hosts.routes';
 import { createApp } from './core/http/app';
+import { operationsRoutes, type ReadinessCheck } from './core/http/operations';
 import { openKernel, type Kernel, type KernelOptions } from './core/kernel';
 import { createAgents, type Agents, type AgentsOptions } from './core/realtime/agents';
 import { createAuth, createStaffAdministration, type AuthFeature, type AuthOptions } from './auth/module';
@@ -28,6 +29,7 @@ import { createAlerts, type AlertsFeature, type AlertsOptions } from './alerts/m
 import { SubscriberAudience } from './alerts/audience.repository';
 import { createBackups, type BackupOptions, type BackupsFeature } from './backups/module';
 import type { InquiryService } from './register/inquiries.service';
+import { observe } from './operations';
 
 /**
  * What a process runs: `web` answers HTTP and agents' sockets and only adds jobs; `worker` runs the
@@ -132,7 +134,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // Expired rate-limit counters are deleted from the database (Redis expires its own); every process may do it.
   const pruneRateLimits = repeating('prune-rate-limits', RATE_LIMIT_PRUNE_EVERY_MS, () => kernel.rateLimits.prune(), logger, { runAtStart: true });
   const features: Feature[] = [
-    { routes: { api: outboundHostRoutes({ hooks: kernel.outbound }) }, background: [pruneRateLimits] },
+    { routes: { api: outboundHostRoutes({ hooks: kernel.outbound }), docs: outboundHostRouteDocs }, background: [pruneRateLimits] },
     auth,
     staffAdministration,
     register,
@@ -147,6 +149,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   await register.departmentService.ensureSwitchboard();
 
   let draining = false;
+  const readiness = observe({ kernel, agents, register, email, redis, runsBackground: role !== 'web' });
   const app = createApp({
     db,
     logger,
@@ -155,9 +158,15 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     console: consoleRouter({ dir: opts.consoleDir, logger }),
     isDraining: () => draining,
     trustProxy: config.trustProxy,
+    metrics: kernel.metrics,
+    metricsToken: config.metricsToken,
+    readiness,
   });
   // A worker's HTTP is its health alone: agents and webhooks go to web processes.
-  const httpServer = role === 'worker' ? http.createServer(workerHealth(() => draining)) : http.createServer(app);
+  const httpServer =
+    role === 'worker'
+      ? http.createServer(workerHttp({ isDraining: () => draining, readiness, metrics: kernel.metrics, metricsToken: config.metricsToken, db }))
+      : http.createServer(app);
   if (role !== 'worker') io.attach(httpServer);
   // A web process adds jobs but never runs them, so a send to 100,000 never takes its event loop.
   const started = role === 'web' ? background.filter((w) => w.everyProcess) : background;
@@ -206,7 +215,13 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       await kernel.jobs.stop().catch((err) => logger.warn({ err }, 'job queue stop failed'));
       for (const work of background) await Promise.resolve(work.stop()).catch((err) => logger.warn({ err, work: work.name }, 'background work stop failed'));
       await new Promise<void>((resolve) => {
-        void io.close(() => (role === 'worker' && httpServer.listening ? httpServer.close(() => resolve()) : resolve()));
+        // A worker's Socket.IO was never attached to a server (io.close() would throw on its missing
+        // engine): its namespaces' adapters are closed, then its health port.
+        if (role === 'worker')
+          void Promise.allSettled([...io._nsps.values()].map(async (nsp) => nsp.adapter.close())).then(() =>
+            httpServer.listening ? httpServer.close(() => resolve()) : resolve(),
+          );
+        else void io.close(() => resolve());
         httpServer.closeIdleConnections?.();
         setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
       });
@@ -217,16 +232,18 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   };
 }
 
-/** A worker's only HTTP answer: up (200) or stopping (503), and which role it is. */
-function workerHealth(isDraining: () => boolean): http.RequestListener {
-  return (req, res) => {
-    const ok = req.method === 'GET' && (req.url ?? '').split('?')[0] === '/health';
-    res.statusCode = ok ? (isDraining() ? 503 : 200) : 404;
-    res.setHeader('content-type', 'application/json');
-    res.end(
-      JSON.stringify(
-        ok ? { status: isDraining() ? 'draining' : 'ok', role: 'worker' } : { error: { code: 'not_found', message: 'a worker answers only GET /health' } },
-      ),
-    );
-  };
+/** A worker's HTTP: its health, the probes and its metrics (job runs, queue depths), nothing else. */
+function workerHttp(deps: { isDraining: () => boolean; readiness: ReadinessCheck[]; metrics: Kernel['metrics']; metricsToken?: string; db: Kernel['db'] }) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    const draining = deps.isDraining();
+    res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ok', role: 'worker' });
+  });
+  const database: ReadinessCheck = { name: 'database', check: async () => (await deps.db.dataSource.query('SELECT 1'), 'ok') };
+  app.use(operationsRoutes({ checks: [database, ...deps.readiness], isDraining: deps.isDraining, metrics: deps.metrics, metricsToken: deps.metricsToken }));
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'a worker answers only GET /health, /health/live, /health/ready and /metrics' } });
+  });
+  return app;
 }

@@ -9,6 +9,7 @@ import { readBody } from './address-register-csv';
 import { FORMATS } from './address-register-files';
 import type { AddressRegisterService } from './address-register.service';
 import type { AlertCategoryService } from './categories';
+import { describeRoutes } from '../core/http/openapi';
 
 /*
  * POST /api/address-register/import (admin), PUT /api/alert-categories/:code (admin, officer), and
@@ -82,3 +83,15 @@ export function addressRegisterRoutes(deps: { register: AddressRegisterService; 
 
   return { api, public: pub };
 }
+
+export const addressRegisterRouteDocs = describeRoutes('alerts', 'bearer', [
+  ['POST /api/address-register/import', 'Imports the official address register from CSV', { roles: 'admin', query: importQuery, bodyType: 'text/csv' }],
+  [
+    'PUT /api/alert-categories/:code',
+    'Creates or renames an interest category',
+    { roles: 'admin, officer', params: { code: categoryCode }, body: categoryBody },
+  ],
+  ['GET /public/alerts/localities', 'Localities matching what a resident typed (case and diacritics ignored)', { auth: 'none', query: localityQuery }],
+  ['GET /public/alerts/streets', 'Streets of a locality', { auth: 'none', query: streetQuery }],
+  ['GET /public/alerts/categories', 'Interest categories', { auth: 'none' }],
+]);

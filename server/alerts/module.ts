@@ -5,13 +5,14 @@ import type { Register } from '../register/module';
 import type { SmsFeature } from '../sms/module';
 import { AlertCodeRepository } from './codes.repository';
 import { AlertCodes, type CodeRules } from './codes.service';
-import { alertPages } from './pages.routes';
+import { alertPageDocs, alertPages } from './pages.routes';
 import { SubscriptionRepository } from './subscriptions.repository';
-import { subscriptionRoutes, subscriptionStaffRoutes } from './subscriptions.routes';
+import { subscriptionRouteDocs, subscriptionRoutes, subscriptionStaffRoutes } from './subscriptions.routes';
 import { langOfCountry } from './subscriptions.schemas';
 import { Subscriptions } from './subscriptions.service';
 import { AddressRegisterRepository } from './address-register.repository';
-import { addressRegisterRoutes } from './address-register.routes';
+import { reminderRouteDocs } from './reminders/routes';
+import { addressRegisterRouteDocs, addressRegisterRoutes } from './address-register.routes';
 import { AddressRegisterService } from './address-register.service';
 import { AlertCategoryService } from './categories';
 import { createReminders, type ReminderOptions } from './reminders/module';
@@ -84,7 +85,7 @@ export function createAlerts(kernel: Kernel, deps: { register: Register; sms: Sm
   api.use(reminders.routes);
 
   return {
-    routes: { public: pub, api },
+    routes: { public: pub, api, docs: [...addressRegisterRouteDocs, ...subscriptionRouteDocs, ...alertPageDocs, ...reminderRouteDocs] },
     background: reminders.background,
     subscriptions,
     addressRegister,

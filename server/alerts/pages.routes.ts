@@ -19,6 +19,7 @@ import type { SubscriptionRepository } from './subscriptions.repository';
 import { isAlertLang, type AlertLang } from './subscriptions.schemas';
 import type { Subscriptions } from './subscriptions.service';
 import { ipOf } from './subscriptions.routes';
+import { describeRoutes } from '../core/http/openapi';
 
 /** As the web forms: no script may run, no framing, and forms post only here. */
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -222,3 +223,15 @@ function asPageErrors(e: unknown, lang: AlertLang, req: Request, res: Response):
   if (e.code === 'invalid_input') return { status: 400, errors: { phone: t.invalidPhone } };
   throw e;
 }
+
+const page = { type: 'text/html' };
+const formType = 'application/x-www-form-urlencoded' as const;
+export const alertPageDocs = describeRoutes('alerts', 'none', [
+  ['GET /public/alerts/assets/alerts.css', "The pages' stylesheet", { response: { type: 'text/css' } }],
+  ['GET /public/alerts', 'Subscription page: choose a locality', { response: page }],
+  ['GET /public/alerts/choose-streets', 'Subscription page: choose streets', { response: page }],
+  ['GET /public/alerts/details', 'Subscription page: number, categories and code', { response: page }],
+  ['POST /public/alerts/details', 'Subscription page: ask for a code or confirm with it', { bodyType: formType, response: page }],
+  ['GET /public/alerts/leave', 'Unsubscribe page', { response: page }],
+  ['POST /public/alerts/leave', 'Unsubscribe page: ask for a code or confirm with it', { bodyType: formType, response: page }],
+]);

@@ -4,6 +4,7 @@ import { actorOf, routeOf } from '../core/http/require-auth';
 import { clientKey } from '../core/rate-limits';
 import { codeRequest, proofBody, staffExportQuery, subscriptionBody } from './subscriptions.schemas';
 import type { Subscriptions } from './subscriptions.service';
+import { describeRoutes } from '../core/http/openapi';
 
 /** Bodies here are a number, a code and a few ids: anything larger is no resident's request. */
 const json = express.json({ limit: '16kb', strict: true });
@@ -49,3 +50,11 @@ export function subscriptionStaffRoutes(deps: { subscriptions: Subscriptions }):
   });
   return r;
 }
+
+export const subscriptionRouteDocs = describeRoutes('alerts', 'none', [
+  ['POST /public/alerts/code', 'Sends a one-time code by SMS (202 whether or not the number is subscribed)', { body: codeRequest, response: { status: 202 } }],
+  ['POST /public/alerts/subscription', 'Subscribes, or replaces the choice, with a one-time code', { body: subscriptionBody }],
+  ['POST /public/alerts/unsubscribe', 'Unsubscribes with a one-time code', { body: proofBody }],
+  ['POST /public/alerts/export', 'What is stored about the number, with a one-time code', { body: proofBody }],
+  ['GET /api/alerts/subscribers/export', 'What is stored about one subscriber', { auth: 'bearer', roles: 'admin, officer', query: staffExportQuery }],
+]);

@@ -3,6 +3,7 @@ import type { StaffAdministration } from './administration.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { userBody } from './schemas';
 import { parse } from '../core/http/validate';
+import { describeRoutes } from '../core/http/openapi';
 
 /** POST /users: administrators create staff accounts. */
 export function staffAdministrationRoutes(deps: { admin: StaffAdministration }): Router {
@@ -14,3 +15,7 @@ export function staffAdministrationRoutes(deps: { admin: StaffAdministration }):
   });
   return r;
 }
+
+export const staffAdministrationRouteDocs = describeRoutes('users', 'bearer', [
+  ['POST /api/users', 'Creates a staff account', { roles: 'admin', body: userBody, response: { status: 201 } }],
+]);

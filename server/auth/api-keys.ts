@@ -12,6 +12,7 @@ import { badRequest, notFound } from '../core/errors';
 import { ApiKeyEntity, type ApiKey } from './entities';
 import type { User } from './entities';
 import type { UserRepository } from './users.repository';
+import { describeRoutes } from '../core/http/openapi';
 
 /** Keys carry a prefix so one is told from a session token without a database read. */
 export const API_KEY_PREFIX = 'stk_';
@@ -125,3 +126,9 @@ export function apiKeyRoutes(deps: { keys: ApiKeys }): Router {
   });
   return r;
 }
+
+export const apiKeyRouteDocs = describeRoutes('users', 'bearer', [
+  ['POST /api/api-keys', 'Creates an API key for the integration account (shown once)', { roles: 'admin', body: createBody, response: { status: 201 } }],
+  ['GET /api/api-keys', 'The API keys, without their secrets', { roles: 'admin' }],
+  ['DELETE /api/api-keys/:id', 'Revokes a key', { roles: 'admin', params: { id: idParam }, response: { status: 204, type: 'none' } }],
+]);

@@ -4,6 +4,7 @@ import type { MeView } from '../contracts/views';
 import { actorOf, requireAuth, routeOf } from '../core/http/require-auth';
 import { loginBody, newPasswordBody, totpBody } from './schemas';
 import { parse } from '../core/http/validate';
+import { describeRoutes } from '../core/http/openapi';
 
 export function authRoutes(deps: { auth: AuthService }): Router {
   const r = Router();
@@ -48,3 +49,12 @@ export function authRoutes(deps: { auth: AuthService }): Router {
 
   return r;
 }
+
+export const authRouteDocs = describeRoutes('auth', 'bearer', [
+  ['POST /api/auth/login', 'Log in: {token, user}; 401 totp_required or invalid_totp for accounts with TOTP', { auth: 'none', body: loginBody }],
+  ['POST /api/auth/logout', 'Ends this token', { response: { status: 204, type: 'none' } }],
+  ['GET /api/auth/me', 'Who the token belongs to, and what it is limited to (enrol, password)'],
+  ['POST /api/auth/password', 'Sets a new password (the only call a token limited to `password` may make)', { body: newPasswordBody }],
+  ['POST /api/auth/totp/enrol', 'Starts TOTP enrolment: {secret, otpauthUrl}'],
+  ['POST /api/auth/totp/confirm', 'Finishes TOTP enrolment with a first code', { body: totpBody }],
+]);

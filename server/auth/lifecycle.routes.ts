@@ -5,6 +5,7 @@ import { actorOf, routeOf } from '../core/http/require-auth';
 import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import { passwordResetBody } from './schemas';
+import { describeRoutes } from '../core/http/openapi';
 
 /** Administrators manage existing accounts: /users, /users/:id/{deactivate,reactivate,password-reset,totp-reset,sessions/revoke}. */
 export function accountLifecycleRoutes(deps: { lifecycle: AccountLifecycle }): Router {
@@ -39,3 +40,25 @@ export function accountLifecycleRoutes(deps: { lifecycle: AccountLifecycle }): R
 
   return r;
 }
+
+const userId = { id: idParam };
+export const accountLifecycleRouteDocs = describeRoutes('users', 'bearer', [
+  ['GET /api/users', 'Every staff account', { roles: 'admin' }],
+  [
+    'POST /api/users/:id/deactivate',
+    'Deactivates the account and ends its sessions',
+    { roles: 'admin', params: userId, response: { status: 204, type: 'none' } },
+  ],
+  ['POST /api/users/:id/reactivate', 'Lets a deactivated account log in again', { roles: 'admin', params: userId, response: { status: 204, type: 'none' } }],
+  [
+    'POST /api/users/:id/totp-reset',
+    'Removes the TOTP enrolment; the user enrols again at next log-in',
+    { roles: 'admin', params: userId, response: { status: 204, type: 'none' } },
+  ],
+  ['POST /api/users/:id/sessions/revoke', 'Ends every session of the account', { roles: 'admin', params: userId, response: { status: 204, type: 'none' } }],
+  [
+    'POST /api/users/:id/password-reset',
+    'Sets a temporary password the user must change at next log-in',
+    { roles: 'admin', params: userId, body: passwordResetBody, response: { status: 204, type: 'none' } },
+  ],
+]);

@@ -3,16 +3,16 @@ import type { Kernel } from '../core/kernel';
 import { repeating, type Feature } from '../core/feature';
 import { EventBus } from '../core/events';
 import { StaffAdministration } from './administration.service';
-import { staffAdministrationRoutes } from './administration.routes';
-import { authRoutes } from './auth.routes';
+import { staffAdministrationRouteDocs, staffAdministrationRoutes } from './administration.routes';
+import { authRouteDocs, authRoutes } from './auth.routes';
 import { AuthService } from './auth.service';
 import { TokenRepository } from './tokens.repository';
 import { LoginThrottle, type ThrottleRule } from './login-throttle';
-import { ApiKeys, apiKeyRoutes } from './api-keys';
-import { TotpPolicy, totpPolicyRoutes } from './totp-policy';
+import { ApiKeys, apiKeyRouteDocs, apiKeyRoutes } from './api-keys';
+import { TotpPolicy, totpPolicyRouteDocs, totpPolicyRoutes } from './totp-policy';
 import { UserRepository } from './users.repository';
 import { AccountLifecycle } from './lifecycle.service';
-import { accountLifecycleRoutes } from './lifecycle.routes';
+import { accountLifecycleRouteDocs, accountLifecycleRoutes } from './lifecycle.routes';
 import type { SessionEvents, Sessions } from './sessions';
 
 export type { AuthService } from './auth.service';
@@ -35,6 +35,8 @@ export interface AuthFeature extends Feature {
   users: UserRepository;
   /** Told when sessions end before their tokens expire (logout, revoke, deactivation, reset). */
   sessions: Sessions;
+  /** Deactivation, resets and revocations (the admin API and the command line). */
+  lifecycle: AccountLifecycle;
 }
 
 /** Tokens expired or revoked this long ago are deleted: they can never pass again, and the table would only grow. */
@@ -70,7 +72,14 @@ export function createAuth(kernel: Kernel, opts: AuthOptions = {}): AuthFeature 
   const prune = repeating('prune-auth-tokens', TOKEN_PRUNE_EVERY_MS, () => tokens.prune(new Date(clock().getTime() - TOKEN_KEEP_MS)), kernel.logger, {
     runAtStart: true,
   });
-  return { service, users, sessions, routes: { apiBeforeAuth, api }, background: [prune] };
+  return {
+    service,
+    users,
+    sessions,
+    lifecycle,
+    routes: { apiBeforeAuth, api, docs: [...authRouteDocs, ...apiKeyRouteDocs, ...totpPolicyRouteDocs, ...accountLifecycleRouteDocs] },
+    background: [prune],
+  };
 }
 
 /** Staff accounts, created by administrators; built once the register's departments exist. */
@@ -87,5 +96,5 @@ export function createStaffAdministration(
     passwordCost: opts.passwordCost,
     defaultCountry: kernel.config.defaultCountry,
   });
-  return { routes: { api: staffAdministrationRoutes({ admin }) } };
+  return { routes: { api: staffAdministrationRoutes({ admin }), docs: staffAdministrationRouteDocs } };
 }

@@ -8,6 +8,7 @@ import { ROLES, type Role } from '../contracts/names';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
 import { TotpRoleEntity } from './entities';
+import { describeRoutes } from '../core/http/openapi';
 
 /** Integration is a machine account: it cannot answer a TOTP prompt, so it is never on the list. */
 const ADDABLE = ROLES.filter((r) => r !== 'integration' && !TOTP_REQUIRED.includes(r));
@@ -62,3 +63,8 @@ export function totpPolicyRoutes(deps: { policy: TotpPolicy }): Router {
   });
   return r;
 }
+
+export const totpPolicyRouteDocs = describeRoutes('users', 'bearer', [
+  ['GET /api/totp-policy', 'Which roles must use TOTP', { roles: 'admin' }],
+  ['PUT /api/totp-policy', 'Adds roles that must use TOTP beyond admin, officer and records', { roles: 'admin', body }],
+]);

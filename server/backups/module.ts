@@ -2,7 +2,7 @@ import type { Kernel } from '../core/kernel';
 import { repeating, type Feature } from '../core/feature';
 import { BackupService } from './backup.service';
 import { BackupRunRepository } from './runs.repository';
-import { backupRoutes } from './routes';
+import { backupRouteDocs, backupRoutes } from './routes';
 
 export type { BackupStatus, BackupHealth } from './backup.service';
 export { BackupService } from './backup.service';
@@ -29,7 +29,7 @@ export function createBackups(kernel: Kernel, opts: BackupOptions = {}): Backups
   return {
     service,
     runs,
-    routes: { api: backupRoutes({ backups: service }) },
+    routes: { api: backupRoutes({ backups: service }), docs: backupRouteDocs },
     background: config.backups ? [repeating('backups', opts.tickMs ?? 60_000, () => service.tick(), logger)] : [],
     health: async () => ({ backups: await service.status() }),
   };

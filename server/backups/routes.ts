@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { assertAdmin } from '../core/access';
 import { actorOf } from '../core/http/require-auth';
 import type { BackupService } from './backup.service';
+import { describeRoutes } from '../core/http/openapi';
 
 /** The admin's view of backups: whether they are good, failing or late, and the last runs. */
 export function backupRoutes(deps: { backups: BackupService }): Router {
@@ -12,3 +13,7 @@ export function backupRoutes(deps: { backups: BackupService }): Router {
   });
   return r;
 }
+
+export const backupRouteDocs = describeRoutes('backups', 'bearer', [
+  ['GET /api/backups', 'Whether backups are good, failing or overdue, with the last runs', { roles: 'admin' }],
+]);

@@ -75,6 +75,22 @@ export interface InquiryUpdated {
 
 export type Ack = (answer: { ok: true } | { ok: false; reason: string }) => void;
 
+/**
+ * What an acknowledgement's `{ok: false, reason}` means in HTTP terms: the status and `error.code`
+ * the API answers for the same refusal. Sockets keep their short acks; the API reference prints this.
+ */
+export const ACK_REASONS: Record<string, { status: number; code: string; means: string }> = {
+  invalid_payload: { status: 400, code: 'invalid_input', means: 'the payload does not match the event' },
+  unauthorized: { status: 401, code: 'invalid_token', means: 'the token no longer passes; the socket is closed' },
+  not_allowed: { status: 403, code: 'forbidden', means: 'the role may not do this' },
+  not_your_department: { status: 403, code: 'forbidden', means: 'the call is for a department the agent is not in' },
+  not_found: { status: 404, code: 'not_found', means: 'no such call' },
+  taken: { status: 409, code: 'conflict', means: 'another agent took it first' },
+  ended: { status: 409, code: 'conflict', means: 'the call has ended' },
+  rate_limited: { status: 429, code: 'rate_limited', means: 'too many events on this connection' },
+  unavailable: { status: 503, code: 'unavailable', means: 'the server could not do it now; try again' },
+};
+
 export interface ClientToServerEvents {
   'agent:status': (payload: z.infer<typeof agentStatusPayload>, ack?: Ack) => void;
   'call:accept': (payload: z.infer<typeof callAcceptPayload>, ack: Ack) => void;

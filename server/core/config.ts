@@ -82,6 +82,8 @@ export const configSchema = z
     ),
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     DEMO_DATA: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+    // Who may read /metrics: a scraper with this bearer token; without it, only this machine (loopback).
+    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').max(200).optional()),
     TRUST_PROXY: z.preprocess(
       emptyToUndefined,
       z
@@ -254,6 +256,8 @@ export interface Config {
    */
   simulateProviders: boolean;
   trustProxy: TrustProxy;
+  /** The bearer token /metrics takes (METRICS_TOKEN); unset: /metrics answers only loopback clients. */
+  metricsToken?: string;
   tokenTtlMs: number;
   /** IANA zone of the municipality (TIME_ZONE, default Europe/Oslo). */
   timeZone: string;
@@ -291,6 +295,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demoData,
     simulateProviders: demoData && c.NODE_ENV !== 'production',
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
+    metricsToken: c.METRICS_TOKEN,
     tokenTtlMs: c.TOKEN_TTL_HOURS * 3600_000,
     timeZone: c.TIME_ZONE,
     quietHours: parseQuietHours(c.SMS_QUIET_HOURS) ?? null,

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Channel } from '../contracts/names';
+import type { RouteDoc } from './http/openapi';
 
 /** The routes a feature adds; the app mounts each kind in one place (server/core/http/app.ts). */
 export interface FeatureRoutes {
@@ -12,6 +13,11 @@ export interface FeatureRoutes {
   api?: Router;
   /** Unauthenticated pages and endpoints: /public/..., the demo's call simulator. */
   public?: Router;
+  /**
+   * What each mounted route is: method, path, the zod schemas that validate it. Written next to
+   * the routes; the app serves them as /api/openapi.json and /api/docs, and a test checks them.
+   */
+  docs?: RouteDoc[];
 }
 
 /** Work a feature runs in the background: started by the root once it listens, stopped before it closes. */

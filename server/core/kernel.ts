@@ -9,6 +9,7 @@ import type { JobQueue } from './jobs/queue';
 import { createLogger } from './logger';
 import { createRateLimits, type RateLimits } from './rate-limits';
 import { OutboundHooks } from './outbound-hooks';
+import { Metrics } from './metrics';
 
 /**
  * The shared kernel every feature is built on: config, logger, clock, database, the audit trail,
@@ -26,6 +27,8 @@ export interface Kernel {
   rateLimits: RateLimits;
   /** Outbound hooks, only to hosts an admin has listed. */
   outbound: OutboundHooks;
+  /** Prometheus instruments, one registry per server; served at /metrics. */
+  metrics: Metrics;
 }
 
 export interface KernelOptions {
@@ -38,8 +41,9 @@ export async function openKernel(config: Config, schema: Schema, opts: KernelOpt
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? (() => new Date());
   const db = await openDatabase(config.databaseUrl, schema);
-  const jobs = createJobQueue({ redisUrl: config.redisUrl, jobs: new JobRepository({ db }), logger, clock }, opts.jobs);
+  const metrics = new Metrics();
+  const jobs = metrics.countJobs(createJobQueue({ redisUrl: config.redisUrl, jobs: new JobRepository({ db }), logger, clock }, opts.jobs));
   const rateLimits = createRateLimits({ db, redisUrl: config.redisUrl, prefix: opts.jobs?.prefix });
   const audit = new AuditRepository({ db, clock });
-  return { config, logger, clock, db, audit, jobs, rateLimits, outbound: new OutboundHooks({ db, audit, clock, logger }) };
+  return { config, logger, clock, db, audit, jobs, rateLimits, metrics, outbound: new OutboundHooks({ db, audit, clock, logger }) };
 }

@@ -1,10 +1,12 @@
 import pino, { type Logger } from 'pino';
 import { maskContacts, serializeError } from './log-redaction';
+import { currentRequestId } from './request-context';
 
 /**
  * Structured JSON logs. Citizen data stays out: bodies, numbers and addresses are redacted
  * wherever they appear under these keys; errors are logged by the fields we choose (no SQL, no
  * parameters); and any number or e-mail address left in a finished line is masked on the way out.
+ * A line written while a request is served carries its id (`reqId`), the one X-Request-Id echoes.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -17,6 +19,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       },
       serializers: { err: serializeError, error: serializeError, reason: serializeError },
       hooks: { streamWrite: maskContacts },
+      // Every line written while a request is served names it, whoever writes it.
+      mixin: () => {
+        const reqId = currentRequestId();
+        return reqId ? { reqId } : {};
+      },
     },
     destination,
   );

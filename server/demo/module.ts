@@ -12,8 +12,10 @@ export { DEMO_PASSWORD, DEMO_DEPARTMENTS } from './seed';
 export async function seedDemo(
   server: DemoDeps & Parameters<typeof seedDemoForms>[0] & Parameters<typeof seedDemoAlerts>[0],
   opts: { logger?: Logger } = {},
-): Promise<void> {
-  await seedDemoData(server, opts);
+): Promise<boolean> {
+  // Demo data never mixes into a register that holds anything: false, and nothing added.
+  const seeded = await seedDemoData(server, opts);
   await seedDemoForms(server);
   await seedDemoAlerts(server);
+  return seeded;
 }

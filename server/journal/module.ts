@@ -4,7 +4,7 @@ import type { Register } from '../register/module';
 import type { UserRepository } from '../auth/module';
 import { JOURNAL_QUEUE, JournalService } from './journal.service';
 import { JournalRepository } from './journal.repository';
-import { journalRoutes } from './routes';
+import { journalRouteDocs, journalRoutes } from './routes';
 
 export type { JournalService } from './journal.service';
 
@@ -50,7 +50,7 @@ export function createJournal(
   return {
     service,
     repository,
-    routes: { api: journalRoutes({ journal: service }) },
+    routes: { api: journalRoutes({ journal: service }), docs: journalRouteDocs },
     background: [repeating('journal reconcile', opts.reconcileEveryMs ?? 10 * 60_000, () => service.reconcile(), logger, { runAtStart: true })],
   };
 }

@@ -5,8 +5,9 @@ import { notFound } from '../core/errors';
 import { assertRecords, type JournalService } from './journal.service';
 import { decodeCursor, encodeCursor } from '../core/http/cursors';
 import { actorOf, routeOf } from '../core/http/require-auth';
-import { idParam } from '../core/http/schemas';
+import { fromDate, idParam, pageLimit, toDate } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
+import { describeRoutes } from '../core/http/openapi';
 
 /* The journal for the records role: rules, archive target, posts, dead letters and the Noark 5 export. */
 
@@ -30,19 +31,18 @@ const pushUrl = z
   }, 'must be an https:// URL (http:// only to 127.0.0.1 or localhost)');
 export const archiveBody = z.object({ pushUrl: pushUrl.nullable(), token: z.string().min(8).max(500).nullable().optional() }).strict();
 
-const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
 export const exportQuery = z
-  .object({ from: day, to: day })
+  .object({ from: fromDate, to: toDate })
   .strict()
   .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['to'] })
   .refine((q) => q.to.getTime() - q.from.getTime() <= 367 * 24 * 3600_000, { message: 'export at most a year at a time', path: ['to'] });
 export const entryQuery = z
   .object({
     state: z.enum(DELIVERY_STATES).optional(),
-    from: day.optional(),
-    to: day.optional(),
+    from: fromDate.optional(),
+    to: toDate.optional(),
     cursor: z.string().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
+    limit: pageLimit.optional(),
   })
   .strict();
 
@@ -147,3 +147,23 @@ export function journalRoutes(deps: { journal: JournalService }): Router {
 
   return r;
 }
+
+export const journalRouteDocs = describeRoutes('journal', 'bearer', [
+  ['GET /api/journal/rules', 'What is journaled (typically everything)', { roles: 'records, admin' }],
+  ['PUT /api/journal/rules', 'Replaces the journal rules', { roles: 'records, admin', body: rulesBody }],
+  ['GET /api/journal/archive', 'Where journal posts are pushed (the token is never shown)', { roles: 'records, admin' }],
+  ['PUT /api/journal/archive', 'Sets the archive push URL and token', { roles: 'records, admin', body: archiveBody }],
+  ['GET /api/journal/entries', 'Journal posts, newest first: {items, nextCursor}', { roles: 'records, admin', query: entryQuery }],
+  ['GET /api/journal/dead-letters', 'Posts the archive refused or never took', { roles: 'records, admin', query: entryQuery.omit({ state: true }) }],
+  ['POST /api/journal/dead-letters/:id/retry', 'Delivers a dead post again', { roles: 'records, admin', params: { id: idParam } }],
+  [
+    'GET /api/journal/export',
+    'Noark 5 arkivstruktur.xml for a period of at most a year',
+    { roles: 'records, admin', query: exportQuery, response: { type: 'application/xml' } },
+  ],
+  [
+    'GET /api/journal/entries/:id/document',
+    "One post's document as journaled",
+    { roles: 'records, admin', params: { id: idParam }, response: { type: 'text/plain' } },
+  ],
+]);

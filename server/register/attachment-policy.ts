@@ -7,6 +7,7 @@ import { assertAdmin, type Actor } from '../core/access';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
 import { ATTACHMENT_TYPE_NAMES, DEFAULT_ATTACHMENT_TYPES, type AttachmentType } from './attachment-types';
+import { describeRoutes } from '../core/http/openapi';
 
 interface AddedAttachmentType {
   type: string;
@@ -81,3 +82,8 @@ export function attachmentPolicyRoutes(deps: { policy: AttachmentPolicy }): Rout
   });
   return r;
 }
+
+export const attachmentPolicyRouteDocs = describeRoutes('register', 'bearer', [
+  ['GET /api/attachment-policy', 'The file types citizens may send by e-mail and web form'],
+  ['PUT /api/attachment-policy', 'Adds file types to the allow-list', { roles: 'admin', body }],
+]);

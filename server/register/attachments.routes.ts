@@ -11,6 +11,7 @@ import type { AuditRepository } from '../core/audit.repository';
 import type { InquiryRepository } from '../register/inquiries.repository';
 import type { AttachmentRepository } from './attachments.repository';
 import type { MessageRepository } from '../register/messages.repository';
+import { describeRoutes } from '../core/http/openapi';
 
 /** Staff (under /api) read a message's attachments (and why any was refused) within the register's access rules. */
 export function attachmentRoutes(deps: {
@@ -71,3 +72,8 @@ export function attachmentRoutes(deps: {
 
   return r;
 }
+
+export const attachmentRouteDocs = describeRoutes('register', 'bearer', [
+  ['GET /api/messages/:id/attachments', "A message's attachments", { params: { id: idParam } }],
+  ['GET /api/attachments/:id', 'Downloads one attachment', { params: { id: idParam }, response: { type: 'application/octet-stream' } }],
+]);

@@ -3,6 +3,7 @@ import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
 import type { CaseService } from './cases.service';
 import { caseBody, caseNumberParam } from './schemas';
+import { describeRoutes } from '../core/http/openapi';
 
 /** Case files: upserted by the case system (integration), read by staff. */
 export function caseRoutes(deps: { cases: CaseService }): Router {
@@ -22,3 +23,12 @@ export function caseRoutes(deps: { cases: CaseService }): Router {
 
   return r;
 }
+
+export const caseRouteDocs = describeRoutes('register', 'bearer', [
+  [
+    'PUT /api/cases/:caseNumber',
+    'Creates (201) or updates (200) a case file from the case system; the same body twice changes nothing',
+    { roles: 'admin, integration', params: { caseNumber: caseNumberParam }, body: caseBody },
+  ],
+  ['GET /api/cases/:caseNumber', 'One case file with its contacts', { params: { caseNumber: caseNumberParam } }],
+]);

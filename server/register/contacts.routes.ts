@@ -4,6 +4,7 @@ import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import type { ContactService } from './contacts.service';
 import { contactQuery } from './schemas';
+import { describeRoutes } from '../core/http/openapi';
 
 /** Citizens: found by number or address in any notation, each with their cases. */
 export function contactRoutes(deps: { contacts: ContactService }): Router {
@@ -24,3 +25,8 @@ export function contactRoutes(deps: { contacts: ContactService }): Router {
 
   return r;
 }
+
+export const contactRouteDocs = describeRoutes('register', 'bearer', [
+  ['GET /api/contacts', 'Contacts by phone number (any common notation) or e-mail address, with their cases', { query: contactQuery }],
+  ['GET /api/contacts/:id', 'One contact', { params: { id: idParam } }],
+]);

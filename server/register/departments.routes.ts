@@ -3,6 +3,7 @@ import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
 import type { DepartmentService } from './departments.service';
 import { departmentBody, departmentCodeParam, departmentPatch } from './schemas';
+import { describeRoutes } from '../core/http/openapi';
 
 /** GET /departments for everyone signed in; POST and PATCH /departments for administrators. */
 export function departmentRoutes(deps: { departments: DepartmentService }): Router {
@@ -24,3 +25,13 @@ export function departmentRoutes(deps: { departments: DepartmentService }): Rout
 
   return r;
 }
+
+export const departmentRouteDocs = describeRoutes('register', 'bearer', [
+  ['GET /api/departments', 'The departments, with menu digits, numbers, addresses and opening hours'],
+  ['POST /api/departments', 'Creates a department', { roles: 'admin', body: departmentBody, response: { status: 201 } }],
+  [
+    'PATCH /api/departments/:code',
+    'Changes a department: name, menu digit, opening hours and holidays, mailbox, SMS numbers',
+    { roles: 'admin', body: departmentPatch },
+  ],
+]);

@@ -4,6 +4,7 @@ import { idParam } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import type { InquiryService } from './inquiries.service';
 import { inquiryListQuery, inquiryPatch, messageBody, noteBody, timelineQuery } from './schemas';
+import { describeRoutes } from '../core/http/openapi';
 
 /** Inquiries on every channel: lists, timelines, assignment and state, notes, replies, message histories. */
 export function inquiryRoutes(deps: { inquiries: InquiryService }): Router {
@@ -55,3 +56,14 @@ export function inquiryRoutes(deps: { inquiries: InquiryService }): Router {
 
   return r;
 }
+
+const inquiryId = { id: idParam };
+export const inquiryRouteDocs = describeRoutes('register', 'bearer', [
+  ['GET /api/inquiries', "Inquiries in the caller's departments, newest first: {items, nextCursor}", { query: inquiryListQuery }],
+  ['GET /api/inquiries/:id', 'One inquiry with its timeline', { params: inquiryId }],
+  ['GET /api/inquiries/:id/timeline', "A page of an inquiry's timeline", { params: inquiryId, query: timelineQuery }],
+  ['PATCH /api/inquiries/:id', 'Assigns, changes state or moves an inquiry to another department', { params: inquiryId, body: inquiryPatch }],
+  ['POST /api/inquiries/:id/notes', 'Adds an internal note', { params: inquiryId, body: noteBody, response: { status: 201 } }],
+  ['POST /api/inquiries/:id/messages', "Replies on the inquiry's own channel", { params: inquiryId, body: messageBody, response: { status: 201 } }],
+  ['GET /api/messages/:id', 'One message with its whole status history', { params: { id: idParam } }],
+]);

@@ -1,6 +1,7 @@
 import { type Channel, type MessageStatus, MESSAGE_STATUSES } from '../contracts/names';
 import type { Database } from '../core/db/database';
 import type { MessageRepository } from './messages.repository';
+import type { Metrics } from '../core/metrics';
 
 /*
  * The life of an outbound message. Reports arrive late, twice and out of order, so a status only
@@ -55,6 +56,8 @@ export interface MessageStatusDeps {
   clock: () => Date;
   /** Waits between lookups of a report that raced ahead of the send that produced it. */
   sleep?: (ms: number) => Promise<void>;
+  /** Counts the provider reports that moved a message, by channel and status (for /metrics). */
+  metrics?: Pick<Metrics, 'statuses'>;
 }
 
 /** Applies delivery reports and status changes; every one is kept in the message's history. */
@@ -76,7 +79,9 @@ export class MessageStatusService {
       message = await this.deps.messages.byExternalId(r.channel, r.externalId);
     }
     if (!message) return { applied: 'no_such_message' };
-    return this.apply(message.id, r.status, r.providerStatus, r.at, r.detail ?? null);
+    const outcome = await this.apply(message.id, r.status, r.providerStatus, r.at, r.detail ?? null);
+    if (outcome.applied === 'changed' && r.status) this.deps.metrics?.statuses.inc({ channel: r.channel, status: r.status });
+    return outcome;
   }
 
   /** Records the event and moves the message's status if the model allows it, in one transaction. */

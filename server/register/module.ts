@@ -5,23 +5,23 @@ import type { Agents } from '../core/realtime/agents';
 import type { Channel } from '../contracts/names';
 import type { ChannelSender } from '../inbound/contract';
 import { pushInquiriesToAgents } from './agent-pushes';
-import { AttachmentPolicy, attachmentPolicyRoutes } from './attachment-policy';
+import { AttachmentPolicy, attachmentPolicyRouteDocs, attachmentPolicyRoutes } from './attachment-policy';
 import { AttachmentRepository } from './attachments.repository';
-import { attachmentRoutes } from './attachments.routes';
+import { attachmentRouteDocs, attachmentRoutes } from './attachments.routes';
 import { AutomaticMessages } from './automatic-messages';
-import { caseRoutes } from './cases.routes';
+import { caseRouteDocs, caseRoutes } from './cases.routes';
 import { CaseRepository } from './cases.repository';
 import { CaseService } from './cases.service';
-import { contactRoutes } from './contacts.routes';
+import { contactRouteDocs, contactRoutes } from './contacts.routes';
 import { ContactRepository } from './contacts.repository';
 import { ContactService } from './contacts.service';
-import { departmentRoutes } from './departments.routes';
+import { departmentRouteDocs, departmentRoutes } from './departments.routes';
 import { DepartmentRepository } from './departments.repository';
 import { DepartmentService } from './departments.service';
 import { RegisterEvents } from './events';
-import { inquiryRoutes } from './inquiries.routes';
+import { inquiryRouteDocs, inquiryRoutes } from './inquiries.routes';
 import { SearchService } from './search.service';
-import { searchRoutes } from './search.routes';
+import { searchRouteDocs, searchRoutes } from './search.routes';
 import { InquiryRepository } from './inquiries.repository';
 import { InquiryService } from './inquiries.service';
 import { MessageRepository } from './messages.repository';
@@ -47,6 +47,7 @@ export { checkAttachment, cleanFilename, type AttachmentType, type AttachmentVer
 export { checkAttachmentFile } from './attachment-file';
 export type { StaffDirectory, StaffMember } from './staff';
 export { SWITCHBOARD } from './departments.repository';
+export { caseBody, caseNumberParam } from './schemas';
 export { replaceableBy } from './message-status.service';
 export { ContactEmailEntity, ContactEntity, InquiryEntity, MessageEntity } from './entities';
 export type { ContactKey } from './contacts.repository';
@@ -110,9 +111,9 @@ export function createRegister(kernel: Kernel, deps: { staff: StaffDirectory; ag
     departmentService,
     contactService,
     caseService,
-    messageStatus: new MessageStatusService({ db, messages, clock }),
+    messageStatus: new MessageStatusService({ db, messages, clock, metrics: kernel.metrics }),
     automaticMessages: new AutomaticMessages({ db, messages, events, clock, logger }),
-    routes: { api },
+    routes: { api, docs: [...departmentRouteDocs, ...caseRouteDocs, ...contactRouteDocs, ...attachmentRouteDocs, ...attachmentPolicyRouteDocs] },
   };
 }
 
@@ -154,5 +155,5 @@ export function createInquiryDesk(
     (n) => n && kernel.logger.info({ contacts: n }, 'search keys filled for contacts stored without them'),
     (err: unknown) => kernel.logger.error({ err }, 'filling contacts’ search keys failed; the search box misses their names until the next start'),
   );
-  return { inquiries, routes: { api } };
+  return { inquiries, routes: { api, docs: [...inquiryRouteDocs, ...searchRouteDocs] } };
 }

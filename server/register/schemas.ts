@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, INQUIRY_STATES } from '../contracts/names';
-import { email, idParam, optionalText, text } from '../core/http/schemas';
+import { email, idParam, optionalText, pageLimit, text } from '../core/http/schemas';
 
 /** Bodies and queries of the register's staff API: departments, cases, contacts, inquiries. */
 
@@ -82,21 +82,23 @@ export const contactQuery = z
 export const inquiryListQuery = z
   .object({
     channel: z.enum(CHANNELS).optional(),
-    status: z.enum(INQUIRY_STATES).optional(),
-    state: z.enum(INQUIRY_STATES).optional(),
+    status: z.enum(INQUIRY_STATES).optional().describe('the filter by state (the contract name)'),
+    state: z.enum(INQUIRY_STATES).optional().describe('alias of status, kept for older callers'),
     department: z.string().trim().max(64).optional(),
     contact: idParam.optional(),
     case: caseNumberParam.optional(),
     assignee: z.union([z.enum(['me', 'none']), idParam]).optional(),
     cursor: z.string().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(200).optional(),
+    limit: pageLimit.optional(),
   })
-  .strict();
+  .strict()
+  // One filter under two names: saying both, differently, is a mistake to hear about, not to guess at.
+  .refine((q) => !q.status || !q.state || q.status === q.state, { message: 'status and state name the same filter; give one', path: ['state'] });
 
 export const timelineQuery = z
   .object({
     cursor: z.string().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(200).optional(),
+    limit: pageLimit.optional(),
   })
   .strict();
 

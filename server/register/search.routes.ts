@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { parse } from '../core/http/validate';
+import { describeRoutes } from '../core/http/openapi';
 import type { SearchService } from './search.service';
 
 export const searchQuery = z.object({ q: z.string().trim().min(1).max(200) }).strict();
@@ -15,3 +16,11 @@ export function searchRoutes(deps: { search: SearchService }): Router {
   });
   return r;
 }
+
+export const searchRouteDocs = describeRoutes('register', 'bearer', [
+  [
+    'GET /api/search',
+    "The front desk's one box: a number, an e-mail, a name, a case or inquiry number → {query, understoodAs, contacts, cases, inquiries}",
+    { query: searchQuery },
+  ],
+]);

@@ -10,12 +10,12 @@ import { StopListRepository } from './stop-list.repository';
 import { SmsInboundService } from './inbound.service';
 import { SmsOutboundService } from './outbound.service';
 import { SmsGroupService } from './groups.service';
-import { smsRoutes } from './sends.routes';
-import { smsSendRoutes } from './send-control.routes';
+import { smsRoutes, smsSendRouteDocs } from './sends.routes';
+import { smsSendControlRouteDocs, smsSendRoutes } from './send-control.routes';
 import { countryOf, SEND_QUEUE, SmsSendService } from './sends.service';
 import { SmsViewService } from './views.service';
 import { SmsViewRepository } from './views.repository';
-import { smsViewRoutes } from './views.routes';
+import { smsViewRouteDocs, smsViewRoutes } from './views.routes';
 import { SmsPolicy, type VolumeRule } from './policy.service';
 import { SmsPolicyRepository } from './policy.repository';
 import { SmsLimits, type SmsLimitRules } from './limits.service';
@@ -25,17 +25,17 @@ import { Router } from 'express';
 import { TwilioSmsAdapter, type SmsProvider } from '../../channels/twilio-sms/adapter';
 import { createTwilioClient } from '../../channels/twilio/client';
 import { SIMULATED_ACCOUNT_SID, FakeTwilioSms, type SimulatorOptions } from '../../channels/twilio-sms/fake';
-import { STATUS_PATH, smsWebhooks } from './webhooks.routes';
+import { STATUS_PATH, smsWebhookDocs, smsWebhooks } from './webhooks.routes';
 import { bilingual } from '../core/texts';
 import { AudienceSources } from './audience';
 import { BroadcastRepository } from './broadcast.repository';
 import { BroadcastService, DEFAULT_SEGMENT_PRICE, type BroadcastOptions } from './broadcast.service';
-import { smsReportRoutes } from './reports.routes';
+import { smsReportRouteDocs, smsReportRoutes } from './reports.routes';
 import { SmsReportService } from './reports.service';
 import { SmsReportRepository } from './reports.repository';
 import { SERIES_QUEUE, SmsSeriesService } from './series.service';
 import { SmsSeriesRepository } from './series.repository';
-import { smsSeriesRoutes } from './series.routes';
+import { smsSeriesRouteDocs, smsSeriesRoutes } from './series.routes';
 
 export type { AudienceKind, AudienceMember, AudienceSource, SubscribersAudience } from './audience';
 
@@ -226,6 +226,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     routes: {
       webhooks: smsWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, inbound: inboundSms, status: register.messageStatus, clock, logger }),
       api,
+      docs: [...smsWebhookDocs, ...smsSendRouteDocs, ...smsSendControlRouteDocs, ...smsViewRouteDocs, ...smsReportRouteDocs, ...smsSeriesRouteDocs],
     },
     background: [
       // The daily caps' counters of past days, on the rate-limit store's pruning schedule.

@@ -2,10 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { CSV_BOM, csvRow } from '../core/http/csv';
-import { idParam } from '../core/http/schemas';
+import { fromDate, idParam, toDate } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import type { ReportFigures } from './reports.tally';
 import type { PeriodReport, SendReport, SmsReportService } from './reports.service';
+import { describeRoutes } from '../core/http/openapi';
 
 /* SMS reports per send and per period, as JSON for the console or as CSV for a spreadsheet. */
 
@@ -14,23 +15,11 @@ export const MAX_REPORT_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 const format = z.enum(['json', 'csv']).optional();
-// A date alone means that whole UTC day: `from` its start, `to` its end (so from=to=a day is that day).
-const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
-const moment = z
-  .string()
-  .max(40)
-  .refine((v) => dateOnly.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, 'an ISO date (2026-12-01) or date and time with offset')
-  // Date.parse rolls 2026-02-30 over to 2 March; a day that does not exist is refused instead.
-  .refine((v) => {
-    const t = Date.parse(dateOnly.test(v) ? `${v}T00:00:00Z` : v);
-    return !Number.isNaN(t) && (!dateOnly.test(v) || new Date(t).toISOString().startsWith(v));
-  }, 'not a real date');
-
 export const sendReportQuery = z.object({ format }).strict();
 export const periodReportQuery = z
   .object({
-    from: moment,
-    to: moment,
+    from: fromDate,
+    to: toDate,
     department: z
       .string()
       .max(64)
@@ -39,11 +28,6 @@ export const periodReportQuery = z
     format,
   })
   .strict()
-  .transform((q) => ({
-    ...q,
-    from: new Date(q.from),
-    to: dateOnly.test(q.to) ? new Date(Date.parse(q.to) + DAY_MS) : new Date(q.to),
-  }))
   .refine((q) => q.from < q.to, { message: 'must be after from', path: ['to'] })
   .refine((q) => q.to.getTime() - q.from.getTime() <= MAX_REPORT_DAYS * DAY_MS, {
     message: `a period of at most ${MAX_REPORT_DAYS} days`,
@@ -132,3 +116,14 @@ function periodRows(r: PeriodReport): unknown[][] {
     ...r.days.flatMap((d) => (['sent', 'delivered', 'failed'] as const).map((k) => ['day', d.date, k, d[k]])),
   ];
 }
+
+export const smsReportRouteDocs = describeRoutes('sms', 'bearer', [
+  ['GET /api/sms/sends/:id/report', "A send's report (JSON, or CSV with format=csv)", { params: { id: idParam }, query: sendReportQuery }],
+  [
+    'GET /api/sms/sends/:id/report.csv',
+    "A send's report as CSV (semicolons, UTF-8 with BOM)",
+    { params: { id: idParam }, query: sendReportQuery, response: { type: 'text/csv' } },
+  ],
+  ['GET /api/sms/reports', 'Figures for a period of at most a year, per department or all', { query: periodReportQuery }],
+  ['GET /api/sms/reports.csv', 'The period report as CSV', { query: periodReportQuery, response: { type: 'text/csv' } }],
+]);

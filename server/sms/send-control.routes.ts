@@ -5,9 +5,10 @@ import type { SmsPolicy } from './policy.service';
 import type { SmsLimits } from './limits.service';
 import type { SmsSendControl } from './send-control.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
-import { idParam } from '../core/http/schemas';
+import { idParam, pageLimit } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
 import { assertAdmin } from '../core/access';
+import { describeRoutes } from '../core/http/openapi';
 
 /* Officers' sends after they are made: list, read, cancel (and, for admins, pause and resume). */
 
@@ -15,9 +16,7 @@ const stateList = z
   .string()
   .transform((v) => v.split(',').map((x) => x.trim()))
   .pipe(z.array(z.enum(SEND_STATES)).min(1));
-export const sendListQuery = z
-  .object({ state: stateList.optional(), cursor: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(200).optional() })
-  .strict();
+export const sendListQuery = z.object({ state: stateList.optional(), cursor: z.string().max(100).optional(), limit: pageLimit.optional() }).strict();
 
 const resumeBody = z.object({ action: z.enum(['send', 'cancel']).default('send') }).strict();
 const pauseSenderBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();
@@ -107,3 +106,28 @@ export function smsSendRoutes(deps: { control: SmsSendControl; policy: SmsPolicy
 
   return r;
 }
+
+const sendId = { id: idParam };
+const sender = { number: senderParam };
+export const smsSendControlRouteDocs = describeRoutes('sms', 'bearer', [
+  ['GET /api/sms/sends', 'Sends, newest first: {items, nextCursor}', { query: sendListQuery }],
+  ['GET /api/sms/sends/:id', 'One send with its counts by status', { params: sendId }],
+  ['POST /api/sms/sends/:id/cancel', 'Cancels what of a send has not gone out', { params: sendId }],
+  ['POST /api/sms/sends/:id/approve', 'Approves a send held for approval', { roles: 'admin', params: sendId }],
+  ['POST /api/sms/sends/:id/reject', 'Rejects a send held for approval', { roles: 'admin', params: sendId }],
+  ['POST /api/sms/sends/:id/pause', 'Pauses a send (suspected abuse)', { roles: 'admin', params: sendId }],
+  ['POST /api/sms/sends/:id/resume', 'Resumes a paused send, or cancels it', { roles: 'admin', params: sendId, body: resumeBody }],
+  ['POST /api/sms/senders/:number/pause', 'Pauses every send from a number', { roles: 'admin', params: sender, body: pauseSenderBody }],
+  ['POST /api/sms/senders/:number/resume', "Resumes a number's sends, or cancels them", { roles: 'admin', params: sender, body: resumeBody }],
+  ['GET /api/sms/url-allowlist', 'Hosts whose links do not hold a send for approval'],
+  ['POST /api/sms/url-allowlist', 'Allows a host in links (201 new, 200 already there)', { roles: 'admin', body: hostBody, response: { status: 201 } }],
+  [
+    'DELETE /api/sms/url-allowlist/:host',
+    'Removes a host',
+    { roles: 'admin', params: { host: z.string().min(3).max(191) }, response: { status: 204, type: 'none' } },
+  ],
+  ['GET /api/sms/country-allowlist', 'Countries SMS may go to (Norway always)'],
+  ['PUT /api/sms/country-allowlist', 'Sets the countries beyond Norway', { roles: 'admin', body: countriesBody }],
+  ['GET /api/sms/operators', 'The number-prefix table that names the operator of a recipient'],
+  ['PUT /api/sms/operators', 'Replaces the operator prefix table', { roles: 'admin', body: operatorTable }],
+]);

@@ -11,6 +11,7 @@ import type { BroadcastService } from './broadcast.service';
 import { AUDIENCE_MERGE_FIELDS } from '../../channels/twilio-sms/compose-text';
 import type { SmsSeriesService } from './series.service';
 import { MAX_RRULE_LENGTH } from './recurrence';
+import { describeRoutes } from '../core/http/openapi';
 
 /* Officers' SMS: which numbers they may send from, what a text costs, and sending it. */
 
@@ -139,3 +140,20 @@ export function smsRoutes(deps: {
 
   return r;
 }
+
+export const smsSendRouteDocs = describeRoutes('sms', 'bearer', [
+  ['GET /api/sms/senders', 'The sender numbers the caller may send from, with their pace'],
+  [
+    'POST /api/sms/preview',
+    'Counts characters, segments, encoding and recipients of a send without sending',
+    { roles: 'officer, admin', body: smsPreviewBody },
+  ],
+  [
+    'POST /api/sms/messages',
+    'Sends (or schedules, or repeats) an SMS to numbers, a group or an audience; held for approval when policy says so',
+    { roles: 'officer, admin', body: smsSendBody, response: { status: 201 } },
+  ],
+  ['PUT /api/sms/senders/:number/rate', "Sets a sender number's pace (messages a second)", { roles: 'admin', params: { number: senderParam }, body: rateBody }],
+  ['GET /api/sms/groups', 'Recipient groups'],
+  ['POST /api/sms/groups', 'Creates a recipient group', { roles: 'officer, admin', body: smsGroupBody, response: { status: 201 } }],
+]);

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { SERIES_STATES } from './series.entities';
 import type { SmsSeriesService } from './series.service';
 import { actorOf, routeOf } from '../core/http/require-auth';
-import { idParam } from '../core/http/schemas';
+import { idParam, pageLimit } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
+import { describeRoutes } from '../core/http/openapi';
 
 /* Recurring sends after they are made (list, read, cancel) and the holidays series may skip. */
 
@@ -17,7 +18,7 @@ const seriesListQuery = z
       .pipe(z.array(z.enum(SERIES_STATES)).min(1))
       .optional(),
     cursor: z.string().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(200).optional(),
+    limit: pageLimit.optional(),
   })
   .strict();
 
@@ -51,3 +52,11 @@ export function smsSeriesRoutes(deps: { series: SmsSeriesService }): Router {
 
   return r;
 }
+
+export const smsSeriesRouteDocs = describeRoutes('sms', 'bearer', [
+  ['GET /api/sms/series', 'Recurring sends: {items, nextCursor}', { query: seriesListQuery }],
+  ['GET /api/sms/series/:id', 'One recurring send', { params: { id: idParam } }],
+  ['POST /api/sms/series/:id/cancel', 'Stops a recurring send', { params: { id: idParam } }],
+  ['GET /api/sms/holidays', 'Days recurring sends may skip'],
+  ['PUT /api/sms/holidays', 'Replaces the days recurring sends may skip', { roles: 'admin', body: holidaysBody }],
+]);

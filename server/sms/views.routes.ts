@@ -5,8 +5,9 @@ import type { SmsViewService } from './views.service';
 import { SMS_SORTS } from './views.repository';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { CSV_BOM, csvRow } from '../core/http/csv';
-import { idParam } from '../core/http/schemas';
+import { fromDate, idParam, pageLimit, toDate } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
+import { describeRoutes } from '../core/http/openapi';
 
 /* Delivery-status views for staff: outbound SMS by status, country, operator, sender and time. */
 
@@ -14,7 +15,6 @@ const statusList = z
   .string()
   .transform((v) => v.split(',').map((x) => x.trim()))
   .pipe(z.array(z.enum(MESSAGE_STATUSES)).min(1).max(MESSAGE_STATUSES.length));
-const isoTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 const filters = {
   status: statusList.optional(),
   country: z
@@ -28,13 +28,11 @@ const filters = {
     .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4759440004')
     .optional(),
   send: idParam.optional(),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
+  from: fromDate.optional(),
+  to: toDate.optional(),
   sort: z.enum(SMS_SORTS).optional(),
 };
-export const smsListQuery = z
-  .object({ ...filters, cursor: z.string().max(300).optional(), limit: z.coerce.number().int().min(1).max(500).optional() })
-  .strict();
+export const smsListQuery = z.object({ ...filters, cursor: z.string().max(300).optional(), limit: pageLimit.optional() }).strict();
 export const smsExportQuery = z.object(filters).strict();
 const { sort: _sort, ...dayFilters } = filters;
 export const smsDaysQuery = z.object(dayFilters).strict();
@@ -116,3 +114,14 @@ export function smsViewRoutes(deps: { views: SmsViewService }): Router {
 
   return r;
 }
+
+export const smsViewRouteDocs = describeRoutes('sms', 'bearer', [
+  ['GET /api/sms/messages', 'Outbound SMS by status, country, operator, sender and time: {items, nextCursor}', { query: smsListQuery }],
+  [
+    'GET /api/sms/messages.csv',
+    'The same list, every row, as CSV (semicolon-separated, UTF-8 with BOM)',
+    { query: smsExportQuery, response: { type: 'text/csv' } },
+  ],
+  ['GET /api/sms/messages/days', "Outbound SMS per day in the municipality's time zone, by status: {timeZone, days}", { query: smsDaysQuery }],
+  ['GET /api/sms/messages/:id', 'One SMS with its whole status history', { params: { id: idParam } }],
+]);

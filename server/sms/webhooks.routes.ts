@@ -7,6 +7,7 @@ import type { MessageStatusService } from '../register/module';
 import type { SmsInboundService } from './inbound.service';
 import { parseInboundSms, parseStatusCallback } from '../../channels/twilio-sms/parse';
 import { twilioWebhook } from '../../channels/twilio/signature';
+import { describeRoutes } from '../core/http/openapi';
 
 export const INBOUND_PATH = '/webhooks/twilio/sms';
 export const STATUS_PATH = '/webhooks/twilio/sms/status';
@@ -84,3 +85,9 @@ function unavailable(res: express.Response) {
   res.setHeader('Retry-After', '5');
   fail(res, 503, 'unavailable', 'Not stored; try again');
 }
+
+const twiml = { type: 'text/xml', description: 'TwiML (an empty <Response/>), once what the request carries is stored' };
+export const smsWebhookDocs = describeRoutes('webhooks', 'twilio', [
+  ['POST /webhooks/twilio/sms', 'Inbound SMS (Twilio)', { bodyType: 'application/x-www-form-urlencoded', response: twiml }],
+  ['POST /webhooks/twilio/sms/status', 'Delivery status callback (Twilio)', { bodyType: 'application/x-www-form-urlencoded', response: twiml }],
+]);

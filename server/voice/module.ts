@@ -20,7 +20,7 @@ import { CallService } from './calls.service';
 import { Handover } from './handover.service';
 import { agentCallNotifier } from './call-notifier';
 import { handleCallSockets } from './sockets';
-import { voiceStaffRoutes, voiceWebhooks } from './webhooks.routes';
+import { voiceRouteDocs, voiceStaffRoutes, voiceWebhooks } from './webhooks.routes';
 
 /**
  * The token webhooks are signed with in simulation mode (no Twilio credentials). It is public on
@@ -146,6 +146,7 @@ export function createVoice(
       webhooks: voiceWebhooks({ authToken, publicBaseUrl: config.publicBaseUrl, menu, speech, calls, handover, caseStatus, clock, logger }),
       api: voiceStaffRoutes({ handover, caseStatus, audit }),
       public: captions ? simulatorPage({ publicBaseUrl: config.publicBaseUrl, authToken, caption: captions.caption, logger }) : undefined,
+      docs: voiceRouteDocs({ audio: Boolean(speech.audio), simulator: Boolean(captions) }),
     },
     // Codes are sent after the caller was answered; the database must outlive the last of them.
     background: [{ name: 'case-status codes', start: () => undefined, stop: () => caseStatus.idle() }],

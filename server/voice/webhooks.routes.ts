@@ -16,6 +16,7 @@ import type { CallService } from './calls.service';
 import { callForm, dialForm, gatherForm, statusForm } from '../../channels/twilio-voice/parse';
 import type { Handover } from './handover.service';
 import { twilioWebhook } from '../../channels/twilio/signature';
+import { describeRoutes, type RouteDoc } from '../core/http/openapi';
 
 export interface VoiceRoutesDeps {
   authToken: string;
@@ -37,6 +38,8 @@ const transferBody = z
   })
   .strict()
   .refine((b) => Boolean(b.toUserEmail) !== Boolean(b.toDepartment), { message: 'give exactly one of toUserEmail and toDepartment', path: ['toUserEmail'] });
+const caseCategoryParam = z.string().trim().min(1).max(64);
+const caseCategoryBody = z.object({ callerIdOnly: z.boolean() }).strict();
 const callSidParam = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'not a CallSid');
 
 /** Most answers a step may remember for one flow (each language, try and department is one). */
@@ -164,8 +167,8 @@ export function voiceStaffRoutes(deps: { handover: Handover; caseStatus: CaseSta
   r.put('/voice/case-categories/:category', async (req, res) => {
     const actor = actorOf(res);
     assertAdmin(actor);
-    const category = parse(z.string().trim().min(1).max(64), req.params.category, 'category');
-    const body = parse(z.object({ callerIdOnly: z.boolean() }).strict(), req.body);
+    const category = parse(caseCategoryParam, req.params.category, 'category');
+    const body = parse(caseCategoryBody, req.body);
     await deps.caseStatus.setCategory(category, body.callerIdOnly);
     await deps.audit.record([
       { userId: actor.id, action: 'update', entityType: 'department', entityId: `case-category:${category}`.slice(0, 64), route: routeOf(req) },
@@ -174,4 +177,50 @@ export function voiceStaffRoutes(deps: { handover: Handover; caseStatus: CaseSta
   });
 
   return r;
+}
+
+const twiml = { type: 'text/xml', description: 'TwiML' };
+const form = 'application/x-www-form-urlencoded' as const;
+
+/** The voice routes as mounted: the audio route exists where the speech engine keeps audio, the simulator in demo mode. */
+export function voiceRouteDocs(mounted: { audio: boolean; simulator: boolean }): RouteDoc[] {
+  const step = (path: string, summary: string, body: z.ZodType): [string, string, Partial<RouteDoc>] => [
+    `POST ${path}`,
+    summary,
+    { body, bodyType: form, response: twiml },
+  ];
+  return [
+    ...describeRoutes('webhooks', 'twilio', [
+      step(voicePaths.start, 'Incoming call (Twilio): the voice menu', callForm),
+      step(voicePaths.menu, 'The caller chose from the menu', gatherForm),
+      step(voicePaths.closed, 'The caller chose after the closed message', gatherForm),
+      step(voicePaths.wait, 'Hold music while queued; the agents are told the call waits', callForm),
+      step(voicePaths.dial, 'A dialled agent or caseworker did not answer, or the call ended', dialForm),
+      step(voicePaths.caseNumber, 'The case-status line: the caller keyed a case number', gatherForm),
+      step(voicePaths.caseCode, 'The case-status line: the caller keyed the one-time code', gatherForm),
+      step(voicePaths.caseMore, 'The case-status line: after reading a status', gatherForm),
+      step(voicePaths.status, 'Call status callback (Twilio)', statusForm),
+    ]),
+    ...(mounted.audio
+      ? describeRoutes('webhooks', 'none', [[`GET ${voicePaths.audio}/:key`, 'Spoken prompt audio that <Play> fetches', { response: { type: 'audio/wav' } }]])
+      : []),
+    ...describeRoutes('voice', 'bearer', [
+      [
+        'POST /api/calls/:callSid/transfer',
+        'Transfers a call to a caseworker or department with a note',
+        { params: { callSid: callSidParam }, body: transferBody },
+      ],
+      [
+        'PUT /api/voice/case-categories/:category',
+        'Whether the case-status line reads cases of this category on the caller number alone (no code)',
+        { roles: 'admin', params: { category: caseCategoryParam }, body: caseCategoryBody },
+      ],
+    ]),
+    ...(mounted.simulator
+      ? describeRoutes('demo', 'none', [
+          ['GET /simulator', 'The demo call simulator page', { response: { type: 'text/html' } }],
+          ['POST /simulator', 'Places a simulated call', { bodyType: form, response: { type: 'text/html' } }],
+        ])
+      : []),
+  ];
 }

@@ -6,7 +6,7 @@ import type { ChannelSender, OutboundMessage, SendResult } from '../inbound/cont
 import { WebFormRepository } from './forms.repository';
 import os from 'node:os';
 import { UploadDir, UploadGate, type UploadLimits } from './multipart';
-import { webFormAdminRoutes, webFormPages } from './routes';
+import { webFormAdminRoutes, webFormPages, webFormRouteDocs } from './routes';
 import { WebFormService } from './service';
 import { sweepUploads, UPLOAD_SWEEP_EVERY_MS } from './upload-sweep';
 
@@ -100,6 +100,7 @@ export function createWebForms(
     ],
     routes: {
       api: webFormAdminRoutes({ service }),
+      docs: webFormRouteDocs,
       public: webFormPages({
         service,
         limiter: kernel.rateLimits.limiter('web-form-client', { points: max, durationSec: Math.max(1, Math.ceil(windowMs / 1000)) }),

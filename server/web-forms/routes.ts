@@ -10,6 +10,7 @@ import { discardRest, readMultipart, UploadRefused, type Upload, type UploadDir,
 import { renderForm, renderMessage, renderThanks, STYLESHEET } from './render';
 import { newSid, type LoadedForm, type WebFormService } from './service';
 import type { UploadedFile } from './submission';
+import { describeRoutes } from '../core/http/openapi';
 
 /** No script may run on these pages, and they may not be framed or post anywhere but here. */
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -161,3 +162,12 @@ export function webFormPages(deps: WebFormRouteDeps): Router {
   r.use('/public/forms', pub);
   return r;
 }
+
+const page = { type: 'text/html' };
+export const webFormRouteDocs = describeRoutes('web forms', 'bearer', [
+  ['GET /api/forms', 'The web forms'],
+  ['POST /api/forms', 'Creates a web form', { roles: 'admin', body: formBody, response: { status: 201 } }],
+  ['GET /public/forms/assets/form.css', "The forms' stylesheet", { auth: 'none', response: { type: 'text/css' } }],
+  ['GET /public/forms/:slug', 'A web form for citizens', { auth: 'none', response: page }],
+  ['POST /public/forms/:slug', 'Submits a web form (fields and files)', { auth: 'none', bodyType: 'multipart/form-data', response: page }],
+]);

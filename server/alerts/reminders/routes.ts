@@ -8,6 +8,7 @@ import { readBody } from '../address-register-csv';
 import { powerCutBody } from './power-cuts';
 import type { Reminders } from './reminders.service';
 import { settingsBody, type ReminderSettingsStore } from './settings';
+import { describeRoutes } from '../../core/http/openapi';
 
 /*
  * Staff routes of the reminder modules (admin or officer): the waste schedule and the finance
@@ -69,3 +70,13 @@ export function reminderRoutes(deps: { reminders: Reminders; settings: ReminderS
 
   return r;
 }
+
+export const reminderRouteDocs = describeRoutes('alerts', 'bearer', [
+  ['POST /api/alerts/waste-schedule', 'Imports the waste collection schedule from CSV', { roles: 'admin, officer', bodyType: 'text/csv' }],
+  ['POST /api/alerts/overdue', 'Imports overdue taxes and fees from CSV', { roles: 'admin, officer', bodyType: 'text/csv' }],
+  ['GET /api/alerts/power-cuts', 'Announced power cuts', { roles: 'admin, officer' }],
+  ['POST /api/alerts/power-cuts', 'Announces a planned power cut', { roles: 'admin, officer', body: powerCutBody, response: { status: 201 } }],
+  ['DELETE /api/alerts/power-cuts/:id', 'Cancels a power cut (a cancellation goes to who was told)', { roles: 'admin, officer', params: { id: idParam } }],
+  ['GET /api/alerts/reminder-settings', "The reminder modules' settings", { roles: 'admin, officer' }],
+  ['PUT /api/alerts/reminder-settings', "Changes the reminder modules' settings", { roles: 'admin', body: settingsBody }],
+]);

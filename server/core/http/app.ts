@@ -7,6 +7,10 @@ import type { Database } from '../db/database';
 import type { Feature } from '../feature';
 import { requireAuth } from './require-auth';
 import { errorHandler, notFoundHandler } from './errors';
+import { apiReferenceDocs, apiReferenceRoutes } from './api-reference';
+import { describeRoutes, type RouteDoc } from './openapi';
+import { httpMetrics, operationsDocs, operationsRoutes, requestLog, type ReadinessCheck } from './operations';
+import type { Metrics } from '../metrics';
 
 export interface AppDeps {
   db: Database;
@@ -19,6 +23,11 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** Whose X-Forwarded-For to believe (TRUST_PROXY); req.ip, and so every per-address limit, rests on it. */
   trustProxy: TrustProxy;
+  metrics: Metrics;
+  /** What /health/ready waits for besides the database. */
+  readiness?: ReadinessCheck[];
+  /** METRICS_TOKEN; unset: /metrics answers loopback clients only. */
+  metricsToken?: string;
 }
 
 /**
@@ -30,6 +39,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
+  const described = describedRoutes(deps);
+  app.use(...requestLog(deps.logger), httpMetrics(deps.metrics, described));
   // Browser security headers for everything a browser loads; provider webhooks answer machines
   // (TwiML, JSON) and skip the ~15 headers per response on the busiest path.
   const secure = helmet();
@@ -55,6 +66,16 @@ export function createApp(deps: AppDeps): Express {
     });
   });
 
+  const database: ReadinessCheck = { name: 'database', check: async () => (await deps.db.dataSource.query('SELECT 1'), 'ok') };
+  app.use(
+    operationsRoutes({
+      checks: [database, ...(deps.readiness ?? [])],
+      isDraining: () => Boolean(deps.isDraining?.()),
+      metrics: deps.metrics,
+      metricsToken: deps.metricsToken,
+    }),
+  );
+
   const routes = deps.features.map((f) => f.routes ?? {});
   for (const r of routes) if (r.webhooks) app.use(r.webhooks);
 
@@ -65,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   api.use(express.json({ limit: '200kb', strict: true }));
+  api.use(apiReferenceRoutes(described, { title: 'Servicetorg', version: '1' }));
   for (const r of routes) if (r.apiBeforeAuth) api.use(r.apiBeforeAuth);
   api.use(requireAuth(deps.authenticator));
   for (const r of routes) if (r.api) api.use(r.api);
@@ -77,4 +99,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** The app's own routes, described like every feature's. */
+export const appDocs: RouteDoc[] = [
+  ...describeRoutes('operations', 'none', [['GET /health', 'Database, draining and channel states in one answer (200 or 503)']]),
+  ...operationsDocs,
+  ...apiReferenceDocs,
+  ...describeRoutes('console', 'none', [['GET /', "The agents' console (static files)", { response: { type: 'text/html' } }]]),
+];
+
+/** Every route the app mounts, as the features and the app describe them. */
+export function describedRoutes(deps: Pick<AppDeps, 'features'>): RouteDoc[] {
+  return [...appDocs, ...deps.features.flatMap((f) => f.routes?.docs ?? [])];
 }

@@ -3,8 +3,14 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
 
-/** Where `npm ci` (the "prepare" script) leaves the built console. */
-export const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, '../../../client/dist');
+/**
+ * Where `npm run build` (or `npm ci`'s "prepare" step) leaves the built console: client/dist at the
+ * package root, seen from server/core/http in the sources or from dist/server/core/http in the build.
+ */
+export const DEFAULT_CONSOLE_DIR =
+  [path.resolve(__dirname, '../../../client/dist'), path.resolve(__dirname, '../../../../client/dist')].find((d) =>
+    fs.existsSync(path.join(d, 'index.html')),
+  ) ?? path.resolve(__dirname, '../../../client/dist');
 
 /*
  * The console's pages get a CSP stricter than helmet's default: scripts and styles only from our
@@ -39,22 +45,23 @@ export function consoleRouter(deps: { dir?: string; logger: Logger }): Router {
       res
         .status(503)
         .type('text/plain')
-        .send('The Servicetorg console is not built on this server. Run "npm run build:client" (npm ci does it) and restart.\n');
+        .send('The Servicetorg console is not built on this server. Run "npm run build" (or "npm run build:client") before starting it.\n');
     });
     return r;
   }
-  r.use(
-    express.static(dir, {
-      index: 'index.html',
-      dotfiles: 'ignore',
-      redirect: false,
-      setHeaders(res, file) {
-        res.setHeader('Content-Security-Policy', CONSOLE_CSP);
-        // Hashed asset names never change content; index.html must be fetched fresh to find new ones.
-        const hashed = file.includes(`${path.sep}assets${path.sep}`);
-        res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    }),
-  );
+  const files = express.static(dir, {
+    index: 'index.html',
+    dotfiles: 'ignore',
+    redirect: false,
+    setHeaders(res, file) {
+      res.setHeader('Content-Security-Policy', CONSOLE_CSP);
+      // Hashed asset names never change content; index.html must be fetched fresh to find new ones.
+      const hashed = file.includes(`${path.sep}assets${path.sep}`);
+      res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  // `/` as a route of its own (the same files answer it), so the route list and the API description see the console.
+  r.get('/', files);
+  r.use(files);
   return r;
 }

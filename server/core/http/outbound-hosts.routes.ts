@@ -5,6 +5,7 @@ import { notFound } from '../errors';
 import type { OutboundHooks } from '../outbound-hooks';
 import { actorOf, routeOf } from './require-auth';
 import { parse } from './validate';
+import { describeRoutes } from './openapi';
 
 /** A host name or an IP address (IPv6 in brackets or bare); no scheme, path or port. */
 const host = z
@@ -43,3 +44,9 @@ export function outboundHostRoutes(deps: { hooks: OutboundHooks }): Router {
 
   return r;
 }
+
+export const outboundHostRouteDocs = describeRoutes('admin', 'bearer', [
+  ['GET /api/admin/outbound-hosts', 'Hosts that outbound hooks (archive pushes) may reach', { roles: 'admin' }],
+  ['POST /api/admin/outbound-hosts', 'Allows a host', { roles: 'admin', body: outboundHostBody, response: { status: 201 } }],
+  ['DELETE /api/admin/outbound-hosts/:host', 'Removes a host', { roles: 'admin', params: { host }, response: { status: 204, type: 'none' } }],
+]);

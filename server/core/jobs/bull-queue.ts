@@ -29,6 +29,16 @@ export class BullJobQueue implements JobQueue {
     this.connection = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
   }
 
+  async depths() {
+    const out: Array<{ queue: string; state: 'waiting' | 'running'; count: number }> = [];
+    for (const name of this.handlers.keys()) {
+      const c = await this.queue(name).getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+      out.push({ queue: name, state: 'waiting', count: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) });
+      out.push({ queue: name, state: 'running', count: c.active ?? 0 });
+    }
+    return out;
+  }
+
   handle<T extends Record<string, unknown>>(queue: string, handler: JobHandler<T>): void {
     this.handlers.set(queue, handler as unknown as JobHandler<Record<string, unknown>>);
   }

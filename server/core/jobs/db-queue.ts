@@ -29,6 +29,13 @@ export class DbJobQueue implements JobQueue {
 
   constructor(private readonly deps: DbQueueDeps) {}
 
+  async depths() {
+    const rows = await this.deps.jobs.counts();
+    return rows
+      .filter((r) => r.state === 'pending' || r.state === 'running')
+      .map((r) => ({ queue: r.queue, state: r.state === 'pending' ? ('waiting' as const) : ('running' as const), count: r.count }));
+  }
+
   handle<T extends Record<string, unknown>>(queue: string, handler: JobHandler<T>): void {
     this.handlers.set(queue, handler as unknown as JobHandler<Record<string, unknown>>);
   }

@@ -11,6 +11,19 @@ export class JobRepository {
     return (m ?? this.deps.db.dataSource.manager).getRepository(JobEntity);
   }
 
+  /** Jobs not yet finished, per queue and state (pending, running, dead). */
+  async counts(): Promise<Array<{ queue: string; state: string; count: number }>> {
+    const rows = await this.repo()
+      .createQueryBuilder('j')
+      .select('j.queue', 'queue')
+      .addSelect('j.state', 'state')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('j.queue')
+      .addGroupBy('j.state')
+      .getRawMany<{ queue: string; state: string; count: string | number }>();
+    return rows.map((r) => ({ queue: r.queue, state: r.state, count: Number(r.count) }));
+  }
+
   /** Adds a pending job; a pending or running job with the key stays as it is, a dead one is revived. */
   async add(row: { queue: string; jobKey: string; payload: Record<string, unknown>; runAt: Date; maxAttempts: number; now: Date }): Promise<void> {
     await this.deps.db.transaction(async (m) => {

@@ -38,6 +38,11 @@ export interface JobQueue {
   start(): Promise<void>;
   /** Stops taking jobs and waits for running ones. */
   stop(): Promise<void>;
+  /**
+   * Jobs per queue waiting (due or later) and running, read from the queue's own store; it throws
+   * when that store cannot be reached, which is what readiness asks.
+   */
+  depths(): Promise<Array<{ queue: string; state: 'waiting' | 'running'; count: number }>>;
   /** True from stop() on: a long job (a send to an audience) ends after the piece in hand and leaves the rest to another run. */
   readonly stopping: boolean;
 }
