@@ -32,6 +32,7 @@ import { CreateAlertCodesAndConsents1732470000001 } from './1732470000001-Create
 import { CreateBroadcasts1732480000001 } from './1732480000001-CreateBroadcasts';
 import { CreateReminders1732490000001 } from './1732490000001-CreateReminders';
 import { CreateSmsSeries1732500000001 } from './1732500000001-CreateSmsSeries';
+import { ProtectAuditTrail1732540000001 } from './1732540000001-ProtectAuditTrail';
 import { IndexMessagesCreatedAt1732510000001 } from './1732510000001-IndexMessagesCreatedAt';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
@@ -71,4 +72,5 @@ export const migrations = [
   CreateReminders1732490000001,
   CreateSmsSeries1732500000001,
   IndexMessagesCreatedAt1732510000001,
+  ProtectAuditTrail1732540000001,
 ];

@@ -49,6 +49,27 @@ export class AuditRepository {
     else await this.deps.db.transaction((tm) => tm.getRepository(AuditEventEntity).insert(rows));
   }
 
+  /**
+   * The one delete the database allows (migration ProtectAuditTrail): up to `limit` events older
+   * than `before`, for the retention purge. The permit row lives only inside this transaction, so no
+   * other statement ever sees it. Answers how many were deleted.
+   */
+  async purgeOlderThan(before: Date, limit: number): Promise<number> {
+    return this.deps.db.transaction(async (m) => {
+      const rows: { id: unknown }[] = await m.query(`SELECT id FROM audit_events WHERE at < ? ORDER BY id LIMIT ${Math.max(1, Math.floor(limit))}`, [
+        this.deps.db.param(before),
+      ]);
+      if (!rows.length) return 0;
+      await m.query('INSERT INTO audit_purge_permits (purge_before) VALUES (?)', [this.deps.db.param(before)]);
+      await m.query(
+        `DELETE FROM audit_events WHERE id IN (${rows.map(() => '?').join(',')})`,
+        rows.map((r) => Number(r.id)),
+      );
+      await m.query('DELETE FROM audit_purge_permits WHERE purge_before = ?', [this.deps.db.param(before)]);
+      return rows.length;
+    });
+  }
+
   forEntity(entityType: string, entityId: string | number) {
     return this.deps.db.dataSource.manager.getRepository(AuditEventEntity).find({ where: { entityType, entityId: String(entityId) }, order: { id: 'ASC' } });
   }
