@@ -1,4 +1,4 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { createTableOnce, datetime, dropTableIfExists, idColumn, isMysql } from './helpers';
 
 /*
@@ -14,6 +14,9 @@ export class ProtectAuditTrail1732540000001 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await createTableOnce(q, { name: 'audit_purge_permits', columns: [idColumn(), datetime('purge_before')] });
+    // The audit viewer and the purge read the trail by period.
+    const audit = await q.getTable('audit_events');
+    if (!audit?.indices.some((i) => i.name === 'ix_audit_at')) await q.createIndex('audit_events', new TableIndex({ name: 'ix_audit_at', columnNames: ['at', 'id'] }));
     if (isMysql(q)) {
       await q.query(
         `CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${MESSAGE}'`,
@@ -40,5 +43,7 @@ export class ProtectAuditTrail1732540000001 implements MigrationInterface {
     await q.query('DROP TRIGGER IF EXISTS audit_events_no_update');
     await q.query('DROP TRIGGER IF EXISTS audit_events_no_delete');
     await dropTableIfExists(q, 'audit_purge_permits');
+    const audit = await q.getTable('audit_events');
+    if (audit?.indices.some((i) => i.name === 'ix_audit_at')) await q.dropIndex('audit_events', 'ix_audit_at');
   }
 }

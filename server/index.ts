@@ -26,6 +26,7 @@ import { createWebForms, type WebFormOptions, type WebFormsFeature } from './web
 import { createJournal, type JournalOptions, type JournalFeature } from './journal/module';
 import { createAlerts, type AlertsFeature, type AlertsOptions } from './alerts/module';
 import { SubscriberAudience } from './alerts/audience.repository';
+import { createRecords, type RecordsFeature } from './records/module';
 import type { InquiryService } from './register/inquiries.service';
 
 /**
@@ -70,6 +71,7 @@ export interface Composed extends Kernel {
   webForms: WebFormsFeature | null;
   journal: JournalFeature;
   alerts: AlertsFeature;
+  records: RecordsFeature;
   /** The HTTP app (its router lists every route; the fuzzing suite walks it). */
   http: Express;
   httpServer: http.Server;
@@ -121,6 +123,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const desk = createInquiryDesk(kernel, { register, staff: auth.users, senders });
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
   const alerts = createAlerts(kernel, { register, sms }, opts.alerts);
+  const records = createRecords(kernel, { register });
   // Officers' sends reach residents through this port; the SMS feature knows no alerts table.
   sms?.audiences.register('subscribers', new SubscriberAudience({ db }));
 
@@ -135,6 +138,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     ...[sms, voice, email, webForms].filter((f): f is NonNullable<typeof f> => f !== null),
     journal,
     alerts,
+    records,
   ];
   const background: BackgroundWork[] = features.flatMap((f) => f.background ?? []);
 
@@ -175,6 +179,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     webForms,
     journal,
     alerts,
+    records,
     http: app,
     httpServer,
     io,

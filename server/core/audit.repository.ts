@@ -4,7 +4,7 @@ import { AuditEventEntity } from './audit.entities';
 
 export interface AuditEntry {
   userId: number | null;
-  action: 'read' | 'create' | 'update' | 'delete' | 'login' | 'logout' | 'transfer' | 'speak';
+  action: 'read' | 'create' | 'update' | 'delete' | 'login' | 'logout' | 'transfer' | 'speak' | 'export' | 'erase';
   entityType:
     | 'contact'
     | 'case'
@@ -23,7 +23,11 @@ export interface AuditEntry {
     | 'alert_subscriber'
     | 'address_register'
     | 'alert_category'
-    | 'alert_reminder';
+    | 'alert_reminder'
+    | 'audit_trail'
+    | 'retention_rule'
+    | 'legal_hold'
+    | 'purge';
   entityId: string | number;
   route: string;
   ip?: string | null;

@@ -116,6 +116,8 @@ export const configSchema = z
         .max(24 * 30)
         .default(12),
     ),
+    // The audit viewer flags a user who read at least this many citizens they have no inquiry with, in one period.
+    AUDIT_UNUSUAL_READS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(20)),
   })
   .superRefine((c, ctx) => {
     // Twilio signs against this URL and citizens follow links to it: in production it must be named,
@@ -178,6 +180,8 @@ export interface Config {
   timeZone: string;
   /** Local hours without bulk SMS (SMS_QUIET_HOURS, default 21:00–08:00); null when off. */
   quietHours: QuietHours | null;
+  /** Citizens without an inquiry of theirs one user may read in a period before the audit viewer flags it (AUDIT_UNUSUAL_READS, default 20). */
+  auditUnusualReads: number;
 }
 
 export class ConfigError extends Error {}
@@ -211,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tokenTtlMs: c.TOKEN_TTL_HOURS * 3600_000,
     timeZone: c.TIME_ZONE,
     quietHours: parseQuietHours(c.SMS_QUIET_HOURS) ?? null,
+    auditUnusualReads: c.AUDIT_UNUSUAL_READS,
   };
 }
 
