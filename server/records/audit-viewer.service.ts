@@ -1,6 +1,7 @@
 import type { AuditRepository } from '../core/audit.repository';
 import { assertMay, type Actor } from '../core/access';
 import { badRequest } from '../core/errors';
+import type { AuditEventView, UnusualReadingView } from '../contracts/records';
 import type { AuditTrailRepository, AuditFilter, AuditRow } from './audit-trail.repository';
 
 /** A department as the viewer names it: by code in queries and answers. */
@@ -17,19 +18,6 @@ export interface AuditQuery {
   to?: Date;
   cursor?: number;
   limit?: number;
-}
-
-export interface AuditEventView {
-  id: number;
-  at: string;
-  user: { id: number; name: string; email: string } | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  contact: { id: number; name: string | null } | null;
-  department: string | null;
-  route: string;
-  ip: string | null;
 }
 
 export const CSV_PAGE = 1000;
@@ -77,7 +65,7 @@ export class AuditViewer {
   }
 
   /** Users who read many citizens they have no inquiry with, in the period (default: the last 24 hours). */
-  async unusual(actor: Actor, q: { from?: Date; to?: Date }, where: { route: string; ip?: string }) {
+  async unusual(actor: Actor, q: { from?: Date; to?: Date }, where: { route: string; ip?: string }): Promise<UnusualReadingView> {
     assertMay(actor, 'keepRecords', 'Only the records role or an administrator may read the audit trail');
     const to = q.to ?? this.deps.clock();
     const from = q.from ?? new Date(to.getTime() - 86_400_000);
