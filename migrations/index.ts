@@ -32,8 +32,9 @@ import { CreateAlertCodesAndConsents1732470000001 } from './1732470000001-Create
 import { CreateBroadcasts1732480000001 } from './1732480000001-CreateBroadcasts';
 import { CreateReminders1732490000001 } from './1732490000001-CreateReminders';
 import { CreateSmsSeries1732500000001 } from './1732500000001-CreateSmsSeries';
-import { ProtectAuditTrail1732540000001 } from './1732540000001-ProtectAuditTrail';
 import { IndexMessagesCreatedAt1732510000001 } from './1732510000001-IndexMessagesCreatedAt';
+import { ProtectAuditTrail1732540000001 } from './1732540000001-ProtectAuditTrail';
+import { CreateRetention1732540000002 } from './1732540000002-CreateRetention';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -73,4 +74,5 @@ export const migrations = [
   CreateSmsSeries1732500000001,
   IndexMessagesCreatedAt1732510000001,
   ProtectAuditTrail1732540000001,
+  CreateRetention1732540000002,
 ];

@@ -26,7 +26,7 @@ import { createWebForms, type WebFormOptions, type WebFormsFeature } from './web
 import { createJournal, type JournalOptions, type JournalFeature } from './journal/module';
 import { createAlerts, type AlertsFeature, type AlertsOptions } from './alerts/module';
 import { SubscriberAudience } from './alerts/audience.repository';
-import { createRecords, type RecordsFeature } from './records/module';
+import { createRecords, type RecordsFeature, type RecordsOptions } from './records/module';
 import type { InquiryService } from './register/inquiries.service';
 
 /**
@@ -52,6 +52,8 @@ export interface ComposeOptions extends KernelOptions, AuthOptions {
   journal?: JournalOptions;
   /** Options of resident alerts (code limits, the reminder modules' defaults and tick). */
   alerts?: AlertsOptions;
+  /** Retention purge batches and schedule. */
+  records?: RecordsOptions;
   /** Limits of agents' sockets (re-check of tokens, events per connection). */
   agents?: AgentsOptions;
   /** The built console to serve at `/` (default client/dist). */
@@ -123,7 +125,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const desk = createInquiryDesk(kernel, { register, staff: auth.users, senders });
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
   const alerts = createAlerts(kernel, { register, sms }, opts.alerts);
-  const records = createRecords(kernel, { register });
+  const records = createRecords(kernel, { register }, opts.records);
   // Officers' sends reach residents through this port; the SMS feature knows no alerts table.
   sms?.audiences.register('subscribers', new SubscriberAudience({ db }));
 

@@ -54,24 +54,33 @@ export class AuditRepository {
   }
 
   /**
-   * The one delete the database allows (migration ProtectAuditTrail): up to `limit` events older
-   * than `before`, for the retention purge. The permit row lives only inside this transaction, so no
+   * The one delete the database allows (migration ProtectAuditTrail): these events, if older than
+   * `before`, for the retention purge. The permit row lives only inside this transaction, so no
    * other statement ever sees it. Answers how many were deleted.
    */
-  async purgeOlderThan(before: Date, limit: number): Promise<number> {
+  async purgeIds(ids: number[], before: Date): Promise<number> {
+    if (!ids.length) return 0;
+    const at = this.deps.db.param(before);
     return this.deps.db.transaction(async (m) => {
-      const rows: { id: unknown }[] = await m.query(`SELECT id FROM audit_events WHERE at < ? ORDER BY id LIMIT ${Math.max(1, Math.floor(limit))}`, [
-        this.deps.db.param(before),
-      ]);
-      if (!rows.length) return 0;
-      await m.query('INSERT INTO audit_purge_permits (purge_before) VALUES (?)', [this.deps.db.param(before)]);
-      await m.query(
-        `DELETE FROM audit_events WHERE id IN (${rows.map(() => '?').join(',')})`,
-        rows.map((r) => Number(r.id)),
-      );
-      await m.query('DELETE FROM audit_purge_permits WHERE purge_before = ?', [this.deps.db.param(before)]);
-      return rows.length;
+      await m.query('INSERT INTO audit_purge_permits (purge_before) VALUES (?)', [at]);
+      const r = (await m.queryRunner!.query(`DELETE FROM audit_events WHERE at < ? AND id IN (${ids.map(() => '?').join(',')})`, [at, ...ids], true)) as {
+        affected?: number;
+      };
+      await m.query('DELETE FROM audit_purge_permits WHERE purge_before = ?', [at]);
+      return r.affected ?? 0;
     });
+  }
+
+  /** Up to `limit` of the oldest events before `before`, purged (see purgeIds). */
+  async purgeOlderThan(before: Date, limit: number): Promise<number> {
+    const rows: { id: unknown }[] = await this.deps.db.dataSource.query(
+      `SELECT id FROM audit_events WHERE at < ? ORDER BY id LIMIT ${Math.max(1, Math.floor(limit))}`,
+      [this.deps.db.param(before)],
+    );
+    return this.purgeIds(
+      rows.map((r) => Number(r.id)),
+      before,
+    );
   }
 
   forEntity(entityType: string, entityId: string | number) {
