@@ -16,7 +16,8 @@ export class ProtectAuditTrail1732540000001 implements MigrationInterface {
     await createTableOnce(q, { name: 'audit_purge_permits', columns: [idColumn(), datetime('purge_before')] });
     // The audit viewer and the purge read the trail by period.
     const audit = await q.getTable('audit_events');
-    if (!audit?.indices.some((i) => i.name === 'ix_audit_at')) await q.createIndex('audit_events', new TableIndex({ name: 'ix_audit_at', columnNames: ['at', 'id'] }));
+    if (!audit?.indices.some((i) => i.name === 'ix_audit_at'))
+      await q.createIndex('audit_events', new TableIndex({ name: 'ix_audit_at', columnNames: ['at', 'id'] }));
     if (isMysql(q)) {
       await q.query(
         `CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${MESSAGE}'`,

@@ -10,6 +10,10 @@ import { PURGE_QUEUE, PurgeService, type PurgeOptions } from './purge.service';
 import { RetentionRepository } from './retention.repository';
 import { RetentionSettings, type HoldTargets } from './retention.service';
 import { retentionRoutes } from './retention.routes';
+import { CitizenRepository } from './citizen.repository';
+import { CitizenRights } from './citizen.service';
+import { citizenRoutes } from './citizen.routes';
+import { ErasureRepository } from './erasure.repository';
 
 export type RecordsFeature = ReturnType<typeof createRecords>;
 
@@ -37,15 +41,26 @@ export function createRecords(kernel: Kernel, deps: { register: Register }, opts
   };
   const settings = new RetentionSettings({ db, retention, departments: register.departments, targets, audit, clock });
   const purge = new PurgeService({ purge: new PurgeRepository({ db, audit, clock }), retention, audit, jobs, clock, logger, options: opts.purge });
+  const rights = new CitizenRights({
+    db,
+    citizens: new CitizenRepository({ db }),
+    erasure: new ErasureRepository({ db }),
+    trail,
+    contacts: register.contacts,
+    audit,
+    defaultCountry: config.defaultCountry,
+    clock,
+  });
   jobs.handle(PURGE_QUEUE, { run: async () => void (await purge.run()) });
 
   const api = Router();
   api.use(auditRoutes({ viewer }));
   api.use(retentionRoutes({ settings, purge, retention }));
+  api.use(citizenRoutes({ rights }));
   const feature: Feature = {
     routes: { api },
     // Only where the queue runs (the worker, or a single process): a web process never purges.
     background: [repeating('records purge', opts.purgeEveryMs ?? 86_400_000, () => purge.request(), logger)],
   };
-  return { ...feature, viewer, trail, retention, settings, purge };
+  return { ...feature, viewer, trail, retention, settings, purge, rights };
 }

@@ -43,6 +43,44 @@ export interface Selection {
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
+/** Affected rows of a write, from the structured result (plain query() gives SQLite's last row id). */
+export async function write(m: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  return ((await m.queryRunner!.query(sql, params, true)) as { affected?: number }).affected ?? 0;
+}
+
+/**
+ * Removes the content of these inquiries and unlinks them from their citizen, keeping the skeleton
+ * (channel, department, dates, statuses) for statistics and each journal post's reference (number,
+ * checksum, case) for the archive. Used by the purge and by erasure.
+ */
+export async function anonymiseInquiries(m: EntityManager, ids: number[], now: Date | string): Promise<Record<string, number>> {
+  if (!ids.length) return {};
+  const list = marks(ids.length);
+  const inMessages = `SELECT id FROM messages WHERE inquiry_id IN (${list})`;
+  const attachments = await write(
+    m,
+    `UPDATE attachments SET status = 'purged', filename = '', reason = 'retention' WHERE status <> 'purged' AND message_id IN (${inMessages})`,
+    ids,
+  );
+  await m.query(
+    `DELETE FROM attachment_chunks WHERE attachment_id IN (SELECT id FROM attachments WHERE status = 'purged' AND message_id IN (${inMessages}))`,
+    ids,
+  );
+  const messages = await write(
+    m,
+    `UPDATE messages SET body = '', body_html = NULL, subject = NULL, from_address = NULL, to_address = NULL, meta = NULL WHERE inquiry_id IN (${list})`,
+    ids,
+  );
+  const journalEntries = await write(m, `UPDATE journal_entries SET body = '', party_name = '', party_address = NULL WHERE inquiry_id IN (${list})`, ids);
+  const calls = await write(m, `UPDATE calls SET from_e164 = NULL, transfer_note = NULL WHERE inquiry_id IN (${list})`, ids);
+  const inquiries = await write(
+    m,
+    `UPDATE inquiries SET summary = '', subject = NULL, citizen_address = NULL, contact_id = NULL, content_purged_at = ? WHERE id IN (${list}) AND content_purged_at IS NULL`,
+    [now, ...ids],
+  );
+  return { inquiries, messages, attachments, journalEntries, calls };
+}
+
 export class PurgeRepository {
   constructor(private readonly deps: { db: Database; audit: AuditRepository; clock: () => Date }) {}
 
@@ -152,31 +190,10 @@ export class PurgeRepository {
       if (!still.length) return {};
       const list = marks(still.length);
       const now = this.deps.db.param(this.deps.clock());
-      // The structured result carries the affected rows on both drivers (plain query() gives SQLite's last row id).
-      const run = async (sql: string, params: unknown[]) => ((await m.queryRunner!.query(sql, params, true)) as { affected?: number }).affected ?? 0;
+      const run = (sql: string, params: unknown[]) => write(m, sql, params);
       switch (`${kind}:${part}`) {
-        case 'inquiry_messages:inquiries': {
-          const inMessages = `SELECT id FROM messages WHERE inquiry_id IN (${list})`;
-          const attachments = await run(
-            `UPDATE attachments SET status = 'purged', filename = '', reason = 'retention' WHERE status <> 'purged' AND message_id IN (${inMessages})`,
-            still,
-          );
-          await m.query(
-            `DELETE FROM attachment_chunks WHERE attachment_id IN (SELECT id FROM attachments WHERE status = 'purged' AND message_id IN (${inMessages}))`,
-            still,
-          );
-          const messages = await run(
-            `UPDATE messages SET body = '', body_html = NULL, subject = NULL, from_address = NULL, to_address = NULL, meta = NULL WHERE inquiry_id IN (${list})`,
-            still,
-          );
-          // The journal post keeps its reference (number, checksum, case); its local copy of the document goes.
-          const journal = await run(`UPDATE journal_entries SET body = '', party_name = '', party_address = NULL WHERE inquiry_id IN (${list})`, still);
-          const inquiries = await run(
-            `UPDATE inquiries SET summary = '', subject = NULL, citizen_address = NULL, contact_id = NULL, content_purged_at = ? WHERE id IN (${list}) AND content_purged_at IS NULL`,
-            [now, ...still],
-          );
-          return { inquiries, messages, attachments, journalEntries: journal };
-        }
+        case 'inquiry_messages:inquiries':
+          return anonymiseInquiries(m, still, now);
         case 'attachments:attachments': {
           await m.query(`DELETE FROM attachment_chunks WHERE attachment_id IN (${list})`, still);
           return { attachments: await run(`UPDATE attachments SET status = 'purged', filename = '', reason = 'retention' WHERE id IN (${list})`, still) };

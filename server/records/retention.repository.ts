@@ -132,7 +132,7 @@ export class RetentionRepository {
       startedAt: date(r.started_at),
       finishedAt: orNull(r.finished_at, date),
       state: String(r.state) as PurgeRun['state'],
-      counts: r.counts ? JSON.parse(String(r.counts)) : null,
+      counts: r.counts ? (JSON.parse(String(r.counts)) as unknown) : null,
     }));
   }
 }
