@@ -58,10 +58,10 @@ export class CreateRetention1732540000002 implements MigrationInterface {
       await q.addColumn('inquiries', new TableColumn({ name: 'content_purged_at', type: 'datetime', precision: 3, isNullable: true }));
     const now = isMysql(q) ? new Date() : new Date().toISOString().replace('T', ' ').replace('Z', '');
     for (const [kind, days] of DEFAULTS) {
-      const [{ n }]: { n: unknown }[] = await q.query(`SELECT COUNT(*) AS n FROM retention_rules WHERE kind = ? AND channel = '*' AND department_id = 0`, [
-        kind,
-      ]);
-      if (Number(n) === 0)
+      const rows = (await q.query(`SELECT COUNT(*) AS n FROM retention_rules WHERE kind = ? AND channel = '*' AND department_id = 0`, [kind])) as {
+        n: unknown;
+      }[];
+      if (Number(rows[0].n) === 0)
         await q.query(`INSERT INTO retention_rules (kind, channel, department_id, specificity, keep_days, updated_at) VALUES (?, '*', 0, 0, ?, ?)`, [
           kind,
           days,
