@@ -42,9 +42,9 @@ export class CitizenRepository {
     if (by.email)
       for (const r of await this.q('SELECT contact_id FROM contact_emails WHERE LOWER(address) = ?', [by.email.toLowerCase()])) ids.add(Number(r.contact_id));
     if (by.name) {
-      // LIKE's own wildcards in the name are matched as themselves.
-      const pattern = `%${by.name.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      for (const r of await this.q(`SELECT id FROM contacts WHERE LOWER(name) LIKE ? ESCAPE '\\' ORDER BY id LIMIT ${limit}`, [pattern])) ids.add(Number(r.id));
+      // LIKE's own wildcards in the name are matched as themselves ('!' escapes: a backslash means different things to the two engines).
+      const pattern = `%${by.name.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      for (const r of await this.q(`SELECT id FROM contacts WHERE LOWER(name) LIKE ? ESCAPE '!' ORDER BY id LIMIT ${limit}`, [pattern])) ids.add(Number(r.id));
     }
     return [...ids].slice(0, limit);
   }

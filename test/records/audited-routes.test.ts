@@ -39,10 +39,7 @@ const SHOWS_NO_CITIZEN_DATA = new Set([
   'GET /api/journal/archive',
   'GET /api/alerts/power-cuts',
   'GET /api/alerts/reminder-settings',
-  // The records room's own views: the audit trail, retention and purge counts (see test/records).
-  'GET /api/records/audit',
-  'GET /api/records/audit.csv',
-  'GET /api/records/audit/unusual',
+  // Retention settings and the purge's counts per rule (ids at most, never content).
   'GET /api/records/retention',
   'GET /api/records/holds',
   'GET /api/records/purge/dry-run',
@@ -132,6 +129,11 @@ describe.each(engines())('every route that shows citizens’ data audits the rea
     'GET /api/alerts/subscribers/export': () => ({ path: '/api/alerts/subscribers/export?phone=%2B4791234567', entity: ['alert_subscriber', '+4791234567'] }),
     'GET /api/records/citizens/:id/export': () => ({ path: `/api/records/citizens/${ids.contact}/export`, entity: ['contact', ids.contact] }),
     'GET /api/records/citizens/:id/export.html': () => ({ path: `/api/records/citizens/${ids.contact}/export.html`, entity: ['contact', ids.contact] }),
+    'GET /api/records/citizens/:id/erasure': () => ({ path: `/api/records/citizens/${ids.contact}/erasure`, entity: ['contact', ids.contact] }),
+    // The trail names citizens and what was read of theirs: reading it is itself audited.
+    'GET /api/records/audit': () => ({ path: `/api/records/audit?contact=${ids.contact}`, entity: ['audit_trail', '*'] }),
+    'GET /api/records/audit.csv': () => ({ path: '/api/records/audit.csv', entity: ['audit_trail', '*'] }),
+    'GET /api/records/audit/unusual': () => ({ path: '/api/records/audit/unusual', entity: ['audit_trail', '*'] }),
     'GET /api/records/citizens': () => ({ path: '/api/records/citizens?q=%2B47%2091%2023%2045%2067', entity: ['contact', ids.contact] }),
   };
 
@@ -145,12 +147,12 @@ describe.each(engines())('every route that shows citizens’ data audits the rea
     expect(Object.keys(CONTENT).filter((r) => !routes.includes(r))).toEqual([]);
   });
 
-  it.each(Object.keys(CONTENT))('%s writes a read audit event with reader, route and address', async (route) => {
+  it.each(Object.keys(CONTENT))('%s writes a read (or export) audit event with reader, route and address', async (route) => {
     const call = CONTENT[route]();
     const count = async () => {
       const [type, id] = call.entity;
       const rows: { n: unknown }[] = await s.app.db.dataSource.query(
-        `SELECT COUNT(*) AS n FROM audit_events WHERE action = 'read' AND route = ? AND entity_type = ?${id === '*' ? '' : ' AND entity_id = ?'} AND user_id IS NOT NULL AND ip IS NOT NULL`,
+        `SELECT COUNT(*) AS n FROM audit_events WHERE action IN ('read', 'export') AND route = ? AND entity_type = ?${id === '*' ? '' : ' AND entity_id = ?'} AND user_id IS NOT NULL AND ip IS NOT NULL`,
         id === '*' ? [route, type] : [route, type, String(id)],
       );
       return Number(rows[0].n);
