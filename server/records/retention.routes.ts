@@ -27,6 +27,8 @@ export const rulesBody = z
       .max(200),
   })
   .strict();
+/** A run now is a deliberate act: the body says so (a stray POST purges nothing). */
+export const purgeBody = z.object({ confirm: z.literal(true) }).strict();
 export const holdBody = z.object({ contact: idParam.optional(), case: z.string().trim().min(1).max(64).optional(), reason: text(255) }).strict();
 
 /** Retention rules, legal holds and the purge (dry run, a run now, past runs), for records and admin. */
@@ -51,8 +53,9 @@ export function retentionRoutes(deps: { settings: RetentionSettings; purge: Purg
     assertMay(actorOf(res), 'keepRecords');
     res.json(await deps.purge.dryRun());
   });
-  r.post('/records/purge', async (_req, res) => {
+  r.post('/records/purge', async (req, res) => {
     assertMay(actorOf(res), 'keepRecords');
+    parse(purgeBody, req.body);
     await deps.purge.request();
     res.status(202).json({ queued: true });
   });

@@ -58,7 +58,8 @@ describe.each(engines())('purge under inbound traffic on $name', (engine) => {
 
   it('runs a purge asked for through the API on the job queue, and records it', async () => {
     const before = (await s.api('GET', '/api/records/purge/runs', { token: records })).body.items.length;
-    expect((await s.api('POST', '/api/records/purge', { token: records })).status).toBe(202);
+    expect((await s.api('POST', '/api/records/purge', { token: records })).status).toBe(400);
+    expect((await s.api('POST', '/api/records/purge', { token: records, body: { confirm: true } })).status).toBe(202);
     await eventually(async () => {
       const items = (await s.api('GET', '/api/records/purge/runs', { token: records })).body.items as { state: string }[];
       return items.length > before && items[0].state === 'done';

@@ -226,13 +226,13 @@ describe.each(engines())('retention and purge on $name', (engine) => {
 
   it('is for records and admin; bad rules and holds get a 400 and change nothing', async () => {
     const agent = (await s.user('agent@kommune.no', 'agent', ['teknisk'])).token;
-    for (const [m, p] of [
+    for (const [m, p, body] of [
       ['GET', '/api/records/retention'],
       ['GET', '/api/records/purge/dry-run'],
-      ['POST', '/api/records/purge'],
+      ['POST', '/api/records/purge', { confirm: true }],
       ['GET', '/api/records/holds'],
     ])
-      expect((await s.api(m, p, { token: agent })).status).toBe(403);
+      expect((await s.api(m as string, p as string, { token: agent, body })).status).toBe(403);
     const rules = (await s.api('GET', '/api/records/retention', { token: records })).body.items;
     const holds = (await s.api('GET', '/api/records/holds', { token: records })).body.items;
     const full = [
