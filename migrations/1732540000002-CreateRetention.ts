@@ -54,8 +54,12 @@ export class CreateRetention1732540000002 implements MigrationInterface {
       columns: [idColumn(), datetime('started_at'), datetime('finished_at', true), str('state', 16), { name: 'counts', type: 'text', isNullable: true }],
       indices: [index('ix_purge_runs_started', ['started_at'])],
     });
-    if (!(await q.hasColumn('inquiries', 'content_purged_at')))
-      await q.addColumn('inquiries', new TableColumn({ name: 'content_purged_at', type: 'datetime', precision: 3, isNullable: true }));
+    // On SQLite a plain ALTER TABLE: the schema builder would rebuild `inquiries`, and dropping the
+    // old table would cascade to every message (see InquiryReferencesAndCaseMentions).
+    if (!(await q.hasColumn('inquiries', 'content_purged_at'))) {
+      if (isMysql(q)) await q.addColumn('inquiries', new TableColumn({ name: 'content_purged_at', type: 'datetime', precision: 3, isNullable: true }));
+      else await q.query('ALTER TABLE "inquiries" ADD COLUMN "content_purged_at" datetime(3)');
+    }
     const now = isMysql(q) ? new Date() : new Date().toISOString().replace('T', ' ').replace('Z', '');
     for (const [kind, days] of DEFAULTS) {
       const rows = (await q.query(`SELECT COUNT(*) AS n FROM retention_rules WHERE kind = ? AND channel = '*' AND department_id = 0`, [kind])) as {
@@ -71,7 +75,10 @@ export class CreateRetention1732540000002 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    if (await q.hasColumn('inquiries', 'content_purged_at')) await q.dropColumn('inquiries', 'content_purged_at');
+    if (await q.hasColumn('inquiries', 'content_purged_at')) {
+      if (isMysql(q)) await q.dropColumn('inquiries', 'content_purged_at');
+      else await q.query('ALTER TABLE "inquiries" DROP COLUMN "content_purged_at"');
+    }
     await dropTableIfExists(q, 'purge_runs');
     await dropTableIfExists(q, 'legal_holds');
     await dropTableIfExists(q, 'retention_rules');
