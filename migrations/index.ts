@@ -35,6 +35,8 @@ import { CreateSmsSeries1732500000001 } from './1732500000001-CreateSmsSeries';
 import { ContactNameKeys1732515000001 } from './1732515000001-ContactNameKeys';
 import { IndexMessagesCreatedAt1732510000001 } from './1732510000001-IndexMessagesCreatedAt';
 import { CreateBackupRuns1732550000001 } from './1732550000001-CreateBackupRuns';
+import { ProtectAuditTrail1732540000001 } from './1732540000001-ProtectAuditTrail';
+import { CreateRetention1732540000002 } from './1732540000002-CreateRetention';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -74,5 +76,7 @@ export const migrations = [
   CreateSmsSeries1732500000001,
   IndexMessagesCreatedAt1732510000001,
   ContactNameKeys1732515000001,
+  ProtectAuditTrail1732540000001,
+  CreateRetention1732540000002,
   CreateBackupRuns1732550000001,
 ];

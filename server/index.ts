@@ -28,6 +28,7 @@ import { createJournal, type JournalOptions, type JournalFeature } from './journ
 import { createAlerts, type AlertsFeature, type AlertsOptions } from './alerts/module';
 import { SubscriberAudience } from './alerts/audience.repository';
 import { createBackups, type BackupOptions, type BackupsFeature } from './backups/module';
+import { createRecords, type RecordsFeature, type RecordsOptions } from './records/module';
 import type { InquiryService } from './register/inquiries.service';
 import { observe } from './operations';
 
@@ -54,6 +55,8 @@ export interface ComposeOptions extends KernelOptions, AuthOptions {
   journal?: JournalOptions;
   /** Options of resident alerts (code limits, the reminder modules' defaults and tick). */
   alerts?: AlertsOptions;
+  /** Retention purge batches and schedule. */
+  records?: RecordsOptions;
   /** Limits of agents' sockets (re-check of tokens, events per connection). */
   agents?: AgentsOptions;
   /** Options of backups (how often the worker looks whether one is due). */
@@ -76,6 +79,7 @@ export interface Composed extends Kernel {
   journal: JournalFeature;
   alerts: AlertsFeature;
   backups: BackupsFeature;
+  records: RecordsFeature;
   /** The HTTP app (its router lists every route; the fuzzing suite walks it). */
   http: Express;
   httpServer: http.Server;
@@ -127,6 +131,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const desk = createInquiryDesk(kernel, { register, staff: auth.users, senders });
   const journal = createJournal(kernel, { register, users: auth.users }, opts.journal);
   const alerts = createAlerts(kernel, { register, sms }, opts.alerts);
+  const records = createRecords(kernel, { register }, opts.records);
   // Officers' sends reach residents through this port; the SMS feature knows no alerts table.
   sms?.audiences.register('subscribers', new SubscriberAudience({ db }));
   const backups = createBackups(kernel, opts.backups);
@@ -143,6 +148,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     journal,
     alerts,
     backups,
+    records,
   ];
   const background: BackgroundWork[] = features.flatMap((f) => f.background ?? []);
 
@@ -191,6 +197,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     journal,
     alerts,
     backups,
+    records,
     http: app,
     httpServer,
     io,

@@ -233,8 +233,8 @@ export interface AttachmentView {
   filename: string;
   contentType: string;
   size: number;
-  /** `storing` while its chunks are still being written (not yet downloadable). */
-  status: 'storing' | 'stored' | 'refused';
+  /** `storing` while its chunks are still being written (not yet downloadable); `purged` once retention removed its content. */
+  status: 'storing' | 'stored' | 'refused' | 'purged';
   reason: string | null;
 }
 

@@ -38,8 +38,10 @@ type Member = Holder & { departmentIds: readonly number[] };
 /*
  * The one access policy; who has which capability is the table in server/contracts/access.ts.
  * Frontline roles see their own departments; admin sees and acts in all; records reads all (it
- * answers for the journal) but changes nothing; integration only upserts cases and reads the cases
- * it wrote; officers send alerts and see delivery status, not the register.
+ * answers for the journal) and changes only what records keeping asks (journal rules, retention,
+ * legal holds, a citizen's correction and erasure), never the register's work; integration only
+ * upserts cases and reads the cases it wrote; officers send alerts and see delivery status, not the
+ * register.
  */
 
 /** 403 unless the actor's role has the capability; the message is what the caller is told. */

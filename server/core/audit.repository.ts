@@ -4,7 +4,7 @@ import { AuditEventEntity } from './audit.entities';
 
 export interface AuditEntry {
   userId: number | null;
-  action: 'read' | 'create' | 'update' | 'delete' | 'login' | 'logout' | 'transfer' | 'speak';
+  action: 'read' | 'create' | 'update' | 'delete' | 'login' | 'logout' | 'transfer' | 'speak' | 'export' | 'erase';
   entityType:
     | 'contact'
     | 'case'
@@ -23,7 +23,11 @@ export interface AuditEntry {
     | 'alert_subscriber'
     | 'address_register'
     | 'alert_category'
-    | 'alert_reminder';
+    | 'alert_reminder'
+    | 'audit_trail'
+    | 'retention_rule'
+    | 'legal_hold'
+    | 'purge';
   entityId: string | number;
   route: string;
   ip?: string | null;
@@ -47,6 +51,36 @@ export class AuditRepository {
     }));
     if (m) await m.getRepository(AuditEventEntity).insert(rows);
     else await this.deps.db.transaction((tm) => tm.getRepository(AuditEventEntity).insert(rows));
+  }
+
+  /**
+   * The one delete the database allows (migration ProtectAuditTrail): these events, if older than
+   * `before`, for the retention purge. The permit row lives only inside this transaction, so no
+   * other statement ever sees it. Answers how many were deleted.
+   */
+  async purgeIds(ids: number[], before: Date): Promise<number> {
+    if (!ids.length) return 0;
+    const at = this.deps.db.param(before);
+    return this.deps.db.transaction(async (m) => {
+      await m.query('INSERT INTO audit_purge_permits (purge_before) VALUES (?)', [at]);
+      const r = (await m.queryRunner!.query(`DELETE FROM audit_events WHERE at < ? AND id IN (${ids.map(() => '?').join(',')})`, [at, ...ids], true)) as {
+        affected?: number;
+      };
+      await m.query('DELETE FROM audit_purge_permits WHERE purge_before = ?', [at]);
+      return r.affected ?? 0;
+    });
+  }
+
+  /** Up to `limit` of the oldest events before `before`, purged (see purgeIds). */
+  async purgeOlderThan(before: Date, limit: number): Promise<number> {
+    const rows: { id: unknown }[] = await this.deps.db.dataSource.query(
+      `SELECT id FROM audit_events WHERE at < ? ORDER BY id LIMIT ${Math.max(1, Math.floor(limit))}`,
+      [this.deps.db.param(before)],
+    );
+    return this.purgeIds(
+      rows.map((r) => Number(r.id)),
+      before,
+    );
   }
 
   forEntity(entityType: string, entityId: string | number) {

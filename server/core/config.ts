@@ -154,6 +154,8 @@ export const configSchema = z
         .max(24 * 30)
         .default(12),
     ),
+    // The audit viewer flags a user who read at least this many citizens they have no inquiry with, in one period.
+    AUDIT_UNUSUAL_READS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(20)),
   })
   .superRefine((c, ctx) => {
     // Twilio signs against this URL and citizens follow links to it: in production it must be named,
@@ -265,6 +267,8 @@ export interface Config {
   quietHours: QuietHours | null;
   /** Encrypted backups; absent when BACKUP_DIR, BACKUP_COPY_DIR and BACKUP_RECIPIENT are not set. */
   backups?: BackupSettings;
+  /** Citizens without an inquiry of theirs one user may read in a period before the audit viewer flags it (AUDIT_UNUSUAL_READS, default 20). */
+  auditUnusualReads: number;
 }
 
 export class ConfigError extends Error {}
@@ -311,6 +315,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             verifyDatabaseUrl: c.BACKUP_VERIFY_DATABASE_URL,
           }
         : undefined,
+    auditUnusualReads: c.AUDIT_UNUSUAL_READS,
   };
 }
 

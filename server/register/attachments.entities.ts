@@ -3,7 +3,7 @@ import { EntitySchema } from 'typeorm';
 /** Files that came with a message (e-mail or web form), or why one was refused. */
 
 /** `storing`: its chunks are being written; only a `stored` attachment has content to read. */
-export type AttachmentStatus = 'storing' | 'stored' | 'refused';
+export type AttachmentStatus = 'storing' | 'stored' | 'refused' | 'purged';
 export interface Attachment {
   id: number;
   messageId: number;

@@ -33,6 +33,8 @@ export function attachmentRoutes(deps: {
   r.get('/messages/:id/attachments', async (req, res) => {
     const message = await visibleMessage(actorOf(res), parse(idParam, req.params.id, 'message id'));
     const rows = await deps.attachments.attachmentsOf(message.id);
+    // File names and sizes of a citizen's message are part of it: listing them is a read of the message.
+    await deps.audit.record([{ userId: actorOf(res).id, action: 'read', entityType: 'message', entityId: message.id, route: routeOf(req), ip: req.ip }]);
     res.json({
       items: rows.map((a) => ({
         id: a.id,

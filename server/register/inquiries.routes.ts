@@ -13,16 +13,21 @@ export function inquiryRoutes(deps: { inquiries: InquiryService }): Router {
   r.get('/inquiries', async (req, res) => {
     const q = parse(inquiryListQuery, req.query, 'query');
     res.json(
-      await deps.inquiries.list(actorOf(res), {
-        channel: q.channel,
-        state: q.state ?? q.status,
-        department: q.department,
-        contact: q.contact,
-        caseNumber: q.case,
-        assignee: q.assignee,
-        cursor: q.cursor,
-        limit: q.limit,
-      }),
+      await deps.inquiries.list(
+        actorOf(res),
+        {
+          channel: q.channel,
+          state: q.state ?? q.status,
+          department: q.department,
+          contact: q.contact,
+          caseNumber: q.case,
+          assignee: q.assignee,
+          cursor: q.cursor,
+          limit: q.limit,
+        },
+        routeOf(req),
+        req.ip,
+      ),
     );
   });
 

@@ -94,7 +94,8 @@ function allowedHolders(actor: Actor, patch: { assigneeId?: number | null; ifAss
 export class InquiryService {
   constructor(private readonly deps: InquiryDeps) {}
 
-  async list(actor: Actor, q: InquiryListQuery): Promise<Page<InquiryView>> {
+  /** A page of inquiries; each row carries the start of its first message, so each listed one is audited as read. */
+  async list(actor: Actor, q: InquiryListQuery, route = 'GET /api/inquiries', ip?: string): Promise<Page<InquiryView>> {
     const scope = registerScope(actor);
     const limit = q.limit ?? 50;
     let departmentId: number | undefined;
@@ -120,6 +121,7 @@ export class InquiryService {
       scope,
     );
     const page = rows.slice(0, limit);
+    await this.deps.audit.record(page.map((i) => ({ userId: actor.id, action: 'read' as const, entityType: 'inquiry' as const, entityId: i.id, route, ip })));
     return { items: await this.views(page), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
   }
 

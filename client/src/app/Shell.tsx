@@ -18,14 +18,17 @@ import { Inbox } from '../features/inbox/Inbox';
 import { InquiryPage } from '../features/inquiry/InquiryPage';
 import { LocaleSwitch } from '../shared/LocaleSwitch';
 import { BackupPanel } from '../features/backups/BackupPanel';
+import { AuditTrail } from '../features/records/AuditTrail';
+import { auditTexts } from '../features/records/texts';
 
 const REGISTER_ROLES = ACCESS.readRegister;
 const CALL_ROLES = ACCESS.takeCalls;
 const STATUS_ROLES = ACCESS.sendAlerts;
+const RECORDS_ROLES = ACCESS.keepRecords;
 
 /** The logged-in console: header, the current view, and (for those who take calls) the calls panel. */
 export function Shell({ session, setLocale, onLogOut }: { session: SessionView; setLocale: (l: Locale) => void; onLogOut: () => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { role } = session.user;
   const hash = useHash();
   const [socket, setSocket] = useState<AgentSocket | null>(null);
@@ -36,6 +39,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
   const seesStatus = STATUS_ROLES.includes(role);
   const administers = may(role, 'administer');
   const takesCalls = CALL_ROLES.includes(role);
+  const keepsRecords = RECORDS_ROLES.includes(role);
 
   useEffect(() => {
     if (!seesRegister) return;
@@ -81,6 +85,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
   if (route.name === 'status') view = seesStatus ? <DeliveryStatus messageId={route.messageId} /> : null;
   else if (route.name === 'alerts') view = !seesStatus ? null : route.sendId ? <SendReport id={route.sendId} key={route.sendId} /> : <AlertsPage />;
   else if (route.name === 'admin') view = administers ? <AdminPage /> : null;
+  else if (route.name === 'audit') view = keepsRecords ? <AuditTrail /> : null;
   else if (!seesRegister) view = null;
   else if (route.name === 'inquiry') view = <InquiryPage id={route.id} session={session} key={route.id} />;
   else if (route.name === 'contact') view = <ContactPage id={route.id} key={route.id} />;
@@ -114,6 +119,11 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
           {administers && (
             <a href={href.admin()} aria-current={route.name === 'admin' ? 'page' : undefined}>
               {t('navAdmin')}
+            </a>
+          )}
+          {keepsRecords && (
+            <a href={href.audit()} aria-current={route.name === 'audit' ? 'page' : undefined}>
+              {auditTexts(locale).title}
             </a>
           )}
         </nav>

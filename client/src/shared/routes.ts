@@ -10,7 +10,8 @@ export type Route =
   | { name: 'status'; messageId?: number }
   | { name: 'alerts'; sendId?: number }
   | { name: 'search'; q: string }
-  | { name: 'admin' };
+  | { name: 'admin' }
+  | { name: 'audit' };
 
 export function parseRoute(hash: string): Route | null {
   const path = hash.replace(/^#/, '');
@@ -22,6 +23,7 @@ export function parseRoute(hash: string): Route | null {
   if ((m = /^\/alerts(?:\/sends\/(\d+))?$/.exec(path))) return { name: 'alerts', sendId: m[1] ? Number(m[1]) : undefined };
   if ((m = /^\/search\/(.+)$/.exec(path))) return { name: 'search', q: decodeURIComponent(m[1]) };
   if (path === '/admin') return { name: 'admin' };
+  if (path === '/records/audit') return { name: 'audit' };
   if (path === '/inbox') return { name: 'inbox' };
   return null;
 }
@@ -36,4 +38,5 @@ export const href = {
   alertSend: (id: number) => `#/alerts/sends/${id}`,
   search: (q: string) => `#/search/${encodeURIComponent(q)}`,
   admin: () => '#/admin',
+  audit: () => '#/records/audit',
 };
