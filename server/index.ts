@@ -199,7 +199,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
       await kernel.jobs.stop().catch((err) => logger.warn({ err }, 'job queue stop failed'));
       for (const work of background) await Promise.resolve(work.stop()).catch((err) => logger.warn({ err, work: work.name }, 'background work stop failed'));
       await new Promise<void>((resolve) => {
-        void io.close(() => (role === 'worker' && httpServer.listening ? httpServer.close(() => resolve()) : resolve()));
+        // A worker never attached Socket.IO (closing it would throw): only its health port is closed.
+        if (role === 'worker') return void (httpServer.listening ? httpServer.close(() => resolve()) : resolve());
+        void io.close(() => resolve());
         httpServer.closeIdleConnections?.();
         setTimeout(() => httpServer.closeAllConnections?.(), 10_000).unref();
       });
