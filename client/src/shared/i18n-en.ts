@@ -264,7 +264,7 @@ export const en = {
   alertsNextAt: 'next {time}',
   alertsCancelSeries: 'Cancel recurring send {id}',
   alertsSeriesCancelled: 'Recurring send {id} cancelled.',
-  alertsSeriesMade: 'Recurring send {id} made: {recipients} recipients today.',
+  alertsSeriesMade: 'Recurring send {id} made: {recipients} recipients now.',
   alertsSkipHolidays: 'Skip holidays',
   alertsSkipsHolidays: 'Skips holidays',
   alertsHolidays: 'Holidays on the list: {days}',

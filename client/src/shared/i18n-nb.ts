@@ -255,7 +255,7 @@ export const nb: Record<MessageKey, string> = {
   alertsNextAt: 'neste gang {time}',
   alertsCancelSeries: 'Avbryt gjentakende utsendelse {id}',
   alertsSeriesCancelled: 'Gjentakende utsendelse {id} avbrutt.',
-  alertsSeriesMade: 'Gjentakende utsendelse {id} laget: {recipients} mottakere i dag.',
+  alertsSeriesMade: 'Gjentakende utsendelse {id} laget: {recipients} mottakere nå.',
   alertsSkipHolidays: 'Hopp over helligdager',
   alertsSkipsHolidays: 'Uten helligdager',
   alertsHolidays: 'Helligdager i listen: {days}',

@@ -1,13 +1,13 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../../shared/i18n';
 import type { Json, SmsSendView, SmsSeriesView } from '../../../../server/contracts/views';
-import { SmsReports } from '../sms-reports/SmsReports';
 import { Compose } from './Compose';
 import { SendsList } from './SendsList';
 import { SeriesList } from './SeriesList';
 
-/** The officer's alert desk: compose an alert to residents, follow the sends and recurring sends, and the server's reports. */
-export function AlertsPage() {
+/** The officer's alert desk: compose an alert to residents, follow the sends and recurring sends, and the reports (`reports`, the server's). */
+export function AlertsPage({ reports }: { reports?: ComponentChildren }) {
   const { t } = useI18n();
   const [added, setAdded] = useState<Json<SmsSendView>[]>([]);
   const [addedSeries, setAddedSeries] = useState<Json<SmsSeriesView>[]>([]);
@@ -19,7 +19,7 @@ export function AlertsPage() {
         <div>
           <SendsList added={added} />
           <SeriesList added={addedSeries} />
-          <SmsReports />
+          {reports}
         </div>
       </div>
     </section>

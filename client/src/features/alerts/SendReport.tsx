@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { ErrorMessage, Loading } from '../../shared/components';
@@ -5,7 +6,6 @@ import { formatTime, useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import { useLoad } from '../../shared/use-load';
 import type { SmsSendView } from '../../../../server/contracts/views';
-import { SmsSendReport } from '../sms-reports/SmsReports';
 import { ProgressBar } from './ProgressBar';
 import { liveness } from './progress';
 
@@ -14,10 +14,11 @@ const POLL_MS = 2000;
 
 /**
  * One send: what was sent to whom and its live progress, then the server's report of it
- * (GET /api/sms/sends/:id/report: statuses, segments and cost, time to delivery, failures by
- * operator reason, with the server's CSV).
+ * (`report`, given the send's state so it is read again when the send has gone out: GET
+ * /api/sms/sends/:id/report, statuses, segments and cost, time to delivery, failures by operator
+ * reason, with the server's CSV).
  */
-export function SendReport({ id }: { id: number }) {
+export function SendReport({ id, report }: { id: number; report?: (state: string) => ComponentChildren }) {
   const { t, locale } = useI18n();
   const send = useLoad(() => api<SmsSendView>('GET', `/api/sms/sends/${id}`), [id]);
   const s = send.data;
@@ -75,8 +76,7 @@ export function SendReport({ id }: { id: number }) {
             <dt>{t('alertsText')}</dt>
             <dd class="send-body">{s.body}</dd>
           </dl>
-          {/* Keyed by state, so the figures are read again when the send has gone out. */}
-          <SmsSendReport sendId={id} key={s.state} />
+          {report?.(s.state)}
         </>
       )}
     </section>
