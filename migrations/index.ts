@@ -37,6 +37,8 @@ import { IndexMessagesCreatedAt1732510000001 } from './1732510000001-IndexMessag
 import { CreateBackupRuns1732550000001 } from './1732550000001-CreateBackupRuns';
 import { ProtectAuditTrail1732540000001 } from './1732540000001-ProtectAuditTrail';
 import { CreateRetention1732540000002 } from './1732540000002-CreateRetention';
+import { JobPriority1732520000001 } from './1732520000001-JobPriority';
+import { IndexSmsVolume1732520000002 } from './1732520000002-IndexSmsVolume';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -76,6 +78,8 @@ export const migrations = [
   CreateSmsSeries1732500000001,
   IndexMessagesCreatedAt1732510000001,
   ContactNameKeys1732515000001,
+  JobPriority1732520000001,
+  IndexSmsVolume1732520000002,
   ProtectAuditTrail1732540000001,
   CreateRetention1732540000002,
   CreateBackupRuns1732550000001,

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { assertMay } from '../core/access';
-import { badRequest } from '../core/errors';
+import { AppError, badRequest } from '../core/errors';
+import { clientKey, type RateLimiter } from '../core/rate-limits';
 import { actorOf, routeOf } from '../core/http/require-auth';
 import { idParam, text } from '../core/http/schemas';
 import { parse } from '../core/http/validate';
@@ -38,9 +39,24 @@ const categoryBody = z.object({ name: text(128) }).strict();
 
 const CSV_TYPES = ['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel', 'application/octet-stream'];
 
-export function addressRegisterRoutes(deps: { register: AddressRegisterService; categories: AlertCategoryService }) {
+/**
+ * Searches as you type are cheap one by one, but each reads the folded register: one client may
+ * ask `perMinute` of them, counted after the input is checked (a refused request counts nothing).
+ */
+export interface SearchLimit {
+  limiter: RateLimiter;
+}
+
+export function addressRegisterRoutes(deps: { register: AddressRegisterService; categories: AlertCategoryService; search: SearchLimit }) {
   const api = Router();
   const pub = Router();
+  const withinLimit = async (ip: string | undefined) => {
+    const verdict = await deps.search.limiter.consume(`search:${clientKey(ip ?? 'unknown')}`);
+    if (!verdict.ok)
+      throw new AppError(429, 'rate_limited', 'Too many searches from this address; try again shortly', undefined, {
+        'Retry-After': String(verdict.retryAfterSec),
+      });
+  };
 
   api.post('/address-register/import', async (req, res) => {
     assertMay(actorOf(res), 'importAddressRegister', 'Only an administrator may import the address register');
@@ -69,11 +85,13 @@ export function addressRegisterRoutes(deps: { register: AddressRegisterService; 
 
   pub.get('/public/alerts/localities', async (req, res) => {
     const q = parse(localityQuery, req.query, 'query');
+    await withinLimit(req.ip);
     res.json({ items: await deps.register.localities(q.q, q.limit) });
   });
 
   pub.get('/public/alerts/streets', async (req, res) => {
     const q = parse(streetQuery, req.query, 'query');
+    await withinLimit(req.ip);
     res.json({ items: await deps.register.streets(q.locality, q.q, q.limit) });
   });
 

@@ -27,6 +27,8 @@ export interface AlertsOptions {
   department?: string;
   /** The reminder modules: the send engine's call (wired by the root), settings' defaults, tick period. */
   reminders?: ReminderOptions;
+  /** Searches of localities and streets one client may make per minute (default 300: five a second, typing fast). */
+  searchesPerMinute?: number;
 }
 
 /**
@@ -70,7 +72,11 @@ export function createAlerts(kernel: Kernel, deps: { register: Register; sms: Sm
   // The address register and categories residents choose from, and the staff who keep them.
   const addressRegister = new AddressRegisterService({ db, audit, clock, repo: new AddressRegisterRepository({ db }) });
   const categories = new AlertCategoryService({ db, audit, clock });
-  const registerRoutes = addressRegisterRoutes({ register: addressRegister, categories });
+  const registerRoutes = addressRegisterRoutes({
+    register: addressRegister,
+    categories,
+    search: { limiter: rateLimits.limiter('alert-search-client', { points: opts.searchesPerMinute ?? 300, durationSec: 60 }) },
+  });
 
   const pub = Router();
   pub.use(registerRoutes.public);

@@ -289,6 +289,27 @@ export interface SmsSendView {
   dispatched?: number;
   /** A recurring send's RFC 5545 rule, where the server keeps one. */
   rrule?: string | null;
+  /** The recurring send this send is an occurrence of. */
+  seriesId?: number | null;
+}
+
+/**
+ * A recurring send (GET /api/sms/series, POST /api/sms/series/:id/cancel): its rule, read in
+ * `timeZone`; each occurrence becomes a send of its own (SmsSendView with `seriesId`).
+ */
+export interface SmsSeriesView {
+  id: number;
+  state: 'scheduled' | 'cancelled' | 'sent';
+  rrule: string;
+  timeZone: string;
+  skipHolidays: boolean;
+  sender: string;
+  body: string;
+  audience: Record<string, unknown>;
+  firstAt: Date;
+  nextAt: Date | null;
+  createdBy: number | null;
+  createdAt: Date;
 }
 
 /** POST /api/sms/preview with an `audience`: who it reaches and what it costs, before sending. */

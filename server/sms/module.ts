@@ -12,7 +12,8 @@ import { SmsOutboundService } from './outbound.service';
 import { SmsGroupService } from './groups.service';
 import { smsRoutes, smsSendRouteDocs } from './sends.routes';
 import { smsSendControlRouteDocs, smsSendRoutes } from './send-control.routes';
-import { countryOf, SEND_QUEUE, SmsSendService } from './sends.service';
+import { countryOf, SmsSendService } from './sends.service';
+import { SEND_QUEUE, SmsSendJobs } from './send-jobs';
 import { SmsViewService } from './views.service';
 import { SmsViewRepository } from './views.repository';
 import { smsViewRouteDocs, smsViewRoutes } from './views.routes';
@@ -66,6 +67,8 @@ export interface SmsFeature extends Feature {
   outbound: SmsOutboundService;
   inboundSms: SmsInboundService;
   sends: SmsSendService;
+  /** The send job and the holding states it shares with cancel, approval and pause. */
+  sendJobs: SmsSendJobs;
   stopList: StopListRepository;
   simulator: FakeTwilioSms | null;
   /** Where the root registers the sources of audiences (resident alerts' subscribers; later rosters). */
@@ -154,6 +157,19 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     stopping: () => jobs.stopping,
     options: opts.broadcast,
   });
+  const sendJobs = new SmsSendJobs({
+    db,
+    messages: register.messages,
+    sends: sendRepo,
+    outbound,
+    jobs,
+    gate: policy,
+    broadcast,
+    broadcasts,
+    clock,
+    timeZone: config.timeZone,
+    quietHours: config.quietHours,
+  });
   const sends = new SmsSendService({
     db,
     messages: register.messages,
@@ -162,20 +178,19 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     audit,
     sends: sendRepo,
     outbound,
-    jobs,
+    jobs: sendJobs,
     gate: policy,
     broadcast,
     broadcasts,
     defaultCountry: config.defaultCountry,
     clock,
-    timeZone: config.timeZone,
-    quietHours: config.quietHours,
   });
   const series = new SmsSeriesService({
     db,
     series: new SmsSeriesRepository({ db }),
     sends: sendRepo,
     service: sends,
+    sendJobs,
     outbound,
     broadcast,
     jobs,
@@ -184,8 +199,8 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     timeZone: config.timeZone,
   });
   jobs.handle<{ seriesId: number; at: number }>(SERIES_QUEUE, { run: (data) => series.run(Number(data.seriesId), new Date(Number(data.at))) });
-  const control = new SmsSendControl({ db, sends: sendRepo, policy: policyRepo, service: sends, jobs, audit, clock });
-  jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data) => sends.run(Number(data.sendId)) });
+  const control = new SmsSendControl({ db, sends: sendRepo, policy: policyRepo, service: sends, sendJobs, jobs, audit, clock });
+  jobs.handle<{ sendId: number }>(SEND_QUEUE, { run: (data, ctx) => sendJobs.run(Number(data.sendId), ctx.key) });
   const api = Router();
   // Views first: GET /sms/messages.csv and /sms/messages/:id sit beside POST /sms/messages.
   api.use(
@@ -233,7 +248,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
       repeating('prune-sms-daily-counts', RATE_LIMIT_PRUNE_EVERY_MS, () => limits.prune(), logger, { runAtStart: true }),
       repeating('delivery report sweep', opts.sweepEveryMs ?? 3600_000, () => register.messageStatus.markUnreported(), logger),
       // Jobs lost with a Redis flush or never written before a crash: the database says what is due.
-      { name: 'scheduled sends recovery', start: () => sends.recover(), stop: () => undefined },
+      { name: 'scheduled sends recovery', start: () => sendJobs.recover(), stop: () => undefined },
       { name: 'recurring sends recovery', start: () => series.recover(), stop: () => undefined },
       { name: 'SMS simulator', start: () => undefined, stop: () => simulator?.stop() },
     ],
@@ -241,6 +256,7 @@ export function createSms(kernel: Kernel, deps: { register: Register; inbound: I
     outbound,
     inboundSms,
     sends,
+    sendJobs,
     stopList,
     simulator,
     audiences,

@@ -7,13 +7,15 @@ import type { Database } from '../core/db/database';
 import { actsInEveryDepartment, assertAdmin, assertMay, may, type Actor } from '../core/access';
 import { conflict, forbidden, notFound } from '../core/errors';
 import { decodeCursor, encodeCursor } from '../core/http/cursors';
-import { SEND_QUEUE, type SendView, type SmsSendService } from './sends.service';
+import type { SendView, SmsSendService } from './sends.service';
+import { SEND_QUEUE, type SmsSendJobs } from './send-jobs';
 
 export interface SmsSendControlDeps {
   db: Database;
   sends: SmsSendRepository;
   policy: SmsPolicyRepository;
   service: SmsSendService;
+  sendJobs: SmsSendJobs;
   jobs: JobQueue;
   audit: AuditRepository;
   clock: () => Date;
@@ -58,7 +60,7 @@ export class SmsSendControl {
   /** Everything not yet sent becomes stopped (cancelled); a send already under way or done cannot be. */
   async cancel(actor: Actor, id: number, route: string): Promise<SendView> {
     const send = await this.visible(actor, id);
-    const ok = await this.deps.service.hold(id, CANCELLABLE, 'cancelled', ['scheduled', 'awaiting_approval', 'paused'], { reason: 'cancelled', by: actor.id });
+    const ok = await this.deps.sendJobs.hold(id, CANCELLABLE, 'cancelled', ['scheduled', 'awaiting_approval', 'paused'], { reason: 'cancelled', by: actor.id });
     if (!ok)
       throw conflict(
         'not_cancellable',
@@ -75,7 +77,7 @@ export class SmsSendControl {
    */
   async approve(actor: Actor, id: number, route: string): Promise<SendView> {
     const send = await this.reviewable(actor, id);
-    const ok = await this.deps.service.hold(
+    const ok = await this.deps.sendJobs.hold(
       id,
       ['awaiting_approval'],
       'scheduled',
@@ -84,14 +86,14 @@ export class SmsSendControl {
       { approvedBy: actor.id },
     );
     if (!ok) throw conflict('not_awaiting_approval', 'The send is not awaiting approval');
-    await this.deps.service.enqueue(send);
+    await this.deps.sendJobs.enqueue(send);
     await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'sms_send', entityId: id, route }]);
     return this.deps.service.view((await this.deps.sends.byId(id))!);
   }
 
   async reject(actor: Actor, id: number, route: string): Promise<SendView> {
     await this.reviewable(actor, id);
-    const ok = await this.deps.service.hold(id, ['awaiting_approval'], 'rejected', ['awaiting_approval'], { reason: 'rejected', by: actor.id });
+    const ok = await this.deps.sendJobs.hold(id, ['awaiting_approval'], 'rejected', ['awaiting_approval'], { reason: 'rejected', by: actor.id });
     if (!ok) throw conflict('not_awaiting_approval', 'The send is not awaiting approval');
     await this.deps.audit.record([{ userId: actor.id, action: 'update', entityType: 'sms_send', entityId: id, route }]);
     return this.deps.service.view((await this.deps.sends.byId(id))!);
@@ -101,7 +103,7 @@ export class SmsSendControl {
   async pause(actor: Actor, id: number, route: string): Promise<SendView> {
     assertAdmin(actor);
     await this.visible(actor, id);
-    const ok = await this.deps.service.hold(
+    const ok = await this.deps.sendJobs.hold(
       id,
       ['scheduled', 'awaiting_approval', 'sending'],
       'paused',
@@ -139,7 +141,7 @@ export class SmsSendControl {
     const paused: number[] = [];
     for (const s of await this.deps.sends.list({ states: ['scheduled', 'awaiting_approval', 'sending'], sender, limit: 10_000 })) {
       if (
-        await this.deps.service.hold(
+        await this.deps.sendJobs.hold(
           s.id,
           ['scheduled', 'awaiting_approval', 'sending'],
           'paused',
@@ -174,15 +176,15 @@ export class SmsSendControl {
   /** Paused messages go back to review, to their schedule, or are stopped as cancelled. */
   private async release(send: SmsSend, action: 'send' | 'cancel', by: number): Promise<void> {
     if (action === 'cancel') {
-      await this.deps.service.hold(send.id, ['paused'], 'cancelled', ['paused'], { reason: 'cancelled', by });
+      await this.deps.sendJobs.hold(send.id, ['paused'], 'cancelled', ['paused'], { reason: 'cancelled', by });
       return;
     }
     if (send.holdReason && !send.approvedBy) {
-      await this.deps.service.hold(send.id, ['paused'], 'awaiting_approval', ['paused'], { reason: 'resumed', by, ...send.holdReason }, { pausedBy: null });
+      await this.deps.sendJobs.hold(send.id, ['paused'], 'awaiting_approval', ['paused'], { reason: 'resumed', by, ...send.holdReason }, { pausedBy: null });
       return;
     }
-    if (await this.deps.service.hold(send.id, ['paused'], 'scheduled', ['paused'], { reason: 'resumed', by }, { pausedBy: null }))
-      await this.deps.service.enqueue(send);
+    if (await this.deps.sendJobs.hold(send.id, ['paused'], 'scheduled', ['paused'], { reason: 'resumed', by }, { pausedBy: null }))
+      await this.deps.sendJobs.enqueue(send);
   }
 
   /** Only officers and admins review, never the author of the send (admins excepted). */

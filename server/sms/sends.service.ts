@@ -4,8 +4,8 @@ import type { Database } from '../core/db/database';
 import type { Message, ContactRepository, InquiryRepository, MessageRepository } from '../register/module';
 import type { MessageStatus } from '../contracts/names';
 import type { SendState, SmsBroadcast, SmsSend } from './sends.entities';
+import { inParallel, type SmsSendJobs } from './send-jobs';
 import type { SendGate } from './send-gate';
-import type { JobQueue } from '../core/jobs/queue';
 import type { AuditRepository } from '../core/audit.repository';
 import type { SmsSendRepository } from './sends.repository';
 import { assertMay, type Actor } from '../core/access';
@@ -16,13 +16,8 @@ import type { Audience } from './audience';
 import type { BroadcastMember, BroadcastService } from './broadcast.service';
 import type { BroadcastRepository } from './broadcast.repository';
 import { assertCountries, auditChoices, outsidePrefixes } from './send-checks';
-import { quietUntil, type QuietHours } from '../core/local-time';
 
-/** An emergency's job is due since the epoch: the database queue, which takes jobs by due time, takes it first. */
-const FIRST_IN_LINE = new Date(0);
-
-export const SEND_QUEUE = 'sms-send';
-const PARALLEL_SENDS = 8;
+export { SEND_QUEUE } from './send-jobs';
 /** A send may be scheduled at most this far ahead. */
 export const MAX_AHEAD_MS = 366 * 24 * 3600_000;
 
@@ -36,15 +31,13 @@ export interface SmsSendDeps {
   audit: AuditRepository;
   sends: SmsSendRepository;
   outbound: SmsOutboundService;
-  jobs: JobQueue;
+  /** The scheduled half: the send job, its queue, quiet hours and holding states. */
+  jobs: SmsSendJobs;
   gate: SendGate;
   broadcast: BroadcastService;
   broadcasts: BroadcastRepository;
   defaultCountry: CountryCode;
   clock: () => Date;
-  /** The municipality's zone and its quiet hours (null: none), for sends to an audience. */
-  timeZone: string;
-  quietHours: QuietHours | null;
 }
 
 export interface SendRequest {
@@ -87,8 +80,8 @@ export const countryOf = (e164: string): string | null => parsePhoneNumberFromSt
 
 /**
  * Officers' sends: stored with one message per recipient, then handed over at once, or at
- * `sendAt` by a job. The job claims each message (scheduled → queued, one conditional UPDATE)
- * right before handing it over, so a job that runs again after a restart sends nothing twice.
+ * `sendAt` by the send job (SmsSendJobs, send-jobs.ts), which claims each message before handing
+ * it over, so a job that runs again after a restart sends nothing twice.
  */
 export class SmsSendService {
   constructor(private readonly deps: SmsSendDeps) {}
@@ -206,9 +199,9 @@ export class SmsSendService {
       const { segments, encoding } = segmentInfo(s.body);
       return { id: s.message.id, inquiryId: s.message.inquiryId, to: s.to, from: sender.address, body: s.body, status, externalId: null, segments, encoding };
     });
-    if (state === 'scheduled') await this.enqueue(send);
+    if (state === 'scheduled') await this.deps.jobs.enqueue(send, undefined, false);
     if (state === 'sending') {
-      await this.parallel(
+      await inParallel(
         stored.map((s, i) => async () => {
           const { status: now, result } = await out.handOver(s.message.id, sender.address, s.to, s.body);
           const errorCode = result.detail?.errorCode;
@@ -253,7 +246,7 @@ export class SmsSendService {
     if (req.quietHours === false && req.sendAt)
       throw badRequest('quietHours: false sends now; it does not go with sendAt', [{ path: ['quietHours'], message: 'not with sendAt' }]);
     // Quiet hours hold a send to an audience, never an emergency nor one the officer sends anyway.
-    const quietEnd = emergency || req.quietHours === false ? null : quietUntil(req.sendAt ?? now, this.deps.quietHours, this.deps.timeZone);
+    const quietEnd = this.deps.jobs.quietUntil({ emergency, quietHours: req.quietHours !== false }, req.sendAt ?? now);
     const members: BroadcastMember[] = [...(await this.deps.broadcast.members(req.audience, emergency))];
     const seen = new Set(members.map((m) => m.phone));
     for (const r of named) if (!seen.has(r.phone)) members.push({ phone: r.phone, name: r.name, locality: null, street: null });
@@ -274,7 +267,8 @@ export class SmsSendService {
       quietUntil: quietEnd,
       within: (send, m) => auditChoices(this.deps.audit, actor.id, send.id, { emergency, overridesQuiet: req.quietHours === false }, route, m),
     });
-    if (send.state === 'sending' || send.state === 'scheduled') await this.enqueue(send, emergency && !req.sendAt ? FIRST_IN_LINE : (quietEnd ?? undefined));
+    // An emergency's job is first in line among due jobs (its priority), on either queue.
+    if (send.state === 'sending' || send.state === 'scheduled') await this.deps.jobs.enqueue(send, quietEnd ?? undefined, emergency);
     // Every message is in the send's own first status: no need to count them again.
     const status: MessageStatus = send.state === 'sending' ? 'queued' : (send.state as MessageStatus);
     const view = await this.view(send, { [status]: send.recipients });
@@ -287,84 +281,6 @@ export class SmsSendService {
 
   private assertCountries(to: Recipient[]): Promise<void> {
     return assertCountries(this.deps.gate, this.deps.defaultCountry, to);
-  }
-
-  /** The job: hands over every message of the send still scheduled, each claimed first. */
-  async run(sendId: number): Promise<void> {
-    const send = await this.deps.sends.byId(sendId);
-    if (!send || (send.state !== 'scheduled' && send.state !== 'sending')) return;
-    const now = this.deps.clock();
-    // Ran early (another process's clock, a rescheduled send): wait for the right time.
-    if (send.sendAt && send.sendAt.getTime() > now.getTime() + 1000) return this.enqueue(send);
-    if (await this.deps.gate.senderPaused(send.sender)) {
-      await this.hold(send.id, ['scheduled', 'sending'], 'paused', ['scheduled'], { reason: 'sender_paused' }, { pausedBy: 'sender' });
-      return;
-    }
-    const broadcast = await this.deps.broadcasts.bySend(send.id);
-    if (send.state === 'scheduled' && broadcast) {
-      const until = this.quietUntil(broadcast, now);
-      // Held until the morning; the send stays scheduled and says why (GET shows quietHoursUntil).
-      if (until) return this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}-quiet-${until.getTime()}`, runAt: until, attempts: 3 });
-    }
-    // A cancel that committed first wins: then this transition fails and nothing is sent.
-    if (send.state === 'scheduled' && !(await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sending', ['scheduled'], m)))) return;
-    if (broadcast) {
-      // Claims still open after this run (a dispatcher that stopped mid-batch): look again once their lease is over.
-      const again = await this.deps.broadcast.dispatch({ ...send, state: 'sending' });
-      if (again) await this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}-${again.getTime()}`, runAt: again, attempts: 3 });
-      return;
-    }
-    const targets = await this.deps.sends.messagesOf(send.id, ['scheduled']);
-    await this.parallel(
-      targets.map((t) => async () => {
-        const claimed = await this.deps.db.transaction(async (m) => {
-          if (!(await this.deps.messages.advanceStatus(t.id, 'queued', ['scheduled'], m))) return false;
-          await this.deps.messages.addEvent({ messageId: t.id, status: 'queued', providerStatus: null, at: this.deps.clock(), detail: { sendId: send.id } }, m);
-          return true;
-        });
-        if (claimed) await this.deps.outbound.handOver(t.id, send.sender, t.toAddress, t.body);
-      }),
-    );
-    await this.deps.db.transaction((m) => this.deps.sends.transition(send.id, 'sent', ['sending'], m));
-  }
-
-  /** After a restart: every send that should have a job gets one (a pending job with the same key is left alone). */
-  async recover(): Promise<number> {
-    const due = await this.deps.sends.scheduled();
-    for (const s of due) await this.enqueue(s);
-    return due.length;
-  }
-
-  /** `runAt` when not the send's own time: the end of quiet hours, or first in line for an emergency. */
-  enqueue(send: Pick<SmsSend, 'id' | 'sendAt'>, runAt?: Date): Promise<void> {
-    return this.deps.jobs.add(SEND_QUEUE, { sendId: send.id }, { key: `send-${send.id}`, runAt: runAt ?? send.sendAt ?? this.deps.clock(), attempts: 3 });
-  }
-
-  /** When quiet hours holding a send to an audience end, or null when they do not hold it at `at`. */
-  quietUntil(b: Pick<SmsBroadcast, 'emergency' | 'quietHours'>, at: Date): Date | null {
-    if (b.emergency || !b.quietHours) return null;
-    return quietUntil(at, this.deps.quietHours, this.deps.timeZone);
-  }
-
-  /**
-   * Moves a send to a holding or final state and, in the same transaction, each of its messages
-   * still in one of `messagesFrom`; the history keeps why. False when the send was no longer in `from`.
-   */
-  async hold(
-    sendId: number,
-    from: SendState[],
-    to: SendState,
-    messagesFrom: MessageStatus[],
-    detail: Record<string, unknown>,
-    patch: Parameters<SmsSendRepository['transition']>[4] = {},
-  ): Promise<boolean> {
-    const status: MessageStatus = to === 'cancelled' || to === 'rejected' ? 'stopped' : (to as MessageStatus);
-    return this.deps.db.transaction(async (m) => {
-      if (!(await this.deps.sends.transition(sendId, to, from, m, patch))) return false;
-      // Set-based: a send to a town moves 100,000 messages in two statements, not 200,000.
-      await this.deps.sends.moveMessages(sendId, messagesFrom, status, this.deps.clock(), { sendId, ...detail }, m);
-      return true;
-    });
   }
 
   async view(s: SmsSend, counts?: Partial<Record<MessageStatus, number>>, broadcast?: SmsBroadcast | null): Promise<SendView> {
@@ -389,15 +305,7 @@ export class SmsSendService {
 
   private heldBy(b: SmsBroadcast, s: SmsSend): { quietHoursUntil?: Date } {
     const now = this.deps.clock();
-    const until = this.quietUntil(b, s.sendAt && s.sendAt > now ? s.sendAt : now);
+    const until = this.deps.jobs.quietUntil(b, s.sendAt && s.sendAt > now ? s.sendAt : now);
     return until ? { quietHoursUntil: until } : {};
-  }
-
-  private async parallel(tasks: (() => Promise<void>)[]): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < tasks.length; i = next++) await tasks[i]();
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_SENDS, tasks.length) }, worker));
   }
 }

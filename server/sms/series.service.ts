@@ -15,6 +15,7 @@ import type { SeriesState, SmsHoliday, SmsSeries } from './series.entities';
 import type { SmsSeriesRepository } from './series.repository';
 import type { SmsSendRepository } from './sends.repository';
 import { MAX_AHEAD_MS, type SmsSendService } from './sends.service';
+import type { SmsSendJobs } from './send-jobs';
 
 export const SERIES_QUEUE = 'sms-series';
 /** The route an occurrence's send is filed under in the audit log (it is made by a job, for the series' author). */
@@ -50,6 +51,7 @@ export interface SmsSeriesDeps {
   series: SmsSeriesRepository;
   sends: SmsSendRepository;
   service: SmsSendService;
+  sendJobs: SmsSendJobs;
   outbound: SmsOutboundService;
   broadcast: BroadcastService;
   jobs: JobQueue;
@@ -147,7 +149,7 @@ export class SmsSeriesService {
     const outside = await this.deps.service.outsidePrefixes(members.map((m) => m.phone));
     const allowed = outside.size ? members.filter((m) => !outside.has(m.phone.slice(0, 7))) : members;
     if (!allowed.length) return record('nobody');
-    const quietEnd = this.deps.service.quietUntil({ emergency: false, quietHours: true }, now);
+    const quietEnd = this.deps.sendJobs.quietUntil({ emergency: false, quietHours: true }, now);
     try {
       const send = await this.deps.broadcast.store({
         // The author's choice stands for every occurrence; the gate still holds one that needs approval.
@@ -168,7 +170,7 @@ export class SmsSeriesService {
             throw conflict('series_cancelled', 'The series was cancelled');
         },
       });
-      if (send.state === 'sending' || send.state === 'scheduled') await this.deps.service.enqueue(send, quietEnd ?? undefined);
+      if (send.state === 'sending' || send.state === 'scheduled') await this.deps.sendJobs.enqueue(send, quietEnd ?? undefined);
     } catch (e) {
       // Another process made this occurrence, or the series was cancelled meanwhile: nothing to do.
       if (isUniqueViolation(e) || (e as { code?: string }).code === 'series_cancelled') return;
@@ -188,7 +190,7 @@ export class SmsSeriesService {
     if (series.nextAt) await this.deps.jobs.remove(SERIES_QUEUE, `series-${id}-${series.nextAt.getTime()}`);
     for (const o of await this.deps.series.occurrences(id)) {
       if (!o.sendId) continue;
-      const cancelled = await this.deps.service.hold(
+      const cancelled = await this.deps.sendJobs.hold(
         o.sendId,
         ['scheduled', 'awaiting_approval', 'paused'],
         'cancelled',

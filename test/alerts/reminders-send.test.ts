@@ -2,22 +2,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { overdueText, powerCutCancelled, powerCutNotice, powerCutReminder, wasteText } from '../../server/alerts/reminders/texts';
 import { zonedInstant } from '../../server/alerts/reminders/zoned-time';
-import { engines } from '../support/engines';
+import { engines, type Engine } from '../support/engines';
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../support/redis';
 import { eventually, sleep } from '../support/eventually';
 import { ALERTS_NUMBER, startAlertsWorld, type AlertsWorld } from './subscriptions-fixture';
 import { addSubscriber, addTaxesCategory, postCsv } from './reminders-fixture';
 
 /*
  * End to end: residents receive each reminder at the Twilio stand-in, in their language, once,
- * through the one send engine. This needs the engine's sends to an audience (the broadcast
+ * through the one send engine, whose send jobs run on the embedded queue and on BullMQ (Redis). This needs the engine's sends to an audience (the broadcast
  * branch) and the port wired to it (server/alerts/reminders/engine-sends.ts, added at that
  * merge); until both are there the suite is skipped, so it cannot pass on nothing by accident.
  */
 const wired = fs.existsSync(path.join(__dirname, '../../server/alerts/reminders/engine-sends.ts'));
-const suite = wired ? describe.each(engines()) : describe.skip.each(engines());
+const cases = engines().flatMap((engine) =>
+  (['database', 'bullmq'] as const).map((queue) => ({ engine, queue, name: `${engine.name} with the ${queue} queue` })),
+);
+const suite = wired ? describe.each(cases) : describe.skip.each(cases);
 
-suite('reminders reach residents through the send engine on $name', (engine) => {
+suite('reminders reach residents through the send engine on $name', ({ engine, queue }: { engine: Engine; queue: 'database' | 'bullmq' }) => {
   let w: AlertsWorld;
+  const prefix = uniquePrefix();
   let officers = 0;
   /** An officer's token minted at the server's present time (a clock moved years on has expired the older ones). */
   const officer = async () => (await w.s.user(`officer${++officers}@gmina.pl`, 'officer', ['alerts'])).token;
@@ -33,10 +38,14 @@ suite('reminders reach residents through the send engine on $name', (engine) => 
   const tick = () => w.s.app.alerts.reminders.tick();
 
   beforeAll(async () => {
-    w = await startAlertsWorld(engine);
+    w = await startAlertsWorld(engine, queue === 'bullmq' ? { env: { REDIS_URL: TEST_REDIS_URL }, prefix } : {});
+    expect(w.s.app.jobs.kind).toBe(queue);
     await addTaxesCategory(w.s);
   }, 60_000);
-  afterAll(() => w?.close());
+  afterAll(async () => {
+    await w?.close();
+    if (queue === 'bullmq') await dropPrefix(prefix);
+  });
 
   test('waste: the evening before, each waste subscriber of the streets gets one SMS in their language; a repeated tick sends nothing more', async () => {
     const { skorzewo, dopiewo, dzialkowa, lipowa } = w.ids;

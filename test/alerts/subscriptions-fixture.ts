@@ -1,3 +1,4 @@
+import type { AlertsOptions } from '../../server/alerts/module';
 import { AlertCategoryEntity, LocalityEntity, StreetEntity } from '../../server/alerts/entities';
 import type { Engine } from '../support/engines';
 import { startServer, type TestServer } from '../support/server';
@@ -23,7 +24,7 @@ export interface AlertsWorld {
  */
 export async function startAlertsWorld(
   engine: Engine,
-  opts: { alertsDepartment?: boolean; env?: Record<string, string>; prefix?: string; keepDatabase?: boolean } = {},
+  opts: { alertsDepartment?: boolean; env?: Record<string, string>; prefix?: string; keepDatabase?: boolean; alerts?: AlertsOptions } = {},
 ): Promise<AlertsWorld> {
   let offset = 0;
   const standin = await startSmsRestStandin({ callbackOrigin: () => s.url });
@@ -32,6 +33,7 @@ export async function startAlertsWorld(
     clock: () => new Date(Date.now() + offset),
     ...(opts.prefix ? { jobs: { prefix: opts.prefix } } : {}),
     keepDatabase: opts.keepDatabase,
+    ...(opts.alerts ? { alerts: opts.alerts } : {}),
   });
   const switchboard = await s.department('switchboard');
   const alerts = await s.department('alerts');

@@ -1,7 +1,6 @@
 import { firstOccurrence, toRrule, type Recurrence } from '../../client/src/features/alerts/recurrence';
 import { audienceOf, insertAt, sendRequestOf, type Composition } from '../../client/src/features/alerts/request';
 import { liveness, progressOf } from '../../client/src/features/alerts/progress';
-import { inPeriod, reportCsv, reportRow, totals } from '../../client/src/features/alerts/report';
 import { csvCell, toCsv } from '../../client/src/shared/csv';
 import { parseRoute } from '../../client/src/shared/routes';
 
@@ -81,6 +80,9 @@ describe('the alert send request', () => {
       ok: true,
       request: { rrule: 'FREQ=WEEKLY;BYDAY=MO;BYHOUR=7;BYMINUTE=0;BYSECOND=0', sendAt: local(2026, 12, 7, 7).toISOString() },
     });
+    expect(r.ok && 'skipHolidays' in r.request).toBe(false);
+    const skipping = sendRequestOf({ ...base, when: { kind: 'recurring', rule: weekly(['MO']), skipHolidays: true } }, now);
+    expect(skipping).toMatchObject({ ok: true, request: { skipHolidays: true } });
   });
 
   it('says what is missing: text, area, a future time', () => {
@@ -138,34 +140,6 @@ describe('a send’s progress and report', () => {
     expect(liveness(s('sent', null, { failed: 1, delivered: 1 }), now)).toBeNull();
     expect(liveness(s('sent', null, { queued: 2 }, '2026-12-01T07:00:00Z'), now)).toBeNull();
     expect(liveness(s('cancelled', null, { stopped: 2 }), now)).toBeNull();
-  });
-
-  const send = (id: number, createdAt: string, statuses: Record<string, number>, body = 'Jutro wywóz odpadów') => ({
-    id,
-    state: 'sent' as const,
-    sender: '+4759440099',
-    body,
-    sendAt: null,
-    recipients: 4,
-    statuses,
-    createdBy: 1,
-    createdAt,
-    emergency: id === 2,
-  });
-
-  it('sums the sends of a period and exports them as a semicolon CSV with a BOM, formulas defused', () => {
-    const sends = [
-      send(3, '2026-12-02T10:00:00Z', { delivered: 4 }),
-      send(2, '2026-12-01T10:00:00Z', { delivered: 1, failed: 3 }),
-      send(1, '2026-11-30T10:00:00Z', { sent: 4 }),
-    ];
-    const rows = inPeriod(sends, '2026-12-01T00:00:00Z', '2026-12-03T00:00:00Z').map(reportRow);
-    expect(rows.map((r) => r.send)).toEqual([3, 2]);
-    expect(totals(rows)).toEqual({ sends: 2, recipients: 8, delivered: 5, sent: 0, failed: 3, stopped: 0, waiting: 0 });
-    const csv = reportCsv([reportRow(send(9, '2026-12-01T10:00:00Z', {}, '=HYPERLINK("x");1'))]);
-    expect(csv.startsWith('\uFEFFsend;createdAt;sendAt;state;emergency;recipients;segmentsPerMessage;')).toBe(true);
-    // The text is the officer's, but it is still not run as a formula, and its ; stays in the cell.
-    expect(csv.split('\r\n')[1]).toBe(`9;2026-12-01T10:00:00Z;;sent;no;4;1;0;0;0;0;0;"'=HYPERLINK(""x"");1"`);
   });
 
   it('quotes a cell holding the separator in use', () => {

@@ -79,7 +79,7 @@ run('console: resident alerts desk (Chromium)', () => {
     await page.getByRole('option', { name: 'Dopiewo' }).click();
     await eventually(async () => (await count.getAttribute('data-recipients')) === '3', 'the count for Skórzewo and Dopiewo');
     // UCS-2 (ą, ó), and the server's estimate beside it.
-    await expect(page.locator('.figures').innerText()).resolves.toMatch(/UCS-2/);
+    await expect(page.locator('section.figures').innerText()).resolves.toMatch(/UCS-2/);
 
     // A street is found within a locality chosen for the search only (not added as a whole).
     await page.getByRole('combobox', { name: 'Velg gater i tettsted (skriv for å søke)' }).fill('SKORZ');
@@ -138,13 +138,84 @@ run('console: resident alerts desk (Chromium)', () => {
     await row.scrollIntoViewIfNeeded();
     await screenshot(page, 'alerts-sends');
 
-    // The send's report, from its link.
+    // The send's report, from its link: the live bar and facts, then the server's report of it.
     await row.getByRole('link', { name: `Utsendelse ${id}` }).click();
     await page.locator('#report-title').waitFor();
     await expect(page.getByTestId('report-recipients').innerText()).resolves.toBe('3');
+    const report = page.locator('section.sms-reports', { hasText: `Utsending ${id}` });
+    await report.locator('dl.figures').waitFor();
+    // Figures only the server has: handed to the operator, failures by the operator's reason.
+    await expect(report.locator('dl.figures').innerText()).resolves.toMatch(/Sendt til operatør\s+3/);
+    await expect(report.innerText()).resolves.toMatch(/30003/);
+    const sendCsv = page.waitForEvent('download');
+    await report.getByRole('button', { name: 'Last ned CSV' }).click();
+    const sendCsvText = fs.readFileSync((await (await sendCsv).path())!, 'utf8');
+    expect(sendCsvText.startsWith('\uFEFF')).toBe(true);
+    expect(sendCsvText).toMatch(/;/);
+    await screenshot(page, 'alerts-send-report');
+
+    // Back on the desk, the period report is the server's (GET /api/sms/reports), with its CSV.
+    await page.getByRole('link', { name: 'Tilbake til varsling' }).click();
+    const period = page.locator('section.sms-reports', { hasText: 'SMS-rapport' });
+    await period.getByRole('button', { name: 'Vis' }).click();
+    await eventually(
+      async () =>
+        /Mottakere\s+3/.test(
+          await period
+            .locator('dl.figures')
+            .innerText()
+            .catch(() => ''),
+        ),
+      'the period report',
+    );
+    const periodCsv = page.waitForEvent('download');
+    await period.getByRole('button', { name: 'Last ned CSV' }).click();
+    expect(fs.readFileSync((await (await periodCsv).path())!, 'utf8').startsWith('\uFEFF')).toBe(true);
 
     expect(officer.dialogs).toEqual([]);
     expect(officer.foreign).toEqual([]);
+    expect(officer.csp).toEqual([]);
+    expect(officer.problems).toEqual([]);
+  }, 60_000);
+
+  it('makes a recurring send that skips holidays, lists it with its next time, and cancels it', async () => {
+    const { page } = officer;
+    const admin = await w.s.user('admin@gmina.pl', 'admin', []);
+    const holidays = { items: [{ day: '2099-12-25', name: 'Boże Narodzenie' }] };
+    expect((await w.s.api('PUT', '/api/sms/holidays', { token: admin.token, body: holidays })).status).toBe(200);
+
+    await page.locator('#alerts-title').waitFor();
+    await page.getByLabel('Melding').fill('Wywóz odpadów jutro w {{locality}}.');
+    await page.getByLabel('Alle abonnenter').check();
+    await page.getByLabel('Gjentakende', { exact: true }).check();
+    await page.getByLabel('Hopp over helligdager').check();
+    // The list the series will skip, as the administrator keeps it.
+    await expect(page.getByTestId('holidays').innerText()).resolves.toMatch(/2099-12-25 \(Boże Narodzenie\)/);
+    await page.getByRole('button', { name: 'Planlegg' }).click();
+    const made = page.getByRole('status').filter({ hasText: /Gjentakende utsendelse \d+ laget/ });
+    await made.waitFor();
+    const seriesId = Number(/utsendelse (\d+)/.exec(await made.innerText())![1]);
+
+    const row = page.locator(`li[data-series-id="${seriesId}"]`);
+    await row.waitFor();
+    await expect(row.innerText()).resolves.toMatch(/Uten helligdager/);
+    await expect(row.innerText()).resolves.toMatch(/neste gang/);
+    await expect(row.locator('code').innerText()).resolves.toBe('FREQ=WEEKLY;BYDAY=MO;BYHOUR=7;BYMINUTE=0;BYSECOND=0');
+    const stored = await w.s.api('GET', `/api/sms/series/${seriesId}`, { token: admin.token });
+    expect(stored.body).toMatchObject({ state: 'scheduled', skipHolidays: true });
+
+    // Still there after a reload (it is the server's list), then cancelled from it.
+    await page.reload();
+    await row.waitFor();
+    await row.getByRole('button', { name: `Avbryt gjentakende utsendelse ${seriesId}` }).click();
+    await row.waitFor({ state: 'detached' });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Gjentakende utsendelse ${seriesId} avbrutt.` })
+      .waitFor();
+    expect((await w.s.api('GET', `/api/sms/series/${seriesId}`, { token: admin.token })).body.state).toBe('cancelled');
+
+    expect(officer.dialogs).toEqual([]);
     expect(officer.csp).toEqual([]);
     expect(officer.problems).toEqual([]);
   }, 60_000);

@@ -136,7 +136,7 @@ describe.each(cases)('scheduled SMS sends on $name', ({ engine, queue }: { engin
     await s.app.db.transaction((m) => m.query('UPDATE sms_sends SET send_at = ? WHERE id = ?', [s.app.db.param(new Date(Date.now() - 1000)), r.body.send.id]));
     const sms = s.app.sms!;
     // run() hands over inline, so when all three have returned every hand-over has happened.
-    await Promise.all([1, 2, 3].map(() => sms.sends.run(r.body.send.id)));
+    await Promise.all([1, 2, 3].map(() => sms.sendJobs.run(r.body.send.id)));
     expect((await s.api('GET', `/api/sms/sends/${r.body.send.id}`, { token: officer })).body.state).toBe('sent');
     expect(phones.map(sentTo)).toEqual([1, 1, 1]);
   });

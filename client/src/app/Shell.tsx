@@ -14,6 +14,7 @@ import { ContactPage } from '../features/register/ContactPage';
 import { DeliveryStatus } from '../features/delivery-status/DeliveryStatus';
 import { AlertsPage } from '../features/alerts/AlertsPage';
 import { SendReport } from '../features/alerts/SendReport';
+import { SmsReports, SmsSendReport } from '../features/sms-reports/SmsReports';
 import { Inbox } from '../features/inbox/Inbox';
 import { InquiryPage } from '../features/inquiry/InquiryPage';
 import { LocaleSwitch } from '../shared/LocaleSwitch';
@@ -83,8 +84,15 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
 
   let view;
   if (route.name === 'status') view = seesStatus ? <DeliveryStatus messageId={route.messageId} /> : null;
-  else if (route.name === 'alerts') view = !seesStatus ? null : route.sendId ? <SendReport id={route.sendId} key={route.sendId} /> : <AlertsPage />;
-  else if (route.name === 'admin') view = administers ? <AdminPage /> : null;
+  else if (route.name === 'alerts') {
+    const sendId = route.sendId;
+    // The alert desk shows the server's reports (their own feature), placed here so neither feature imports the other.
+    view = !seesStatus ? null : sendId ? (
+      <SendReport id={sendId} key={sendId} report={(state) => <SmsSendReport sendId={sendId} key={state} />} />
+    ) : (
+      <AlertsPage reports={<SmsReports />} />
+    );
+  } else if (route.name === 'admin') view = administers ? <AdminPage /> : null;
   else if (route.name === 'audit') view = keepsRecords ? <AuditTrail /> : null;
   else if (!seesRegister) view = null;
   else if (route.name === 'inquiry') view = <InquiryPage id={route.id} session={session} key={route.id} />;

@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, type Backoff, type JobHandler, type JobOptions, type JobQueue } from './queue';
+import { backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, PRIORITY, type Backoff, type JobHandler, type JobOptions, type JobQueue } from './queue';
 
 export interface BullQueueDeps {
   redisUrl: string;
@@ -58,6 +58,8 @@ export class BullJobQueue implements JobQueue {
       jobId: opts.key,
       delay,
       attempts: opts.attempts ?? DEFAULT_ATTEMPTS,
+      // Always set: a job without a priority would run ahead of every prioritised one, an emergency included.
+      priority: opts.priority ?? PRIORITY.normal,
       backoff: { type: 'capped' },
       // Finished jobs leave Redis: the database keeps what happened, and the key may be used again.
       removeOnComplete: true,
@@ -83,7 +85,7 @@ export class BullJobQueue implements JobQueue {
           const attempt = job.attemptsMade + 1;
           const final = attempt >= (job.opts.attempts ?? 1);
           try {
-            await handler.run(job.data as Record<string, unknown>, { attempt, final });
+            await handler.run(job.data as Record<string, unknown>, { attempt, final, key: String(job.id) });
           } catch (err) {
             // Recorded before BullMQ drops the job, so a dead letter is never lost with it.
             if (final)

@@ -10,6 +10,8 @@ export interface JobQueueOptions {
   /** How often the embedded queue looks for due jobs. */
   pollMs?: number;
   backoff?: Backoff;
+  /** Jobs one process runs at once (default 4). */
+  concurrency?: number;
 }
 
 /** BullMQ when Redis is configured, so several processes share the work; the database otherwise. */
@@ -21,6 +23,14 @@ export function createJobQueue(deps: { redisUrl?: string; jobs: JobRepository; l
       logger: deps.logger,
       clock: deps.clock,
       backoff: options.backoff,
+      concurrency: options.concurrency,
     });
-  return new DbJobQueue({ jobs: deps.jobs, logger: deps.logger, clock: deps.clock, pollMs: options.pollMs, backoff: options.backoff });
+  return new DbJobQueue({
+    jobs: deps.jobs,
+    logger: deps.logger,
+    clock: deps.clock,
+    pollMs: options.pollMs,
+    backoff: options.backoff,
+    concurrency: options.concurrency,
+  });
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { JobRepository } from './jobs.repository';
-import { backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, type Backoff, type JobHandler, type JobOptions, type JobQueue } from './queue';
+import { backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, PRIORITY, type Backoff, type JobHandler, type JobOptions, type JobQueue } from './queue';
 
 export interface DbQueueDeps {
   jobs: JobRepository;
@@ -42,7 +42,15 @@ export class DbJobQueue implements JobQueue {
 
   async add(queue: string, data: Record<string, unknown>, opts: JobOptions): Promise<void> {
     const now = this.deps.clock();
-    await this.deps.jobs.add({ queue, jobKey: opts.key, payload: data, runAt: opts.runAt ?? now, maxAttempts: opts.attempts ?? DEFAULT_ATTEMPTS, now });
+    await this.deps.jobs.add({
+      queue,
+      jobKey: opts.key,
+      payload: data,
+      runAt: opts.runAt ?? now,
+      maxAttempts: opts.attempts ?? DEFAULT_ATTEMPTS,
+      priority: opts.priority ?? PRIORITY.normal,
+      now,
+    });
     if (!this.stopped && (opts.runAt ?? now) <= now) void this.kick();
   }
 
@@ -105,7 +113,7 @@ export class DbJobQueue implements JobQueue {
     if (!job || !handler) return;
     const final = job.attempts >= job.maxAttempts;
     try {
-      await handler.run(job.payload, { attempt: job.attempts, final });
+      await handler.run(job.payload, { attempt: job.attempts, final, key: job.jobKey });
       await this.deps.jobs.done(id);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

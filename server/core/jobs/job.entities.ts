@@ -14,6 +14,8 @@ export interface JobRow {
   runAt: Date;
   attempts: number;
   maxAttempts: number;
+  /** Lower runs first among due jobs (queue.ts, PRIORITY). */
+  priority: number;
   lockedUntil: Date | null;
   lastError: string | null;
   createdAt: Date;
@@ -31,6 +33,7 @@ export const JobEntity = new EntitySchema<JobRow>({
     runAt: at('run_at'),
     attempts: { type: Number },
     maxAttempts: { type: Number, name: 'max_attempts' },
+    priority: { type: Number, default: 100 },
     lockedUntil: at('locked_until', true),
     lastError: { type: 'text', name: 'last_error', nullable: true },
     createdAt: at('created_at'),

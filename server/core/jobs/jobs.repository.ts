@@ -25,7 +25,15 @@ export class JobRepository {
   }
 
   /** Adds a pending job; a pending or running job with the key stays as it is, a dead one is revived. */
-  async add(row: { queue: string; jobKey: string; payload: Record<string, unknown>; runAt: Date; maxAttempts: number; now: Date }): Promise<void> {
+  async add(row: {
+    queue: string;
+    jobKey: string;
+    payload: Record<string, unknown>;
+    runAt: Date;
+    maxAttempts: number;
+    priority: number;
+    now: Date;
+  }): Promise<void> {
     await this.deps.db.transaction(async (m) => {
       const existing = await this.repo(m).findOne({ where: { queue: row.queue, jobKey: row.jobKey } });
       if (existing && existing.state !== 'dead') return;
@@ -35,6 +43,7 @@ export class JobRepository {
         runAt: row.runAt,
         attempts: 0,
         maxAttempts: row.maxAttempts,
+        priority: row.priority,
         lockedUntil: null,
         lastError: null,
         updatedAt: row.now,
@@ -52,14 +61,15 @@ export class JobRepository {
     await this.deps.db.transaction((m) => this.repo(m).delete({ queue, jobKey, state: 'pending' }));
   }
 
-  /** Jobs that are due, or whose runner's lease ran out (it died mid-run). */
+  /** Jobs that are due, or whose runner's lease ran out (it died mid-run): the first priority first, then by due time. */
   async due(queues: string[], now: Date, limit: number): Promise<JobRow[]> {
     if (!queues.length) return [];
     return this.repo()
       .createQueryBuilder('j')
       .where('j.queue IN (:...queues)', { queues })
       .andWhere("((j.state = 'pending' AND j.run_at <= :now) OR (j.state = 'running' AND j.locked_until < :now))", { now: this.deps.db.param(now) })
-      .orderBy('j.run_at', 'ASC')
+      .orderBy('j.priority', 'ASC')
+      .addOrderBy('j.run_at', 'ASC')
       .addOrderBy('j.id', 'ASC')
       .limit(limit)
       .getMany();

@@ -11,6 +11,8 @@ export interface JobContext {
   attempt: number;
   /** True when this run is the last one allowed: a failure now makes the job a dead letter. */
   final: boolean;
+  /** The running job's key: adding a job under it now is ignored (the job is running), so a handler that wants another run later uses another key. */
+  key: string;
 }
 
 export interface JobOptions {
@@ -20,7 +22,16 @@ export interface JobOptions {
   runAt?: Date;
   /** Runs allowed in all, first one included. */
   attempts?: number;
+  /**
+   * Among jobs that are due, lower runs first (BullMQ's convention): PRIORITY.first for work that
+   * must overtake a backlog (an emergency SMS), PRIORITY.normal when absent. Jobs of one priority
+   * run in due order.
+   */
+  priority?: number;
 }
+
+/** 1 is BullMQ's highest priority; every job gets one, since BullMQ runs jobs without any ahead of all prioritised ones. */
+export const PRIORITY = { first: 1, normal: 100 } as const;
 
 export interface JobHandler<T> {
   run(data: T, ctx: JobContext): Promise<void>;

@@ -3,7 +3,7 @@ import { api } from '../../shared/api';
 import { ErrorMessage } from '../../shared/components';
 import { useI18n } from '../../shared/i18n';
 import { smsLength } from '../../shared/sms-length';
-import type { Json, SmsSendView } from '../../../../server/contracts/views';
+import type { Json, SmsSendView, SmsSeriesView } from '../../../../server/contracts/views';
 import { AudiencePicker } from './AudiencePicker';
 import { EmergencyDialog } from './EmergencyDialog';
 import { Figures } from './Figures';
@@ -15,7 +15,7 @@ const MERGE_FIELDS = ['locality', 'street'] as const;
 const NO_AUDIENCE: AudienceChoice = { all: false, localities: [], streets: [], categories: [] };
 
 /** The officer's alert: text, who gets it (with the live count), when, emergency, and send. */
-export function Compose({ onSent }: { onSent: (s: Json<SmsSendView>) => void }) {
+export function Compose({ onSent, onSeries }: { onSent: (s: Json<SmsSendView>) => void; onSeries: (s: Json<SmsSeriesView>) => void }) {
   const { t } = useI18n();
   const [body, setBody] = useState('');
   const [audience, setAudience] = useState<AudienceChoice>(NO_AUDIENCE);
@@ -25,6 +25,7 @@ export function Compose({ onSent }: { onSent: (s: Json<SmsSendView>) => void }) 
   const [kind, setKind] = useState<When['kind']>('now');
   const [at, setAt] = useState('');
   const [rule, setRule] = useState(DEFAULT_RULE);
+  const [skipHolidays, setSkipHolidays] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -45,7 +46,7 @@ export function Compose({ onSent }: { onSent: (s: Json<SmsSendView>) => void }) 
     });
   };
 
-  const when = (): When => (kind === 'at' ? { kind, at } : kind === 'recurring' ? { kind, rule } : { kind: 'now' });
+  const when = (): When => (kind === 'at' ? { kind, at } : kind === 'recurring' ? { kind, rule, skipHolidays } : { kind: 'now' });
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -56,9 +57,15 @@ export function Compose({ onSent }: { onSent: (s: Json<SmsSendView>) => void }) 
     setProblem(null);
     setBusy(true);
     try {
-      const sent = await api<SmsSendView>('POST', '/api/sms/messages', r.request);
-      setDone(t('alertsSent', { id: sent.id, recipients: sent.recipients }));
-      onSent(sent);
+      // A recurring send answers with its series ({id, state, recipients, series}); each occurrence becomes a send later.
+      const sent = await api<SmsSendView & { series?: SmsSeriesView }>('POST', '/api/sms/messages', r.request);
+      if (sent.series) {
+        setDone(t('alertsSeriesMade', { id: sent.series.id, recipients: sent.recipients }));
+        onSeries(sent.series);
+      } else {
+        setDone(t('alertsSent', { id: sent.id, recipients: sent.recipients }));
+        onSent(sent);
+      }
       setBody('');
     } catch (err) {
       setError(err);
@@ -99,7 +106,7 @@ export function Compose({ onSent }: { onSent: (s: Json<SmsSendView>) => void }) 
       <AudiencePicker value={audience} onChange={setAudience} emergency={emergency} />
       <Figures preview={preview} hasText={body.trim() !== ''} />
 
-      <Schedule kind={kind} onKind={setKind} at={at} onAt={setAt} rule={rule} onRule={setRule} />
+      <Schedule kind={kind} onKind={setKind} at={at} onAt={setAt} rule={rule} onRule={setRule} skipHolidays={skipHolidays} onSkipHolidays={setSkipHolidays} />
 
       <fieldset class="urgency">
         <legend>{t('alertsUrgency')}</legend>

@@ -1,4 +1,6 @@
+import { api } from '../../shared/api';
 import { formatTime, useI18n } from '../../shared/i18n';
+import { useLoad } from '../../shared/use-load';
 import { firstOccurrence, toRrule, WEEKDAYS, type Recurrence, type Weekday } from './recurrence';
 import type { When } from './request';
 
@@ -17,6 +19,8 @@ export function Schedule(props: {
   onAt: (v: string) => void;
   rule: Recurrence;
   onRule: (r: Recurrence) => void;
+  skipHolidays: boolean;
+  onSkipHolidays: (v: boolean) => void;
 }) {
   const { t, locale } = useI18n();
   const { rule, onRule } = props;
@@ -89,8 +93,32 @@ export function Schedule(props: {
             )}
           </p>
           <p class="hint">{t('alertsTimeZoneHint')}</p>
+          <label>
+            <input
+              type="checkbox"
+              name="skipHolidays"
+              checked={props.skipHolidays}
+              onChange={(e) => props.onSkipHolidays((e.currentTarget as HTMLInputElement).checked)}
+            />{' '}
+            {t('alertsSkipHolidays')}
+          </label>
+          {props.skipHolidays && <Holidays />}
         </div>
       )}
     </fieldset>
+  );
+}
+
+/** The days a series that skips holidays leaves out, the next few of them (the list is the administrator's). */
+function Holidays() {
+  const { t } = useI18n();
+  const list = useLoad(() => api<{ items: { day: string; name: string | null }[] }>('GET', '/api/sms/holidays'), []);
+  if (!list.data) return null;
+  const today = new Date().toISOString().slice(0, 10);
+  const ahead = list.data.items.filter((h) => h.day >= today).slice(0, 5);
+  return (
+    <p class="hint" data-testid="holidays">
+      {ahead.length ? t('alertsHolidays', { days: ahead.map((h) => (h.name ? `${h.day} (${h.name})` : h.day)).join(', ') }) : t('alertsNoHolidays')}
+    </p>
   );
 }

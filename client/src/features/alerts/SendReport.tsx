@@ -1,21 +1,37 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { api } from '../../shared/api';
-import { ErrorMessage, Loading, StatusBadge } from '../../shared/components';
+import { ErrorMessage, Loading } from '../../shared/components';
 import { formatTime, useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import { useLoad } from '../../shared/use-load';
 import type { SmsSendView } from '../../../../server/contracts/views';
 import { ProgressBar } from './ProgressBar';
-import { download, reportCsv, reportRow } from './report';
+import { liveness } from './progress';
 
-/** One send's report: what was sent to whom, and its messages counted by status, with a CSV. */
-export function SendReport({ id }: { id: number }) {
+/** While a send goes out its bar is re-read this often; the server's report below is read on request. */
+const POLL_MS = 2000;
+
+/**
+ * One send: what was sent to whom and its live progress, then the server's report of it
+ * (`report`, given the send's state so it is read again when the send has gone out: GET
+ * /api/sms/sends/:id/report, statuses, segments and cost, time to delivery, failures by operator
+ * reason, with the server's CSV).
+ */
+export function SendReport({ id, report }: { id: number; report?: (state: string) => ComponentChildren }) {
   const { t, locale } = useI18n();
   const send = useLoad(() => api<SmsSendView>('GET', `/api/sms/sends/${id}`), [id]);
   const s = send.data;
-  const row = s ? reportRow(s) : null;
   const audience = (s?.audience as { subscribers?: { all?: boolean; localities?: unknown[]; streets?: unknown[]; categories?: string[] } } | undefined)
     ?.subscribers;
-  const statuses = s ? Object.entries(s.statuses).filter(([, n]) => (n ?? 0) > 0) : [];
+  const running = s ? liveness(s, new Date()) === 'running' : false;
+
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(send.reload, POLL_MS);
+    return () => clearInterval(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [running]);
 
   return (
     <section class="send-report" aria-labelledby="report-title">
@@ -25,7 +41,7 @@ export function SendReport({ id }: { id: number }) {
       <h1 id="report-title">{t('alertsSendNo', { id })}</h1>
       {send.loading && !s && <Loading />}
       <ErrorMessage error={send.error} onRetry={send.reload} />
-      {s && row && (
+      {s && (
         <>
           <ProgressBar recipients={s.recipients} statuses={s.statuses} dispatched={s.dispatched} />
           <dl class="report-facts">
@@ -39,14 +55,12 @@ export function SendReport({ id }: { id: number }) {
                 <dd>{formatTime(locale, s.sendAt)}</dd>
               </>
             )}
-            {s.rrule && (
+            {s.seriesId ? (
               <>
-                <dt>{t('alertsRrule')}</dt>
-                <dd>
-                  <code>{s.rrule}</code>
-                </dd>
+                <dt>{t('alertsRecurring')}</dt>
+                <dd>{t('alertsSeriesNo', { id: s.seriesId })}</dd>
               </>
-            )}
+            ) : null}
             <dt>{t('alertsAudience')}</dt>
             <dd>
               {!audience
@@ -59,38 +73,10 @@ export function SendReport({ id }: { id: number }) {
             </dd>
             <dt>{t('alertsRecipients')}</dt>
             <dd data-testid="report-recipients">{s.recipients}</dd>
-            <dt>{t('alertsSegmentsPerMessage')}</dt>
-            <dd>{row.segmentsPerMessage}</dd>
             <dt>{t('alertsText')}</dt>
             <dd class="send-body">{s.body}</dd>
           </dl>
-          <table class="report-statuses">
-            <caption>{t('alertsByStatus')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('alertsMessages')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {statuses.map(([status, n]) => (
-                <tr key={status}>
-                  <td>
-                    <StatusBadge status={status} />
-                  </td>
-                  <td>{n}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <p>
-            <button type="button" onClick={send.reload}>
-              {t('alertsRefresh')}
-            </button>{' '}
-            <button type="button" onClick={() => download(`send-${id}.csv`, reportCsv([row]))}>
-              {t('exportCsv')}
-            </button>
-          </p>
+          {report?.(s.state)}
         </>
       )}
     </section>

@@ -116,7 +116,7 @@ export function SendsList({ added }: { added: Send[] }) {
                 <a href={href.alertSend(s.id)}>{t('alertsSendNo', { id: s.id })}</a>
                 <span class={`badge ss-${s.state}`}>{t(`ss_${s.state}`)}</span>
                 {s.emergency && <span class="badge emergency">{t('alertsEmergency')}</span>}
-                {s.rrule && <span class="badge">{t('alertsRecurring')}</span>}
+                {s.rrule || s.seriesId ? <span class="badge">{t('alertsRecurring')}</span> : null}
                 <span class="muted">{formatTime(locale, s.sendAt ?? s.createdAt)}</span>
                 {CANCELLABLE.includes(s.state) && (
                   <button type="button" class="link" onClick={() => cancel(s)} aria-label={t('alertsCancelSend', { id: s.id })}>

@@ -18,7 +18,7 @@ export interface AudienceChoice {
   categories: string[];
 }
 
-export type When = { kind: 'now' } | { kind: 'at'; at: string } | { kind: 'recurring'; rule: Recurrence };
+export type When = { kind: 'now' } | { kind: 'at'; at: string } | { kind: 'recurring'; rule: Recurrence; skipHolidays?: boolean };
 
 export interface Composition {
   body: string;
@@ -59,6 +59,8 @@ export type SendRequest = {
   emergency?: true;
   sendAt?: string;
   rrule?: string;
+  /** A recurring send makes no occurrence on a day of the holiday list (GET /api/sms/holidays). */
+  skipHolidays?: true;
   quietHours?: false;
 };
 
@@ -80,6 +82,7 @@ export function sendRequestOf(c: Composition, now: Date): { ok: true; request: S
     if (!rrule || !first) return { ok: false, reason: 'when' };
     request.rrule = rrule;
     request.sendAt = first.toISOString();
+    if (c.when.skipHolidays) request.skipHolidays = true;
   }
   return { ok: true, request };
 }
