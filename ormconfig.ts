@@ -7,6 +7,7 @@ import { AlertCodeEntity } from './server/alerts/codes.entities';
 import { AlertConsentEntity } from './server/alerts/consent.entities';
 import { addressRegisterEntities } from './server/alerts/address-register.entities';
 import { reminderEntities } from './server/alerts/reminders/entities';
+import { rosterEntities } from './server/roster/entities';
 import { auditEntities } from './server/core/audit.entities';
 import { jobEntities } from './server/core/jobs/job.entities';
 import { outboundEntities } from './server/core/outbound-hooks';
@@ -46,6 +47,7 @@ export const schema: Schema = {
     AlertConsentEntity,
     ...addressRegisterEntities,
     ...reminderEntities,
+    ...rosterEntities,
   ],
   migrations,
 };

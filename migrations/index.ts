@@ -33,6 +33,7 @@ import { CreateBroadcasts1732480000001 } from './1732480000001-CreateBroadcasts'
 import { CreateReminders1732490000001 } from './1732490000001-CreateReminders';
 import { CreateSmsSeries1732500000001 } from './1732500000001-CreateSmsSeries';
 import { IndexMessagesCreatedAt1732510000001 } from './1732510000001-IndexMessagesCreatedAt';
+import { CreateRosters1732530000001 } from './1732530000001-CreateRosters';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -71,4 +72,5 @@ export const migrations = [
   CreateReminders1732490000001,
   CreateSmsSeries1732500000001,
   IndexMessagesCreatedAt1732510000001,
+  CreateRosters1732530000001,
 ];

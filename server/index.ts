@@ -26,6 +26,7 @@ import { createWebForms, type WebFormOptions, type WebFormsFeature } from './web
 import { createJournal, type JournalOptions, type JournalFeature } from './journal/module';
 import { createAlerts, type AlertsFeature, type AlertsOptions } from './alerts/module';
 import { SubscriberAudience } from './alerts/audience.repository';
+import { createRoster, type RosterFeature, type RosterOptions } from './roster/module';
 import type { InquiryService } from './register/inquiries.service';
 
 /**
@@ -51,6 +52,8 @@ export interface ComposeOptions extends KernelOptions, AuthOptions {
   journal?: JournalOptions;
   /** Options of resident alerts (code limits, the reminder modules' defaults and tick). */
   alerts?: AlertsOptions;
+  /** Options of rosters (password-reset limits). */
+  roster?: RosterOptions;
   /** Limits of agents' sockets (re-check of tokens, events per connection). */
   agents?: AgentsOptions;
   /** The built console to serve at `/` (default client/dist). */
@@ -70,6 +73,7 @@ export interface Composed extends Kernel {
   webForms: WebFormsFeature | null;
   journal: JournalFeature;
   alerts: AlertsFeature;
+  roster: RosterFeature;
   /** The HTTP app (its router lists every route; the fuzzing suite walks it). */
   http: Express;
   httpServer: http.Server;
@@ -123,6 +127,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   const alerts = createAlerts(kernel, { register, sms }, opts.alerts);
   // Officers' sends reach residents through this port; the SMS feature knows no alerts table.
   sms?.audiences.register('subscribers', new SubscriberAudience({ db }));
+  // Rosters' people, the same way: the send engine plans, re-checks at sending, and sends.
+  const roster = createRoster(kernel, { register, sms }, opts.roster);
+  sms?.audiences.register('roster', roster.audience);
 
   // Expired rate-limit counters are deleted from the database (Redis expires its own); every process may do it.
   const pruneRateLimits = repeating('prune-rate-limits', RATE_LIMIT_PRUNE_EVERY_MS, () => kernel.rateLimits.prune(), logger, { runAtStart: true });
@@ -135,6 +142,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     ...[sms, voice, email, webForms].filter((f): f is NonNullable<typeof f> => f !== null),
     journal,
     alerts,
+    roster,
   ];
   const background: BackgroundWork[] = features.flatMap((f) => f.background ?? []);
 
@@ -175,6 +183,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     webForms,
     journal,
     alerts,
+    roster,
     http: app,
     httpServer,
     io,

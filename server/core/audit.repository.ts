@@ -23,7 +23,10 @@ export interface AuditEntry {
     | 'alert_subscriber'
     | 'address_register'
     | 'alert_category'
-    | 'alert_reminder';
+    | 'alert_reminder'
+    | 'roster_person'
+    | 'roster_unit'
+    | 'roster_account_message';
   entityId: string | number;
   route: string;
   ip?: string | null;

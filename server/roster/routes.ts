@@ -1,0 +1,140 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { assertAdmin } from '../core/access';
+import { AppError, badRequest } from '../core/errors';
+import { actorOf, routeOf } from '../core/http/require-auth';
+import { idParam } from '../core/http/schemas';
+import { parse } from '../core/http/validate';
+import type { RosterAccounts } from './accounts.service';
+import { ACCOUNT_MESSAGE_STATES } from './entities';
+import type { RosterEmergencies } from './emergency.service';
+import { MAX_ROSTER_BYTES, type RosterImportService } from './import.service';
+import type { RosterPeopleService } from './people.service';
+import { emergencyBody, externalIdParam, passwordResetBody, peopleQuery, personBody, unitCode, unitTextsBody, welcomeBody } from './schemas';
+
+/*
+ * /api/roster: people pushed by the administrative system (PUT, DELETE, CSV import with dry run),
+ * browsing within one's units, welcome messages, units' texts and reset hooks, the log of account
+ * messages, and the emergency message with its answers.
+ */
+
+const CSV_TYPES = ['text/csv', 'text/plain', 'application/csv', 'application/octet-stream'];
+const importQuery = z.object({ unit: unitCode, dryRun: z.enum(['true', 'false']).optional() }).strict();
+const logQuery = z
+  .object({
+    kind: z.enum(['welcome', 'reset']).optional(),
+    state: z.enum(ACCOUNT_MESSAGE_STATES).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+const groupsQuery = z.object({ unit: unitCode.optional() }).strict();
+
+async function readText(req: Request, max: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  const tooLarge = () => new AppError(413, 'too_large', `At most ${max / 1024 / 1024} MB per import`, undefined, { connection: 'close' });
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer | string>) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += b.length;
+    if (size > max) throw tooLarge();
+    chunks.push(b);
+  }
+  const bytes = Buffer.concat(chunks);
+  if (!bytes.length) throw badRequest('The file is empty');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw badRequest('The file is not UTF-8 text');
+  }
+}
+
+export function rosterRoutes(deps: { people: RosterPeopleService; imports: RosterImportService; accounts: RosterAccounts; emergencies: RosterEmergencies | null }) {
+  const r = Router();
+
+  // The import reads its own body (text/csv), so it comes before anything that would read JSON.
+  r.post('/roster/import', async (req, res) => {
+    const q = parse(importQuery, req.query, 'query');
+    if (!req.is(CSV_TYPES)) throw badRequest('Send the roster as the body with Content-Type: text/csv');
+    const text = await readText(req, MAX_ROSTER_BYTES);
+    res.json(await deps.imports.import(actorOf(res), q.unit, text, q.dryRun === 'true', routeOf(req)));
+  });
+
+  r.get('/roster/people', async (req, res) => {
+    const q = parse(peopleQuery, req.query, 'query');
+    res.json(
+      await deps.people.list(actorOf(res), {
+        ...q,
+        ended: q.ended === undefined ? undefined : q.ended === 'true',
+        cursor: q.cursor ? Number(q.cursor) : undefined,
+      }),
+    );
+  });
+
+  r.get('/roster/groups', async (req, res) => {
+    const q = parse(groupsQuery, req.query, 'query');
+    res.json(await deps.people.groups(actorOf(res), q.unit));
+  });
+
+  r.get('/roster/people/:externalId', async (req, res) => {
+    res.json(await deps.people.get(actorOf(res), parse(externalIdParam, req.params.externalId, 'externalId')));
+  });
+
+  r.put('/roster/people/:externalId', async (req, res) => {
+    const externalId = parse(externalIdParam, req.params.externalId, 'externalId');
+    const body = parse(personBody, req.body);
+    const out = await deps.people.put(actorOf(res), externalId, body, routeOf(req));
+    res.status(out.created ? 201 : 200).json({ ...out.person, changed: out.changed });
+  });
+
+  r.delete('/roster/people/:externalId', async (req, res) => {
+    await deps.people.remove(actorOf(res), parse(externalIdParam, req.params.externalId, 'externalId'), routeOf(req));
+    res.status(204).end();
+  });
+
+  r.post('/roster/people/:externalId/welcome', async (req, res) => {
+    const externalId = parse(externalIdParam, req.params.externalId, 'externalId');
+    const body = parse(welcomeBody, req.body);
+    res.status(202).json(await deps.accounts.welcome(actorOf(res), externalId, body, routeOf(req)));
+  });
+
+  r.get('/roster/units/:code', async (req, res) => {
+    res.json(await deps.accounts.settings(actorOf(res), parse(unitCode, req.params.code, 'unit')));
+  });
+
+  r.put('/roster/units/:code/texts', async (req, res) => {
+    const code = parse(unitCode, req.params.code, 'unit');
+    const body = parse(unitTextsBody, req.body);
+    res.json(await deps.accounts.setTexts(actorOf(res), code, body.welcome ?? {}, routeOf(req)));
+  });
+
+  r.put('/roster/units/:code/password-reset', async (req, res) => {
+    const actor = actorOf(res);
+    assertAdmin(actor);
+    const code = parse(unitCode, req.params.code, 'unit');
+    res.json(await deps.accounts.setReset(actor, code, parse(passwordResetBody, req.body), routeOf(req)));
+  });
+
+  r.get('/roster/account-messages', async (req, res) => {
+    res.json(await deps.accounts.log(actorOf(res), parse(logQuery, req.query, 'query')));
+  });
+
+  r.post('/roster/account-messages/:id/retry', async (req, res) => {
+    await deps.accounts.retry(actorOf(res), parse(idParam, req.params.id, 'id'));
+    res.status(202).json({ ok: true });
+  });
+
+  r.post('/roster/emergency', async (req, res) => {
+    if (!deps.emergencies) throw new AppError(503, 'sms_unavailable', 'This server does not run the SMS channel');
+    const body = parse(emergencyBody, req.body);
+    res.status(201).json(await deps.emergencies.send(actorOf(res), body, routeOf(req)));
+  });
+
+  r.get('/roster/emergencies/:id', async (req, res) => {
+    if (!deps.emergencies) throw new AppError(503, 'sms_unavailable', 'This server does not run the SMS channel');
+    res.json(await deps.emergencies.view(actorOf(res), parse(idParam, req.params.id, 'id')));
+  });
+
+  return r;
+}
