@@ -238,9 +238,8 @@ export class RosterAccounts {
       fillAccountText(ACCOUNT_TEXTS.reset, { ...values, password: PASSWORD_MASK }),
       'roster-reset',
     );
-    await this.deps.accounts.settle(row.id, { state: 'sent', error: null, messageId }, this.deps.clock());
+    await this.deps.accounts.settle(row.id, { state: 'sent', error: null, messageId, externalId: person.externalId }, this.deps.clock());
     await this.auditReset(row.id);
-    await this.deps.db.statement((m) => m.query('UPDATE roster_account_messages SET external_id = ? WHERE id = ?', [person.externalId, row.id]));
   }
 
   /** An admin's "try again" for a reset that failed for good. */
