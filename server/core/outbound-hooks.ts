@@ -104,7 +104,12 @@ export class OutboundHooks {
    * `maxBytes`; a body that is larger or not JSON is a failure like an unreachable hook. The body is
    * never logged: it may hold a secret.
    */
-  async postForJson(what: string, url: string, init: { headers: Record<string, string>; body: string; timeoutMs?: number }, maxBytes = 16 * 1024): Promise<unknown> {
+  async postForJson(
+    what: string,
+    url: string,
+    init: { headers: Record<string, string>; body: string; timeoutMs?: number },
+    maxBytes = 16 * 1024,
+  ): Promise<unknown> {
     const text = await this.call(what, url, init, maxBytes);
     try {
       return JSON.parse(text);
@@ -114,7 +119,12 @@ export class OutboundHooks {
     }
   }
 
-  private async call(what: string, url: string, init: { headers: Record<string, string>; body: string; timeoutMs?: number }, maxBytes: number): Promise<string> {
+  private async call(
+    what: string,
+    url: string,
+    init: { headers: Record<string, string>; body: string; timeoutMs?: number },
+    maxBytes: number,
+  ): Promise<string> {
     if (!(await this.allows(url))) {
       this.deps.logger.warn({ hook: what, host: safeHost(url) }, 'outbound hook refused: host not on the allow-list');
       throw new HookFailed(`${what} host not allowed`);

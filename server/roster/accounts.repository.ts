@@ -69,7 +69,11 @@ export class RosterAccountsRepository {
     return (r.affected ?? 0) > 0;
   }
 
-  async settle(id: number, patch: { state: AccountMessageState; error?: string | null; messageId?: number | null; externalId?: string | null }, at: Date): Promise<void> {
+  async settle(
+    id: number,
+    patch: { state: AccountMessageState; error?: string | null; messageId?: number | null; externalId?: string | null },
+    at: Date,
+  ): Promise<void> {
     await this.deps.db.statement((m) => m.getRepository(RosterAccountMessageEntity).update({ id }, { ...patch, updatedAt: at }));
   }
 

@@ -10,7 +10,7 @@ import type { RateLimiter, RateLimits } from '../core/rate-limits';
 import type { DepartmentRepository } from '../register/module';
 import type { SmsReceived } from '../sms/module';
 import { assertMayPush, pushScope, readScope } from './access';
-import { AccountSms, fillAccountText, PASSWORD_MASK } from './account-sms';
+import { fillAccountText, PASSWORD_MASK, type AccountSms } from './account-sms';
 import type { RosterAccountsRepository } from './accounts.repository';
 import type { AccountMessageState } from './entities';
 import type { RosterPeopleRepository } from './people.repository';
@@ -111,7 +111,8 @@ export class RosterAccounts {
     const person = await this.deps.people.byExternalId(externalId);
     if (!person || person.removedAt) throw notFound('Person');
     if (!inScope(pushScope(actor), person.departmentId)) throw forbidden('This person belongs to a unit that is not yours');
-    if (person.endDate && person.endDate < this.deps.today()) throw conflict('person_ended', 'This person has left (their end date has passed) and receives nothing');
+    if (person.endDate && person.endDate < this.deps.today())
+      throw conflict('person_ended', 'This person has left (their end date has passed) and receives nothing');
     const from = await this.deps.sms.senderOf(person.departmentId);
     if (!from) throw new AppError(409, 'no_sender', 'No SMS sender number is configured for this unit');
     const texts = (await this.deps.accounts.unit(person.departmentId))?.welcomeTexts ?? ACCOUNT_TEXTS.welcome;
@@ -161,7 +162,13 @@ export class RosterAccounts {
     if (!unit) return false;
     const settings = await this.deps.accounts.unit(unit.id);
     if (!settings?.resetUrl) return false;
-    const word = sms.body.trim().slice(0, 40).split(/\s+/)[0]?.replace(/[.!?,]+$/, '').toUpperCase() ?? '';
+    const word =
+      sms.body
+        .trim()
+        .slice(0, 40)
+        .split(/\s+/)[0]
+        ?.replace(/[.!?,]+$/, '')
+        .toUpperCase() ?? '';
     if (!(settings.resetKeywords ?? DEFAULT_RESET_KEYWORDS).includes(word)) return false;
     const now = this.deps.clock();
     const { row, inserted } = await this.deps.accounts.insertResetOnce({
@@ -203,7 +210,17 @@ export class RosterAccounts {
     const inquiryId = await this.inquiryOf(row.inboundMessageId);
     const answer = async (text: string, masked = text, purpose: 'roster-reset' | 'roster-notice' = 'roster-notice') =>
       from
-        ? this.deps.sms.send({ departmentId: row.departmentId, inquiryId, to: row.phone, from, name: person?.name ?? null, text, masked, purpose, authorId: null })
+        ? this.deps.sms.send({
+            departmentId: row.departmentId,
+            inquiryId,
+            to: row.phone,
+            from,
+            name: person?.name ?? null,
+            text,
+            masked,
+            purpose,
+            authorId: null,
+          })
         : null;
     if (!person || !settings?.resetUrl || !settings.resetToken || !unit) {
       // The same words whether the number is unknown, belongs to someone who left, or to another unit.
@@ -220,8 +237,8 @@ export class RosterAccounts {
       const parsed = hookAnswer.safeParse(raw);
       if (!parsed.success) throw new Error('password reset hook answered without a temporaryPassword');
       password = parsed.data.temporaryPassword;
-    } catch (e) {
-      const reason = (e as Error).message.slice(0, 200);
+    } catch (cause) {
+      const reason = (cause as Error).message.slice(0, 200);
       // Told once that it takes longer; the job tries again, and the admin sees the failure in the log.
       if (ctx.attempt === 1) await answer(ACCOUNT_TEXTS.later);
       await this.deps.accounts.settle(row.id, { state: ctx.final ? 'failed' : 'retrying', error: reason }, this.deps.clock());
@@ -230,7 +247,7 @@ export class RosterAccounts {
         await this.auditReset(row.id);
         return;
       }
-      throw new Error(`password reset ${row.id}: ${reason}`);
+      throw new Error(`password reset ${row.id}: ${reason}`, { cause });
     }
     const values = { name: person.name, account: '' };
     const messageId = await answer(

@@ -35,7 +35,9 @@ export class RosterEmergencies {
   ) {
     if (!req.unit && !isAdmin(actor)) throw forbidden('Name your unit: only an administrator sends to the whole municipality');
     const unit = req.unit ? await this.deps.departments.byCode(req.unit) : null;
-    const audience = { roster: { ...(req.unit ? { unit: req.unit } : {}), everyone: true as const, ...(req.guardians !== undefined ? { guardians: req.guardians } : {}) } };
+    const audience = {
+      roster: { ...(req.unit ? { unit: req.unit } : {}), everyone: true as const, ...(req.guardians !== undefined ? { guardians: req.guardians } : {}) },
+    };
     const result = await this.deps.sms.sends.send(actor, { to: [], body: req.body, from: req.from, audience, emergency: true }, route);
     await this.deps.db.transaction((m) =>
       m.getRepository(RosterEmergencyEntity).insert({
@@ -77,11 +79,13 @@ export class RosterEmergencies {
     if (!send) throw notFound('Emergency');
     const view = await this.deps.sms.sends.view(send);
     const recipients = (await this.deps.db.dataSource.query(
-      "SELECT x.to_address AS phone, x.status AS status FROM sms_outbound o JOIN messages x ON x.id = o.message_id WHERE o.send_id = ? ORDER BY x.id",
+      'SELECT x.to_address AS phone, x.status AS status FROM sms_outbound o JOIN messages x ON x.id = o.message_id WHERE o.send_id = ? ORDER BY x.id',
       [sendId],
     )) as { phone: string; status: string }[];
     const answered = new Set(
-      ((await this.deps.db.dataSource.query('SELECT phone FROM roster_emergency_answers WHERE send_id = ?', [sendId])) as { phone: string }[]).map((r) => r.phone),
+      ((await this.deps.db.dataSource.query('SELECT phone FROM roster_emergency_answers WHERE send_id = ?', [sendId])) as { phone: string }[]).map(
+        (r) => r.phone,
+      ),
     );
     const missing = recipients.filter((r) => !answered.has(r.phone) && r.status !== 'stopped');
     const names = await this.deps.people.namesOf(missing.slice(0, MAX_LISTED).map((r) => r.phone));

@@ -64,9 +64,7 @@ export class RosterImportService {
       const id = externalIdParam.safeParse(externalId ?? '');
       if (!id.success) reasons.push(`externalId: ${id.error.issues[0].message}`);
       else if (wanted.has(id.data)) reasons.push('externalId: appears twice in the file');
-      const guardians = [1, 2]
-        .map((n) => ({ name: cell(r, `guardian${n}Name`), phone: cell(r, `guardian${n}Phone`) }))
-        .filter((g) => g.name || g.phone);
+      const guardians = [1, 2].map((n) => ({ name: cell(r, `guardian${n}Name`), phone: cell(r, `guardian${n}Phone`) })).filter((g) => g.name || g.phone);
       const body = personBody.safeParse({
         name: cell(r, 'name'),
         phone: cell(r, 'phone'),

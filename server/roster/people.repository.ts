@@ -93,9 +93,18 @@ export class RosterPeopleRepository {
       where.push(`p.department_id IN (${marks(scope.departmentIds.length)})`);
       params.push(...scope.departmentIds);
     }
-    if (f.departmentId !== undefined) where.push('p.department_id = ?'), params.push(f.departmentId);
-    if (f.kind) where.push('p.kind = ?'), params.push(f.kind);
-    if (f.group) where.push('EXISTS (SELECT 1 FROM roster_groups g WHERE g.person_id = p.id AND g.name = ?)'), params.push(f.group);
+    if (f.departmentId !== undefined) {
+      where.push('p.department_id = ?');
+      params.push(f.departmentId);
+    }
+    if (f.kind) {
+      where.push('p.kind = ?');
+      params.push(f.kind);
+    }
+    if (f.group) {
+      where.push('EXISTS (SELECT 1 FROM roster_groups g WHERE g.person_id = p.id AND g.name = ?)');
+      params.push(f.group);
+    }
     if (f.q) {
       // A prefix of the name or the external id, or digits of the number: LIKE with its wildcards escaped.
       // '!' escapes: a backslash means different things in the two engines' string literals.
@@ -103,9 +112,18 @@ export class RosterPeopleRepository {
       where.push("(p.name LIKE ? ESCAPE '!' OR p.external_id LIKE ? ESCAPE '!' OR p.phone LIKE ? ESCAPE '!')");
       params.push(like, like, like);
     }
-    if (f.ended === true) where.push('p.end_date IS NOT NULL AND p.end_date < ?'), params.push(f.today);
-    if (f.ended === false) where.push('(p.end_date IS NULL OR p.end_date >= ?)'), params.push(f.today);
-    if (f.cursor) where.push('p.id > ?'), params.push(f.cursor);
+    if (f.ended === true) {
+      where.push('p.end_date IS NOT NULL AND p.end_date < ?');
+      params.push(f.today);
+    }
+    if (f.ended === false) {
+      where.push('(p.end_date IS NULL OR p.end_date >= ?)');
+      params.push(f.today);
+    }
+    if (f.cursor) {
+      where.push('p.id > ?');
+      params.push(f.cursor);
+    }
     const rows = await this.q<{ id: number | string }>(
       `SELECT p.id AS id FROM roster_people p WHERE ${where.join(' AND ')} ORDER BY p.id LIMIT ${f.limit + 1}`,
       params,
@@ -164,7 +182,10 @@ export class RosterPeopleRepository {
       where.push(`p.department_id IN (${marks(scope.departmentIds.length)})`);
       params.push(...scope.departmentIds);
     }
-    if (departmentId !== undefined) where.push('p.department_id = ?'), params.push(departmentId);
+    if (departmentId !== undefined) {
+      where.push('p.department_id = ?');
+      params.push(departmentId);
+    }
     const rows = await this.q<{ name: string; unit: string; n: number | string }>(
       `SELECT g.name AS name, d.code AS unit, COUNT(*) AS n FROM roster_groups g JOIN roster_people p ON p.id = g.person_id JOIN departments d ON d.id = p.department_id WHERE ${where.join(' AND ')} GROUP BY g.name, d.code ORDER BY d.code, g.name`,
       params,
@@ -183,13 +204,24 @@ export class RosterPeopleRepository {
     }
     if (!s.everyone && (s.people?.length || s.groups?.length)) {
       const named: string[] = [];
-      if (s.people?.length) named.push(`p.external_id IN (${marks(s.people.length)})`), params.push(...s.people);
-      if (s.groups?.length)
-        named.push(`EXISTS (SELECT 1 FROM roster_groups g WHERE g.person_id = p.id AND g.name IN (${marks(s.groups.length)}))`), params.push(...s.groups);
+      if (s.people?.length) {
+        named.push(`p.external_id IN (${marks(s.people.length)})`);
+        params.push(...s.people);
+      }
+      if (s.groups?.length) {
+        named.push(`EXISTS (SELECT 1 FROM roster_groups g WHERE g.person_id = p.id AND g.name IN (${marks(s.groups.length)}))`);
+        params.push(...s.groups);
+      }
       where.push(`(${named.join(' OR ')})`);
     }
-    if (!s.everyone && s.kinds?.length) where.push(`p.kind IN (${marks(s.kinds.length)})`), params.push(...s.kinds);
-    if (phones) where.push(`p.phone IN (${marks(phones.length)})`), params.push(...phones);
+    if (!s.everyone && s.kinds?.length) {
+      where.push(`p.kind IN (${marks(s.kinds.length)})`);
+      params.push(...s.kinds);
+    }
+    if (phones) {
+      where.push(`p.phone IN (${marks(phones.length)})`);
+      params.push(...phones);
+    }
     return { where: where.join(' AND '), params };
   }
 

@@ -50,7 +50,12 @@ async function readText(req: Request, max: number): Promise<string> {
   }
 }
 
-export function rosterRoutes(deps: { people: RosterPeopleService; imports: RosterImportService; accounts: RosterAccounts; emergencies: RosterEmergencies | null }) {
+export function rosterRoutes(deps: {
+  people: RosterPeopleService;
+  imports: RosterImportService;
+  accounts: RosterAccounts;
+  emergencies: RosterEmergencies | null;
+}) {
   const r = Router();
 
   // The import reads its own body (text/csv), so it comes before anything that would read JSON.

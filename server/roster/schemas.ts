@@ -84,9 +84,7 @@ export const passwordResetBody = z
   .strict();
 
 const text = z.string().trim().min(1).max(600);
-export const unitTextsBody = z
-  .object({ welcome: z.record(z.string().regex(/^[a-z]{2,3}$/, 'a language code'), text).optional() })
-  .strict();
+export const unitTextsBody = z.object({ welcome: z.record(z.string().regex(/^[a-z]{2,3}$/, 'a language code'), text).optional() }).strict();
 
 export const peopleQuery = z
   .object({
@@ -95,7 +93,10 @@ export const peopleQuery = z
     kind: z.enum(PERSON_KINDS).optional(),
     q: z.string().trim().max(100).optional(),
     ended: z.enum(['true', 'false']).optional(),
-    cursor: z.string().regex(/^\d{1,12}$/).optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,12}$/)
+      .optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
   })
   .strict();

@@ -93,7 +93,8 @@ describe.each(engines())('welcome and password reset by SMS on $name', (engine) 
     ums = (await s.user('ums@skole.no', 'integration', [])).token;
     const records = (await s.user('arkiv@skole.no', 'records', [])).token;
     expect((await s.api('PUT', '/api/journal/rules', { token: records, body: { rules: [{ kind: 'all' }] } })).status).toBe(200);
-    const put = (id: string, body: Record<string, unknown>) => s.api('PUT', `/api/roster/people/${id}`, { token: ums, body: { kind: 'student', unit: 'skole-a', ...body } });
+    const put = (id: string, body: Record<string, unknown>) =>
+      s.api('PUT', `/api/roster/people/${id}`, { token: ums, body: { kind: 'student', unit: 'skole-a', ...body } });
     expect((await put('w1', { name: 'Ada Lie', phone: '+4791510001', language: 'en' })).status).toBe(201);
     expect((await put('w2', { name: 'Per Lie', phone: '+4791510002', endDate: day(-2) })).status).toBe(201);
     expect((await put('w3', { name: 'Siv Ås', phone: '+4791510003' })).status).toBe(201);
@@ -188,10 +189,19 @@ describe.each(engines())('welcome and password reset by SMS on $name', (engine) 
   it('limits resets per number: past the limit the request is refused and nothing more is sent', async () => {
     // w1 has asked once already; the limit is two an hour.
     expect((await text('+4791510001', 'PASSORD')).status).toBe(200);
-    await eventually(async () => (await s.api('GET', '/api/roster/account-messages?kind=reset&state=sent', { token: admin })).body.items.length === 3, 'the second reset');
+    await eventually(
+      async () => (await s.api('GET', '/api/roster/account-messages?kind=reset&state=sent', { token: admin })).body.items.length === 3,
+      'the second reset',
+    );
     const before = to('+4791510001').length;
     expect((await text('+4791510001', 'PASSORD')).status).toBe(200);
-    const refused = await eventually(async () => (await s.api('GET', '/api/roster/account-messages?kind=reset&state=refused', { token: admin })).body.items.find((x: { phone: string }) => x.phone === '+4791510001'), 'the refusal');
+    const refused = await eventually(
+      async () =>
+        (await s.api('GET', '/api/roster/account-messages?kind=reset&state=refused', { token: admin })).body.items.find(
+          (x: { phone: string }) => x.phone === '+4791510001',
+        ),
+      'the refusal',
+    );
     expect(refused.error).toMatch(/limit per number/);
     expect(to('+4791510001').length).toBe(before);
   });

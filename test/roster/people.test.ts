@@ -81,7 +81,14 @@ describe.each(engines())('roster people on $name', (engine) => {
   });
 
   it('shows staff only the people of their own units', async () => {
-    expect((await s.api('PUT', '/api/roster/people/p-2001', { token: admin, body: { ...kari, phone: '+4792000001', unit: 'skole-b', groups: ['Lærere'], kind: 'staff' } })).status).toBe(201);
+    expect(
+      (
+        await s.api('PUT', '/api/roster/people/p-2001', {
+          token: admin,
+          body: { ...kari, phone: '+4792000001', unit: 'skole-b', groups: ['Lærere'], kind: 'staff' },
+        })
+      ).status,
+    ).toBe(201);
     const a = await s.api('GET', '/api/roster/people', { token: officerA });
     expect(a.status).toBe(200);
     expect(a.body.items.map((p: { externalId: string }) => p.externalId)).toEqual(['p-1001']);
@@ -137,7 +144,10 @@ describe.each(engines())('roster people on $name', (engine) => {
     expect(per.body).toMatchObject({ groups: ['7A', 'Kor'], guardians: [{ name: 'Eva Hansen', phone: '+4793000101' }] });
     // The same file again changes nothing; a file without c-2 removes c-2.
     expect((await importCsv(csv, true)).body).toMatchObject({ creates: [], updates: [], unchanged: 3, removals: [] });
-    const without = csv.split('\n').filter((l) => !l.startsWith('c-2')).join('\n');
+    const without = csv
+      .split('\n')
+      .filter((l) => !l.startsWith('c-2'))
+      .join('\n');
     expect((await importCsv(without, false)).body.removals).toEqual(['c-2']);
     expect((await s.api('GET', '/api/roster/people/c-2', { token: admin })).status).toBe(404);
     expect((await importCsv('name,phone\nx,y', false)).status).toBe(400);

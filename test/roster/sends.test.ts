@@ -43,8 +43,21 @@ describe.each(engines())('sends to a roster on $name', (engine) => {
     officerA = (await s.user('rektor@skole-a.no', 'officer', ['skole-a'])).token;
     ums = (await s.user('ums@skole.no', 'integration', [])).token;
     const base = { kind: 'student', unit: 'skole-a' };
-    expect((await person('a1', { ...base, name: 'Anna Li', phone: '+4791500001', groups: ['8A'], guardians: [{ name: 'Mor Li', phone: '+4791500101' }] })).status).toBe(201);
-    expect((await person('a2', { ...base, name: 'Bo Ek', phone: '+4791500002', groups: ['8A'], endDate: day(-1), guardians: [{ name: 'Far Ek', phone: '+4791500102' }] })).status).toBe(201);
+    expect(
+      (await person('a1', { ...base, name: 'Anna Li', phone: '+4791500001', groups: ['8A'], guardians: [{ name: 'Mor Li', phone: '+4791500101' }] })).status,
+    ).toBe(201);
+    expect(
+      (
+        await person('a2', {
+          ...base,
+          name: 'Bo Ek',
+          phone: '+4791500002',
+          groups: ['8A'],
+          endDate: day(-1),
+          guardians: [{ name: 'Far Ek', phone: '+4791500102' }],
+        })
+      ).status,
+    ).toBe(201);
     expect((await person('a3', { ...base, name: 'Cecilie Dahl', phone: '+4791500003', kind: 'staff', groups: ['Lærere'] })).status).toBe(201);
     expect((await person('a4', { ...base, name: 'Didrik Moe', phone: '+4791500004', groups: ['9A'] })).status).toBe(201);
     expect((await person('b1', { ...base, unit: 'skole-b', name: 'Eli Nes', phone: '+4791500005', groups: ['8A'] })).status).toBe(201);
@@ -81,12 +94,17 @@ describe.each(engines())('sends to a roster on $name', (engine) => {
     expect((await post({ unit: 'skole-a' })).status).toBe(400);
     expect((await post({ unit: 'skole-a', kinds: ['teacher'] })).status).toBe(400);
     expect((await post({ unit: 'skole-a', everyone: true, extra: 1 })).status).toBe(400);
-    expect((await s.api('POST', '/api/sms/preview', { token: officerA, body: { body: 'x', audience: { roster: { unit: 'skole-b', everyone: true } } } })).status).toBe(403);
+    expect(
+      (await s.api('POST', '/api/sms/preview', { token: officerA, body: { body: 'x', audience: { roster: { unit: 'skole-b', everyone: true } } } })).status,
+    ).toBe(403);
     expect(await s.count('sms_sends')).toBe(before);
   });
 
   it('sends from the unit’s own number and merges each recipient’s name and group', async () => {
-    const r = await s.api('POST', '/api/sms/messages', { token: admin, body: { body: 'Hei {{name}} i {{group}}', audience: { roster: { unit: 'skole-b', groups: ['8A'] } } } });
+    const r = await s.api('POST', '/api/sms/messages', {
+      token: admin,
+      body: { body: 'Hei {{name}} i {{group}}', audience: { roster: { unit: 'skole-b', groups: ['8A'] } } },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ recipients: 1, audience: { roster: { unit: 'skole-b' } } });
     await eventually(() => to('+4791500005').length === 1, 'the message at the stand-in');
@@ -96,12 +114,18 @@ describe.each(engines())('sends to a roster on $name', (engine) => {
   it('stops at sending a message to someone removed or past their end date since the send was planned', async () => {
     const r = await s.api('POST', '/api/sms/messages', {
       token: officerA,
-      body: { body: 'Foreldremøte', audience: { roster: { unit: 'skole-a', everyone: true, guardians: true } }, sendAt: new Date(Date.now() + 1500).toISOString() },
+      body: {
+        body: 'Foreldremøte',
+        audience: { roster: { unit: 'skole-a', everyone: true, guardians: true } },
+        sendAt: new Date(Date.now() + 1500).toISOString(),
+      },
     });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ state: 'scheduled', recipients: 4 });
     expect((await s.api('DELETE', '/api/roster/people/a4', { token: ums })).status).toBe(204);
-    expect((await person('a3', { kind: 'staff', unit: 'skole-a', name: 'Cecilie Dahl', phone: '+4791500003', groups: ['Lærere'], endDate: day(-1) })).status).toBe(200);
+    expect(
+      (await person('a3', { kind: 'staff', unit: 'skole-a', name: 'Cecilie Dahl', phone: '+4791500003', groups: ['Lærere'], endDate: day(-1) })).status,
+    ).toBe(200);
     const done = await eventually(async () => {
       const v = await s.api('GET', `/api/sms/sends/${r.body.id}`, { token: officerA });
       return v.body.state === 'sent' ? v.body : null;
@@ -128,7 +152,10 @@ describe.each(engines())('sends to a roster on $name', (engine) => {
     });
     expect(imported.status).toBe(200);
     expect((await s.api('PUT', `/api/sms/senders/${SENDER_C}/rate`, { token: admin, body: { perSecond: 100 } })).status).toBe(200);
-    const big = await s.api('POST', '/api/sms/messages', { token: admin, body: { body: 'Skoleavslutning', audience: { roster: { unit: 'skole-c', everyone: true } } } });
+    const big = await s.api('POST', '/api/sms/messages', {
+      token: admin,
+      body: { body: 'Skoleavslutning', audience: { roster: { unit: 'skole-c', everyone: true } } },
+    });
     expect(big.status).toBe(201);
     const bigAt = () => standin.messages.filter((m) => m.params.Body === 'Skoleavslutning');
     await eventually(() => bigAt().length >= 40, 'the large send under way');
@@ -138,7 +165,11 @@ describe.each(engines())('sends to a roster on $name', (engine) => {
     });
     expect(urgent.status).toBe(201);
     expect(urgent.body).toMatchObject({ recipients: 2, askReply: true });
-    await eventually(async () => (await s.api('GET', `/api/sms/sends/${big.body.id}`, { token: admin })).body.state === 'sent', 'the large send to finish', 30_000);
+    await eventually(
+      async () => (await s.api('GET', `/api/sms/sends/${big.body.id}`, { token: admin })).body.state === 'sent',
+      'the large send to finish',
+      30_000,
+    );
     const urgentAt = standin.messages.filter((m) => m.params.Body === 'Svar OK hvis du er i sikkerhet').map((m) => standin.messages.indexOf(m));
     expect(urgentAt).toHaveLength(2);
     const after = bigAt().filter((m) => standin.messages.indexOf(m) > Math.max(...urgentAt));
