@@ -51,8 +51,13 @@ export class RosterAudience implements AudienceSource<unknown> {
 
   async check(raw: unknown): Promise<void> {
     const spec = this.spec(raw);
-    if (spec.unit && !(await this.deps.departments.byCode(spec.unit)))
-      throw badRequest(`No such unit: ${spec.unit}`, [{ path: ['audience', 'roster', 'unit'], message: 'no such unit' }]);
+    const unit = spec.unit ? await this.deps.departments.byCode(spec.unit) : null;
+    if (spec.unit && !unit) throw badRequest(`No such unit: ${spec.unit}`, [{ path: ['audience', 'roster', 'unit'], message: 'no such unit' }]);
+    if (spec.people?.length) {
+      const found = await this.deps.people.existing(spec.people, unit ? [unit.id] : null);
+      const details = spec.people.flatMap((p, i) => (found.has(p) ? [] : [{ path: ['audience', 'roster', 'people', i], message: `no such person: ${p}` }]));
+      if (details.length) throw badRequest('The audience names people who are not on the roster', details.slice(0, 100));
+    }
   }
 
   async authorize(raw: unknown, actor: Actor): Promise<void> {

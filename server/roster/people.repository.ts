@@ -250,6 +250,21 @@ export class RosterPeopleRepository {
     return rows.map((r) => ({ personId: Number(r.id), name: r.name, phone: r.phone, group: r.grp ?? null }));
   }
 
+  /** Which of these external ids name a person (not removed) of the units (null: any unit). */
+  async existing(externalIds: string[], departmentIds: number[] | null): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < externalIds.length; i += 500) {
+      const part = externalIds.slice(i, i + 500);
+      const unit = departmentIds ? ` AND department_id IN (${marks(departmentIds.length || 1)})` : '';
+      const rows = await this.q<{ id: string }>(
+        `SELECT external_id AS id FROM roster_people WHERE removed_at IS NULL AND external_id IN (${marks(part.length)})${unit}`,
+        [...part, ...(departmentIds ? (departmentIds.length ? departmentIds : [0]) : [])],
+      );
+      for (const r of rows) found.add(r.id);
+    }
+    return found;
+  }
+
   /** Which of these numbers the roster knows at all: a person's or a guardian's, current or not, removed or not. */
   async known(phones: string[]): Promise<Set<string>> {
     if (!phones.length) return new Set();

@@ -94,6 +94,10 @@ describe.each(engines())('sends to a roster on $name', (engine) => {
     expect((await post({ unit: 'skole-a' })).status).toBe(400);
     expect((await post({ unit: 'skole-a', kinds: ['teacher'] })).status).toBe(400);
     expect((await post({ unit: 'skole-a', everyone: true, extra: 1 })).status).toBe(400);
+    // People of another unit, or nobody's, are not on this unit's roster.
+    expect((await post({ unit: 'skole-a', people: ['a1', 'b1'] })).body.error.details).toEqual([
+      { path: ['audience', 'roster', 'people', 1], message: 'no such person: b1' },
+    ]);
     expect(
       (await s.api('POST', '/api/sms/preview', { token: officerA, body: { body: 'x', audience: { roster: { unit: 'skole-b', everyone: true } } } })).status,
     ).toBe(403);
