@@ -14,10 +14,12 @@ import { SendReport } from '../features/alerts/SendReport';
 import { Inbox } from '../features/inbox/Inbox';
 import { InquiryPage } from '../features/inquiry/InquiryPage';
 import { LocaleSwitch } from '../shared/LocaleSwitch';
+import { RosterPage } from '../features/roster/RosterPage';
 
 const REGISTER_ROLES = ACCESS.readRegister;
 const CALL_ROLES = ACCESS.takeCalls;
 const STATUS_ROLES = ACCESS.sendAlerts;
+const ROSTER_ROLES = ACCESS.sendSms;
 
 /** The logged-in console: header, the current view, and (for those who take calls) the calls panel. */
 export function Shell({ session, setLocale, onLogOut }: { session: SessionView; setLocale: (l: Locale) => void; onLogOut: () => void }) {
@@ -31,6 +33,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
   const seesRegister = REGISTER_ROLES.includes(role);
   const seesStatus = STATUS_ROLES.includes(role);
   const takesCalls = CALL_ROLES.includes(role);
+  const seesRoster = ROSTER_ROLES.includes(role);
 
   useEffect(() => {
     if (!seesRegister) return;
@@ -75,6 +78,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
   let view;
   if (route.name === 'status') view = seesStatus ? <DeliveryStatus messageId={route.messageId} /> : null;
   else if (route.name === 'alerts') view = !seesStatus ? null : route.sendId ? <SendReport id={route.sendId} key={route.sendId} /> : <AlertsPage />;
+  else if (route.name === 'roster') view = seesRoster ? <RosterPage session={session} departments={departments} /> : null;
   else if (!seesRegister) view = null;
   else if (route.name === 'inquiry') view = <InquiryPage id={route.id} session={session} key={route.id} />;
   else if (route.name === 'contact') view = <ContactPage id={route.id} key={route.id} />;
@@ -102,6 +106,11 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
           {seesStatus && (
             <a href={href.alerts()} aria-current={route.name === 'alerts' ? 'page' : undefined}>
               {t('navAlerts')}
+            </a>
+          )}
+          {seesRoster && (
+            <a href={href.roster()} aria-current={route.name === 'roster' ? 'page' : undefined}>
+              {t('navRoster')}
             </a>
           )}
         </nav>

@@ -8,7 +8,8 @@ export type Route =
   | { name: 'contact'; id: number }
   | { name: 'case'; caseNumber: string }
   | { name: 'status'; messageId?: number }
-  | { name: 'alerts'; sendId?: number };
+  | { name: 'alerts'; sendId?: number }
+  | { name: 'roster' };
 
 export function parseRoute(hash: string): Route | null {
   const path = hash.replace(/^#/, '');
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route | null {
   if ((m = /^\/status(?:\/(\d+))?$/.exec(path))) return { name: 'status', messageId: m[1] ? Number(m[1]) : undefined };
   if ((m = /^\/alerts(?:\/sends\/(\d+))?$/.exec(path))) return { name: 'alerts', sendId: m[1] ? Number(m[1]) : undefined };
   if (path === '/inbox') return { name: 'inbox' };
+  if (path === '/roster') return { name: 'roster' };
   return null;
 }
 
@@ -30,4 +32,5 @@ export const href = {
   status: (messageId?: number) => (messageId ? `#/status/${messageId}` : '#/status'),
   alerts: () => '#/alerts',
   alertSend: (id: number) => `#/alerts/sends/${id}`,
+  roster: () => '#/roster',
 };
