@@ -32,6 +32,8 @@ export function RosterCompose({ unit, groups }: { unit: string; groups: string[]
       );
     }, 200);
     return () => (clearTimeout(timer), ctl.abort());
+    // The audience as text is what changes the count; the text itself does not (the preview needs one).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const send = async (e: Event) => {

@@ -23,6 +23,8 @@ export function RosterPage({ session, departments }: { session: SessionView; dep
   const [group, setGroup] = useState('');
   useEffect(() => {
     if (!unit && mine.length) setUnit(mine[0].code);
+    // The first unit once the departments have loaded; a unit picked since stays.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mine.length]);
   const groups = useLoad(() => (unit ? api<{ items: RosterGroup[] }>('GET', `/api/roster/groups${query({ unit })}`) : Promise.resolve({ items: [] })), [unit]);
   const people = useLoad(
