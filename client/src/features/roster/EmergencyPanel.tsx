@@ -36,7 +36,8 @@ export function EmergencyPanel({ unit }: { unit: string }) {
       setError(errorText(t, err));
     }
   };
-  const done = view ? view.recipients - (view.statuses.queued ?? 0) - (view.statuses.scheduled ?? 0) : 0;
+  // Handed to the provider, or settled without it (stopped): what is no longer waiting to go.
+  const done = view ? Math.min(view.recipients, (view.dispatched ?? 0) + (view.statuses.stopped ?? 0)) : 0;
   return (
     <form class="card roster-emergency" onSubmit={send} aria-labelledby="roster-emergency-title">
       <h2 id="roster-emergency-title">{t('rosterEmergency')}</h2>
