@@ -108,10 +108,13 @@ export function rosterRoutes(deps: {
     res.json(await deps.accounts.settings(actorOf(res), parse(unitCode, req.params.code, 'unit')));
   });
 
+  // The admin sets a unit's texts (per language), as the issue says; the administrative system does not.
   r.put('/roster/units/:code/texts', async (req, res) => {
+    const actor = actorOf(res);
+    assertAdmin(actor);
     const code = parse(unitCode, req.params.code, 'unit');
     const body = parse(unitTextsBody, req.body);
-    res.json(await deps.accounts.setTexts(actorOf(res), code, body.welcome ?? {}, routeOf(req)));
+    res.json(await deps.accounts.setTexts(actor, code, body.welcome ?? {}, routeOf(req)));
   });
 
   r.put('/roster/units/:code/password-reset', async (req, res) => {

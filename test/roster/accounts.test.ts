@@ -205,4 +205,18 @@ describe.each(engines())('welcome and password reset by SMS on $name', (engine) 
     expect(refused.error).toMatch(/limit per number/);
     expect(to('+4791510001').length).toBe(before);
   });
+
+  it('takes the welcome text the admin set for the unit and the person’s language', async () => {
+    const texts = { nb: 'Hei {{name}}: {{account}} / {{password}}', en: 'Hi {{name}}: {{account}} / {{password}}' };
+    expect((await s.api('PUT', '/api/roster/units/skole-a/texts', { token: ums, body: { welcome: texts } })).status).toBe(403);
+    const bad = await s.api('PUT', '/api/roster/units/skole-a/texts', { token: admin, body: { welcome: { nb: 'Hei {{name}}' } } });
+    expect([bad.status, bad.body.error.details]).toEqual([400, [{ path: ['welcome', 'nb'], message: 'needs {{account}} and {{password}}' }]]);
+    expect((await s.api('PUT', '/api/roster/units/skole-a/texts', { token: admin, body: { welcome: texts } })).status).toBe(200);
+    const password = 'Annet-Passord-42';
+    expect((await s.api('POST', '/api/roster/people/w1/welcome', { token: ums, body: { account: 'ada', temporaryPassword: password } })).status).toBe(202);
+    expect((await s.api('POST', '/api/roster/people/w3/welcome', { token: ums, body: { account: 'siv', temporaryPassword: password } })).status).toBe(202);
+    expect(to('+4791510001').at(-1)!.params.Body).toBe(`Hi Ada Lie: ada / ${password}`);
+    expect(to('+4791510003').at(-1)!.params.Body).toBe(`Hei Siv Ås: siv / ${password}`);
+    expect(await everywhere()).not.toContain(password);
+  });
 });
