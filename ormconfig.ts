@@ -7,6 +7,7 @@ import { AlertCodeEntity } from './server/alerts/codes.entities';
 import { AlertConsentEntity } from './server/alerts/consent.entities';
 import { addressRegisterEntities } from './server/alerts/address-register.entities';
 import { reminderEntities } from './server/alerts/reminders/entities';
+import { rosterEntities } from './server/roster/entities';
 import { auditEntities } from './server/core/audit.entities';
 import { backupEntities } from './server/backups/entities';
 import { jobEntities } from './server/core/jobs/job.entities';
@@ -48,6 +49,7 @@ export const schema: Schema = {
     ...addressRegisterEntities,
     ...reminderEntities,
     ...backupEntities,
+    ...rosterEntities,
   ],
   migrations,
 };

@@ -39,6 +39,7 @@ import { ProtectAuditTrail1732540000001 } from './1732540000001-ProtectAuditTrai
 import { CreateRetention1732540000002 } from './1732540000002-CreateRetention';
 import { JobPriority1732520000001 } from './1732520000001-JobPriority';
 import { IndexSmsVolume1732520000002 } from './1732520000002-IndexSmsVolume';
+import { CreateRosters1732530000001 } from './1732530000001-CreateRosters';
 
 /** Listed by hand, in order, so the same set runs under tsx, jest and the TypeORM CLI. */
 export const migrations = [
@@ -80,6 +81,7 @@ export const migrations = [
   ContactNameKeys1732515000001,
   JobPriority1732520000001,
   IndexSmsVolume1732520000002,
+  CreateRosters1732530000001,
   ProtectAuditTrail1732540000001,
   CreateRetention1732540000002,
   CreateBackupRuns1732550000001,

@@ -29,6 +29,7 @@ import { createAlerts, type AlertsFeature, type AlertsOptions } from './alerts/m
 import { SubscriberAudience } from './alerts/audience.repository';
 import { createBackups, type BackupOptions, type BackupsFeature } from './backups/module';
 import { createRecords, type RecordsFeature, type RecordsOptions } from './records/module';
+import { createRoster, type RosterFeature, type RosterOptions } from './roster/module';
 import type { InquiryService } from './register/inquiries.service';
 import { observe } from './operations';
 
@@ -57,6 +58,8 @@ export interface ComposeOptions extends KernelOptions, AuthOptions {
   alerts?: AlertsOptions;
   /** Retention purge batches and schedule. */
   records?: RecordsOptions;
+  /** Options of rosters (password-reset limits). */
+  roster?: RosterOptions;
   /** Limits of agents' sockets (re-check of tokens, events per connection). */
   agents?: AgentsOptions;
   /** Options of backups (how often the worker looks whether one is due). */
@@ -80,6 +83,7 @@ export interface Composed extends Kernel {
   alerts: AlertsFeature;
   backups: BackupsFeature;
   records: RecordsFeature;
+  roster: RosterFeature;
   /** The HTTP app (its router lists every route; the fuzzing suite walks it). */
   http: Express;
   httpServer: http.Server;
@@ -135,6 +139,9 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
   // Officers' sends reach residents through this port; the SMS feature knows no alerts table.
   sms?.audiences.register('subscribers', new SubscriberAudience({ db }));
   const backups = createBackups(kernel, opts.backups);
+  // Rosters' people, the same way: the send engine plans, re-checks at sending, and sends.
+  const roster = createRoster(kernel, { register, sms }, opts.roster);
+  sms?.audiences.register('roster', roster.audience);
 
   // Expired rate-limit counters are deleted from the database (Redis expires its own); every process may do it.
   const pruneRateLimits = repeating('prune-rate-limits', RATE_LIMIT_PRUNE_EVERY_MS, () => kernel.rateLimits.prune(), logger, { runAtStart: true });
@@ -149,6 +156,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     alerts,
     backups,
     records,
+    roster,
   ];
   const background: BackgroundWork[] = features.flatMap((f) => f.background ?? []);
 
@@ -198,6 +206,7 @@ export async function compose(config: Config, opts: ComposeOptions = {}): Promis
     alerts,
     backups,
     records,
+    roster,
     http: app,
     httpServer,
     io,

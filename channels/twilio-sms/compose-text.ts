@@ -25,8 +25,8 @@ export function segmentInfo(text: string): SegmentInfo {
 
 /** The merge fields an SMS template may use. */
 export const MERGE_FIELDS = ['name', 'first_name'] as const;
-/** A send to an audience of residents also knows where each one lives. */
-export const AUDIENCE_MERGE_FIELDS = [...MERGE_FIELDS, 'locality', 'street'] as const;
+/** A send to an audience of residents also knows where each one lives; one to a roster, each one's group. */
+export const AUDIENCE_MERGE_FIELDS = [...MERGE_FIELDS, 'locality', 'street', 'group'] as const;
 export type MergeValues = Partial<Record<(typeof AUDIENCE_MERGE_FIELDS)[number], string | null>>;
 
 const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
@@ -60,7 +60,7 @@ function valueOf(field: string, values: MergeValues): string {
   const name = values.name?.trim() ?? '';
   if (field === 'first_name') return values.first_name?.trim() || name.split(/\s+/)[0] || '';
   if (field === 'name') return name;
-  if (field === 'locality' || field === 'street') return values[field]?.trim() ?? '';
+  if (field === 'locality' || field === 'street' || field === 'group') return values[field]?.trim() ?? '';
   return '';
 }
 

@@ -27,7 +27,10 @@ export interface AuditEntry {
     | 'audit_trail'
     | 'retention_rule'
     | 'legal_hold'
-    | 'purge';
+    | 'purge'
+    | 'roster_person'
+    | 'roster_unit'
+    | 'roster_account_message';
   entityId: string | number;
   route: string;
   ip?: string | null;

@@ -96,6 +96,35 @@ export class OutboundHooks {
    * failure says only "unreachable" or the class of the status; what answered is in the server log.
    */
   async post(what: string, url: string, init: { headers: Record<string, string>; body: string; timeoutMs?: number }): Promise<void> {
+    await this.call(what, url, init, 0);
+  }
+
+  /**
+   * As post, and answers the hook's JSON body (an identity system's new password), read up to
+   * `maxBytes`; a body that is larger or not JSON is a failure like an unreachable hook. The body is
+   * never logged: it may hold a secret.
+   */
+  async postForJson(
+    what: string,
+    url: string,
+    init: { headers: Record<string, string>; body: string; timeoutMs?: number },
+    maxBytes = 16 * 1024,
+  ): Promise<unknown> {
+    const text = await this.call(what, url, init, maxBytes);
+    try {
+      return JSON.parse(text);
+    } catch {
+      this.deps.logger.warn({ hook: what, host: safeHost(url) }, 'outbound hook answered something that is not JSON');
+      throw new HookFailed(`${what} answered no JSON`);
+    }
+  }
+
+  private async call(
+    what: string,
+    url: string,
+    init: { headers: Record<string, string>; body: string; timeoutMs?: number },
+    maxBytes: number,
+  ): Promise<string> {
     if (!(await this.allows(url))) {
       this.deps.logger.warn({ hook: what, host: safeHost(url) }, 'outbound hook refused: host not on the allow-list');
       throw new HookFailed(`${what} host not allowed`);
@@ -113,12 +142,41 @@ export class OutboundHooks {
       this.deps.logger.warn({ err, hook: what, host: safeHost(url) }, 'outbound hook unreachable');
       throw new HookFailed(`${what} unreachable`);
     }
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.status < 200 || res.status > 299) {
+    const ok = res.status >= 200 && res.status <= 299;
+    const body = ok && maxBytes > 0 ? await readBounded(res, maxBytes) : (await res.arrayBuffer().catch(() => undefined), '');
+    if (!ok) {
       this.deps.logger.warn({ hook: what, host: safeHost(url), status: res.status }, 'outbound hook refused the request');
       throw new HookFailed(`${what} answered ${Math.floor(res.status / 100)}xx`);
     }
+    if (body === null) {
+      this.deps.logger.warn({ hook: what, host: safeHost(url) }, 'outbound hook answer too large');
+      throw new HookFailed(`${what} answered too much`);
+    }
+    return body;
   }
+}
+
+/** The body as text, or null past `max` bytes (the rest is not read). */
+async function readBounded(res: Response, max: number): Promise<string | null> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        return null;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return null;
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function safeHost(url: string): string | null {

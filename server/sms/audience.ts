@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AppError, badRequest } from '../core/errors';
+import { AppError } from '../core/errors';
+import type { Actor } from '../core/access';
 
 /*
  * Audiences: who a send reaches when the officer names a kind of people instead of numbers. The
@@ -36,7 +37,7 @@ export type SubscribersAudience = z.infer<typeof subscribersAudience>;
 
 export const audienceBody = z.union([
   z.object({ subscribers: subscribersAudience }).strict(),
-  // Validated by the roster feature once it exists; until then refused with 400 below.
+  // Validated by the roster feature (its source's check), which the SMS feature knows nothing of.
   z.object({ roster: z.record(z.string(), z.unknown()) }).strict(),
 ]);
 export type Audience = z.infer<typeof audienceBody>;
@@ -48,6 +49,9 @@ export interface AudienceMember {
   phone: string;
   locality: string | null;
   street: string | null;
+  /** A roster member's name and group ({{name}}, {{group}}). */
+  name?: string | null;
+  group?: string | null;
 }
 
 /** A source of audiences of one kind. Bad ids or codes are refused (400) before anything is written. */
@@ -57,6 +61,15 @@ export interface AudienceSource<S = unknown> {
   count(spec: S, opts: { emergency: boolean }): Promise<number>;
   /** Every member once (one row per number), in a stable order; `limit` for a sample. */
   members(spec: S, opts: { emergency: boolean; limit?: number }): Promise<AudienceMember[]>;
+  /** Throws 403 when the actor may not send to this audience (a roster unit that is not theirs). */
+  authorize?(spec: S, actor: Actor): Promise<void>;
+  /**
+   * Of these numbers (a batch about to be handed over), the ones the audience no longer reaches and
+   * must be stopped now, with why: a person removed, or past their end date since the send was planned.
+   */
+  leftSince?(spec: S, phones: string[]): Promise<Map<string, string>>;
+  /** The sender number the audience's own unit sends from, when the officer names none. */
+  senderOf?(spec: S): Promise<string | null>;
 }
 
 export const kindOf = (a: Audience): AudienceKind => ('subscribers' in a ? 'subscribers' : 'roster');
@@ -73,10 +86,15 @@ export class AudienceSources {
   of(audience: Audience): { source: AudienceSource; spec: unknown } {
     const kind = kindOf(audience);
     const source = this.sources.get(kind);
-    if (!source) {
-      if (kind === 'roster') throw badRequest('Roster audiences are not yet available', [{ path: ['audience', 'roster'], message: 'not yet available' }]);
-      throw new AppError(400, 'audience_unavailable', `Audiences of ${kind} are not available on this server`);
-    }
+    if (!source) throw new AppError(400, 'audience_unavailable', `Audiences of ${kind} are not available on this server`);
     return { source, spec: specOf(audience) };
+  }
+
+  /** The source's check, and, with an actor, whether they may send to it. */
+  async checked(audience: Audience, actor?: Actor): Promise<{ source: AudienceSource; spec: unknown }> {
+    const { source, spec } = this.of(audience);
+    await source.check(spec);
+    if (actor) await source.authorize?.(spec, actor);
+    return { source, spec };
   }
 }

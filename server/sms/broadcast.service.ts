@@ -16,6 +16,7 @@ import type { SmsSend, SendState } from './sends.entities';
 import type { StopListRepository } from './stop-list.repository';
 import type { SendGate } from './send-gate';
 import { SenderPace } from './pace';
+import type { Actor } from '../core/access';
 
 /** What a send to an audience costs per segment, for the preview's estimate (Twilio's list price to Norway, rounded). */
 export const DEFAULT_SEGMENT_PRICE = { amount: 0.08, currency: 'USD' };
@@ -93,24 +94,30 @@ export class BroadcastService {
     };
   }
 
-  /** The audience's members (checked first: a name that does not exist is a 400, nothing written). */
-  async members(audience: Audience, emergency: boolean, limit?: number): Promise<AudienceMember[]> {
-    const { source, spec } = this.deps.audiences.of(audience);
-    await source.check(spec);
+  /**
+   * The audience's members (checked first: a name that does not exist is a 400, nothing written;
+   * with an actor, one who may not send to it gets a 403).
+   */
+  async members(audience: Audience, emergency: boolean, limit?: number, actor?: Actor): Promise<AudienceMember[]> {
+    const { source, spec } = await this.deps.audiences.checked(audience, actor);
     return source.members(spec, { emergency, limit });
   }
 
   /** How many are in the audience now (checked first, as for members). */
-  async count(audience: Audience, emergency: boolean): Promise<number> {
-    const { source, spec } = this.deps.audiences.of(audience);
-    await source.check(spec);
+  async count(audience: Audience, emergency: boolean, actor?: Actor): Promise<number> {
+    const { source, spec } = await this.deps.audiences.checked(audience, actor);
     return source.count(spec, { emergency });
   }
 
-  /** Live count, segments, encoding and estimated cost: a count query and a sample of 100 merged texts. */
-  async preview(body: string, audience: Audience, emergency: boolean, extra: BroadcastMember[] = []) {
+  /** The sender the audience's own unit sends from (a roster unit's number), or null. */
+  async senderOf(audience: Audience): Promise<string | null> {
     const { source, spec } = this.deps.audiences.of(audience);
-    await source.check(spec);
+    return (await source.senderOf?.(spec)) ?? null;
+  }
+
+  /** Live count, segments, encoding and estimated cost: a count query and a sample of 100 merged texts. */
+  async preview(body: string, audience: Audience, emergency: boolean, extra: BroadcastMember[] = [], actor?: Actor) {
+    const { source, spec } = await this.deps.audiences.checked(audience, actor);
     const [count, sample] = await Promise.all([source.count(spec, { emergency }), source.members(spec, { emergency, limit: 100 })]);
     const items = [...extra.slice(0, 100), ...sample].slice(0, 100).map((m) => {
       const text = mergeTemplate(body, m);
@@ -306,7 +313,7 @@ export class BroadcastService {
           break;
         }
         next = settled(claim());
-        const results = await this.handOver(send.sender, claimed.messages, rate);
+        const results = await this.handOver(send.sender, claimed.messages, rate, broadcast.audience as Audience);
         await recording;
         recording = settled(this.deps.broadcasts.record(send.id, send.sender, results, now()));
       }
@@ -335,11 +342,13 @@ export class BroadcastService {
     if (inquiry && message) this.deps.events.emit('message:sent', { inquiry, message, channel: 'sms' });
   }
 
-  private async handOver(from: string, claimed: ClaimedMessage[], rate: number | null): Promise<HandOverResult[]> {
-    const stopped = await this.deps.stopList.stoppedAmong(
-      from,
-      claimed.map((c) => c.to),
-    );
+  private async handOver(from: string, claimed: ClaimedMessage[], rate: number | null, audience: Audience): Promise<HandOverResult[]> {
+    const phones = claimed.map((c) => c.to);
+    const stopped = await this.deps.stopList.stoppedAmong(from, phones);
+    // Checked again right before the hand-over: someone who left the audience since the send was
+    // planned (a roster's person removed or past their end date) gets nothing.
+    const { source, spec } = this.deps.audiences.of(audience);
+    const left = (await source.leftSince?.(spec, phones)) ?? new Map<string, string>();
     const results: HandOverResult[] = new Array<HandOverResult>(claimed.length);
     let next = 0;
     const worker = async () => {
@@ -353,6 +362,11 @@ export class BroadcastService {
             providerStatus: null,
             detail: { reason: 'stop_list', errorMessage: 'The recipient has sent STOP to this sender number' },
           };
+          continue;
+        }
+        const why = left.get(c.to);
+        if (why) {
+          results[i] = { id: c.id, status: 'stopped', externalId: null, providerStatus: null, detail: { reason: 'left_audience', errorMessage: why } };
           continue;
         }
         await this.pace.take(from, rate);

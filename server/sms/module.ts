@@ -39,6 +39,8 @@ import { SmsSeriesRepository } from './series.repository';
 import { smsSeriesRouteDocs, smsSeriesRoutes } from './series.routes';
 
 export type { AudienceKind, AudienceMember, AudienceSource, SubscribersAudience } from './audience';
+export type { SmsReceived } from './inbound.service';
+export type { SmsSend } from './sends.entities';
 
 /** Answer to HELP/HJELP, in both languages the keywords come in. */
 export const DEFAULT_HELP_TEXT = bilingual((t) => t.smsHelp);

@@ -83,7 +83,7 @@ export function smsRoutes(deps: {
     if (body.audience) {
       deps.sms.assertTemplate(body.body, AUDIENCE_MERGE_FIELDS);
       const extra = (body.to ?? []).map((x) => ({ phone: x.phone, name: x.name ?? null, locality: null, street: null }));
-      return void res.json(await deps.broadcast.preview(body.body, body.audience, body.emergency === true, extra));
+      return void res.json(await deps.broadcast.preview(body.body, body.audience, body.emergency === true, extra, actorOf(res)));
     }
     res.json(
       deps.sms.preview(

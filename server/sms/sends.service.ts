@@ -239,7 +239,9 @@ export class SmsSendService {
     if (req.to.length > MAX_RECIPIENTS) throw badRequest(`At most ${MAX_RECIPIENTS} recipients in to`, [{ path: ['to'], message: 'too many recipients' }]);
     const now = this.deps.clock();
     this.assertSendAt(req.sendAt, now);
-    const sender = await this.deps.outbound.senderFor(actor, req.from);
+    const members: BroadcastMember[] = [...(await this.deps.broadcast.members(req.audience, req.emergency === true, undefined, actor))];
+    // A roster unit's own number when the officer names none (its members know it, and answer to it).
+    const sender = await this.deps.outbound.senderFor(actor, req.from ?? (await this.deps.broadcast.senderOf(req.audience)) ?? undefined);
     const named = this.deps.outbound.normalise(req.to);
     await this.assertCountries(req.to);
     const emergency = req.emergency === true;
@@ -247,7 +249,6 @@ export class SmsSendService {
       throw badRequest('quietHours: false sends now; it does not go with sendAt', [{ path: ['quietHours'], message: 'not with sendAt' }]);
     // Quiet hours hold a send to an audience, never an emergency nor one the officer sends anyway.
     const quietEnd = this.deps.jobs.quietUntil({ emergency, quietHours: req.quietHours !== false }, req.sendAt ?? now);
-    const members: BroadcastMember[] = [...(await this.deps.broadcast.members(req.audience, emergency))];
     const seen = new Set(members.map((m) => m.phone));
     for (const r of named) if (!seen.has(r.phone)) members.push({ phone: r.phone, name: r.name, locality: null, street: null });
     const outside = await this.outsidePrefixes(members.map((m) => m.phone));

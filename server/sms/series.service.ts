@@ -80,9 +80,9 @@ export class SmsSeriesService {
     const first = req.sendAt ?? now;
     const options = parseRule(req.rrule);
     checkRule(options, first, this.deps.timeZone);
-    const sender = await this.deps.outbound.senderFor(actor, req.from);
-    // An unknown locality or street is a 400 now; an audience nobody is in yet may fill by the first occurrence.
-    const recipients = await this.deps.broadcast.count(req.audience, false);
+    // An unknown locality or street is a 400 now (a roster unit not the officer's a 403); an audience nobody is in yet may fill by the first occurrence.
+    const recipients = await this.deps.broadcast.count(req.audience, false, actor);
+    const sender = await this.deps.outbound.senderFor(actor, req.from ?? (await this.deps.broadcast.senderOf(req.audience)) ?? undefined);
     const series = await this.deps.db.transaction(async (m) => {
       const row = await this.deps.series.insert(
         {

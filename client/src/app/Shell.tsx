@@ -21,11 +21,13 @@ import { LocaleSwitch } from '../shared/LocaleSwitch';
 import { BackupPanel } from '../features/backups/BackupPanel';
 import { AuditTrail } from '../features/records/AuditTrail';
 import { auditTexts } from '../features/records/texts';
+import { RosterPage } from '../features/roster/RosterPage';
 
 const REGISTER_ROLES = ACCESS.readRegister;
 const CALL_ROLES = ACCESS.takeCalls;
 const STATUS_ROLES = ACCESS.sendAlerts;
 const RECORDS_ROLES = ACCESS.keepRecords;
+const ROSTER_ROLES = ACCESS.sendSms;
 
 /** The logged-in console: header, the current view, and (for those who take calls) the calls panel. */
 export function Shell({ session, setLocale, onLogOut }: { session: SessionView; setLocale: (l: Locale) => void; onLogOut: () => void }) {
@@ -41,6 +43,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
   const administers = may(role, 'administer');
   const takesCalls = CALL_ROLES.includes(role);
   const keepsRecords = RECORDS_ROLES.includes(role);
+  const seesRoster = ROSTER_ROLES.includes(role);
 
   useEffect(() => {
     if (!seesRegister) return;
@@ -94,6 +97,7 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
     );
   } else if (route.name === 'admin') view = administers ? <AdminPage /> : null;
   else if (route.name === 'audit') view = keepsRecords ? <AuditTrail /> : null;
+  else if (route.name === 'roster') view = seesRoster ? <RosterPage session={session} departments={departments} /> : null;
   else if (!seesRegister) view = null;
   else if (route.name === 'inquiry') view = <InquiryPage id={route.id} session={session} key={route.id} />;
   else if (route.name === 'contact') view = <ContactPage id={route.id} key={route.id} />;
@@ -132,6 +136,11 @@ export function Shell({ session, setLocale, onLogOut }: { session: SessionView; 
           {keepsRecords && (
             <a href={href.audit()} aria-current={route.name === 'audit' ? 'page' : undefined}>
               {auditTexts(locale).title}
+            </a>
+          )}
+          {seesRoster && (
+            <a href={href.roster()} aria-current={route.name === 'roster' ? 'page' : undefined}>
+              {t('navRoster')}
             </a>
           )}
         </nav>

@@ -11,7 +11,8 @@ export type Route =
   | { name: 'alerts'; sendId?: number }
   | { name: 'search'; q: string }
   | { name: 'admin' }
-  | { name: 'audit' };
+  | { name: 'audit' }
+  | { name: 'roster' };
 
 export function parseRoute(hash: string): Route | null {
   const path = hash.replace(/^#/, '');
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route | null {
   if (path === '/admin') return { name: 'admin' };
   if (path === '/records/audit') return { name: 'audit' };
   if (path === '/inbox') return { name: 'inbox' };
+  if (path === '/roster') return { name: 'roster' };
   return null;
 }
 
@@ -39,4 +41,5 @@ export const href = {
   search: (q: string) => `#/search/${encodeURIComponent(q)}`,
   admin: () => '#/admin',
   audit: () => '#/records/audit',
+  roster: () => '#/roster',
 };
