@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { ApiKeyView } from '../contracts/views';
 import { Router } from 'express';
 import { IsNull } from 'typeorm';
 import { z } from 'zod';
@@ -17,15 +18,6 @@ import { describeRoutes } from '../core/http/openapi';
 /** Keys carry a prefix so one is told from a session token without a database read. */
 export const API_KEY_PREFIX = 'stk_';
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
-
-export interface ApiKeyView {
-  id: number;
-  name: string;
-  userId: number;
-  userEmail: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
 
 const createBody = z.object({ name: text(191), userEmail: email.optional() }).strict();
 

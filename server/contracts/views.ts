@@ -375,3 +375,13 @@ export interface JournalEntryView {
   attempts: number;
   lastError: string | null;
 }
+
+/** GET /api/api-keys (admin): the machine account's keys; the key itself is shown once, at creation. */
+export interface ApiKeyView {
+  id: number;
+  name: string;
+  userId: number;
+  userEmail: string;
+  createdAt: string;
+  revokedAt: string | null;
+}

@@ -56,6 +56,24 @@ run('console: administration (Chromium)', () => {
     expect((await login()).status).toBe(200);
   });
 
+  it('makes an API key for the case system, shown once, that works until it is revoked', async () => {
+    await makeUser(s, 'saksystem@kommune.no', 'integration', []);
+    await w.page.reload();
+    const section = w.page.locator('section[aria-labelledby="admin-api-keys"]');
+    await section.getByLabel(/Navn på nøkkelen|Name of the key/).fill('Saksbehandlingssystemet');
+    await section.getByRole('button', { name: /Lag nøkkel|Make a key/ }).click();
+    const key = await section.getByTestId('new-api-key').innerText();
+    expect(key).toMatch(/^stk_/);
+    const asCaseSystem = () => s.api('GET', '/api/departments', { token: key });
+    expect((await asCaseSystem()).status).toBe(200);
+    await section
+      .locator('li', { hasText: 'Saksbehandlingssystemet' })
+      .getByRole('button', { name: /Trekk tilbake|Revoke/ })
+      .click();
+    await section.locator('li', { hasText: 'Saksbehandlingssystemet' }).locator('.badge').waitFor();
+    expect((await asCaseSystem()).status).toBe(401);
+  });
+
   it('gives a department SMS numbers, opening hours and holidays', async () => {
     const dep = w.page.locator('[data-department="teknisk"]');
     await dep.locator('summary').click();
