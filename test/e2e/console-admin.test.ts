@@ -107,8 +107,16 @@ run('console: administration (Chromium)', () => {
     const after = await s.api('GET', `/api/sms/sends/${held.body.send.id}`, { token: officer });
     expect(after.body.state).not.toBe('awaiting_approval');
     await w.page.getByText(/Arkivet har tatt imot alle journalposter|The archive has accepted every journal entry/).waitFor();
-    // The one refusal is the deliberate bad number in the department test.
-    expect(w.problems).toEqual([expect.stringContaining('status of 400')]);
+
+    // The archive's push target: a host not on the outbound allow-list is refused and nothing is stored.
+    const archive = w.page.locator('form[aria-labelledby="admin-archive"]');
+    await archive.locator('input[name=pushUrl]').fill('https://arkiv.example.net/noark');
+    await archive.locator('input[name=token]').fill('hemmelig-token-123');
+    await archive.getByRole('button', { name: /Lagre|Save/ }).click();
+    await archive.getByRole('alert').waitFor();
+    expect((await s.app.db.dataSource.query("SELECT COUNT(*) AS n FROM journal_settings WHERE value LIKE '%arkiv.example.net%'"))[0].n).toBe(0);
+    // The refusals are the deliberate ones: a bad number in the department test, an archive host not allowed.
+    expect(w.problems).toEqual([expect.stringContaining('status of 400'), expect.stringContaining('status of 400')]);
     expect(w.csp).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { errorText, useI18n } from '../../shared/i18n';
 import type { JournalEntryView, Page } from '../../../../server/contracts/views';
 import { ErrorMessage, Loading } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
+import { ArchiveSettings } from './ArchiveSettings';
 
 /** Journal entries the archive refused or never took, with the archive's answer; retry sends one again. */
 export function DeadLetters() {
@@ -22,6 +23,7 @@ export function DeadLetters() {
   return (
     <section aria-labelledby="admin-dead-letters">
       <h2 id="admin-dead-letters">{t('adminDeadLetters')}</h2>
+      <ArchiveSettings />
       {error && (
         <p class="error" role="alert">
           {error}
