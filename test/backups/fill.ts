@@ -143,5 +143,46 @@ export async function fillRegister(s: TestServer, standin: Standin): Promise<{ a
     createdAt: new Date(),
     content: Buffer.concat([pdf('Søknad om byggetillatelse'), Buffer.from([0, 255, 1, 254])]),
   });
+  // A school's roster: a pupil in a group with a guardian, the unit's reset hook, a welcome, and an
+  // emergency message the pupil answers.
+  await ok(
+    'reset hook',
+    s.api('PUT', '/api/roster/units/helse/password-reset', { token: admin, body: { url: 'http://127.0.0.1:9/reset', token: 'reset-token-12345' } }),
+  );
+  const pupil = '+4791500101';
+  await ok(
+    'roster person',
+    s.api('PUT', '/api/roster/people/elev-1', {
+      token: admin,
+      body: { name: 'Elev Én', phone: pupil, kind: 'student', unit: 'helse', groups: ['5A'], guardians: [{ name: 'Forelder Én', phone: '+4791500102' }] },
+    }),
+  );
+  await ok('welcome', s.api('POST', '/api/roster/people/elev-1/welcome', { token: admin, body: { account: 'elev1', temporaryPassword: 'Midlertidig-123' } }));
+  await ok(
+    'emergency',
+    s.api('POST', '/api/roster/emergency', { token: admin, body: { unit: 'helse', body: 'Svar OK hvis du er i sikkerhet', askReply: true } }),
+  );
+  const until = Date.now() + 15_000;
+  let alert = standin.messages.find((m) => m.params.To === pupil && m.params.Body === 'Svar OK hvis du er i sikkerhet');
+  while (!alert && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    alert = standin.messages.find((m) => m.params.To === pupil && m.params.Body === 'Svar OK hvis du er i sikkerhet');
+  }
+  if (!alert) throw new Error('the emergency message never reached the pupil');
+  const answer = await postSignedForm(s.url, '/webhooks/twilio/sms', {
+    MessageSid: smsSid(),
+    AccountSid: STANDIN_ACCOUNT_SID,
+    From: pupil,
+    To: alert.params.From,
+    Body: 'OK',
+    NumMedia: '0',
+    SmsStatus: 'received',
+    ApiVersion: '2010-04-01',
+  });
+  if (answer.status !== 200) throw new Error(`answer: ${answer.status}`);
+
+  // Records: a legal hold on the e-mail's citizen, and one purge run (counts only).
+  await ok('legal hold', s.api('POST', '/api/records/holds', { token: records, body: { contact: mail.inquiry.contactId, reason: 'Klagesak' } }));
+  await s.app.records.purge.run();
   return { admin, officer };
 }
