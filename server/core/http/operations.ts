@@ -73,7 +73,20 @@ function routeMatcher(routes: RouteDoc[]): (method: string, path: string) => str
     path: r.path,
     re: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, '[^/]+')}/?$`),
   }));
-  return (method, path) => compiled.find((c) => (c.method === method || (method === 'HEAD' && c.method === 'GET')) && c.re.test(path))?.path ?? 'unmatched';
+  // Remembered per method and path: the webhooks a call walks are a handful of fixed paths, and a
+  // scan of every route's pattern on each of them cost the screen pop measurable CPU. Bounded, since
+  // paths with ids are unbounded.
+  const seen = new Map<string, string>();
+  return (method, path) => {
+    const key = `${method} ${path}`;
+    let route = seen.get(key);
+    if (route === undefined) {
+      route = compiled.find((c) => (c.method === method || (method === 'HEAD' && c.method === 'GET')) && c.re.test(path))?.path ?? 'unmatched';
+      if (seen.size >= 10_000) seen.clear();
+      seen.set(key, route);
+    }
+    return route;
+  };
 }
 
 /** Times every request by route; counts provider webhooks by channel and status. */
