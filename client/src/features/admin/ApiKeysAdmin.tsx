@@ -1,25 +1,17 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
-import { errorText, formatTime, useI18n } from '../../shared/i18n';
+import { formatTime, useI18n } from '../../shared/i18n';
 import type { ApiKeyView } from '../../../../server/contracts/views';
 import { ErrorMessage, Loading } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
+import { useAction } from './use-action';
 
 /** The case system's API keys: made here, shown once, revoked here. */
 export function ApiKeysAdmin() {
   const { t, locale } = useI18n();
   const keys = useLoad(() => api<ApiKeyView[]>('GET', '/api/api-keys'), []);
   const [fresh, setFresh] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (what: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await what();
-      keys.reload();
-    } catch (e) {
-      setError(errorText(t, e));
-    }
-  };
+  const { error, run } = useAction(keys.reload);
   const create = (e: Event) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;

@@ -1,24 +1,16 @@
-import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
-import { errorText, formatTime, useI18n } from '../../shared/i18n';
+import { formatTime, useI18n } from '../../shared/i18n';
 import type { Page, SmsSendView } from '../../../../server/contracts/views';
 import { ErrorMessage, Loading } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
+import { useAction } from './use-action';
 
 /** Sends held for approval (a link to an unknown host, an unusual volume): read, then approve or reject. */
 export function ApprovalQueue() {
   const { t, locale } = useI18n();
   const loaded = useLoad(() => api<Page<SmsSendView>>('GET', '/api/sms/sends?state=awaiting_approval'), []);
-  const [error, setError] = useState<string | null>(null);
-  const decide = async (id: number, verb: 'approve' | 'reject') => {
-    setError(null);
-    try {
-      await api('POST', `/api/sms/sends/${id}/${verb}`);
-      loaded.reload();
-    } catch (e) {
-      setError(errorText(t, e));
-    }
-  };
+  const { error, run } = useAction(loaded.reload);
+  const decide = (id: number, verb: 'approve' | 'reject') => run(() => api('POST', `/api/sms/sends/${id}/${verb}`));
   return (
     <section aria-labelledby="admin-approvals">
       <h2 id="admin-approvals">{t('adminApprovals')}</h2>

@@ -1,25 +1,17 @@
-import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
-import { errorText, useI18n } from '../../shared/i18n';
+import { useI18n } from '../../shared/i18n';
 import type { JournalEntryView, Page } from '../../../../server/contracts/views';
 import { ErrorMessage, Loading } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 import { ArchiveSettings } from './ArchiveSettings';
+import { useAction } from './use-action';
 
 /** Journal entries the archive refused or never took, with the archive's answer; retry sends one again. */
 export function DeadLetters() {
   const { t } = useI18n();
   const loaded = useLoad(() => api<Page<JournalEntryView>>('GET', '/api/journal/dead-letters'), []);
-  const [error, setError] = useState<string | null>(null);
-  const retry = async (id: number) => {
-    setError(null);
-    try {
-      await api('POST', `/api/journal/dead-letters/${id}/retry`);
-      loaded.reload();
-    } catch (e) {
-      setError(errorText(t, e));
-    }
-  };
+  const { error, run } = useAction(loaded.reload);
+  const retry = (id: number) => run(() => api('POST', `/api/journal/dead-letters/${id}/retry`));
   return (
     <section aria-labelledby="admin-dead-letters">
       <h2 id="admin-dead-letters">{t('adminDeadLetters')}</h2>
