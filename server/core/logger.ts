@@ -7,6 +7,9 @@ import { currentRequestId } from './request-context';
  * wherever they appear under these keys; errors are logged by the fields we choose (no SQL, no
  * parameters); and any number or e-mail address left in a finished line is masked on the way out.
  * A line written while a request is served carries its id (`reqId`), the one X-Request-Id echoes.
+ * Without a destination the lines go to stdout asynchronously: lines written while one write is
+ * under way leave together in the next, instead of one blocking write per line (a call's access
+ * lines were a share of its CPU, issue 13); pino flushes what is left when the process exits.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -25,6 +28,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         return reqId ? { reqId } : {};
       },
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
