@@ -52,6 +52,8 @@ export interface DriveResult {
   lostNotices: number;
   /** Pops that named the caller and carried at least one case: the pop is the register's answer, not an empty shell. */
   withCases: number;
+  /** Pushes the agents' sockets received, by event name (acks not counted). */
+  pushes: Record<string, number>;
   /** Calls placed but never popped: what to end afterwards so the next rate starts with an empty queue. */
   unpopped: SimulatedCall[];
   wallMs: number;
@@ -95,12 +97,17 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
   const refused: Record<string, number> = {};
   let lostNotices = 0;
   let withCases = 0;
+  const pushes: Record<string, number> = {};
+  let counting = false;
   const sockets = await connectAgents(o.targets, o.tokens);
   const emit = (s: Socket, event: string, payload: unknown) => new Promise<Ack>((r) => s.emit(event, payload, r));
 
   try {
     for (const s of sockets) {
       let current: { callSid: string; acceptedAt: number } | null = null;
+      s.onAny((event: string) => {
+        if (counting) pushes[event] = (pushes[event] ?? 0) + 1;
+      });
       const becomeAvailable = async () => {
         const a = await emit(s, 'agent:status', { status: 'available' });
         if (!a.ok) refused[`status ${a.reason}`] = (refused[`status ${a.reason}`] ?? 0) + 1;
@@ -146,6 +153,7 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
     const placed: SimulatedCall[] = [];
     let webhookErrors = 0;
     o.window?.start();
+    counting = true;
     const t0 = performance.now();
     const pending: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
@@ -178,6 +186,7 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
     while (popped.size + webhookErrors < total && performance.now() < deadline) await sleep(20);
     const wallMs = performance.now() - t0;
     o.window?.end();
+    counting = false;
     return {
       calls: total,
       popped: popped.size,
@@ -187,6 +196,7 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
       refused,
       lostNotices,
       withCases,
+      pushes,
       unpopped: placed.filter((c) => !popped.has(c.callSid)),
       wallMs,
     };

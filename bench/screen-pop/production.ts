@@ -152,26 +152,53 @@ interface Measured {
   r: DriveResult;
   serverCpuMs: number;
   dbCpuMs: number;
+  /** This process (callers and agents) and the REST stand-in: the load's own share of the two cores. */
+  loadCpuMs: number;
   load: string;
 }
 
 /** One rate against the product's processes, with CPU counted over the calls only; unpopped calls are ended afterwards. */
-async function measure(products: Product[], base: Omit<DriveOptions, 'rate' | 'seconds' | 'tokens'>, rate: number, seconds: number, tokens: string[]) {
+async function measure(
+  products: Product[],
+  helpers: ChildProcess[],
+  base: Omit<DriveOptions, 'rate' | 'seconds' | 'tokens'>,
+  rate: number,
+  seconds: number,
+  tokens: string[],
+) {
   const dbPid = mariadbPid();
-  let c0 = { s: 0, d: 0 };
-  let c1 = { s: 0, d: 0 };
-  const snap = () => ({ s: products.reduce((a, p) => a + cpuMs(p.proc.pid), 0), d: dbPid ? cpuMs(dbPid) : NaN });
+  let c0 = { s: 0, d: 0, l: 0 };
+  let c1 = { s: 0, d: 0, l: 0 };
+  const snap = () => ({
+    s: products.reduce((a, p) => a + cpuMs(p.proc.pid), 0),
+    d: dbPid ? cpuMs(dbPid) : NaN,
+    l: helpers.reduce((a, h) => a + cpuMs(h.pid), cpuMs(process.pid)),
+  });
   const r = await drive({ ...base, rate, seconds, tokens, window: { start: () => (c0 = snap()), end: () => (c1 = snap()) } });
   const load = loadavg();
   // Calls left in the queue would be offered to the next rate's agents: end them as Twilio would.
   await inBatches(r.unpopped, 20, (c) => c.end('completed').catch(() => undefined));
-  return { r, serverCpuMs: c1.s - c0.s, dbCpuMs: c1.d - c0.d, load } satisfies Measured;
+  return { r, serverCpuMs: c1.s - c0.s, dbCpuMs: c1.d - c0.d, loadCpuMs: c1.l - c0.l, load } satisfies Measured;
+}
+
+/** The bare floor under the same load, with its server's CPU over the calls. */
+async function bareRun(proc: ChildProcess, opts: DriveOptions): Promise<DriveResult & { cpuMs: number }> {
+  let t0 = 0;
+  let t1 = 0;
+  const r = await drive({ ...opts, window: { start: () => (t0 = cpuMs(proc.pid)), end: () => (t1 = cpuMs(proc.pid)) } });
+  return { ...r, cpuMs: t1 - t0 };
 }
 
 const lost = (r: DriveResult) => r.calls - r.popped;
 const passes = (m: Measured) => lost(m.r) === 0 && pct(m.r.acceptToPop, 99) <= GOAL.popP99;
 
-function line(label: string, m: Measured, agents: number, bare?: DriveResult): string {
+const perCall = (r: DriveResult) =>
+  Object.entries(r.pushes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([event, n]) => `${event} ${f1(n / r.calls)}`)
+    .join(', ');
+
+function line(label: string, m: Measured, agents: number, bare?: DriveResult & { cpuMs: number }): string {
   const { r } = m;
   const pop = [pct(r.acceptToPop, 50), pct(r.acceptToPop, 99)];
   const ring = [pct(r.routingToRing, 50), pct(r.routingToRing, 99)];
@@ -190,11 +217,12 @@ function line(label: string, m: Measured, agents: number, bare?: DriveResult): s
     const bp = pct(bare.acceptToPop, 99);
     const br = pct(bare.routingToRing, 99);
     out.push(
-      `    bare floor: pop p99 ${f1(bp)} ms, ring p99 ${f1(br)} ms, ${lost(bare)} lost; ratio pop p99 ${f1(pop[1] / bp)}×, ring p99 ${f1(ring[1] / br)}×`,
+      `    bare floor: pop p99 ${f1(bp)} ms, ring p99 ${f1(br)} ms, ${lost(bare)} lost, server CPU ${f1(bare.cpuMs / bare.calls)} ms per call; ratio pop p99 ${f1(pop[1] / bp)}×, ring p99 ${f1(ring[1] / br)}×, CPU per call ${f1(m.serverCpuMs / r.calls / (bare.cpuMs / bare.calls))}×`,
     );
   }
   out.push(
-    `    CPU per call: server ${f1(m.serverCpuMs / r.calls)} ms, MariaDB ${f1(m.dbCpuMs / r.calls)} ms (all of MariaDB, other clients included); load ${m.load}`,
+    `    pushes per call: ${perCall(r)}${bare ? `; bare floor ${perCall(bare)}` : ''}`,
+    `    CPU per call: server ${f1(m.serverCpuMs / r.calls)} ms, MariaDB ${f1(m.dbCpuMs / r.calls)} ms (all of MariaDB, other clients included), callers, agents, REST stand-in (and Redis) ${f1(m.loadCpuMs / r.calls)} ms; load ${m.load}`,
     `    goals (0 lost, pop p99 ≤ ${GOAL.popP99} ms, ring p99 ≤ ${GOAL.ringP99} ms): ${lost(r) === 0 && pop[1] <= GOAL.popP99 && ring[1] <= GOAL.ringP99 ? 'met' : 'NOT met'}`,
   );
   return out.join('\n');
@@ -266,14 +294,14 @@ export async function runProduction(o: ProductionOptions): Promise<void> {
     const productOn = (targets: Target[]) => ({ ...common, targets });
     const bareTarget = [{ url: `http://127.0.0.1:${bare.ready.port}` }];
     // Warm-up (JIT, pools, the menu's speech synthesised once and cached): not reported.
-    await measure(products, productOn([{ url }]), 10, 2, tokens.slice(0, agentsAt(10)));
+    await measure(products, [standin.proc], productOn([{ url }]), 10, 2, tokens.slice(0, agentsAt(10)));
     await drive({ ...common, targets: bareTarget, tokens: bareTokens(agentsAt(10)), rate: 10, seconds: 2 });
 
     const results: string[] = [];
     for (const rate of o.rates) {
       const n = agentsAt(rate);
-      const floor = o.floor ? await drive({ ...common, targets: bareTarget, tokens: bareTokens(n), rate, seconds: o.seconds }) : undefined;
-      const m = await measure(products, productOn([{ url }]), rate, o.seconds, tokens.slice(0, n));
+      const floor = o.floor ? await bareRun(bare.proc, { ...common, targets: bareTarget, tokens: bareTokens(n), rate, seconds: o.seconds }) : undefined;
+      const m = await measure(products, [standin.proc], productOn([{ url }]), rate, o.seconds, tokens.slice(0, n));
       results.push(line(`${rate} calls/s × ${o.seconds} s, 1 process`, m, n, floor));
       console.log(results[results.length - 1]);
     }
@@ -281,7 +309,7 @@ export async function runProduction(o: ProductionOptions): Promise<void> {
       let lastPass: number | null = null;
       let crossed = false;
       for (const rate of o.capacity) {
-        const m = await measure(products, productOn([{ url }]), rate, o.capacitySeconds, tokens.slice(0, agentsAt(rate)));
+        const m = await measure(products, [standin.proc], productOn([{ url }]), rate, o.capacitySeconds, tokens.slice(0, agentsAt(rate)));
         const ok = passes(m);
         results.push(line(`capacity step ${rate} calls/s × ${o.capacitySeconds} s`, m, agentsAt(rate)) + (ok ? '' : '  ← crossed'));
         console.log(results[results.length - 1]);
@@ -302,10 +330,12 @@ export async function runProduction(o: ProductionOptions): Promise<void> {
       redis = r.proc;
       for (const name of ['product-a', 'product-b']) products.push(await startProduct(env({ REDIS_URL: r.url }), o.nodeArgs, logDir, name));
       const targets = products.map((p) => ({ url: p.url }));
-      await measure(products, productOn(targets), 10, 2, tokens.slice(0, agentsAt(10)));
+      await measure(products, [standin.proc, r.proc], productOn(targets), 10, 2, tokens.slice(0, agentsAt(10)));
       const n = agentsAt(o.redisRate);
-      const floor = o.floor ? await drive({ ...common, targets: bareTarget, tokens: bareTokens(n), rate: o.redisRate, seconds: o.seconds }) : undefined;
-      const m = await measure(products, productOn(targets), o.redisRate, o.seconds, tokens.slice(0, n));
+      const floor = o.floor
+        ? await bareRun(bare.proc, { ...common, targets: bareTarget, tokens: bareTokens(n), rate: o.redisRate, seconds: o.seconds })
+        : undefined;
+      const m = await measure(products, [standin.proc, r.proc], productOn(targets), o.redisRate, o.seconds, tokens.slice(0, n));
       results.push(line(`${o.redisRate} calls/s × ${o.seconds} s, 2 processes on Redis (agents and calls split between them)`, m, n, floor));
       console.log(results[results.length - 1]);
     }
