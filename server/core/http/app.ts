@@ -38,6 +38,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Answers to the API are no-store and webhooks answer machines: an ETag (a hash of every body) serves
+  // neither. The console's files keep theirs (express.static sets its own).
+  app.set('etag', false);
   app.set('trust proxy', deps.trustProxy);
   const described = describedRoutes(deps);
   app.use(...requestLog(deps.logger), httpMetrics(deps.metrics, described));
