@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import { BaseUrlRequestClient } from '../twilio/request-client';
+import { createTwilioClient } from '../twilio/client';
 
 /** What the voice channel asks of Twilio's REST API. */
 export interface VoiceProvider {
@@ -15,8 +15,7 @@ export class TwilioVoiceProvider implements VoiceProvider {
   constructor(private readonly client: twilio.Twilio) {}
 
   static fromConfig(credentials: { accountSid: string; authToken: string; apiUrl?: string }): TwilioVoiceProvider {
-    const opts = credentials.apiUrl ? { httpClient: new BaseUrlRequestClient(credentials.apiUrl) } : {};
-    return new TwilioVoiceProvider(twilio(credentials.accountSid, credentials.authToken, opts));
+    return new TwilioVoiceProvider(createTwilioClient(credentials));
   }
 
   async redirect(callSid: string, twiml: string): Promise<void> {
