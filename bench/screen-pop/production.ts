@@ -155,6 +155,19 @@ interface Measured {
   /** This process (callers and agents) and the REST stand-in: the load's own share of the two cores. */
   loadCpuMs: number;
   load: string;
+  /** Per product process, over the calls: its event-loop delay (prom-client resets it at each scrape) and GC time. */
+  loop: string[];
+}
+
+/** The product's /metrics (loopback may read it without METRICS_TOKEN) as series → value. */
+async function scrape(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const l of text.split('\n')) {
+    const m = /^(nodejs_(?:eventloop_lag_\w+|gc_duration_seconds_sum)(?:\{[^}]*\})?) (\S+)$/.exec(l);
+    if (m) out.set(m[1], Number(m[2]));
+  }
+  return out;
 }
 
 /** One rate against the product's processes, with CPU counted over the calls only; unpopped calls are ended afterwards. */
@@ -174,11 +187,18 @@ async function measure(
     d: dbPid ? cpuMs(dbPid) : NaN,
     l: helpers.reduce((a, h) => a + cpuMs(h.pid), cpuMs(process.pid)),
   });
+  const before = await Promise.all(products.map((p) => scrape(p.url)));
   const r = await drive({ ...base, rate, seconds, tokens, window: { start: () => (c0 = snap()), end: () => (c1 = snap()) } });
+  const after = await Promise.all(products.map((p) => scrape(p.url)));
   const load = loadavg();
   // Calls left in the queue would be offered to the next rate's agents: end them as Twilio would.
   await inBatches(r.unpopped, 20, (c) => c.end('completed').catch(() => undefined));
-  return { r, serverCpuMs: c1.s - c0.s, dbCpuMs: c1.d - c0.d, loadCpuMs: c1.l - c0.l, load } satisfies Measured;
+  const loop = after.map((a, i) => {
+    const gc = (kind: string) =>
+      1000 * ((a.get(`nodejs_gc_duration_seconds_sum{kind="${kind}"}`) ?? 0) - (before[i].get(`nodejs_gc_duration_seconds_sum{kind="${kind}"}`) ?? 0));
+    return `event-loop delay p99 ${f1(1000 * (a.get('nodejs_eventloop_lag_p99_seconds') ?? NaN))} / max ${f1(1000 * (a.get('nodejs_eventloop_lag_max_seconds') ?? NaN))} ms, GC ${f1(gc('minor'))} ms minor + ${f1(gc('major') + gc('incremental'))} ms major`;
+  });
+  return { r, serverCpuMs: c1.s - c0.s, dbCpuMs: c1.d - c0.d, loadCpuMs: c1.l - c0.l, load, loop } satisfies Measured;
 }
 
 /** The bare floor under the same load, with its server's CPU over the calls. */
@@ -222,6 +242,7 @@ function line(label: string, m: Measured, agents: number, bare?: DriveResult & {
   }
   out.push(
     `    pushes per call: ${perCall(r)}${bare ? `; bare floor ${perCall(bare)}` : ''}`,
+    ...m.loop.map((l, i) => `    ${m.loop.length > 1 ? `process ${i + 1}: ` : ''}${l}`),
     `    CPU per call: server ${f1(m.serverCpuMs / r.calls)} ms, MariaDB ${f1(m.dbCpuMs / r.calls)} ms (all of MariaDB, other clients included), callers, agents, REST stand-in (and Redis) ${f1(m.loadCpuMs / r.calls)} ms; load ${m.load}`,
     `    goals (0 lost, pop p99 ≤ ${GOAL.popP99} ms, ring p99 ≤ ${GOAL.ringP99} ms): ${lost(r) === 0 && pop[1] <= GOAL.popP99 && ring[1] <= GOAL.ringP99 ? 'met' : 'NOT met'}`,
   );
