@@ -31,6 +31,8 @@ export interface CachedSpeechOptions {
   retryFailedAfterMs?: number;
 }
 
+/** Most prompt keys remembered (a few hundred bytes each). */
+const KEYS_KEPT = 2_000;
 /** Most prompts remembered as failed; past it the oldest are forgotten (and tried again). */
 const FAILED_KEPT = 10_000;
 
@@ -59,8 +61,22 @@ export class CachedSpeech implements Speech {
     this.name = options.engines.map((e) => e.name).join('+');
   }
 
+  /**
+   * Keys of recent prompts: every call's greeting and menu prompts are keyed at least twice (the
+   * TwiML's URL, then prepare), and an HMAC each time was a measurable share of a call's CPU
+   * (issue 13). Bounded; the oldest go first.
+   */
+  private readonly keys = new Map<string, string>();
+
   key(p: Prompt): string {
-    return createHmac('sha256', this.options.secret).update(`${VOICES[p.lang].espeak}\u0000${p.lang}\u0000${p.text}`).digest('hex');
+    const input = `${VOICES[p.lang].espeak}\u0000${p.lang}\u0000${p.text}`;
+    let key = this.keys.get(input);
+    if (key === undefined) {
+      key = createHmac('sha256', this.options.secret).update(input).digest('hex');
+      if (this.keys.size >= KEYS_KEPT) this.keys.delete(this.keys.keys().next().value!);
+      this.keys.set(input, key);
+    }
+    return key;
   }
 
   url(p: Prompt): string {
