@@ -1,6 +1,7 @@
 import { isAdmin, type Actor } from '../core/access';
 import type { Database } from '../core/db/database';
 import { isUniqueViolation } from '../core/db/database';
+import { toDate } from '../core/db/entity-sql';
 import { forbidden, notFound } from '../core/errors';
 import type { DepartmentRepository } from '../register/module';
 import type { SmsFeature, SmsReceived, SmsSend } from '../sms/module';
@@ -9,6 +10,8 @@ import type { RosterPeopleRepository } from './people.repository';
 
 /** Answers count for this long after the emergency went out. */
 const ANSWER_WINDOW_MS = 48 * 3600_000;
+/** How long a process trusts what it last read of the newest emergency asking for answers. */
+const RECHECK_MS = 1_000;
 const MAX_LISTED = 2000;
 
 /*
@@ -18,6 +21,9 @@ const MAX_LISTED = 2000;
  * matched to it and counted once; who has not answered is listed.
  */
 export class RosterEmergencies {
+  /** The newest emergency asking for answers (ms), or null for none, as read at `checkedAt` (wall clock). */
+  private newest: Promise<{ checkedAt: number; at: number | null }> | null = null;
+
   constructor(
     private readonly deps: {
       db: Database;
@@ -48,11 +54,14 @@ export class RosterEmergencies {
         createdAt: this.deps.clock(),
       }),
     );
+    this.newest = null;
     return { ...result.send, askReply: req.askReply === true };
   }
 
   /** An SMS back to the number an emergency asking for answers came from: counted once per number. */
   async received(sms: SmsReceived): Promise<boolean> {
+    const newest = await this.newestAskingForAnswers();
+    if (newest === null || newest < sms.at.getTime() - ANSWER_WINDOW_MS) return false;
     const since = this.deps.db.param(new Date(sms.at.getTime() - ANSWER_WINDOW_MS));
     const rows = (await this.deps.db.dataSource.query(
       'SELECT e.send_id AS sendId FROM roster_emergencies e JOIN sms_sends s ON s.id = e.send_id JOIN sms_outbound o ON o.send_id = e.send_id JOIN messages x ON x.id = o.message_id ' +
@@ -68,6 +77,34 @@ export class RosterEmergencies {
       if (!isUniqueViolation(e)) throw e;
     }
     return true;
+  }
+
+  /**
+   * When the newest emergency asking for answers went out. Nearly no inbound SMS answers one, and
+   * the four-table match above, run for every inbound SMS, was a round trip of its own and most of
+   * MariaDB's extra work per message (issue 13); one single-table read a second per process answers
+   * for all of them. Another process's new emergency is seen within that second, and no answer can
+   * come sooner: the question must first be dispatched, delivered and read. This process's own
+   * emergencies clear it at once.
+   */
+  private async newestAskingForAnswers(): Promise<number | null> {
+    const read = this.newest;
+    if (read) {
+      const seen = await read;
+      if (Date.now() - seen.checkedAt < RECHECK_MS) return seen.at;
+      if (this.newest !== read) return this.newestAskingForAnswers();
+    }
+    const checkedAt = Date.now();
+    const next = (this.newest = (async () => {
+      const [row] = (await this.deps.db.dataSource.query('SELECT MAX(created_at) AS newest FROM roster_emergencies WHERE ask_reply = 1')) as {
+        newest: Date | string | null;
+      }[];
+      return { checkedAt, at: row?.newest ? toDate(row.newest).getTime() : null };
+    })());
+    next.catch(() => {
+      if (this.newest === next) this.newest = null;
+    });
+    return (await next).at;
   }
 
   /** GET /api/roster/emergencies/:id: the send's progress, answers counted, and who has not answered. */

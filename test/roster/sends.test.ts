@@ -1,5 +1,6 @@
 import { engines } from '../support/engines';
 import { eventually } from '../support/eventually';
+import { countStatements } from '../support/statements';
 import { startServer, type TestServer } from '../support/server';
 import { postSignedForm, smsSid, startSmsRestStandin, STANDIN_ACCOUNT_SID } from '../support/twilio-standin';
 
@@ -144,6 +145,30 @@ describe.each(engines())('sends to a roster on $name', (engine) => {
       [r.body.id],
     )) as { detail: string }[];
     expect(events.map((e) => JSON.parse(e.detail).reason)).toEqual(['left_audience', 'left_audience']);
+  });
+
+  it('spends no matching query on inbound SMS while no emergency asks for answers (one small read a second at most)', async () => {
+    const counted = countStatements(s.app.db.dataSource);
+    try {
+      for (let i = 0; i < 10; i++) {
+        const r = await postSignedForm(s.url, '/webhooks/twilio/sms', {
+          MessageSid: smsSid(),
+          AccountSid: STANDIN_ACCOUNT_SID,
+          From: `+479150090${i}`,
+          To: SENDER_A,
+          Body: `Spørsmål ${i}`,
+          NumMedia: '0',
+          SmsStatus: 'received',
+          ApiVersion: '2010-04-01',
+        });
+        expect(r.status).toBe(200);
+      }
+    } finally {
+      counted.stop();
+    }
+    const emergencyReads = counted.statements.filter((q) => q.includes('roster_emergencies'));
+    expect(emergencyReads.length).toBeLessThanOrEqual(2); // a second boundary may fall inside the ten
+    expect(emergencyReads.some((q) => q.includes('JOIN'))).toBe(false);
   });
 
   it('puts the emergency ahead of a large send under way, counts answers once and lists who has not answered', async () => {
