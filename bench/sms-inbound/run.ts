@@ -84,6 +84,9 @@ interface LoopDelay {
   p999: number;
   max: number;
   mean: number;
+  gcMs: number;
+  gcMajorMs: number;
+  gcMaxMs: number;
 }
 
 async function startChild(
@@ -217,7 +220,7 @@ async function main() {
       console.log(`  ${x.mode.padEnd(8)} status codes: ${x.codes}; CPU per request: server ${ms(x.cpu.server)}, MariaDB ${ms(x.cpu.db)}`);
     for (const x of [bare, product])
       console.log(
-        `  ${x.mode.padEnd(8)} event-loop delay during the measured run: ${x.delay ? `p50 ${x.delay.p50} ms, p99 ${x.delay.p99} ms, p99.9 ${x.delay.p999} ms, max ${x.delay.max} ms, mean ${x.delay.mean} ms` : 'n/a'}`,
+        `  ${x.mode.padEnd(8)} event-loop delay during the measured run: ${x.delay ? `p50 ${x.delay.p50} ms, p99 ${x.delay.p99} ms, p99.9 ${x.delay.p999} ms, max ${x.delay.max} ms, mean ${x.delay.mean} ms; GC ${x.delay.gcMs} ms (major ${x.delay.gcMajorMs} ms), longest pause ${x.delay.gcMaxMs} ms` : 'n/a'}`,
       );
     const round = {
       bare,

@@ -9,7 +9,7 @@
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import express from 'express';
 import mysql from 'mysql2/promise';
 import { loadConfig } from '../../server/core/config';
@@ -59,11 +59,31 @@ if (require.main === module) {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  // Garbage collection over the same period: its pauses are one suspect for a tail.
+  const gc = { ms: 0, majorMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.ms += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+      if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.majorMs += e.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
   process.on('SIGUSR2', () => {
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-    const loopDelay = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), p999: ms(loop.percentile(99.9)), max: ms(loop.max), mean: ms(loop.mean) };
+    const r = (x: number) => Math.round(x * 100) / 100;
+    const loopDelay = {
+      p50: ms(loop.percentile(50)),
+      p99: ms(loop.percentile(99)),
+      p999: ms(loop.percentile(99.9)),
+      max: ms(loop.max),
+      mean: ms(loop.mean),
+      gcMs: r(gc.ms),
+      gcMajorMs: r(gc.majorMs),
+      gcMaxMs: r(gc.maxMs),
+    };
     process.stdout.write(JSON.stringify({ loopDelay }) + '\n');
     loop.reset();
+    Object.assign(gc, { ms: 0, majorMs: 0, maxMs: 0 });
   });
   (mode === 'product' ? product(url) : bare(url))
     .then((port) => process.stdout.write(JSON.stringify({ port }) + '\n'))
