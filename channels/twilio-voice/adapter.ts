@@ -1,4 +1,4 @@
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { createTwilioClient } from '../twilio/client';
 
 /** What the voice channel asks of Twilio's REST API. */
