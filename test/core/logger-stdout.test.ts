@@ -31,7 +31,9 @@ describe('the stdout logger', () => {
 
   it('lets a lone line out within about a second while the process runs on', async () => {
     // One short line (far below the batch size), then the process stays up for 4 s.
-    const r = await run(`const l = createLogger('info'); const t = Date.now(); l.info('alone'); setTimeout(() => { l.info('after ' + (Date.now() - t)); }, 4000);`);
+    const r = await run(
+      `const l = createLogger('info'); const t = Date.now(); l.info('alone'); setTimeout(() => { l.info('after ' + (Date.now() - t)); }, 4000);`,
+    );
     const alone = r.lines.find((l) => l.msg === 'alone');
     const after = r.lines.find((l) => l.msg.startsWith('after'));
     expect(alone).toBeDefined();

@@ -50,7 +50,11 @@ export function requestLog(logger: Logger): RequestHandler[] {
         const started = performance.now();
         res.once('close', () => {
           // The request line only: headers carry tokens and cookies, bodies carry citizens' words.
-          const line = { req: { id, method: req.method, url: withoutQueryValues(url) }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started) };
+          const line = {
+            req: { id, method: req.method, url: withoutQueryValues(url) },
+            res: { statusCode: res.statusCode },
+            responseTime: Math.round(performance.now() - started),
+          };
           if (!res.writableFinished) logger.warn(line, 'request aborted');
           else if (res.statusCode >= 500) logger.error(line, 'request errored');
           else logger.info(line, 'request completed');
