@@ -1,4 +1,6 @@
-import { errorText, useI18n } from './i18n';
+import type { ComponentChildren } from 'preact';
+import { errorText, formatTime, useI18n } from './i18n';
+import { href } from './router';
 import { CHANNELS, MESSAGE_STATUSES, type Channel } from '../../../server/contracts/names';
 import type { InquiryView, Json } from '../../../server/contracts/views';
 
@@ -14,6 +16,34 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
         </button>
       )}
     </div>
+  );
+}
+
+/** What a view shows while its data is not there: loading, or why it failed with a retry. */
+export function NotLoaded({ loaded }: { loaded: { loading: boolean; error: unknown; reload: () => void } }) {
+  return loaded.loading ? <Loading /> : <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;
+}
+
+/** One inquiry in a list: its channel and summary opening its timeline, then `children` (a state badge), then when it came. */
+export function InquiryLine({
+  inquiry,
+  children,
+}: {
+  inquiry: { id: number; channel: string; summary: string; createdAt: string };
+  children?: ComponentChildren;
+}) {
+  const { locale } = useI18n();
+  return (
+    <li>
+      <a href={href.inquiry(inquiry.id)}>
+        <ChannelBadge channel={inquiry.channel} /> {inquiry.summary}
+      </a>{' '}
+      {children}
+      {children ? ' ' : null}
+      <time class="muted" dateTime={inquiry.createdAt}>
+        {formatTime(locale, inquiry.createdAt)}
+      </time>
+    </li>
   );
 }
 

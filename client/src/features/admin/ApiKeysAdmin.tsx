@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { formatTime, useI18n } from '../../shared/i18n';
 import type { ApiKeyView } from '../../../../server/contracts/views';
-import { ErrorMessage, Loading } from '../../shared/components';
+import { ErrorMessage, NotLoaded } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 import { useAction } from './use-action';
 
@@ -26,22 +26,14 @@ export function ApiKeysAdmin() {
   return (
     <section aria-labelledby="admin-api-keys">
       <h2 id="admin-api-keys">{t('adminApiKeys')}</h2>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorMessage error={error} />
       {fresh && (
         <p class="ok" role="status">
           {t('adminApiKeyShownOnce')} <code data-testid="new-api-key">{fresh}</code>
         </p>
       )}
       {!keys.data ? (
-        keys.loading ? (
-          <Loading />
-        ) : (
-          <ErrorMessage error={keys.error} onRetry={keys.reload} />
-        )
+        <NotLoaded loaded={keys} />
       ) : (
         <ul class="plain">
           {keys.data.map((k) => (

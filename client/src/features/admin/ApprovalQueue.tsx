@@ -1,7 +1,7 @@
 import { api } from '../../shared/api';
 import { formatTime, useI18n } from '../../shared/i18n';
 import type { Page, SmsSendView } from '../../../../server/contracts/views';
-import { ErrorMessage, Loading } from '../../shared/components';
+import { ErrorMessage, NotLoaded } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 import { useAction } from './use-action';
 
@@ -14,15 +14,9 @@ export function ApprovalQueue() {
   return (
     <section aria-labelledby="admin-approvals">
       <h2 id="admin-approvals">{t('adminApprovals')}</h2>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {loaded.loading ? (
-        <Loading />
-      ) : !loaded.data ? (
-        <ErrorMessage error={loaded.error} onRetry={loaded.reload} />
+      <ErrorMessage error={error} />
+      {loaded.loading || !loaded.data ? (
+        <NotLoaded loaded={loaded} />
       ) : loaded.data.items.length === 0 ? (
         <p class="muted">{t('adminNoApprovals')}</p>
       ) : (

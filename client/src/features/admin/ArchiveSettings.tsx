@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { errorText, useI18n } from '../../shared/i18n';
-import { ErrorMessage, Loading } from '../../shared/components';
+import { NotLoaded } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 
 interface Archive {
@@ -30,7 +30,7 @@ export function ArchiveSettings() {
       setMessage({ ok: false, text: errorText(t, err) });
     }
   };
-  if (!loaded.data) return loaded.loading ? <Loading /> : <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;
+  if (!loaded.data) return <NotLoaded loaded={loaded} />;
   return (
     <form class="admin-form" onSubmit={save} aria-labelledby="admin-archive">
       <h3 id="admin-archive">{t('adminArchive')}</h3>

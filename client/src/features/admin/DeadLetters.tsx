@@ -1,7 +1,7 @@
 import { api } from '../../shared/api';
 import { useI18n } from '../../shared/i18n';
 import type { JournalEntryView, Page } from '../../../../server/contracts/views';
-import { ErrorMessage, Loading } from '../../shared/components';
+import { ErrorMessage, NotLoaded } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 import { ArchiveSettings } from './ArchiveSettings';
 import { useAction } from './use-action';
@@ -16,15 +16,9 @@ export function DeadLetters() {
     <section aria-labelledby="admin-dead-letters">
       <h2 id="admin-dead-letters">{t('adminDeadLetters')}</h2>
       <ArchiveSettings />
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {loaded.loading ? (
-        <Loading />
-      ) : !loaded.data ? (
-        <ErrorMessage error={loaded.error} onRetry={loaded.reload} />
+      <ErrorMessage error={error} />
+      {loaded.loading || !loaded.data ? (
+        <NotLoaded loaded={loaded} />
       ) : loaded.data.items.length === 0 ? (
         <p class="muted">{t('adminNoDeadLetters')}</p>
       ) : (

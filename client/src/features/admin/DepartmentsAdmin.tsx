@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { errorText, useI18n } from '../../shared/i18n';
 import type { DepartmentView, Json } from '../../../../server/contracts/views';
-import { ErrorMessage, Loading } from '../../shared/components';
+import { NotLoaded } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
@@ -17,7 +17,7 @@ export function DepartmentsAdmin() {
   const { t } = useI18n();
   const loaded = useLoad(() => api<{ items: DepartmentView[] }>('GET', '/api/departments'), []);
   // A reload after a save keeps the forms (and their "saved" line) on screen.
-  if (!loaded.data) return loaded.loading ? <Loading /> : <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;
+  if (!loaded.data) return <NotLoaded loaded={loaded} />;
   return (
     <section aria-labelledby="admin-departments">
       <h2 id="admin-departments">{t('adminDepartmentsTitle')}</h2>

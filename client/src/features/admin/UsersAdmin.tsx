@@ -3,7 +3,7 @@ import { api } from '../../shared/api';
 import { errorText, useI18n } from '../../shared/i18n';
 import type { DepartmentView, StaffUserView } from '../../../../server/contracts/views';
 import { ROLES } from '../../../../server/contracts/names';
-import { ErrorMessage, Loading } from '../../shared/components';
+import { NotLoaded } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 
 /** Staff accounts: create, deactivate and reactivate, a temporary password, a fresh TOTP enrolment. */
@@ -49,11 +49,7 @@ export function UsersAdmin() {
         </p>
       )}
       {!users.data ? (
-        users.loading ? (
-          <Loading />
-        ) : (
-          <ErrorMessage error={users.error} onRetry={users.reload} />
-        )
+        <NotLoaded loaded={users} />
       ) : (
         <div class="table-wrap">
           <table class="admin-users">

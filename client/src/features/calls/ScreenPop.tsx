@@ -2,14 +2,14 @@ import { useState } from 'preact/hooks';
 import type { ScreenPop as Pop } from '../../../../server/contracts/socket-events';
 import { api } from '../../shared/api';
 import { endpoints } from '../../shared/config';
-import { errorText, formatTime, useI18n } from '../../shared/i18n';
+import { errorText, useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import type { DepartmentView } from '../../../../server/contracts/views';
-import { ChannelBadge } from '../../shared/components';
+import { InquiryLine } from '../../shared/components';
 
 /** Who is calling: the contact, every case with its status, recent inquiries on every channel. */
 export function ScreenPop({ pop, departments, onDismiss }: { pop: Pop; departments: DepartmentView[]; onDismiss: () => void }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   return (
     <section class="pop" aria-label={t('screenPop')} data-call-sid={pop.callSid}>
       <header>
@@ -45,14 +45,7 @@ export function ScreenPop({ pop, departments, onDismiss }: { pop: Pop; departmen
       ) : (
         <ul class="plain">
           {pop.inquiries.map((i) => (
-            <li key={i.id}>
-              <a href={href.inquiry(i.id)}>
-                <ChannelBadge channel={i.channel} /> {i.summary}
-              </a>{' '}
-              <time class="muted" dateTime={i.createdAt}>
-                {formatTime(locale, i.createdAt)}
-              </time>
-            </li>
+            <InquiryLine key={i.id} inquiry={i} />
           ))}
         </ul>
       )}

@@ -5,7 +5,7 @@ import { errorText, formatTime, useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import { useSocketEvent } from '../../shared/socket';
 import type { InquiryDetailView, InquiryView, Json, MessageDetailView, Page, SessionView, TimelineItemView } from '../../../../server/contracts/views';
-import { ChannelBadge, ErrorMessage, InquiryFlags, Loading } from '../../shared/components';
+import { ChannelBadge, InquiryFlags, NotLoaded } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 import { NoteForm, ReplyForm } from './Composer';
 import { Timeline } from './Timeline';
@@ -123,7 +123,7 @@ export function InquiryPage({ id, session }: { id: number; session: SessionView 
     return (
       <section>
         <a href={href.inbox()}>← {t('backToInbox')}</a>
-        {loaded.loading ? <Loading /> : <ErrorMessage error={loaded.error} onRetry={loaded.reload} />}
+        <NotLoaded loaded={loaded} />
       </section>
     );
   }

@@ -1,17 +1,16 @@
 import { api, query } from '../../shared/api';
-import { formatTime, useI18n } from '../../shared/i18n';
+import { useI18n } from '../../shared/i18n';
 import { href } from '../../shared/router';
 import type { SearchAnswer } from '../../../../server/contracts/views';
-import { ChannelBadge, ErrorMessage, Loading } from '../../shared/components';
+import { InquiryLine, NotLoaded } from '../../shared/components';
 import { useLoad } from '../../shared/use-load';
 
 /** What the search box found: citizens with their cases, a case by its number, and inquiries; each opens its own view. */
 export function SearchPage({ q }: { q: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const loaded = useLoad(() => api<SearchAnswer>('GET', `/api/search${query({ q })}`), [q]);
-  if (loaded.loading) return <Loading />;
+  if (loaded.loading || !loaded.data) return <NotLoaded loaded={loaded} />;
   const found = loaded.data;
-  if (!found) return <ErrorMessage error={loaded.error} onRetry={loaded.reload} />;
   const nothing = !found.contacts.length && !found.cases.length && !found.inquiries.length;
   return (
     <section class="search-results" aria-labelledby="search-title">
@@ -56,14 +55,7 @@ export function SearchPage({ q }: { q: string }) {
           <h2>{t('recentInquiries')}</h2>
           <ul class="plain" data-testid="search-inquiries">
             {found.inquiries.map((i) => (
-              <li key={i.id}>
-                <a href={href.inquiry(i.id)}>
-                  <ChannelBadge channel={i.channel} /> {i.summary}
-                </a>{' '}
-                <time class="muted" dateTime={i.createdAt}>
-                  {formatTime(locale, i.createdAt)}
-                </time>
-              </li>
+              <InquiryLine key={i.id} inquiry={i} />
             ))}
           </ul>
         </>
