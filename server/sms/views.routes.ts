@@ -37,6 +37,17 @@ export const smsExportQuery = z.object(filters).strict();
 const { sort: _sort, ...dayFilters } = filters;
 export const smsDaysQuery = z.object(dayFilters).strict();
 
+/** The filters every SMS view shares, from a parsed query (list, CSV export, days). */
+const filterOf = (q: z.infer<typeof smsDaysQuery>) => ({
+  statuses: q.status,
+  country: q.country,
+  operator: q.operator,
+  sender: q.sender,
+  sendId: q.send,
+  from: q.from,
+  to: q.to,
+});
+
 const CSV_COLUMNS = ['id', 'created_at', 'updated_at', 'status', 'sender', 'recipient', 'country', 'operator', 'send_id', 'provider_id', 'body'];
 
 export function smsViewRoutes(deps: { views: SmsViewService }): Router {
@@ -44,42 +55,12 @@ export function smsViewRoutes(deps: { views: SmsViewService }): Router {
 
   r.get('/sms/messages', async (req, res) => {
     const q = parse(smsListQuery, req.query, 'query');
-    res.json(
-      await deps.views.list(
-        actorOf(res),
-        {
-          statuses: q.status,
-          country: q.country,
-          operator: q.operator,
-          sender: q.sender,
-          sendId: q.send,
-          from: q.from,
-          to: q.to,
-          sort: q.sort,
-          cursor: q.cursor,
-          limit: q.limit,
-        },
-        { route: routeOf(req), ip: req.ip },
-      ),
-    );
+    res.json(await deps.views.list(actorOf(res), { ...filterOf(q), sort: q.sort, cursor: q.cursor, limit: q.limit }, { route: routeOf(req), ip: req.ip }));
   });
 
   r.get('/sms/messages.csv', async (req, res) => {
     const q = parse(smsExportQuery, req.query, 'query');
-    const rows = deps.views.all(
-      actorOf(res),
-      {
-        statuses: q.status,
-        country: q.country,
-        operator: q.operator,
-        sender: q.sender,
-        sendId: q.send,
-        from: q.from,
-        to: q.to,
-        sort: q.sort,
-      },
-      { route: routeOf(req), ip: req.ip },
-    );
+    const rows = deps.views.all(actorOf(res), { ...filterOf(q), sort: q.sort }, { route: routeOf(req), ip: req.ip });
     // The first page is read before anything is written, so a refused request still gets its JSON error.
     const first = await rows.next();
     res.setHeader('content-type', 'text/csv; charset=utf-8');
@@ -95,17 +76,7 @@ export function smsViewRoutes(deps: { views: SmsViewService }): Router {
 
   r.get('/sms/messages/days', async (req, res) => {
     const q = parse(smsDaysQuery, req.query, 'query');
-    res.json(
-      await deps.views.days(actorOf(res), {
-        statuses: q.status,
-        country: q.country,
-        operator: q.operator,
-        sender: q.sender,
-        sendId: q.send,
-        from: q.from,
-        to: q.to,
-      }),
-    );
+    res.json(await deps.views.days(actorOf(res), filterOf(q)));
   });
 
   r.get('/sms/messages/:id', async (req, res) => {
