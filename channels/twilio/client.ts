@@ -75,7 +75,8 @@ export class TwilioHttpClient extends twilio.RequestClient {
     const secure = url.protocol === 'https:';
     return new Promise<Response<T>>((resolve, reject) => {
       const req = (secure ? https : http).request(url, { method: opts.method!.toUpperCase(), headers, agent: secure ? this.agents.https : this.agents.http });
-      const timer = setTimeout(() => req.destroy(new Error(`Twilio did not answer within ${this.timeoutMs} ms`)), opts.timeout ?? this.timeoutMs);
+      const limit = opts.timeout ?? this.timeoutMs;
+      const timer = setTimeout(() => req.destroy(new Error(`Twilio did not answer within ${limit} ms`)), limit);
       req.once('error', (e) => {
         clearTimeout(timer);
         reject(e);
