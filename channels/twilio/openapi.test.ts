@@ -49,8 +49,12 @@ describe("our Twilio REST requests against Twilio's OpenAPI description (Prism)"
       prism.once('exit', (code) => reject(new Error(`Prism exited (${code}):\n${output.slice(-2000)}`)));
     });
   }, 120_000);
-  afterAll(() => {
-    prism?.kill();
+  // Waits for Prism to be gone: its pipes would otherwise keep this jest worker from exiting.
+  afterAll(async () => {
+    if (!prism || prism.exitCode !== null || prism.signalCode !== null) return;
+    const gone = new Promise((r) => prism.once('exit', r));
+    prism.kill();
+    await gone;
   });
 
   const client = () => createTwilioClient({ accountSid: ACCOUNT, authToken: 'prism-token', apiUrl: url });
